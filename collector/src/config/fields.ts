@@ -1,0 +1,133 @@
+import { ConfigError } from './config-error';
+import { parseDurationMillis } from './duration';
+
+/**
+ * Small readers for YAML values. Each takes the raw value and its key path and
+ * either returns a typed value or throws ConfigError saying what was expected.
+ */
+
+export type RawObject = Record<string, unknown>;
+
+export function readObject(raw: unknown, keyPath: string, allowedKeys: readonly string[]): RawObject {
+  if (raw === null || raw === undefined) return {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ConfigError(keyPath, `expected a mapping with keys ${allowedKeys.join(', ')}`);
+  }
+  for (const key of Object.keys(raw)) {
+    if (!allowedKeys.includes(key)) {
+      const hint = closestKey(key, allowedKeys);
+      throw new ConfigError(
+        joinKey(keyPath, key),
+        `unknown key${hint ? ` (did you mean "${hint}"?)` : ''}; allowed here: ${allowedKeys.join(', ')}`,
+      );
+    }
+  }
+  return raw as RawObject;
+}
+
+export function readArray(raw: unknown, keyPath: string): unknown[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) throw new ConfigError(keyPath, 'expected a list');
+  return raw;
+}
+
+export function readString(raw: unknown, keyPath: string, fallback?: string): string {
+  if (raw === undefined || raw === null) {
+    if (fallback !== undefined) return fallback;
+    throw new ConfigError(keyPath, 'is required (a string)');
+  }
+  if (typeof raw !== 'string' || raw.length === 0) throw new ConfigError(keyPath, 'expected a non-empty string');
+  return raw;
+}
+
+export function readOptionalString(raw: unknown, keyPath: string): string | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  return readString(raw, keyPath);
+}
+
+export function readBoolean(raw: unknown, keyPath: string, fallback: boolean): boolean {
+  if (raw === undefined || raw === null) return fallback;
+  if (typeof raw !== 'boolean') throw new ConfigError(keyPath, 'expected true or false');
+  return raw;
+}
+
+export function readNumber(
+  raw: unknown,
+  keyPath: string,
+  fallback: number,
+  range: { min?: number; max?: number; integer?: boolean } = {},
+): number {
+  if (raw === undefined || raw === null) return fallback;
+  if (typeof raw !== 'number' || !Number.isFinite(raw)) throw new ConfigError(keyPath, 'expected a number');
+  if (range.integer && !Number.isInteger(raw)) throw new ConfigError(keyPath, 'expected a whole number');
+  if (range.min !== undefined && raw < range.min) throw new ConfigError(keyPath, `expected a number >= ${range.min}`);
+  if (range.max !== undefined && raw > range.max) throw new ConfigError(keyPath, `expected a number <= ${range.max}`);
+  return raw;
+}
+
+/** A duration like `30s`, `5m`, `1h30m`, or a plain number of seconds. Returns milliseconds. */
+export function readDurationMillis(raw: unknown, keyPath: string, fallbackMillis: number, minMillis = 1): number {
+  if (raw === undefined || raw === null) return fallbackMillis;
+  const millis = typeof raw === 'number' ? raw * 1000 : typeof raw === 'string' ? parseDurationMillis(raw) : undefined;
+  if (millis === undefined || !Number.isFinite(millis)) {
+    throw new ConfigError(keyPath, `expected a duration like 500ms, 30s, 5m or 1h (got ${JSON.stringify(raw)})`);
+  }
+  if (millis < minMillis) throw new ConfigError(keyPath, `expected a duration of at least ${minMillis}ms`);
+  return millis;
+}
+
+/** `host:port`, e.g. `127.0.0.1:9464`. */
+export function readHostPort(raw: unknown, keyPath: string, fallback: string): { host: string; port: number } {
+  const text = readString(raw, keyPath, fallback);
+  const match = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(text);
+  const port = match ? Number(match[2]) : NaN;
+  if (!match || port > 65535) throw new ConfigError(keyPath, `expected host:port like 127.0.0.1:9464 (got "${text}")`);
+  return { host: match[1]!.replace(/^\[|\]$/g, ''), port };
+}
+
+/** Flat string map, e.g. dependencies `{ cloud.availability_zone: eu-1a }`. */
+export function readStringMap(raw: unknown, keyPath: string): Record<string, string> {
+  if (raw === undefined || raw === null) return {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(keyPath, 'expected a mapping of names to strings');
+  const result: Record<string, string> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (typeof value !== 'string' && typeof value !== 'number') {
+      throw new ConfigError(joinKey(keyPath, key), 'expected a string');
+    }
+    result[key] = String(value);
+  }
+  return result;
+}
+
+export function joinKey(keyPath: string, key: string | number): string {
+  if (typeof key === 'number') return `${keyPath}[${key}]`;
+  return keyPath ? `${keyPath}.${key}` : key;
+}
+
+/** Suggest the allowed key nearest to a typo (edit distance ≤ 2). */
+function closestKey(key: string, allowed: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of allowed) {
+    const distance = editDistance(key, candidate);
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length]!;
+}

@@ -1,0 +1,77 @@
+/**
+ * The recovery model's vocabulary (DESIGN.md §2). These names are the contract
+ * between receivers, the derivation and the exporters.
+ */
+
+/** What part a member plays in its group. `leader` is the reference the others are compared to. */
+export type Role = 'leader' | 'replica' | 'standby' | 'path';
+export const ROLES: readonly Role[] = ['leader', 'replica', 'standby', 'path'];
+
+/** Member status (contract). */
+export type MemberStatus = 'converged' | 'lagging' | 'diverged' | 'unreachable' | 'unknown';
+export const MEMBER_STATUSES: readonly MemberStatus[] = ['converged', 'lagging', 'diverged', 'unreachable', 'unknown'];
+
+/** Group phase (contract). */
+export type Phase = 'healthy' | 'degraded' | 'recovering' | 'partial' | 'stabilizing' | 'unknown';
+export const PHASES: readonly Phase[] = ['healthy', 'degraded', 'recovering', 'partial', 'stabilizing', 'unknown'];
+
+/**
+ * How bad a phase is, for "worst phase" of an episode and worst-first sorting.
+ * Degraded (nothing improving) is worst; partial hides danger behind a serving
+ * leader; unknown cannot be trusted; recovering and stabilizing are on their way.
+ */
+export const PHASE_SEVERITY: Readonly<Record<Phase, number>> = {
+  healthy: 0,
+  stabilizing: 1,
+  recovering: 2,
+  unknown: 3,
+  partial: 4,
+  degraded: 5,
+};
+
+/** Failure-domain attributes of a member, e.g. `{ 'cloud.availability_zone': 'eu-1a' }`. */
+export type Dependencies = Readonly<Record<string, string>>;
+
+/**
+ * What a receiver learned about one member at one instant. Fields a source does
+ * not know stay undefined: undefined means "not observed", never "fine".
+ */
+export interface Observation {
+  group: string;
+  member: string;
+  /** Name of the source that produced it, as in `recovery_source_up{source}` (e.g. `redis/cache`). */
+  source: string;
+  /** When the member was observed (Unix epoch milliseconds). */
+  observedAtMillis: number;
+  /** The role the member has now, as the source sees it. */
+  role?: Role;
+  /** False when the source answered that the member is down or unreachable. */
+  reachable: boolean;
+  /** Whether the member serves traffic (leaders, paths). */
+  serving?: boolean;
+  /** Replication position: offset, LSN, sequence — monotonic within one history. */
+  position?: number;
+  /** Seconds behind the leader, where the source knows it. */
+  lagSeconds?: number;
+  /** Bytes behind the leader, where the source knows it. */
+  lagBytes?: number;
+  /** Checksum or version of the data/config the member holds. */
+  stateFingerprint?: string;
+  /** Stable hash of who may do what on this member (ACLs, roles, HBA rules, auth/TLS required). */
+  permissionFingerprint?: string;
+  /** Operations/s or connections, where the source knows it. */
+  load?: number;
+  /** Failure-domain attributes. Merged over declared dependencies from config. */
+  dependencies?: Dependencies;
+  /** For a replica: the member it replicates from, when the source can tell. A wrong one is divergence. */
+  followsLeader?: string;
+  /** Set by a source that itself detected divergence (e.g. split brain); the text says why. */
+  divergedReason?: string;
+}
+
+/** A member as declared in config before anything was observed (so it shows `unknown`, not absent). */
+export interface MemberDeclaration {
+  member: string;
+  role?: Role;
+  dependencies?: Dependencies;
+}

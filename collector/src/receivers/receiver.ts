@@ -1,0 +1,48 @@
+import type { MemberDeclaration, Observation } from '../model/types';
+import type { Logger } from '../logger';
+
+/** Where receivers deliver what they learn. The engine implements it. */
+export interface ObservationSink {
+  /** Record one observation. Never throws for a well-formed observation of a known group. */
+  observe(observation: Observation): void;
+  /** Declare members known from config, so they show as `unknown` until observed. */
+  declare(group: string, members: readonly MemberDeclaration[]): void;
+  /** Report whether a source answered its last round (`recovery_source_up{source}`). */
+  sourceUp(source: string, up: boolean): void;
+}
+
+/** Things every receiver gets from the collector. */
+export interface ReceiverContext {
+  /** Default probe interval (the config's `interval`), milliseconds. */
+  intervalMillis: number;
+  logger: Logger;
+  /** Wall clock in epoch milliseconds; tests pass a fake. */
+  now(): number;
+}
+
+/** A running source of observations. A failing receiver must never throw out of its loop. */
+export interface Receiver {
+  /** Source name as exported in `recovery_source_up{source}`. */
+  readonly source: string;
+  start(sink: ObservationSink): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Path of keys inside the YAML file, for error messages: `groups[0].redis.nodes[1].address`. */
+export type KeyPath = string;
+
+/**
+ * Creates a receiver for one group from the group's config section (the YAML
+ * key equal to `type`). Modelled on the OpenTelemetry Collector's factories.
+ */
+export interface ReceiverFactory<Config> {
+  /** The YAML key under a group that selects this receiver, e.g. `redis`. */
+  readonly type: string;
+  createDefaultConfig(): Config;
+  /**
+   * Validate the raw YAML value at `keyPath` and return the typed config with
+   * defaults applied. Throws ConfigError naming the key path on bad input.
+   */
+  parseConfig(raw: unknown, keyPath: KeyPath): Config;
+  create(group: string, config: Config, context: ReceiverContext): Receiver;
+}
