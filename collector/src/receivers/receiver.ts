@@ -45,4 +45,8 @@ export interface ReceiverFactory<Config> {
    */
   parseConfig(raw: unknown, keyPath: KeyPath): Config;
   create(group: string, config: Config, context: ReceiverContext): Receiver;
+  /** Members this config declares (for duplicate checks and `unknown` before first sight). */
+  declaredMembers?(config: Config): readonly MemberDeclaration[];
+  /** The probe interval this config uses, when it overrides the collector's; sets the default freshness window. */
+  intervalMillisOf?(config: Config): number | undefined;
 }
