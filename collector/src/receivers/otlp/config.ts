@@ -1,0 +1,149 @@
+import { ConfigError } from '../../config/config-error';
+import {
+  joinKey,
+  readArray,
+  readBoolean,
+  readDurationMillis,
+  readNumber,
+  readObject,
+  readOptionalString,
+  readString,
+  readStringMap,
+} from '../../config/fields';
+import { expandEnv } from '../../config/secrets';
+import { ROLES, type MemberDeclaration, type Role } from '../../model/types';
+
+/** `otlp:` under a group: the group accepts members over OTLP; `members` are shown `unknown` until seen. */
+export interface OtlpGroupConfig {
+  members: MemberDeclaration[];
+}
+
+export function createDefaultOtlpGroupConfig(): OtlpGroupConfig {
+  return { members: [] };
+}
+
+/** `otlp: { members: [{ member: pay-1, role: leader, dependencies: { cloud.availability_zone: eu-1a } }] }` */
+export function parseOtlpGroupConfig(raw: unknown, keyPath: string): OtlpGroupConfig {
+  const o = readObject(raw, keyPath, ['members']);
+  const seen = new Set<string>();
+  const members = readArray(o['members'], joinKey(keyPath, 'members')).map((item, i) => {
+    const itemPath = joinKey(joinKey(keyPath, 'members'), i);
+    const m = readObject(item, itemPath, ['member', 'role', 'dependencies']);
+    const member = readString(m['member'], joinKey(itemPath, 'member'));
+    if (seen.has(member)) throw new ConfigError(joinKey(itemPath, 'member'), `member "${member}" is declared twice in this group`);
+    seen.add(member);
+    const declaration: MemberDeclaration = { member };
+    const role = readOptionalString(m['role'], joinKey(itemPath, 'role'));
+    if (role !== undefined) {
+      if (!(ROLES as readonly string[]).includes(role)) {
+        throw new ConfigError(joinKey(itemPath, 'role'), `expected one of ${ROLES.join(', ')} (got "${role}")`);
+      }
+      declaration.role = role as Role;
+    }
+    const dependencies = readStringMap(m['dependencies'], joinKey(itemPath, 'dependencies'));
+    if (Object.keys(dependencies).length > 0) declaration.dependencies = dependencies;
+    return declaration;
+  });
+  return { members };
+}
+
+/** The top-level `otlp:` key: how the shared OTLP/HTTP server accepts and limits requests. */
+export interface OtlpServerConfig {
+  /** Largest body accepted, both as sent and after gzip decompression (bytes). */
+  maxRequestBytes: number;
+  /** Requests decoded at once; more get 503 with Retry-After. */
+  maxConcurrentRequests: number;
+  /** When set, requests must carry `Authorization: Bearer <token>`. Never logged. */
+  bearerToken?: string;
+  /** Serve HTTPS with these PEM files. */
+  tls?: { certFile: string; keyFile: string };
+  /** Accept groups that are not in the config (created on first sight, up to maxGroups). */
+  dynamicGroups: boolean;
+  /** Most dynamic groups accepted (configured groups do not count). */
+  maxGroups: number;
+  /** Most distinct members accepted per group (declared members count). */
+  maxMembersPerGroup: number;
+  /** Most attributes on one resource or one data point. */
+  maxAttributes: number;
+  /** Longest value accepted for an attribute Rebound reads (identity, role, fingerprints, dependencies). */
+  maxAttributeValueLength: number;
+  /** Points stamped further in the future than this are refused; closer ones count as "now". */
+  maxClockSkewMillis: number;
+  /** Seconds sent in Retry-After when overloaded. */
+  retryAfterSeconds: number;
+}
+
+export function createDefaultOtlpServerConfig(): OtlpServerConfig {
+  return {
+    maxRequestBytes: 4 * 1024 * 1024,
+    maxConcurrentRequests: 16,
+    dynamicGroups: false,
+    maxGroups: 100,
+    maxMembersPerGroup: 256,
+    maxAttributes: 128,
+    maxAttributeValueLength: 1024,
+    maxClockSkewMillis: 5 * 60_000,
+    retryAfterSeconds: 1,
+  };
+}
+
+const SERVER_KEYS = [
+  'max_request_bytes',
+  'max_concurrent_requests',
+  'bearer_token',
+  'tls',
+  'dynamic_groups',
+  'max_groups',
+  'max_members_per_group',
+  'max_attributes',
+  'max_attribute_value_length',
+  'max_clock_skew',
+  'retry_after',
+] as const;
+
+/**
+ * Parse the top-level `otlp:` key (absent or null: defaults). `bearer_token`
+ * may be a `${ENV_VAR}` reference. Throws ConfigError naming the key.
+ */
+export function parseOtlpServerConfig(raw: unknown, keyPath: string, env: NodeJS.ProcessEnv = process.env): OtlpServerConfig {
+  const d = createDefaultOtlpServerConfig();
+  const o = readObject(raw, keyPath, SERVER_KEYS);
+  const key = (name: string) => joinKey(keyPath, name);
+  const config: OtlpServerConfig = {
+    maxRequestBytes: readByteSize(o['max_request_bytes'], key('max_request_bytes'), d.maxRequestBytes),
+    maxConcurrentRequests: readNumber(o['max_concurrent_requests'], key('max_concurrent_requests'), d.maxConcurrentRequests, { min: 1, integer: true }),
+    dynamicGroups: readBoolean(o['dynamic_groups'], key('dynamic_groups'), d.dynamicGroups),
+    maxGroups: readNumber(o['max_groups'], key('max_groups'), d.maxGroups, { min: 0, integer: true }),
+    maxMembersPerGroup: readNumber(o['max_members_per_group'], key('max_members_per_group'), d.maxMembersPerGroup, { min: 1, integer: true }),
+    maxAttributes: readNumber(o['max_attributes'], key('max_attributes'), d.maxAttributes, { min: 1, integer: true }),
+    maxAttributeValueLength: readNumber(o['max_attribute_value_length'], key('max_attribute_value_length'), d.maxAttributeValueLength, { min: 16, integer: true }),
+    maxClockSkewMillis: readDurationMillis(o['max_clock_skew'], key('max_clock_skew'), d.maxClockSkewMillis, 0),
+    retryAfterSeconds: Math.max(1, Math.round(readDurationMillis(o['retry_after'], key('retry_after'), d.retryAfterSeconds * 1000) / 1000)),
+  };
+  const token = readOptionalString(o['bearer_token'], key('bearer_token'));
+  if (token !== undefined) {
+    config.bearerToken = expandEnv(token, key('bearer_token'), env);
+    if (config.bearerToken.length === 0) throw new ConfigError(key('bearer_token'), 'is empty after ${ENV} expansion; set the variable or remove the key');
+  }
+  if (o['tls'] !== undefined && o['tls'] !== null) {
+    const tls = readObject(o['tls'], key('tls'), ['cert_file', 'key_file']);
+    config.tls = {
+      certFile: readString(tls['cert_file'], joinKey(key('tls'), 'cert_file')),
+      keyFile: readString(tls['key_file'], joinKey(key('tls'), 'key_file')),
+    };
+  }
+  return config;
+}
+
+const BYTE_UNITS: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, KB: 1000, MB: 1000 ** 2, GB: 1000 ** 3 };
+
+/** `4194304`, `4MiB`, `512KiB`. */
+function readByteSize(raw: unknown, keyPath: string, fallback: number): number {
+  if (raw === undefined || raw === null) return fallback;
+  if (typeof raw === 'number') return readNumber(raw, keyPath, fallback, { min: 1024, integer: true });
+  const match = typeof raw === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*(B|KiB|MiB|GiB|KB|MB|GB)\s*$/.exec(raw) : null;
+  if (!match) throw new ConfigError(keyPath, `expected a size like 4MiB, 512KiB or a number of bytes (got ${JSON.stringify(raw)})`);
+  const bytes = Math.floor(Number(match[1]) * BYTE_UNITS[match[2]!]!);
+  if (bytes < 1024) throw new ConfigError(keyPath, 'expected at least 1KiB');
+  return bytes;
+}

@@ -1,0 +1,188 @@
+import {
+  OtlpDecodeError,
+  TEMPORALITY_CUMULATIVE,
+  TEMPORALITY_DELTA,
+  TEMPORALITY_UNSPECIFIED,
+  type OtlpAnyValue,
+  type OtlpKeyValue,
+  type OtlpMetric,
+  type OtlpMetricsRequest,
+  type OtlpNumberDataPoint,
+  type OtlpResourceMetrics,
+  type OtlpScopeMetrics,
+} from './otlp-types';
+
+/**
+ * Decode an `application/json` body per the OTLP/JSON mapping: lowerCamelCase
+ * keys (snake_case tolerated, as the OpenTelemetry Collector does), int64 as a
+ * number or a decimal string, enums as integers (names tolerated), unknown keys
+ * ignored. A value of the wrong type is a 400 naming where it is:
+ * `resourceMetrics[0].scopeMetrics[0].metrics[2].gauge.dataPoints[0].asDouble: expected a number`.
+ */
+export function decodeJsonRequest(text: string): OtlpMetricsRequest {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new OtlpDecodeError(`body is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+  const root = asObject(parsed, '(body)');
+  return { resourceMetrics: list(field(root, 'resourceMetrics', 'resource_metrics'), 'resourceMetrics', readResourceMetrics) };
+}
+
+type JsonObject = Record<string, unknown>;
+
+function readResourceMetrics(raw: unknown, path: string): OtlpResourceMetrics {
+  const o = asObject(raw, path);
+  const resourceRaw = o['resource'];
+  const resource =
+    resourceRaw === undefined || resourceRaw === null
+      ? null
+      : { attributes: list(asObject(resourceRaw, `${path}.resource`)['attributes'], `${path}.resource.attributes`, readKeyValue) };
+  return { resource, scopeMetrics: list(field(o, 'scopeMetrics', 'scope_metrics'), `${path}.scopeMetrics`, readScopeMetrics) };
+}
+
+function readScopeMetrics(raw: unknown, path: string): OtlpScopeMetrics {
+  return { metrics: list(asObject(raw, path)['metrics'], `${path}.metrics`, readMetric) };
+}
+
+function readMetric(raw: unknown, path: string): OtlpMetric {
+  const o = asObject(raw, path);
+  const metric: OtlpMetric = { name: str(o['name'], `${path}.name`), unit: str(o['unit'], `${path}.unit`) };
+  if (o['gauge'] !== undefined && o['gauge'] !== null) {
+    const g = asObject(o['gauge'], `${path}.gauge`);
+    metric.data = 'gauge';
+    metric.gauge = { dataPoints: list(field(g, 'dataPoints', 'data_points'), `${path}.gauge.dataPoints`, readNumberDataPoint) };
+  } else if (o['sum'] !== undefined && o['sum'] !== null) {
+    const s = asObject(o['sum'], `${path}.sum`);
+    metric.data = 'sum';
+    metric.sum = {
+      dataPoints: list(field(s, 'dataPoints', 'data_points'), `${path}.sum.dataPoints`, readNumberDataPoint),
+      aggregationTemporality: temporality(field(s, 'aggregationTemporality', 'aggregation_temporality'), `${path}.sum.aggregationTemporality`),
+      isMonotonic: bool(field(s, 'isMonotonic', 'is_monotonic'), `${path}.sum.isMonotonic`),
+    };
+  } else {
+    // Kinds Rebound does not read: only their points are counted (to refuse them by number).
+    for (const kind of ['histogram', 'exponentialHistogram', 'summary'] as const) {
+      const snake = kind === 'exponentialHistogram' ? 'exponential_histogram' : kind;
+      const value = field(o, kind, snake);
+      if (value === undefined || value === null) continue;
+      const points = list(field(asObject(value, `${path}.${kind}`), 'dataPoints', 'data_points'), `${path}.${kind}.dataPoints`, (p) => p);
+      metric.data = kind;
+      metric[kind] = { dataPoints: points };
+      break;
+    }
+  }
+  return metric;
+}
+
+function readNumberDataPoint(raw: unknown, path: string): OtlpNumberDataPoint {
+  const o = asObject(raw, path);
+  const point: OtlpNumberDataPoint = {
+    attributes: list(o['attributes'], `${path}.attributes`, readKeyValue),
+    timeUnixNano: int64(field(o, 'timeUnixNano', 'time_unix_nano'), `${path}.timeUnixNano`),
+  };
+  const asDouble = field(o, 'asDouble', 'as_double');
+  const asInt = field(o, 'asInt', 'as_int');
+  if (asDouble !== undefined && asDouble !== null) {
+    point.value = 'asDouble';
+    point.asDouble = double(asDouble, `${path}.asDouble`);
+  } else if (asInt !== undefined && asInt !== null) {
+    point.value = 'asInt';
+    point.asInt = int64(asInt, `${path}.asInt`);
+  }
+  return point;
+}
+
+function readKeyValue(raw: unknown, path: string): OtlpKeyValue {
+  const o = asObject(raw, path);
+  const valueRaw = o['value'];
+  return {
+    key: str(o['key'], `${path}.key`),
+    value: valueRaw === undefined || valueRaw === null ? null : readAnyValue(valueRaw, `${path}.value`),
+  };
+}
+
+/** `{"stringValue": "eu-1a"}`, `{"intValue": "3"}`, `{"boolValue": true}`… */
+function readAnyValue(raw: unknown, path: string): OtlpAnyValue {
+  const o = asObject(raw, path);
+  const stringValue = field(o, 'stringValue', 'string_value');
+  if (stringValue !== undefined) return { value: 'stringValue', stringValue: str(stringValue, `${path}.stringValue`) };
+  const boolValue = field(o, 'boolValue', 'bool_value');
+  if (boolValue !== undefined) return { value: 'boolValue', boolValue: bool(boolValue, `${path}.boolValue`) };
+  const intValue = field(o, 'intValue', 'int_value');
+  if (intValue !== undefined) return { value: 'intValue', intValue: int64(intValue, `${path}.intValue`) };
+  const doubleValue = field(o, 'doubleValue', 'double_value');
+  if (doubleValue !== undefined) return { value: 'doubleValue', doubleValue: double(doubleValue, `${path}.doubleValue`) };
+  // Arrays, key-value lists and bytes are never identity or dependency values: kept only as "set".
+  if (field(o, 'arrayValue', 'array_value') !== undefined) return { value: 'arrayValue' };
+  if (field(o, 'kvlistValue', 'kvlist_value') !== undefined) return { value: 'kvlistValue' };
+  if (field(o, 'bytesValue', 'bytes_value') !== undefined) return { value: 'bytesValue' };
+  return {};
+}
+
+function field(o: JsonObject, camel: string, snake: string): unknown {
+  const value = o[camel];
+  return value !== undefined ? value : o[snake];
+}
+
+function asObject(raw: unknown, path: string): JsonObject {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new OtlpDecodeError(`${path}: expected an object`);
+  return raw as JsonObject;
+}
+
+function list<T>(raw: unknown, path: string, read: (item: unknown, path: string) => T): T[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) throw new OtlpDecodeError(`${path}: expected an array`);
+  const result = new Array<T>(raw.length);
+  for (let i = 0; i < raw.length; i++) result[i] = read(raw[i], `${path}[${i}]`);
+  return result;
+}
+
+function str(raw: unknown, path: string): string {
+  if (raw === undefined || raw === null) return '';
+  if (typeof raw !== 'string') throw new OtlpDecodeError(`${path}: expected a string`);
+  return raw;
+}
+
+function bool(raw: unknown, path: string): boolean {
+  if (raw === undefined || raw === null) return false;
+  if (typeof raw !== 'boolean') throw new OtlpDecodeError(`${path}: expected true or false`);
+  return raw;
+}
+
+const INT64_TEXT = /^-?\d{1,20}$/;
+
+/** int64 per proto3 JSON: an integer number or a decimal string ("1700000000000000000"). */
+function int64(raw: unknown, path: string): number {
+  if (raw === undefined || raw === null) return 0;
+  if (typeof raw === 'number' && Number.isInteger(raw)) return raw;
+  if (typeof raw === 'string' && INT64_TEXT.test(raw)) return Number(raw);
+  throw new OtlpDecodeError(`${path}: expected an integer (a number or a decimal string)`);
+}
+
+/** double per proto3 JSON: a number, or "NaN" / "Infinity" / "-Infinity" / a numeric string. */
+function double(raw: unknown, path: string): number {
+  if (typeof raw === 'number') return raw;
+  if (typeof raw === 'string') {
+    if (raw === 'NaN') return NaN;
+    if (raw === 'Infinity') return Infinity;
+    if (raw === '-Infinity') return -Infinity;
+    const value = Number(raw);
+    if (raw.trim() !== '' && Number.isFinite(value)) return value;
+  }
+  throw new OtlpDecodeError(`${path}: expected a number`);
+}
+
+const TEMPORALITY_NAMES: Record<string, number> = {
+  AGGREGATION_TEMPORALITY_UNSPECIFIED: TEMPORALITY_UNSPECIFIED,
+  AGGREGATION_TEMPORALITY_DELTA: TEMPORALITY_DELTA,
+  AGGREGATION_TEMPORALITY_CUMULATIVE: TEMPORALITY_CUMULATIVE,
+};
+
+function temporality(raw: unknown, path: string): number {
+  if (raw === undefined || raw === null) return TEMPORALITY_UNSPECIFIED;
+  if (typeof raw === 'number' && Number.isInteger(raw)) return raw;
+  if (typeof raw === 'string' && raw in TEMPORALITY_NAMES) return TEMPORALITY_NAMES[raw]!;
+  throw new OtlpDecodeError(`${path}: expected 1 (delta) or 2 (cumulative)`);
+}

@@ -1,0 +1,73 @@
+import type { IncomingMessage } from 'node:http';
+import { createGunzip } from 'node:zlib';
+
+/** Why a body could not be read; the server maps each to a status code. */
+export class BodyError extends Error {
+  constructor(
+    readonly kind: 'too_large' | 'bad_gzip' | 'aborted',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BodyError';
+  }
+}
+
+/**
+ * Read a request body, at most `maxBytes` as sent and `maxBytes` after gzip
+ * decompression. Decompression streams and stops as soon as the limit is
+ * passed, so a gzip bomb costs at most `maxBytes` of memory, not its expanded size.
+ */
+export function readBody(request: IncomingMessage, gzip: boolean, maxBytes: number): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let wireBytes = 0;
+    let bodyBytes = 0;
+    let settled = false;
+    const gunzip = gzip ? createGunzip() : undefined;
+    const fail = (error: BodyError): void => {
+      if (settled) return;
+      settled = true;
+      gunzip?.destroy();
+      // Discard what is left (never buffered) so the client gets to read the answer; the server
+      // closes the connection afterwards and its request timeout bounds a client that never stops.
+      request.resume();
+      reject(error);
+    };
+    const collect = (chunk: Buffer): void => {
+      bodyBytes += chunk.length;
+      if (bodyBytes > maxBytes) {
+        fail(new BodyError('too_large', `body is larger than ${maxBytes} bytes after decompression (otlp.max_request_bytes)`));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const done = (): void => {
+      if (settled) return;
+      settled = true;
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, bodyBytes));
+    };
+    request.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      wireBytes += chunk.length;
+      if (wireBytes > maxBytes) {
+        fail(new BodyError('too_large', `body is larger than ${maxBytes} bytes (otlp.max_request_bytes)`));
+        return;
+      }
+      if (gunzip) gunzip.write(chunk);
+      else collect(chunk);
+    });
+    request.on('end', () => {
+      if (gunzip) gunzip.end();
+      else done();
+    });
+    request.on('aborted', () => fail(new BodyError('aborted', 'client aborted the request')));
+    request.on('error', () => fail(new BodyError('aborted', 'connection error while reading the body')));
+    if (gunzip) {
+      gunzip.on('data', (chunk: Buffer) => {
+        if (!settled) collect(chunk);
+      });
+      gunzip.on('end', done);
+      gunzip.on('error', (error: Error) => fail(new BodyError('bad_gzip', `body is not valid gzip (${error.message})`)));
+    }
+  });
+}

@@ -1,0 +1,219 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { Registry } from 'prom-client';
+import type { Observation } from '../../model/types';
+import type { ObservationSink, Receiver, ReceiverContext } from '../receiver';
+import type { OtlpServerConfig } from './config';
+import { decodeJsonRequest } from './decode-json';
+import { decodeProtobufRequest } from './decode-protobuf';
+import { BodyError, readBody } from './http-body';
+import { sendExportResponse, sendStatus, type Encoding } from './http-responses';
+import { describeRefusals, OTLP_SOURCE, OtlpIngest, type IngestResult } from './ingest';
+import { OtlpDecodeError, type OtlpMetricsRequest } from './otlp-types';
+import { refusedCounter, type RefusalReason } from './refusal';
+
+export const OTLP_METRICS_PATH = '/v1/metrics';
+
+export interface OtlpHttpReceiverOptions {
+  /** Address to listen on (`listen.otlp`); port 0 picks a free one (tests). */
+  listen: { host: string; port: number };
+  /** Groups configured with `otlp:`. */
+  groups: ReadonlySet<string>;
+  /** The top-level `otlp:` settings (parseOtlpServerConfig). */
+  server: OtlpServerConfig;
+  /** Where `recovery_receiver_refused_total` is registered. */
+  registry: Registry;
+  context: ReceiverContext;
+  /** Members declared in config per group (count toward max_members_per_group). */
+  declaredMembers?: ReadonlyMap<string, readonly string[]>;
+}
+
+export interface OtlpHttpReceiver extends Receiver {
+  /** Where it listens once started (the real port when 0 was asked). */
+  address(): { host: string; port: number };
+}
+
+/** Media types we decode, by the part of Content-Type before any `;`. */
+const ENCODING_FOR_MEDIA_TYPE: Record<string, Encoding> = {
+  'application/x-protobuf': 'protobuf',
+  'application/protobuf': 'protobuf',
+  'application/json': 'json',
+};
+
+/**
+ * The OTLP/HTTP metrics endpoint (DESIGN.md §3.1): `POST /v1/metrics`,
+ * protobuf or JSON, optionally gzip, answered per the OTLP/HTTP specification.
+ */
+export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpHttpReceiver {
+  const { server: config, context } = options;
+  const refused = refusedCounter(options.registry);
+  const ingest = new OtlpIngest({ groups: options.groups, server: config, declaredMembers: options.declaredMembers });
+  const expectedTokenDigest = config.bearerToken === undefined ? undefined : sha256(`Bearer ${config.bearerToken}`);
+  const lastWarnAt = new Map<string, number>();
+  let inFlight = 0;
+  let server: http.Server | undefined;
+  let sink: ObservationSink | undefined;
+
+  const count = (reason: RefusalReason, amount = 1): void => refused.inc({ receiver: OTLP_SOURCE, reason }, amount);
+  /** At most one warning per reason a minute: a misbehaving client must not flood the log. */
+  const warnSometimes = (reason: string, message: string, fields: Record<string, unknown>): void => {
+    const now = context.now();
+    if (now - (lastWarnAt.get(reason) ?? -Infinity) < 60_000) return;
+    lastWarnAt.set(reason, now);
+    context.logger.warn(message, fields);
+  };
+
+  /** Answer before reading the body, and close the connection so the unread body is not parsed as a next request. */
+  const refuseEarly = (response: http.ServerResponse, status: number, encoding: Encoding, reason: RefusalReason | undefined, message: string, headers: Record<string, string> = {}): void => {
+    if (reason) count(reason);
+    sendStatus(response, status, encoding, message, { ...headers, Connection: 'close' });
+  };
+
+  const handle = async (request: http.IncomingMessage, response: http.ServerResponse): Promise<void> => {
+    const path = (request.url ?? '').split('?', 1)[0];
+    if (path !== OTLP_METRICS_PATH) {
+      return refuseEarly(response, 404, 'json', undefined, `no such endpoint ${path}; OTLP metrics go to POST ${OTLP_METRICS_PATH}`);
+    }
+    if (request.method !== 'POST') {
+      return refuseEarly(response, 405, 'json', undefined, `use POST for ${OTLP_METRICS_PATH}`, { Allow: 'POST' });
+    }
+    const mediaType = (request.headers['content-type'] ?? '').split(';', 1)[0]!.trim().toLowerCase();
+    const encoding = ENCODING_FOR_MEDIA_TYPE[mediaType];
+    if (expectedTokenDigest !== undefined) {
+      const given = request.headers.authorization;
+      if (given === undefined || !timingSafeEqual(sha256(given), expectedTokenDigest)) {
+        warnSometimes('unauthorized', 'OTLP request refused: missing or wrong bearer token', { remote: request.socket.remoteAddress });
+        return refuseEarly(response, 401, encoding ?? 'json', 'unauthorized', 'missing or wrong bearer token: send Authorization: Bearer <otlp.bearer_token>', {
+          'WWW-Authenticate': 'Bearer realm="rebound-otlp"',
+        });
+      }
+    }
+    if (encoding === undefined) {
+      return refuseEarly(response, 415, 'json', 'unsupported_media_type', `Content-Type "${mediaType}" is not supported; send application/x-protobuf or application/json`);
+    }
+    const contentEncoding = (request.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+    if (contentEncoding !== 'identity' && contentEncoding !== 'gzip') {
+      return refuseEarly(response, 415, encoding, 'unsupported_media_type', `Content-Encoding "${contentEncoding}" is not supported; send gzip or no encoding`);
+    }
+    const declaredLength = Number(request.headers['content-length'] ?? 0);
+    if (declaredLength > config.maxRequestBytes) {
+      return refuseEarly(response, 413, encoding, 'body_too_large', `body of ${declaredLength} bytes is larger than ${config.maxRequestBytes} (otlp.max_request_bytes); send smaller batches`);
+    }
+    if (inFlight >= config.maxConcurrentRequests) {
+      warnSometimes('overloaded', 'OTLP requests refused: too many in flight', { maxConcurrentRequests: config.maxConcurrentRequests });
+      return refuseEarly(response, 503, encoding, 'overloaded', `too many requests in flight (otlp.max_concurrent_requests is ${config.maxConcurrentRequests}); retry later`, {
+        'Retry-After': String(config.retryAfterSeconds),
+      });
+    }
+    inFlight++;
+    try {
+      await receive(request, response, encoding, contentEncoding === 'gzip');
+    } finally {
+      inFlight--;
+    }
+  };
+
+  const receive = async (request: http.IncomingMessage, response: http.ServerResponse, encoding: Encoding, gzip: boolean): Promise<void> => {
+    let decoded: OtlpMetricsRequest;
+    try {
+      const body = await readBody(request, gzip, config.maxRequestBytes);
+      decoded = encoding === 'protobuf' ? decodeProtobufRequest(body) : decodeJsonRequest(body.toString('utf8'));
+    } catch (error) {
+      if (error instanceof BodyError) {
+        if (error.kind === 'aborted') return;
+        const status = error.kind === 'too_large' ? 413 : 400;
+        count(error.kind === 'too_large' ? 'body_too_large' : 'malformed');
+        return sendStatus(response, status, encoding, error.message, { Connection: 'close' });
+      }
+      if (error instanceof OtlpDecodeError) {
+        count('malformed');
+        return sendStatus(response, 400, encoding, error.message);
+      }
+      throw error;
+    }
+    const result = ingest.ingest(decoded, context.now());
+    deliver(result.observations, result.pointsPerObservation, result.refusals);
+    for (const [reason, { points }] of result.refusals) count(reason, points);
+    let rejected = 0;
+    for (const { points } of result.refusals.values()) rejected += points;
+    if (rejected > 0) warnSometimes('partial', 'OTLP data points refused', { summary: describeRefusals(result.refusals).slice(0, 500) });
+    sendExportResponse(response, encoding, rejected, rejected > 0 ? describeRefusals(result.refusals) : '');
+  };
+
+  const deliver = (observations: Observation[], points: number[], refusals: IngestResult['refusals']): void => {
+    for (let i = 0; i < observations.length; i++) {
+      const observation = observations[i]!;
+      try {
+        sink!.observe(observation);
+      } catch (error) {
+        const entry = refusals.get('sink_refused');
+        if (entry) entry.points += points[i]!;
+        else refusals.set('sink_refused', { points: points[i]!, example: `group "${observation.group}": ${error instanceof Error ? error.message : String(error)}` });
+      }
+    }
+  };
+
+  return {
+    source: OTLP_SOURCE,
+    address() {
+      const address = server?.address() as AddressInfo | null | undefined;
+      return address ? { host: address.address, port: address.port } : options.listen;
+    },
+    async start(observationSink: ObservationSink): Promise<void> {
+      sink = observationSink;
+      const onRequest = (request: http.IncomingMessage, response: http.ServerResponse): void => {
+        handle(request, response).catch((error: unknown) => {
+          context.logger.error('OTLP request failed unexpectedly', { error: error instanceof Error ? error.message : String(error) });
+          sendStatus(response, 500, 'json', 'internal error while handling the request; see the collector log');
+        });
+      };
+      server = config.tls ? https.createServer(readTls(config.tls), onRequest) : http.createServer(onRequest);
+      // A client that trickles headers or a body must not hold a slot forever.
+      server.headersTimeout = 10_000;
+      server.requestTimeout = 30_000;
+      const listening = server;
+      await new Promise<void>((resolve, reject) => {
+        const onError = (error: NodeJS.ErrnoException): void => {
+          reject(new Error(`cannot listen for OTLP on ${options.listen.host}:${options.listen.port} (${error.code ?? error.message}); change listen.otlp or stop what uses the port`));
+        };
+        listening.once('error', onError);
+        listening.listen(options.listen.port, options.listen.host, () => {
+          listening.off('error', onError);
+          resolve();
+        });
+      });
+      listening.on('error', (error) => context.logger.error('OTLP server error', { error: error.message }));
+      const { host, port } = this.address();
+      context.logger.info('OTLP/HTTP receiver listening', { url: `${config.tls ? 'https' : 'http'}://${host}:${port}${OTLP_METRICS_PATH}`, auth: expectedTokenDigest !== undefined });
+      observationSink.sourceUp(OTLP_SOURCE, true);
+    },
+    async stop(): Promise<void> {
+      const closing = server;
+      server = undefined;
+      if (!closing) return;
+      await new Promise<void>((resolve) => {
+        closing.close(() => resolve());
+        closing.closeAllConnections();
+      });
+      sink?.sourceUp(OTLP_SOURCE, false);
+    },
+  };
+}
+
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+function readTls(tls: { certFile: string; keyFile: string }): https.ServerOptions {
+  const read = (file: string, key: string): Buffer => {
+    try {
+      return readFileSync(file);
+    } catch (error) {
+      throw new Error(`cannot read otlp.tls.${key} "${file}" (${(error as NodeJS.ErrnoException).code ?? 'error'}); check the path and permissions`);
+    }
+  };
+  return { cert: read(tls.certFile, 'cert_file'), key: read(tls.keyFile, 'key_file') };
+}

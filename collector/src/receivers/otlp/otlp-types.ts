@@ -1,0 +1,77 @@
+/**
+ * The decoded shape of an OTLP ExportMetricsServiceRequest, as protobufjs
+ * produces it (lowerCamelCase fields, oneof discriminators `value` / `data`).
+ * The JSON decoder builds the same shape, so one mapping serves both encodings.
+ * Only the fields Rebound reads are listed.
+ */
+
+/** An int64/fixed64: protobufjs gives a Long, OTLP/JSON a number or a decimal string. */
+export type Int64 = number | string | { toNumber(): number };
+
+export function int64ToNumber(value: Int64 | null | undefined): number {
+  if (value === null || value === undefined) return 0;
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string') return Number(value);
+  return value.toNumber();
+}
+
+export interface OtlpAnyValue {
+  /** Which member of the oneof is set; undefined for an empty AnyValue. */
+  value?: 'stringValue' | 'boolValue' | 'intValue' | 'doubleValue' | 'arrayValue' | 'kvlistValue' | 'bytesValue';
+  stringValue?: string;
+  boolValue?: boolean;
+  intValue?: Int64;
+  doubleValue?: number;
+}
+
+export interface OtlpKeyValue {
+  key: string;
+  value?: OtlpAnyValue | null;
+}
+
+export interface OtlpNumberDataPoint {
+  attributes: OtlpKeyValue[];
+  timeUnixNano: Int64;
+  /** Which value is set; undefined when the point carries none. */
+  value?: 'asDouble' | 'asInt';
+  asDouble?: number;
+  asInt?: Int64;
+}
+
+/** AggregationTemporality enum values (metrics.proto). */
+export const TEMPORALITY_UNSPECIFIED = 0;
+export const TEMPORALITY_DELTA = 1;
+export const TEMPORALITY_CUMULATIVE = 2;
+
+export interface OtlpMetric {
+  name: string;
+  unit: string;
+  /** Which kind of data the metric carries. */
+  data?: 'gauge' | 'sum' | 'histogram' | 'exponentialHistogram' | 'summary';
+  gauge?: { dataPoints: OtlpNumberDataPoint[] } | null;
+  sum?: { dataPoints: OtlpNumberDataPoint[]; aggregationTemporality: number; isMonotonic: boolean } | null;
+  histogram?: { dataPoints: readonly unknown[] } | null;
+  exponentialHistogram?: { dataPoints: readonly unknown[] } | null;
+  summary?: { dataPoints: readonly unknown[] } | null;
+}
+
+export interface OtlpScopeMetrics {
+  metrics: OtlpMetric[];
+}
+
+export interface OtlpResourceMetrics {
+  resource?: { attributes: OtlpKeyValue[] } | null;
+  scopeMetrics: OtlpScopeMetrics[];
+}
+
+export interface OtlpMetricsRequest {
+  resourceMetrics: OtlpResourceMetrics[];
+}
+
+/** A body that is not a valid OTLP request: answered with 400 and this message. */
+export class OtlpDecodeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OtlpDecodeError';
+  }
+}
