@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { parse } from 'yaml';
+import { ConfigError } from '../../config/config-error';
+import { createDefaultOtlpServerConfig, parseOtlpGroupConfig, parseOtlpServerConfig } from './config';
+import { otlpReceiverFactory } from './factory';
+
+const yamlFixture = (name: string): Record<string, unknown> => parse(readFileSync(join(__dirname, 'testdata', name), 'utf8'));
+const ENV = { REBOUND_TEST_OTLP_TOKEN: 's3cret-token' };
+
+describe('parseOtlpServerConfig', () => {
+  it('applies defaults when the key is absent', () => {
+    assert.deepEqual(parseOtlpServerConfig(undefined, 'otlp', ENV), createDefaultOtlpServerConfig());
+    assert.equal(createDefaultOtlpServerConfig().maxRequestBytes, 4 * 1024 * 1024);
+    assert.equal(createDefaultOtlpServerConfig().dynamicGroups, false);
+  });
+
+  it('reads every key of testdata/server-full.yaml, expanding ${ENV} in bearer_token', () => {
+    assert.deepEqual(parseOtlpServerConfig(yamlFixture('server-full.yaml')['otlp'], 'otlp', ENV), {
+      maxRequestBytes: 1024 * 1024,
+      maxConcurrentRequests: 4,
+      bearerToken: 's3cret-token',
+      tls: { certFile: '/etc/rebound/tls.crt', keyFile: '/etc/rebound/tls.key' },
+      dynamicGroups: true,
+      maxGroups: 10,
+      maxMembersPerGroup: 20,
+      maxAttributes: 64,
+      maxAttributeValueLength: 256,
+      maxClockSkewMillis: 60_000,
+      retryAfterSeconds: 5,
+    });
+  });
+
+  const failures: [file: string, env: NodeJS.ProcessEnv, keyPath: string, message: RegExp][] = [
+    ['server-typo.yaml', ENV, 'otlp.max_request_byte', /did you mean "max_request_bytes"/],
+    ['server-bad-size.yaml', ENV, 'otlp.max_request_bytes', /a size like 4MiB/],
+    ['server-full.yaml', {}, 'otlp.bearer_token', /REBOUND_TEST_OTLP_TOKEN is not set/],
+  ];
+  for (const [file, env, keyPath, message] of failures) {
+    it(`rejects testdata/${file} naming ${keyPath}`, () => {
+      assert.throws(
+        () => parseOtlpServerConfig(yamlFixture(file)['otlp'], 'otlp', env),
+        (error: unknown) => error instanceof ConfigError && error.keyPath === keyPath && message.test(error.message),
+      );
+    });
+  }
+
+  it('never puts the token value in an error message', () => {
+    try {
+      parseOtlpServerConfig({ bearer_token: 'x', max_groups: -1 }, 'otlp', ENV);
+      assert.fail('expected a ConfigError');
+    } catch (error) {
+      assert.ok(error instanceof ConfigError);
+      assert.doesNotMatch(error.message, /s3cret/);
+    }
+  });
+});
+
+describe('otlpReceiverFactory', () => {
+  it('parses declared members of a group', () => {
+    const config = otlpReceiverFactory.parseConfig(yamlFixture('group-members.yaml')['otlp'], 'groups[2].otlp');
+    assert.deepEqual(otlpReceiverFactory.declaredMembers!(config), [
+      { member: 'pay-1', role: 'leader', dependencies: { 'cloud.availability_zone': 'eu-1a' } },
+      { member: 'pay-2' },
+    ]);
+    assert.deepEqual(parseOtlpGroupConfig({}, 'groups[0].otlp'), otlpReceiverFactory.createDefaultConfig());
+  });
+
+  it('rejects an unknown role naming the key', () => {
+    assert.throws(
+      () => otlpReceiverFactory.parseConfig(yamlFixture('group-bad-role.yaml')['otlp'], 'groups[2].otlp'),
+      (error: unknown) => error instanceof ConfigError && error.keyPath === 'groups[2].otlp.members[0].role' && /leader, replica/.test(error.message),
+    );
+  });
+
+  it('declares the configured members when started, so they show unknown until seen', async () => {
+    const declared: unknown[] = [];
+    const receiver = otlpReceiverFactory.create('payments', parseOtlpGroupConfig({ members: [{ member: 'pay-1' }] }, 'otlp'), {
+      intervalMillis: 1000,
+      logger: { info() {}, warn() {}, error() {} },
+      now: () => 0,
+    });
+    await receiver.start({ observe() {}, sourceUp() {}, declare: (group, members) => declared.push([group, members]) });
+    assert.deepEqual(declared, [['payments', [{ member: 'pay-1' }]]]);
+    await receiver.stop();
+  });
+});

@@ -1,0 +1,74 @@
+/** Test doubles for the OTLP receiver tests (not used by the collector itself). */
+import { Registry } from 'prom-client';
+import { createMemoryLogger } from '../../logger';
+import type { MemberDeclaration, Observation } from '../../model/types';
+import type { ObservationSink } from '../receiver';
+import { createDefaultOtlpServerConfig, type OtlpServerConfig } from './config';
+import { createOtlpHttpReceiver, type OtlpHttpReceiver } from './otlp-http-receiver';
+
+export class RecordingSink implements ObservationSink {
+  readonly observations: Observation[] = [];
+  readonly declared: [string, readonly MemberDeclaration[]][] = [];
+  readonly sources = new Map<string, boolean>();
+  observe(observation: Observation): void {
+    this.observations.push(observation);
+  }
+  declare(group: string, members: readonly MemberDeclaration[]): void {
+    this.declared.push([group, members]);
+  }
+  sourceUp(source: string, up: boolean): void {
+    this.sources.set(source, up);
+  }
+}
+
+export interface StartedReceiver {
+  receiver: OtlpHttpReceiver;
+  sink: RecordingSink;
+  registry: Registry;
+  url: string;
+  /** `recovery_receiver_refused_total{receiver="otlp",reason}` now. */
+  refused(reason: string): Promise<number>;
+}
+
+/** Start a receiver on a free loopback port, configured for group `payments` unless told otherwise. */
+export async function startTestReceiver(server: Partial<OtlpServerConfig> = {}, groups = ['payments'], now: () => number = Date.now): Promise<StartedReceiver> {
+  const registry = new Registry();
+  const sink = new RecordingSink();
+  const config = { ...createDefaultOtlpServerConfig(), ...server };
+  const receiver = createOtlpHttpReceiver({
+    listen: { host: '127.0.0.1', port: 0 },
+    groups: new Set(groups),
+    server: config,
+    registry,
+    context: { intervalMillis: 1000, logger: createMemoryLogger(), now },
+  });
+  await receiver.start(sink);
+  const { port } = receiver.address();
+  return {
+    receiver,
+    sink,
+    registry,
+    url: `${config.tls ? 'https' : 'http'}://127.0.0.1:${port}/v1/metrics`,
+    async refused(reason: string): Promise<number> {
+      const metric = await registry.getSingleMetric('recovery_receiver_refused_total')!.get();
+      return metric.values.find((v) => v.labels['reason'] === reason && v.labels['receiver'] === 'otlp')?.value ?? 0;
+    },
+  };
+}
+
+/** A small valid OTLP/JSON request: one lag point for `payments/<member>`. */
+export function lagRequestJson(member: string, lagSeconds = 1.5, group = 'payments'): string {
+  return JSON.stringify({
+    resourceMetrics: [
+      {
+        resource: {
+          attributes: [
+            { key: 'service.name', value: { stringValue: group } },
+            { key: 'service.instance.id', value: { stringValue: member } },
+          ],
+        },
+        scopeMetrics: [{ metrics: [{ name: 'recovery.member.lag', unit: 's', gauge: { dataPoints: [{ timeUnixNano: String(BigInt(Date.now()) * 1_000_000n), asDouble: lagSeconds }] } }] }],
+      },
+    ],
+  });
+}
