@@ -1,0 +1,65 @@
+import type { Episode, GroupState } from '../model/group-state';
+
+/** `GET /api/v1/groups` entry (DESIGN.md §4, contract field names). */
+export function groupView(state: GroupState) {
+  return {
+    name: state.name,
+    phase: state.phase,
+    progress: round(state.progress),
+    eta_seconds: state.etaSeconds === null ? null : round(state.etaSeconds),
+    elapsed_seconds: round(state.elapsedSeconds),
+    rto_seconds: state.rtoSeconds,
+    leader: state.leader,
+    episode_id: state.episodeId,
+    members: state.members.map((m) => ({
+      member: m.member,
+      role: m.role,
+      status: m.status,
+      reason: m.reason,
+      lag_seconds: m.lagSeconds,
+      lag_bytes: m.lagBytes,
+      permission_drift: m.permissionDrift,
+      observation_age_seconds: m.observationAgeSeconds === null ? null : round(m.observationAgeSeconds),
+      dependencies: m.dependencies,
+    })),
+    signals: {
+      divergence_ratio: round(state.divergenceRatio),
+      max_lag_seconds: state.maxLagSeconds,
+      max_lag_bytes: state.maxLagBytes,
+      permission_consistency_ratio: state.permissionConsistency === null ? null : round(state.permissionConsistency),
+      permission_drifted_members: state.driftedMembers,
+      independence_ratio: state.independence.ratio === null ? null : round(state.independence.ratio),
+      effective_paths: state.independence.effectivePaths,
+      dependency_dimensions: state.independence.dimensions.map((d) => ({ dimension: d.dimension, distinct_values: d.distinctValues })),
+      shared_failure_domains: state.independence.sharedDomains,
+      hidden_instability: state.hiddenInstability,
+      leader_serving: state.leaderServing,
+      net_stabilization_per_minute: round(state.netStabilizationPerMinute),
+      failover_load_ratio: state.failoverLoadRatio === null ? null : round(state.failoverLoadRatio),
+    },
+  };
+}
+
+/** `GET /api/v1/episodes` entry (contract field names; times RFC 3339 UTC). */
+export function episodeView(episode: Episode) {
+  return {
+    id: episode.id,
+    group: episode.group,
+    start: new Date(episode.startMillis).toISOString(),
+    end: episode.endMillis === null ? null : new Date(episode.endMillis).toISOString(),
+    duration_seconds: episode.durationSeconds,
+    rto_seconds: episode.rtoSeconds,
+    within_rto: episode.durationSeconds === null ? null : episode.durationSeconds <= episode.rtoSeconds,
+    worst_phase: episode.worstPhase,
+    phases: episode.phases.map((p) => ({ phase: p.phase, at: new Date(p.atMillis).toISOString() })),
+    members_affected: episode.membersAffected,
+    peak_lag_seconds: episode.peakLagSeconds,
+    permission_drift_seen: episode.permissionDriftSeen,
+    hidden_instability_seen: episode.hiddenInstabilitySeen,
+    converged_at: episode.convergedAtMillis === null ? null : new Date(episode.convergedAtMillis).toISOString(),
+  };
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}

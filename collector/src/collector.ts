@@ -1,0 +1,120 @@
+import { Registry } from 'prom-client';
+import { HttpApi } from './api/http-server';
+import type { CollectorConfig } from './config/collector-config';
+import { GROUP_DEFAULTS, type GroupConfig } from './config/group-config';
+import { RecoveryEngine } from './engine/engine';
+import { PrometheusExporter } from './exporters/prometheus/prometheus-exporter';
+import type { Logger } from './logger';
+import type { GroupState } from './model/group-state';
+import type { Phase } from './model/types';
+import { createOtlpHttpReceiver, otlpGroupsOf, parseOtlpServerConfig } from './receivers/otlp';
+import type { ObservationSink, Receiver, ReceiverContext, ReceiverFactory } from './receivers/receiver';
+import { RECEIVER_FACTORIES } from './receivers/registry';
+import { EpisodeStore } from './store/episode-store';
+
+export interface CollectorOptions {
+  config: CollectorConfig;
+  logger: Logger;
+  factories?: readonly ReceiverFactory<unknown>[];
+  /** Called when a group's phase changes (the CLI prints a summary line). */
+  onPhaseChange?: (state: GroupState, previous: Phase | null) => void;
+}
+
+/** Where the running collector listens. */
+export interface CollectorEndpoints {
+  metrics: { host: string; port: number };
+  otlp: { host: string; port: number } | null;
+}
+
+/**
+ * The assembled collector: receivers → engine (ticking) → Prometheus exporter,
+ * JSON API and episode store. One instance per process; tests start several on
+ * port 0.
+ */
+export class Collector {
+  readonly engine: RecoveryEngine;
+  readonly exporter: PrometheusExporter;
+  private readonly store: EpisodeStore;
+  private readonly receivers: Receiver[] = [];
+  private readonly api: HttpApi;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: CollectorOptions) {
+    const { config, logger } = options;
+    this.store = new EpisodeStore(config.storePath);
+    this.engine = new RecoveryEngine({ groups: config.groups, store: this.store });
+    this.exporter = new PrometheusExporter(new Registry());
+    // Counters continue from the stored history, so a restart is not a counter reset for increase().
+    for (const completed of this.store.completedDurations()) this.exporter.recordEpisode({ group: completed.group, durationSeconds: completed.durationSeconds });
+    this.engine.onEpisodeCompleted((episode) => this.exporter.recordEpisode(episode));
+    if (options.onPhaseChange) this.engine.onPhaseChange(options.onPhaseChange);
+    this.api = new HttpApi({ ...config.listen.metrics, engine: this.engine, exporter: this.exporter, logger });
+  }
+
+  async start(): Promise<CollectorEndpoints> {
+    const { config, logger } = this.options;
+    const context: ReceiverContext = { intervalMillis: config.intervalMillis, logger, now: Date.now };
+    const factories = new Map((this.options.factories ?? RECEIVER_FACTORIES).map((f) => [f.type, f]));
+    for (const group of config.groups) {
+      for (const receiver of group.receivers) {
+        this.receivers.push(factories.get(receiver.type)!.create(group.name, receiver.config, context));
+      }
+    }
+    const otlp = this.createOtlpReceiver(context);
+    if (otlp !== null) this.receivers.push(otlp.receiver);
+
+    const metrics = await this.api.start();
+    for (const receiver of this.receivers) {
+      // A failing source must never take the others down: log it, its members go unknown.
+      await receiver.start(otlp?.receiver === receiver ? otlp.sink : this.engine).catch((error: unknown) => {
+        logger.error('source failed to start; its members will show unknown', { source: receiver.source, error: String(error) });
+        this.engine.sourceUp(receiver.source, false);
+        if (receiver === otlp?.receiver) throw error;
+      });
+    }
+    this.tick();
+    this.timer = setInterval(() => this.tick(), config.intervalMillis);
+    return { metrics, otlp: otlp === null ? null : otlp.receiver.address() };
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    await Promise.allSettled(this.receivers.map((r) => r.stop()));
+    await this.api.stop();
+    this.engine.flush();
+    this.store.close();
+  }
+
+  private tick(): void {
+    try {
+      const states = this.engine.tick();
+      this.exporter.update(states, this.engine.sourceStates());
+    } catch (error) {
+      this.options.logger.error('derivation tick failed', { error: String(error), stack: (error as Error).stack });
+    }
+  }
+
+  /** The shared OTLP/HTTP server, when some group takes OTLP or dynamic groups are allowed. */
+  private createOtlpReceiver(context: ReceiverContext) {
+    const { config } = this.options;
+    const server = parseOtlpServerConfig(config.otlp, 'otlp');
+    const { groups, declaredMembers } = otlpGroupsOf(config.groups);
+    if (groups.size === 0 && !server.dynamicGroups) return null;
+    const receiver = createOtlpHttpReceiver({ listen: config.listen.otlp, groups, server, registry: this.exporter.registry, context, declaredMembers });
+    const engine = this.engine;
+    const sink: ObservationSink = {
+      observe(observation) {
+        // The receiver already enforced max_groups; a new dynamic group gets the defaults.
+        if (!engine.hasGroup(observation.group)) engine.addGroup(dynamicGroup(observation.group, config.intervalMillis));
+        engine.observe(observation);
+      },
+      declare: (group, members) => engine.declare(group, members),
+      sourceUp: (source, up) => engine.sourceUp(source, up),
+    };
+    return { receiver, sink };
+  }
+}
+
+function dynamicGroup(name: string, intervalMillis: number): GroupConfig {
+  return { name, ...GROUP_DEFAULTS, freshnessMillis: 3 * intervalMillis, receivers: [] };
+}

@@ -1,0 +1,116 @@
+import type { ReceiverFactory } from '../receivers/receiver';
+import { ConfigError } from './config-error';
+import {
+  joinKey,
+  readArray,
+  readDurationMillis,
+  readHostPort,
+  readNumber,
+  readObject,
+  readString,
+} from './fields';
+import { GROUP_DEFAULTS, type GroupConfig } from './group-config';
+
+/** The whole validated config file (DESIGN.md §3.3). */
+export interface CollectorConfig {
+  /** Derivation tick and default probe interval. */
+  intervalMillis: number;
+  listen: {
+    metrics: { host: string; port: number };
+    otlp: { host: string; port: number };
+  };
+  /** Episode store path (SQLite). */
+  storePath: string;
+  groups: GroupConfig[];
+  /** Raw top-level `otlp:` (server options), parsed by the OTLP receiver. */
+  otlp: unknown;
+  /** Raw top-level `exporters:`, parsed by the exporters. */
+  exporters: unknown;
+}
+
+export const COLLECTOR_DEFAULTS = {
+  intervalMillis: 1000,
+  metrics: '127.0.0.1:9464',
+  otlp: '127.0.0.1:4318',
+  storePath: './data/rebound.db',
+} as const;
+
+const TOP_LEVEL_KEYS = ['interval', 'listen', 'store', 'groups', 'otlp', 'exporters'] as const;
+const GROUP_KEYS = [
+  'name',
+  'rto',
+  'hold_down',
+  'freshness',
+  'lag_tolerance',
+  'lag_tolerance_bytes',
+  'progress_window',
+  'stabilization_window',
+] as const;
+
+/** Validate the parsed YAML object. Throws ConfigError naming the key path. */
+export function parseCollectorConfig(
+  raw: unknown,
+  factories: readonly ReceiverFactory<unknown>[],
+): CollectorConfig {
+  const top = readObject(raw, '', TOP_LEVEL_KEYS);
+  const intervalMillis = readDurationMillis(top['interval'], 'interval', COLLECTOR_DEFAULTS.intervalMillis, 50);
+  const listen = readObject(top['listen'], 'listen', ['metrics', 'otlp']);
+  const groupsRaw = readArray(top['groups'], 'groups');
+  const groups = groupsRaw.map((g, i) => parseGroup(g, joinKey('groups', i), factories, intervalMillis));
+  const seen = new Map<string, number>();
+  groups.forEach((group, i) => {
+    const first = seen.get(group.name);
+    if (first !== undefined) throw new ConfigError(joinKey(joinKey('groups', i), 'name'), `duplicate group name "${group.name}" (also groups[${first}])`);
+    seen.set(group.name, i);
+  });
+  return {
+    intervalMillis,
+    listen: {
+      metrics: readHostPort(listen['metrics'], 'listen.metrics', COLLECTOR_DEFAULTS.metrics),
+      otlp: readHostPort(listen['otlp'], 'listen.otlp', COLLECTOR_DEFAULTS.otlp),
+    },
+    storePath: readString(top['store'], 'store', COLLECTOR_DEFAULTS.storePath),
+    groups,
+    otlp: top['otlp'],
+    exporters: top['exporters'],
+  };
+}
+
+function parseGroup(raw: unknown, keyPath: string, factories: readonly ReceiverFactory<unknown>[], intervalMillis: number): GroupConfig {
+  const receiverTypes = factories.map((f) => f.type);
+  const o = readObject(raw, keyPath, [...GROUP_KEYS, ...receiverTypes]);
+  const key = (name: string) => joinKey(keyPath, name);
+  const name = readString(o['name'], key('name'));
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/.test(name)) {
+    throw new ConfigError(key('name'), `expected a group name of letters, digits, "_", ".", ":" or "-" (got "${name}")`);
+  }
+  const receivers: GroupConfig['receivers'] = [];
+  const members = new Map<string, string>();
+  let slowestIntervalMillis = intervalMillis;
+  for (const factory of factories) {
+    if (!(factory.type in o)) continue;
+    const receiverPath = key(factory.type);
+    const config = factory.parseConfig(o[factory.type] ?? {}, receiverPath);
+    for (const declaration of factory.declaredMembers?.(config) ?? []) {
+      const other = members.get(declaration.member);
+      if (other !== undefined) throw new ConfigError(receiverPath, `duplicate member "${declaration.member}" in group "${name}" (also in ${other})`);
+      members.set(declaration.member, receiverPath);
+    }
+    slowestIntervalMillis = Math.max(slowestIntervalMillis, factory.intervalMillisOf?.(config) ?? intervalMillis);
+    receivers.push({ type: factory.type, config });
+  }
+  if (receivers.length === 0) {
+    throw new ConfigError(keyPath, `group "${name}" has no source; add one of: ${receiverTypes.map((t) => `${t}:`).join(', ')}`);
+  }
+  return {
+    name,
+    rtoMillis: readDurationMillis(o['rto'], key('rto'), GROUP_DEFAULTS.rtoMillis),
+    holdDownMillis: readDurationMillis(o['hold_down'], key('hold_down'), GROUP_DEFAULTS.holdDownMillis, 0),
+    freshnessMillis: readDurationMillis(o['freshness'], key('freshness'), 3 * slowestIntervalMillis),
+    lagToleranceSeconds: readDurationMillis(o['lag_tolerance'], key('lag_tolerance'), GROUP_DEFAULTS.lagToleranceSeconds * 1000, 0) / 1000,
+    lagToleranceBytes: readNumber(o['lag_tolerance_bytes'], key('lag_tolerance_bytes'), GROUP_DEFAULTS.lagToleranceBytes, { min: 0, integer: true }),
+    progressWindowMillis: readDurationMillis(o['progress_window'], key('progress_window'), GROUP_DEFAULTS.progressWindowMillis),
+    stabilizationWindowMillis: readDurationMillis(o['stabilization_window'], key('stabilization_window'), GROUP_DEFAULTS.stabilizationWindowMillis),
+    receivers,
+  };
+}

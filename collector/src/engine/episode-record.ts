@@ -1,0 +1,69 @@
+import type { Episode } from '../model/group-state';
+import { PHASE_SEVERITY, type Phase } from '../model/types';
+
+/**
+ * An open episode plus the bookkeeping needed to continue it after a restart
+ * (stored beside the episode as JSON). Everything here is plain data.
+ */
+export interface OpenEpisode {
+  episode: Episode;
+  /** Members that were not converged at some tick of this episode and converged later. */
+  recoveredMembers: string[];
+  /** Service (a serving leader) was down at some tick of this episode. */
+  serviceWasDown: boolean;
+  /** The leader before the episode and its load then, for the failover load ratio. */
+  leaderBefore: string | null;
+  loadBefore: number | null;
+}
+
+export function openEpisode(
+  id: string,
+  group: string,
+  phase: Phase,
+  nowMillis: number,
+  rtoSeconds: number,
+  leaderBefore: string | null,
+  loadBefore: number | null,
+): OpenEpisode {
+  return {
+    episode: {
+      id,
+      group,
+      startMillis: nowMillis,
+      endMillis: null,
+      durationSeconds: null,
+      worstPhase: phase,
+      phases: [{ phase, atMillis: nowMillis }],
+      membersAffected: [],
+      peakLagSeconds: null,
+      permissionDriftSeen: false,
+      hiddenInstabilitySeen: false,
+      convergedAtMillis: null,
+      rtoSeconds,
+    },
+    recoveredMembers: [],
+    serviceWasDown: false,
+    leaderBefore,
+    loadBefore,
+  };
+}
+
+/** Append a phase change; returns true when the phase list changed. */
+export function recordPhase(open: OpenEpisode, phase: Phase, nowMillis: number): boolean {
+  const { episode } = open;
+  const last = episode.phases[episode.phases.length - 1];
+  if (last !== undefined && last.phase === phase) return false;
+  episode.phases.push({ phase, atMillis: nowMillis });
+  if (PHASE_SEVERITY[phase] > PHASE_SEVERITY[episode.worstPhase]) episode.worstPhase = phase;
+  return true;
+}
+
+/** Close the episode: duration runs to the moment all members converged, the hold-down is not counted. */
+export function closeEpisode(open: OpenEpisode, nowMillis: number): Episode {
+  const { episode } = open;
+  const convergedAt = episode.convergedAtMillis ?? nowMillis;
+  episode.endMillis = nowMillis;
+  episode.durationSeconds = Math.max(0, (convergedAt - episode.startMillis) / 1000);
+  recordPhase(open, 'healthy', nowMillis);
+  return episode;
+}

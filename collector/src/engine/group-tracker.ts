@@ -1,0 +1,372 @@
+import { randomUUID } from 'node:crypto';
+import type { GroupConfig } from '../config/group-config';
+import type { Episode, GroupState, MemberState } from '../model/group-state';
+import { independence } from '../model/independence';
+import { chooseLeader, type LeaderCandidate } from '../model/leader';
+import { memberVerdict, type LeaderReference, type StatusTolerances } from '../model/member-status';
+import { permissionConsistency } from '../model/permissions';
+import { decidePhase } from '../model/phase';
+import { etaSeconds, memberProgress, recentRatePerSecond, type ProgressSample } from '../model/progress';
+import type { Dependencies, MemberDeclaration, MemberStatus, Observation, Phase, Role } from '../model/types';
+import { closeEpisode, openEpisode, recordPhase, type OpenEpisode } from './episode-record';
+
+/** Everything the tracker remembers about one member between ticks. */
+interface MemberRecord {
+  member: string;
+  declaredRole: Role | undefined;
+  declaredDependencies: Dependencies;
+  latest: Observation | undefined;
+  previousStatus: MemberStatus | undefined;
+  /** Peak lag in this episode (bytes and seconds), the denominator of the member's progress. */
+  peakLagBytes: number | null;
+  peakLagSeconds: number | null;
+}
+
+/** A status change, kept for the recent windows (improvement, net stabilization rate). */
+interface Transition {
+  atMillis: number;
+  from: MemberStatus;
+  to: MemberStatus;
+}
+
+/** What one tick produced, for the engine to persist and report. */
+export interface TickOutcome {
+  state: GroupState;
+  previousPhase: Phase | null;
+  /** The open episode changed in a way worth persisting now (opened, phase change). */
+  episodeChanged: boolean;
+  /** The episode that completed on this tick, if any. */
+  closedEpisode: Episode | null;
+}
+
+const IMPROVEMENT_EPSILON = 1e-6;
+
+/**
+ * Derives one group's recovery state each tick from the newest observation of
+ * each member (DESIGN.md §2). Holds the episode and the recent windows; all
+ * decisions themselves are the pure functions in `model/`.
+ */
+export class GroupTracker {
+  readonly name: string;
+  private readonly members = new Map<string, MemberRecord>();
+  private readonly tolerances: StatusTolerances;
+  private previousLeader: string | null = null;
+  private lastPhase: Phase | null = null;
+  private open: OpenEpisode | null = null;
+  private progressSamples: ProgressSample[] = [];
+  private transitions: Transition[] = [];
+  /** The last leader seen outside an episode and its load, so a failover can be compared to it. */
+  private steadyLeader: string | null = null;
+  private steadyLeaderLoad: number | null = null;
+  private episodeDirty = false;
+  private current: GroupState | null = null;
+
+  constructor(readonly config: GroupConfig) {
+    this.name = config.name;
+    this.tolerances = {
+      freshnessMillis: config.freshnessMillis,
+      lagToleranceSeconds: config.lagToleranceSeconds,
+      lagToleranceBytes: config.lagToleranceBytes,
+    };
+  }
+
+  /** Continue an episode that was open when the collector stopped. */
+  resume(open: OpenEpisode): void {
+    this.open = open;
+    const phases = open.episode.phases;
+    this.lastPhase = phases[phases.length - 1]?.phase ?? null;
+  }
+
+  declare(declaration: MemberDeclaration): void {
+    const record = this.record(declaration.member);
+    record.declaredRole = declaration.role ?? record.declaredRole;
+    record.declaredDependencies = { ...record.declaredDependencies, ...declaration.dependencies };
+  }
+
+  observe(observation: Observation): void {
+    const record = this.record(observation.member);
+    // Sources may deliver out of order (OTLP retries); the newest observation wins.
+    if (record.latest !== undefined && record.latest.observedAtMillis > observation.observedAtMillis) return;
+    record.latest = observation;
+  }
+
+  memberCount(): number {
+    return this.members.size;
+  }
+
+  /** The state derived on the last tick, or null before the first. */
+  state(): GroupState | null {
+    return this.current;
+  }
+
+  openEpisode(): OpenEpisode | null {
+    return this.open;
+  }
+
+  /** True once since the last call when the open episode has unsaved changes. */
+  takeEpisodeDirty(): boolean {
+    const dirty = this.episodeDirty;
+    this.episodeDirty = false;
+    return dirty && this.open !== null;
+  }
+
+  tick(nowMillis: number): TickOutcome {
+    const records = [...this.members.values()];
+    const fresh = records.map((r) => this.freshObservation(r, nowMillis));
+    const roles = records.map((r, i) => fresh[i]?.role ?? r.latest?.role ?? r.declaredRole ?? 'replica');
+
+    const candidates: LeaderCandidate[] = records.map((r, i) => ({ member: r.member, role: roles[i]!, fresh: fresh[i] }));
+    const choice = chooseLeader(candidates, this.previousLeader);
+    const leaderIndex = choice.leader === null ? -1 : records.findIndex((r) => r.member === choice.leader);
+    const leaderRef: LeaderReference | null = leaderIndex >= 0 ? { member: choice.leader!, observation: fresh[leaderIndex]! } : null;
+    const rivals = new Set(choice.rivals);
+
+    const memberStates: MemberState[] = [];
+    const fingerprints = new Map<string, string>();
+    const transitionsNow: { member: string; from: MemberStatus; to: MemberStatus }[] = [];
+    let converged = 0;
+    let unknown = 0;
+    let progressSum = 0;
+    let everyUnconvergedIsLagging = true;
+    let maxLagSeconds: number | null = null;
+    let maxLagBytes: number | null = null;
+    let leaderStale = false;
+    let hasLeaderConcept = false;
+    let anyPathServing = false;
+
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i]!;
+      const role = roles[i]!;
+      const verdict = memberVerdict(record.member, role, record.latest, leaderRef, rivals.has(record.member), this.tolerances, nowMillis);
+      const { status } = verdict;
+      if (role === 'leader' || record.declaredRole === 'leader') {
+        hasLeaderConcept = true;
+        if (status === 'unknown' && leaderRef === null) leaderStale = true;
+      }
+      if (status === 'converged') converged++;
+      else if (status === 'unknown') unknown++;
+      if (status !== 'converged' && status !== 'lagging') everyUnconvergedIsLagging = false;
+      if (status === 'converged' && role === 'path' && fresh[i]?.serving !== false) anyPathServing = true;
+
+      this.updatePeaks(record, status, verdict.lagBytes, verdict.lagSeconds);
+      const useBytes = verdict.lagBytes !== null && record.peakLagBytes !== null;
+      progressSum += memberProgress(
+        status,
+        useBytes ? verdict.lagBytes : verdict.lagSeconds,
+        useBytes ? record.peakLagBytes : record.peakLagSeconds,
+      );
+      if (verdict.lagSeconds !== null) maxLagSeconds = Math.max(maxLagSeconds ?? 0, verdict.lagSeconds);
+      if (verdict.lagBytes !== null) maxLagBytes = Math.max(maxLagBytes ?? 0, verdict.lagBytes);
+
+      const freshObservation = fresh[i];
+      if (freshObservation?.permissionFingerprint !== undefined) fingerprints.set(record.member, freshObservation.permissionFingerprint);
+      if (record.previousStatus !== undefined && record.previousStatus !== status) {
+        transitionsNow.push({ member: record.member, from: record.previousStatus, to: status });
+      }
+      record.previousStatus = status;
+
+      memberStates.push({
+        member: record.member,
+        role,
+        status,
+        reason: verdict.reason,
+        lagSeconds: verdict.lagSeconds,
+        lagBytes: verdict.lagBytes,
+        permissionDrift: false,
+        observationAgeSeconds: record.latest ? Math.max(0, (nowMillis - record.latest.observedAtMillis) / 1000) : null,
+        dependencies: mergedDependencies(record),
+      });
+    }
+
+    const memberCount = records.length;
+    const progress = memberCount === 0 ? 0 : progressSum / memberCount;
+    const permissions = permissionConsistency(fingerprints, choice.leader);
+    for (const state of memberStates) state.permissionDrift = permissions.drifted.includes(state.member);
+    const serving = leaderRef !== null ? leaderRef.observation.serving !== false : !hasLeaderConcept && anyPathServing;
+
+    this.rememberWindows(nowMillis, progress, transitionsNow);
+    const rate = recentRatePerSecond(this.progressSamples, nowMillis, this.config.progressWindowMillis);
+    const improving = (rate !== null && rate > IMPROVEMENT_EPSILON) || this.improvedWithin(nowMillis, this.config.progressWindowMillis);
+    const allConverged = memberCount > 0 && converged === memberCount;
+    const hiddenInstability = serving && (converged < memberCount || permissions.drifted.length > 0);
+
+    if (this.open !== null) {
+      this.noteEpisodeFacts(memberStates, transitionsNow, serving, hiddenInstability, permissions.drifted.length > 0);
+      const episode = this.open.episode;
+      const convergedAt = allConverged ? episode.convergedAtMillis ?? nowMillis : null;
+      if (convergedAt !== episode.convergedAtMillis) {
+        episode.convergedAtMillis = convergedAt;
+        this.episodeDirty = true;
+      }
+    }
+
+    const phase = decidePhase({
+      memberCount,
+      convergedCount: converged,
+      unknownCount: unknown,
+      leaderStale,
+      serving,
+      improving,
+      inEpisode: this.open !== null,
+      somethingRecoveredInEpisode: this.open !== null && (this.open.recoveredMembers.length > 0 || this.open.serviceWasDown),
+      convergedSinceMillis: this.open?.episode.convergedAtMillis ?? null,
+      holdDownMillis: this.config.holdDownMillis,
+      nowMillis,
+    });
+
+    let episodeChanged = false;
+    let closedEpisode: Episode | null = null;
+    if (this.open === null && phase !== 'healthy' && (phase !== 'unknown' || this.lastPhase === 'healthy')) {
+      this.open = openEpisode(randomUUID(), this.name, phase, nowMillis, this.config.rtoMillis / 1000, this.steadyLeader, this.steadyLeaderLoad);
+      this.noteEpisodeFacts(memberStates, [], serving, hiddenInstability, permissions.drifted.length > 0);
+      episodeChanged = true;
+    } else if (this.open !== null) {
+      episodeChanged = recordPhase(this.open, phase, nowMillis);
+      if (phase === 'healthy') {
+        closedEpisode = closeEpisode(this.open, nowMillis);
+        this.open = null;
+        for (const record of records) record.peakLagBytes = record.peakLagSeconds = null;
+      }
+    }
+    if (this.open === null && leaderRef !== null) {
+      this.steadyLeader = leaderRef.member;
+      this.steadyLeaderLoad = leaderRef.observation.load ?? null;
+    }
+
+    const previousPhase = this.lastPhase;
+    this.lastPhase = phase;
+    this.previousLeader = choice.leader;
+    const open = this.open;
+    this.current = {
+      name: this.name,
+      phase,
+      progress,
+      etaSeconds: phase === 'unknown' ? null : etaSeconds(progress, rate, everyUnconvergedIsLagging),
+      elapsedSeconds: open ? Math.max(0, (nowMillis - open.episode.startMillis) / 1000) : 0,
+      rtoSeconds: this.config.rtoMillis / 1000,
+      members: memberStates,
+      leader: choice.leader,
+      leaderServing: leaderRef !== null && serving,
+      divergenceRatio: memberCount === 0 ? 0 : (memberCount - converged) / memberCount,
+      maxLagSeconds,
+      maxLagBytes,
+      permissionConsistency: permissions.ratio,
+      driftedMembers: permissions.drifted,
+      independence: independence(memberStates.map((m) => m.dependencies)),
+      hiddenInstability,
+      netStabilizationPerMinute: this.netStabilizationPerMinute(nowMillis),
+      failoverLoadRatio: failoverLoadRatio(open, leaderRef),
+      episodeId: open?.episode.id ?? null,
+      derivedAtMillis: nowMillis,
+    };
+    return { state: this.current, previousPhase, episodeChanged, closedEpisode };
+  }
+
+  private record(member: string): MemberRecord {
+    let record = this.members.get(member);
+    if (record === undefined) {
+      record = {
+        member,
+        declaredRole: undefined,
+        declaredDependencies: {},
+        latest: undefined,
+        previousStatus: undefined,
+        peakLagBytes: null,
+        peakLagSeconds: null,
+      };
+      this.members.set(member, record);
+    }
+    return record;
+  }
+
+  private freshObservation(record: MemberRecord, nowMillis: number): Observation | undefined {
+    const latest = record.latest;
+    return latest !== undefined && nowMillis - latest.observedAtMillis <= this.config.freshnessMillis ? latest : undefined;
+  }
+
+  /** Peaks grow while lag builds and reset once the member is caught up outside an episode. */
+  private updatePeaks(record: MemberRecord, status: MemberStatus, lagBytes: number | null, lagSeconds: number | null): void {
+    if (status === 'converged' && this.open === null) {
+      record.peakLagBytes = record.peakLagSeconds = null;
+      return;
+    }
+    if (status !== 'lagging') return;
+    if (lagBytes !== null) record.peakLagBytes = Math.max(record.peakLagBytes ?? 0, lagBytes);
+    if (lagSeconds !== null) record.peakLagSeconds = Math.max(record.peakLagSeconds ?? 0, lagSeconds);
+  }
+
+  private rememberWindows(nowMillis: number, progress: number, transitionsNow: readonly { from: MemberStatus; to: MemberStatus }[]): void {
+    this.progressSamples.push({ atMillis: nowMillis, progress });
+    const progressHorizon = nowMillis - this.config.progressWindowMillis;
+    // Keep one sample at or before the window start so the rate spans the whole window.
+    while (this.progressSamples.length > 2 && this.progressSamples[1]!.atMillis <= progressHorizon) this.progressSamples.shift();
+    for (const t of transitionsNow) this.transitions.push({ atMillis: nowMillis, from: t.from, to: t.to });
+    const horizon = nowMillis - Math.max(this.config.progressWindowMillis, this.config.stabilizationWindowMillis);
+    while (this.transitions.length > 0 && this.transitions[0]!.atMillis < horizon) this.transitions.shift();
+  }
+
+  /** A member returned (to lagging) or converged within the window. */
+  private improvedWithin(nowMillis: number, windowMillis: number): boolean {
+    for (let i = this.transitions.length - 1; i >= 0; i--) {
+      const t = this.transitions[i]!;
+      if (nowMillis - t.atMillis > windowMillis) break;
+      if (t.to === 'converged' || (t.to === 'lagging' && t.from !== 'converged')) return true;
+    }
+    return false;
+  }
+
+  private netStabilizationPerMinute(nowMillis: number): number {
+    const windowMillis = this.config.stabilizationWindowMillis;
+    let net = 0;
+    for (const t of this.transitions) {
+      if (nowMillis - t.atMillis > windowMillis) continue;
+      if (t.to === 'converged') net++;
+      else if (t.from === 'converged') net--;
+    }
+    return (net * 60_000) / windowMillis;
+  }
+
+  private noteEpisodeFacts(
+    members: readonly MemberState[],
+    transitionsNow: readonly { member: string; to: MemberStatus }[],
+    serving: boolean,
+    hiddenInstability: boolean,
+    drift: boolean,
+  ): void {
+    const open = this.open!;
+    const episode = open.episode;
+    for (const member of members) {
+      if (member.status !== 'converged' && !episode.membersAffected.includes(member.member)) {
+        episode.membersAffected.push(member.member);
+        this.episodeDirty = true;
+      }
+      if (member.lagSeconds !== null && member.lagSeconds > (episode.peakLagSeconds ?? 0)) {
+        episode.peakLagSeconds = member.lagSeconds;
+        this.episodeDirty = true;
+      }
+    }
+    for (const t of transitionsNow) {
+      if (t.to === 'converged' && !open.recoveredMembers.includes(t.member)) {
+        open.recoveredMembers.push(t.member);
+        this.episodeDirty = true;
+      }
+    }
+    if (!serving && !open.serviceWasDown) open.serviceWasDown = this.episodeDirty = true;
+    if (drift && !episode.permissionDriftSeen) episode.permissionDriftSeen = this.episodeDirty = true;
+    if (hiddenInstability && !episode.hiddenInstabilitySeen) episode.hiddenInstabilitySeen = this.episodeDirty = true;
+  }
+}
+
+function mergedDependencies(record: MemberRecord): Dependencies {
+  const observed = record.latest?.dependencies;
+  if (observed === undefined) return record.declaredDependencies;
+  return { ...record.declaredDependencies, ...observed };
+}
+
+/** New leader's load ÷ the leader's load before the episode, once the leader changed within it. */
+function failoverLoadRatio(open: OpenEpisode | null, leader: LeaderReference | null): number | null {
+  if (open === null || leader === null || open.leaderBefore === null || leader.member === open.leaderBefore) return null;
+  const loadNow = leader.observation.load;
+  if (loadNow === undefined || open.loadBefore === null || !(open.loadBefore > 0)) return null;
+  return loadNow / open.loadBefore;
+}

@@ -1,0 +1,44 @@
+import type { Observation, Role } from './types';
+
+/** What leader selection needs to know about one member at this tick. */
+export interface LeaderCandidate {
+  member: string;
+  role: Role;
+  /** Newest observation if it is within the freshness window, else undefined. */
+  fresh: Observation | undefined;
+}
+
+export interface LeaderChoice {
+  /** The reference member, or null when no fresh, reachable member claims leader. */
+  leader: string | null;
+  /** Members that also claim leader while another one is the reference: split brain. */
+  rivals: string[];
+}
+
+/**
+ * Pick the reference leader among the fresh, reachable members that claim the
+ * leader role. With several claimants (split brain), the one most replicas
+ * follow wins, then the previous leader (stickiness avoids flapping), then the
+ * highest position, then the name (so the choice is deterministic).
+ */
+export function chooseLeader(candidates: readonly LeaderCandidate[], previousLeader: string | null): LeaderChoice {
+  const claimants = candidates.filter((c) => c.role === 'leader' && c.fresh !== undefined && c.fresh.reachable);
+  if (claimants.length === 0) return { leader: null, rivals: [] };
+  if (claimants.length === 1) return { leader: claimants[0]!.member, rivals: [] };
+
+  const followers = new Map<string, number>();
+  for (const c of candidates) {
+    const followed = c.fresh?.followsLeader;
+    if (followed !== undefined && c.fresh!.reachable) followers.set(followed, (followers.get(followed) ?? 0) + 1);
+  }
+  const ranked = [...claimants].sort((a, b) => {
+    const byFollowers = (followers.get(b.member) ?? 0) - (followers.get(a.member) ?? 0);
+    if (byFollowers !== 0) return byFollowers;
+    const byPrevious = Number(b.member === previousLeader) - Number(a.member === previousLeader);
+    if (byPrevious !== 0) return byPrevious;
+    const byPosition = (b.fresh!.position ?? -Infinity) - (a.fresh!.position ?? -Infinity);
+    if (byPosition !== 0 && !Number.isNaN(byPosition)) return byPosition;
+    return a.member < b.member ? -1 : a.member > b.member ? 1 : 0;
+  });
+  return { leader: ranked[0]!.member, rivals: ranked.slice(1).map((c) => c.member) };
+}

@@ -1,0 +1,46 @@
+import type { MemberStatus } from './types';
+
+/**
+ * One member's share of recovery progress (DESIGN.md §2.4): converged 1; lagging
+ * 1 − lag_now / lag_peak (clamped); anything else 0 — we never credit progress
+ * we cannot back with fresh data.
+ */
+export function memberProgress(status: MemberStatus, lagNow: number | null, lagPeak: number | null): number {
+  if (status === 'converged') return 1;
+  if (status !== 'lagging' || lagNow === null || lagPeak === null || lagPeak <= 0) return 0;
+  return Math.min(1, Math.max(0, 1 - lagNow / lagPeak));
+}
+
+/** A (time, progress) sample kept for the recent-rate window. */
+export interface ProgressSample {
+  atMillis: number;
+  progress: number;
+}
+
+/**
+ * Recent catch-up rate in progress per second, from the oldest sample in the
+ * window to now. Returns null when the window is too short to say.
+ */
+export function recentRatePerSecond(samples: readonly ProgressSample[], nowMillis: number, windowMillis: number): number | null {
+  let oldest: ProgressSample | undefined;
+  for (const sample of samples) {
+    if (nowMillis - sample.atMillis <= windowMillis) {
+      oldest = sample;
+      break;
+    }
+  }
+  const newest = samples[samples.length - 1];
+  if (oldest === undefined || newest === undefined || newest.atMillis - oldest.atMillis <= 0) return null;
+  return (newest.progress - oldest.progress) / ((newest.atMillis - oldest.atMillis) / 1000);
+}
+
+/**
+ * ETA in seconds: remaining work ÷ recent rate. Only when the rate is positive
+ * and every unconverged member is lagging (an unreachable, diverged or unknown
+ * member does not drain on its own, so any number would be invented).
+ */
+export function etaSeconds(progress: number, ratePerSecond: number | null, everyUnconvergedIsLagging: boolean): number | null {
+  if (progress >= 1) return 0;
+  if (!everyUnconvergedIsLagging || ratePerSecond === null || !(ratePerSecond > 0)) return null;
+  return (1 - progress) / ratePerSecond;
+}
