@@ -1,0 +1,157 @@
+import * as common from '@grafana/grafana-foundation-sdk/common';
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { grafana, selectors, slo } from '../config';
+import { num } from '../promql';
+import {
+  budgetRemainingRecord,
+  burnRateFactor,
+  burnRateRecord,
+  episodesRecord,
+  errorBudget,
+  objectiveRecord,
+  quantileRecord,
+  sloRtoRecord,
+  withinRtoRecord,
+} from '../rules/slo-rules';
+import { datasource, layout, reboundDashboard, statPanel, steps, tablePanel, textPanel, timeseriesPanel } from './panels';
+import { hideTime } from './table-helpers';
+
+const G = '{group=~"$group"}';
+
+function groupVariable(): dashboard.QueryVariableBuilder {
+  return new dashboard.QueryVariableBuilder('group')
+    .label('Group')
+    .datasource(datasource)
+    .query({ query: `label_values(recovery_group_rto_seconds{${selectors.collector}}, group)`, refId: 'group' })
+    .definition(`label_values(recovery_group_rto_seconds{${selectors.collector}}, group)`)
+    .multi(true)
+    .includeAll(true)
+    .allValue('.*')
+    .current({ text: 'All', value: '$__all' })
+    .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
+    .sort(dashboard.VariableSort.AlphabeticalAsc);
+}
+
+const objectiveText = `${num(slo.target * 100)} % of recovery episodes end within the group's RTO, over ${slo.period}`;
+
+function sloExplanation(): ReturnType<typeof textPanel> {
+  const windows = slo.burnRateAlerts
+    .map((a) => `| ${a.longWindow} and ${a.shortWindow} | ${num(burnRateFactor(a))} | ${a.severity === 'critical' ? 'page' : 'ticket'} |`)
+    .join('\n');
+  return textPanel(
+    'How this SLO is computed',
+    [
+      `**Objective:** ${objectiveText}. Error budget: ${num(errorBudget * 100)} % of episodes may take longer.`,
+      '',
+      'An episode is *within RTO* when its duration (start until all members converged, hold-down excluded) is at most the RTO: it lands in the `le` bucket of `recovery_duration_seconds` equal to the RTO, so the share is exact, not interpolated.',
+      '',
+      '**Burn rate** = share of episodes beyond RTO in a window ÷ error budget. Alerts need both windows above the factor:',
+      '',
+      '| windows | burn rate above | |',
+      '|---|---|---|',
+      windows,
+      '',
+      'Percentiles come from the same histogram, so they are bucket-interpolated (good to a bucket), while the share within RTO is exact.',
+    ].join('\n'),
+  );
+}
+
+export function sloReportDashboard(): dashboard.Dashboard {
+  const board = reboundDashboard(
+    grafana.dashboardUids.sloReport,
+    'Recovery SLO report',
+    `Recovery SLO: ${objectiveText}. Error budget, burn rate, duration percentiles and episodes per group.`,
+  )
+    .time({ from: `now-${slo.period}`, to: 'now' })
+    .withVariable(groupVariable());
+
+  layout(board, [
+    [
+      statPanel({
+        title: `Within RTO (${slo.period})`,
+        description: `Share of completed recovery episodes that ended within their RTO over ${slo.period}, per group. Target: ${num(slo.target * 100)} %. No value: no episode completed.`,
+        queries: [{ expr: `${withinRtoRecord}${G}`, legend: '{{group}}', instant: true }],
+        configure: (b) => {
+          b.unit('percentunit').decimals(1).min(0).max(1).noValue('no episodes');
+          b.thresholds(steps([['red', null], ['green', slo.target]]));
+          b.colorMode(common.BigValueColorMode.Background).graphMode(common.BigValueGraphMode.None);
+        },
+      }),
+      { w: 12, h: 6 },
+    ],
+    [
+      statPanel({
+        title: 'Error budget remaining',
+        description: `Share of the ${slo.period} error budget (${num(errorBudget * 100)} % of episodes beyond RTO) still unspent. Below 0 the SLO is broken.`,
+        queries: [{ expr: `${budgetRemainingRecord}${G}`, legend: '{{group}}', instant: true }],
+        configure: (b) => {
+          b.unit('percentunit').decimals(0).noValue('no episodes');
+          b.thresholds(steps([['red', null], ['orange', 0], ['green', 0.25]]));
+          b.colorMode(common.BigValueColorMode.Background).graphMode(common.BigValueGraphMode.None);
+        },
+      }),
+      { w: 12, h: 6 },
+    ],
+    [
+      timeseriesPanel({
+        title: 'Burn rate',
+        description: 'How fast the error budget is being spent (1 = exactly the budget over the SLO period). Dashed lines are the alert factors.',
+        queries: slo.burnRateAlerts.map((a) => ({
+          expr: `${burnRateRecord(a.longWindow)}${G}`,
+          legend: `{{group}} ${a.longWindow}`,
+        })),
+        configure: (b) => {
+          b.unit('x').min(0);
+          b.thresholds(steps([['green', null], ['orange', 1], ['red', Number(num(burnRateFactor(slo.burnRateAlerts[0])))]]));
+        },
+      }),
+      { w: 12, h: 8 },
+    ],
+    [sloExplanation(), { w: 12, h: 8 }],
+    [
+      timeseriesPanel({
+        title: 'Recovery duration percentiles',
+        description: `p50, p90 and p99 of episode durations over ${slo.period}, rather than MTTR alone: the tail is what breaks the SLO.`,
+        queries: slo.durationQuantiles.map((q) => ({
+          expr: `${quantileRecord(q)}${G}`,
+          legend: `{{group}} p${Math.round(q * 100)}`,
+        })),
+        configure: (b) => b.unit('s').min(0),
+      }),
+      { w: 12, h: 8 },
+    ],
+    [
+      tablePanel({
+        title: 'Episodes per group',
+        description: `Episodes completed in ${slo.period}, the RTO the SLO counts against (must equal the collector's) and the duration percentiles.`,
+        queries: [
+          { refId: 'episodes', expr: `${episodesRecord}${G}`, instant: true, table: true },
+          { refId: 'within', expr: `${withinRtoRecord}${G}`, instant: true, table: true },
+          { refId: 'rto', expr: `${sloRtoRecord}${G}`, instant: true, table: true },
+          { refId: 'objective', expr: `${objectiveRecord}${G}`, instant: true, table: true },
+          ...slo.durationQuantiles.map((q) => ({
+            refId: `p${Math.round(q * 100)}`,
+            expr: `${quantileRecord(q)}${G}`,
+            instant: true,
+            table: true,
+          })),
+        ],
+        configure: (b) => {
+          b.withTransformation({ id: 'merge', options: {} });
+          hideTime(b, {
+            'Value #episodes': 'episodes',
+            'Value #within': 'within RTO',
+            'Value #rto': 'SLO RTO',
+            'Value #objective': 'objective',
+            ...Object.fromEntries(slo.durationQuantiles.map((q) => [`Value #p${Math.round(q * 100)}`, `p${Math.round(q * 100)}`])),
+          });
+          b.overrideByName('episodes', [{ id: 'decimals', value: 0 }]);
+          b.overrideByRegexp('within RTO|objective', [{ id: 'unit', value: 'percentunit' }]);
+          b.overrideByRegexp('SLO RTO|p\\d+', [{ id: 'unit', value: 's' }]);
+        },
+      }),
+      { w: 12, h: 8 },
+    ],
+  ]);
+  return board.build();
+}

@@ -1,0 +1,136 @@
+import { alerts, grafana } from '../config';
+import { maxBy, num, series } from '../promql';
+import type { AlertRule, RuleGroup } from './rule-types';
+
+const elapsed = maxBy('group', series('recovery_group_episode_elapsed_seconds'));
+const rto = maxBy('group', series('recovery_group_rto_seconds'));
+const detailLink = `/d/${grafana.dashboardUids.groupDetail}?var-group={{ $labels.group }}`;
+
+/** Elapsed passes the RTO: strictly greater, so an episode that ends exactly at its RTO met it. */
+export const recoveryExceedingRto: AlertRule = {
+  alert: 'RecoveryExceedingRTO',
+  expr: `${elapsed} > on (group) ${rto}`,
+  labels: { severity: 'critical' },
+  annotations: {
+    summary: 'Recovery of {{ $labels.group }} has run past its RTO.',
+    description:
+      'The open recovery episode of {{ $labels.group }} has lasted {{ $value | humanizeDuration }}, longer than its recovery-time objective. Open the group detail dashboard to see which members are still not converged.',
+    dashboard: detailLink,
+  },
+};
+
+/** The early warning: the episode has used `rtoWarningShare` of its RTO and has not yet passed it. */
+export const recoveryNearingRto: AlertRule = {
+  alert: 'RecoveryExceedingRTO',
+  expr: `${elapsed} > on (group) ${num(alerts.rtoWarningShare)} * ${rto} and on (group) ${elapsed} <= on (group) ${rto}`,
+  labels: { severity: 'warning' },
+  annotations: {
+    summary: `Recovery of {{ $labels.group }} has used over ${Math.round(alerts.rtoWarningShare * 100)} % of its RTO.`,
+    description:
+      'The open recovery episode of {{ $labels.group }} has lasted {{ $value | humanizeDuration }} and will pass its RTO soon unless progress speeds up. Check the ETA on the group detail dashboard.',
+    dashboard: detailLink,
+  },
+};
+
+/**
+ * Degraded or partial for the whole window and progress now no higher than its lowest point in
+ * the window: nothing is getting better, so the recovery will not finish on its own.
+ */
+export const recoveryStalled: AlertRule = {
+  alert: 'RecoveryStalled',
+  expr:
+    `${maxBy('group', series('recovery_group_phase', 'phase=~"degraded|partial"'))} == 1` +
+    ` and on (group) ${maxBy('group', series('recovery_group_progress_ratio'))}` +
+    ` <= on (group) ${maxBy('group', `min_over_time(${series('recovery_group_progress_ratio')}[${alerts.stalledWindow}])`)}`,
+  for: alerts.stalledWindow,
+  labels: { severity: 'critical' },
+  annotations: {
+    summary: `Recovery of {{ $labels.group }} has made no progress for ${alerts.stalledWindow}.`,
+    description: `{{ $labels.group }} has been degraded or partially recovered for ${alerts.stalledWindow} without its progress rising. Something must be done by hand: restart or resync the members that are not converged.`,
+    dashboard: detailLink,
+  },
+};
+
+export const permissionDrift: AlertRule = {
+  alert: 'PermissionDrift',
+  expr: `${maxBy('group, member', series('recovery_member_permission_drift'))} == 1`,
+  for: alerts.permissionDriftFor,
+  labels: { severity: 'warning' },
+  annotations: {
+    summary: "Permissions of {{ $labels.member }} differ from the rest of {{ $labels.group }}.",
+    description:
+      "{{ $labels.member }}'s ACLs, roles or host-based auth rules differ from the leader's (Redis ACLs and pg_hba.conf are not replicated). After a failover it may refuse clients or accept ones it should not: compare and sync its permissions.",
+    dashboard: detailLink,
+  },
+};
+
+export const sharedFailureDomain: AlertRule = {
+  alert: 'SharedFailureDomain',
+  expr: `${maxBy('group, dimension, value', series('recovery_group_shared_dependency'))} == 1`,
+  for: alerts.sharedFailureDomainFor,
+  labels: { severity: 'info' },
+  annotations: {
+    summary: 'All members of {{ $labels.group }} share {{ $labels.dimension }}={{ $labels.value }}.',
+    description:
+      'Every member of {{ $labels.group }} depends on the same {{ $labels.dimension }} ({{ $labels.value }}): one failure there takes all of them down. Redundancy without independence is shared failure; spread the members when you can.',
+    dashboard: detailLink,
+  },
+};
+
+export const hiddenInstability: AlertRule = {
+  alert: 'HiddenInstability',
+  expr: `${maxBy('group', series('recovery_group_hidden_instability'))} == 1`,
+  for: alerts.hiddenInstabilityFor,
+  labels: { severity: 'warning' },
+  annotations: {
+    summary: `{{ $labels.group }} serves but has not fully recovered for ${alerts.hiddenInstabilityFor}.`,
+    description:
+      'Requests to {{ $labels.group }} work again, but some member is still not converged or its permissions drift. The next failure will find less redundancy than the dashboards of the service suggest.',
+    dashboard: detailLink,
+  },
+};
+
+const staleAnnotations = {
+  description:
+    'Rebound cannot tell the recovery state it is missing: unknown is not healthy. Check that the collector runs, that Prometheus scrapes it, and that the source answers.',
+};
+
+export const sourceDown: AlertRule = {
+  alert: 'RecoverySignalsStale',
+  expr: `${maxBy('source', series('recovery_source_up'))} == 0`,
+  for: alerts.signalsStaleFor,
+  labels: { severity: 'warning', reason: 'source_down' },
+  annotations: { summary: 'Rebound source {{ $labels.source }} is down.', ...staleAnnotations },
+};
+
+export const observationsOld: AlertRule = {
+  alert: 'RecoverySignalsStale',
+  expr: `${maxBy('group, member', series('recovery_member_observation_age_seconds'))} > ${alerts.maxObservationAgeSeconds}`,
+  for: alerts.signalsStaleFor,
+  labels: { severity: 'warning', reason: 'observation_old' },
+  annotations: {
+    summary: `No fresh observation of {{ $labels.member }} in {{ $labels.group }} for over ${alerts.maxObservationAgeSeconds}s.`,
+    ...staleAnnotations,
+  },
+};
+
+export const metricsAbsent: AlertRule = {
+  alert: 'RecoverySignalsStale',
+  expr: `absent(${series('recovery_group_phase')})`,
+  for: alerts.signalsStaleFor,
+  labels: { severity: 'warning', reason: 'metrics_absent' },
+  annotations: { summary: 'Prometheus has no Rebound recovery metrics at all.', ...staleAnnotations },
+};
+
+export const recoveryAlertGroups: RuleGroup<AlertRule>[] = [
+  {
+    name: 'rebound-recovery',
+    interval: alerts.evaluationInterval,
+    rules: [recoveryExceedingRto, recoveryNearingRto, recoveryStalled, hiddenInstability, permissionDrift, sharedFailureDomain],
+  },
+  {
+    name: 'rebound-signals',
+    interval: alerts.evaluationInterval,
+    rules: [sourceDown, observationsOld, metricsAbsent],
+  },
+];
