@@ -217,6 +217,7 @@ export class GroupTracker {
     let episodeChanged = false;
     let closedEpisode: Episode | null = null;
     if (this.open === null && phase !== 'healthy' && (phase !== 'unknown' || this.lastPhase === 'healthy')) {
+      this.progressSamples = [{ atMillis: nowMillis, progress }]; // the rate starts with the episode, not the healthy time before it
       this.open = openEpisode(randomUUID(), this.name, phase, nowMillis, this.config.rtoMillis / 1000, this.steadyLeader, this.steadyLeaderLoad);
       this.noteEpisodeFacts(memberStates, [], serving, hiddenInstability, permissions.drifted.length > 0);
       episodeChanged = true;
@@ -298,8 +299,7 @@ export class GroupTracker {
   private rememberWindows(nowMillis: number, progress: number, transitionsNow: readonly { from: MemberStatus; to: MemberStatus }[]): void {
     this.progressSamples.push({ atMillis: nowMillis, progress });
     const progressHorizon = nowMillis - this.config.progressWindowMillis;
-    // Keep one sample at or before the window start so the rate spans the whole window.
-    while (this.progressSamples.length > 2 && this.progressSamples[1]!.atMillis <= progressHorizon) this.progressSamples.shift();
+    while (this.progressSamples.length > 0 && this.progressSamples[0]!.atMillis < progressHorizon) this.progressSamples.shift();
     for (const t of transitionsNow) this.transitions.push({ atMillis: nowMillis, from: t.from, to: t.to });
     const horizon = nowMillis - Math.max(this.config.progressWindowMillis, this.config.stabilizationWindowMillis);
     while (this.transitions.length > 0 && this.transitions[0]!.atMillis < horizon) this.transitions.shift();

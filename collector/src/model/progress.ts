@@ -18,20 +18,21 @@ export interface ProgressSample {
 }
 
 /**
- * Recent catch-up rate in progress per second, from the oldest sample in the
- * window to now. Returns null when the window is too short to say.
+ * Recent catch-up rate in progress per second: from the lowest point within the
+ * window (the latest one, if several) to now. Measuring from the low point
+ * rather than the window's start means a recovery that began after lag peaked
+ * gets its real rate, and a stall shows as no rise at all. Null when the
+ * window holds too little to say.
  */
 export function recentRatePerSecond(samples: readonly ProgressSample[], nowMillis: number, windowMillis: number): number | null {
-  let oldest: ProgressSample | undefined;
+  let low: ProgressSample | undefined;
   for (const sample of samples) {
-    if (nowMillis - sample.atMillis <= windowMillis) {
-      oldest = sample;
-      break;
-    }
+    if (nowMillis - sample.atMillis > windowMillis) continue;
+    if (low === undefined || sample.progress <= low.progress) low = sample;
   }
   const newest = samples[samples.length - 1];
-  if (oldest === undefined || newest === undefined || newest.atMillis - oldest.atMillis <= 0) return null;
-  return (newest.progress - oldest.progress) / ((newest.atMillis - oldest.atMillis) / 1000);
+  if (low === undefined || newest === undefined || newest.atMillis - low.atMillis <= 0) return null;
+  return (newest.progress - low.progress) / ((newest.atMillis - low.atMillis) / 1000);
 }
 
 /**

@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import type { GroupConfig } from '../config/group-config';
+import type { GroupState } from '../model/group-state';
+import type { Observation } from '../model/types';
+import { RecoveryEngine } from './engine';
+import { testGroup } from './testing/scenario';
+
+/**
+ * Golden-file tests of the derivation: each `testdata/*.scenario.json` is a
+ * sequence of observations per second; the derived signals per tick must equal
+ * `*.expected.json`. Regenerate after an intended change with
+ * `UPDATE_GOLDEN=1 npm test -w @rebound/collector` and review the diff.
+ */
+interface Scenario {
+  description: string;
+  group?: Partial<Omit<GroupConfig, 'receivers'>>;
+  declare?: { member: string; role?: 'leader' | 'replica' | 'standby' | 'path'; dependencies?: Record<string, string> }[];
+  /** For every second in [from, to): observe each member with these fields; `{ "linear": [v0, perSecond] }` values change with time. */
+  steps: { from: number; to: number; members: Record<string, Record<string, unknown> | null> }[];
+}
+
+const dir = join(__dirname, 'testdata');
+const update = process.env['UPDATE_GOLDEN'] === '1';
+
+function value(v: unknown, secondsIntoStep: number): unknown {
+  if (v !== null && typeof v === 'object' && 'linear' in v) {
+    const [start, perSecond] = (v as { linear: [number, number] }).linear;
+    return Math.max(0, start + perSecond * secondsIntoStep);
+  }
+  return v;
+}
+
+function summarize(state: GroupState) {
+  const round = (n: number | null, digits = 3) => (n === null ? null : Number(n.toFixed(digits)));
+  return {
+    phase: state.phase,
+    progress: round(state.progress),
+    eta: round(state.etaSeconds, 1),
+    elapsed: state.elapsedSeconds,
+    leader: state.leader,
+    members: state.members.map((m) => `${m.member}:${m.status}${m.lagBytes ? `(${m.lagBytes}B)` : ''}`).join(' '),
+    drifted: state.driftedMembers,
+    permissionConsistency: round(state.permissionConsistency),
+    shared: state.independence.sharedDomains.map((d) => `${d.dimension}=${d.value}`),
+    effectivePaths: state.independence.effectivePaths,
+    hidden: state.hiddenInstability,
+    netStabilizationPerMinute: round(state.netStabilizationPerMinute),
+    failoverLoad: round(state.failoverLoadRatio),
+  };
+}
+
+export function runScenario(scenario: Scenario) {
+  const start = 1_700_000_000_000;
+  let now = start;
+  const engine = new RecoveryEngine({ groups: [testGroup(scenario.group as Partial<GroupConfig>)], now: () => now });
+  engine.declare('db', scenario.declare ?? []);
+  const ticks: ({ t: number } & ReturnType<typeof summarize>)[] = [];
+  for (const step of scenario.steps) {
+    for (let s = step.from; s < step.to; s++) {
+      now = start + s * 1000;
+      for (const [member, fields] of Object.entries(step.members)) {
+        if (fields === null) continue; // silent: the source says nothing about it
+        const observation: Record<string, unknown> = { group: 'db', member, source: 'golden', observedAtMillis: now, reachable: true, serving: true };
+        for (const [key, v] of Object.entries(fields)) observation[key] = value(v, s - step.from);
+        engine.observe(observation as unknown as Observation);
+      }
+      ticks.push({ t: s, ...summarize(engine.tick()[0]!) });
+    }
+  }
+  const episodes = engine.episodes({ limit: 100 }).map((e) => ({
+    start: (e.startMillis - start) / 1000,
+    end: e.endMillis === null ? null : (e.endMillis - start) / 1000,
+    duration: e.durationSeconds,
+    worst: e.worstPhase,
+    phases: e.phases.map((p) => `${(p.atMillis - start) / 1000}:${p.phase}`),
+    affected: e.membersAffected,
+    drift: e.permissionDriftSeen,
+    hidden: e.hiddenInstabilitySeen,
+  }));
+  return { ticks, episodes };
+}
+
+describe('derivation golden files', () => {
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.scenario.json')).sort()) {
+    it(file.replace('.scenario.json', ''), () => {
+      const scenario = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Scenario;
+      const actual = runScenario(scenario);
+      const expectedPath = join(dir, file.replace('.scenario.json', '.expected.json'));
+      if (update) writeFileSync(expectedPath, JSON.stringify(actual, null, 1) + '\n');
+      const expected = JSON.parse(readFileSync(expectedPath, 'utf8'));
+      assert.deepEqual(actual, expected, `${scenario.description}\nregenerate with UPDATE_GOLDEN=1 if the change is intended`);
+    });
+  }
+});

@@ -1,0 +1,154 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { GroupTracker } from './group-tracker';
+import { obs, testGroup } from './testing/scenario';
+import type { Observation, Phase } from '../model/types';
+
+/** Feed one observation set per second and collect the phases. */
+function run(tracker: GroupTracker, seconds: number, startSecond: number, observe: (t: number) => Observation[]) {
+  const phases: Phase[] = [];
+  for (let s = startSecond; s < startSecond + seconds; s++) {
+    const t = s * 1000;
+    for (const o of observe(t)) tracker.observe(o);
+    phases.push(tracker.tick(t).state.phase);
+  }
+  return phases;
+}
+
+const healthy = (t: number) => [
+  obs('a', t, { role: 'leader', position: 1000, load: 100 }),
+  obs('b', t, { role: 'replica', position: 1000 }),
+  obs('c', t, { role: 'replica', position: 1000 }),
+];
+
+describe('GroupTracker', () => {
+  describe('tick', () => {
+    it('reports healthy when every member is converged, with no episode', () => {
+      const tracker = new GroupTracker(testGroup());
+      const phases = run(tracker, 3, 0, healthy);
+      assert.deepEqual(phases, ['healthy', 'healthy', 'healthy']);
+      const state = tracker.state()!;
+      assert.equal(state.progress, 1);
+      assert.equal(state.etaSeconds, 0);
+      assert.equal(state.elapsedSeconds, 0);
+      assert.equal(state.episodeId, null);
+      assert.equal(state.leader, 'a');
+    });
+
+    it('walks degraded → recovering → stabilizing → healthy as a lagging replica drains, duration excluding hold-down', () => {
+      const tracker = new GroupTracker(testGroup({ lagToleranceBytes: 10 }));
+      run(tracker, 2, 0, healthy);
+      // c falls 1000 bytes behind at t=2 and stays there 3 s, then drains 100 bytes/s.
+      const lagAt = (s: number) => (s < 5 ? 1000 : Math.max(0, 1000 - (s - 4) * 100));
+      const phases = run(tracker, 30, 2, (t) => {
+        const s = t / 1000;
+        return [obs('a', t, { role: 'leader', position: 5000 }), obs('b', t, { position: 5000 }), obs('c', t, { position: 5000 - lagAt(s) })];
+      });
+      assert.equal(phases[0], 'degraded');
+      assert.ok(phases.includes('recovering'));
+      const recoveringIndex = phases.indexOf('recovering');
+      assert.ok(recoveringIndex > 0 && recoveringIndex <= 4, `recovering at ${recoveringIndex}`);
+      // lag 1000 → ≤10 at s=14; converged at s=14, hold-down 10 s → healthy at s=24.
+      assert.equal(phases[12], 'stabilizing');
+      assert.equal(phases[22], 'healthy');
+      const state = tracker.state()!;
+      assert.equal(state.phase, 'healthy');
+      assert.equal(state.episodeId, null);
+    });
+
+    it('gives an ETA only while the lag drains, and it is close to the truth', () => {
+      const tracker = new GroupTracker(testGroup({ lagToleranceBytes: 0 }));
+      run(tracker, 2, 0, healthy);
+      const etas: (number | null)[] = [];
+      for (let s = 2; s < 12; s++) {
+        const t = s * 1000;
+        const lag = s < 4 ? 1000 * (s - 1) : Math.max(0, 3000 - (s - 4) * 300); // builds to 3000, then drains 300/s
+        tracker.observe(obs('a', t, { role: 'leader', position: 10_000 }));
+        tracker.observe(obs('b', t, { position: 10_000 }));
+        tracker.observe(obs('c', t, { position: 10_000 - lag }));
+        etas.push(tracker.tick(t).state.etaSeconds);
+      }
+      assert.equal(etas[0], null, 'no ETA while lag builds');
+      assert.equal(etas[1], null, 'no ETA while lag builds');
+      // At s=8 the lag is 1800 bytes draining 300/s: 6 s to go.
+      const eta = etas[6]!;
+      assert.ok(eta !== null && Math.abs(eta - 6) < 0.5, `ETA ${eta}`);
+    });
+
+    it('shows partial when a failover restored service but a replica stays down, and no ETA', () => {
+      const tracker = new GroupTracker(testGroup());
+      run(tracker, 2, 0, healthy);
+      const phases = run(tracker, 15, 2, (t) => {
+        const s = t / 1000;
+        if (s < 5) return [obs('a', t, { reachable: false, role: 'leader' }), obs('b', t, { position: 1000 }), obs('c', t, { position: 1000 })];
+        // b promoted at s=5; a stays down.
+        return [
+          obs('a', t, { reachable: false, role: 'leader' }),
+          obs('b', t, { role: 'leader', position: 1200, load: 180 }),
+          obs('c', t, { position: 1200, followsLeader: 'b' }),
+        ];
+      });
+      assert.equal(phases[0], 'degraded');
+      assert.equal(phases[14], 'partial');
+      const state = tracker.state()!;
+      assert.equal(state.etaSeconds, null);
+      assert.equal(state.leader, 'b');
+      assert.equal(state.hiddenInstability, true);
+      assert.equal(state.failoverLoadRatio, 1.8);
+      assert.deepEqual(state.members.map((m) => m.status), ['unreachable', 'converged', 'converged']);
+    });
+
+    it('continues the same episode when a member relapses inside the hold-down', () => {
+      const tracker = new GroupTracker(testGroup());
+      run(tracker, 2, 0, healthy);
+      run(tracker, 3, 2, (t) => [obs('a', t, { role: 'leader', position: 1000 }), obs('b', t, { position: 1000 }), obs('c', t, { reachable: false })]);
+      const episodeId = tracker.state()!.episodeId;
+      assert.ok(episodeId);
+      run(tracker, 4, 5, healthy);
+      assert.equal(tracker.state()!.phase, 'stabilizing');
+      run(tracker, 2, 9, (t) => [obs('a', t, { role: 'leader', position: 1000 }), obs('b', t, { position: 1000 }), obs('c', t, { reachable: false })]);
+      assert.equal(tracker.state()!.episodeId, episodeId, 'same episode after relapse');
+      const phases = run(tracker, 12, 11, healthy);
+      assert.equal(phases[phases.length - 1], 'healthy');
+      const closed = tracker.state()!;
+      assert.equal(closed.episodeId, null);
+    });
+
+    it('is unknown, never healthy, when the leader goes stale', () => {
+      const tracker = new GroupTracker(testGroup());
+      run(tracker, 2, 0, healthy);
+      const phases = run(tracker, 6, 2, (t) => [obs('b', t, { position: 1000 }), obs('c', t, { position: 1000 })]);
+      assert.equal(phases[phases.length - 1], 'unknown');
+      assert.equal(tracker.state()!.members[0]!.status, 'unknown');
+      assert.ok(tracker.state()!.episodeId, 'healthy → unknown opens an episode');
+    });
+
+    it('names the drifted member and keeps the phase healthy for permission drift alone', () => {
+      const tracker = new GroupTracker(testGroup());
+      run(tracker, 3, 0, (t) => [
+        obs('a', t, { role: 'leader', position: 1, permissionFingerprint: 'p1' }),
+        obs('b', t, { position: 1, permissionFingerprint: 'p1' }),
+        obs('c', t, { position: 1, permissionFingerprint: 'p2' }),
+      ]);
+      const state = tracker.state()!;
+      assert.equal(state.phase, 'healthy');
+      assert.deepEqual(state.driftedMembers, ['c']);
+      assert.equal(state.permissionConsistency, 2 / 3);
+      assert.equal(state.hiddenInstability, true);
+    });
+
+    it('marks the rival leader of a split brain as diverged', () => {
+      const tracker = new GroupTracker(testGroup());
+      run(tracker, 2, 0, healthy);
+      run(tracker, 2, 2, (t) => [
+        obs('a', t, { role: 'leader', position: 1000 }),
+        obs('b', t, { role: 'leader', position: 1010 }),
+        obs('c', t, { position: 1000, followsLeader: 'a' }),
+      ]);
+      const state = tracker.state()!;
+      assert.equal(state.leader, 'a');
+      assert.equal(state.members[1]!.status, 'diverged');
+      assert.match(state.members[1]!.reason!, /split brain/);
+    });
+  });
+});
