@@ -31,7 +31,7 @@ export function parseConfigText(
   file: string,
   factories: readonly ReceiverFactory<unknown>[] = RECEIVER_FACTORIES,
 ): CollectorConfig {
-  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   const firstError = document.errors[0];
   if (firstError !== undefined) {
     const line = firstError.linePos?.[0];

@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { RecoveryEngine } from '../../engine/engine';
+import { obs, testGroup } from '../../engine/testing/scenario';
+import { METRICS } from '../metric-definitions';
+import { PrometheusExporter } from './prometheus-exporter';
+
+function seriesOf(text: string, name: string): string[] {
+  return text.split('\n').filter((line) => line.startsWith(name + '{') || line.startsWith(name + ' '));
+}
+
+/** A group mid-failover: every signal has something to say. */
+function midFailover() {
+  let now = 1_700_000_000_000;
+  const engine = new RecoveryEngine({ groups: [testGroup(), testGroup({ name: 'calm' })], now: () => now });
+  const exporter = new PrometheusExporter();
+  engine.onEpisodeCompleted((e) => exporter.recordEpisode(e));
+  const deps = (zone: string) => ({ 'cloud.availability_zone': zone, 'host.name': 'shared-host' });
+  for (let s = 0; s < 12; s++) {
+    const failed = s >= 3;
+    engine.observe(obs('a', now, failed ? { role: 'leader', reachable: false, dependencies: deps('z1') } : { role: 'leader', position: 10, load: 100, dependencies: deps('z1'), permissionFingerprint: 'p' }));
+    engine.observe(obs('b', now, { role: failed ? 'leader' : 'replica', position: 10, load: 250, dependencies: deps('z2'), permissionFingerprint: failed ? 'q' : 'p' }));
+    engine.observe(obs('c', now, { position: 10, lagSeconds: failed ? 30 - s : 0, dependencies: deps('z3'), permissionFingerprint: 'p' }));
+    engine.observe({ ...obs('x', now, { role: 'leader', position: 1 }), group: 'calm' });
+    exporter.update(engine.tick(), new Map([['test', true]]));
+    now += 1000;
+  }
+  return { engine, exporter };
+}
+
+describe('PrometheusExporter', () => {
+  describe('metricsText', () => {
+    it('serves every contract metric of DESIGN.md §4 with its help text', async () => {
+      const { exporter } = midFailover();
+      exporter.recordEpisode({ group: 'db', durationSeconds: 42 });
+      const text = await exporter.metricsText();
+      for (const definition of Object.values(METRICS)) {
+        assert.match(text, new RegExp(`# HELP ${definition.name} `), `${definition.name} has HELP`);
+        assert.match(text, new RegExp(`# TYPE ${definition.name} ${definition.type}`), `${definition.name} has TYPE`);
+        const sample = definition.type === 'histogram' ? `${definition.name}_bucket` : definition.name;
+        assert.ok(seriesOf(text, sample).length > 0, `${definition.name} has series`);
+      }
+    });
+
+    it('exports one phase series per phase with exactly one set to 1', async () => {
+      const { exporter } = midFailover();
+      const phases = seriesOf(await exporter.metricsText(), 'recovery_group_phase');
+      assert.equal(phases.length, 12);
+      assert.equal(phases.filter((l) => l.includes('group="db"') && l.endsWith(' 1')).length, 1);
+    });
+
+    it('names the shared failure domain and the drifted member', async () => {
+      const text = await midFailover().exporter.metricsText();
+      assert.deepEqual(seriesOf(text, 'recovery_group_shared_dependency').filter((l) => l.includes('group="db"')), [
+        'recovery_group_shared_dependency{group="db",dimension="host.name",value="shared-host"} 1',
+      ]);
+      assert.ok(seriesOf(text, 'recovery_member_permission_drift').includes('recovery_member_permission_drift{group="db",member="c"} 1'));
+      assert.ok(seriesOf(text, 'recovery_group_failover_load_ratio').includes('recovery_group_failover_load_ratio{group="db"} 2.5'));
+    });
+
+    it('leaves the ETA series absent when the ETA is unknown, never a made-up number', async () => {
+      const { exporter, engine } = midFailover();
+      assert.equal(engine.snapshot()[0]!.etaSeconds, null);
+      assert.deepEqual(seriesOf(await exporter.metricsText(), 'recovery_group_eta_seconds'), ['recovery_group_eta_seconds{group="calm"} 0']);
+    });
+
+    it('has histogram buckets that make the common RTOs exact', async () => {
+      const { exporter } = midFailover();
+      exporter.recordEpisode({ group: 'db', durationSeconds: 900 });
+      const buckets = seriesOf(await exporter.metricsText(), 'recovery_duration_seconds_bucket').map((l) => /le="([^"]+)"/.exec(l)![1]);
+      for (const le of ['30', '60', '120', '300', '600', '900', '1800', '3600', '7200', '14400']) assert.ok(buckets.includes(le), `bucket le=${le}`);
+      const at900 = seriesOf(await exporter.metricsText(), 'recovery_duration_seconds_bucket').find((l) => l.includes('le="900"'));
+      assert.match(at900!, / 1$/, 'a 900 s recovery counts as within a 15 min RTO');
+    });
+
+    it('exports +Inf observation age for a member never observed', async () => {
+      const engine = new RecoveryEngine({ groups: [testGroup()] });
+      engine.declare('db', [{ member: 'ghost', role: 'replica' }]);
+      const exporter = new PrometheusExporter();
+      exporter.update(engine.tick(), new Map());
+      const text = await exporter.metricsText();
+      assert.ok(seriesOf(text, 'recovery_member_observation_age_seconds').includes('recovery_member_observation_age_seconds{group="db",member="ghost"} +Inf'));
+      assert.ok(seriesOf(text, 'recovery_member_status').includes('recovery_member_status{group="db",member="ghost",status="unknown"} 1'));
+    });
+  });
+});
