@@ -3,6 +3,7 @@
  * they promise. Everything under `grafana/` and `prometheus/` is generated from this file
  * (`npm run generate -w @rebound/dashboards`); change a number here, never in the output.
  */
+import { RECOVERY_DURATION_BUCKETS_SECONDS } from '../../collector/src/exporters/metric-definitions';
 
 /** How Prometheus finds the collector's series: added to every selector we write. */
 export const selectors = {
@@ -26,6 +27,7 @@ export const slo = {
   /** Groups whose RTO differs from the default: the groups of `deploy/rebound.yaml` and the demo. */
   rtoSecondsByGroup: {
     'orders-db': 900,
+    payments: 600,
   } as Record<string, number>,
   /**
    * Multi-window multi-burn-rate alerts, windows as Sloth and Pyrra use them (Google SRE
@@ -42,8 +44,8 @@ export const slo = {
   durationQuantiles: [0.5, 0.9, 0.99],
 } as const;
 
-/** Buckets of `recovery_duration_seconds` the collector exports (DESIGN.md §4). */
-export const histogramBucketsSeconds = [30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400] as const;
+/** Buckets of `recovery_duration_seconds`, from the collector's own metric definitions (one source of truth). */
+export const histogramBucketsSeconds: readonly number[] = RECOVERY_DURATION_BUCKETS_SECONDS;
 
 /** Thresholds and windows of the alert rules. */
 export const alerts = {

@@ -102,7 +102,7 @@ export const sloRtoMismatch: AlertRule = {
 };
 
 export function checkSloConfig(): void {
-  const buckets: readonly number[] = histogramBucketsSeconds;
+  const buckets = histogramBucketsSeconds;
   for (const seconds of [slo.defaultRtoSeconds, ...Object.values(slo.rtoSecondsByGroup)]) {
     if (!buckets.includes(seconds)) {
       throw new Error(

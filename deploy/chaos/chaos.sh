@@ -1,0 +1,117 @@
+#!/bin/sh
+# Chaos for the docker-compose demo: breaks the real Redis and PostgreSQL members in the ways
+# Rebound is built to show, then lets them recover — in-band, with redis-cli and psql only
+# (no Docker socket). Every scenario logs one line when it starts and when it restores.
+#
+#   chaos.sh            loop over the scenarios forever, CHAOS_PAUSE_SECONDS apart
+#   chaos.sh once       run every scenario once, then exit (used by the tests)
+#   chaos.sh SCENARIO   run one scenario (redis_replica_sleep, redis_replica_restart,
+#                       redis_acl_drift, pg_replay_pause, pg_hba_drift, pg_standby_restart)
+set -eu
+
+REDIS_PRIMARY=${REDIS_PRIMARY:-redis-primary:6379}
+REDIS_REPLICA_1=${REDIS_REPLICA_1:-redis-replica-1:6379}
+REDIS_REPLICA_2=${REDIS_REPLICA_2:-redis-replica-2:6379}
+PG_PRIMARY_URL=${PG_PRIMARY_URL:?set PG_PRIMARY_URL to the primary, as a superuser}
+PG_STANDBY_URL=${PG_STANDBY_URL:?set PG_STANDBY_URL to the standby, as a superuser}
+# The standby's pg_hba.conf (its data volume is mounted into this container).
+STANDBY_HBA_FILE=${STANDBY_HBA_FILE:-/standby-data/pg_hba.conf}
+HOLD=${CHAOS_HOLD_SECONDS:-90}
+PAUSE=${CHAOS_PAUSE_SECONDS:-60}
+MARK='rebound-chaos'
+
+log() { echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) chaos: $*"; }
+redis() { addr=$1; shift; redis-cli -h "${addr%:*}" -p "${addr##*:}" "$@"; }
+pg() { url=$1; shift; psql "$url" -v ON_ERROR_STOP=1 -qAtX -c "$*"; }
+
+# Writes keep replication positions moving, so a paused or restarted member has real catching up to do.
+write_load() {
+  redis "$REDIS_PRIMARY" EVAL "for i = 1, 500 do redis.call('SET', 'demo:' .. i, ARGV[1]) end" 0 "$(date +%s)" >/dev/null
+  pg "$PG_PRIMARY_URL" "INSERT INTO demo_orders (payload) SELECT md5(random()::text) FROM generate_series(1, 500)"
+}
+
+hold() {
+  end=$(( $(date +%s) + $1 ))
+  while [ "$(date +%s)" -lt "$end" ]; do write_load; sleep 1; done
+}
+
+# A replica stops answering (DEBUG SLEEP blocks it) while the primary keeps writing: unreachable, then lagging, then converged.
+redis_replica_sleep() {
+  log "redis: $REDIS_REPLICA_2 sleeps for ${HOLD}s"
+  redis "$REDIS_REPLICA_2" DEBUG SLEEP "$HOLD" >/dev/null &
+  hold "$HOLD"
+  wait
+  log "redis: $REDIS_REPLICA_2 is awake and catching up"
+}
+
+# A replica process dies; its container's restart policy brings it back and it resyncs from scratch.
+redis_replica_restart() {
+  log "redis: $REDIS_REPLICA_1 shuts down (restart policy brings it back)"
+  redis "$REDIS_REPLICA_1" SHUTDOWN NOSAVE >/dev/null 2>&1 || true
+  hold 20
+  log "redis: $REDIS_REPLICA_1 should be resyncing"
+}
+
+# Redis ACLs are not replicated: a user added on one node only is permission drift.
+redis_acl_drift() {
+  log "redis: ACL user $MARK added on $REDIS_REPLICA_2 only (permission drift)"
+  redis "$REDIS_REPLICA_2" ACL SETUSER "$MARK" on '>chaos-demo-only' '~demo:*' +get >/dev/null
+  hold "$HOLD"
+  redis "$REDIS_REPLICA_2" ACL DELUSER "$MARK" >/dev/null
+  log "redis: ACL user $MARK removed; permissions in sync again"
+}
+
+# The standby stops replaying WAL while the primary writes: replay lag grows, then shrinks after resume.
+pg_replay_pause() {
+  log "postgresql: standby pauses WAL replay for ${HOLD}s"
+  pg "$PG_STANDBY_URL" "SELECT pg_wal_replay_pause()" >/dev/null
+  hold "$HOLD"
+  pg "$PG_STANDBY_URL" "SELECT pg_wal_replay_resume()" >/dev/null
+  log "postgresql: standby replays again"
+}
+
+# pg_hba.conf is per node: one extra rule on the standby is permission drift. The address is from
+# TEST-NET-1 (192.0.2.0/24), which no real client has, so the demo opens nothing.
+pg_hba_drift() {
+  log "postgresql: extra pg_hba rule on the standby only (permission drift)"
+  echo "host all $MARK 192.0.2.1/32 trust # $MARK" >> "$STANDBY_HBA_FILE"
+  pg "$PG_STANDBY_URL" "SELECT pg_reload_conf()" >/dev/null
+  hold "$HOLD"
+  # Rewrite in place (not sed -i) so the file keeps its owner, the postgres user.
+  grep -v "# $MARK\$" "$STANDBY_HBA_FILE" > /tmp/pg_hba.conf || true
+  cat /tmp/pg_hba.conf > "$STANDBY_HBA_FILE"
+  pg "$PG_STANDBY_URL" "SELECT pg_reload_conf()" >/dev/null
+  log "postgresql: pg_hba rule removed; permissions in sync again"
+}
+
+# The standby's postmaster gets a fast shutdown; its container's restart policy starts it again
+# and it catches up from the primary.
+pg_standby_restart() {
+  log "postgresql: standby shuts down (restart policy brings it back)"
+  pg "$PG_STANDBY_URL" "COPY (SELECT 1) TO PROGRAM 'kill -INT \$(head -1 \"\$PGDATA/postmaster.pid\")'" >/dev/null 2>&1 || true
+  hold 20
+  log "postgresql: standby should be catching up"
+}
+
+SCENARIOS="redis_replica_sleep redis_acl_drift pg_replay_pause redis_replica_restart pg_hba_drift pg_standby_restart"
+
+case "${1:-loop}" in
+  loop)
+    log "starting; scenarios: $SCENARIOS"
+    while true; do
+      for scenario in $SCENARIOS; do
+        $scenario
+        hold "$PAUSE"
+      done
+    done
+    ;;
+  once)
+    for scenario in $SCENARIOS; do $scenario; done
+    ;;
+  *)
+    case " $SCENARIOS " in
+      *" $1 "*) "$1" ;;
+      *) echo "unknown scenario \"$1\"; one of: $SCENARIOS" >&2; exit 2 ;;
+    esac
+    ;;
+esac

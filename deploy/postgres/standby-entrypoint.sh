@@ -1,0 +1,21 @@
+#!/bin/sh
+# The standby: on first start, clone the primary with pg_basebackup (-R writes
+# standby.signal and primary_conninfo), then run PostgreSQL as a streaming standby.
+set -eu
+
+if [ ! -s "$PGDATA/PG_VERSION" ]; then
+  until pg_isready --host="$PRIMARY_HOST" --username=replicator --dbname=postgres >/dev/null 2>&1; do
+    echo "waiting for the primary at $PRIMARY_HOST"
+    sleep 1
+  done
+  # The primary's init script may still be creating the replication role.
+  until PGPASSWORD="$REPLICATION_PASSWORD" pg_basebackup --host="$PRIMARY_HOST" --username=replicator \
+      --pgdata="$PGDATA" --wal-method=stream --write-recovery-conf --checkpoint=fast; do
+    echo "pg_basebackup failed; retrying in 2 s"
+    rm -rf "${PGDATA:?}"/*
+    sleep 2
+  done
+  chmod 700 "$PGDATA"
+fi
+
+exec postgres -c hot_standby=on -c hot_standby_feedback=on
