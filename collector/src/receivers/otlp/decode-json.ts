@@ -51,11 +51,9 @@ function readMetric(raw: unknown, path: string): OtlpMetric {
   const metric: OtlpMetric = { name: str(o['name'], `${path}.name`), unit: str(o['unit'], `${path}.unit`) };
   if (o['gauge'] !== undefined && o['gauge'] !== null) {
     const g = asObject(o['gauge'], `${path}.gauge`);
-    metric.data = 'gauge';
     metric.gauge = { dataPoints: list(field(g, 'dataPoints', 'data_points'), `${path}.gauge.dataPoints`, readNumberDataPoint) };
   } else if (o['sum'] !== undefined && o['sum'] !== null) {
     const s = asObject(o['sum'], `${path}.sum`);
-    metric.data = 'sum';
     metric.sum = {
       dataPoints: list(field(s, 'dataPoints', 'data_points'), `${path}.sum.dataPoints`, readNumberDataPoint),
       aggregationTemporality: temporality(field(s, 'aggregationTemporality', 'aggregation_temporality'), `${path}.sum.aggregationTemporality`),
@@ -68,7 +66,6 @@ function readMetric(raw: unknown, path: string): OtlpMetric {
       const value = field(o, kind, snake);
       if (value === undefined || value === null) continue;
       const points = list(field(asObject(value, `${path}.${kind}`), 'dataPoints', 'data_points'), `${path}.${kind}.dataPoints`, (p) => p);
-      metric.data = kind;
       metric[kind] = { dataPoints: points };
       break;
     }
@@ -85,10 +82,8 @@ function readNumberDataPoint(raw: unknown, path: string): OtlpNumberDataPoint {
   const asDouble = field(o, 'asDouble', 'as_double');
   const asInt = field(o, 'asInt', 'as_int');
   if (asDouble !== undefined && asDouble !== null) {
-    point.value = 'asDouble';
     point.asDouble = double(asDouble, `${path}.asDouble`);
   } else if (asInt !== undefined && asInt !== null) {
-    point.value = 'asInt';
     point.asInt = int64(asInt, `${path}.asInt`);
   }
   return point;
@@ -107,17 +102,17 @@ function readKeyValue(raw: unknown, path: string): OtlpKeyValue {
 function readAnyValue(raw: unknown, path: string): OtlpAnyValue {
   const o = asObject(raw, path);
   const stringValue = field(o, 'stringValue', 'string_value');
-  if (stringValue !== undefined) return { value: 'stringValue', stringValue: str(stringValue, `${path}.stringValue`) };
+  if (stringValue !== undefined) return { stringValue: str(stringValue, `${path}.stringValue`) };
   const boolValue = field(o, 'boolValue', 'bool_value');
-  if (boolValue !== undefined) return { value: 'boolValue', boolValue: bool(boolValue, `${path}.boolValue`) };
+  if (boolValue !== undefined) return { boolValue: bool(boolValue, `${path}.boolValue`) };
   const intValue = field(o, 'intValue', 'int_value');
-  if (intValue !== undefined) return { value: 'intValue', intValue: int64(intValue, `${path}.intValue`) };
+  if (intValue !== undefined) return { intValue: int64(intValue, `${path}.intValue`) };
   const doubleValue = field(o, 'doubleValue', 'double_value');
-  if (doubleValue !== undefined) return { value: 'doubleValue', doubleValue: double(doubleValue, `${path}.doubleValue`) };
+  if (doubleValue !== undefined) return { doubleValue: double(doubleValue, `${path}.doubleValue`) };
   // Arrays, key-value lists and bytes are never identity or dependency values: kept only as "set".
-  if (field(o, 'arrayValue', 'array_value') !== undefined) return { value: 'arrayValue' };
-  if (field(o, 'kvlistValue', 'kvlist_value') !== undefined) return { value: 'kvlistValue' };
-  if (field(o, 'bytesValue', 'bytes_value') !== undefined) return { value: 'bytesValue' };
+  if (field(o, 'arrayValue', 'array_value') !== undefined) return { arrayValue: true };
+  if (field(o, 'kvlistValue', 'kvlist_value') !== undefined) return { kvlistValue: true };
+  if (field(o, 'bytesValue', 'bytes_value') !== undefined) return { bytesValue: true };
   return {};
 }
 

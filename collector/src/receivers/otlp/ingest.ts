@@ -14,7 +14,8 @@ import {
   type MemberField,
 } from './member-metrics';
 import {
-  int64ToNumber,
+  hasOwn as hasOwnImported,
+  int64ToNumber as int64ToNumberImported,
   TEMPORALITY_DELTA,
   type OtlpAnyValue,
   type OtlpKeyValue,
@@ -54,8 +55,13 @@ interface AttributeFacts {
   problem?: { reason: PointRefusalReason; example: string };
 }
 
+/** Slots of the numeric fields in MemberDraft.values / valueAtMillis. */
+const VALUE_SLOT: Readonly<Record<Exclude<MemberField, 'info'>, number>> = { position: 0, lagSeconds: 1, lagBytes: 2, up: 3, serving: 4, load: 5 };
+const VALUE_SLOTS = 6;
+
 /** One member's observation being assembled from the request's points. */
 interface MemberDraft {
+  key: string;
   group: string;
   member: string;
   points: number;
@@ -64,13 +70,26 @@ interface MemberDraft {
   stateFingerprint?: string;
   permissionFingerprint?: string;
   dependencies?: Record<string, string>;
-  /** Latest value per field, with its time: a later point wins, whatever order they came in. */
-  values: Partial<Record<MemberField, { value: number; atMillis: number }>>;
+  /** The resource whose dependencies were last merged in (merged once per resource, not per point). */
+  dependenciesFrom?: AttributeFacts;
+  /** Latest value per slot with its time: a later point wins, whatever order they came in. NaN = not seen. */
+  values: Float64Array;
+  valueAtMillis: Float64Array;
   /** Sum of delta `position` points in this request. */
   positionDelta?: number;
 }
 
+/** Per resource: its facts, and the draft of the member it names (points without identity attributes reuse it). */
+interface ResourceContext {
+  facts: AttributeFacts;
+  draft?: MemberDraft;
+}
+
 const NO_FACTS: AttributeFacts = Object.freeze({});
+/** Local alias: a module-local binding is cheaper to reach on the hot path than an imported one under some loaders. */
+const METRICS_BY_NAME = MEMBER_METRICS;
+const hasOwn = hasOwnImported;
+const int64ToNumber = int64ToNumberImported;
 
 /**
  * Turns decoded OTLP requests into observations (DESIGN.md §3.1). Keeps the
@@ -90,45 +109,41 @@ export class OtlpIngest {
 
   ingest(request: OtlpMetricsRequest, nowMillis: number): IngestResult {
     const refusals = new Map<PointRefusalReason, { points: number; example: string }>();
-    const refuse = (reason: PointRefusalReason, points: number, example: string): void => {
-      const entry = refusals.get(reason);
-      if (entry) entry.points += points;
-      else refusals.set(reason, { points, example });
-    };
     const drafts = new Map<string, MemberDraft>();
     const { maxAttributes, maxClockSkewMillis } = this.options.server;
 
     for (const resourceMetrics of request.resourceMetrics) {
       const resourceAttributes = resourceMetrics.resource?.attributes ?? [];
-      let resourceFacts = NO_FACTS;
+      const resource: ResourceContext = { facts: NO_FACTS };
       if (resourceAttributes.length > maxAttributes) {
-        resourceFacts = { problem: { reason: 'too_many_attributes', example: `a resource has ${resourceAttributes.length} attributes (max_attributes is ${maxAttributes})` } };
+        resource.facts = { problem: { reason: 'too_many_attributes', example: `a resource has ${resourceAttributes.length} attributes (max_attributes is ${maxAttributes})` } };
       } else if (resourceAttributes.length > 0) {
-        resourceFacts = this.readAttributes(resourceAttributes, true);
+        resource.facts = this.readAttributes(resourceAttributes, true);
       }
       for (const scopeMetrics of resourceMetrics.scopeMetrics) {
         for (const metric of scopeMetrics.metrics) {
-          const memberMetric = MEMBER_METRICS.get(metric.name);
+          const memberMetric = METRICS_BY_NAME.get(metric.name);
           if (memberMetric === undefined) continue; // not a recovery.member.* metric: not ours to read
-          const kind = metric.data;
-          if (kind !== 'gauge' && kind !== 'sum') {
-            const count = kind ? (metric[kind]?.dataPoints.length ?? 0) : 0;
-            if (count > 0) refuse('unsupported_metric_type', count, `${metric.name} arrived as a ${kind}; send it as a gauge or a sum`);
+          const { gauge, sum } = metric;
+          if (!gauge && !sum) {
+            const other = metric.histogram ? 'histogram' : metric.exponentialHistogram ? 'exponential histogram' : metric.summary ? 'summary' : undefined;
+            const count = (metric.histogram ?? metric.exponentialHistogram ?? metric.summary)?.dataPoints.length ?? 0;
+            if (other && count > 0) refuse(refusals, 'unsupported_metric_type', count, `${metric.name} arrived as a ${other}; send it as a gauge or a sum`);
             continue;
           }
-          const points = kind === 'gauge' ? metric.gauge!.dataPoints : metric.sum!.dataPoints;
-          const isDelta = kind === 'sum' && metric.sum!.aggregationTemporality === TEMPORALITY_DELTA;
+          const points = gauge ? gauge.dataPoints : sum!.dataPoints;
+          const isDelta = !gauge && sum!.aggregationTemporality === TEMPORALITY_DELTA;
           if (isDelta && memberMetric.field !== 'position') {
-            refuse('invalid_value', points.length, `${metric.name} arrived as a delta sum; only recovery.member.position may be a delta sum`);
+            refuse(refusals, 'invalid_value', points.length, `${metric.name} arrived as a delta sum; only recovery.member.position may be a delta sum`);
             continue;
           }
           const unitFactor = memberMetric.units === undefined ? 1 : memberMetric.units[metric.unit];
           if (unitFactor === undefined) {
-            refuse('invalid_value', points.length, `${metric.name} has unit "${metric.unit}"; expected one of ${Object.keys(memberMetric.units!).map((u) => `"${u}"`).join(', ')}`);
+            refuse(refusals, 'invalid_value', points.length, `${metric.name} has unit "${metric.unit}"; expected one of ${Object.keys(memberMetric.units!).map((u) => `"${u}"`).join(', ')}`);
             continue;
           }
           for (const point of points) {
-            this.addPoint(point, memberMetric.field, isDelta, unitFactor, metric.name, resourceFacts, drafts, refuse, nowMillis, maxClockSkewMillis);
+            this.addPoint(point, memberMetric.field, isDelta, unitFactor, metric.name, resource, drafts, refusals, nowMillis, maxClockSkewMillis);
           }
         }
       }
@@ -142,57 +157,64 @@ export class OtlpIngest {
     isDelta: boolean,
     unitFactor: number,
     metricName: string,
-    resourceFacts: AttributeFacts,
+    resource: ResourceContext,
     drafts: Map<string, MemberDraft>,
-    refuse: (reason: PointRefusalReason, points: number, example: string) => void,
+    refusals: IngestResult['refusals'],
     nowMillis: number,
     maxClockSkewMillis: number,
   ): void {
-    if (resourceFacts.problem) return refuse(resourceFacts.problem.reason, 1, resourceFacts.problem.example);
+    const resourceFacts = resource.facts;
+    if (resourceFacts.problem) return refuse(refusals, resourceFacts.problem.reason, 1, resourceFacts.problem.example);
     let pointFacts = NO_FACTS;
     if (point.attributes.length > this.options.server.maxAttributes) {
-      return refuse('too_many_attributes', 1, `a ${metricName} point has ${point.attributes.length} attributes (max_attributes is ${this.options.server.maxAttributes})`);
+      return refuse(refusals, 'too_many_attributes', 1, `a ${metricName} point has ${point.attributes.length} attributes (max_attributes is ${this.options.server.maxAttributes})`);
     }
     if (point.attributes.length > 0) {
       pointFacts = this.readAttributes(point.attributes, false);
-      if (pointFacts.problem) return refuse(pointFacts.problem.reason, 1, pointFacts.problem.example);
+      if (pointFacts.problem) return refuse(refusals, pointFacts.problem.reason, 1, pointFacts.problem.example);
     }
     const group = pointFacts.group ?? resourceFacts.group;
     const member = pointFacts.member ?? resourceFacts.member;
     if (group === undefined || member === undefined) {
-      return refuse('missing_identity', 1, `a ${metricName} point names no ${group === undefined ? 'group (recovery.group or resource service.name)' : 'member (recovery.member or resource service.instance.id)'}`);
+      return refuse(refusals, 'missing_identity', 1, `a ${metricName} point names no ${group === undefined ? 'group (recovery.group or resource service.name)' : 'member (recovery.member or resource service.instance.id)'}`);
     }
 
     let value = 1;
     if (field !== 'info') {
-      const raw = point.value === 'asDouble' ? point.asDouble : point.value === 'asInt' ? int64ToNumber(point.asInt) : undefined;
+      const raw = hasOwn(point, 'asDouble') ? point.asDouble : hasOwn(point, 'asInt') ? int64ToNumber(point.asInt) : undefined;
       if (raw === undefined || !Number.isFinite(raw)) {
-        return refuse('invalid_value', 1, `a ${metricName} point of ${group}/${member} has ${raw === undefined ? 'no value' : `value ${raw}`}`);
+        return refuse(refusals, 'invalid_value', 1, `a ${metricName} point of ${group}/${member} has ${raw === undefined ? 'no value' : `value ${raw}`}`);
       }
       value = raw * unitFactor;
     }
     let atMillis = int64ToNumber(point.timeUnixNano) / 1e6;
     if (atMillis <= 0) atMillis = nowMillis;
     else if (atMillis > nowMillis + maxClockSkewMillis) {
-      return refuse('future_timestamp', 1, `a ${metricName} point of ${group}/${member} is stamped ${new Date(atMillis).toISOString()}, beyond max_clock_skew ahead of now; check the sender's clock`);
+      return refuse(refusals, 'future_timestamp', 1, `a ${metricName} point of ${group}/${member} is stamped ${new Date(atMillis).toISOString()}, beyond max_clock_skew ahead of now; check the sender's clock`);
     } else if (atMillis > nowMillis) atMillis = nowMillis;
 
-    const admission = this.admit(group, member);
-    if (admission) return refuse(admission.reason, 1, admission.example);
-
-    const key = `${group}\u0000${member}`;
-    let draft = drafts.get(key);
+    const namedByResource = pointFacts.group === undefined && pointFacts.member === undefined;
+    let draft = namedByResource ? resource.draft : undefined;
     if (draft === undefined) {
-      draft = { group, member, points: 0, observedAtMillis: atMillis, values: {} };
-      drafts.set(key, draft);
+      const key = `${group}\u0000${member}`;
+      draft = drafts.get(key);
+      if (draft === undefined) {
+        const admission = this.admit(group, member);
+        if (admission) return refuse(refusals, admission.reason, 1, admission.example);
+        draft = { key, group, member, points: 0, observedAtMillis: atMillis, values: new Float64Array(VALUE_SLOTS).fill(NaN), valueAtMillis: new Float64Array(VALUE_SLOTS) };
+        drafts.set(key, draft);
+      }
+      if (namedByResource) resource.draft = draft;
     }
     draft.points++;
     if (atMillis > draft.observedAtMillis) draft.observedAtMillis = atMillis;
     const role = pointFacts.role ?? resourceFacts.role;
     if (role !== undefined) draft.role = role;
-    if (resourceFacts.dependencies || pointFacts.dependencies) {
-      draft.dependencies = { ...draft.dependencies, ...resourceFacts.dependencies, ...pointFacts.dependencies };
+    if (draft.dependenciesFrom !== resourceFacts) {
+      draft.dependenciesFrom = resourceFacts;
+      if (resourceFacts.dependencies) draft.dependencies = Object.assign(draft.dependencies ?? {}, resourceFacts.dependencies);
     }
+    if (pointFacts.dependencies) draft.dependencies = Object.assign(draft.dependencies ?? {}, pointFacts.dependencies);
     // Fingerprints come on recovery.member.info points, or on the resource for every point.
     const infoFacts = field === 'info' ? pointFacts : NO_FACTS;
     const state = infoFacts.stateFingerprint ?? resourceFacts.stateFingerprint;
@@ -204,8 +226,11 @@ export class OtlpIngest {
       draft.positionDelta = (draft.positionDelta ?? 0) + value;
       return;
     }
-    const previous = draft.values[field];
-    if (previous === undefined || atMillis >= previous.atMillis) draft.values[field] = { value, atMillis };
+    const slot = VALUE_SLOT[field];
+    if (Number.isNaN(draft.values[slot]!) || atMillis >= draft.valueAtMillis[slot]!) {
+      draft.values[slot] = value;
+      draft.valueAtMillis[slot] = atMillis;
+    }
   }
 
   /** Apply dynamic_groups, max_groups and max_members_per_group; remember what is admitted. */
@@ -244,11 +269,11 @@ export class OtlpIngest {
     let fallbackMember: string | undefined;
     const maxLength = this.options.server.maxAttributeValueLength;
     for (const { key, value } of attributes) {
-      const isRecovery = key.startsWith('recovery.');
-      if (!isRecovery && !(onResource && (key === GROUP_FALLBACK_ATTRIBUTE || key === MEMBER_FALLBACK_ATTRIBUTE || DEPENDENCY_RESOURCE_ATTRIBUTES.has(key)))) {
-        continue;
-      }
-      if (isRecovery && !isKnownRecoveryAttribute(key)) continue;
+      let kind = ATTRIBUTE_KIND.get(key);
+      if (kind === undefined) {
+        if (!key.startsWith(DEPENDENCY_PREFIX) || key.length === DEPENDENCY_PREFIX.length) continue; // not ours to read
+        kind = 'recoveryDependency';
+      } else if (!onResource && RESOURCE_ONLY_KINDS.has(kind)) continue;
       const text = scalarText(value);
       if (text === undefined) {
         facts.problem = { reason: 'invalid_attribute', example: `attribute ${key} must be a string, number or boolean` };
@@ -258,21 +283,38 @@ export class OtlpIngest {
         facts.problem = { reason: 'attribute_too_long', example: `attribute ${key} is ${text.length} characters long (max_attribute_value_length is ${maxLength})` };
         return facts;
       }
-      if (key === GROUP_ATTRIBUTE) facts.group = text;
-      else if (key === MEMBER_ATTRIBUTE) facts.member = text;
-      else if (key === GROUP_FALLBACK_ATTRIBUTE) fallbackGroup = text;
-      else if (key === MEMBER_FALLBACK_ATTRIBUTE) fallbackMember = text;
-      else if (key === ROLE_ATTRIBUTE) {
-        if (!(ROLES as readonly string[]).includes(text)) {
-          facts.problem = { reason: 'invalid_attribute', example: `recovery.member.role "${text.slice(0, 40)}" is not one of ${ROLES.join(', ')}` };
-          return facts;
-        }
-        facts.role = text as Role;
-      } else if (key === STATE_FINGERPRINT_ATTRIBUTE) facts.stateFingerprint = text;
-      else if (key === PERMISSION_FINGERPRINT_ATTRIBUTE) facts.permissionFingerprint = text;
-      else {
-        const dimension = isRecovery ? key.slice(DEPENDENCY_PREFIX.length) : key;
-        (facts.dependencies ??= {})[dimension] = text;
+      switch (kind) {
+        case 'group':
+          facts.group = text;
+          break;
+        case 'member':
+          facts.member = text;
+          break;
+        case 'groupFallback':
+          fallbackGroup = text;
+          break;
+        case 'memberFallback':
+          fallbackMember = text;
+          break;
+        case 'role':
+          if (!(ROLES as readonly string[]).includes(text)) {
+            facts.problem = { reason: 'invalid_attribute', example: `recovery.member.role "${text.slice(0, 40)}" is not one of ${ROLES.join(', ')}` };
+            return facts;
+          }
+          facts.role = text as Role;
+          break;
+        case 'stateFingerprint':
+          facts.stateFingerprint = text;
+          break;
+        case 'permissionFingerprint':
+          facts.permissionFingerprint = text;
+          break;
+        case 'resourceDependency':
+          (facts.dependencies ??= {})[key] = text;
+          break;
+        case 'recoveryDependency':
+          (facts.dependencies ??= {})[key.slice(DEPENDENCY_PREFIX.length)] = text;
+          break;
       }
     }
     if (facts.group === undefined && fallbackGroup !== undefined) facts.group = fallbackGroup;
@@ -286,27 +328,27 @@ export class OtlpIngest {
   private finish(drafts: Map<string, MemberDraft>, refusals: IngestResult['refusals']): IngestResult {
     const observations: Observation[] = [];
     const pointsPerObservation: number[] = [];
-    for (const [key, draft] of drafts) {
+    for (const draft of drafts.values()) {
+      const v = draft.values;
       const observation: Observation = {
         group: draft.group,
         member: draft.member,
         source: OTLP_SOURCE,
         observedAtMillis: draft.observedAtMillis,
         // A member that sends recovery.* metrics is reachable unless it says up = 0.
-        reachable: draft.values.up === undefined || draft.values.up.value !== 0,
+        reachable: !seen(v, VALUE_SLOT.up) || v[VALUE_SLOT.up] !== 0,
       };
       if (draft.role !== undefined) observation.role = draft.role;
-      const v = draft.values;
-      if (v.serving !== undefined) observation.serving = v.serving.value !== 0;
-      if (v.position !== undefined) observation.position = v.position.value;
+      if (seen(v, VALUE_SLOT.serving)) observation.serving = v[VALUE_SLOT.serving] !== 0;
+      if (seen(v, VALUE_SLOT.position)) observation.position = v[VALUE_SLOT.position];
       else if (draft.positionDelta !== undefined) {
-        const total = (this.deltaPositionTotals.get(key) ?? 0) + draft.positionDelta;
-        this.deltaPositionTotals.set(key, total);
+        const total = (this.deltaPositionTotals.get(draft.key) ?? 0) + draft.positionDelta;
+        this.deltaPositionTotals.set(draft.key, total);
         observation.position = total;
       }
-      if (v.lagSeconds !== undefined) observation.lagSeconds = v.lagSeconds.value;
-      if (v.lagBytes !== undefined) observation.lagBytes = v.lagBytes.value;
-      if (v.load !== undefined) observation.load = v.load.value;
+      if (seen(v, VALUE_SLOT.lagSeconds)) observation.lagSeconds = v[VALUE_SLOT.lagSeconds];
+      if (seen(v, VALUE_SLOT.lagBytes)) observation.lagBytes = v[VALUE_SLOT.lagBytes];
+      if (seen(v, VALUE_SLOT.load)) observation.load = v[VALUE_SLOT.load];
       if (draft.stateFingerprint !== undefined) observation.stateFingerprint = draft.stateFingerprint;
       if (draft.permissionFingerprint !== undefined) observation.permissionFingerprint = draft.permissionFingerprint;
       if (draft.dependencies !== undefined) observation.dependencies = draft.dependencies;
@@ -319,31 +361,49 @@ export class OtlpIngest {
   }
 }
 
-function isKnownRecoveryAttribute(key: string): boolean {
-  return (
-    key === GROUP_ATTRIBUTE ||
-    key === MEMBER_ATTRIBUTE ||
-    key === ROLE_ATTRIBUTE ||
-    key === STATE_FINGERPRINT_ATTRIBUTE ||
-    key === PERMISSION_FINGERPRINT_ATTRIBUTE ||
-    (key.startsWith(DEPENDENCY_PREFIX) && key.length > DEPENDENCY_PREFIX.length)
-  );
+function refuse(refusals: IngestResult['refusals'], reason: PointRefusalReason, points: number, example: string): void {
+  const entry = refusals.get(reason);
+  if (entry) entry.points += points;
+  else refusals.set(reason, { points, example });
 }
 
-/** `{stringValue: "eu-1a"}` → "eu-1a"; ints, doubles and booleans as text; arrays, maps and bytes: undefined. */
+function seen(values: Float64Array, slot: number): boolean {
+  return !Number.isNaN(values[slot]!);
+}
+
+/** What an attribute Rebound reads is for; one Map lookup per attribute on the hot path. */
+type AttributeKind =
+  | 'group'
+  | 'member'
+  | 'groupFallback'
+  | 'memberFallback'
+  | 'role'
+  | 'stateFingerprint'
+  | 'permissionFingerprint'
+  | 'resourceDependency'
+  | 'recoveryDependency';
+
+const ATTRIBUTE_KIND: ReadonlyMap<string, AttributeKind> = new Map<string, AttributeKind>([
+  [GROUP_ATTRIBUTE, 'group'],
+  [MEMBER_ATTRIBUTE, 'member'],
+  [GROUP_FALLBACK_ATTRIBUTE, 'groupFallback'],
+  [MEMBER_FALLBACK_ATTRIBUTE, 'memberFallback'],
+  [ROLE_ATTRIBUTE, 'role'],
+  [STATE_FINGERPRINT_ATTRIBUTE, 'stateFingerprint'],
+  [PERMISSION_FINGERPRINT_ATTRIBUTE, 'permissionFingerprint'],
+  ...[...DEPENDENCY_RESOURCE_ATTRIBUTES].map((key): [string, AttributeKind] => [key, 'resourceDependency']),
+]);
+/** Read on the resource only: on a data point, service.name or host.name are the app's own labels. */
+const RESOURCE_ONLY_KINDS: ReadonlySet<AttributeKind> = new Set(['groupFallback', 'memberFallback', 'resourceDependency']);
+
+/** `{stringValue: "eu-1a"}` → "eu-1a"; ints, doubles and booleans as text; arrays, maps, bytes, empty: undefined. */
 function scalarText(value: OtlpAnyValue | null | undefined): string | undefined {
-  switch (value?.value) {
-    case 'stringValue':
-      return value.stringValue!;
-    case 'intValue':
-      return String(int64ToNumber(value.intValue));
-    case 'doubleValue':
-      return String(value.doubleValue);
-    case 'boolValue':
-      return String(value.boolValue);
-    default:
-      return undefined;
-  }
+  if (value === null || value === undefined) return undefined;
+  if (hasOwn(value, 'stringValue')) return value.stringValue!;
+  if (hasOwn(value, 'intValue')) return String(int64ToNumber(value.intValue));
+  if (hasOwn(value, 'doubleValue')) return String(value.doubleValue);
+  if (hasOwn(value, 'boolValue')) return String(value.boolValue);
+  return undefined;
 }
 
 /** "refused 3 of the data points: unknown_group ×2 (group "x" is not configured…); …" for partial_success.error_message. */

@@ -1,8 +1,12 @@
 /**
  * The decoded shape of an OTLP ExportMetricsServiceRequest, as protobufjs
- * produces it (lowerCamelCase fields, oneof discriminators `value` / `data`).
- * The JSON decoder builds the same shape, so one mapping serves both encodings.
- * Only the fields Rebound reads are listed.
+ * produces it (lowerCamelCase fields). The JSON decoder builds the same shape,
+ * so one mapping serves both encodings. Only the fields Rebound reads are listed.
+ *
+ * Presence of a oneof member (AnyValue's values, a point's asDouble/asInt) is
+ * an own property: protobufjs puts defaults (0, '') on the prototype, and its
+ * oneof getters walk Object.keys on every access, too slow for the hot path.
+ * Message-typed members (gauge, sum…) are null when absent.
  */
 
 /** An int64/fixed64: protobufjs gives a Long, OTLP/JSON a number or a decimal string. */
@@ -16,12 +20,14 @@ export function int64ToNumber(value: Int64 | null | undefined): number {
 }
 
 export interface OtlpAnyValue {
-  /** Which member of the oneof is set; undefined for an empty AnyValue. */
-  value?: 'stringValue' | 'boolValue' | 'intValue' | 'doubleValue' | 'arrayValue' | 'kvlistValue' | 'bytesValue';
   stringValue?: string;
   boolValue?: boolean;
   intValue?: Int64;
   doubleValue?: number;
+  /** Arrays, key-value lists and bytes are never read; only their presence matters. */
+  arrayValue?: unknown;
+  kvlistValue?: unknown;
+  bytesValue?: unknown;
 }
 
 export interface OtlpKeyValue {
@@ -32,8 +38,6 @@ export interface OtlpKeyValue {
 export interface OtlpNumberDataPoint {
   attributes: OtlpKeyValue[];
   timeUnixNano: Int64;
-  /** Which value is set; undefined when the point carries none. */
-  value?: 'asDouble' | 'asInt';
   asDouble?: number;
   asInt?: Int64;
 }
@@ -46,8 +50,6 @@ export const TEMPORALITY_CUMULATIVE = 2;
 export interface OtlpMetric {
   name: string;
   unit: string;
-  /** Which kind of data the metric carries. */
-  data?: 'gauge' | 'sum' | 'histogram' | 'exponentialHistogram' | 'summary';
   gauge?: { dataPoints: OtlpNumberDataPoint[] } | null;
   sum?: { dataPoints: OtlpNumberDataPoint[]; aggregationTemporality: number; isMonotonic: boolean } | null;
   histogram?: { dataPoints: readonly unknown[] } | null;
@@ -75,3 +77,5 @@ export class OtlpDecodeError extends Error {
     this.name = 'OtlpDecodeError';
   }
 }
+
+export const hasOwn = (object: object, key: string): boolean => Object.prototype.hasOwnProperty.call(object, key);

@@ -1,0 +1,178 @@
+/**
+ * OTLP ingest throughput, data points per second on one core, for protobuf and
+ * JSON: our decode + mapping to observations, next to the bare protobufjs decode
+ * (and bare JSON.parse) of the same payload in the same run. The ratio is the
+ * figure: how much of the bare decode rate survives our mapping. Also measured
+ * end to end through the HTTP server on loopback (client in the same process).
+ *
+ * Targets (issue 3): ≥ 200,000 points/s protobuf and ≥ 0.5 of the bare decode rate.
+ */
+import * as http from 'node:http';
+import { Registry } from 'prom-client';
+import { createMemoryLogger } from '../src/logger';
+import { createDefaultOtlpServerConfig } from '../src/receivers/otlp/config';
+import { decodeJsonRequest } from '../src/receivers/otlp/decode-json';
+import { decodeProtobufRequest } from '../src/receivers/otlp/decode-protobuf';
+import { OtlpIngest } from '../src/receivers/otlp/ingest';
+import { createOtlpHttpReceiver } from '../src/receivers/otlp/otlp-http-receiver';
+import { ExportMetricsServiceRequestType } from '../src/receivers/otlp/otlp-schema';
+
+const GROUPS = 20;
+const MEMBERS_PER_GROUP = 10;
+const NOW = Date.now();
+
+/** A batch as an OpenTelemetry Collector would forward it: one resource per member, 7 recovery metrics each. */
+function payload(): { json: string; protobuf: Uint8Array; points: number } {
+  const timeUnixNano = String(BigInt(NOW) * 1_000_000n);
+  const kv = (key: string, value: string) => ({ key, value: { stringValue: value } });
+  const resourceMetrics = [];
+  let points = 0;
+  for (let g = 0; g < GROUPS; g++) {
+    for (let m = 0; m < MEMBERS_PER_GROUP; m++) {
+      const gauge = (name: string, unit: string, value: number, attributes: unknown[] = []) => {
+        points++;
+        return { name, unit, gauge: { dataPoints: [{ timeUnixNano, startTimeUnixNano: timeUnixNano, asDouble: value, attributes }] } };
+      };
+      points++;
+      resourceMetrics.push({
+        resource: {
+          attributes: [
+            kv('service.name', `group-${g}`),
+            kv('service.instance.id', `member-${m}`),
+            kv('recovery.member.role', m === 0 ? 'leader' : 'replica'),
+            kv('cloud.region', 'eu-1'),
+            kv('cloud.availability_zone', `eu-1${'abc'[m % 3]}`),
+            kv('host.name', `node-${g}-${m}`),
+            kv('telemetry.sdk.language', 'nodejs'),
+            kv('telemetry.sdk.name', 'opentelemetry'),
+            kv('telemetry.sdk.version', '2.12.1'),
+          ],
+        },
+        scopeMetrics: [
+          {
+            scope: { name: 'replication-exporter', version: '1.0.0' },
+            metrics: [
+              { name: 'recovery.member.position', sum: { aggregationTemporality: 2, isMonotonic: true, dataPoints: [{ timeUnixNano, startTimeUnixNano: timeUnixNano, asInt: String(1_000_000 + m) }] } },
+              gauge('recovery.member.lag', 's', m * 0.5),
+              gauge('recovery.member.lag_bytes', 'By', m * 4096),
+              gauge('recovery.member.up', '', 1),
+              gauge('recovery.member.serving', '', m === 0 ? 1 : 0),
+              gauge('recovery.member.load', '{operation}/s', 100 + m),
+              gauge('recovery.member.info', '', 1, [kv('recovery.state.fingerprint', 'sha256:0123456789abcdef'), kv('recovery.permission.fingerprint', 'acl:fedcba9876543210')]),
+            ],
+          },
+        ],
+      });
+    }
+  }
+  const request = { resourceMetrics };
+  const protobuf = ExportMetricsServiceRequestType.encode(ExportMetricsServiceRequestType.fromObject(request)).finish();
+  return { json: JSON.stringify(request), protobuf, points };
+}
+
+/**
+ * Calls per second of `fn`: the best of `rounds` rounds of about `millis` each
+ * after a warm-up. Best-of, because the machine is shared: a slow round is
+ * someone else's load, not ours.
+ */
+function rate(fn: () => unknown, millis = 500, rounds = 3): number {
+  for (let i = 0; i < 50; i++) fn();
+  let best = 0;
+  for (let round = 0; round < rounds; round++) best = Math.max(best, rateOnce(fn, millis));
+  return best;
+}
+
+function rateOnce(fn: () => unknown, millis: number): number {
+  let calls = 0;
+  const start = process.hrtime.bigint();
+  const deadline = start + BigInt(millis) * 1_000_000n;
+  let now = start;
+  while (now < deadline) {
+    for (let i = 0; i < 10; i++) fn();
+    calls += 10;
+    now = process.hrtime.bigint();
+  }
+  return calls / (Number(now - start) / 1e9);
+}
+
+function post(agent: http.Agent, port: number, body: Uint8Array | string, contentType: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = http.request({ host: '127.0.0.1', port, path: '/v1/metrics', method: 'POST', agent, headers: { 'Content-Type': contentType, 'Content-Length': String(Buffer.byteLength(body)) } }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode!));
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+async function httpRate(port: number, body: Uint8Array | string, contentType: string, millis = 1500): Promise<number> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  for (let i = 0; i < 20; i++) await post(agent, port, body, contentType);
+  let calls = 0;
+  const start = Date.now();
+  while (Date.now() - start < millis) {
+    const status = await post(agent, port, body, contentType);
+    if (status !== 200) throw new Error(`HTTP ${status}`);
+    calls++;
+  }
+  agent.destroy();
+  return calls / ((Date.now() - start) / 1000);
+}
+
+async function main(): Promise<void> {
+  const { json, protobuf, points } = payload();
+  const groups = new Set(Array.from({ length: GROUPS }, (_, g) => `group-${g}`));
+  const server = { ...createDefaultOtlpServerConfig(), maxRequestBytes: 64 * 1024 * 1024 };
+  const ingest = new OtlpIngest({ groups, server });
+  const check = ingest.ingest(decodeProtobufRequest(protobuf), NOW);
+  if (check.rejectedDataPoints !== 0 || check.observations.length !== GROUPS * MEMBERS_PER_GROUP) throw new Error('benchmark payload does not map cleanly');
+
+  console.log(`payload: ${points} data points, ${GROUPS * MEMBERS_PER_GROUP} members; protobuf ${protobuf.length} bytes, JSON ${json.length} bytes`);
+  const row = (label: string, callsPerSecond: number, baseline?: number): void => {
+    const pointsPerSecond = callsPerSecond * points;
+    const ratio = baseline ? `  ratio to bare decode ${(pointsPerSecond / baseline).toFixed(2)}` : '';
+    console.log(`${label.padEnd(44)} ${Math.round(pointsPerSecond).toLocaleString('en-US').padStart(12)} points/s${ratio}`);
+  };
+  // Interleaved, so a burst of load elsewhere hits baseline and ours alike.
+  let bareProtobuf = 0;
+  let ourProtobuf = 0;
+  let bareJson = 0;
+  let ourJson = 0;
+  for (let round = 0; round < 3; round++) {
+    bareProtobuf = Math.max(bareProtobuf, rate(() => ExportMetricsServiceRequestType.decode(protobuf), 400, 1) * points);
+    ourProtobuf = Math.max(ourProtobuf, rate(() => ingest.ingest(decodeProtobufRequest(protobuf), NOW), 400, 1) * points);
+    bareJson = Math.max(bareJson, rate(() => JSON.parse(json), 400, 1) * points);
+    ourJson = Math.max(ourJson, rate(() => ingest.ingest(decodeJsonRequest(json), NOW), 400, 1) * points);
+  }
+  row('protobuf: bare protobufjs decode', bareProtobuf / points);
+  row('protobuf: decode + map to observations', ourProtobuf / points, bareProtobuf);
+  row('JSON: bare JSON.parse', bareJson / points);
+  row('JSON: parse + validate + map to observations', ourJson / points, bareJson);
+
+  const registry = new Registry();
+  let delivered = 0;
+  const receiver = createOtlpHttpReceiver({
+    listen: { host: '127.0.0.1', port: 0 },
+    groups,
+    server,
+    registry,
+    context: { intervalMillis: 1000, logger: createMemoryLogger(), now: Date.now },
+  });
+  await receiver.start({ observe: () => void delivered++, declare: () => undefined, sourceUp: () => undefined });
+  const { port } = receiver.address();
+  const httpProtobuf = await httpRate(port, protobuf, 'application/x-protobuf');
+  const httpJson = await httpRate(port, json, 'application/json');
+  await receiver.stop();
+  row('protobuf: through HTTP (loopback, 1 connection)', httpProtobuf, bareProtobuf);
+  row('JSON: through HTTP (loopback, 1 connection)', httpJson, bareJson);
+
+  const protobufTarget = ourProtobuf >= 200_000 && ourProtobuf / bareProtobuf >= 0.5;
+  console.log(`target ≥ 200,000 points/s and ≥ 0.5 of bare decode (protobuf, decode + map): ${protobufTarget ? 'met' : 'NOT met'}`);
+  if (delivered === 0) throw new Error('nothing delivered over HTTP');
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
