@@ -20,6 +20,8 @@ interface MemberRecord {
   /** Peak lag in this episode (bytes and seconds), the denominator of the member's progress. */
   peakLagBytes: number | null;
   peakLagSeconds: number | null;
+  /** Declared ∪ observed dependencies, rebuilt only when either changes. */
+  dependencies: Dependencies;
 }
 
 /** A status change, kept for the recent windows (improvement, net stabilization rate). */
@@ -49,6 +51,8 @@ const IMPROVEMENT_EPSILON = 1e-6;
 export class GroupTracker {
   readonly name: string;
   private readonly members = new Map<string, MemberRecord>();
+  /** The same records in declaration order, so a tick iterates an array. */
+  private readonly memberList: MemberRecord[] = [];
   private readonly tolerances: StatusTolerances;
   private previousLeader: string | null = null;
   private lastPhase: Phase | null = null;
@@ -60,6 +64,8 @@ export class GroupTracker {
   private steadyLeaderLoad: number | null = null;
   private episodeDirty = false;
   private current: GroupState | null = null;
+  /** Independence is recomputed only when some member's dependencies changed (rare, and costly at fleet scale). */
+  private independenceCache: GroupState['independence'] | null = null;
 
   constructor(readonly config: GroupConfig) {
     this.name = config.name;
@@ -81,13 +87,22 @@ export class GroupTracker {
     const record = this.record(declaration.member);
     record.declaredRole = declaration.role ?? record.declaredRole;
     record.declaredDependencies = { ...record.declaredDependencies, ...declaration.dependencies };
+    this.refreshDependencies(record, record.latest?.dependencies);
   }
 
   observe(observation: Observation): void {
     const record = this.record(observation.member);
     // Sources may deliver out of order (OTLP retries); the newest observation wins.
     if (record.latest !== undefined && record.latest.observedAtMillis > observation.observedAtMillis) return;
+    const observed = observation.dependencies;
+    if (observed !== undefined && !sameDependencies(observed, record.latest?.dependencies)) this.refreshDependencies(record, observed);
+    else if (observed === undefined && record.latest?.dependencies !== undefined) this.refreshDependencies(record, undefined);
     record.latest = observation;
+  }
+
+  private refreshDependencies(record: MemberRecord, observed: Dependencies | undefined): void {
+    record.dependencies = observed === undefined ? record.declaredDependencies : { ...record.declaredDependencies, ...observed };
+    this.independenceCache = null;
   }
 
   memberCount(): number {
@@ -111,15 +126,17 @@ export class GroupTracker {
   }
 
   tick(nowMillis: number): TickOutcome {
-    const records = [...this.members.values()];
-    const fresh = records.map((r) => this.freshObservation(r, nowMillis));
-    const roles = records.map((r, i) => fresh[i]?.role ?? r.latest?.role ?? r.declaredRole ?? 'replica');
-
-    const candidates: LeaderCandidate[] = records.map((r, i) => ({ member: r.member, role: roles[i]!, fresh: fresh[i] }));
+    const records = this.memberList;
+    const candidates: LeaderCandidate[] = new Array(records.length);
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!;
+      const fresh = this.freshObservation(r, nowMillis);
+      candidates[i] = { member: r.member, role: fresh?.role ?? r.latest?.role ?? r.declaredRole ?? 'replica', fresh };
+    }
     const choice = chooseLeader(candidates, this.previousLeader);
-    const leaderIndex = choice.leader === null ? -1 : records.findIndex((r) => r.member === choice.leader);
-    const leaderRef: LeaderReference | null = leaderIndex >= 0 ? { member: choice.leader!, observation: fresh[leaderIndex]! } : null;
-    const rivals = new Set(choice.rivals);
+    const leaderCandidate = choice.leader === null ? undefined : candidates.find((c) => c.member === choice.leader);
+    const leaderRef: LeaderReference | null = leaderCandidate ? { member: leaderCandidate.member, observation: leaderCandidate.fresh! } : null;
+    const rivals = choice.rivals;
 
     const memberStates: MemberState[] = [];
     const fingerprints = new Map<string, string>();
@@ -136,8 +153,8 @@ export class GroupTracker {
 
     for (let i = 0; i < records.length; i++) {
       const record = records[i]!;
-      const role = roles[i]!;
-      const verdict = memberVerdict(record.member, role, record.latest, leaderRef, rivals.has(record.member), this.tolerances, nowMillis);
+      const { role, fresh: freshObservation } = candidates[i]!;
+      const verdict = memberVerdict(record.member, role, record.latest, leaderRef, rivals.length > 0 && rivals.includes(record.member), this.tolerances, nowMillis);
       const { status } = verdict;
       if (role === 'leader' || record.declaredRole === 'leader') {
         hasLeaderConcept = true;
@@ -146,7 +163,7 @@ export class GroupTracker {
       if (status === 'converged') converged++;
       else if (status === 'unknown') unknown++;
       if (status !== 'converged' && status !== 'lagging') everyUnconvergedIsLagging = false;
-      if (status === 'converged' && role === 'path' && fresh[i]?.serving !== false) anyPathServing = true;
+      if (status === 'converged' && role === 'path' && freshObservation?.serving !== false) anyPathServing = true;
 
       this.updatePeaks(record, status, verdict.lagBytes, verdict.lagSeconds);
       const useBytes = verdict.lagBytes !== null && record.peakLagBytes !== null;
@@ -158,7 +175,6 @@ export class GroupTracker {
       if (verdict.lagSeconds !== null) maxLagSeconds = Math.max(maxLagSeconds ?? 0, verdict.lagSeconds);
       if (verdict.lagBytes !== null) maxLagBytes = Math.max(maxLagBytes ?? 0, verdict.lagBytes);
 
-      const freshObservation = fresh[i];
       if (freshObservation?.permissionFingerprint !== undefined) fingerprints.set(record.member, freshObservation.permissionFingerprint);
       if (record.previousStatus !== undefined && record.previousStatus !== status) {
         transitionsNow.push({ member: record.member, from: record.previousStatus, to: status });
@@ -174,14 +190,14 @@ export class GroupTracker {
         lagBytes: verdict.lagBytes,
         permissionDrift: false,
         observationAgeSeconds: record.latest ? Math.max(0, (nowMillis - record.latest.observedAtMillis) / 1000) : null,
-        dependencies: mergedDependencies(record),
+        dependencies: record.dependencies,
       });
     }
 
     const memberCount = records.length;
     const progress = memberCount === 0 ? 0 : progressSum / memberCount;
     const permissions = permissionConsistency(fingerprints, choice.leader);
-    for (const state of memberStates) state.permissionDrift = permissions.drifted.includes(state.member);
+    if (permissions.drifted.length > 0) for (const state of memberStates) state.permissionDrift = permissions.drifted.includes(state.member);
     const serving = leaderRef !== null ? leaderRef.observation.serving !== false : !hasLeaderConcept && anyPathServing;
 
     this.rememberWindows(nowMillis, progress, transitionsNow);
@@ -253,7 +269,7 @@ export class GroupTracker {
       maxLagBytes,
       permissionConsistency: permissions.ratio,
       driftedMembers: permissions.drifted,
-      independence: independence(memberStates.map((m) => m.dependencies)),
+      independence: (this.independenceCache ??= independence(memberStates.map((m) => m.dependencies))),
       hiddenInstability,
       netStabilizationPerMinute: this.netStabilizationPerMinute(nowMillis),
       failoverLoadRatio: failoverLoadRatio(open, leaderRef),
@@ -274,8 +290,11 @@ export class GroupTracker {
         previousStatus: undefined,
         peakLagBytes: null,
         peakLagSeconds: null,
+        dependencies: {},
       };
       this.members.set(member, record);
+      this.memberList.push(record);
+      this.independenceCache = null;
     }
     return record;
   }
@@ -357,10 +376,16 @@ export class GroupTracker {
   }
 }
 
-function mergedDependencies(record: MemberRecord): Dependencies {
-  const observed = record.latest?.dependencies;
-  if (observed === undefined) return record.declaredDependencies;
-  return { ...record.declaredDependencies, ...observed };
+function sameDependencies(a: Dependencies, b: Dependencies | undefined): boolean {
+  if (b === undefined) return false;
+  if (a === b) return true;
+  let count = 0;
+  for (const key in a) {
+    if (a[key] !== b[key]) return false;
+    count++;
+  }
+  for (const _ in b) count--;
+  return count === 0;
 }
 
 /** New leader's load ÷ the leader's load before the episode, once the leader changed within it. */

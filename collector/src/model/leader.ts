@@ -15,6 +15,9 @@ export interface LeaderChoice {
   rivals: string[];
 }
 
+const NO_RIVALS: string[] = [];
+const NO_LEADER: LeaderChoice = { leader: null, rivals: NO_RIVALS };
+
 /**
  * Pick the reference leader among the fresh, reachable members that claim the
  * leader role. With several claimants (split brain), the one most replicas
@@ -22,9 +25,12 @@ export interface LeaderChoice {
  * highest position, then the name (so the choice is deterministic).
  */
 export function chooseLeader(candidates: readonly LeaderCandidate[], previousLeader: string | null): LeaderChoice {
-  const claimants = candidates.filter((c) => c.role === 'leader' && c.fresh !== undefined && c.fresh.reachable);
-  if (claimants.length === 0) return { leader: null, rivals: [] };
-  if (claimants.length === 1) return { leader: claimants[0]!.member, rivals: [] };
+  let claimants: LeaderCandidate[] | undefined;
+  for (const c of candidates) {
+    if (c.role === 'leader' && c.fresh !== undefined && c.fresh.reachable) (claimants ??= []).push(c);
+  }
+  if (claimants === undefined) return NO_LEADER;
+  if (claimants.length === 1) return { leader: claimants[0]!.member, rivals: NO_RIVALS };
 
   const followers = new Map<string, number>();
   for (const c of candidates) {
