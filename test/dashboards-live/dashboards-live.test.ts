@@ -1,0 +1,191 @@
+/**
+ * The dashboards and rules against a real Prometheus scraping a real collector that runs the demo
+ * cluster: every PromQL expression of every panel, variable and rule must parse and return the
+ * series its panel needs, and the demo's stalled recovery must raise RecoveryStalled.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { parse, stringify } from 'yaml';
+import { selectors } from '../../dashboards/src/config';
+import { interpolate, labelValuesQuery, mayBeAbsent, panelQueries, readDashboards, usesVariable, type PanelQueries } from './dashboard-queries';
+import { PrometheusApi, type Sample } from './prometheus-api';
+import { Child, sparePort, waitFor } from './processes';
+
+const repoRoot = join(__dirname, '..', '..');
+const dashboardsDir = join(repoRoot, 'dashboards/grafana/dashboards');
+const ruleFiles = ['recovery-alerts.yml', 'recovery-slo.yml'].map((f) => join(repoRoot, 'dashboards/prometheus', f));
+const PROMETHEUS = process.env.PROMETHEUS ?? '/usr/bin/prometheus';
+/** The demo runs this many times faster than real time, so a run sees whole recovery cycles. */
+const DEMO_SPEED = Number(process.env.REBOUND_LIVE_DEMO_SPEED ?? 10);
+const job = /job="([^"]+)"/.exec(selectors.collector)![1];
+
+let dir: string;
+let collector: Child | undefined;
+let prometheus: Child | undefined;
+let api: PrometheusApi;
+let groups: string[] = [];
+let stalledAlertSeen: { state: string; group?: string } | undefined;
+
+function collectorCommand(configFile: string): [string, string[]] {
+  const built = join(repoRoot, 'collector/dist/cli.js');
+  const args = ['--config', configFile, '--speed', String(DEMO_SPEED), '--quiet'];
+  return existsSync(built)
+    ? [process.execPath, [built, ...args]]
+    : [process.execPath, ['--import', 'tsx', join(repoRoot, 'collector/src/cli.ts'), ...args]];
+}
+
+/** The generated rule files with every group evaluated each second, so a short run sees them act. */
+function fastRuleFiles(): string[] {
+  return ruleFiles.map((file, i) => {
+    const rules = parse(readFileSync(file, 'utf8')) as { groups: { interval: string }[] };
+    for (const group of rules.groups) group.interval = '1s';
+    const copy = join(dir, `rules-${i}.yml`);
+    writeFileSync(copy, stringify(rules, { lineWidth: 0 }));
+    return copy;
+  });
+}
+
+async function startCollector(): Promise<number> {
+  const [metricsPort, otlpPort] = [await sparePort(), await sparePort()];
+  const configFile = join(dir, 'rebound.yaml');
+  writeFileSync(
+    configFile,
+    stringify({
+      interval: '1s',
+      listen: { metrics: `127.0.0.1:${metricsPort}`, otlp: `127.0.0.1:${otlpPort}` },
+      store: join(dir, 'rebound.db'),
+      groups: [{ name: 'demo', demo: {} }],
+    }),
+  );
+  const [command, args] = collectorCommand(configFile);
+  collector = new Child('collector', command, args, repoRoot);
+  await waitFor('the collector to answer /healthz', 60_000, async () => {
+    if (!collector!.running) throw new Error(`collector exited:\n${collector!.tail()}`);
+    return (await fetch(`http://127.0.0.1:${metricsPort}/healthz`)).ok || undefined;
+  });
+  return metricsPort;
+}
+
+async function startPrometheus(metricsPort: number): Promise<void> {
+  const port = await sparePort();
+  const configFile = join(dir, 'prometheus.yml');
+  writeFileSync(
+    configFile,
+    stringify({
+      global: { scrape_interval: '1s', evaluation_interval: '1s' },
+      rule_files: fastRuleFiles(),
+      scrape_configs: [{ job_name: job, static_configs: [{ targets: [`127.0.0.1:${metricsPort}`] }] }],
+    }),
+  );
+  prometheus = new Child('prometheus', PROMETHEUS, [
+    `--config.file=${configFile}`,
+    `--storage.tsdb.path=${join(dir, 'tsdb')}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+  ], dir);
+  api = new PrometheusApi(`http://127.0.0.1:${port}`);
+  await waitFor('Prometheus to be ready', 60_000, async () => {
+    if (!prometheus!.running) throw new Error(`prometheus exited:\n${prometheus!.tail()}`);
+    return (await api.ready()) || undefined;
+  });
+}
+
+/** Runs every target of a panel; returns series per refId. */
+async function runPanel(panel: PanelQueries, variables: Record<string, string>): Promise<Map<string, Sample[]>> {
+  const results = new Map<string, Sample[]>();
+  for (const target of panel.targets) {
+    const expr = interpolate(target.expr, variables);
+    try {
+      results.set(target.refId, target.instant ? await api.instant(expr) : await api.range(expr, 120));
+    } catch (error) {
+      throw new Error(`${panel.dashboard} › ${panel.panel} › ${target.refId}: Prometheus rejected\n  ${expr}\n  ${String(error)}`);
+    }
+  }
+  return results;
+}
+
+function emptyTargets(panel: PanelQueries, results: Map<string, Sample[]>): string[] {
+  return panel.targets.filter((t) => !mayBeAbsent(t.expr) && (results.get(t.refId) ?? []).length === 0).map((t) => t.refId);
+}
+
+describe('dashboards and rules against a real Prometheus and the demo collector', { timeout: 600_000 }, () => {
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'rebound-dashboards-live-'));
+    const metricsPort = await startCollector();
+    await startPrometheus(metricsPort);
+    groups = await waitFor('recovery_group_phase series in Prometheus', 60_000, async () => {
+      const values = await api.labelValues('group', `recovery_group_phase{${selectors.collector}}`);
+      return values.length > 0 ? values : undefined;
+    });
+    // The demo walks through failure, partial recovery and stabilization; wait for the stall to
+    // raise its alert and for at least one episode to complete (the SLO rules need one).
+    stalledAlertSeen = await waitFor('RecoveryStalled to go pending or firing from the demo', 300_000, async () => {
+      const alert = (await api.alerts()).find((a) => a.labels.alertname === 'RecoveryStalled');
+      return alert && { state: alert.state, group: alert.labels.group };
+    }, 1000).catch(() => undefined);
+    await waitFor('a completed episode in the SLO recording rules', 300_000, async () => {
+      const samples = await api.instant('group:recovery_slo_errors:ratio_rate28d');
+      return samples.length > 0 || undefined;
+    }, 1000).catch(() => undefined);
+  });
+
+  after(async () => {
+    await prometheus?.stop();
+    await collector?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('sees the demo stall raise RecoveryStalled (pending or firing)', () => {
+    assert.ok(stalledAlertSeen, `RecoveryStalled never went pending or firing.\nalerts seen: see Prometheus; collector log:\n${collector?.tail()}`);
+    assert.ok(['pending', 'firing'].includes(stalledAlertSeen.state));
+  });
+
+  it('evaluates every alert and recording rule without error', async () => {
+    const rules = await api.ruleHealth();
+    const expected = ruleFiles.flatMap((f) => (parse(readFileSync(f, 'utf8')) as { groups: { rules: unknown[] }[] }).groups.flatMap((g) => g.rules));
+    assert.equal(rules.length, expected.length, 'Prometheus loaded a different number of rules than the files hold');
+    const broken = rules.filter((r) => r.health !== 'ok');
+    assert.deepEqual(broken, [], 'rules whose evaluation failed');
+  });
+
+  it('records every SLO series for the demo groups', async () => {
+    const records = (parse(readFileSync(ruleFiles[1], 'utf8')) as { groups: { rules: { record?: string }[] }[] }).groups
+      .flatMap((g) => g.rules)
+      .flatMap((r) => (r.record ? [r.record] : []));
+    const missing: string[] = [];
+    for (const record of records) if ((await api.instant(record)).length === 0) missing.push(record);
+    assert.deepEqual(missing, [], 'recording rules that produced no series against the demo');
+  });
+
+  for (const dashboard of readDashboards(dashboardsDir)) {
+    describe(dashboard.title, () => {
+      it('answers every template variable', async () => {
+        for (const variable of dashboard.templating.list.filter((v) => v.type === 'query')) {
+          const query = labelValuesQuery(variable);
+          assert.ok(query, `variable ${variable.name}: only label_values(selector, label) is supported here`);
+          const values = await api.labelValues(query.label, query.match);
+          assert.ok(values.length > 0, `variable ${variable.name} has no values: ${JSON.stringify(variable.query)}`);
+        }
+      });
+
+      for (const panel of panelQueries(dashboard)) {
+        it(`panel "${panel.panel}" gets data from every query`, async () => {
+          const perGroup = panel.targets.some((t) => usesVariable(t.expr, 'group'));
+          // A $group panel must show data for at least one demo group (the one the demo breaks).
+          const candidates = perGroup ? groups : ['.*'];
+          const failures: string[] = [];
+          for (const group of candidates) {
+            const results = await runPanel(panel, { group, __range: '1h' });
+            const empty = emptyTargets(panel, results);
+            const total = [...results.values()].reduce((n, r) => n + r.length, 0);
+            if (empty.length === 0 && total > 0) return;
+            failures.push(`group=${group}: empty ${empty.join(', ') || '(all)'}`);
+          }
+          assert.fail(`${dashboard.title} › ${panel.panel} is empty against the demo:\n  ${failures.join('\n  ')}\n  ${panel.targets.map((t) => `${t.refId}: ${t.expr}`).join('\n  ')}`);
+        });
+      }
+    });
+  }
+});
