@@ -1,0 +1,133 @@
+import { ValueType, type ObservableGauge } from '@opentelemetry/api';
+import { OTLPMetricExporter as JsonMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { OTLPMetricExporter as ProtobufMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
+import { AggregationTemporality, InstrumentType, MeterProvider, PeriodicExportingMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
+import { resources } from '@opentelemetry/sdk-node';
+import { redactUrl } from '../../config/secrets';
+import type { Logger } from '../../logger';
+import type { Episode, GroupState } from '../../model/group-state';
+import { METRICS, RECOVERY_DURATION_BUCKETS_SECONDS } from '../metric-definitions';
+import type { OtlpExporterConfig } from './config';
+import { forEachGaugePoint, type GaugeKey } from './gauge-points';
+import { otlpName } from './otlp-names';
+
+export interface OtlpExporter {
+  /** Count a completed episode (recovery.duration_seconds histogram, recovery.episodes counter). */
+  recordEpisode(episode: Pick<Episode, 'group' | 'durationSeconds'>): void;
+  /** Push now (tests, and before exit). */
+  forceFlush(): Promise<void>;
+  /** Push what is left and stop. */
+  shutdown(): Promise<void>;
+}
+
+export interface OtlpExporterExtras {
+  /** `recovery.source.up`: whether each source answered its last round. */
+  sources?: () => ReadonlyMap<string, boolean>;
+  /** Wall clock (epoch ms), for observation ages; tests pass a fake. */
+  now?: () => number;
+}
+
+/**
+ * Push the derived signals (DESIGN.md §4) as OTLP metrics every
+ * `config.intervalMillis`, through the OpenTelemetry SDK's MeterProvider and
+ * periodic reader with the official OTLP/HTTP exporters. Gauges are
+ * observable: their values are read from `snapshot()` when each export is
+ * collected, so nothing is copied per tick.
+ */
+export function startOtlpExporter(
+  config: OtlpExporterConfig,
+  snapshot: () => readonly GroupState[],
+  logger: Logger,
+  extras: OtlpExporterExtras = {},
+): OtlpExporter {
+  const target = redactUrl(config.url);
+  const exporterOptions = {
+    url: config.url,
+    headers: config.headers,
+    compression: config.compression as never, // the SDK's CompressionAlgorithm enum has these string values
+    timeoutMillis: config.timeoutMillis,
+  };
+  const otlp: PushMetricExporter = config.protocol === 'http/json' ? new JsonMetricExporter(exporterOptions) : new ProtobufMetricExporter(exporterOptions);
+  const provider = new MeterProvider({
+    resource: resources.resourceFromAttributes({ 'service.name': 'rebound-collector' }),
+    readers: [
+      new PeriodicExportingMetricReader({
+        exporter: reportingFailures(otlp, target, logger),
+        exportIntervalMillis: config.intervalMillis,
+        exportTimeoutMillis: config.timeoutMillis,
+      }),
+    ],
+  });
+  const meter = provider.getMeter('rebound-collector');
+
+  const gauges = {} as Record<GaugeKey, ObservableGauge>;
+  for (const key of Object.keys(METRICS) as (keyof typeof METRICS)[]) {
+    const definition = METRICS[key];
+    if (definition.type !== 'gauge') continue;
+    gauges[key as GaugeKey] = meter.createObservableGauge(otlpName(definition), { description: definition.help, unit: definition.unit, valueType: ValueType.DOUBLE });
+  }
+  const now = extras.now ?? Date.now;
+  meter.addBatchObservableCallback(
+    (observer) => {
+      forEachGaugePoint(snapshot(), extras.sources?.() ?? new Map(), now(), (key, value, attributes) => observer.observe(gauges[key], value, attributes));
+    },
+    Object.values(gauges),
+  );
+
+  const duration = meter.createHistogram(otlpName(METRICS.duration), {
+    description: METRICS.duration.help,
+    unit: METRICS.duration.unit,
+    advice: { explicitBucketBoundaries: [...RECOVERY_DURATION_BUCKETS_SECONDS] },
+  });
+  const episodes = meter.createCounter(otlpName(METRICS.episodes), { description: METRICS.episodes.help, unit: METRICS.episodes.unit, valueType: ValueType.INT });
+
+  logger.info('OTLP exporter started', { url: target, protocol: config.protocol, intervalMillis: config.intervalMillis });
+  return {
+    recordEpisode(episode) {
+      episodes.add(1, { group: episode.group });
+      if (episode.durationSeconds !== null) duration.record(episode.durationSeconds, { group: episode.group });
+    },
+    forceFlush: () => provider.forceFlush(),
+    async shutdown() {
+      await provider.shutdown();
+    },
+  };
+}
+
+/**
+ * Wraps the OTLP exporter for two things:
+ * - Temporality: the SDK keeps re-sending the last value of an observable
+ *   gauge's series under cumulative temporality even after the callback stops
+ *   observing it, which would turn an unknown ETA into a stale number. Delta
+ *   for observable gauges exports only what this collection observed (gauges
+ *   carry no temporality on the wire); the counter and histogram stay cumulative.
+ * - Failures: the SDK reports them to OpenTelemetry's global error handler,
+ *   which nobody reads here; log them ourselves, once when pushes start
+ *   failing (then at most every 5 minutes) and once when they work again.
+ */
+function reportingFailures(inner: PushMetricExporter, target: string, logger: Logger): PushMetricExporter {
+  let failing = false;
+  let lastWarnAt = -Infinity;
+  return {
+    export(metrics, resultCallback) {
+      inner.export(metrics, (result) => {
+        if (result.code !== 0) {
+          const now = Date.now();
+          if (!failing || now - lastWarnAt > 300_000) {
+            logger.warn('OTLP export failed; the signals are still on /metrics', { url: target, error: result.error?.message ?? 'unknown error' });
+            lastWarnAt = now;
+          }
+          failing = true;
+        } else if (failing) {
+          failing = false;
+          logger.info('OTLP export works again', { url: target });
+        }
+        resultCallback(result);
+      });
+    },
+    forceFlush: () => inner.forceFlush(),
+    shutdown: () => inner.shutdown(),
+    selectAggregationTemporality: (type) => (type === InstrumentType.OBSERVABLE_GAUGE ? AggregationTemporality.DELTA : AggregationTemporality.CUMULATIVE),
+    ...(inner.selectAggregation ? { selectAggregation: (type) => inner.selectAggregation!(type) } : {}),
+  };
+}
