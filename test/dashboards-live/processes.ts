@@ -38,6 +38,14 @@ export class Child {
     return this.output.join('').split('\n').slice(-lines).join('\n');
   }
 
+  /** Send a signal and wait for the exit, e.g. SIGKILL to simulate a crash (no shutdown hook runs). */
+  async kill(signal: NodeJS.Signals): Promise<void> {
+    if (this.exited) return;
+    const exited = new Promise<void>((resolve) => this.process.once('exit', () => resolve()));
+    this.process.kill(signal);
+    await exited;
+  }
+
   async stop(): Promise<void> {
     if (this.exited) return;
     const exited = new Promise<void>((resolve) => this.process.once('exit', () => resolve()));
