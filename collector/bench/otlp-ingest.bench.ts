@@ -1,7 +1,8 @@
 /**
  * OTLP ingest throughput, data points per second on one core, for protobuf and
  * JSON: our decode + mapping to observations, next to the bare protobufjs decode
- * (and bare JSON.parse) of the same payload in the same run. The ratio is the
+ * (with the same schema the receiver ships, the stricter baseline) and bare
+ * JSON.parse of the same payload in the same run. The ratio is the
  * figure: how much of the bare decode rate survives our mapping. Also measured
  * end to end through the HTTP server on loopback (client in the same process).
  *
@@ -106,18 +107,23 @@ function post(agent: http.Agent, port: number, body: Uint8Array | string, conten
   });
 }
 
-async function httpRate(port: number, body: Uint8Array | string, contentType: string, millis = 1500): Promise<number> {
+/** Requests per second, one after the other on one keep-alive connection: best of 3 rounds. */
+async function httpRate(port: number, body: Uint8Array | string, contentType: string, millis = 500): Promise<number> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   for (let i = 0; i < 20; i++) await post(agent, port, body, contentType);
-  let calls = 0;
-  const start = Date.now();
-  while (Date.now() - start < millis) {
-    const status = await post(agent, port, body, contentType);
-    if (status !== 200) throw new Error(`HTTP ${status}`);
-    calls++;
+  let best = 0;
+  for (let round = 0; round < 3; round++) {
+    let calls = 0;
+    const start = Date.now();
+    while (Date.now() - start < millis) {
+      const status = await post(agent, port, body, contentType);
+      if (status !== 200) throw new Error(`HTTP ${status}`);
+      calls++;
+    }
+    best = Math.max(best, calls / ((Date.now() - start) / 1000));
   }
   agent.destroy();
-  return calls / ((Date.now() - start) / 1000);
+  return best;
 }
 
 async function main(): Promise<void> {
@@ -139,11 +145,11 @@ async function main(): Promise<void> {
   let ourProtobuf = 0;
   let bareJson = 0;
   let ourJson = 0;
-  for (let round = 0; round < 3; round++) {
-    bareProtobuf = Math.max(bareProtobuf, rate(() => ExportMetricsServiceRequestType.decode(protobuf), 400, 1) * points);
-    ourProtobuf = Math.max(ourProtobuf, rate(() => ingest.ingest(decodeProtobufRequest(protobuf), NOW), 400, 1) * points);
-    bareJson = Math.max(bareJson, rate(() => JSON.parse(json), 400, 1) * points);
-    ourJson = Math.max(ourJson, rate(() => ingest.ingest(decodeJsonRequest(json), NOW), 400, 1) * points);
+  for (let round = 0; round < 5; round++) {
+    bareProtobuf = Math.max(bareProtobuf, rate(() => ExportMetricsServiceRequestType.decode(protobuf), 300, 1) * points);
+    ourProtobuf = Math.max(ourProtobuf, rate(() => ingest.ingest(decodeProtobufRequest(protobuf), NOW), 300, 1) * points);
+    bareJson = Math.max(bareJson, rate(() => JSON.parse(json), 300, 1) * points);
+    ourJson = Math.max(ourJson, rate(() => ingest.ingest(decodeJsonRequest(json), NOW), 300, 1) * points);
   }
   row('protobuf: bare protobufjs decode', bareProtobuf / points);
   row('protobuf: decode + map to observations', ourProtobuf / points, bareProtobuf);
