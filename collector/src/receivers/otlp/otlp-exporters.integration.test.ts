@@ -4,6 +4,8 @@
  * observations must carry exactly what was recorded.
  */
 import assert from 'node:assert/strict';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { ValueType } from '@opentelemetry/api';
 import { AggregationTemporalityPreference, OTLPMetricExporter as JsonExporter } from '@opentelemetry/exporter-metrics-otlp-http';
@@ -13,6 +15,26 @@ import { resources } from '@opentelemetry/sdk-node';
 import { startTestReceiver, type StartedReceiver } from './otlp-test-helpers';
 
 type Protocol = 'http/json' | 'http/protobuf';
+
+/** Forwards to the receiver and remembers each request's headers, to check what the exporter really sent. */
+async function startRecordingProxy(target: string): Promise<{ url: string; seen: http.IncomingHttpHeaders[]; stop(): Promise<void> }> {
+  const seen: http.IncomingHttpHeaders[] = [];
+  const server = http.createServer((request, response) => {
+    seen.push(request.headers);
+    const upstream = http.request(target, { method: request.method, headers: request.headers }, (answer) => {
+      response.writeHead(answer.statusCode!, answer.headers);
+      answer.pipe(response);
+    });
+    upstream.on('error', () => response.destroy());
+    request.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/metrics`,
+    seen,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
 
 interface Case {
   protocol: Protocol;
@@ -60,10 +82,13 @@ function instrument(provider: MeterProvider, member: string): { addPosition(n: n
 
 describe('OTLP receiver with the official OpenTelemetry JS exporters', () => {
   let started: StartedReceiver;
+  let proxy: Awaited<ReturnType<typeof startRecordingProxy>>;
   before(async () => {
     started = await startTestReceiver({ bearerToken: 'integration-token' });
+    proxy = await startRecordingProxy(started.url);
   });
   after(async () => {
+    await proxy.stop();
     await started.receiver.stop();
   });
 
@@ -82,7 +107,7 @@ describe('OTLP receiver with the official OpenTelemetry JS exporters', () => {
         }),
         readers: [
           new PeriodicExportingMetricReader({
-            exporter: exporterFor(c, started.url, { Authorization: 'Bearer integration-token' }),
+            exporter: exporterFor(c, proxy.url, { Authorization: 'Bearer integration-token' }),
             exportIntervalMillis: 3_600_000, // flushed by hand
           }),
         ],
@@ -95,6 +120,10 @@ describe('OTLP receiver with the official OpenTelemetry JS exporters', () => {
         app.addPosition(500);
         await provider.forceFlush();
         const after = Date.now();
+
+        const sent = proxy.seen.slice(-2);
+        assert.deepEqual(sent.map((h) => h['content-type']), Array(2).fill(c.protocol === 'http/json' ? 'application/json' : 'application/x-protobuf'));
+        assert.deepEqual(sent.map((h) => h['content-encoding']), Array(2).fill(c.compression === 'gzip' ? 'gzip' : undefined));
 
         const leader = started.sink.observations.filter((o) => o.member === member);
         const replica = started.sink.observations.filter((o) => o.member === `${member}-replica`);
