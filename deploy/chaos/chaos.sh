@@ -18,6 +18,8 @@ PG_STANDBY_URL=${PG_STANDBY_URL:?set PG_STANDBY_URL to the standby, as a superus
 STANDBY_HBA_FILE=${STANDBY_HBA_FILE:-/standby-data/pg_hba.conf}
 HOLD=${CHAOS_HOLD_SECONDS:-90}
 PAUSE=${CHAOS_PAUSE_SECONDS:-60}
+# How long a stopped member's restart is watched before the next scenario.
+RESTART_HOLD=${CHAOS_RESTART_HOLD_SECONDS:-20}
 MARK='rebound-chaos'
 
 log() { echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) chaos: $*"; }
@@ -48,7 +50,7 @@ redis_replica_sleep() {
 redis_replica_restart() {
   log "redis: $REDIS_REPLICA_1 shuts down (restart policy brings it back)"
   redis "$REDIS_REPLICA_1" SHUTDOWN NOSAVE >/dev/null 2>&1 || true
-  hold 20
+  hold "$RESTART_HOLD"
   log "redis: $REDIS_REPLICA_1 should be resyncing"
 }
 
@@ -89,7 +91,7 @@ pg_hba_drift() {
 pg_standby_restart() {
   log "postgresql: standby shuts down (restart policy brings it back)"
   pg "$PG_STANDBY_URL" "COPY (SELECT 1) TO PROGRAM 'kill -INT \$(head -1 \"\$PGDATA/postmaster.pid\")'" >/dev/null 2>&1 || true
-  hold 20
+  hold "$RESTART_HOLD"
   log "postgresql: standby should be catching up"
 }
 
