@@ -170,6 +170,25 @@ describe('startOtlpExporter', () => {
     }
   });
 
+  it('logs a snapshot that cannot be read, and keeps exporting when it can again', async () => {
+    let broken = true;
+    const logger = createMemoryLogger();
+    const exporter = startOtlpExporter(config(sink), () => {
+      if (broken) throw new Error('engine not ready');
+      return SNAPSHOT;
+    }, logger, { now: () => NOW });
+    try {
+      await exporter.forceFlush();
+      assert.ok(logger.lines.some((line) => line.startsWith('error OTLP export could not read the recovery state')), logger.lines.join('\n'));
+      broken = false;
+      await exporter.forceFlush();
+      const gauges = gaugesOf(decodeProtobufRequest(sink.requests.at(-1)!.body));
+      assert.equal(gauges.get('recovery.group.progress_ratio')?.points.get('group=orders-db'), 0.5);
+    } finally {
+      await exporter.shutdown();
+    }
+  });
+
   it('logs a failing push once, without secrets, and keeps going', async () => {
     const closed = http.createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));

@@ -67,9 +67,17 @@ export function startOtlpExporter(
     gauges[key as GaugeKey] = meter.createObservableGauge(otlpName(definition), { description: definition.help, unit: definition.unit, valueType: ValueType.DOUBLE });
   }
   const now = extras.now ?? Date.now;
+  let snapshotFailedAt = -Infinity;
   meter.addBatchObservableCallback(
     (observer) => {
-      forEachGaugePoint(snapshot(), extras.sources?.() ?? new Map(), now(), (key, value, attributes) => observer.observe(gauges[key], value, attributes));
+      try {
+        forEachGaugePoint(snapshot(), extras.sources?.() ?? new Map(), now(), (key, value, attributes) => observer.observe(gauges[key], value, attributes));
+      } catch (error) {
+        // The SDK would swallow it; say it (at most every 5 minutes) and push nothing rather than half a picture.
+        if (now() - snapshotFailedAt > 300_000) logger.error('OTLP export could not read the recovery state', { error: String(error) });
+        snapshotFailedAt = now();
+        throw error;
+      }
     },
     Object.values(gauges),
   );
