@@ -1,24 +1,12 @@
-import { ROLES, type Observation, type Role } from '../../model/types';
+import type { Observation, Role } from '../../model/types';
+import { GroupAdmission } from './admission';
+import { NO_FACTS as NO_FACTS_IMPORTED, readAttributes as readAttributesImported, type AttributeFacts } from './attribute-facts';
 import type { OtlpServerConfig } from './config';
-import {
-  DEPENDENCY_PREFIX,
-  DEPENDENCY_RESOURCE_ATTRIBUTES,
-  GROUP_ATTRIBUTE,
-  GROUP_FALLBACK_ATTRIBUTE,
-  MEMBER_ATTRIBUTE,
-  MEMBER_FALLBACK_ATTRIBUTE,
-  MEMBER_METRICS,
-  PERMISSION_FINGERPRINT_ATTRIBUTE,
-  ROLE_ATTRIBUTE,
-  STATE_FINGERPRINT_ATTRIBUTE,
-  type MemberField,
-} from './member-metrics';
+import { MEMBER_METRICS, type MemberField } from './member-metrics';
 import {
   hasOwn as hasOwnImported,
   int64ToNumber as int64ToNumberImported,
   TEMPORALITY_DELTA,
-  type OtlpAnyValue,
-  type OtlpKeyValue,
   type OtlpMetricsRequest,
   type OtlpNumberDataPoint,
 } from './otlp-types';
@@ -41,18 +29,6 @@ export interface IngestOptions {
   server: OtlpServerConfig;
   /** Members declared in config per group: they count toward max_members_per_group from the start. */
   declaredMembers?: ReadonlyMap<string, readonly string[]>;
-}
-
-/** Identity and dependency attributes found on a resource or a data point. */
-interface AttributeFacts {
-  group?: string;
-  member?: string;
-  role?: Role;
-  stateFingerprint?: string;
-  permissionFingerprint?: string;
-  dependencies?: Record<string, string>;
-  /** Set when an attribute Rebound reads is unusable: every point it applies to is refused. */
-  problem?: { reason: PointRefusalReason; example: string };
 }
 
 /** Slots of the numeric fields in MemberDraft.values / valueAtMillis. */
@@ -85,26 +61,24 @@ interface ResourceContext {
   draft?: MemberDraft;
 }
 
-const NO_FACTS: AttributeFacts = Object.freeze({});
-/** Local alias: a module-local binding is cheaper to reach on the hot path than an imported one under some loaders. */
+/** Local aliases: a module-local binding is cheaper to reach on the hot path than an imported one under some loaders (tsx). */
 const METRICS_BY_NAME = MEMBER_METRICS;
+const NO_FACTS = NO_FACTS_IMPORTED;
+const readAttributes = readAttributesImported;
 const hasOwn = hasOwnImported;
 const int64ToNumber = int64ToNumberImported;
 
 /**
  * Turns decoded OTLP requests into observations (DESIGN.md §3.1). Keeps the
- * little state that spans requests: members seen per group (for the limits)
- * and running totals of delta `recovery.member.position` sums.
+ * little state that spans requests: which groups and members were admitted
+ * (for the limits) and running totals of delta `recovery.member.position` sums.
  */
 export class OtlpIngest {
-  private readonly membersByGroup = new Map<string, Set<string>>();
-  private dynamicGroups = 0;
+  private readonly admission: GroupAdmission;
   private readonly deltaPositionTotals = new Map<string, number>();
 
   constructor(private readonly options: IngestOptions) {
-    for (const group of options.groups) {
-      this.membersByGroup.set(group, new Set(options.declaredMembers?.get(group) ?? []));
-    }
+    this.admission = new GroupAdmission(options.groups, options.server, options.declaredMembers);
   }
 
   ingest(request: OtlpMetricsRequest, nowMillis: number): IngestResult {
@@ -118,7 +92,7 @@ export class OtlpIngest {
       if (resourceAttributes.length > maxAttributes) {
         resource.facts = { problem: { reason: 'too_many_attributes', example: `a resource has ${resourceAttributes.length} attributes (max_attributes is ${maxAttributes})` } };
       } else if (resourceAttributes.length > 0) {
-        resource.facts = this.readAttributes(resourceAttributes, true);
+        resource.facts = readAttributes(resourceAttributes, true, this.options.server.maxAttributeValueLength);
       }
       for (const scopeMetrics of resourceMetrics.scopeMetrics) {
         for (const metric of scopeMetrics.metrics) {
@@ -170,7 +144,7 @@ export class OtlpIngest {
       return refuse(refusals, 'too_many_attributes', 1, `a ${metricName} point has ${point.attributes.length} attributes (max_attributes is ${this.options.server.maxAttributes})`);
     }
     if (point.attributes.length > 0) {
-      pointFacts = this.readAttributes(point.attributes, false);
+      pointFacts = readAttributes(point.attributes, false, this.options.server.maxAttributeValueLength);
       if (pointFacts.problem) return refuse(refusals, pointFacts.problem.reason, 1, pointFacts.problem.example);
     }
     const group = pointFacts.group ?? resourceFacts.group;
@@ -199,7 +173,7 @@ export class OtlpIngest {
       const key = `${group}\u0000${member}`;
       draft = drafts.get(key);
       if (draft === undefined) {
-        const admission = this.admit(group, member);
+        const admission = this.admission.admit(group, member);
         if (admission) return refuse(refusals, admission.reason, 1, admission.example);
         draft = { key, group, member, points: 0, observedAtMillis: atMillis, values: new Float64Array(VALUE_SLOTS).fill(NaN), valueAtMillis: new Float64Array(VALUE_SLOTS) };
         drafts.set(key, draft);
@@ -231,98 +205,6 @@ export class OtlpIngest {
       draft.values[slot] = value;
       draft.valueAtMillis[slot] = atMillis;
     }
-  }
-
-  /** Apply dynamic_groups, max_groups and max_members_per_group; remember what is admitted. */
-  private admit(group: string, member: string): { reason: PointRefusalReason; example: string } | undefined {
-    let members = this.membersByGroup.get(group);
-    if (members === undefined) {
-      const { dynamicGroups, maxGroups } = this.options.server;
-      if (!dynamicGroups) {
-        return { reason: 'unknown_group', example: `group "${group}" is not configured: add it under groups: with otlp: {}, or set otlp.dynamic_groups: true` };
-      }
-      if (this.dynamicGroups >= maxGroups) {
-        return { reason: 'too_many_groups', example: `group "${group}" would exceed otlp.max_groups (${maxGroups})` };
-      }
-      members = new Set();
-      this.membersByGroup.set(group, members);
-      this.dynamicGroups++;
-    }
-    if (!members.has(member)) {
-      const max = this.options.server.maxMembersPerGroup;
-      if (members.size >= max) {
-        return { reason: 'too_many_members', example: `member "${member}" would exceed otlp.max_members_per_group (${max}) in group "${group}"` };
-      }
-      members.add(member);
-    }
-    return undefined;
-  }
-
-  /**
-   * Read the attributes Rebound cares about. On a resource: identity
-   * (recovery.* or service.name / service.instance.id), fingerprints and
-   * dependency dimensions. On a data point: only the recovery.* ones.
-   */
-  private readAttributes(attributes: readonly OtlpKeyValue[], onResource: boolean): AttributeFacts {
-    const facts: AttributeFacts = {};
-    let fallbackGroup: string | undefined;
-    let fallbackMember: string | undefined;
-    const maxLength = this.options.server.maxAttributeValueLength;
-    for (const { key, value } of attributes) {
-      let kind = ATTRIBUTE_KIND.get(key);
-      if (kind === undefined) {
-        if (!key.startsWith(DEPENDENCY_PREFIX) || key.length === DEPENDENCY_PREFIX.length) continue; // not ours to read
-        kind = 'recoveryDependency';
-      } else if (!onResource && RESOURCE_ONLY_KINDS.has(kind)) continue;
-      const text = scalarText(value);
-      if (text === undefined) {
-        facts.problem = { reason: 'invalid_attribute', example: `attribute ${key} must be a string, number or boolean` };
-        return facts;
-      }
-      if (text.length > maxLength) {
-        facts.problem = { reason: 'attribute_too_long', example: `attribute ${key} is ${text.length} characters long (max_attribute_value_length is ${maxLength})` };
-        return facts;
-      }
-      switch (kind) {
-        case 'group':
-          facts.group = text;
-          break;
-        case 'member':
-          facts.member = text;
-          break;
-        case 'groupFallback':
-          fallbackGroup = text;
-          break;
-        case 'memberFallback':
-          fallbackMember = text;
-          break;
-        case 'role':
-          if (!(ROLES as readonly string[]).includes(text)) {
-            facts.problem = { reason: 'invalid_attribute', example: `recovery.member.role "${text.slice(0, 40)}" is not one of ${ROLES.join(', ')}` };
-            return facts;
-          }
-          facts.role = text as Role;
-          break;
-        case 'stateFingerprint':
-          facts.stateFingerprint = text;
-          break;
-        case 'permissionFingerprint':
-          facts.permissionFingerprint = text;
-          break;
-        case 'resourceDependency':
-          (facts.dependencies ??= {})[key] = text;
-          break;
-        case 'recoveryDependency':
-          (facts.dependencies ??= {})[key.slice(DEPENDENCY_PREFIX.length)] = text;
-          break;
-      }
-    }
-    if (facts.group === undefined && fallbackGroup !== undefined) facts.group = fallbackGroup;
-    if (facts.member === undefined && fallbackMember !== undefined) facts.member = fallbackMember;
-    if (facts.group === '' || facts.member === '') {
-      facts.problem = { reason: 'missing_identity', example: 'recovery.group and recovery.member must not be empty' };
-    }
-    return facts;
   }
 
   private finish(drafts: Map<string, MemberDraft>, refusals: IngestResult['refusals']): IngestResult {
@@ -369,41 +251,6 @@ function refuse(refusals: IngestResult['refusals'], reason: PointRefusalReason, 
 
 function seen(values: Float64Array, slot: number): boolean {
   return !Number.isNaN(values[slot]!);
-}
-
-/** What an attribute Rebound reads is for; one Map lookup per attribute on the hot path. */
-type AttributeKind =
-  | 'group'
-  | 'member'
-  | 'groupFallback'
-  | 'memberFallback'
-  | 'role'
-  | 'stateFingerprint'
-  | 'permissionFingerprint'
-  | 'resourceDependency'
-  | 'recoveryDependency';
-
-const ATTRIBUTE_KIND: ReadonlyMap<string, AttributeKind> = new Map<string, AttributeKind>([
-  [GROUP_ATTRIBUTE, 'group'],
-  [MEMBER_ATTRIBUTE, 'member'],
-  [GROUP_FALLBACK_ATTRIBUTE, 'groupFallback'],
-  [MEMBER_FALLBACK_ATTRIBUTE, 'memberFallback'],
-  [ROLE_ATTRIBUTE, 'role'],
-  [STATE_FINGERPRINT_ATTRIBUTE, 'stateFingerprint'],
-  [PERMISSION_FINGERPRINT_ATTRIBUTE, 'permissionFingerprint'],
-  ...[...DEPENDENCY_RESOURCE_ATTRIBUTES].map((key): [string, AttributeKind] => [key, 'resourceDependency']),
-]);
-/** Read on the resource only: on a data point, service.name or host.name are the app's own labels. */
-const RESOURCE_ONLY_KINDS: ReadonlySet<AttributeKind> = new Set(['groupFallback', 'memberFallback', 'resourceDependency']);
-
-/** `{stringValue: "eu-1a"}` → "eu-1a"; ints, doubles and booleans as text; arrays, maps, bytes, empty: undefined. */
-function scalarText(value: OtlpAnyValue | null | undefined): string | undefined {
-  if (value === null || value === undefined) return undefined;
-  if (hasOwn(value, 'stringValue')) return value.stringValue!;
-  if (hasOwn(value, 'intValue')) return String(int64ToNumber(value.intValue));
-  if (hasOwn(value, 'doubleValue')) return String(value.doubleValue);
-  if (hasOwn(value, 'boolValue')) return String(value.boolValue);
-  return undefined;
 }
 
 /** "refused 3 of the data points: unknown_group ×2 (group "x" is not configured…); …" for partial_success.error_message. */

@@ -1,0 +1,131 @@
+import { ROLES, type Role } from '../../model/types';
+import {
+  DEPENDENCY_PREFIX,
+  DEPENDENCY_RESOURCE_ATTRIBUTES,
+  GROUP_ATTRIBUTE,
+  GROUP_FALLBACK_ATTRIBUTE,
+  MEMBER_ATTRIBUTE,
+  MEMBER_FALLBACK_ATTRIBUTE,
+  PERMISSION_FINGERPRINT_ATTRIBUTE,
+  ROLE_ATTRIBUTE,
+  STATE_FINGERPRINT_ATTRIBUTE,
+} from './member-metrics';
+import { hasOwn, int64ToNumber, type OtlpAnyValue, type OtlpKeyValue } from './otlp-types';
+import type { PointRefusalReason } from './refusal';
+
+/** Identity and dependency attributes found on a resource or a data point. */
+export interface AttributeFacts {
+  group?: string;
+  member?: string;
+  role?: Role;
+  stateFingerprint?: string;
+  permissionFingerprint?: string;
+  dependencies?: Record<string, string>;
+  /** Set when an attribute Rebound reads is unusable: every point it applies to is refused. */
+  problem?: { reason: PointRefusalReason; example: string };
+}
+
+/** A resource or point without attributes Rebound reads. */
+export const NO_FACTS: AttributeFacts = Object.freeze({});
+
+/**
+ * Read the attributes Rebound cares about. On a resource: identity
+ * (recovery.* or service.name / service.instance.id), fingerprints and
+ * dependency dimensions. On a data point: only the recovery.* ones.
+ */
+export function readAttributes(attributes: readonly OtlpKeyValue[], onResource: boolean, maxValueLength: number): AttributeFacts {
+  const facts: AttributeFacts = {};
+  let fallbackGroup: string | undefined;
+  let fallbackMember: string | undefined;
+  const maxLength = maxValueLength;
+  for (const { key, value } of attributes) {
+    let kind = ATTRIBUTE_KIND.get(key);
+    if (kind === undefined) {
+      if (!key.startsWith(DEPENDENCY_PREFIX) || key.length === DEPENDENCY_PREFIX.length) continue; // not ours to read
+      kind = 'recoveryDependency';
+    } else if (!onResource && RESOURCE_ONLY_KINDS.has(kind)) continue;
+    const text = scalarText(value);
+    if (text === undefined) {
+      facts.problem = { reason: 'invalid_attribute', example: `attribute ${key} must be a string, number or boolean` };
+      return facts;
+    }
+    if (text.length > maxLength) {
+      facts.problem = { reason: 'attribute_too_long', example: `attribute ${key} is ${text.length} characters long (max_attribute_value_length is ${maxLength})` };
+      return facts;
+    }
+    switch (kind) {
+      case 'group':
+        facts.group = text;
+        break;
+      case 'member':
+        facts.member = text;
+        break;
+      case 'groupFallback':
+        fallbackGroup = text;
+        break;
+      case 'memberFallback':
+        fallbackMember = text;
+        break;
+      case 'role':
+        if (!(ROLES as readonly string[]).includes(text)) {
+          facts.problem = { reason: 'invalid_attribute', example: `recovery.member.role "${text.slice(0, 40)}" is not one of ${ROLES.join(', ')}` };
+          return facts;
+        }
+        facts.role = text as Role;
+        break;
+      case 'stateFingerprint':
+        facts.stateFingerprint = text;
+        break;
+      case 'permissionFingerprint':
+        facts.permissionFingerprint = text;
+        break;
+      case 'resourceDependency':
+        (facts.dependencies ??= {})[key] = text;
+        break;
+      case 'recoveryDependency':
+        (facts.dependencies ??= {})[key.slice(DEPENDENCY_PREFIX.length)] = text;
+        break;
+    }
+  }
+  if (facts.group === undefined && fallbackGroup !== undefined) facts.group = fallbackGroup;
+  if (facts.member === undefined && fallbackMember !== undefined) facts.member = fallbackMember;
+  if (facts.group === '' || facts.member === '') {
+    facts.problem = { reason: 'missing_identity', example: 'recovery.group and recovery.member must not be empty' };
+  }
+  return facts;
+}
+
+/** What an attribute Rebound reads is for; one Map lookup per attribute on the hot path. */
+type AttributeKind =
+  | 'group'
+  | 'member'
+  | 'groupFallback'
+  | 'memberFallback'
+  | 'role'
+  | 'stateFingerprint'
+  | 'permissionFingerprint'
+  | 'resourceDependency'
+  | 'recoveryDependency';
+
+const ATTRIBUTE_KIND: ReadonlyMap<string, AttributeKind> = new Map<string, AttributeKind>([
+  [GROUP_ATTRIBUTE, 'group'],
+  [MEMBER_ATTRIBUTE, 'member'],
+  [GROUP_FALLBACK_ATTRIBUTE, 'groupFallback'],
+  [MEMBER_FALLBACK_ATTRIBUTE, 'memberFallback'],
+  [ROLE_ATTRIBUTE, 'role'],
+  [STATE_FINGERPRINT_ATTRIBUTE, 'stateFingerprint'],
+  [PERMISSION_FINGERPRINT_ATTRIBUTE, 'permissionFingerprint'],
+  ...[...DEPENDENCY_RESOURCE_ATTRIBUTES].map((key): [string, AttributeKind] => [key, 'resourceDependency']),
+]);
+/** Read on the resource only: on a data point, service.name or host.name are the app's own labels. */
+const RESOURCE_ONLY_KINDS: ReadonlySet<AttributeKind> = new Set(['groupFallback', 'memberFallback', 'resourceDependency']);
+
+/** `{stringValue: "eu-1a"}` → "eu-1a"; ints, doubles and booleans as text; arrays, maps, bytes, empty: undefined. */
+function scalarText(value: OtlpAnyValue | null | undefined): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (hasOwn(value, 'stringValue')) return value.stringValue!;
+  if (hasOwn(value, 'intValue')) return String(int64ToNumber(value.intValue));
+  if (hasOwn(value, 'doubleValue')) return String(value.doubleValue);
+  if (hasOwn(value, 'boolValue')) return String(value.boolValue);
+  return undefined;
+}
