@@ -100,7 +100,11 @@ export function dataLink(title: string, url: string): { build(): dashboard.Dashb
  * Lays panels out left to right, wrapping at Grafana's 24 columns, so a dashboard module
  * lists its panels in reading order with sizes only.
  */
-export function layout(board: dashboard.DashboardBuilder, panels: [AnyPanelBuilder & { gridPos(g: dashboard.GridPos): unknown }, Size][]): void {
+export function layout(
+  board: dashboard.DashboardBuilder,
+  panels: [AnyPanelBuilder & { gridPos(g: dashboard.GridPos): unknown; id(id: number): unknown }, Size][],
+): void {
+  let id = 1;
   let x = 0;
   let y = 0;
   let rowHeight = 0;
@@ -110,6 +114,7 @@ export function layout(board: dashboard.DashboardBuilder, panels: [AnyPanelBuild
       y += rowHeight;
       rowHeight = 0;
     }
+    panel.id(id++);
     panel.gridPos({ x, y, w: size.w, h: size.h });
     board.withPanel(panel as unknown as dashboard.PanelBuilder);
     x += size.w;
