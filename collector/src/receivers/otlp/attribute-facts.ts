@@ -32,12 +32,13 @@ export const NO_FACTS: AttributeFacts = Object.freeze({});
  * Read the attributes Rebound cares about. On a resource: identity
  * (recovery.* or service.name / service.instance.id), fingerprints and
  * dependency dimensions. On a data point: only the recovery.* ones.
+ *   [{key: "service.name", value: {stringValue: "payments"}}, {key: "recovery.dependency.rack", value: {stringValue: "r12"}}]
+ *   → {group: "payments", dependencies: {rack: "r12"}}
  */
 export function readAttributes(attributes: readonly OtlpKeyValue[], onResource: boolean, maxValueLength: number): AttributeFacts {
   const facts: AttributeFacts = {};
   let fallbackGroup: string | undefined;
   let fallbackMember: string | undefined;
-  const maxLength = maxValueLength;
   for (const { key, value } of attributes) {
     let kind = ATTRIBUTE_KIND.get(key);
     if (kind === undefined) {
@@ -49,8 +50,8 @@ export function readAttributes(attributes: readonly OtlpKeyValue[], onResource: 
       facts.problem = { reason: 'invalid_attribute', example: `attribute ${key} must be a string, number or boolean` };
       return facts;
     }
-    if (text.length > maxLength) {
-      facts.problem = { reason: 'attribute_too_long', example: `attribute ${key} is ${text.length} characters long (max_attribute_value_length is ${maxLength})` };
+    if (text.length > maxValueLength) {
+      facts.problem = { reason: 'attribute_too_long', example: `attribute ${key} is ${text.length} characters long (max_attribute_value_length is ${maxValueLength})` };
       return facts;
     }
     switch (kind) {
