@@ -7,7 +7,8 @@ import { PrometheusExporter } from './exporters/prometheus/prometheus-exporter';
 import type { Logger } from './logger';
 import type { GroupState } from './model/group-state';
 import type { Phase } from './model/types';
-import { createOtlpHttpReceiver, otlpGroupsOf, parseOtlpServerConfig } from './receivers/otlp';
+import { startOtlpExporter, type OtlpExporter } from './exporters/otlp';
+import { createOtlpHttpReceiver, otlpGroupsOf } from './receivers/otlp';
 import type { ObservationSink, Receiver, ReceiverContext, ReceiverFactory } from './receivers/receiver';
 import { RECEIVER_FACTORIES } from './receivers/registry';
 import { EpisodeStore } from './store/episode-store';
@@ -38,6 +39,7 @@ export class Collector {
   private readonly receivers: Receiver[] = [];
   private readonly api: HttpApi;
   private timer: NodeJS.Timeout | undefined;
+  private otlpExporter: OtlpExporter | undefined;
 
   constructor(private readonly options: CollectorOptions) {
     const { config, logger } = options;
@@ -72,6 +74,11 @@ export class Collector {
         if (receiver === otlp?.receiver) throw error;
       });
     }
+    if (config.exporters.otlp !== undefined) {
+      this.otlpExporter = startOtlpExporter(config.exporters.otlp, () => this.engine.snapshot(), logger, { sources: () => this.engine.sourceStates() });
+      for (const completed of this.store.completedDurations()) this.otlpExporter.recordEpisode(completed);
+      this.engine.onEpisodeCompleted((episode) => this.otlpExporter?.recordEpisode(episode));
+    }
     this.tick();
     this.timer = setInterval(() => this.tick(), config.intervalMillis);
     return { metrics, otlp: otlp === null ? null : otlp.receiver.address() };
@@ -79,7 +86,7 @@ export class Collector {
 
   async stop(): Promise<void> {
     if (this.timer !== undefined) clearInterval(this.timer);
-    await Promise.allSettled(this.receivers.map((r) => r.stop()));
+    await Promise.allSettled([...this.receivers.map((r) => r.stop()), this.otlpExporter?.shutdown()]);
     await this.api.stop();
     this.engine.flush();
     this.store.close();
@@ -97,7 +104,7 @@ export class Collector {
   /** The shared OTLP/HTTP server, when some group takes OTLP or dynamic groups are allowed. */
   private createOtlpReceiver(context: ReceiverContext) {
     const { config } = this.options;
-    const server = parseOtlpServerConfig(config.otlp, 'otlp');
+    const server = config.otlp;
     const { groups, declaredMembers } = otlpGroupsOf(config.groups);
     if (groups.size === 0 && !server.dynamicGroups) return null;
     const receiver = createOtlpHttpReceiver({ listen: config.listen.otlp, groups, server, registry: this.exporter.registry, context, declaredMembers });

@@ -9,7 +9,9 @@ export function summaryLine(state: GroupState): string {
   const time = new Date(state.derivedAtMillis).toISOString().slice(11, 19);
   const percent = `${Math.round(state.progress * 100)}%`.padStart(4);
   const eta =
-    state.etaSeconds === null
+    state.progress >= 1
+      ? 'all converged'
+      : state.etaSeconds === null
       ? state.phase === 'unknown'
         ? 'no ETA: data stale'
         : state.phase === 'recovering'

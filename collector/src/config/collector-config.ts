@@ -1,3 +1,5 @@
+import { parseOtlpExporterConfig, type OtlpExporterConfig } from '../exporters/otlp/config';
+import { parseOtlpServerConfig, type OtlpServerConfig } from '../receivers/otlp/config';
 import type { ReceiverFactory } from '../receivers/receiver';
 import { ConfigError } from './config-error';
 import {
@@ -22,10 +24,10 @@ export interface CollectorConfig {
   /** Episode store path (SQLite). */
   storePath: string;
   groups: GroupConfig[];
-  /** Raw top-level `otlp:` (server options), parsed by the OTLP receiver. */
-  otlp: unknown;
-  /** Raw top-level `exporters:`, parsed by the exporters. */
-  exporters: unknown;
+  /** Top-level `otlp:`: how the OTLP/HTTP receiver accepts and limits requests. */
+  otlp: OtlpServerConfig;
+  /** Top-level `exporters:`; Prometheus `/metrics` is always on. */
+  exporters: { otlp?: OtlpExporterConfig };
 }
 
 export const COLLECTOR_DEFAULTS = {
@@ -71,9 +73,14 @@ export function parseCollectorConfig(
     },
     storePath: readString(top['store'], 'store', COLLECTOR_DEFAULTS.storePath),
     groups,
-    otlp: top['otlp'],
-    exporters: top['exporters'],
+    otlp: parseOtlpServerConfig(top['otlp'], 'otlp'),
+    exporters: parseExporters(top['exporters']),
   };
+}
+
+function parseExporters(raw: unknown): CollectorConfig['exporters'] {
+  const o = readObject(raw, 'exporters', ['otlp']);
+  return o['otlp'] === undefined || o['otlp'] === null ? {} : { otlp: parseOtlpExporterConfig(o['otlp'], 'exporters.otlp') };
 }
 
 function parseGroup(raw: unknown, keyPath: string, factories: readonly ReceiverFactory<unknown>[], intervalMillis: number): GroupConfig {

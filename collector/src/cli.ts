@@ -1,0 +1,144 @@
+#!/usr/bin/env node
+import { Collector } from './collector';
+import { ConfigError } from './config/config-error';
+import { COLLECTOR_DEFAULTS, type CollectorConfig } from './config/collector-config';
+import { createDefaultOtlpServerConfig } from './receivers/otlp/config';
+import { loadConfigFile } from './config/load';
+import { createConsoleLogger } from './logger';
+import { defaultDemoGroups, type DemoConfig } from './receivers/demo';
+import { summaryLine } from './summary-line';
+
+const USAGE = `Usage: rebound-collector [--config FILE] [--speed N] [--quiet]
+
+  --config FILE   YAML config (see the README); without it the built-in demo cluster runs
+  --speed N       demo clock speed (default 1: a full failure/recovery cycle in about 2 minutes)
+  --quiet         no per-phase summary lines on stdout and no info logs
+  --help          this text`;
+
+interface CliArguments {
+  config?: string;
+  speed: number;
+  speedGiven: boolean;
+  quiet: boolean;
+}
+
+function parseArguments(argv: readonly string[]): CliArguments {
+  const result: CliArguments = { speed: 1, speedGiven: false, quiet: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--config':
+      case '-c':
+        result.config = value();
+        break;
+      case '--speed': {
+        const text = value();
+        result.speed = Number(text);
+        result.speedGiven = true;
+        if (!(result.speed > 0 && result.speed <= 1000)) throw new UsageError(`--speed expects a number above 0 and up to 1000, got "${text}"`);
+        break;
+      }
+      case '--quiet':
+        result.quiet = true;
+        break;
+      case '--help':
+      case '-h':
+        process.stdout.write(USAGE + '\n');
+        process.exit(0);
+      default:
+        throw new UsageError(`unknown argument "${arg}"`);
+    }
+  }
+  return result;
+}
+
+class UsageError extends Error {}
+
+/** No config: the demo cluster alone, on the default addresses. */
+function demoConfig(speed: number): CollectorConfig {
+  return {
+    intervalMillis: COLLECTOR_DEFAULTS.intervalMillis,
+    listen: {
+      metrics: { host: '127.0.0.1', port: 9464 },
+      otlp: { host: '127.0.0.1', port: 4318 },
+    },
+    storePath: COLLECTOR_DEFAULTS.storePath,
+    groups: defaultDemoGroups(speed),
+    otlp: createDefaultOtlpServerConfig(),
+    exporters: {},
+  };
+}
+
+/** `--speed` also applies to `demo:` groups of a config file. */
+function withDemoSpeed(config: CollectorConfig, speed: number | undefined): CollectorConfig {
+  if (speed === undefined) return config;
+  for (const group of config.groups) {
+    for (const receiver of group.receivers) if (receiver.type === 'demo') (receiver.config as DemoConfig).speed = speed;
+  }
+  return config;
+}
+
+async function main(): Promise<void> {
+  const args = parseArguments(process.argv.slice(2));
+  const config = args.config === undefined ? demoConfig(args.speed) : withDemoSpeed(loadConfigFile(args.config), args.speedGiven ? args.speed : undefined);
+  const logger = createConsoleLogger({ quiet: args.quiet });
+  // Phase lines wait for the banner, so the endpoints come first on the terminal.
+  const pending: string[] = [];
+  let banner = false;
+  const collector = new Collector({
+    config,
+    logger,
+    onPhaseChange: args.quiet ? undefined : (state) => (banner ? process.stdout.write(summaryLine(state) + '\n') : pending.push(summaryLine(state))),
+  });
+  let endpoints;
+  try {
+    endpoints = await collector.start();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES') {
+      const { address, port } = error as NodeJS.ErrnoException & { address?: string; port?: number };
+      throw new UsageError(`cannot listen on ${address}:${port} (${code}); stop what uses it or change listen.* in the config`);
+    }
+    throw error;
+  }
+  const base = `http://${endpoints.metrics.host}:${endpoints.metrics.port}`;
+  process.stdout.write(
+    `Rebound collector ${args.config ? `with ${args.config}` : `with the demo cluster (speed ${args.speed})`}: ${config.groups.length} group(s)\n` +
+      `  metrics  ${base}/metrics\n  groups   ${base}/api/v1/groups\n  episodes ${base}/api/v1/episodes\n  health   ${base}/healthz\n` +
+      (endpoints.otlp ? `  OTLP in  http://${endpoints.otlp.host}:${endpoints.otlp.port}/v1/metrics\n` : '') +
+      `  store    ${config.storePath}\n`,
+  );
+  banner = true;
+  for (const line of pending) process.stdout.write(line + '\n');
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal}: saving open episodes and stopping`);
+    collector.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error('stop failed', { error: String(error) });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof UsageError) {
+    process.stderr.write(`rebound-collector: ${error.message}\n`);
+    if (error instanceof UsageError) process.stderr.write(USAGE + '\n');
+    process.exit(2);
+  }
+  process.stderr.write(`rebound-collector: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
