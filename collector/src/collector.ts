@@ -9,6 +9,7 @@ import type { GroupState } from './model/group-state';
 import type { Phase } from './model/types';
 import { startOtlpExporter, type OtlpExporter } from './exporters/otlp';
 import { createOtlpHttpReceiver, otlpGroupsOf } from './receivers/otlp';
+import { DEFAULT_OTLP_PUSH_INTERVAL_MILLIS } from './receivers/otlp/config';
 import type { ObservationSink, Receiver, ReceiverContext, ReceiverFactory } from './receivers/receiver';
 import { RECEIVER_FACTORIES } from './receivers/registry';
 import { EpisodeStore } from './store/episode-store';
@@ -112,7 +113,7 @@ export class Collector {
     const sink: ObservationSink = {
       observe(observation) {
         // The receiver already enforced max_groups; a new dynamic group gets the defaults.
-        if (!engine.hasGroup(observation.group)) engine.addGroup(dynamicGroup(observation.group, config.intervalMillis));
+        if (!engine.hasGroup(observation.group)) engine.addGroup(dynamicGroup(observation.group));
         engine.observe(observation);
       },
       declare: (group, members) => engine.declare(group, members),
@@ -122,6 +123,7 @@ export class Collector {
   }
 }
 
-function dynamicGroup(name: string, intervalMillis: number): GroupConfig {
-  return { name, ...GROUP_DEFAULTS, freshnessMillis: 3 * intervalMillis, receivers: [] };
+/** A group first seen over OTLP (dynamic_groups): defaults, with freshness for the SDK's default push interval. */
+function dynamicGroup(name: string): GroupConfig {
+  return { name, ...GROUP_DEFAULTS, freshnessMillis: 3 * DEFAULT_OTLP_PUSH_INTERVAL_MILLIS, receivers: [] };
 }

@@ -16,15 +16,24 @@ import { ROLES, type MemberDeclaration, type Role } from '../../model/types';
 /** `otlp:` under a group: the group accepts members over OTLP; `members` are shown `unknown` until seen. */
 export interface OtlpGroupConfig {
   members: MemberDeclaration[];
+  /**
+   * How often the members push. Sets the group's default freshness window (3 ×):
+   * 60 s by default, the OpenTelemetry SDK's default export interval, so members
+   * that push at the SDK's pace do not flap to `unknown` between pushes.
+   */
+  pushIntervalMillis: number;
 }
 
+export const DEFAULT_OTLP_PUSH_INTERVAL_MILLIS = 60_000;
+
 export function createDefaultOtlpGroupConfig(): OtlpGroupConfig {
-  return { members: [] };
+  return { members: [], pushIntervalMillis: DEFAULT_OTLP_PUSH_INTERVAL_MILLIS };
 }
 
 /** `otlp: { members: [{ member: pay-1, role: leader, dependencies: { cloud.availability_zone: eu-1a } }] }` */
 export function parseOtlpGroupConfig(raw: unknown, keyPath: string): OtlpGroupConfig {
-  const o = readObject(raw, keyPath, ['members']);
+  const o = readObject(raw, keyPath, ['members', 'push_interval']);
+  const pushIntervalMillis = readDurationMillis(o['push_interval'], joinKey(keyPath, 'push_interval'), DEFAULT_OTLP_PUSH_INTERVAL_MILLIS);
   const seen = new Set<string>();
   const members = readArray(o['members'], joinKey(keyPath, 'members')).map((item, i) => {
     const itemPath = joinKey(joinKey(keyPath, 'members'), i);
@@ -44,7 +53,7 @@ export function parseOtlpGroupConfig(raw: unknown, keyPath: string): OtlpGroupCo
     if (Object.keys(dependencies).length > 0) declaration.dependencies = dependencies;
     return declaration;
   });
-  return { members };
+  return { members, pushIntervalMillis };
 }
 
 /** The top-level `otlp:` key: how the shared OTLP/HTTP server accepts and limits requests. */

@@ -16,6 +16,7 @@ export const otlpReceiverFactory: ReceiverFactory<OtlpGroupConfig> = {
   createDefaultConfig: createDefaultOtlpGroupConfig,
   parseConfig: parseOtlpGroupConfig,
   declaredMembers: (config) => config.members,
+  intervalMillisOf: (config) => config.pushIntervalMillis,
   create(group: string, config: OtlpGroupConfig): Receiver {
     return {
       source: OTLP_SOURCE,
