@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { independence } from './independence';
+import { chooseLeader } from './leader';
+import { memberVerdict, type StatusTolerances } from './member-status';
+import { permissionConsistency } from './permissions';
+import { decidePhase, type PhaseInputs } from './phase';
+import { etaSeconds, memberProgress, recentRatePerSecond } from './progress';
+import type { MemberStatus, Observation } from './types';
+
+const now = 1_000_000;
+const tolerances: StatusTolerances = { freshnessMillis: 3000, lagToleranceSeconds: 5, lagToleranceBytes: 100 };
+const o = (fields: Partial<Observation>): Observation => ({ group: 'g', member: 'm', source: 's', observedAtMillis: now, reachable: true, ...fields });
+const leader = { member: 'L', observation: o({ member: 'L', role: 'leader', position: 10_000, stateFingerprint: 'f1' }) };
+
+describe('memberVerdict', () => {
+  const table: [string, Observation | undefined, MemberStatus, RegExp | null][] = [
+    ['never observed', undefined, 'unknown', /never observed/],
+    ['stale beyond freshness', o({ observedAtMillis: now - 3001, position: 10_000 }), 'unknown', /no observation for 3s/],
+    ['fresh at the freshness edge', o({ observedAtMillis: now - 3000, position: 10_000 }), 'converged', null],
+    ['source says down', o({ reachable: false }), 'unreachable', /down/],
+    ['source detected divergence', o({ divergedReason: 'split brain', position: 10_000 }), 'diverged', /split brain/],
+    ['follows another leader', o({ followsLeader: 'X', position: 10_000 }), 'diverged', /follows X/],
+    ['ahead of the leader', o({ position: 10_101 }), 'diverged', /ahead/],
+    ['ahead within sampling tolerance', o({ position: 10_100 }), 'converged', null],
+    ['other state at the same position', o({ position: 10_000, stateFingerprint: 'f2' }), 'diverged', /state differs/],
+    ['behind by bytes from positions', o({ position: 9_000 }), 'lagging', /1000 bytes/],
+    ['behind by reported seconds', o({ position: 10_000, lagSeconds: 6 }), 'lagging', /6\.0s/],
+    ['within both tolerances', o({ position: 9_950, lagSeconds: 4 }), 'converged', null],
+  ];
+  for (const [name, observation, status, reason] of table) {
+    it(`${name} → ${status}`, () => {
+      const verdict = memberVerdict('m', 'replica', observation, leader, false, tolerances, now);
+      assert.equal(verdict.status, status);
+      if (reason) assert.match(verdict.reason!, reason);
+    });
+  }
+  it('a rival leader is diverged, the reference leader converged', () => {
+    assert.equal(memberVerdict('R', 'leader', o({ role: 'leader' }), leader, true, tolerances, now).status, 'diverged');
+    assert.equal(memberVerdict('L', 'leader', leader.observation, leader, false, tolerances, now).status, 'converged');
+  });
+  it('a path that is reachable but not serving is unreachable', () => {
+    assert.equal(memberVerdict('p', 'path', o({ serving: false }), null, false, tolerances, now).status, 'unreachable');
+  });
+});
+
+describe('chooseLeader', () => {
+  const c = (member: string, role: 'leader' | 'replica', fields: Partial<Observation> = {}) => ({ member, role, fresh: o({ member, role, ...fields }) });
+  it('picks the only fresh reachable leader', () => {
+    assert.deepEqual(chooseLeader([c('a', 'leader'), c('b', 'replica')], null), { leader: 'a', rivals: [] });
+  });
+  it('has no leader when the leader is down', () => {
+    assert.equal(chooseLeader([c('a', 'leader', { reachable: false }), c('b', 'replica')], 'a').leader, null);
+  });
+  it('in a split brain prefers the one more replicas follow, then the previous leader', () => {
+    const split = [c('a', 'leader'), c('b', 'leader'), c('c', 'replica', { followsLeader: 'b' })];
+    assert.deepEqual(chooseLeader(split, 'a'), { leader: 'b', rivals: ['a'] });
+    assert.deepEqual(chooseLeader([c('a', 'leader'), c('b', 'leader')], 'b'), { leader: 'b', rivals: ['a'] });
+  });
+});
+
+describe('progress and ETA', () => {
+  it('credits members by status and drained share', () => {
+    assert.equal(memberProgress('converged', null, null), 1);
+    assert.equal(memberProgress('lagging', 250, 1000), 0.75);
+    assert.equal(memberProgress('lagging', 2000, 1000), 0);
+    for (const status of ['unreachable', 'diverged', 'unknown'] as const) assert.equal(memberProgress(status, 0, 100), 0);
+  });
+  it('measures the rate from the lowest point in the window', () => {
+    const samples = [{ atMillis: 0, progress: 0.9 }, { atMillis: 1000, progress: 0.2 }, { atMillis: 3000, progress: 0.6 }];
+    assert.ok(Math.abs(recentRatePerSecond(samples, 3000, 10_000)! - 0.2) < 1e-9);
+    assert.equal(recentRatePerSecond(samples, 3000, 500), null, 'one sample in the window says nothing');
+  });
+  it('gives no ETA when stalled, falling, or when a member cannot drain', () => {
+    assert.equal(etaSeconds(0.5, 0.1, true), 5);
+    assert.equal(etaSeconds(0.5, 0, true), null);
+    assert.equal(etaSeconds(0.5, -0.1, true), null);
+    assert.equal(etaSeconds(0.5, null, true), null);
+    assert.equal(etaSeconds(0.5, 0.1, false), null);
+    assert.equal(etaSeconds(1, null, false), 0);
+  });
+});
+
+describe('permissionConsistency', () => {
+  it('compares with the leader and names the drifted', () => {
+    assert.deepEqual(permissionConsistency(new Map([['a', 'x'], ['b', 'y'], ['c', 'y']]), 'a'), { ratio: 1 / 3, drifted: ['b', 'c'] });
+  });
+  it('falls back to the majority without a leader, and says nothing without fingerprints', () => {
+    assert.deepEqual(permissionConsistency(new Map([['a', 'x'], ['b', 'y'], ['c', 'y']]), null), { ratio: 2 / 3, drifted: ['a'] });
+    assert.deepEqual(permissionConsistency(new Map(), 'a'), { ratio: null, drifted: [] });
+  });
+});
+
+describe('independence', () => {
+  it('names shared domains and counts effective paths by the weakest dimension', () => {
+    const result = independence([
+      { zone: 'a', host: 'h1', version: '7' },
+      { zone: 'b', host: 'h1', version: '7' },
+      { zone: 'c', host: 'h2' },
+    ]);
+    assert.deepEqual(result.dimensions, [{ dimension: 'host', distinctValues: 2 }, { dimension: 'zone', distinctValues: 3 }]);
+    assert.equal(result.effectivePaths, 2);
+    assert.equal(result.ratio, 1);
+    assert.deepEqual(result.sharedDomains, []);
+    const shared = independence([{ zone: 'a' }, { zone: 'a' }]);
+    assert.deepEqual(shared.sharedDomains, [{ dimension: 'zone', value: 'a' }]);
+    assert.equal(shared.effectivePaths, 1);
+    assert.equal(shared.ratio, 0);
+  });
+  it('reports nothing rather than guessing when no dimension is reported by all', () => {
+    assert.deepEqual(independence([{ zone: 'a' }, {}]), { ratio: null, effectivePaths: null, dimensions: [], sharedDomains: [] });
+  });
+});
+
+describe('decidePhase', () => {
+  const base: PhaseInputs = {
+    memberCount: 3, convergedCount: 2, unknownCount: 0, leaderStale: false, serving: true, improving: false,
+    inEpisode: true, somethingRecoveredInEpisode: false, convergedSinceMillis: null, holdDownMillis: 10_000, nowMillis: now,
+  };
+  const table: [string, Partial<PhaseInputs>, string][] = [
+    ['all converged, no episode', { convergedCount: 3, inEpisode: false }, 'healthy'],
+    ['all converged in hold-down', { convergedCount: 3, convergedSinceMillis: now - 9_999 }, 'stabilizing'],
+    ['hold-down over', { convergedCount: 3, convergedSinceMillis: now - 10_000 }, 'healthy'],
+    ['improving', { improving: true }, 'recovering'],
+    ['stalled after something recovered', { somethingRecoveredInEpisode: true }, 'partial'],
+    ['stalled, nothing recovered', {}, 'degraded'],
+    ['stalled, recovered, but not serving', { somethingRecoveredInEpisode: true, serving: false }, 'degraded'],
+    ['leader stale', { leaderStale: true, convergedCount: 3 }, 'unknown'],
+    ['most members unknown', { unknownCount: 2, convergedCount: 1 }, 'unknown'],
+    ['no members', { memberCount: 0, convergedCount: 0 }, 'unknown'],
+  ];
+  for (const [name, inputs, phase] of table) it(`${name} → ${phase}`, () => assert.equal(decidePhase({ ...base, ...inputs }), phase));
+});
