@@ -1,63 +1,96 @@
 import type { Observation } from '../../model/types';
-import type { Scenario } from './member-snapshot';
+import { clusterAt, type ClusterCondition, type MemberCondition, type Scenario } from './timeline';
+
+/** Where the leader's position starts, so positions look like real offsets rather than zero. */
+const START_POSITION = 1_000_000;
+
+export interface DemoClusterOptions {
+  group: string;
+  /** Source name put on every observation, e.g. `demo/orders-db`. */
+  source: string;
+  scenario: Scenario;
+  /** Clock speed: 2 walks the timeline twice as fast as real time. */
+  speed: number;
+  /** Wall-clock instant (epoch ms) the first cycle starts at. */
+  startMillis: number;
+  /** Seed of the load noise. */
+  seed: number;
+}
+
+/** What one probe round of the simulated cluster yields. */
+export interface DemoRound {
+  /** False while the scenario has the source paused (a blind spot): nothing is observed. */
+  sourceUp: boolean;
+  observations: Observation[];
+}
 
 /**
- * Turns a scenario into observations on a compressed clock. Positions advance
- * with the scenario's write rate over the whole run, so they stay monotonic
- * across cycles; lag in seconds is lag bytes ÷ write rate, as a database would
- * report it.
+ * Turns a scenario into observations on a compressed clock. Deterministic in
+ * the clock and the seed. The leader's position advances with the write rate
+ * over the whole run (monotonic across cycles); a replica's position is the
+ * leader's minus its lag, and its lag in seconds is lag bytes ÷ write rate, as a
+ * database reports it. The state fingerprint hashes history and position, so
+ * members at the same position agree unless one holds a split-off history.
  */
 export class DemoCluster {
-  constructor(
-    private readonly group: string,
-    private readonly scenario: Scenario,
-    private readonly speed: number,
-    private readonly startMillis: number,
-    private readonly seed: number,
-  ) {}
+  constructor(private readonly options: DemoClusterOptions) {}
 
   /** Simulated seconds since start. */
   simulatedSeconds(nowMillis: number): number {
-    return Math.max(0, ((nowMillis - this.startMillis) / 1000) * this.speed);
+    return Math.max(0, ((nowMillis - this.options.startMillis) / 1000) * this.options.speed);
   }
 
-  /** Seconds into the current cycle. */
-  cycleSeconds(nowMillis: number): number {
-    return this.simulatedSeconds(nowMillis) % this.scenario.cycleSeconds;
+  /** The simulated cluster now. */
+  conditionAt(nowMillis: number): ClusterCondition {
+    return clusterAt(this.options.scenario, this.simulatedSeconds(nowMillis) % this.options.scenario.cycleSeconds);
   }
 
-  observe(nowMillis: number, source: string): Observation[] {
+  round(nowMillis: number): DemoRound {
+    const condition = this.conditionAt(nowMillis);
+    if (condition.sourcePaused) return { sourceUp: false, observations: [] };
     const elapsed = this.simulatedSeconds(nowMillis);
-    const t = elapsed % this.scenario.cycleSeconds;
-    const rate = this.scenario.writeBytesPerSecond;
-    const leaderPosition = Math.round(1_000_000 + elapsed * rate);
-    const observations: Observation[] = [];
-    for (const snapshot of this.scenario.members(t)) {
-      if (snapshot.silent) continue;
-      const base = { group: this.group, member: snapshot.member, source, observedAtMillis: nowMillis, role: snapshot.role, dependencies: snapshot.dependencies };
-      if (!snapshot.reachable) {
-        observations.push({ ...base, reachable: false, serving: false });
-        continue;
-      }
-      const lagBytes = Math.round(snapshot.lagBytes);
-      observations.push({
-        ...base,
-        reachable: true,
-        serving: snapshot.serving ?? snapshot.role === 'leader',
-        ...(rate > 0 ? { position: leaderPosition - lagBytes, lagBytes, lagSeconds: lagBytes / rate } : {}),
-        ...(snapshot.followsLeader !== undefined ? { followsLeader: snapshot.followsLeader } : {}),
-        permissionFingerprint: snapshot.permissionFingerprint,
-        load: Math.round(snapshot.load * this.jitter(snapshot.member, Math.floor(elapsed))),
-      });
-    }
-    return observations;
+    const leaderPosition = Math.round(START_POSITION + elapsed * this.options.scenario.writeBytesPerSecond);
+    return { sourceUp: true, observations: condition.members.map((m) => this.observation(m, nowMillis, elapsed, leaderPosition)) };
   }
 
-  /** ±5 % load noise, deterministic in seed, member and second. */
-  private jitter(member: string, second: number): number {
-    let h = (this.seed ^ second) >>> 0;
-    for (let i = 0; i < member.length; i++) h = Math.imul(h ^ member.charCodeAt(i), 2654435761) >>> 0;
-    h = Math.imul(h ^ (h >>> 15), 2246822507) >>> 0;
-    return 0.95 + ((h >>> 0) / 0xffffffff) * 0.1;
+  private observation(m: MemberCondition, nowMillis: number, elapsed: number, leaderPosition: number): Observation {
+    const base: Observation = {
+      group: this.options.group,
+      member: m.member,
+      source: this.options.source,
+      observedAtMillis: nowMillis,
+      role: m.role,
+      reachable: m.reachable,
+      serving: m.reachable && m.serving,
+      dependencies: m.dependencies,
+    };
+    if (!m.reachable) return base;
+    const observation: Observation = {
+      ...base,
+      permissionFingerprint: m.permissionFingerprint,
+      load: Math.round(m.load * this.loadNoise(m.member, Math.floor(elapsed))),
+    };
+    if (m.followsLeader !== null) observation.followsLeader = m.followsLeader;
+    const rate = this.options.scenario.writeBytesPerSecond;
+    if (rate > 0) {
+      const lagBytes = Math.round(m.lagBytes);
+      observation.position = leaderPosition - lagBytes;
+      observation.lagBytes = lagBytes;
+      observation.lagSeconds = lagBytes / rate;
+      observation.stateFingerprint = `${m.history}-${hash32(`${m.history}@${observation.position}`).toString(16)}`;
+    }
+    return observation;
   }
+
+  /** ±5 % load noise, deterministic in seed, member and simulated second. */
+  private loadNoise(member: string, second: number): number {
+    return 0.95 + (hash32(`${this.options.seed}/${member}/${second}`) / 0xffffffff) * 0.1;
+  }
+}
+
+/** FNV-1a, 32 bits: a stable, seedable hash for noise and fingerprints (not for security). */
+function hash32(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h >>> 0;
 }

@@ -1,11 +1,13 @@
 import type { ReceiverFactory } from '../receiver';
-import { createDefaultDemoConfig, DEMO_SCENARIOS, parseDemoConfig, type DemoConfig } from './config';
+import { createDefaultDemoConfig, parseDemoConfig, scenarioOf, type DemoConfig } from './config';
 import { DemoReceiver } from './demo-receiver';
+import { declarationsOf } from './timeline';
 
+/** `demo:` under a group (DESIGN.md §3.2): the simulated cluster. */
 export const demoReceiverFactory: ReceiverFactory<DemoConfig> = {
   type: 'demo',
   createDefaultConfig: createDefaultDemoConfig,
   parseConfig: parseDemoConfig,
   create: (group, config, context) => new DemoReceiver(group, config, context),
-  declaredMembers: (config) => DEMO_SCENARIOS[config.scenario]!.members(0).map((m) => ({ member: m.member, role: m.role })),
+  declaredMembers: (config) => declarationsOf(scenarioOf(config)),
 };

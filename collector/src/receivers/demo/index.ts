@@ -1,3 +1,4 @@
 export { demoReceiverFactory } from './factory';
-export { defaultDemoGroups } from './default-groups';
-export { DEMO_SCENARIOS, parseDemoConfig, type DemoConfig } from './config';
+export { defaultDemoGroups, demoGroupSettings, type DemoGroupSettings } from './default-groups';
+export { parseDemoConfig, createDefaultDemoConfig, type DemoConfig } from './config';
+export { DEMO_SCENARIOS, SCENARIO_NAMES, type ScenarioName } from './scenarios';

@@ -1,28 +1,39 @@
-import { between, type MemberSnapshot, type Scenario } from '../member-snapshot';
+import type { MemberSpec, Scenario, Step } from '../timeline';
+import { letter, type ScenarioDefinition } from './definition';
+
+const CYCLE_SECONDS = 120;
+const LOAD = 1000;
 
 /**
- * A service with two network paths from two providers — but both in one region,
- * so the region is a shared failure domain. One cycle:
- *  50  path-b drops; path-a carries everything               → degraded, hidden instability
- *  80  path-b returns                                        → stabilizing, healthy at 90 (30 s, within RTO)
+ * A service reached over redundant network paths from different providers —
+ * all in one region, so the region is a shared failure domain. One cycle:
+ *   92  path-b drops; the others carry its traffic     → degraded, hidden instability
+ *  110  path-b returns                                 → stabilizing, healthy at 120 (18 s, within RTO)
+ * Placed late in the cycle so that something is happening while the other demo groups are healthy.
  */
-export const pathsScenario: Scenario = {
-  cycleSeconds: 120,
-  writeBytesPerSecond: 0,
+export const pathsScenario: ScenarioDefinition = {
+  summary: 'redundant network paths in one region; one drops and returns',
+  defaultMembers: 2,
+  minMembers: 2,
+  maxMembers: 26,
   rtoSeconds: 45,
-  members(t: number): MemberSnapshot[] {
-    const bDown = between(t, 50, 80);
-    const path = (name: string, provider: string, fields: Partial<MemberSnapshot>): MemberSnapshot => ({
-      member: name,
+  build(memberCount: number): Scenario {
+    const names = Array.from({ length: memberCount }, (_, i) => `path-${letter(i)}`);
+    const members: MemberSpec[] = names.map((member, i) => ({
+      member,
       role: 'path',
-      reachable: true,
       serving: true,
-      lagBytes: 0,
       permissionFingerprint: 'fw-rules-12',
-      load: 500,
-      dependencies: { 'cloud.region': 'eu-west', 'network.provider': provider },
-      ...fields,
-    });
-    return [path('path-a', 'isp-one', { load: bDown ? 1000 : 500 }), path('path-b', 'isp-two', { reachable: !bDown, serving: !bDown })];
+      load: LOAD / memberCount,
+      dependencies: { 'cloud.region': 'eu-west', 'network.provider': `isp-${i + 1}` },
+    }));
+    const survivors = names.filter((n) => n !== 'path-b');
+    const steps: Step[] = [
+      { at: 92, member: 'path-b', change: { reachable: false, serving: false }, why: 'path-b drops' },
+      ...survivors.map((member): Step => ({ at: 92, member, change: { load: LOAD / survivors.length }, why: `${member} carries path-b's share` })),
+      { at: 110, member: 'path-b', change: { reachable: true, serving: true }, why: 'path-b returns' },
+      ...names.map((member): Step => ({ at: 110, member, change: { load: LOAD / memberCount }, why: `${member} back to its share` })),
+    ];
+    return { cycleSeconds: CYCLE_SECONDS, writeBytesPerSecond: 0, members, steps };
   },
 };
