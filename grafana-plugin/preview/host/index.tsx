@@ -1,0 +1,210 @@
+// The preview page: the built module.js inside the real @grafana/ui theme, fed frames shaped exactly
+// as Grafana's Prometheus data source shapes them — from fixture scenarios, or live from serve.mjs.
+import { DataFrame, EventBusSrv, FieldType, LoadingState, PanelData, PanelPlugin, createTheme, dateTime, getDisplayProcessor } from '@grafana/data';
+import { BigValue, BigValueColorMode, BigValueGraphMode, GlobalStyles, ThemeContext } from '@grafana/ui';
+import React from 'react';
+import { flushSync } from 'react-dom';
+import { Root, createRoot } from 'react-dom/client';
+
+import { PromQueryResult, framesForPanel } from '../../src/testing/prometheus-frames';
+import { scenarioGroups, scenarioQuery } from '../../src/testing/scenarios';
+import { PreviewPanelDataErrorView } from './error-view';
+import { loadPluginModule } from './shared-modules';
+// Internal to @grafana/runtime (Grafana core calls it at start-up); build-host.mjs points this at the file.
+import { setPanelDataErrorView } from 'grafana-runtime-internal-error-view';
+
+setPanelDataErrorView(PreviewPanelDataErrorView);
+
+const params = new URLSearchParams(location.search);
+const themeMode = params.get('theme') === 'light' ? 'light' : 'dark';
+const theme = createTheme({ colors: { mode: themeMode } });
+const RANGE_MS = 3600_000;
+
+interface State {
+  frames: DataFrame[];
+  nowMs: number;
+  source: string;
+  error?: string;
+}
+
+function panelData(frames: DataFrame[], nowMs: number, error?: string): PanelData {
+  const timeRange = { from: dateTime(nowMs - RANGE_MS), to: dateTime(nowMs), raw: { from: 'now-1h', to: 'now' } };
+  return {
+    state: error ? LoadingState.Error : LoadingState.Done,
+    series: frames,
+    timeRange,
+    errors: error ? [{ message: error }] : undefined,
+  };
+}
+
+function PanelFrame({ plugin, state, width, height, options }: { plugin: PanelPlugin; state: State; width: number; height: number; options: object }) {
+  const Panel = plugin.panel!;
+  const data = panelData(state.frames, state.nowMs, state.error);
+  return (
+    <div className="preview-panel" style={{ width, height, background: theme.colors.background.primary, border: `1px solid ${theme.colors.border.weak}`, borderRadius: 2 }}>
+      <div style={{ padding: '6px 8px', fontWeight: 500, color: theme.colors.text.primary, fontSize: 14 }}>Recovery — {state.source}</div>
+      <div style={{ height: height - 34, padding: '0 8px 8px' }}>
+        <Panel
+          id={1}
+          data={data}
+          timeRange={data.timeRange}
+          timeZone="browser"
+          options={options}
+          transparent={false}
+          width={width - 16}
+          height={height - 42}
+          fieldConfig={{ defaults: {}, overrides: [] }}
+          renderCounter={0}
+          title="Recovery"
+          eventBus={new EventBusSrv()}
+          onOptionsChange={() => {}}
+          onFieldConfigChange={() => {}}
+          replaceVariables={(s: string) => s}
+          onChangeTimeRange={() => {}}
+        />
+      </div>
+    </div>
+  );
+}
+
+function Shell({ children }: { children: React.ReactNode }) {
+  return (
+    <ThemeContext.Provider value={theme}>
+      <GlobalStyles />
+      <div style={{ padding: 16, background: theme.colors.background.canvas, minHeight: '100vh', boxSizing: 'border-box' }}>{children}</div>
+    </ThemeContext.Provider>
+  );
+}
+
+function scenarioState(name: string, nowMs = Date.now()): State {
+  const query = scenarioQuery(scenarioGroups(name), nowMs);
+  const format = params.get('format') === 'table' ? 'table' : 'time_series';
+  const table = format === 'table' ? toInstant(query) : query;
+  return { frames: framesForPanel([table]), nowMs, source: `fixture "${name}"${format === 'table' ? ' (table)' : ''}` };
+}
+
+/** Instant query with format=table: the last sample of every series, as a vector answer. */
+function toInstant(q: PromQueryResult): PromQueryResult {
+  if (q.response.status !== 'success' || q.response.data.resultType !== 'matrix') {
+    return q;
+  }
+  const result = q.response.data.result.map((r) => ({ metric: r.metric, value: r.values[r.values.length - 1] }));
+  return { ...q, format: 'table', response: { status: 'success', data: { resultType: 'vector', result } } };
+}
+
+async function liveState(): Promise<State> {
+  const res = await fetch('/api/queries');
+  const body = (await res.json()) as { source: string; nowMs: number; queries?: PromQueryResult[]; error?: string };
+  if (!res.ok || !body.queries) {
+    return { frames: [], nowMs: body.nowMs ?? Date.now(), source: body.source ?? 'live', error: body.error ?? `HTTP ${res.status}` };
+  }
+  return { frames: framesForPanel(body.queries), nowMs: body.nowMs, source: body.source };
+}
+
+function optionsFrom(plugin: PanelPlugin): object {
+  const overrides: Record<string, unknown> = {};
+  for (const key of ['layout', 'density', 'sortOrder']) {
+    if (params.get(key)) {
+      overrides[key] = params.get(key);
+    }
+  }
+  return { ...plugin.defaults, ...overrides };
+}
+
+async function main() {
+  const mod = await loadPluginModule('/dist/module.js');
+  const plugin = mod.plugin as PanelPlugin;
+  const container = document.getElementById('root')!;
+  document.body.style.margin = '0';
+  const root = createRoot(container);
+  const options = optionsFrom(plugin);
+  const width = Number(params.get('width') ?? 1100);
+  const height = Number(params.get('height') ?? 640);
+
+  if (params.has('bench')) {
+    installBench(plugin, root, options);
+    return;
+  }
+  const render = (state: State) =>
+    root.render(
+      <Shell>
+        <PanelFrame plugin={plugin} state={state} width={width} height={height} options={options} />
+      </Shell>
+    );
+  const scenario = params.get('scenario');
+  if (scenario) {
+    render(scenarioState(scenario));
+  } else {
+    const tick = async () => {
+      try {
+        render(await liveState());
+      } catch (e) {
+        render({ frames: [], nowMs: Date.now(), source: 'live', error: String(e) });
+      }
+    };
+    await tick();
+    setInterval(tick, 5000);
+  }
+  document.body.dataset.ready = 'true';
+}
+
+/** Timings for `npm run bench`: the panel next to Grafana's own BigValue for the same number of values. */
+function installBench(plugin: PanelPlugin, root: Root, options: object) {
+  const settle = () => document.getElementById('root')!.getBoundingClientRect(); // forces style + layout
+  const time = (work: () => void) => {
+    const t0 = performance.now();
+    work();
+    settle();
+    return performance.now() - t0;
+  };
+  const panelElement = (state: State) => (
+    <Shell>
+      <PanelFrame plugin={plugin} state={state} width={1400} height={900} options={{ ...options, density: 'compact' }} />
+    </Shell>
+  );
+  const bigValues = (count: number, shift: number) => {
+    const display = getDisplayProcessor({ field: { type: FieldType.number, config: {} }, theme });
+    return (
+      <Shell>
+        <div style={{ display: 'flex', flexWrap: 'wrap', gap: 4, width: 1400, height: 900, overflow: 'auto' }}>
+          {Array.from({ length: count }, (_, i) => (
+            <BigValue
+              key={i}
+              theme={theme}
+              width={160}
+              height={80}
+              value={{ ...display((i * 7 + shift) % 100), title: `svc-${i}` }}
+              colorMode={BigValueColorMode.Background}
+              graphMode={BigValueGraphMode.None}
+            />
+          ))}
+        </div>
+      </Shell>
+    );
+  };
+  (window as unknown as { reboundBench: object }).reboundBench = {
+    panel(count: number) {
+      const now = Date.now();
+      const first = scenarioState(`fleet-${count}`, now);
+      const next = scenarioState(`fleet-${count}`, now + 15_000);
+      flushSync(() => root.render(<Shell>{null}</Shell>));
+      const firstMs = time(() => flushSync(() => root.render(panelElement(first))));
+      const rerenderMs = time(() => flushSync(() => root.render(panelElement(next))));
+      const cards = document.querySelectorAll('[data-testid="group-card"]').length;
+      return { firstMs, rerenderMs, cards };
+    },
+    bigValue(count: number) {
+      flushSync(() => root.render(<Shell>{null}</Shell>));
+      const firstMs = time(() => flushSync(() => root.render(bigValues(count, 0))));
+      const rerenderMs = time(() => flushSync(() => root.render(bigValues(count, 1))));
+      return { firstMs, rerenderMs };
+    },
+  };
+  document.body.dataset.ready = 'true';
+}
+
+main().catch((e) => {
+  document.body.dataset.ready = 'error';
+  document.getElementById('root')!.textContent = `preview failed: ${e instanceof Error ? e.message : String(e)}`;
+  console.error(e);
+});

@@ -1,0 +1,68 @@
+import { cx } from '@emotion/css';
+import { GrafanaTheme2 } from '@grafana/data';
+import React, { memo } from 'react';
+
+import { budgetLevel, elapsedText } from '../model/describe';
+import { GroupModel } from '../model/group-model';
+import { effectivePhase } from '../model/sort';
+import { RecoveryPanelOptions } from '../types';
+import { LagSparkline } from './LagSparkline';
+import { PhaseBadge } from './PhaseBadge';
+import { PhaseTimeline } from './PhaseTimeline';
+import { RecoveryProgress } from './RecoveryProgress';
+import { SignalChips } from './SignalChips';
+import { PanelStyles } from './styles';
+
+interface Props {
+  group: GroupModel;
+  options: RecoveryPanelOptions;
+  styles: PanelStyles;
+  theme: GrafanaTheme2;
+  fromMs: number;
+  toMs: number;
+  /** Resolved group-detail link, or undefined for none. */
+  href?: string;
+}
+
+/** One recovery group: phase, budget, progress, lag, timeline, hidden dangers. */
+export const GroupCard = memo(function GroupCard({ group, options, styles, theme, fromMs, toMs, href }: Props) {
+  const compact = options.density === 'compact';
+  const elapsed = elapsedText(group);
+  const level = budgetLevel(group.elapsedSeconds, group.rtoSeconds);
+  const phase = effectivePhase(group);
+  return (
+    <div
+      className={cx(styles.card, compact && styles.cardCompact, phase === 'unknown' && styles.cardUnknown)}
+      data-testid="group-card"
+      data-group={group.group}
+      data-phase={group.stale ? 'stale' : group.phase}
+    >
+      <div className={styles.row}>
+        <PhaseBadge phase={group.phase} stale={group.stale} styles={styles} theme={theme} />
+        <span className={styles.name} data-testid="group-name" title={group.group}>
+          {href ? (
+            <a className={styles.link} href={href}>
+              {group.group}
+            </a>
+          ) : (
+            group.group
+          )}
+        </span>
+        {elapsed && (
+          <span
+            className={cx(styles.elapsed, level === 'warning' && styles.elapsedWarning, level === 'critical' && styles.elapsedCritical)}
+            data-testid="elapsed"
+            data-budget={level}
+            title="Time since this recovery episode started, against the group's recovery-time objective (RTO)."
+          >
+            {elapsed}
+          </span>
+        )}
+        <RecoveryProgress group={group} styles={styles} theme={theme} />
+        {options.showLagSparkline && <LagSparkline points={group.lagHistory} fromMs={fromMs} toMs={toMs} styles={styles} />}
+        {options.showPhaseTimeline && !compact && <PhaseTimeline segments={group.phaseHistory} fromMs={fromMs} toMs={toMs} styles={styles} theme={theme} />}
+      </div>
+      <SignalChips group={group} options={options} styles={styles} />
+    </div>
+  );
+});

@@ -1,0 +1,48 @@
+import { cx } from '@emotion/css';
+import { GrafanaTheme2 } from '@grafana/data';
+import React from 'react';
+
+import { Phase } from '../model/contract';
+import { PanelStyles, phaseColor } from './styles';
+
+const EXPLAIN: Record<Phase, string> = {
+  healthy: 'Every member is converged.',
+  degraded: 'Some member is not converged and nothing is improving yet.',
+  recovering: 'Some member is not converged and progress is being made.',
+  partial: 'The leader serves and some members recovered, but others are stuck: service looks restored, redundancy is not.',
+  stabilizing: 'All members converged again; held for the hold-down period before healthy, so a relapse continues the episode.',
+  unknown: 'Too little fresh data to tell: absence of data is never health.',
+};
+
+interface Props {
+  phase: Phase;
+  stale: boolean;
+  styles: PanelStyles;
+  theme: GrafanaTheme2;
+}
+
+/** Phase in words and colour; unknown and stale are striped grey with a dashed border, never a health colour. */
+export function PhaseBadge({ phase, stale, styles, theme }: Props) {
+  if (stale || phase === 'unknown') {
+    const title = stale
+      ? `No fresh phase sample: the last one said "${phase}", which is history, not the present.`
+      : EXPLAIN.unknown;
+    return (
+      <span className={cx(styles.badge, styles.badgeUnknown)} data-testid="phase-badge" data-phase={stale ? 'stale' : 'unknown'} title={title}>
+        {stale ? `stale · was ${phase}` : '? unknown'}
+      </span>
+    );
+  }
+  const background = phaseColor(theme, phase);
+  return (
+    <span
+      className={styles.badge}
+      style={{ background, color: theme.colors.getContrastText(background) }}
+      data-testid="phase-badge"
+      data-phase={phase}
+      title={EXPLAIN[phase]}
+    >
+      {phase}
+    </span>
+  );
+}

@@ -1,0 +1,107 @@
+import { css } from '@emotion/css';
+import { GrafanaTheme2 } from '@grafana/data';
+
+import { Phase } from '../model/contract';
+
+/** Phase colours from theme tokens. Unknown has no colour of its own: it must never read as any health. */
+export function phaseColor(theme: GrafanaTheme2, phase: Phase | 'nodata'): string {
+  switch (phase) {
+    case 'healthy':
+      return theme.colors.success.main;
+    case 'stabilizing':
+      return theme.visualization.getColorByName('light-green');
+    case 'recovering':
+      return theme.colors.info.main;
+    case 'partial':
+      return theme.colors.warning.main;
+    case 'degraded':
+      return theme.colors.error.main;
+    default:
+      return theme.colors.text.disabled;
+  }
+}
+
+const stripes = (theme: GrafanaTheme2) =>
+  `repeating-linear-gradient(135deg, ${theme.colors.background.secondary} 0 4px, ${theme.colors.border.medium} 4px 8px)`;
+
+export const getStyles = (theme: GrafanaTheme2) => ({
+  panel: css({ height: '100%', overflow: 'auto', display: 'flex', flexDirection: 'column', gap: theme.spacing(0.5) }),
+  hint: css({ color: theme.colors.warning.text, fontSize: theme.typography.bodySmall.fontSize, padding: theme.spacing(0.5, 1) }),
+  list: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(0.5) }),
+  grid: css({ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(280px, 1fr))', gap: theme.spacing(1) }),
+  card: css({
+    background: theme.colors.background.secondary,
+    border: `1px solid ${theme.colors.border.weak}`,
+    borderRadius: theme.shape.radius.default,
+    padding: theme.spacing(1, 1.5),
+    display: 'flex',
+    flexDirection: 'column',
+    gap: theme.spacing(0.75),
+    minWidth: 0,
+  }),
+  cardCompact: css({ padding: theme.spacing(0.25, 1), gap: theme.spacing(0.25) }),
+  cardUnknown: css({ borderStyle: 'dashed', borderColor: theme.colors.border.strong }),
+  row: css({ display: 'flex', alignItems: 'center', flexWrap: 'wrap', gap: theme.spacing(1, 1.5), minWidth: 0 }),
+  name: css({
+    fontWeight: theme.typography.fontWeightMedium,
+    fontSize: theme.typography.body.fontSize,
+    color: theme.colors.text.primary,
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+    whiteSpace: 'nowrap',
+    minWidth: 80,
+    maxWidth: 260,
+    flex: '0 1 auto',
+  }),
+  link: css({ color: theme.colors.text.link, '&:hover': { textDecoration: 'underline' } }),
+  badge: css({
+    display: 'inline-flex',
+    alignItems: 'center',
+    gap: theme.spacing(0.5),
+    borderRadius: theme.shape.radius.pill,
+    padding: theme.spacing(0.25, 1),
+    fontSize: theme.typography.bodySmall.fontSize,
+    fontWeight: theme.typography.fontWeightMedium,
+    textTransform: 'uppercase',
+    letterSpacing: '0.04em',
+    whiteSpace: 'nowrap',
+    flex: '0 0 auto',
+  }),
+  badgeUnknown: css({
+    background: stripes(theme),
+    color: theme.colors.text.primary,
+    border: `1px dashed ${theme.colors.text.secondary}`,
+  }),
+  elapsed: css({ fontVariantNumeric: 'tabular-nums', fontSize: theme.typography.bodySmall.fontSize, whiteSpace: 'nowrap', color: theme.colors.text.secondary }),
+  elapsedWarning: css({ color: theme.colors.warning.text, fontWeight: theme.typography.fontWeightMedium }),
+  elapsedCritical: css({ color: theme.colors.error.text, fontWeight: theme.typography.fontWeightBold }),
+  progress: css({ display: 'flex', alignItems: 'center', gap: theme.spacing(1), flex: '1 1 180px', minWidth: 140 }),
+  progressTrack: css({ flex: 1, height: 8, borderRadius: theme.shape.radius.pill, background: theme.colors.background.canvas, border: `1px solid ${theme.colors.border.weak}`, overflow: 'hidden' }),
+  progressTrackStale: css({ background: stripes(theme) }),
+  progressFill: css({ height: '100%', borderRadius: theme.shape.radius.pill }),
+  progressText: css({ fontSize: theme.typography.bodySmall.fontSize, whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums', color: theme.colors.text.secondary }),
+  progressStalled: css({ color: theme.colors.warning.text, fontWeight: theme.typography.fontWeightMedium }),
+  sparkline: css({ flex: '0 0 auto', color: theme.colors.text.secondary }),
+  timeline: css({ position: 'relative', height: 6, flex: '1 1 120px', minWidth: 80, borderRadius: 2, background: stripes(theme), overflow: 'hidden' }),
+  timelineSegment: css({ position: 'absolute', top: 0, bottom: 0 }),
+  chips: css({ display: 'flex', flexWrap: 'wrap', gap: theme.spacing(0.5) }),
+  chip: css({
+    display: 'inline-flex',
+    alignItems: 'center',
+    gap: theme.spacing(0.5),
+    fontSize: theme.typography.bodySmall.fontSize,
+    borderRadius: theme.shape.radius.default,
+    padding: theme.spacing(0, 0.75),
+    border: `1px solid ${theme.colors.border.medium}`,
+    color: theme.colors.text.primary,
+    background: theme.colors.background.primary,
+    maxWidth: '100%',
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+    whiteSpace: 'nowrap',
+  }),
+  chipWarning: css({ borderColor: theme.colors.warning.border, color: theme.colors.warning.text }),
+  chipDanger: css({ borderColor: theme.colors.error.border, color: theme.colors.error.text }),
+});
+
+export type PanelStyles = ReturnType<typeof getStyles>;

@@ -1,0 +1,289 @@
+import { Labels } from '@grafana/data';
+
+import { MemberStatus, METRICS, Phase, isMemberStatus, isPhase, phaseSeverity } from './contract';
+import { Series } from './series';
+
+export interface MemberModel {
+  member: string;
+  status: MemberStatus;
+  lagSeconds?: number;
+  permissionDrift: boolean;
+  observationAgeSeconds?: number;
+}
+
+export interface SharedDomain {
+  dimension: string;
+  value: string;
+}
+
+export interface PhaseSegment {
+  /** `nodata`: no phase sample covers this stretch (scrape gap or collector down). */
+  phase: Phase | 'nodata';
+  fromMs: number;
+  toMs: number;
+}
+
+export interface LagPoint {
+  timeMs: number;
+  /** Largest member lag at that instant. */
+  lagSeconds: number;
+}
+
+export interface GroupModel {
+  group: string;
+  /** The collector's phase at the newest sample; `unknown` when there is no phase series. */
+  phase: Phase;
+  /** The newest phase sample is older than the stale threshold: the phase is history, not now. */
+  stale: boolean;
+  /** Time of the newest phase sample (epoch ms), absent without phase series. */
+  lastSampleMs?: number;
+  progressRatio?: number;
+  etaSeconds?: number;
+  elapsedSeconds?: number;
+  rtoSeconds?: number;
+  divergenceRatio?: number;
+  independenceRatio?: number;
+  effectivePaths?: number;
+  hiddenInstability: boolean;
+  members: MemberModel[];
+  /** Member counts by status from `recovery_group_members`, or counted from member series. */
+  memberCounts: Partial<Record<MemberStatus, number>>;
+  sharedDomains: SharedDomain[];
+  lagHistory: LagPoint[];
+  phaseHistory: PhaseSegment[];
+}
+
+export interface GroupModelSettings {
+  groupLabel: string;
+  memberLabel: string;
+  rtoOverrideSeconds: number;
+  staleAfterSeconds: number;
+  /** End of the panel's time range (epoch ms): "now" for staleness. */
+  nowMs: number;
+}
+
+interface Sample {
+  timeMs: number;
+  value: number;
+}
+
+/** Series (already read from frames) → one model per group, unsorted. */
+export function buildGroups(series: Series[], settings: GroupModelSettings): GroupModel[] {
+  const byGroup = new Map<string, Series[]>();
+  for (const s of series) {
+    const group = s.labels[settings.groupLabel];
+    if (group === undefined || group === '') {
+      continue;
+    }
+    let list = byGroup.get(group);
+    if (!list) {
+      byGroup.set(group, (list = []));
+    }
+    list.push(s);
+  }
+  return Array.from(byGroup, ([group, list]) => buildGroup(group, list, settings));
+}
+
+function buildGroup(group: string, all: Series[], settings: GroupModelSettings): GroupModel {
+  const of = (key: keyof typeof METRICS) => all.filter((s) => s.metric === METRICS[key]);
+  const phaseSeries = of('phase');
+  const newestMs = newestTime(phaseSeries);
+  const stepMs = Math.max(0, ...phaseSeries.map((s) => s.stepMs ?? 0));
+  const staleMs = Math.max(settings.staleAfterSeconds * 1000, 2 * stepMs);
+  const stale = newestMs === undefined ? false : newestMs < settings.nowMs - staleMs;
+  // A series that ended well before the newest phase sample belongs to a collector that went away
+  // (duplicated labels from an old instance): it must not speak for the present.
+  const cutoffMs = (newestMs ?? settings.nowMs) - Math.max(stepMs, 1000) * 1.5;
+  const current = (key: keyof typeof METRICS) => of(key).map(latest).filter((p): p is Sample => p !== undefined && p.timeMs >= cutoffMs && !Number.isNaN(p.value));
+
+  const rto = settings.rtoOverrideSeconds > 0 ? settings.rtoOverrideSeconds : first(current('rto'));
+  const members = buildMembers(all, settings.memberLabel, cutoffMs);
+  return {
+    group,
+    phase: currentPhase(phaseSeries, cutoffMs),
+    stale,
+    lastSampleMs: newestMs,
+    progressRatio: min(current('progress')),
+    etaSeconds: max(current('eta')),
+    elapsedSeconds: max(current('elapsed')),
+    rtoSeconds: rto,
+    divergenceRatio: max(current('divergence')),
+    independenceRatio: min(current('independence')),
+    effectivePaths: min(current('effectivePaths')),
+    hiddenInstability: (max(current('hiddenInstability')) ?? 0) >= 1,
+    members,
+    memberCounts: memberCounts(of('members'), members, cutoffMs),
+    sharedDomains: sharedDomains(of('sharedDependency'), cutoffMs),
+    lagHistory: lagHistory(of('memberLag')),
+    phaseHistory: phaseHistory(phaseSeries, stepMs),
+  };
+}
+
+function currentPhase(phaseSeries: Series[], cutoffMs: number): Phase {
+  let worst: Phase | undefined;
+  for (const s of phaseSeries) {
+    const p = latest(s);
+    const phase = s.labels.phase;
+    if (!p || p.timeMs < cutoffMs || p.value !== 1 || !isPhase(phase)) {
+      continue;
+    }
+    if (worst === undefined || phaseSeverity(phase) < phaseSeverity(worst)) {
+      worst = phase;
+    }
+  }
+  return worst ?? 'unknown';
+}
+
+function buildMembers(all: Series[], memberLabel: string, cutoffMs: number): MemberModel[] {
+  const byName = new Map<string, MemberModel>();
+  const member = (labels: Labels) => {
+    const name = labels[memberLabel];
+    if (!name) {
+      return undefined;
+    }
+    let m = byName.get(name);
+    if (!m) {
+      byName.set(name, (m = { member: name, status: 'unknown', permissionDrift: false }));
+    }
+    return m;
+  };
+  for (const s of all) {
+    const p = latest(s);
+    const fresh = p !== undefined && p.timeMs >= cutoffMs && !Number.isNaN(p.value);
+    if (s.metric === METRICS.memberStatus) {
+      const m = member(s.labels);
+      if (m && fresh && p.value === 1 && isMemberStatus(s.labels.status)) {
+        m.status = worseStatus(m.status, s.labels.status);
+      }
+    } else if (s.metric === METRICS.memberLag) {
+      const m = member(s.labels);
+      if (m && fresh) {
+        m.lagSeconds = Math.max(m.lagSeconds ?? 0, p.value);
+      }
+    } else if (s.metric === METRICS.permissionDrift) {
+      const m = member(s.labels);
+      if (m && fresh && p.value >= 1) {
+        m.permissionDrift = true;
+      }
+    } else if (s.metric === METRICS.observationAge) {
+      const m = member(s.labels);
+      if (m && fresh) {
+        m.observationAgeSeconds = Math.max(m.observationAgeSeconds ?? 0, p.value);
+      }
+    }
+  }
+  return Array.from(byName.values()).sort((a, b) => a.member.localeCompare(b.member));
+}
+
+const STATUS_ORDER: MemberStatus[] = ['diverged', 'unreachable', 'unknown', 'lagging', 'converged'];
+
+/** Two series claiming different statuses (duplicated labels): believe the worse one. */
+function worseStatus(current: MemberStatus, claimed: MemberStatus): MemberStatus {
+  // `unknown` is the placeholder before any status series was read, so any claim replaces it once.
+  if (current === 'unknown') {
+    return claimed;
+  }
+  return STATUS_ORDER.indexOf(claimed) < STATUS_ORDER.indexOf(current) ? claimed : current;
+}
+
+function memberCounts(countSeries: Series[], members: MemberModel[], cutoffMs: number): Partial<Record<MemberStatus, number>> {
+  const counts: Partial<Record<MemberStatus, number>> = {};
+  for (const s of countSeries) {
+    const p = latest(s);
+    const status = s.labels.status;
+    if (p && p.timeMs >= cutoffMs && !Number.isNaN(p.value) && isMemberStatus(status)) {
+      counts[status] = Math.max(counts[status] ?? 0, p.value);
+    }
+  }
+  if (Object.keys(counts).length > 0) {
+    return counts;
+  }
+  for (const m of members) {
+    counts[m.status] = (counts[m.status] ?? 0) + 1;
+  }
+  return counts;
+}
+
+function sharedDomains(series: Series[], cutoffMs: number): SharedDomain[] {
+  const seen = new Map<string, SharedDomain>();
+  for (const s of series) {
+    const p = latest(s);
+    const { dimension, value } = s.labels;
+    if (p && p.timeMs >= cutoffMs && p.value >= 1 && dimension && value !== undefined) {
+      seen.set(`${dimension}\u0000${value}`, { dimension, value });
+    }
+  }
+  return Array.from(seen.values()).sort((a, b) => a.dimension.localeCompare(b.dimension));
+}
+
+function lagHistory(series: Series[]): LagPoint[] {
+  const byTime = new Map<number, number>();
+  for (const s of series) {
+    for (let i = 0; i < s.times.length; i++) {
+      const v = s.values[i];
+      if (Number.isFinite(v)) {
+        byTime.set(s.times[i], Math.max(byTime.get(s.times[i]) ?? 0, v));
+      }
+    }
+  }
+  return Array.from(byTime, ([timeMs, lagSeconds]) => ({ timeMs, lagSeconds })).sort((a, b) => a.timeMs - b.timeMs);
+}
+
+/** Phase at each sample time (worst if several claim 1), merged into segments; gaps become `nodata`. */
+function phaseHistory(series: Series[], stepMs: number): PhaseSegment[] {
+  const byTime = new Map<number, Phase>();
+  for (const s of series) {
+    const phase = s.labels.phase;
+    if (!isPhase(phase)) {
+      continue;
+    }
+    for (let i = 0; i < s.times.length; i++) {
+      if (s.values[i] !== 1) {
+        continue;
+      }
+      const prev = byTime.get(s.times[i]);
+      if (prev === undefined || phaseSeverity(phase) < phaseSeverity(prev)) {
+        byTime.set(s.times[i], phase);
+      }
+    }
+  }
+  const times = Array.from(byTime.keys()).sort((a, b) => a - b);
+  const gapMs = Math.max(stepMs, 1000) * 2.5;
+  const segments: PhaseSegment[] = [];
+  for (let i = 0; i < times.length; i++) {
+    const from = times[i];
+    const next = times[i + 1];
+    const phase = byTime.get(from)!;
+    const to = next !== undefined && next - from <= gapMs ? next : from + Math.max(stepMs, 1000);
+    const last = segments[segments.length - 1];
+    if (last && last.phase === phase && last.toMs === from) {
+      last.toMs = to;
+    } else {
+      segments.push({ phase, fromMs: from, toMs: to });
+    }
+    if (next !== undefined && to < next) {
+      segments.push({ phase: 'nodata', fromMs: to, toMs: next });
+    }
+  }
+  return segments;
+}
+
+function latest(s: Series): Sample | undefined {
+  const i = s.times.length - 1;
+  return i < 0 ? undefined : { timeMs: s.times[i], value: s.values[i] };
+}
+
+function newestTime(series: Series[]): number | undefined {
+  let newest: number | undefined;
+  for (const s of series) {
+    const t = s.times[s.times.length - 1];
+    if (t !== undefined && (newest === undefined || t > newest)) {
+      newest = t;
+    }
+  }
+  return newest;
+}
+
+const first = (samples: Sample[]) => samples[0]?.value;
+const min = (samples: Sample[]) => (samples.length ? Math.min(...samples.map((s) => s.value)) : undefined);
+const max = (samples: Sample[]) => (samples.length ? Math.max(...samples.map((s) => s.value)) : undefined);

@@ -1,0 +1,116 @@
+import { DataFrame, Field, FieldType, Labels } from '@grafana/data';
+
+import { METRIC_NAMES } from './contract';
+
+/** One Prometheus series as the panel needs it, whichever frame format Grafana delivered it in. */
+export interface Series {
+  metric: string;
+  labels: Labels;
+  /** Epoch milliseconds, ascending. */
+  times: number[];
+  /** Same length as `times`; NaN where Prometheus answered NaN or the frame has a gap. */
+  values: number[];
+  /** Query step in ms when the data source reported one (matrix frames carry it on the Time field). */
+  stepMs?: number;
+}
+
+/**
+ * Frames → series. Handles both shapes Grafana's Prometheus data source produces:
+ * - time series (matrix or vector, "timeseries-multi"/"numeric-multi"): one frame per series,
+ *   `Time` + one number field whose `labels` hold the series labels (`__name__` included unless aggregated);
+ * - table (format=table, `transformDFToTable`): one frame per query, `Time`, one string field per label,
+ *   and `Value` (or `Value #A` when the panel has several queries); each row is one series' sample.
+ */
+export function seriesFromFrames(frames: DataFrame[]): Series[] {
+  const out: Series[] = [];
+  for (const frame of frames) {
+    if (frame.fields.some((f) => f.type === FieldType.string)) {
+      out.push(...seriesFromTable(frame));
+    } else {
+      out.push(...seriesFromTimeSeries(frame));
+    }
+  }
+  return out;
+}
+
+function seriesFromTimeSeries(frame: DataFrame): Series[] {
+  const time = frame.fields.find((f) => f.type === FieldType.time);
+  const out: Series[] = [];
+  for (const field of frame.fields) {
+    if (field.type !== FieldType.number) {
+      continue;
+    }
+    const labels = field.labels ?? {};
+    const metric = metricName(labels, field, frame);
+    if (!metric) {
+      continue;
+    }
+    const times = time ? Array.from(time.values as number[]) : field.values.map(() => Date.now());
+    out.push({
+      metric,
+      labels,
+      times,
+      values: Array.from(field.values as Array<number | null>, toNumber),
+      stepMs: typeof time?.config.interval === 'number' ? time.config.interval : undefined,
+    });
+  }
+  return out;
+}
+
+function seriesFromTable(frame: DataFrame): Series[] {
+  const time = frame.fields.find((f) => f.type === FieldType.time);
+  const labelFields = frame.fields.filter((f) => f.type === FieldType.string);
+  const valueFields = frame.fields.filter((f) => f.type === FieldType.number);
+  const out: Series[] = [];
+  for (let row = 0; row < frame.length; row++) {
+    const labels: Labels = {};
+    for (const f of labelFields) {
+      const v = f.values[row];
+      // transformDFToTable fills '' for a label this series does not have.
+      if (v !== '' && v !== null && v !== undefined) {
+        labels[f.name] = String(v);
+      }
+    }
+    for (const field of valueFields) {
+      const metric = metricName(labels, field, frame);
+      if (!metric) {
+        continue;
+      }
+      out.push({
+        metric,
+        labels,
+        times: [time ? Number(time.values[row]) : Date.now()],
+        values: [toNumber(field.values[row])],
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * The contract metric a field carries: `__name__` when the query kept it, else the field name
+ * (dataplane frames name the value field after the metric), the frame name, or the query's refId
+ * (a dashboard may name a query after the metric it aggregates, e.g. refId `recovery_group_phase`).
+ */
+function metricName(labels: Labels, field: Field, frame: DataFrame): string | undefined {
+  const display = field.config?.displayNameFromDS;
+  const candidates = [labels.__name__, field.name, frame.name, display?.split('{')[0], frame.refId];
+  return candidates.find((c): c is string => typeof c === 'string' && METRIC_NAMES.has(c));
+}
+
+function toNumber(value: unknown): number {
+  if (typeof value === 'number') {
+    return value;
+  }
+  if (typeof value === 'string') {
+    // Prometheus' own spelling of specials, in case a frame kept the raw sample text.
+    if (/^\+?inf/i.test(value)) {
+      return Infinity;
+    }
+    if (/^-inf/i.test(value)) {
+      return -Infinity;
+    }
+    return value.trim() === '' ? NaN : Number(value);
+  }
+  return NaN; // null: a gap in the series
+}

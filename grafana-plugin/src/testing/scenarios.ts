@@ -1,0 +1,226 @@
+// Recovery situations as Prometheus would answer `query_range {__name__=~"recovery_.*"}` over the
+// last hour. The same scenarios drive the unit tests, the preview page, the screenshots and the bench.
+import { Labels } from '@grafana/data';
+
+import { MEMBER_STATUSES, MemberStatus, METRICS, PHASES, Phase } from '../model/contract';
+import { PromMatrixResult, PromQueryResult } from './prometheus-frames';
+
+export interface MemberSpec {
+  member: string;
+  status: MemberStatus;
+  lagSeconds?: number;
+  drift?: boolean;
+}
+
+export interface GroupSpec {
+  group: string;
+  rtoSeconds: number;
+  /** Phase changes as [seconds before now, phase]; the first entry should be the oldest. */
+  phases: Array<[number, Phase]>;
+  /** Seconds before now the open episode started; absent: no open episode. */
+  episodeStartedAgo?: number;
+  progress: number;
+  etaSeconds?: number;
+  members: MemberSpec[];
+  shared?: Array<[string, string]>;
+  hidden?: boolean;
+  /** The collector stopped being scraped this many seconds ago (stale data). */
+  lastScrapeAgo?: number;
+}
+
+export const SCENARIO_QUERY = '{__name__=~"recovery_(group|member)_.*"}';
+const RANGE_SECONDS = 3600;
+
+function converged(...names: string[]): MemberSpec[] {
+  return names.map((member) => ({ member, status: 'converged' }));
+}
+
+function healthy(group: string, rtoSeconds: number, members: string[]): GroupSpec {
+  return { group, rtoSeconds, phases: [[RANGE_SECONDS, 'healthy']], progress: 1, members: converged(...members) };
+}
+
+const fleet = (): GroupSpec[] => [
+  healthy('orders-db', 900, ['pg-1', 'pg-2', 'pg-3']),
+  healthy('cache', 300, ['cache-a', 'cache-b', 'cache-c']),
+  healthy('payments', 600, ['pay-1', 'pay-2']),
+  healthy('search', 1800, ['es-1', 'es-2', 'es-3', 'es-4', 'es-5']),
+  healthy('edge-paths', 120, ['path-fra', 'path-ams']),
+];
+
+const recoveringOrders: GroupSpec = {
+  group: 'orders-db',
+  rtoSeconds: 900,
+  phases: [[RANGE_SECONDS, 'healthy'], [432, 'degraded'], [300, 'recovering']],
+  episodeStartedAgo: 432,
+  progress: 0.62,
+  etaSeconds: 160,
+  members: [
+    { member: 'pg-1', status: 'converged' },
+    { member: 'pg-2', status: 'lagging', lagSeconds: 38 },
+    { member: 'pg-3', status: 'lagging', lagSeconds: 21 },
+  ],
+  hidden: true,
+};
+
+const stalledPartialOrders: GroupSpec = {
+  group: 'orders-db',
+  rtoSeconds: 900,
+  phases: [[RANGE_SECONDS, 'healthy'], [780, 'degraded'], [600, 'recovering'], [420, 'partial']],
+  episodeStartedAgo: 780,
+  progress: 0.55,
+  members: [
+    { member: 'pg-1', status: 'converged' },
+    { member: 'pg-2', status: 'converged', drift: true },
+    { member: 'pg-3', status: 'lagging', lagSeconds: 95 },
+    { member: 'pg-4', status: 'diverged' },
+    { member: 'pg-5', status: 'lagging', lagSeconds: 140 },
+  ],
+  hidden: true,
+};
+
+const sharedZoneCache: GroupSpec = {
+  ...healthy('cache', 300, ['cache-a', 'cache-b', 'cache-c']),
+  shared: [['cloud.availability_zone', 'eu-1a']],
+};
+
+export const SCENARIOS: Record<string, () => GroupSpec[]> = {
+  healthy: fleet,
+  'mid-recovery': () => [
+    recoveringOrders,
+    { ...healthy('cache', 300, ['cache-a', 'cache-b', 'cache-c']), phases: [[RANGE_SECONDS, 'healthy'], [200, 'recovering'], [40, 'stabilizing']], episodeStartedAgo: 200 },
+    ...fleet().slice(2),
+  ],
+  'stalled-partial': () => [stalledPartialOrders, sharedZoneCache, ...fleet().slice(2)],
+  stale: () => fleet().map((g, i) => (i < 3 ? { ...g, lastScrapeAgo: 900 } : g)),
+  incident: () => [
+    healthy('search', 1800, ['es-1', 'es-2', 'es-3']),
+    stalledPartialOrders,
+    { ...recoveringOrders, group: 'sessions' },
+    { group: 'payments', rtoSeconds: 600, phases: [[RANGE_SECONDS, 'healthy'], [120, 'unknown']], episodeStartedAgo: 120, progress: 0, members: [{ member: 'pay-1', status: 'unknown' }, { member: 'pay-2', status: 'unknown' }] },
+    {
+      group: 'ledger',
+      rtoSeconds: 600,
+      phases: [[RANGE_SECONDS, 'healthy'], [1500, 'degraded']],
+      episodeStartedAgo: 1500,
+      progress: 0,
+      members: [{ member: 'ledger-1', status: 'converged' }, { member: 'ledger-2', status: 'unreachable' }],
+    },
+    sharedZoneCache,
+    healthy('<img src=x onerror="window.__xss=1">', 300, ['<b>m1</b>', 'm2']),
+  ],
+};
+
+/** `fleet-500`: a large fleet, a few groups in trouble, for the 500-group screenshot and the bench. */
+export function largeFleet(count: number): GroupSpec[] {
+  const groups: GroupSpec[] = [];
+  for (let i = 0; i < count; i++) {
+    const name = `svc-${String(i).padStart(4, '0')}`;
+    if (i % 50 === 7) {
+      groups.push({ ...stalledPartialOrders, group: name });
+    } else if (i % 25 === 3) {
+      groups.push({ ...recoveringOrders, group: name });
+    } else {
+      groups.push(healthy(name, 600, ['a', 'b', 'c']));
+    }
+  }
+  return groups;
+}
+
+export function scenarioGroups(name: string): GroupSpec[] {
+  const fleetMatch = /^fleet-(\d+)$/.exec(name);
+  if (fleetMatch) {
+    return largeFleet(Number(fleetMatch[1]));
+  }
+  const make = SCENARIOS[name];
+  if (!make) {
+    throw new Error(`unknown scenario "${name}": use one of ${[...Object.keys(SCENARIOS), 'fleet-N'].join(', ')}`);
+  }
+  return make();
+}
+
+/** A scenario as one Prometheus range query answer ending at `nowMs`. */
+export function scenarioQuery(groups: GroupSpec[], nowMs: number, stepSeconds = 15): PromQueryResult {
+  const end = Math.floor(nowMs / 1000 / stepSeconds) * stepSeconds;
+  const start = end - RANGE_SECONDS;
+  const result: PromMatrixResult[] = [];
+  for (const g of groups) {
+    result.push(...groupSeries(g, start, end, stepSeconds));
+  }
+  return {
+    refId: 'A',
+    expr: SCENARIO_QUERY,
+    format: 'time_series',
+    stepMs: stepSeconds * 1000,
+    response: { status: 'success', data: { resultType: 'matrix', result } },
+  };
+}
+
+function groupSeries(g: GroupSpec, start: number, end: number, step: number): PromMatrixResult[] {
+  const last = end - (g.lastScrapeAgo ?? 0);
+  const times: number[] = [];
+  for (let t = start; t <= last; t += step) {
+    times.push(t);
+  }
+  const episodeStart = g.episodeStartedAgo === undefined ? undefined : end - g.episodeStartedAgo;
+  const inEpisode = (t: number) => episodeStart !== undefined && t >= episodeStart;
+  const phaseAt = (t: number) => {
+    let phase: Phase = g.phases[0][1];
+    for (const [ago, p] of g.phases) {
+      if (t >= end - ago) {
+        phase = p;
+      }
+    }
+    return phase;
+  };
+  const out: PromMatrixResult[] = [];
+  const series = (metric: string, labels: Labels, value: (t: number) => number | undefined) => {
+    const values: Array<[number, string]> = [];
+    for (const t of times) {
+      const v = value(t);
+      if (v !== undefined) {
+        values.push([t, Number.isNaN(v) ? 'NaN' : String(v)]);
+      }
+    }
+    if (values.length) {
+      out.push({ metric: { __name__: metric, group: g.group, instance: '127.0.0.1:9464', job: 'rebound', ...labels }, values });
+    }
+  };
+  for (const phase of PHASES) {
+    series(METRICS.phase, { phase }, (t) => (phaseAt(t) === phase ? 1 : 0));
+  }
+  const episodeShare = (t: number) => (episodeStart === undefined ? 1 : Math.min(1, (t - episodeStart) / Math.max(1, end - episodeStart)));
+  series(METRICS.progress, {}, (t) => (inEpisode(t) ? g.progress * episodeShare(t) : 1));
+  series(METRICS.eta, {}, (t) => (inEpisode(t) && g.etaSeconds !== undefined ? g.etaSeconds + (end - t) * 0.5 : undefined));
+  series(METRICS.elapsed, {}, (t) => (inEpisode(t) ? t - episodeStart! : 0));
+  series(METRICS.rto, {}, () => g.rtoSeconds);
+  const statusAt = (m: MemberSpec, t: number): MemberStatus => (inEpisode(t) ? m.status : 'converged');
+  for (const status of MEMBER_STATUSES) {
+    series(METRICS.members, { status }, (t) => g.members.filter((m) => statusAt(m, t) === status).length);
+  }
+  for (const m of g.members) {
+    const labels = { member: m.member };
+    for (const status of MEMBER_STATUSES) {
+      series(METRICS.memberStatus, { ...labels, status }, (t) => (statusAt(m, t) === status ? 1 : 0));
+    }
+    series(METRICS.memberLag, labels, (t) => (inEpisode(t) && m.lagSeconds !== undefined ? lagAt(m, g, t, end) : 0));
+    series(METRICS.permissionDrift, labels, (t) => (m.drift && inEpisode(t) ? 1 : 0));
+    series(METRICS.observationAge, labels, () => (m.status === 'unknown' ? 45 : 1));
+  }
+  for (const [dimension, value] of g.shared ?? []) {
+    series(METRICS.sharedDependency, { dimension, value }, () => 1);
+  }
+  const notConverged = (t: number) => g.members.filter((m) => statusAt(m, t) !== 'converged').length;
+  series(METRICS.divergence, {}, (t) => notConverged(t) / g.members.length);
+  series(METRICS.hiddenInstability, {}, (t) => (g.hidden && inEpisode(t) ? 1 : 0));
+  series(METRICS.independence, {}, () => (g.shared?.length ? 0.5 : 1));
+  series(METRICS.effectivePaths, {}, () => (g.shared?.length ? 1 : g.members.length));
+  return out;
+}
+
+/** Lag that falls towards its current value while recovering, and sits flat once stalled. */
+function lagAt(m: MemberSpec, g: GroupSpec, t: number, end: number): number {
+  const ago = end - t;
+  const stalled = g.etaSeconds === undefined;
+  const wobble = 1 + 0.08 * Math.sin(t / 37);
+  return Math.round((stalled ? m.lagSeconds! * wobble : m.lagSeconds! * (1 + ago / 120)) * 10) / 10;
+}

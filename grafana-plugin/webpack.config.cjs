@@ -1,0 +1,62 @@
+// Build of module.js following @grafana/create-plugin's conventions (webpack + SWC, AMD output,
+// Grafana's shared packages as externals), written as plain CommonJS so no ts-node is involved
+// (@grafana/tsconfig sets moduleResolution "bundler", which a ts-node-loaded config trips over).
+const path = require('node:path');
+
+const PLUGIN_ID = require('./src/plugin.json').id;
+
+// Provided by Grafana at runtime (SystemJS shared dependencies): never bundled.
+const EXTERNALS = [
+  'react',
+  'react-dom',
+  '@emotion/css',
+  '@emotion/react',
+  'lodash',
+  'moment',
+  'rxjs',
+  'd3',
+  'jquery',
+  /^@grafana\/ui/i,
+  /^@grafana\/runtime/i,
+  /^@grafana\/data/i,
+  /^@grafana\/schema/i,
+];
+
+module.exports = (env = {}) => ({
+  mode: env.development ? 'development' : 'production',
+  context: path.join(__dirname, 'src'),
+  entry: { module: './module.ts' },
+  devtool: env.development ? 'eval-source-map' : 'source-map',
+  externals: EXTERNALS,
+  output: {
+    path: path.join(__dirname, 'dist'),
+    filename: '[name].js',
+    library: { type: 'amd' },
+    publicPath: `public/plugins/${PLUGIN_ID}/`,
+    uniqueName: PLUGIN_ID,
+    clean: false,
+  },
+  resolve: { extensions: ['.ts', '.tsx', '.js', '.jsx'] },
+  module: {
+    rules: [
+      {
+        test: /\.[tj]sx?$/,
+        exclude: /node_modules/,
+        use: {
+          loader: 'swc-loader',
+          options: {
+            jsc: {
+              baseUrl: path.join(__dirname, 'src'),
+              target: 'es2018',
+              loose: false,
+              parser: { syntax: 'typescript', tsx: true, decorators: false, dynamicImport: true },
+              transform: { react: { runtime: 'classic' } },
+            },
+          },
+        },
+      },
+    ],
+  },
+  performance: { hints: false },
+  stats: 'errors-warnings',
+});
