@@ -6,7 +6,9 @@ const WRITE_RATE = 4 * MB;
 const ZONES = ['eu-1a', 'eu-1b', 'eu-1c'];
 
 /**
- * A PostgreSQL-like primary with standbys in three zones. One cycle (simulated seconds):
+ * A PostgreSQL-like primary with standbys in three zones and on three hosts —
+ * but all on one PostgreSQL version, a shared failure domain of its own. One
+ * cycle (simulated seconds):
  *   10  the primary pg-1 dies                                        → degraded (no leader serving)
  *   16  pg-2 is promoted with its own pg_hba.conf and roles          → partial: service back, permission drift, failover load 1.8×
  *   16  the other standbys re-attach to pg-2; replay waits 6 s, lag builds (positions never go back)
@@ -34,7 +36,7 @@ export const databaseScenario: ScenarioDefinition = {
       ...(i === 0 ? {} : { followsLeader: 'pg-1' }),
       permissionFingerprint: 'hba-v1',
       load: i === 0 ? 1000 : 60,
-      dependencies: { 'cloud.availability_zone': ZONES[i % ZONES.length]!, 'host.name': `db-host-${i + 1}` },
+      dependencies: { 'cloud.availability_zone': ZONES[i % ZONES.length]!, 'host.name': `db-host-${i + 1}`, 'service.version': '15.8' },
     }));
     const others = names.slice(2);
     const steps: Step[] = [
