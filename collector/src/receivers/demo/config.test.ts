@@ -7,6 +7,7 @@ import { ConfigError } from '../../config/config-error';
 import { parseConfigText } from '../../config/load';
 import { demoMemberCount, parseDemoConfig, type DemoConfig } from './config';
 import { demoReceiverFactory } from './factory';
+import { DEMO_SCENARIOS, SCENARIO_NAMES } from './scenarios';
 
 const KEY = 'groups[0].demo';
 
@@ -75,5 +76,12 @@ describe('a demo group in a whole config file', () => {
       ['a', { scenario: 'paths', speed: 1, members: 3, seed: 42 }],
       ['b', { scenario: 'database', speed: 1, seed: 42 }],
     ]);
+  });
+});
+
+describe('README', () => {
+  it('describes every scenario with its own summary', () => {
+    const readme = readFileSync(join(__dirname, 'README.md'), 'utf8');
+    for (const name of SCENARIO_NAMES) assert.ok(readme.includes(`| \`${name}\` | ${DEMO_SCENARIOS[name].summary} |`), name);
   });
 });
