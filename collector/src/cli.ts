@@ -5,7 +5,7 @@ import { COLLECTOR_DEFAULTS, type CollectorConfig } from './config/collector-con
 import { createDefaultOtlpServerConfig } from './receivers/otlp/config';
 import { loadConfigFile } from './config/load';
 import { createConsoleLogger } from './logger';
-import { defaultDemoGroups, type DemoConfig } from './receivers/demo';
+import { defaultDemoGroups } from './receivers/demo';
 import { summaryLine } from './summary-line';
 
 const USAGE = `Usage: rebound-collector [--config FILE] [--speed N] [--quiet]
@@ -75,18 +75,9 @@ function demoConfig(speed: number): CollectorConfig {
   };
 }
 
-/** `--speed` also applies to `demo:` groups of a config file. */
-function withDemoSpeed(config: CollectorConfig, speed: number | undefined): CollectorConfig {
-  if (speed === undefined) return config;
-  for (const group of config.groups) {
-    for (const receiver of group.receivers) if (receiver.type === 'demo') (receiver.config as DemoConfig).speed = speed;
-  }
-  return config;
-}
-
 async function main(): Promise<void> {
   const args = parseArguments(process.argv.slice(2));
-  const config = args.config === undefined ? demoConfig(args.speed) : withDemoSpeed(loadConfigFile(args.config), args.speedGiven ? args.speed : undefined);
+  const config = args.config === undefined ? demoConfig(args.speed) : loadConfigFile(args.config, undefined, args.speedGiven ? { demoSpeed: args.speed } : {});
   const logger = createConsoleLogger({ quiet: args.quiet });
   // Phase lines wait for the banner, so the endpoints come first on the terminal.
   const pending: string[] = [];

@@ -49,16 +49,23 @@ const GROUP_KEYS = [
   'stabilization_window',
 ] as const;
 
+/** Command-line settings that apply while parsing. */
+export interface ParseOptions {
+  /** `--speed`: the demo clock speed for every `demo:` group (its RTO and windows follow). */
+  demoSpeed?: number;
+}
+
 /** Validate the parsed YAML object. Throws ConfigError naming the key path. */
 export function parseCollectorConfig(
   raw: unknown,
   factories: readonly ReceiverFactory<unknown>[],
+  options: ParseOptions = {},
 ): CollectorConfig {
   const top = readObject(raw, '', TOP_LEVEL_KEYS);
   const intervalMillis = readDurationMillis(top['interval'], 'interval', COLLECTOR_DEFAULTS.intervalMillis, 50);
   const listen = readObject(top['listen'], 'listen', ['metrics', 'otlp']);
   const groupsRaw = readArray(top['groups'], 'groups');
-  const groups = groupsRaw.map((g, i) => parseGroup(g, joinKey('groups', i), factories, intervalMillis));
+  const groups = groupsRaw.map((g, i) => parseGroup(g, joinKey('groups', i), factories, intervalMillis, options));
   const seen = new Map<string, number>();
   groups.forEach((group, i) => {
     const first = seen.get(group.name);
@@ -83,7 +90,13 @@ function parseExporters(raw: unknown): CollectorConfig['exporters'] {
   return o['otlp'] === undefined || o['otlp'] === null ? {} : { otlp: parseOtlpExporterConfig(o['otlp'], 'exporters.otlp') };
 }
 
-function parseGroup(raw: unknown, keyPath: string, factories: readonly ReceiverFactory<unknown>[], intervalMillis: number): GroupConfig {
+function parseGroup(
+  raw: unknown,
+  keyPath: string,
+  factories: readonly ReceiverFactory<unknown>[],
+  intervalMillis: number,
+  options: ParseOptions,
+): GroupConfig {
   const receiverTypes = factories.map((f) => f.type);
   const o = readObject(raw, keyPath, [...GROUP_KEYS, ...receiverTypes]);
   const key = (name: string) => joinKey(keyPath, name);
@@ -94,10 +107,13 @@ function parseGroup(raw: unknown, keyPath: string, factories: readonly ReceiverF
   const receivers: GroupConfig['receivers'] = [];
   const members = new Map<string, string>();
   let slowestIntervalMillis = intervalMillis;
+  let sourceDefaults: Partial<Omit<GroupConfig, 'name' | 'receivers'>> = {};
   for (const factory of factories) {
     if (!(factory.type in o)) continue;
     const receiverPath = key(factory.type);
     const config = factory.parseConfig(o[factory.type] ?? {}, receiverPath);
+    if (factory.type === 'demo' && options.demoSpeed !== undefined) (config as { speed: number }).speed = options.demoSpeed;
+    sourceDefaults = { ...sourceDefaults, ...factory.groupDefaultsOf?.(config, intervalMillis) };
     for (const declaration of factory.declaredMembers?.(config) ?? []) {
       const other = members.get(declaration.member);
       if (other !== undefined) throw new ConfigError(receiverPath, `duplicate member "${declaration.member}" in group "${name}" (also in ${other})`);
@@ -109,15 +125,16 @@ function parseGroup(raw: unknown, keyPath: string, factories: readonly ReceiverF
   if (receivers.length === 0) {
     throw new ConfigError(keyPath, `group "${name}" has no source; add one of: ${receiverTypes.map((t) => `${t}:`).join(', ')}`);
   }
+  const d = { ...GROUP_DEFAULTS, freshnessMillis: 3 * slowestIntervalMillis, ...sourceDefaults };
   return {
     name,
-    rtoMillis: readDurationMillis(o['rto'], key('rto'), GROUP_DEFAULTS.rtoMillis),
-    holdDownMillis: readDurationMillis(o['hold_down'], key('hold_down'), GROUP_DEFAULTS.holdDownMillis, 0),
-    freshnessMillis: readDurationMillis(o['freshness'], key('freshness'), 3 * slowestIntervalMillis),
-    lagToleranceSeconds: readDurationMillis(o['lag_tolerance'], key('lag_tolerance'), GROUP_DEFAULTS.lagToleranceSeconds * 1000, 0) / 1000,
-    lagToleranceBytes: readNumber(o['lag_tolerance_bytes'], key('lag_tolerance_bytes'), GROUP_DEFAULTS.lagToleranceBytes, { min: 0, integer: true }),
-    progressWindowMillis: readDurationMillis(o['progress_window'], key('progress_window'), GROUP_DEFAULTS.progressWindowMillis),
-    stabilizationWindowMillis: readDurationMillis(o['stabilization_window'], key('stabilization_window'), GROUP_DEFAULTS.stabilizationWindowMillis),
+    rtoMillis: readDurationMillis(o['rto'], key('rto'), d.rtoMillis),
+    holdDownMillis: readDurationMillis(o['hold_down'], key('hold_down'), d.holdDownMillis, 0),
+    freshnessMillis: readDurationMillis(o['freshness'], key('freshness'), d.freshnessMillis),
+    lagToleranceSeconds: readDurationMillis(o['lag_tolerance'], key('lag_tolerance'), d.lagToleranceSeconds * 1000, 0) / 1000,
+    lagToleranceBytes: readNumber(o['lag_tolerance_bytes'], key('lag_tolerance_bytes'), d.lagToleranceBytes, { min: 0, integer: true }),
+    progressWindowMillis: readDurationMillis(o['progress_window'], key('progress_window'), d.progressWindowMillis),
+    stabilizationWindowMillis: readDurationMillis(o['stabilization_window'], key('stabilization_window'), d.stabilizationWindowMillis),
     receivers,
   };
 }

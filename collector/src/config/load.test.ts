@@ -48,6 +48,17 @@ describe('loadConfigFile', () => {
     assert.equal(config.groups[0]!.rtoMillis, 300_000);
   });
 
+  it('gives demo groups the compressed clock of their story, and --speed scales it; keys set by the user win', () => {
+    const config = loadConfigFile(join(testdata, 'demo.yaml'));
+    assert.equal(config.groups[0]!.holdDownMillis, 10_000);
+    assert.equal(config.groups[0]!.rtoMillis, 45_000);
+    assert.equal(config.groups[1]!.holdDownMillis, 45_000, 'hold_down set in the file');
+    const fast = loadConfigFile(join(testdata, 'demo.yaml'), undefined, { demoSpeed: 5 });
+    assert.equal(fast.groups[0]!.holdDownMillis, 2_000);
+    assert.equal(fast.groups[0]!.rtoMillis, 9_000);
+    assert.equal((fast.groups[0]!.receivers[0]!.config as { speed: number }).speed, 5);
+  });
+
   for (const [file, keyPath, says] of failures) {
     it(`rejects ${file} naming the file and the key`, () => {
       const path = join(testdata, file);

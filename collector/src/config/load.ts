@@ -3,7 +3,7 @@ import { parseDocument } from 'yaml';
 import type { ReceiverFactory } from '../receivers/receiver';
 import { RECEIVER_FACTORIES } from '../receivers/registry';
 import { ConfigError } from './config-error';
-import { parseCollectorConfig, type CollectorConfig } from './collector-config';
+import { parseCollectorConfig, type CollectorConfig, type ParseOptions } from './collector-config';
 
 export type { CollectorConfig } from './collector-config';
 
@@ -14,6 +14,7 @@ export type { CollectorConfig } from './collector-config';
 export function loadConfigFile(
   file: string,
   factories: readonly ReceiverFactory<unknown>[] = RECEIVER_FACTORIES,
+  options: ParseOptions = {},
 ): CollectorConfig {
   let text: string;
   try {
@@ -22,7 +23,7 @@ export function loadConfigFile(
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String((error as Error).message);
     throw new ConfigError('', `cannot read the config file (${reason})`, file);
   }
-  return parseConfigText(text, file, factories);
+  return parseConfigText(text, file, factories, options);
 }
 
 /** Validate YAML text; `file` only names it in error messages. */
@@ -30,6 +31,7 @@ export function parseConfigText(
   text: string,
   file: string,
   factories: readonly ReceiverFactory<unknown>[] = RECEIVER_FACTORIES,
+  options: ParseOptions = {},
 ): CollectorConfig {
   const document = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   const firstError = document.errors[0];
@@ -39,7 +41,7 @@ export function parseConfigText(
     throw new ConfigError(where, `invalid YAML: ${firstError.message.split('\n')[0]}`, file);
   }
   try {
-    return parseCollectorConfig(document.toJS(), factories);
+    return parseCollectorConfig(document.toJS(), factories, options);
   } catch (error) {
     if (error instanceof ConfigError) throw error.withFile(file);
     throw error;

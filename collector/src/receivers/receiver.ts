@@ -1,4 +1,5 @@
 import type { MemberDeclaration, Observation } from '../model/types';
+import type { GroupConfig } from '../config/group-config';
 import type { Logger } from '../logger';
 
 /** Where receivers deliver what they learn. The engine implements it. */
@@ -49,4 +50,6 @@ export interface ReceiverFactory<Config> {
   declaredMembers?(config: Config): readonly MemberDeclaration[];
   /** The probe interval this config uses, when it overrides the collector's; sets the default freshness window. */
   intervalMillisOf?(config: Config): number | undefined;
+  /** Group settings this source's story needs (the demo's compressed clock); keys the user set still win. */
+  groupDefaultsOf?(config: Config, intervalMillis: number): Partial<Omit<GroupConfig, 'name' | 'receivers'>>;
 }

@@ -1,5 +1,6 @@
 import type { ReceiverFactory } from '../receiver';
 import { createDefaultDemoConfig, parseDemoConfig, scenarioOf, type DemoConfig } from './config';
+import { demoGroupSettings } from './default-groups';
 import { DemoReceiver } from './demo-receiver';
 import { declarationsOf } from './timeline';
 
@@ -10,4 +11,6 @@ export const demoReceiverFactory: ReceiverFactory<DemoConfig> = {
   parseConfig: parseDemoConfig,
   create: (group, config, context) => new DemoReceiver(group, config, context),
   declaredMembers: (config) => declarationsOf(scenarioOf(config)),
+  // A demo group in a config file reads like the built-in ones: RTO and windows on the compressed clock.
+  groupDefaultsOf: (config, intervalMillis) => demoGroupSettings(config.scenario, config.speed, intervalMillis),
 };
