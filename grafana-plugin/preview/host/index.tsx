@@ -8,12 +8,14 @@ import { Root, createRoot } from 'react-dom/client';
 
 import { PromQueryResult, framesForPanel } from '../../src/testing/prometheus-frames';
 import { scenarioGroups, scenarioQuery } from '../../src/testing/scenarios';
+import { registerOptionEditorsOutsideGrafana } from '../../src/testing/option-editors';
 import { PreviewPanelDataErrorView } from './error-view';
 import { loadPluginModule } from './shared-modules';
 // Internal to @grafana/runtime (Grafana core calls it at start-up); build-host.mjs points this at the file.
 import { setPanelDataErrorView } from 'grafana-runtime-internal-error-view';
 
 setPanelDataErrorView(PreviewPanelDataErrorView);
+registerOptionEditorsOutsideGrafana();
 
 const params = new URLSearchParams(location.search);
 const themeMode = params.get('theme') === 'light' ? 'light' : 'dark';
