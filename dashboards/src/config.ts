@@ -51,7 +51,7 @@ export const histogramBucketsSeconds: readonly number[] = RECOVERY_DURATION_BUCK
 export const alerts = {
   /** `RecoveryExceedingRTO` warns once an open episode has used this share of its RTO. */
   rtoWarningShare: 0.8,
-  /** `RecoveryStalled`: degraded or partial, with no net progress, for this long. */
+  /** `RecoveryStalled`: degraded or partial throughout this window, and progress no higher than at its start. */
   stalledWindow: '10m',
   /** `HiddenInstability`: serving while not converged (or permissions drifted) for this long. */
   hiddenInstabilityFor: '10m',

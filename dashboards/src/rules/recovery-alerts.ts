@@ -33,23 +33,29 @@ export const recoveryNearingRto: AlertRule = {
 };
 
 /**
- * Degraded or partial for the whole window and progress now no higher than its lowest point in
- * the window: nothing is getting better, so the recovery will not finish on its own.
+ * Degraded or partial through the whole window, and progress now no higher than at the window's
+ * start: nothing got better, so the recovery will not finish on its own. The phase is checked at
+ * every `resolution` step of the window (a subquery); without history as old as the window there
+ * is no "start" to compare with and the rule stays silent (RecoverySignalsStale covers missing data).
  */
-export const recoveryStalled: AlertRule = {
-  alert: 'RecoveryStalled',
-  expr:
-    `${maxBy('group', series('recovery_group_phase', 'phase=~"degraded|partial"'))} == 1` +
-    ` and on (group) ${maxBy('group', series('recovery_group_progress_ratio'))}` +
-    ` <= on (group) ${maxBy('group', `min_over_time(${series('recovery_group_progress_ratio')}[${alerts.stalledWindow}])`)}`,
-  for: alerts.stalledWindow,
-  labels: { severity: 'critical' },
-  annotations: {
-    summary: `Recovery of {{ $labels.group }} has made no progress for ${alerts.stalledWindow}.`,
-    description: `{{ $labels.group }} has been degraded or partially recovered for ${alerts.stalledWindow} without its progress rising. Something must be done by hand: restart or resync the members that are not converged.`,
-    dashboard: detailLink,
-  },
-};
+export function recoveryStalledRule(window: string = alerts.stalledWindow, resolution: string = alerts.evaluationInterval): AlertRule {
+  const stuck = maxBy('group', series('recovery_group_phase', 'phase=~"degraded|partial"'));
+  const progress = series('recovery_group_progress_ratio');
+  return {
+    alert: 'RecoveryStalled',
+    expr:
+      `min_over_time((${stuck})[${window}:${resolution}]) == 1` +
+      ` and on (group) ${maxBy('group', progress)} <= on (group) ${maxBy('group', `${progress} offset ${window}`)}`,
+    labels: { severity: 'critical' },
+    annotations: {
+      summary: `Recovery of {{ $labels.group }} has made no progress for ${window}.`,
+      description: `{{ $labels.group }} has been degraded or partially recovered for ${window} and its progress is no higher than ${window} ago. Something must be done by hand: restart or resync the members that are not converged.`,
+      dashboard: detailLink,
+    },
+  };
+}
+
+export const recoveryStalled: AlertRule = recoveryStalledRule();
 
 export const permissionDrift: AlertRule = {
   alert: 'PermissionDrift',
@@ -122,15 +128,20 @@ export const metricsAbsent: AlertRule = {
   annotations: { summary: 'Prometheus has no Rebound recovery metrics at all.', ...staleAnnotations },
 };
 
-export const recoveryAlertGroups: RuleGroup<AlertRule>[] = [
-  {
-    name: 'rebound-recovery',
-    interval: alerts.evaluationInterval,
-    rules: [recoveryExceedingRto, recoveryNearingRto, recoveryStalled, hiddenInstability, permissionDrift, sharedFailureDomain],
-  },
-  {
-    name: 'rebound-signals',
-    interval: alerts.evaluationInterval,
-    rules: [sourceDown, observationsOld, metricsAbsent],
-  },
-];
+/** The alert rule groups; `stalled` lets a test use a window short enough for a live demo. */
+export function recoveryAlertRuleGroups(stalled: AlertRule = recoveryStalled): RuleGroup<AlertRule>[] {
+  return [
+    {
+      name: 'rebound-recovery',
+      interval: alerts.evaluationInterval,
+      rules: [recoveryExceedingRto, recoveryNearingRto, stalled, hiddenInstability, permissionDrift, sharedFailureDomain],
+    },
+    {
+      name: 'rebound-signals',
+      interval: alerts.evaluationInterval,
+      rules: [sourceDown, observationsOld, metricsAbsent],
+    },
+  ];
+}
+
+export const recoveryAlertGroups: RuleGroup<AlertRule>[] = recoveryAlertRuleGroups();
