@@ -24,10 +24,13 @@ export const slo = {
    * `le` bucket of `recovery_duration_seconds` counts exactly the episodes within it.
    */
   defaultRtoSeconds: 300,
-  /** Groups whose RTO differs from the default: the groups of `deploy/rebound.yaml` and the demo. */
+  /** Groups whose RTO differs from the default: the groups of `deploy/rebound.yaml` (compose). */
   rtoSecondsByGroup: {
     'orders-db': 900,
     payments: 600,
+    'demo-db': 60,
+    'demo-cache': 60,
+    'demo-paths': 60,
   } as Record<string, number>,
   /**
    * Multi-window multi-burn-rate alerts, windows as Sloth and Pyrra use them (Google SRE

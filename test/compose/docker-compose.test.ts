@@ -7,7 +7,8 @@ import { describe, it } from 'node:test';
 import { parse, stringify } from 'yaml';
 import { loadConfigFile, parseConfigText } from '../../collector/src/config/load';
 import { RECEIVER_FACTORIES } from '../../collector/src/receivers/registry';
-import { grafana, selectors } from '../../dashboards/src/config';
+import { parseDurationMillis } from '../../collector/src/config/duration';
+import { grafana, selectors, sloRtoSeconds } from '../../dashboards/src/config';
 import { hostPathOf, mounts, readCompose, repoRoot } from './compose-files';
 
 const compose = readCompose();
@@ -92,6 +93,16 @@ describe('deploy/rebound.yaml', () => {
     const config = parseConfigText(stringify(rest), file);
     assert.deepEqual(config.listen.metrics, { host: '0.0.0.0', port: 9464 });
     t.todo(`receivers not registered in the collector yet, their groups are not validated: ${missing.join(', ')}`);
+  });
+});
+
+describe('SLO config and the compose groups', () => {
+  it("counts every compose group against the RTO the collector config gives it", () => {
+    const raw = parse(readFileSync(join(repoRoot, 'deploy/rebound.yaml'), 'utf8')) as { groups: { name: string; rto?: string }[] };
+    for (const group of raw.groups) {
+      const rtoSeconds = (parseDurationMillis(group.rto ?? '5m') ?? NaN) / 1000;
+      assert.equal(sloRtoSeconds(group.name), rtoSeconds, `dashboards/src/config.ts slo.rtoSecondsByGroup should say ${group.name}: ${rtoSeconds}`);
+    }
   });
 });
 
