@@ -44,7 +44,14 @@ function PanelFrame({ plugin, state, width, height, options }: { plugin: PanelPl
   const data = panelData(state.frames, state.nowMs, state.error);
   return (
     <div className="preview-panel" style={{ width, height, background: theme.colors.background.primary, border: `1px solid ${theme.colors.border.weak}`, borderRadius: 2 }}>
-      <div style={{ padding: '6px 8px', fontWeight: 500, color: theme.colors.text.primary, fontSize: 14 }}>Recovery — {state.source}</div>
+      <div style={{ padding: '6px 8px', fontWeight: 500, color: theme.colors.text.primary, fontSize: 14, whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }}>
+        Recovery <span style={{ color: theme.colors.text.secondary, fontWeight: 400 }}>— {state.source}</span>
+        {state.error && (
+          <span data-testid="query-error" style={{ color: theme.colors.error.text, fontWeight: 400, marginLeft: 8 }}>
+            {state.error}
+          </span>
+        )}
+      </div>
       <div style={{ height: height - 34, padding: '0 8px 8px' }}>
         <Panel
           id={1}
@@ -100,7 +107,7 @@ async function liveState(): Promise<State> {
   if (!res.ok || !body.queries) {
     return { frames: [], nowMs: body.nowMs ?? Date.now(), source: body.source ?? 'live', error: body.error ?? `HTTP ${res.status}` };
   }
-  return { frames: framesForPanel(body.queries), nowMs: body.nowMs, source: body.source };
+  return { frames: framesForPanel(body.queries), nowMs: body.nowMs, source: body.source, error: body.error };
 }
 
 function optionsFrom(plugin: PanelPlugin): object {

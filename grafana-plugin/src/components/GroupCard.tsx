@@ -20,13 +20,16 @@ interface Props {
   theme: GrafanaTheme2;
   fromMs: number;
   toMs: number;
+  /** List layout on a panel wide enough: fixed columns so rows line up. */
+  alignColumns: boolean;
   /** Resolved group-detail link, or undefined for none. */
   href?: string;
 }
 
 /** One recovery group: phase, budget, progress, lag, timeline, hidden dangers. */
-export const GroupCard = memo(function GroupCard({ group, options, styles, theme, fromMs, toMs, href }: Props) {
+export const GroupCard = memo(function GroupCard({ group, options, styles, theme, fromMs, toMs, alignColumns, href }: Props) {
   const compact = options.density === 'compact';
+  const list = alignColumns;
   const elapsed = elapsedText(group);
   const level = budgetLevel(group.elapsedSeconds, group.rtoSeconds);
   const phase = effectivePhase(group);
@@ -38,8 +41,8 @@ export const GroupCard = memo(function GroupCard({ group, options, styles, theme
       data-phase={group.stale ? 'stale' : group.phase}
     >
       <div className={styles.row}>
-        <PhaseBadge phase={group.phase} stale={group.stale} styles={styles} theme={theme} />
-        <span className={styles.name} data-testid="group-name" title={group.group}>
+        <PhaseBadge phase={group.phase} stale={group.stale} styles={styles} theme={theme} className={list ? styles.badgeColumn : undefined} />
+        <span className={cx(styles.name, list && styles.nameColumn)} data-testid="group-name" title={group.group}>
           {href ? (
             <a className={styles.link} href={href}>
               {group.group}
@@ -48,15 +51,17 @@ export const GroupCard = memo(function GroupCard({ group, options, styles, theme
             group.group
           )}
         </span>
-        {elapsed && (
+        {elapsed ? (
           <span
-            className={cx(styles.elapsed, level === 'warning' && styles.elapsedWarning, level === 'critical' && styles.elapsedCritical)}
+            className={cx(styles.elapsed, list && styles.elapsedColumn, level === 'warning' && styles.elapsedWarning, level === 'critical' && styles.elapsedCritical)}
             data-testid="elapsed"
             data-budget={level}
             title="Time since this recovery episode started, against the group's recovery-time objective (RTO)."
           >
             {elapsed}
           </span>
+        ) : (
+          list && <span className={styles.elapsedColumn} />
         )}
         <RecoveryProgress group={group} styles={styles} theme={theme} />
         {options.showLagSparkline && <LagSparkline points={group.lagHistory} fromMs={fromMs} toMs={toMs} styles={styles} />}

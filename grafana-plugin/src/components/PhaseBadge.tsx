@@ -16,27 +16,29 @@ const EXPLAIN: Record<Phase, string> = {
 
 interface Props {
   phase: Phase;
+  /** Extra class (the list layout's fixed column). */
+  className?: string;
   stale: boolean;
   styles: PanelStyles;
   theme: GrafanaTheme2;
 }
 
 /** Phase in words and colour; unknown and stale are striped grey with a dashed border, never a health colour. */
-export function PhaseBadge({ phase, stale, styles, theme }: Props) {
+export function PhaseBadge({ phase, stale, styles, theme, className }: Props) {
   if (stale || phase === 'unknown') {
     const title = stale
       ? `No fresh phase sample: the last one said "${phase}", which is history, not the present.`
       : EXPLAIN.unknown;
     return (
-      <span className={cx(styles.badge, styles.badgeUnknown)} data-testid="phase-badge" data-phase={stale ? 'stale' : 'unknown'} title={title}>
-        {stale ? `stale · was ${phase}` : '? unknown'}
+      <span className={cx(styles.badge, styles.badgeUnknown, className)} data-testid="phase-badge" data-phase={stale ? 'stale' : 'unknown'} title={title}>
+        {stale ? '⌛ stale' : '? unknown'}
       </span>
     );
   }
   const background = phaseColor(theme, phase);
   return (
     <span
-      className={styles.badge}
+      className={cx(styles.badge, className)}
       style={{ background, color: theme.colors.getContrastText(background) }}
       data-testid="phase-badge"
       data-phase={phase}

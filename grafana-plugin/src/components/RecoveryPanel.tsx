@@ -11,7 +11,7 @@ import { getStyles } from './styles';
 type Props = PanelProps<RecoveryPanelOptions>;
 
 /** Thin shell: frames → model (plain functions), then one card per group, worst first. */
-export function RecoveryPanel({ data, options, id, fieldConfig, replaceVariables }: Props) {
+export function RecoveryPanel({ data, options, id, width, fieldConfig, replaceVariables }: Props) {
   const styles = useStyles2(getStyles);
   const theme = useTheme2();
   const fromMs = data.timeRange.from.valueOf();
@@ -21,6 +21,8 @@ export function RecoveryPanel({ data, options, id, fieldConfig, replaceVariables
   if (model.groups.length === 0) {
     return <PanelDataErrorView panelId={id} data={data} fieldConfig={fieldConfig} message={model.problem} />;
   }
+  // Below this width fixed columns would squeeze the bar; rows wrap instead (phone-sized panels).
+  const alignColumns = options.layout === 'list' && width >= 640;
   const link = (group: string) =>
     options.groupDetailUrl ? replaceVariables(options.groupDetailUrl.split('${group}').join(encodeURIComponent(group))) : undefined;
   return (
@@ -32,7 +34,7 @@ export function RecoveryPanel({ data, options, id, fieldConfig, replaceVariables
       )}
       <div className={options.layout === 'grid' ? styles.grid : styles.list} data-testid="group-list">
         {model.groups.map((group) => (
-          <GroupCard key={group.group} group={group} options={options} styles={styles} theme={theme} fromMs={fromMs} toMs={toMs} href={link(group.group)} />
+          <GroupCard key={group.group} group={group} options={options} styles={styles} theme={theme} fromMs={fromMs} toMs={toMs} alignColumns={alignColumns} href={link(group.group)} />
         ))}
       </div>
     </div>

@@ -29,8 +29,8 @@ export function RecoveryProgress({ group, styles, theme }: Props) {
       <div className={cx(styles.progressTrack, !known && styles.progressTrackStale)} role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={known ? Math.round(ratio * 100) : undefined}>
         {known && <div className={styles.progressFill} style={{ width: `${ratio * 100}%`, background: phaseColor(theme, phase) }} />}
       </div>
-      <span className={styles.progressText}>{known ? `${Math.round(ratio * 100)}%` : '—'}</span>
-      <span className={cx(styles.progressText, stalled && styles.progressStalled)} data-testid="eta">
+      <span className={cx(styles.progressText, styles.percent)}>{known ? `${Math.round(ratio * 100)}%` : '—'}</span>
+      <span className={cx(styles.progressText, styles.eta, stalled && styles.progressStalled)} data-testid="eta">
         {eta}
       </span>
     </div>

@@ -53,6 +53,10 @@ export const getStyles = (theme: GrafanaTheme2) => ({
     maxWidth: 260,
     flex: '0 1 auto',
   }),
+  // List layout: fixed columns so bars, budgets and timelines line up from row to row.
+  badgeColumn: css({ flex: '0 0 128px', width: 128 }),
+  nameColumn: css({ flex: '0 0 170px', width: 170 }),
+  elapsedColumn: css({ flex: '0 0 104px', width: 104 }),
   link: css({ color: theme.colors.text.link, '&:hover': { textDecoration: 'underline' } }),
   badge: css({
     display: 'inline-flex',
@@ -66,6 +70,8 @@ export const getStyles = (theme: GrafanaTheme2) => ({
     letterSpacing: '0.04em',
     whiteSpace: 'nowrap',
     flex: '0 0 auto',
+    minWidth: 104,
+    justifyContent: 'center',
   }),
   badgeUnknown: css({
     background: stripes(theme),
@@ -75,14 +81,16 @@ export const getStyles = (theme: GrafanaTheme2) => ({
   elapsed: css({ fontVariantNumeric: 'tabular-nums', fontSize: theme.typography.bodySmall.fontSize, whiteSpace: 'nowrap', color: theme.colors.text.secondary }),
   elapsedWarning: css({ color: theme.colors.warning.text, fontWeight: theme.typography.fontWeightMedium }),
   elapsedCritical: css({ color: theme.colors.error.text, fontWeight: theme.typography.fontWeightBold }),
-  progress: css({ display: 'flex', alignItems: 'center', gap: theme.spacing(1), flex: '1 1 180px', minWidth: 140 }),
+  progress: css({ display: 'flex', alignItems: 'center', gap: theme.spacing(1), flex: '3 1 260px', minWidth: 200 }),
   progressTrack: css({ flex: 1, height: 8, borderRadius: theme.shape.radius.pill, background: theme.colors.background.canvas, border: `1px solid ${theme.colors.border.weak}`, overflow: 'hidden' }),
   progressTrackStale: css({ background: stripes(theme) }),
   progressFill: css({ height: '100%', borderRadius: theme.shape.radius.pill }),
   progressText: css({ fontSize: theme.typography.bodySmall.fontSize, whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums', color: theme.colors.text.secondary }),
+  percent: css({ minWidth: 36, textAlign: 'right' }),
+  eta: css({ minWidth: 136 }),
   progressStalled: css({ color: theme.colors.warning.text, fontWeight: theme.typography.fontWeightMedium }),
   sparkline: css({ flex: '0 0 auto', color: theme.colors.text.secondary }),
-  timeline: css({ position: 'relative', height: 6, flex: '1 1 120px', minWidth: 80, borderRadius: 2, background: stripes(theme), overflow: 'hidden' }),
+  timeline: css({ position: 'relative', height: 6, flex: '1 1 120px', minWidth: 80, maxWidth: 240, borderRadius: 2, background: stripes(theme), overflow: 'hidden' }),
   timelineSegment: css({ position: 'absolute', top: 0, bottom: 0 }),
   chips: css({ display: 'flex', flexWrap: 'wrap', gap: theme.spacing(0.5) }),
   chip: css({

@@ -44,7 +44,7 @@ export function elapsedText(group: GroupModel): string | undefined {
 /** What the progress bar says about the end: ETA, or why there is none (never a made-up number). */
 export function etaText(group: GroupModel): string {
   if (group.stale) {
-    return 'no ETA: data stale';
+    return `no ETA: data stale (last: ${group.phase})`;
   }
   const phase = effectivePhase(group);
   if (phase === 'healthy') {

@@ -92,7 +92,7 @@ describe('panelModel', () => {
       const stale = groups.filter((g) => g.stale).map((g) => g.group);
       expect(stale.sort()).toEqual(['cache', 'orders-db', 'payments']);
       expect(groups.slice(0, 3).every((g) => g.stale)).toBe(true);
-      expect(etaText(byName(groups, 'cache'))).toBe('no ETA: data stale');
+      expect(etaText(byName(groups, 'cache'))).toBe('no ETA: data stale (last: healthy)');
     });
 
     it('unknown members count as not converged', () => {
