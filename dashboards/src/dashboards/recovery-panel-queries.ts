@@ -3,22 +3,26 @@ import type { Query } from './panels';
 
 /**
  * What the Rebound recovery panel reads: the contract metrics as raw series, so each frame
- * keeps `__name__` and every label (DESIGN.md §5). refIds name the metric for readers of the JSON.
+ * keeps `__name__` and every label (DESIGN.md §5). The refId is the metric name too: the panel
+ * falls back to it when a query aggregates `__name__` away (grafana-plugin/src/model/series.ts).
  */
 export function recoveryPanelQueries(...matchers: string[]): Query[] {
-  const metrics: [string, string][] = [
-    ['phase', 'recovery_group_phase'],
-    ['progress', 'recovery_group_progress_ratio'],
-    ['eta', 'recovery_group_eta_seconds'],
-    ['elapsed', 'recovery_group_episode_elapsed_seconds'],
-    ['rto', 'recovery_group_rto_seconds'],
-    ['members', 'recovery_member_status'],
-    ['lag', 'recovery_member_lag_seconds'],
-    ['divergence', 'recovery_group_divergence_ratio'],
-    ['drift', 'recovery_member_permission_drift'],
-    ['shared', 'recovery_group_shared_dependency'],
-    ['hidden', 'recovery_group_hidden_instability'],
-    ['age', 'recovery_member_observation_age_seconds'],
+  const metrics: string[] = [
+    'recovery_group_phase',
+    'recovery_group_progress_ratio',
+    'recovery_group_eta_seconds',
+    'recovery_group_episode_elapsed_seconds',
+    'recovery_group_rto_seconds',
+    'recovery_member_status',
+    'recovery_member_lag_seconds',
+    'recovery_group_members',
+    'recovery_group_divergence_ratio',
+    'recovery_member_permission_drift',
+    'recovery_group_shared_dependency',
+    'recovery_group_effective_paths',
+    'recovery_group_independence_ratio',
+    'recovery_group_hidden_instability',
+    'recovery_member_observation_age_seconds',
   ];
-  return metrics.map(([refId, metric]) => ({ refId, expr: series(metric, ...matchers), legend: '__auto' }));
+  return metrics.map((metric) => ({ refId: metric, expr: series(metric, ...matchers), legend: '__auto' }));
 }

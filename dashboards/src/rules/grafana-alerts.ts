@@ -39,7 +39,7 @@ function uid(ruleTitle: string): string {
 
 /** The longest range selector in an expression, so Grafana queries enough history. */
 function lookbackSeconds(expr: string): number {
-  const ranges = [...expr.matchAll(/\[(\d+[smhd])\]/g)].map((m) => durationSeconds(m[1]));
+  const ranges = [...expr.matchAll(/\[(\d+[smhd])[\]:]/g)].map((m) => durationSeconds(m[1]));
   return Math.max(600, ...ranges);
 }
 
