@@ -9,7 +9,7 @@ import { loadConfigFile, parseConfigText } from '../../collector/src/config/load
 import { RECEIVER_FACTORIES } from '../../collector/src/receivers/registry';
 import { parseDurationMillis } from '../../collector/src/config/duration';
 import { grafana, selectors, sloRtoSeconds } from '../../dashboards/src/config';
-import { hostPathOf, mounts, readCompose, repoRoot } from './compose-files';
+import { hostPathOf, mounts, readCompose, repoRoot, withDefaults } from './compose-files';
 
 const compose = readCompose();
 const service = (name: string) => {
@@ -75,8 +75,17 @@ describe('docker-compose.yml', () => {
 });
 
 describe('deploy/rebound.yaml', () => {
-  it("passes the collector's own config validation", (t) => {
+  it("passes the collector's own config validation, with the environment compose gives it", (t) => {
     const file = join(repoRoot, 'deploy/rebound.yaml');
+    const environment = Object.entries(service('collector').environment ?? {});
+    const saved = environment.map(([name]) => [name, process.env[name]] as const);
+    for (const [name, value] of environment) process.env[name] = withDefaults(value);
+    t.after(() => {
+      for (const [name, value] of saved) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    });
     const registered = new Set(RECEIVER_FACTORIES.map((f) => f.type));
     const raw = parse(readFileSync(file, 'utf8')) as { groups: Record<string, unknown>[] };
     const receiverKeys = ['redis', 'postgresql', 'otlp', 'demo'];
