@@ -13,7 +13,8 @@ export function datasourceProvisioning(): unknown {
         url: grafana.prometheusUrl,
         isDefault: true,
         editable: false,
-        jsonData: { httpMethod: 'POST', timeInterval: '15s' },
+        // The compose Prometheus scrapes the collector every 5 s (deploy/prometheus/prometheus.yml).
+        jsonData: { httpMethod: 'POST', timeInterval: '5s' },
       },
     ],
   };
