@@ -1,0 +1,125 @@
+import type { Observation, Role } from '../../model/types';
+import { chooseRoundLeader, splitBrainReason } from '../shared/leader-choice';
+import { memberAt, normalizeHostPort } from '../shared/node-address';
+import type { PostgresqlNodeConfig } from './config';
+import type { PostgresqlNodeAnswer, ReplicationRow } from './queries';
+
+/** How one node's probe ended this round. `skipped`: still backing off, nothing new to say. */
+export type PostgresqlOutcome =
+  | { kind: 'answered'; answer: PostgresqlNodeAnswer; atMillis: number }
+  | { kind: 'refused'; atMillis: number }
+  | { kind: 'timeout' | 'error' | 'skipped' };
+
+export interface PostgresqlRound {
+  group: string;
+  source: string;
+  nodes: readonly PostgresqlNodeConfig[];
+  /** Outcome per member. */
+  outcomes: ReadonlyMap<string, PostgresqlOutcome>;
+  previousLeader: string | undefined;
+}
+
+/**
+ * One probe round's observations: the primary (not in recovery) is the leader at
+ * pg_current_wal_lsn(); each standby is at its replay LSN, lagBytes behind the
+ * leader's current LSN. Two nodes out of recovery is split brain: the one the
+ * standbys stream from stays leader, the other is diverged. Nodes that timed out
+ * or failed otherwise get no observation (they go `unknown` after freshness).
+ */
+export function observationsOfRound(round: PostgresqlRound): { observations: Observation[]; leader: string | undefined } {
+  const answered = new Map<string, { answer: PostgresqlNodeAnswer; atMillis: number }>();
+  for (const [member, outcome] of round.outcomes) if (outcome.kind === 'answered') answered.set(member, outcome);
+  const follows = new Map<string, string>();
+  for (const node of round.nodes) {
+    const receiver = answered.get(node.member)?.answer.walReceiver;
+    const followed = receiver?.senderHost && receiver.senderPort ? memberAt(round.nodes, receiver.senderHost, receiver.senderPort) : undefined;
+    if (followed !== undefined) follows.set(node.member, followed);
+  }
+  const { leader, rivals } = chooseRoundLeader(
+    round.nodes
+      .filter((n) => answered.has(n.member))
+      .map((n) => {
+        const answer = answered.get(n.member)!.answer;
+        return {
+          member: n.member,
+          claimsLeader: !answer.inRecovery,
+          ...(follows.has(n.member) ? { follows: follows.get(n.member)! } : {}),
+          ...(answer.currentLsnBytes !== undefined ? { position: answer.currentLsnBytes } : {}),
+          hintedLeader: n.role === 'leader',
+        };
+      }),
+    round.previousLeader,
+  );
+  const leaderAnswer = leader !== undefined ? answered.get(leader)?.answer : undefined;
+  const followersOfLeader = [...follows].filter(([, f]) => f === leader).map(([m]) => m);
+
+  const observations: Observation[] = [];
+  for (const node of round.nodes) {
+    const outcome = round.outcomes.get(node.member);
+    const base = { group: round.group, member: node.member, source: round.source, dependencies: node.dependencies };
+    if (outcome?.kind === 'refused') {
+      observations.push({ ...base, observedAtMillis: outcome.atMillis, reachable: false });
+      continue;
+    }
+    if (outcome?.kind !== 'answered') continue;
+    const { answer, atMillis } = outcome;
+    const observation: Observation = { ...base, observedAtMillis: atMillis, reachable: true };
+    if (answer.permissionFingerprint !== undefined) observation.permissionFingerprint = answer.permissionFingerprint;
+    if (!answer.inRecovery) {
+      observation.role = 'leader';
+      observation.serving = true;
+      if (answer.currentLsnBytes !== undefined) observation.position = answer.currentLsnBytes;
+      if (node.member === leader) {
+        observation.lagBytes = 0;
+        observation.lagSeconds = 0;
+      } else if (rivals.includes(node.member) && leader !== undefined) {
+        observation.divergedReason = splitBrainReason(node.member, leader, followersOfLeader);
+      }
+    } else {
+      observation.role = standbyRole(node.role);
+      if (answer.replayLsnBytes !== undefined) observation.position = answer.replayLsnBytes;
+      const followed = follows.get(node.member);
+      if (followed !== undefined) observation.followsLeader = followed;
+      const comparable = leaderAnswer?.currentLsnBytes !== undefined && answer.replayLsnBytes !== undefined && (followed === undefined || followed === leader);
+      if (comparable) {
+        // pg_wal_lsn_diff(primary's current, standby's replay), across the two servers.
+        observation.lagBytes = Math.max(0, leaderAnswer!.currentLsnBytes! - answer.replayLsnBytes!);
+        const seconds = lagSecondsOf(observation.lagBytes, replicationRowOf(node, leaderAnswer!.replication, round.nodes));
+        if (seconds !== undefined) observation.lagSeconds = seconds;
+      }
+    }
+    observations.push(observation);
+  }
+  return { observations, leader };
+}
+
+function standbyRole(hint: Role | undefined): Role {
+  return hint === 'replica' || hint === 'standby' ? hint : 'standby';
+}
+
+/**
+ * Seconds behind: 0 when no bytes are missing; else the primary's replay_lag
+ * for this standby. A NULL replay_lag while streaming means the primary has
+ * been idle and the standby caught up, not "unknown"; with bytes missing the
+ * standby is not caught up, so NULL then says nothing.
+ */
+function lagSecondsOf(lagBytes: number, row: ReplicationRow | undefined): number | undefined {
+  if (lagBytes === 0) return 0;
+  if (row === undefined || row.replay_lag_seconds === null) return undefined;
+  return row.replay_lag_seconds;
+}
+
+/**
+ * The primary's pg_stat_replication row for a standby: by application_name
+ * equal to the member name (set `application_name` in primary_conninfo), else
+ * the only row from the standby's host.
+ */
+function replicationRowOf(node: PostgresqlNodeConfig, rows: readonly ReplicationRow[], nodes: readonly PostgresqlNodeConfig[]): ReplicationRow | undefined {
+  const byName = rows.find((r) => r.application_name === node.member);
+  if (byName !== undefined) return byName;
+  const host = normalizeHostPort(node.host, 0);
+  const sameHostNodes = nodes.filter((n) => normalizeHostPort(n.host, 0) === host);
+  const fromHost = rows.filter((r) => r.client_addr !== null && normalizeHostPort(r.client_addr, 0) === host);
+  // Several standbys on one host (or the primary's host) cannot be told apart by address.
+  return fromHost.length === 1 && sameHostNodes.length <= 2 ? fromHost[0] : undefined;
+}

@@ -1,0 +1,102 @@
+import { ProbeTimeoutError } from '../shared/timeout';
+import type { PostgresqlProbeClient } from './client';
+import { optionalLsnBytes } from './lsn';
+import { permissionFingerprintOf, type HbaRuleRow, type LoginRoleRow } from './permissions';
+
+/** Where a node is in the WAL, from either side (pg_current_wal_lsn on a primary; receive/replay on a standby). */
+export const POSITION_SQL = `SELECT pg_is_in_recovery() AS in_recovery,
+  CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_lsn()::text END AS current_lsn,
+  pg_last_wal_receive_lsn()::text AS receive_lsn,
+  pg_last_wal_replay_lsn()::text AS replay_lsn`;
+
+/** On a primary: each connected standby as the primary sees it. Lags are NULL when idle (caught up). */
+export const REPLICATION_SQL = `SELECT application_name, host(client_addr) AS client_addr, state,
+  replay_lsn::text AS replay_lsn,
+  EXTRACT(EPOCH FROM write_lag)::float8 AS write_lag_seconds,
+  EXTRACT(EPOCH FROM flush_lag)::float8 AS flush_lag_seconds,
+  EXTRACT(EPOCH FROM replay_lag)::float8 AS replay_lag_seconds,
+  pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::float8 AS replay_lag_bytes
+FROM pg_stat_replication ORDER BY application_name, client_addr`;
+
+/** On a standby: whom it streams from. */
+export const WAL_RECEIVER_SQL = `SELECT status, sender_host, sender_port FROM pg_stat_wal_receiver`;
+
+/** Host-based auth rules in file order; line numbers left out so comments and blank lines do not count. */
+export const HBA_SQL = `SELECT type, database, user_name, address, netmask, auth_method, options, error
+FROM pg_hba_file_rules ORDER BY line_number`;
+
+/** Roles that can log in, with every attribute that changes what they may do. */
+export const LOGIN_ROLES_SQL = `SELECT rolname, rolsuper, rolinherit, rolcreaterole, rolcreatedb, rolreplication, rolbypassrls,
+  rolconnlimit, rolvaliduntil::text AS rolvaliduntil,
+  ARRAY(SELECT b.rolname::text FROM pg_auth_members m JOIN pg_roles b ON b.oid = m.roleid WHERE m.member = r.oid ORDER BY 1) AS member_of
+FROM pg_roles r WHERE rolcanlogin ORDER BY rolname`;
+
+/** Whether the server offers TLS and which password hashing new passwords get. */
+export const AUTH_SETTINGS_SQL = `SELECT name, setting FROM pg_settings WHERE name IN ('ssl', 'password_encryption') ORDER BY name`;
+
+/** One standby as its primary sees it in pg_stat_replication. */
+export interface ReplicationRow {
+  application_name: string | null;
+  client_addr: string | null;
+  state: string | null;
+  replay_lsn: string | null;
+  write_lag_seconds: number | null;
+  flush_lag_seconds: number | null;
+  replay_lag_seconds: number | null;
+  replay_lag_bytes: number | null;
+}
+
+/** What one probe of one node learned. */
+export interface PostgresqlNodeAnswer {
+  inRecovery: boolean;
+  /** Primary: pg_current_wal_lsn() in bytes. */
+  currentLsnBytes?: number;
+  /** Standby: last WAL received / replayed, in bytes. */
+  receiveLsnBytes?: number;
+  replayLsnBytes?: number;
+  /** Primary: its standbys. */
+  replication: ReplicationRow[];
+  /** Standby: the WAL receiver, when one runs. */
+  walReceiver?: { status: string; senderHost: string | null; senderPort: number | null };
+  /** Undefined when the monitoring role may not read pg_hba_file_rules (see docs/monitoring-roles.md). */
+  permissionFingerprint?: string;
+  /** Why there is no fingerprint, when there is none. */
+  permissionProblem?: string;
+}
+
+interface PositionRow extends Record<string, unknown> {
+  in_recovery: boolean;
+  current_lsn: string | null;
+  receive_lsn: string | null;
+  replay_lsn: string | null;
+}
+
+/** Run the probe's queries on one connection. Throws on connection problems; a missing grant only loses the fingerprint. */
+export async function probePostgresqlNode(client: PostgresqlProbeClient): Promise<PostgresqlNodeAnswer> {
+  const [position] = await client.query<PositionRow>(POSITION_SQL);
+  if (position === undefined) throw new Error('pg_is_in_recovery() returned no row');
+  const answer: PostgresqlNodeAnswer = { inRecovery: position.in_recovery, replication: [] };
+  setIfDefined(answer, 'currentLsnBytes', optionalLsnBytes(position.current_lsn));
+  setIfDefined(answer, 'receiveLsnBytes', optionalLsnBytes(position.receive_lsn));
+  setIfDefined(answer, 'replayLsnBytes', optionalLsnBytes(position.replay_lsn));
+  if (!answer.inRecovery) {
+    answer.replication = await client.query<ReplicationRow & Record<string, unknown>>(REPLICATION_SQL);
+  } else {
+    const [receiver] = await client.query<{ status: string; sender_host: string | null; sender_port: number | null }>(WAL_RECEIVER_SQL);
+    if (receiver !== undefined) answer.walReceiver = { status: receiver.status, senderHost: receiver.sender_host, senderPort: receiver.sender_port };
+  }
+  try {
+    const hba = await client.query<HbaRuleRow & Record<string, unknown>>(HBA_SQL);
+    const roles = await client.query<LoginRoleRow & Record<string, unknown>>(LOGIN_ROLES_SQL);
+    const settings = await client.query<{ name: string; setting: string }>(AUTH_SETTINGS_SQL);
+    answer.permissionFingerprint = permissionFingerprintOf(hba, roles, settings);
+  } catch (error) {
+    if (error instanceof ProbeTimeoutError || (error as { code?: unknown }).code !== '42501') throw error;
+    answer.permissionProblem = `permission denied reading pg_hba_file_rules: grant the monitoring role SELECT on pg_hba_file_rules and EXECUTE on pg_hba_file_rules() (docs/monitoring-roles.md)`;
+  }
+  return answer;
+}
+
+function setIfDefined<K extends 'currentLsnBytes' | 'receiveLsnBytes' | 'replayLsnBytes'>(answer: PostgresqlNodeAnswer, key: K, value: number | undefined): void {
+  if (value !== undefined) answer[key] = value;
+}

@@ -1,0 +1,138 @@
+import { execFile } from 'node:child_process';
+import { appendFileSync, chownSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Client } from 'pg';
+import { ServerProcess, sparePort, waitFor } from './processes';
+
+const run = promisify(execFile);
+const PG_BIN = process.env['PG_BIN'] ?? '/usr/lib/postgresql/15/bin';
+
+/** One PostgreSQL server of the test pair. */
+export interface PostgresTestNode {
+  name: 'primary' | 'standby';
+  port: number;
+  dataDir: string;
+  /** `postgres://USER[:PASSWORD]@127.0.0.1:PORT/postgres` (trust auth for `postgres`). */
+  url(user?: string, password?: string): string;
+}
+
+export interface PostgresPrimaryStandby {
+  primary: PostgresTestNode;
+  standby: PostgresTestNode;
+  /** Run SQL as the superuser `postgres`; returns the rows. */
+  query<Row extends Record<string, unknown> = Record<string, unknown>>(node: PostgresTestNode, sql: string, params?: unknown[]): Promise<Row[]>;
+  /** Fast shutdown (SIGINT) of the standby; its replication slot keeps the WAL it misses. */
+  stopStandby(): Promise<void>;
+  startStandby(): Promise<void>;
+  /** SIGSTOP / SIGCONT the standby's postmaster and backends: a hung node that still accepts TCP connections. */
+  pauseStandby(): void;
+  resumeStandby(): void;
+  /** Append a line to a node's pg_hba.conf and `SELECT pg_reload_conf()`. */
+  addHbaRule(node: PostgresTestNode, line: string): Promise<void>;
+  /** Wait until the standby replayed everything the primary has written. */
+  waitForCatchUp(timeoutMillis?: number): Promise<void>;
+  /** Stop both servers and remove the temp dir; safe after a failed start and twice. */
+  close(): Promise<void>;
+}
+
+/** The `postgres` OS user's ids: PostgreSQL refuses to run as root. */
+async function postgresUser(): Promise<{ uid: number; gid: number }> {
+  if (process.getuid?.() !== 0) return { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
+  const [uid, gid] = await Promise.all([run('id', ['-u', 'postgres']), run('id', ['-g', 'postgres'])]);
+  return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
+}
+
+/** Settings that make a throwaway cluster start fast; durability does not matter in a test. */
+const FAST_SETTINGS = ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off', 'shared_buffers=16MB', 'max_wal_senders=5', 'max_replication_slots=5', 'listen_addresses=127.0.0.1', 'wal_receiver_status_interval=1s'];
+
+/**
+ * A PostgreSQL 15 primary and a streaming standby (initdb, then pg_basebackup -R
+ * with a replication slot) on spare loopback ports, running as the `postgres`
+ * OS user, with data dirs and sockets in one temp dir removed by close().
+ */
+export async function startPostgresPrimaryStandby(): Promise<PostgresPrimaryStandby> {
+  const { uid, gid } = await postgresUser();
+  const root = mkdtempSync(join(tmpdir(), 'rebound-pg-'));
+  chownSync(root, uid, gid);
+  const socketDir = join(root, 'sockets');
+  mkdirSync(socketDir);
+  chownSync(socketDir, uid, gid);
+  const asPostgres = { uid, gid, env: { ...process.env, PATH: `${PG_BIN}:${process.env['PATH'] ?? ''}`, HOME: root } };
+  const node = (name: 'primary' | 'standby', port: number): PostgresTestNode => ({
+    name,
+    port,
+    dataDir: join(root, name),
+    url: (user = 'postgres', password?: string) =>
+      `postgres://${encodeURIComponent(user)}${password !== undefined ? ':' + encodeURIComponent(password) : ''}@127.0.0.1:${port}/postgres`,
+  });
+  const primary = node('primary', await sparePort());
+  const standby = node('standby', await sparePort());
+  const servers = new Map<string, ServerProcess>();
+
+  const query = async <Row extends Record<string, unknown>>(target: PostgresTestNode, sql: string, params: unknown[] = []): Promise<Row[]> => {
+    const client = new Client({ connectionString: target.url(), connectionTimeoutMillis: 5_000 });
+    client.on('error', () => undefined);
+    await client.connect();
+    try {
+      return (await client.query<Row>(sql, params)).rows;
+    } finally {
+      await client.end();
+    }
+  };
+  const startServer = async (target: PostgresTestNode): Promise<void> => {
+    const settings = FAST_SETTINGS.flatMap((s) => ['-c', s]);
+    const server = new ServerProcess(`postgres ${target.name}`, join(PG_BIN, 'postgres'), ['-D', target.dataDir, '-p', String(target.port), '-k', socketDir, ...settings], root, {
+      ...asPostgres,
+      stopSignal: 'SIGINT',
+      ownProcessGroup: true,
+    });
+    servers.set(target.name, server);
+    await waitFor(`PostgreSQL ${target.name} on port ${target.port}`, 60_000, async () => {
+      if (!server.running) throw new Error(`postgres exited: ${server.tail()}`);
+      return (await query(target, 'SELECT 1 AS ok'))[0]?.['ok'] === 1 ? true : undefined;
+    });
+  };
+  const close = async (): Promise<void> => {
+    await Promise.all([...servers.values()].map((s) => s.stop(10_000)));
+    rmSync(root, { recursive: true, force: true });
+  };
+
+  try {
+    await run(join(PG_BIN, 'initdb'), ['-D', primary.dataDir, '--auth=trust', '-U', 'postgres', '--no-sync', '--no-instructions'], { ...asPostgres, timeout: 120_000 });
+    await startServer(primary);
+    await run(
+      join(PG_BIN, 'pg_basebackup'),
+      ['-D', standby.dataDir, '-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-R', '-X', 'stream', '-C', '-S', 'standby_slot', '--checkpoint=fast', '--no-sync'],
+      { ...asPostgres, timeout: 120_000 },
+    );
+    await startServer(standby);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+
+  const pair: PostgresPrimaryStandby = {
+    primary,
+    standby,
+    query,
+    stopStandby: async () => servers.get('standby')?.stop(10_000),
+    startStandby: () => startServer(standby),
+    pauseStandby: () => servers.get('standby')?.pause(),
+    resumeStandby: () => servers.get('standby')?.resume(),
+    async addHbaRule(target, line) {
+      appendFileSync(join(target.dataDir, 'pg_hba.conf'), `${line}\n`);
+      await query(target, 'SELECT pg_reload_conf()');
+    },
+    async waitForCatchUp(timeoutMillis = 30_000) {
+      await waitFor('the standby to replay all of the primary\'s WAL', timeoutMillis, async () => {
+        const [{ lsn }] = (await query<{ lsn: string }>(primary, 'SELECT pg_current_wal_lsn()::text AS lsn')) as [{ lsn: string }];
+        const [{ caught }] = (await query<{ caught: boolean }>(standby, 'SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS caught', [lsn])) as [{ caught: boolean }];
+        return caught ? true : undefined;
+      });
+    },
+    close,
+  };
+  return pair;
+}
