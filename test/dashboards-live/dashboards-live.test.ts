@@ -4,7 +4,7 @@
  * series its panel needs, and the demo's stalled recovery must raise RecoveryStalled.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -40,12 +40,9 @@ let groups: string[] = [];
 let stalledAlertSeen: { state: string; group?: string } | undefined;
 let sloShareSeen: Sample | undefined;
 
+/** The collector from source, so the test always runs the code of this tree (a dist/ may be stale). */
 function collectorCommand(configFile: string): [string, string[]] {
-  const built = join(repoRoot, 'collector/dist/cli.js');
-  const args = ['--config', configFile, '--quiet'];
-  return existsSync(built)
-    ? [process.execPath, [built, ...args]]
-    : [process.execPath, ['--import', 'tsx', join(repoRoot, 'collector/src/cli.ts'), ...args]];
+  return [process.execPath, ['--import', 'tsx', join(repoRoot, 'collector/src/cli.ts'), '--config', configFile, '--quiet']];
 }
 
 /**
