@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { appendFileSync, chownSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -31,6 +31,8 @@ export interface PostgresPrimaryStandby {
   resumeStandby(): void;
   /** Append a line to a node's pg_hba.conf and `SELECT pg_reload_conf()`. */
   addHbaRule(node: PostgresTestNode, line: string): Promise<void>;
+  /** Put a line first in a node's pg_hba.conf (first match wins) and reload. */
+  prependHbaRule(node: PostgresTestNode, line: string): Promise<void>;
   /** Wait until the standby replayed everything the primary has written. */
   waitForCatchUp(timeoutMillis?: number): Promise<void>;
   /** Stop both servers and remove the temp dir; safe after a failed start and twice. */
@@ -86,7 +88,7 @@ export async function startPostgresPrimaryStandby(): Promise<PostgresPrimaryStan
     const server = new ServerProcess(`postgres ${target.name}`, join(PG_BIN, 'postgres'), ['-D', target.dataDir, '-p', String(target.port), '-k', socketDir, ...settings], root, {
       ...asPostgres,
       stopSignal: 'SIGINT',
-      ownProcessGroup: true,
+      withChildren: true,
     });
     servers.set(target.name, server);
     await waitFor(`PostgreSQL ${target.name} on port ${target.port}`, 60_000, async () => {
@@ -123,6 +125,11 @@ export async function startPostgresPrimaryStandby(): Promise<PostgresPrimaryStan
     resumeStandby: () => servers.get('standby')?.resume(),
     async addHbaRule(target, line) {
       appendFileSync(join(target.dataDir, 'pg_hba.conf'), `${line}\n`);
+      await query(target, 'SELECT pg_reload_conf()');
+    },
+    async prependHbaRule(target, line) {
+      const file = join(target.dataDir, 'pg_hba.conf');
+      writeFileSync(file, `${line}\n${readFileSync(file, 'utf8')}`);
       await query(target, 'SELECT pg_reload_conf()');
     },
     async waitForCatchUp(timeoutMillis = 30_000) {

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 
 /** A free loopback port (asked of the kernel, then released for the server to take). */
@@ -45,11 +45,11 @@ export class ServerProcess {
     command: string,
     args: readonly string[],
     cwd: string,
-    /** `ownProcessGroup`: pause()/resume() then reach the server's children too (PostgreSQL backends). */
-    private readonly options: { uid?: number; gid?: number; env?: NodeJS.ProcessEnv; stopSignal?: NodeJS.Signals; ownProcessGroup?: boolean } = {},
+    /** `withChildren`: pause()/resume() also reach the server's child processes (PostgreSQL backends). */
+    private readonly options: { uid?: number; gid?: number; env?: NodeJS.ProcessEnv; stopSignal?: NodeJS.Signals; withChildren?: boolean } = {},
   ) {
     const ids = options.uid !== undefined ? { uid: options.uid, gid: options.gid ?? options.uid } : {};
-    this.child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env, detached: options.ownProcessGroup ?? false, ...ids });
+    this.child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env, ...ids });
     const keep = (chunk: Buffer): void => {
       this.output.push(chunk.toString());
       if (this.output.length > 200) this.output.splice(0, this.output.length - 200);
@@ -85,9 +85,23 @@ export class ServerProcess {
     this.paused = false;
   }
 
+  /** The server and, with `withChildren`, its direct children (PostgreSQL backends each run in their own session). */
   private signalAll(signal: NodeJS.Signals): void {
-    if (this.options.ownProcessGroup && this.child.pid !== undefined) process.kill(-this.child.pid, signal);
-    else this.child.kill(signal);
+    const pid = this.child.pid;
+    if (!this.options.withChildren || pid === undefined) {
+      this.child.kill(signal);
+      return;
+    }
+    const children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).split(/\s+/).filter(Boolean).map(Number);
+    // Stop the parent first so it forks no new child meanwhile; continue it last.
+    const order = signal === 'SIGCONT' ? [...children, pid] : [pid, ...children];
+    for (const target of order) {
+      try {
+        process.kill(target, signal);
+      } catch {
+        // The child exited meanwhile.
+      }
+    }
   }
 
   /** The stop signal (SIGTERM unless set; SIGINT is PostgreSQL's fast shutdown), SIGKILL after `graceMillis`. */
