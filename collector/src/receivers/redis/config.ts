@@ -1,0 +1,82 @@
+import { ConfigError } from '../../config/config-error';
+import { joinKey, readBoolean, readDurationMillis, readHostPort, readObject, readOptionalString } from '../../config/fields';
+import { expandEnv } from '../../config/secrets';
+import { readNodes, type ProbedNodeConfig } from '../shared/node-config';
+
+/** One Redis node: `{ member: cache-a, address: 127.0.0.1:6379, dependencies: {...}, role: leader }`. */
+export interface RedisNodeConfig extends ProbedNodeConfig {
+  /** `host:port` as written in config. */
+  address: string;
+  host: string;
+  port: number;
+}
+
+export interface RedisTlsConfig {
+  /** PEM file of the CA that signed the servers' certificates; the system CAs when absent. */
+  caFile?: string;
+  /** Server name to verify (SNI); the node's host when absent. */
+  serverName?: string;
+  /** Accept any certificate. For tests only: it makes TLS worthless against an attacker. */
+  insecureSkipVerify: boolean;
+}
+
+/** `redis:` under a group (DESIGN.md §3.3). */
+export interface RedisReceiverConfig {
+  nodes: RedisNodeConfig[];
+  /** Probe interval when it differs from the collector's `interval`. */
+  intervalMillis?: number;
+  /** Per-node deadline of one probe (connect + INFO + ACL LIST); a hung node is abandoned after it. */
+  timeoutMillis: number;
+  /** Longest wait between reconnect attempts to a failing node. */
+  maxBackoffMillis: number;
+  /** ACL user (Redis 6+); the `default` user when absent. */
+  username?: string;
+  /** Password, usually `${ENV_VAR}`; never logged. */
+  password?: string;
+  /** TLS to the nodes; false means plain TCP. */
+  tls: false | RedisTlsConfig;
+}
+
+export const REDIS_CONFIG_KEYS = ['nodes', 'interval', 'timeout', 'username', 'password', 'tls'] as const;
+
+export function createDefaultRedisConfig(): RedisReceiverConfig {
+  return { nodes: [], timeoutMillis: 1_000, maxBackoffMillis: 30_000, tls: false };
+}
+
+/**
+ * Validate a group's `redis:` section at `keyPath`, e.g.
+ * `{ nodes: [{ member: cache-a, address: 10.0.0.1:6379 }], password: '${REDIS_PASSWORD}', timeout: 500ms }`.
+ */
+export function parseRedisConfig(raw: unknown, keyPath: string, env: NodeJS.ProcessEnv = process.env): RedisReceiverConfig {
+  const defaults = createDefaultRedisConfig();
+  const o = readObject(raw, keyPath, REDIS_CONFIG_KEYS);
+  const config: RedisReceiverConfig = {
+    nodes: readNodes<RedisNodeConfig>(o['nodes'], keyPath, 'address', (value, key) => {
+      const { host, port } = readHostPort(value, key, '');
+      return { address: String(value), host, port };
+    }),
+    timeoutMillis: readDurationMillis(o['timeout'], joinKey(keyPath, 'timeout'), defaults.timeoutMillis),
+    maxBackoffMillis: defaults.maxBackoffMillis,
+    tls: readTls(o['tls'], joinKey(keyPath, 'tls')),
+  };
+  if (o['interval'] !== undefined) config.intervalMillis = readDurationMillis(o['interval'], joinKey(keyPath, 'interval'), 0, 10);
+  const username = readOptionalString(o['username'], joinKey(keyPath, 'username'));
+  if (username !== undefined) config.username = expandEnv(username, joinKey(keyPath, 'username'), env);
+  const password = readOptionalString(o['password'], joinKey(keyPath, 'password'));
+  if (password !== undefined) config.password = expandEnv(password, joinKey(keyPath, 'password'), env);
+  return config;
+}
+
+/** `tls: true` or `tls: { ca_file: /etc/ssl/redis-ca.pem, server_name: cache.internal, insecure_skip_verify: false }`. */
+function readTls(raw: unknown, keyPath: string): false | RedisTlsConfig {
+  if (raw === undefined || raw === null || raw === false) return false;
+  if (raw === true) return { insecureSkipVerify: false };
+  if (typeof raw !== 'object') throw new ConfigError(keyPath, 'expected true, false or a mapping with ca_file, server_name, insecure_skip_verify');
+  const o = readObject(raw, keyPath, ['ca_file', 'server_name', 'insecure_skip_verify']);
+  const tls: RedisTlsConfig = { insecureSkipVerify: readBoolean(o['insecure_skip_verify'], joinKey(keyPath, 'insecure_skip_verify'), false) };
+  const caFile = readOptionalString(o['ca_file'], joinKey(keyPath, 'ca_file'));
+  if (caFile !== undefined) tls.caFile = caFile;
+  const serverName = readOptionalString(o['server_name'], joinKey(keyPath, 'server_name'));
+  if (serverName !== undefined) tls.serverName = serverName;
+  return tls;
+}

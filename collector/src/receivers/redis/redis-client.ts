@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import Redis from 'ioredis';
+import type { ConnectionOptions } from 'node:tls';
+import type { RedisNodeConfig, RedisReceiverConfig, RedisTlsConfig } from './config';
+
+/** The two questions the receiver asks a node; tests hand in a fake reading testdata/. */
+export interface RedisNodeClient {
+  /** Raw `INFO replication` text. */
+  infoReplication(): Promise<string>;
+  /** `ACL LIST` lines. */
+  aclList(): Promise<string[]>;
+  /** Drop the connection (after a timeout or error); the next probe makes a new client. */
+  close(): void;
+}
+
+export type RedisClientFactory = (node: RedisNodeConfig, config: RedisReceiverConfig) => RedisNodeClient;
+
+/**
+ * A real client over ioredis. ioredis' own reconnect is off: the probe loop owns
+ * retries (backoff with jitter) and timeouts, so a dead node costs one attempt
+ * per backoff step, not a reconnect storm.
+ */
+export const createIoredisClient: RedisClientFactory = (node, config) => {
+  const redis = new Redis({
+    host: node.host,
+    port: node.port,
+    ...(config.username !== undefined ? { username: config.username } : {}),
+    ...(config.password !== undefined ? { password: config.password } : {}),
+    ...(config.tls === false ? {} : { tls: tlsOptions(node, config.tls) }),
+    lazyConnect: true,
+    enableReadyCheck: false,
+    enableOfflineQueue: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: config.timeoutMillis,
+    connectionName: 'rebound',
+  });
+  // Errors surface through the rejected commands; without a listener ioredis prints them itself.
+  redis.on('error', () => undefined);
+  let connected: Promise<void> | undefined;
+  const ready = (): Promise<void> => (connected ??= redis.connect());
+  return {
+    infoReplication: async () => {
+      await ready();
+      return redis.info('replication');
+    },
+    aclList: async () => {
+      await ready();
+      return (await redis.call('ACL', 'LIST')) as string[];
+    },
+    close: () => redis.disconnect(),
+  };
+};
+
+/** Node TLS options: verify the server against `ca_file` (or the system CAs) under `server_name` (or the node's host). */
+function tlsOptions(node: RedisNodeConfig, tls: RedisTlsConfig): ConnectionOptions {
+  return {
+    ...(tls.caFile !== undefined ? { ca: readFileSync(tls.caFile) } : {}),
+    servername: tls.serverName ?? node.host,
+    rejectUnauthorized: !tls.insecureSkipVerify,
+  };
+}

@@ -1,0 +1,79 @@
+/** What `INFO replication` says about one node, parsed. */
+export interface ReplicationInfo {
+  role: 'master' | 'slave';
+  /** The node's own replication offset: `master_repl_offset` on a master, `slave_repl_offset` on a replica. */
+  offset: number;
+  /** Replica only: where it replicates from. */
+  masterHost?: string;
+  masterPort?: number;
+  /** Replica only: `master_link_status:up`. */
+  linkUp?: boolean;
+  /** Replica only: seconds the link has been down; absent when up or never connected (-1). */
+  linkDownSinceSeconds?: number;
+  /** Replica only: a full sync (RDB transfer) is under way. */
+  syncInProgress?: boolean;
+  /** Master only: its `slaveN:` lines. */
+  replicas: ConnectedReplica[];
+}
+
+/** One `slave0:ip=127.0.0.1,port=6380,state=online,offset=1234,lag=0` line of a master. */
+export interface ConnectedReplica {
+  ip: string;
+  port: number;
+  state: string;
+  offset: number;
+  /** Seconds since the replica's last acknowledgement. */
+  lagSeconds: number;
+}
+
+/**
+ * Parse `INFO replication`, e.g.
+ * `role:slave\r\nmaster_host:127.0.0.1\r\nmaster_port:6379\r\nmaster_link_status:up\r\n…slave_repl_offset:50`.
+ * Throws when the text is not an INFO replication answer (the probe then counts as failed).
+ */
+export function parseReplicationInfo(text: string): ReplicationInfo {
+  const fields = new Map<string, string>();
+  for (const line of text.split(/\r?\n/)) {
+    const at = line.indexOf(':');
+    if (at > 0 && !line.startsWith('#')) fields.set(line.slice(0, at), line.slice(at + 1).trim());
+  }
+  const role = fields.get('role');
+  if (role !== 'master' && role !== 'slave') throw new Error(`INFO replication has no role:master or role:slave line (role: ${role ?? 'missing'})`);
+  const masterOffset = integer(fields.get('master_repl_offset'));
+  if (role === 'master') {
+    if (masterOffset === undefined) throw new Error('INFO replication of a master has no master_repl_offset');
+    const replicas = [...fields.entries()].filter(([k]) => /^slave\d+$/.test(k)).map(([, v]) => parseReplicaLine(v)).filter((r): r is ConnectedReplica => r !== null);
+    return { role, offset: masterOffset, replicas };
+  }
+  const offset = integer(fields.get('slave_repl_offset')) ?? masterOffset;
+  if (offset === undefined) throw new Error('INFO replication of a replica has no slave_repl_offset');
+  const info: ReplicationInfo = {
+    role,
+    offset,
+    linkUp: fields.get('master_link_status') === 'up',
+    syncInProgress: fields.get('master_sync_in_progress') === '1',
+    replicas: [],
+  };
+  const host = fields.get('master_host');
+  const port = integer(fields.get('master_port'));
+  if (host !== undefined) info.masterHost = host;
+  if (port !== undefined) info.masterPort = port;
+  const downSince = integer(fields.get('master_link_down_since_seconds'));
+  if (!info.linkUp && downSince !== undefined && downSince >= 0) info.linkDownSinceSeconds = downSince;
+  return info;
+}
+
+/** `ip=127.0.0.1,port=6380,state=online,offset=1234,lag=0` */
+function parseReplicaLine(text: string): ConnectedReplica | null {
+  const parts = new Map(text.split(',').map((kv) => kv.split('=', 2) as [string, string]));
+  const port = integer(parts.get('port'));
+  const offset = integer(parts.get('offset'));
+  const ip = parts.get('ip');
+  if (ip === undefined || port === undefined || offset === undefined) return null;
+  return { ip, port, state: parts.get('state') ?? 'unknown', offset, lagSeconds: integer(parts.get('lag')) ?? 0 };
+}
+
+function integer(text: string | undefined): number | undefined {
+  if (text === undefined || !/^-?\d+$/.test(text)) return undefined;
+  return Number(text);
+}
