@@ -4,7 +4,8 @@
 # (no Docker socket). Every scenario logs one line when it starts and when it restores.
 #
 #   chaos.sh            loop over the scenarios forever, CHAOS_PAUSE_SECONDS apart
-#   chaos.sh once       run every scenario once, then exit (used by the tests)
+#   chaos.sh once       run every scenario once, then exit
+#   chaos.sh restore    undo what an interrupted scenario left behind (also done at every start)
 #   chaos.sh SCENARIO   run one scenario (redis_replica_sleep, redis_replica_restart,
 #                       redis_acl_drift, pg_replay_pause, pg_hba_drift, pg_standby_restart)
 set -eu
@@ -26,10 +27,23 @@ log() { echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) chaos: $*"; }
 redis() { addr=$1; shift; redis-cli -h "${addr%:*}" -p "${addr##*:}" "$@"; }
 pg() { url=$1; shift; psql "$url" -v ON_ERROR_STOP=1 -qAtX -c "$*"; }
 
-# Writes keep replication positions moving, so a paused or restarted member has real catching up to do.
+# Writes keep replication positions moving, so a paused or restarted member has real catching up
+# to do. A primary that is briefly away (restarting) is not a reason to stop the chaos.
 write_load() {
-  redis "$REDIS_PRIMARY" EVAL "for i = 1, 500 do redis.call('SET', 'demo:' .. i, ARGV[1]) end" 0 "$(date +%s)" >/dev/null
-  pg "$PG_PRIMARY_URL" "INSERT INTO demo_orders (payload) SELECT md5(random()::text) FROM generate_series(1, 500)"
+  redis "$REDIS_PRIMARY" EVAL "for i = 1, 500 do redis.call('SET', 'demo:' .. i, ARGV[1]) end" 0 "$(date +%s)" >/dev/null 2>&1 \
+    || log "redis: write to $REDIS_PRIMARY failed"
+  pg "$PG_PRIMARY_URL" "INSERT INTO demo_orders (payload) SELECT md5(random()::text) FROM generate_series(1, 500)" >/dev/null 2>&1 \
+    || log "postgresql: write to the primary failed"
+}
+
+# Undo whatever a scenario interrupted by a restart of this container left behind.
+restore_all() {
+  redis "$REDIS_REPLICA_2" ACL DELUSER "$MARK" >/dev/null 2>&1 || true
+  if grep -q "# $MARK\$" "$STANDBY_HBA_FILE" 2>/dev/null; then
+    grep -v "# $MARK\$" "$STANDBY_HBA_FILE" > /tmp/pg_hba.conf || true
+    cat /tmp/pg_hba.conf > "$STANDBY_HBA_FILE"
+  fi
+  pg "$PG_STANDBY_URL" "SELECT pg_reload_conf(), pg_wal_replay_resume()" >/dev/null 2>&1 || true
 }
 
 hold() {
@@ -100,6 +114,7 @@ SCENARIOS="redis_replica_sleep redis_acl_drift pg_replay_pause redis_replica_res
 case "${1:-loop}" in
   loop)
     log "starting; scenarios: $SCENARIOS"
+    restore_all
     while true; do
       for scenario in $SCENARIOS; do
         $scenario
@@ -107,7 +122,11 @@ case "${1:-loop}" in
       done
     done
     ;;
+  restore)
+    restore_all
+    ;;
   once)
+    restore_all
     for scenario in $SCENARIOS; do $scenario; done
     ;;
   *)

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -116,6 +116,18 @@ describe('deploy/chaos/chaos.sh against the demo workload', { timeout: 600_000 }
     assert.equal(rules(servers.postgres.standbyPort), '0');
     assert.doesNotMatch(readFileSync(hbaFile, 'utf8'), /rebound-chaos/);
     assert.equal(statSync(hbaFile).uid, ownerBefore);
+  });
+
+  it('restore undoes what an interrupted scenario left: ACL user, pg_hba rule, paused replay', async () => {
+    const hbaFile = join(servers.postgres.standbyData, 'pg_hba.conf');
+    redisCli(servers.redis.replica2, 'ACL', 'SETUSER', 'rebound-chaos', 'on', 'nopass', '+get');
+    appendFileSync(hbaFile, 'host all rebound-chaos 192.0.2.1/32 trust # rebound-chaos\n');
+    psql(servers.postgres.standbyPort, 'SELECT pg_reload_conf(), pg_wal_replay_pause()');
+    await chaos('restore');
+    assert.doesNotMatch(redisCli(servers.redis.replica2, 'ACL', 'LIST'), /rebound-chaos/);
+    assert.doesNotMatch(readFileSync(hbaFile, 'utf8'), /rebound-chaos/);
+    assert.equal(psql(servers.postgres.standbyPort, "SELECT count(*) FROM pg_hba_file_rules WHERE 'rebound-chaos' = ANY(user_name)"), '0');
+    assert.equal(psql(servers.postgres.standbyPort, 'SELECT pg_is_wal_replay_paused()'), 'f');
   });
 
   it('pg_standby_restart shuts the standby down (the restart policy brings it back as a standby)', async () => {
