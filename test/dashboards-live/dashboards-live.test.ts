@@ -183,7 +183,10 @@ describe('dashboards and rules against a real Prometheus and the demo collector'
     assert.ok(share >= 0 && share <= 1, `share within RTO ${share} is not a ratio`);
   });
 
-  it('evaluates every alert and recording rule without error', async () => {
+  it('evaluates every alert and recording rule without error', async (t) => {
+    for (const group of await api.ruleGroupEvaluationSeconds()) {
+      t.diagnostic(`rule group ${group.name}: last evaluation ${(group.seconds * 1000).toFixed(2)} ms`);
+    }
     const rules = await api.ruleHealth();
     const expected = ruleFiles.flatMap((f) => (parse(readFileSync(f, 'utf8')) as { groups: { rules: unknown[] }[] }).groups.flatMap((g) => g.rules));
     assert.equal(rules.length, expected.length, 'Prometheus loaded a different number of rules than the files hold');

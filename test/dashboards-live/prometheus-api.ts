@@ -52,6 +52,12 @@ export class PrometheusApi {
     return data.groups.flatMap((g) => g.rules);
   }
 
+  /** Seconds each rule group's last evaluation took (printed, not asserted). */
+  async ruleGroupEvaluationSeconds(): Promise<{ name: string; seconds: number }[]> {
+    const data = await this.get<{ groups: { name: string; evaluationTime: number }[] }>('/api/v1/rules', {});
+    return data.groups.map((g) => ({ name: g.name, seconds: g.evaluationTime }));
+  }
+
   async ready(): Promise<boolean> {
     const response = await fetch(`${this.baseUrl}/-/ready`);
     return response.ok;
