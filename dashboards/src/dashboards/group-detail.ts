@@ -26,7 +26,7 @@ function groupVariable(): dashboard.QueryVariableBuilder {
   return new dashboard.QueryVariableBuilder('group')
     .label('Group')
     .datasource(datasource)
-    .query({ query: `label_values(recovery_group_phase{${selectors.collector}}, group)`, refId: 'group' })
+    .query(`label_values(recovery_group_phase{${selectors.collector}}, group)`)
     .definition(`label_values(recovery_group_phase{${selectors.collector}}, group)`)
     .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
     .sort(dashboard.VariableSort.AlphabeticalAsc);

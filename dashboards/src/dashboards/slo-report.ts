@@ -22,7 +22,7 @@ function groupVariable(): dashboard.QueryVariableBuilder {
   return new dashboard.QueryVariableBuilder('group')
     .label('Group')
     .datasource(datasource)
-    .query({ query: `label_values(recovery_group_rto_seconds{${selectors.collector}}, group)`, refId: 'group' })
+    .query(`label_values(recovery_group_rto_seconds{${selectors.collector}}, group)`)
     .definition(`label_values(recovery_group_rto_seconds{${selectors.collector}}, group)`)
     .multi(true)
     .includeAll(true)
