@@ -30,3 +30,8 @@ export function durationSeconds(duration: string): number {
   const unit = { s: 1, m: 60, h: 3600, d: 86400 }[match[2] as 's' | 'm' | 'h' | 'd'];
   return Number(match[1]) * unit;
 }
+
+/** A literal for a PromQL regex matcher inside a double-quoted string: `a.b` → `a\\.b`. */
+export function regexLiteral(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, (c) => `\\\\${c}`);
+}

@@ -23,3 +23,11 @@ describe('SLO math', () => {
     assert.equal(sloRtoSeconds('any-other-group'), slo.defaultRtoSeconds);
   });
 });
+
+describe('regexLiteral', () => {
+  it('escapes regex characters for a PromQL double-quoted matcher', async () => {
+    const { regexLiteral } = await import('../promql');
+    assert.equal(regexLiteral('orders-db'), 'orders-db');
+    assert.equal(regexLiteral('a.b'), 'a\\\\.b');
+  });
+});

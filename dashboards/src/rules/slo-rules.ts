@@ -1,5 +1,5 @@
 import { grafana, histogramBucketsSeconds, slo } from '../config';
-import { durationSeconds, leMatcher, maxBy, num, series } from '../promql';
+import { durationSeconds, leMatcher, maxBy, num, regexLiteral, series } from '../promql';
 import type { AlertRule, RecordingRule, RuleGroup } from './rule-types';
 
 /** Error budget: the share of episodes allowed to end beyond their RTO. */
@@ -33,7 +33,7 @@ function episodesWithinRto(window: string): string {
   const parts = overrides.map(([group, seconds]) =>
     `sum by (group) (increase(${series('recovery_duration_seconds_bucket', `group="${group}"`, leMatcher(seconds))}[${window}]))`,
   );
-  const others = overrides.length > 0 ? [`group!~"${overrides.map(([g]) => g).join('|')}"`] : [];
+  const others = overrides.length > 0 ? [`group!~"${overrides.map(([g]) => regexLiteral(g)).join('|')}"`] : [];
   parts.push(
     `sum by (group) (increase(${series('recovery_duration_seconds_bucket', ...others, leMatcher(slo.defaultRtoSeconds))}[${window}]))`,
   );
@@ -49,7 +49,7 @@ function sloRto(): string {
   const overrides = Object.entries(slo.rtoSecondsByGroup);
   const rto = (m: string[]): string => `${maxBy('group', series('recovery_group_rto_seconds', ...m))} * 0`;
   const parts = overrides.map(([group, seconds]) => `(${rto([`group="${group}"`])} + ${seconds})`);
-  const others = overrides.length > 0 ? [`group!~"${overrides.map(([g]) => g).join('|')}"`] : [];
+  const others = overrides.length > 0 ? [`group!~"${overrides.map(([g]) => regexLiteral(g)).join('|')}"`] : [];
   parts.push(`(${rto(others)} + ${slo.defaultRtoSeconds})`);
   return parts.join(' or ');
 }
