@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { histogramBucketsSeconds, slo, sloRtoSeconds } from '../config';
+import { regexLiteral } from '../promql';
 import { burnRateFactor, checkSloConfig, errorBudget, sliWindows } from './slo-rules';
 
 describe('SLO math', () => {
@@ -25,8 +26,7 @@ describe('SLO math', () => {
 });
 
 describe('regexLiteral', () => {
-  it('escapes regex characters for a PromQL double-quoted matcher', async () => {
-    const { regexLiteral } = await import('../promql');
+  it('escapes regex characters for a PromQL double-quoted matcher', () => {
     assert.equal(regexLiteral('orders-db'), 'orders-db');
     assert.equal(regexLiteral('a.b'), 'a\\\\.b');
   });
