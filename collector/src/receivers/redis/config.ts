@@ -2,6 +2,7 @@ import { ConfigError } from '../../config/config-error';
 import { joinKey, readBoolean, readDurationMillis, readHostPort, readObject, readOptionalString } from '../../config/fields';
 import { expandEnv } from '../../config/secrets';
 import { readNodes, type ProbedNodeConfig } from '../shared/node-config';
+import { Secret } from '../shared/secret';
 
 /** One Redis node: `{ member: cache-a, address: 127.0.0.1:6379, dependencies: {...}, role: leader }`. */
 export interface RedisNodeConfig extends ProbedNodeConfig {
@@ -31,13 +32,13 @@ export interface RedisReceiverConfig {
   maxBackoffMillis: number;
   /** ACL user (Redis 6+); the `default` user when absent. */
   username?: string;
-  /** Password, usually `${ENV_VAR}`; never logged. */
-  password?: string;
+  /** Password, usually `${ENV_VAR}`; prints as `***` (JSON, logs, inspect). */
+  password?: Secret;
   /** TLS to the nodes; false means plain TCP. */
   tls: false | RedisTlsConfig;
 }
 
-export const REDIS_CONFIG_KEYS = ['nodes', 'interval', 'timeout', 'username', 'password', 'tls'] as const;
+export const REDIS_CONFIG_KEYS = ['nodes', 'interval', 'timeout', 'max_backoff', 'username', 'password', 'tls'] as const;
 
 export function createDefaultRedisConfig(): RedisReceiverConfig {
   return { nodes: [], timeoutMillis: 1_000, maxBackoffMillis: 30_000, tls: false };
@@ -56,14 +57,14 @@ export function parseRedisConfig(raw: unknown, keyPath: string, env: NodeJS.Proc
       return { address: String(value), host, port };
     }),
     timeoutMillis: readDurationMillis(o['timeout'], joinKey(keyPath, 'timeout'), defaults.timeoutMillis),
-    maxBackoffMillis: defaults.maxBackoffMillis,
+    maxBackoffMillis: readDurationMillis(o['max_backoff'], joinKey(keyPath, 'max_backoff'), defaults.maxBackoffMillis, 10),
     tls: readTls(o['tls'], joinKey(keyPath, 'tls')),
   };
   if (o['interval'] !== undefined) config.intervalMillis = readDurationMillis(o['interval'], joinKey(keyPath, 'interval'), 0, 10);
   const username = readOptionalString(o['username'], joinKey(keyPath, 'username'));
   if (username !== undefined) config.username = expandEnv(username, joinKey(keyPath, 'username'), env);
   const password = readOptionalString(o['password'], joinKey(keyPath, 'password'));
-  if (password !== undefined) config.password = expandEnv(password, joinKey(keyPath, 'password'), env);
+  if (password !== undefined) config.password = new Secret(expandEnv(password, joinKey(keyPath, 'password'), env));
   return config;
 }
 

@@ -1,4 +1,5 @@
 import type { ReceiverFactory } from '../receiver';
+import { declarationsOf } from '../shared/node-config';
 import { createDefaultRedisConfig, parseRedisConfig, type RedisReceiverConfig } from './config';
 import { RedisReceiver } from './redis-receiver';
 
@@ -8,6 +9,6 @@ export const redisReceiverFactory: ReceiverFactory<RedisReceiverConfig> = {
   createDefaultConfig: createDefaultRedisConfig,
   parseConfig: (raw, keyPath) => parseRedisConfig(raw, keyPath),
   create: (group, config, context) => new RedisReceiver(group, config, context),
-  declaredMembers: (config) => config.nodes.map((n) => ({ member: n.member, dependencies: n.dependencies })),
+  declaredMembers: (config) => declarationsOf(config.nodes),
   intervalMillisOf: (config) => config.intervalMillis,
 };

@@ -25,7 +25,7 @@ export const createIoredisClient: RedisClientFactory = (node, config) => {
     host: node.host,
     port: node.port,
     ...(config.username !== undefined ? { username: config.username } : {}),
-    ...(config.password !== undefined ? { password: config.password } : {}),
+    ...(config.password !== undefined ? { password: config.password.reveal() } : {}),
     ...(config.tls === false ? {} : { tls: tlsOptions(node, config.tls) }),
     lazyConnect: true,
     enableReadyCheck: false,

@@ -3,6 +3,8 @@ import type { ProbeOutcome } from '../probe-loop';
 import { aclPermissionFingerprint } from './acl-fingerprint';
 import type { RedisNodeConfig } from './config';
 import type { ReplicationInfo } from './replication-info';
+import { chooseRoundLeader, splitBrainReason } from '../shared/leader-choice';
+import { memberAt, normalizeHostPort } from '../shared/node-address';
 
 /** What one node answered in a round. */
 export interface RedisNodeAnswer {
@@ -18,7 +20,15 @@ export interface RedisRoundInput {
   outcomes: readonly ProbeOutcome<RedisNodeAnswer>[];
   /** The role each node had when last seen, for a node that now refuses connections. */
   lastRoles: ReadonlyMap<string, Role>;
+  /** The reference leader of the previous round, so a split brain does not flap between claimants. */
+  previousLeader: string | undefined;
   tls: boolean;
+}
+
+export interface RedisRound {
+  observations: Observation[];
+  /** The master this round's replicas are compared to; undefined when no node answered as master. */
+  leader: string | undefined;
 }
 
 /**
@@ -26,16 +36,39 @@ export interface RedisRoundInput {
  * the answer of the master each replica follows in the same round, so both ends
  * of the subtraction were read within one timeout of each other.
  * Timeouts and failures give no observation: the engine turns the member
- * `unknown` after the freshness window instead of us guessing.
+ * `unknown` after the freshness window instead of us guessing. Two masters in
+ * one group is split brain: the one the replicas follow stays the reference and
+ * the other gets a `divergedReason` naming both.
  */
-export function observationsOfRound(input: RedisRoundInput): Observation[] {
+export function observationsOfRound(input: RedisRoundInput): RedisRound {
   const { nodes, outcomes } = input;
-  const memberByAddress = new Map(nodes.map((n) => [normalizeAddress(n.host, n.port), n.member]));
   const answers = new Map<string, RedisNodeAnswer>();
   nodes.forEach((node, i) => {
     const outcome = outcomes[i];
     if (outcome?.kind === 'answered') answers.set(node.member, outcome.answer);
   });
+  const followed = new Map<string, string>();
+  for (const node of nodes) {
+    const replication = answers.get(node.member)?.replication;
+    if (replication?.role === 'slave') {
+      const master = followedMaster(replication, nodes, answers);
+      if (master !== undefined) followed.set(node.member, master);
+    }
+  }
+  const { leader, rivals } = chooseRoundLeader(
+    nodes
+      .filter((n) => answers.has(n.member))
+      .map((n) => ({
+        member: n.member,
+        claimsLeader: answers.get(n.member)!.replication.role === 'master',
+        ...(followed.has(n.member) ? { follows: followed.get(n.member)! } : {}),
+        position: answers.get(n.member)!.replication.offset,
+        hintedLeader: n.role === 'leader',
+      })),
+    input.previousLeader,
+  );
+  const followersOfLeader = nodes.filter((n) => leader !== undefined && followed.get(n.member) === leader).map((n) => n.member);
+
   const observations: Observation[] = [];
   nodes.forEach((node, i) => {
     const outcome = outcomes[i]!;
@@ -52,39 +85,50 @@ export function observationsOfRound(input: RedisRoundInput): Observation[] {
     if (replication.role === 'master') {
       observation.role = 'leader';
       observation.serving = true;
+      if (leader !== undefined && rivals.includes(node.member)) observation.divergedReason = splitBrainReason(node.member, leader, followersOfLeader);
     } else {
-      Object.assign(observation, replicaFacts(node, replication, memberByAddress, answers));
+      Object.assign(observation, replicaFacts(node, replication, followed.get(node.member), answers));
     }
     observations.push(observation);
   });
-  return observations;
+  return { observations, leader };
+}
+
+/**
+ * The configured member a replica follows: the node at its `master_host:master_port`,
+ * else the master whose replication ID it carries (a replica may know its master by
+ * another name or IP than the config does). Undefined when neither matches: then the
+ * address itself is reported, so following an unknown master shows as divergence.
+ */
+function followedMaster(replication: ReplicationInfo, nodes: readonly RedisNodeConfig[], answers: ReadonlyMap<string, RedisNodeAnswer>): string | undefined {
+  if (replication.masterHost === undefined || replication.masterPort === undefined) return undefined;
+  const byAddress = memberAt(nodes, replication.masterHost, replication.masterPort);
+  if (byAddress !== undefined) return byAddress;
+  const byReplicationId = nodes.find((n) => {
+    const other = answers.get(n.member)?.replication;
+    return other?.role === 'master' && other.replicationId !== undefined && other.replicationId === replication.replicationId;
+  });
+  return byReplicationId?.member ?? `${replication.masterHost}:${replication.masterPort}`;
 }
 
 function replicaFacts(
   node: RedisNodeConfig,
   replication: ReplicationInfo,
-  memberByAddress: ReadonlyMap<string, string>,
+  followed: string | undefined,
   answers: ReadonlyMap<string, RedisNodeAnswer>,
 ): Partial<Observation> {
   const facts: Partial<Observation> = { role: 'replica' };
-  if (replication.masterHost === undefined || replication.masterPort === undefined) return facts;
-  const masterAddress = normalizeAddress(replication.masterHost, replication.masterPort);
-  // A master we were not told about is named by its address: following it is following the wrong leader.
-  const followed = memberByAddress.get(masterAddress) ?? masterAddress;
+  if (followed === undefined) return facts;
   facts.followsLeader = followed;
   const master = answers.get(followed)?.replication;
   if (master?.role === 'master') {
+    // Both offsets come from this round, read within one probe timeout of each other.
     facts.lagBytes = Math.max(0, master.offset - replication.offset);
-    const line = master.replicas.find((r) => normalizeAddress(r.ip, r.port) === normalizeAddress(node.host, node.port));
-    if (line !== undefined && replication.linkUp) facts.lagSeconds = line.lagSeconds;
+    const line = master.replicas.find((r) => normalizeHostPort(r.ip, r.port) === normalizeHostPort(node.host, node.port));
+    if (line !== undefined && replication.linkUp === true) facts.lagSeconds = line.lagSeconds;
   }
-  // A broken link or a full sync means the offset is not advancing: report how long it has been down.
-  if (!replication.linkUp && replication.linkDownSinceSeconds !== undefined) facts.lagSeconds = replication.linkDownSinceSeconds;
+  // A broken link means the offset is not advancing: report how long it has been down.
+  if (replication.linkUp !== true && replication.linkDownSinceSeconds !== undefined) facts.lagSeconds = replication.linkDownSinceSeconds;
   return facts;
 }
 
-/** `localhost:6379` and `127.0.0.1:6379` are the same node; replicas report IPs. */
-export function normalizeAddress(host: string, port: number): string {
-  const h = host.toLowerCase() === 'localhost' || host === '::1' ? '127.0.0.1' : host.toLowerCase();
-  return `${h}:${port}`;
-}

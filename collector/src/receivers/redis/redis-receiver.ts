@@ -1,6 +1,7 @@
 import type { Role } from '../../model/types';
 import { ProbeLoop, redactSecret, type ProbeOutcome } from '../probe-loop';
 import type { ObservationSink, Receiver, ReceiverContext } from '../receiver';
+import { declarationsOf } from '../shared/node-config';
 import type { RedisNodeConfig, RedisReceiverConfig } from './config';
 import { createIoredisClient, type RedisClientFactory, type RedisNodeClient } from './redis-client';
 import { observationsOfRound, type RedisNodeAnswer } from './redis-observations';
@@ -21,7 +22,8 @@ export class RedisReceiver implements Receiver {
   private readonly lastProblem = new Map<string, string>();
   private readonly lastFailureKind = new Map<string, 'refused' | 'other'>();
   private loop: ProbeLoop<RedisNodeConfig, RedisNodeAnswer> | undefined;
-  private aclDenied = new Set<string>();
+  private readonly aclDenied = new Set<string>();
+  private previousLeader: string | undefined;
 
   constructor(
     private readonly group: string,
@@ -33,7 +35,7 @@ export class RedisReceiver implements Receiver {
   }
 
   async start(sink: ObservationSink): Promise<void> {
-    sink.declare(this.group, this.config.nodes.map((n) => ({ member: n.member, dependencies: n.dependencies })));
+    sink.declare(this.group, declarationsOf(this.config.nodes));
     this.loop = new ProbeLoop<RedisNodeConfig, RedisNodeAnswer>({
       nodes: this.config.nodes,
       intervalMillis: this.config.intervalMillis ?? this.context.intervalMillis,
@@ -97,14 +99,16 @@ export class RedisReceiver implements Receiver {
 
   private report(sink: ObservationSink, outcomes: ProbeOutcome<RedisNodeAnswer>[]): void {
     try {
-      const observations = observationsOfRound({
+      const { observations, leader } = observationsOfRound({
         group: this.group,
         source: this.source,
         nodes: this.config.nodes,
         outcomes,
         lastRoles: this.lastRoles,
+        previousLeader: this.previousLeader,
         tls: this.config.tls !== false,
       });
+      if (leader !== undefined) this.previousLeader = leader;
       for (const observation of observations) {
         if (observation.reachable && observation.role !== undefined) this.lastRoles.set(observation.member, observation.role);
         sink.observe(observation);
@@ -138,6 +142,6 @@ export class RedisReceiver implements Receiver {
   }
 
   private redact(text: string): string {
-    return redactSecret(text, this.config.password);
+    return redactSecret(text, this.config.password?.reveal());
   }
 }

@@ -12,6 +12,8 @@ export interface ReplicationInfo {
   linkDownSinceSeconds?: number;
   /** Replica only: a full sync (RDB transfer) is under way. */
   syncInProgress?: boolean;
+  /** `master_replid`: the history this node's offsets count in (a replica carries its master's). */
+  replicationId?: string;
   /** Master only: its `slaveN:` lines. */
   replicas: ConnectedReplica[];
 }
@@ -43,7 +45,7 @@ export function parseReplicationInfo(text: string): ReplicationInfo {
   if (role === 'master') {
     if (masterOffset === undefined) throw new Error('INFO replication of a master has no master_repl_offset');
     const replicas = [...fields.entries()].filter(([k]) => /^slave\d+$/.test(k)).map(([, v]) => parseReplicaLine(v)).filter((r): r is ConnectedReplica => r !== null);
-    return { role, offset: masterOffset, replicas };
+    return { role, offset: masterOffset, replicas, ...replicationIdOf(fields) };
   }
   const offset = integer(fields.get('slave_repl_offset')) ?? masterOffset;
   if (offset === undefined) throw new Error('INFO replication of a replica has no slave_repl_offset');
@@ -53,6 +55,7 @@ export function parseReplicationInfo(text: string): ReplicationInfo {
     linkUp: fields.get('master_link_status') === 'up',
     syncInProgress: fields.get('master_sync_in_progress') === '1',
     replicas: [],
+    ...replicationIdOf(fields),
   };
   const host = fields.get('master_host');
   const port = integer(fields.get('master_port'));
@@ -61,6 +64,11 @@ export function parseReplicationInfo(text: string): ReplicationInfo {
   const downSince = integer(fields.get('master_link_down_since_seconds'));
   if (!info.linkUp && downSince !== undefined && downSince >= 0) info.linkDownSinceSeconds = downSince;
   return info;
+}
+
+function replicationIdOf(fields: ReadonlyMap<string, string>): { replicationId?: string } {
+  const id = fields.get('master_replid');
+  return id !== undefined && id.length > 0 ? { replicationId: id } : {};
 }
 
 /** `ip=127.0.0.1,port=6380,state=online,offset=1234,lag=0` */

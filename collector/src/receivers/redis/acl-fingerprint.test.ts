@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { aclPermissionFingerprint, defaultUserRequiresPassword } from './acl-fingerprint';
+import { fixture } from './testdata/fixtures';
+
+const captured = fixture('acl-list.txt').trim().split('\n');
+
+describe('aclPermissionFingerprint', () => {
+  it('is stable: same rules in another order or with stray whitespace hash the same', () => {
+    const a = aclPermissionFingerprint(captured, false);
+    assert.match(a, /^sha256:[0-9a-f]{64}$/);
+    assert.equal(aclPermissionFingerprint([...captured].reverse().map((l) => `  ${l} `).concat(['']), false), a);
+    assert.equal(aclPermissionFingerprint(captured, false), a);
+  });
+
+  it('changes with a granted command, a new user, a changed password, TLS', () => {
+    const base = aclPermissionFingerprint(captured, false);
+    const granted = captured.map((l) => (l.startsWith('user rebound') ? l + ' +get' : l));
+    const newUser = [...captured, 'user intruder on nopass ~* &* +@all'];
+    const newPassword = captured.map((l) => l.replace(/#[0-9a-f]{64}/, '#' + 'a'.repeat(64)));
+    for (const changed of [
+      aclPermissionFingerprint(granted, false),
+      aclPermissionFingerprint(newUser, false),
+      aclPermissionFingerprint(newPassword, false),
+      aclPermissionFingerprint(captured, true),
+    ]) {
+      assert.notEqual(changed, base);
+    }
+  });
+
+  it('knows whether the default user lets anyone in', () => {
+    assert.equal(defaultUserRequiresPassword(captured), false);
+    assert.equal(defaultUserRequiresPassword(['user default on #abc ~* &* +@all']), true);
+    assert.equal(defaultUserRequiresPassword(['user default off nopass ~* &* +@all']), true);
+  });
+});
