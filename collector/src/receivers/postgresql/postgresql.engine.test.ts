@@ -128,6 +128,20 @@ describe('PostgreSQL primary + standby through the recovery engine', { timeout: 
     assert.equal(state.phase, 'healthy', 'drift is a hazard beside the phase, not a phase');
   });
 
+  it('a hung standby (SIGSTOP) goes unknown after the freshness window and the source reports down', async () => {
+    pair.pauseStandby();
+    try {
+      const state = await stepUntil('the hung standby to go unknown', (s) => s.members.find((m) => m.member === 'pg-2')!.status === 'unknown');
+      assert.equal(engine.sourceStates().get('postgresql/orders-db'), false);
+      assert.match(state.members.find((m) => m.member === 'pg-2')!.reason ?? '', /no observation/);
+      assert.notEqual(state.phase, 'healthy', 'absence of data is never health');
+    } finally {
+      pair.resumeStandby();
+    }
+    await stepUntil('the standby to converge again', (s) => s.members.find((m) => m.member === 'pg-2')!.status === 'converged');
+    assert.equal(engine.sourceStates().get('postgresql/orders-db'), true);
+  });
+
   it('the standby promoted while the primary still runs: split brain, the standby diverged', async () => {
     await pair.query(pair.standby, 'SELECT pg_promote(true, 30)');
     const state = await stepUntil('the promoted standby to show as diverged', (s) => s.members.find((m) => m.member === 'pg-2')!.status === 'diverged');
