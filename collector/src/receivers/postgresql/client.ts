@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
-import { Client } from 'pg';
+import { Client, type QueryResult } from 'pg';
 import type { PostgresqlNodeConfig, PostgresqlReceiverConfig } from './config';
 
 /** What the probe needs from a PostgreSQL connection; tests hand it a fake reading testdata/. */
 export interface PostgresqlProbeClient {
-  query<Row extends Record<string, unknown>>(sql: string): Promise<Row[]>;
+  /** Run parameterless statements in one round trip (one simple-protocol message); the rows of each, in order. */
+  queryBatch(statements: readonly string[]): Promise<Record<string, unknown>[][]>;
   /** Drop the connection without waiting for the server (it may be hung). */
   close(): void;
 }
@@ -45,7 +46,10 @@ export const connectWithPg: PostgresqlConnector = async (node, config) => {
     throw error;
   }
   return {
-    query: async <Row extends Record<string, unknown>>(sql: string) => (await client.query<Row>(sql)).rows,
+    queryBatch: async (statements) => {
+      const result = (await client.query(statements.join(';\n'))) as unknown as QueryResult | QueryResult[];
+      return (Array.isArray(result) ? result : [result]).map((r) => r.rows as Record<string, unknown>[]);
+    },
     close: () => {
       client.end().catch(() => undefined);
       destroy();

@@ -19,11 +19,13 @@ export function fakePostgresqlClient(captured: CapturedRows, options: { deny?: s
   const byText = new Map<string, string>();
   for (const [name, value] of Object.entries(QUERIES)) if (typeof value === 'string') byText.set(value, name);
   return {
-    async query<Row extends Record<string, unknown>>(sql: string): Promise<Row[]> {
-      const name = byText.get(sql);
-      if (name === undefined) throw new Error(`the fake has no rows for: ${sql.slice(0, 60)}`);
-      if (options.deny?.includes(name)) throw Object.assign(new Error('permission denied for view pg_hba_file_rules'), { code: '42501' });
-      return (captured.rows[name] ?? []) as Row[];
+    async queryBatch(statements: readonly string[]): Promise<Record<string, unknown>[][]> {
+      return statements.map((sql) => {
+        const name = byText.get(sql);
+        if (name === undefined) throw new Error(`the fake has no rows for: ${sql.slice(0, 60)}`);
+        if (options.deny?.includes(name)) throw Object.assign(new Error('permission denied for view pg_hba_file_rules'), { code: '42501' });
+        return captured.rows[name] ?? [];
+      });
     },
     close: () => undefined,
   };

@@ -32,7 +32,7 @@ function setup(behaviour: Record<string, Behaviour>) {
         // The first connection dies on its second use (server restarted); a new one answers.
         let uses = 0;
         behaviour[node.member] = 'answer';
-        return { ...client, query: async (sql) => (++uses > 6 ? Promise.reject(new Error('Connection terminated unexpectedly')) : client.query(sql)) };
+        return { ...client, queryBatch: async (sql) => (++uses > 2 ? Promise.reject(new Error('Connection terminated unexpectedly')) : client.queryBatch(sql)) };
       }
       default:
         return fakePostgresqlClient(rows);

@@ -3,11 +3,16 @@ import type { PostgresqlProbeClient } from './client';
 import { optionalLsnBytes } from './lsn';
 import { permissionFingerprintOf, type HbaRuleRow, type LoginRoleRow } from './permissions';
 
-/** Where a node is in the WAL, from either side (pg_current_wal_lsn on a primary; receive/replay on a standby). */
+/**
+ * Where a node is in the WAL, from either side (pg_current_wal_lsn on a primary;
+ * receive/replay on a standby), and the per-node auth settings of the fingerprint.
+ */
 export const POSITION_SQL = `SELECT pg_is_in_recovery() AS in_recovery,
   CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_lsn()::text END AS current_lsn,
   pg_last_wal_receive_lsn()::text AS receive_lsn,
-  pg_last_wal_replay_lsn()::text AS replay_lsn`;
+  pg_last_wal_replay_lsn()::text AS replay_lsn,
+  current_setting('ssl') AS ssl,
+  current_setting('password_encryption') AS password_encryption`;
 
 /** On a primary: each connected standby as the primary sees it. Lags are NULL when idle (caught up). */
 export const REPLICATION_SQL = `SELECT application_name, host(client_addr) AS client_addr, state,
@@ -15,7 +20,7 @@ export const REPLICATION_SQL = `SELECT application_name, host(client_addr) AS cl
   EXTRACT(EPOCH FROM write_lag)::float8 AS write_lag_seconds,
   EXTRACT(EPOCH FROM flush_lag)::float8 AS flush_lag_seconds,
   EXTRACT(EPOCH FROM replay_lag)::float8 AS replay_lag_seconds,
-  pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::float8 AS replay_lag_bytes
+  CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::float8 END AS replay_lag_bytes
 FROM pg_stat_replication ORDER BY application_name, client_addr`;
 
 /** On a standby: whom it streams from. */
@@ -30,9 +35,6 @@ export const LOGIN_ROLES_SQL = `SELECT rolname, rolsuper, rolinherit, rolcreater
   rolconnlimit, rolvaliduntil::text AS rolvaliduntil,
   ARRAY(SELECT b.rolname::text FROM pg_auth_members m JOIN pg_roles b ON b.oid = m.roleid WHERE m.member = r.oid ORDER BY 1) AS member_of
 FROM pg_roles r WHERE rolcanlogin ORDER BY rolname`;
-
-/** Whether the server offers TLS and which password hashing new passwords get. */
-export const AUTH_SETTINGS_SQL = `SELECT name, setting FROM pg_settings WHERE name IN ('ssl', 'password_encryption') ORDER BY name`;
 
 /** One standby as its primary sees it in pg_stat_replication. */
 export interface ReplicationRow {
@@ -69,27 +71,33 @@ interface PositionRow extends Record<string, unknown> {
   current_lsn: string | null;
   receive_lsn: string | null;
   replay_lsn: string | null;
+  ssl: string;
+  password_encryption: string;
 }
 
-/** Run the probe's queries on one connection. Throws on connection problems; a missing grant only loses the fingerprint. */
+/**
+ * Run the probe's queries: two round trips per node (position and replication
+ * in one batch, permissions in another, so a missing grant only loses the
+ * fingerprint). Throws on connection problems.
+ */
 export async function probePostgresqlNode(client: PostgresqlProbeClient): Promise<PostgresqlNodeAnswer> {
-  const [position] = await client.query<PositionRow>(POSITION_SQL);
+  const [positions, replication, receivers] = await client.queryBatch([POSITION_SQL, REPLICATION_SQL, WAL_RECEIVER_SQL]);
+  const position = positions?.[0] as PositionRow | undefined;
   if (position === undefined) throw new Error('pg_is_in_recovery() returned no row');
   const answer: PostgresqlNodeAnswer = { inRecovery: position.in_recovery, replication: [] };
   setIfDefined(answer, 'currentLsnBytes', optionalLsnBytes(position.current_lsn));
   setIfDefined(answer, 'receiveLsnBytes', optionalLsnBytes(position.receive_lsn));
   setIfDefined(answer, 'replayLsnBytes', optionalLsnBytes(position.replay_lsn));
-  if (!answer.inRecovery) {
-    answer.replication = await client.query<ReplicationRow & Record<string, unknown>>(REPLICATION_SQL);
-  } else {
-    const [receiver] = await client.query<{ status: string; sender_host: string | null; sender_port: number | null }>(WAL_RECEIVER_SQL);
-    if (receiver !== undefined) answer.walReceiver = { status: receiver.status, senderHost: receiver.sender_host, senderPort: receiver.sender_port };
-  }
+  if (!answer.inRecovery) answer.replication = (replication ?? []) as unknown as ReplicationRow[];
+  const receiver = receivers?.[0] as { status: string; sender_host: string | null; sender_port: number | null } | undefined;
+  if (answer.inRecovery && receiver !== undefined) answer.walReceiver = { status: receiver.status, senderHost: receiver.sender_host, senderPort: receiver.sender_port };
   try {
-    const hba = await client.query<HbaRuleRow & Record<string, unknown>>(HBA_SQL);
-    const roles = await client.query<LoginRoleRow & Record<string, unknown>>(LOGIN_ROLES_SQL);
-    const settings = await client.query<{ name: string; setting: string }>(AUTH_SETTINGS_SQL);
-    answer.permissionFingerprint = permissionFingerprintOf(hba, roles, settings);
+    const [hba, roles] = await client.queryBatch([HBA_SQL, LOGIN_ROLES_SQL]);
+    const settings = [
+      { name: 'password_encryption', setting: position.password_encryption },
+      { name: 'ssl', setting: position.ssl },
+    ];
+    answer.permissionFingerprint = permissionFingerprintOf((hba ?? []) as unknown as HbaRuleRow[], (roles ?? []) as unknown as LoginRoleRow[], settings);
   } catch (error) {
     if (error instanceof ProbeTimeoutError || (error as { code?: unknown }).code !== '42501') throw error;
     answer.permissionProblem = `permission denied reading pg_hba_file_rules: grant the monitoring role SELECT on pg_hba_file_rules and EXECUTE on pg_hba_file_rules() (docs/monitoring-roles.md)`;

@@ -6,9 +6,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { startPostgresPrimaryStandby } from '../../../testing/postgres-primary-standby';
-import { AUTH_SETTINGS_SQL, HBA_SQL, LOGIN_ROLES_SQL, POSITION_SQL, REPLICATION_SQL, WAL_RECEIVER_SQL } from '../queries';
+import { HBA_SQL, LOGIN_ROLES_SQL, POSITION_SQL, REPLICATION_SQL, WAL_RECEIVER_SQL } from '../queries';
 
-const QUERIES = { POSITION_SQL, REPLICATION_SQL, WAL_RECEIVER_SQL, HBA_SQL, LOGIN_ROLES_SQL, AUTH_SETTINGS_SQL };
+const QUERIES = { POSITION_SQL, REPLICATION_SQL, WAL_RECEIVER_SQL, HBA_SQL, LOGIN_ROLES_SQL };
 
 async function rowsOf(url: string): Promise<Record<string, unknown[]>> {
   const client = new Client({ connectionString: url });
