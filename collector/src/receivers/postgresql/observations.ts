@@ -17,6 +17,8 @@ export interface PostgresqlRound {
   /** Outcome per member. */
   outcomes: ReadonlyMap<string, PostgresqlOutcome>;
   previousLeader: string | undefined;
+  /** The role each member had when last answered, so a refusing node keeps showing as the primary or standby it was. */
+  lastRoles?: ReadonlyMap<string, Role>;
 }
 
 /**
@@ -58,7 +60,8 @@ export function observationsOfRound(round: PostgresqlRound): { observations: Obs
     const outcome = round.outcomes.get(node.member);
     const base = { group: round.group, member: node.member, source: round.source, dependencies: node.dependencies };
     if (outcome?.kind === 'refused') {
-      observations.push({ ...base, observedAtMillis: outcome.atMillis, reachable: false });
+      const role = round.lastRoles?.get(node.member);
+      observations.push({ ...base, observedAtMillis: outcome.atMillis, reachable: false, ...(role ? { role } : {}) });
       continue;
     }
     if (outcome?.kind !== 'answered') continue;

@@ -1,3 +1,4 @@
+import type { Role } from '../../model/types';
 import type { ObservationSink, Receiver, ReceiverContext } from '../receiver';
 import { ReconnectBackoff } from '../shared/backoff';
 import { classifyProbeError, safeMessage } from '../shared/errors';
@@ -33,6 +34,7 @@ export class PostgresqlReceiver implements Receiver {
   private readonly intervalMillis: number;
   private loop: ProbeLoop | undefined;
   private previousLeader: string | undefined;
+  private readonly lastRoles = new Map<string, Role>();
   private permissionWarned = new Set<string>();
 
   constructor(
@@ -78,9 +80,13 @@ export class PostgresqlReceiver implements Receiver {
       nodes: this.config.nodes,
       outcomes,
       previousLeader: this.previousLeader,
+      lastRoles: this.lastRoles,
     });
     if (leader !== undefined) this.previousLeader = leader;
-    for (const observation of observations) sink.observe(observation);
+    for (const observation of observations) {
+      if (observation.reachable && observation.role !== undefined) this.lastRoles.set(observation.member, observation.role);
+      sink.observe(observation);
+    }
     const up = [...this.connections.values()].every((c) => c.lastKind === 'answered' || c.lastKind === 'refused');
     sink.sourceUp(this.source, up);
   }
