@@ -2,9 +2,10 @@
  * Shared scheduling for probing receivers (redis, postgresql): every interval,
  * probe every node concurrently, each under its own timeout, then hand the whole
  * round to the receiver (it needs the leader's answer of the same round to
- * compute lag). A node that failed is retried with exponential backoff and
- * jitter, so a dead or hung node is not hammered and never delays the others
- * by more than the per-node timeout.
+ * compute lag). A node that timed out or failed is retried with exponential
+ * backoff and jitter, so a hung or misconfigured node is not hammered and never
+ * delays the others by more than the per-node timeout. A node that refuses the
+ * connection is asked again every round (a cheap, clear answer: it is down).
  */
 
 /** How one node's probe ended in a round. */
@@ -131,9 +132,16 @@ export class ProbeLoop<Node, Answer> {
       schedule.retryAtMillis = 0;
       return { kind: 'answered', answer: result.answer, atMillis };
     }
-    this.failed(schedule, atMillis);
     const error = result.error instanceof Error ? result.error.message : String(result.error);
-    return this.options.isRefusal(result.error) ? { kind: 'refused', error, atMillis } : { kind: 'failed', error, atMillis };
+    if (this.options.isRefusal(result.error)) {
+      // A refusal is a clear, cheap answer: ask again next round, so the member stays
+      // `unreachable` instead of turning `unknown` while we back off.
+      schedule.failures = 0;
+      schedule.retryAtMillis = 0;
+      return { kind: 'refused', error, atMillis };
+    }
+    this.failed(schedule, atMillis);
+    return { kind: 'failed', error, atMillis };
   }
 
   private failed(schedule: NodeSchedule, atMillis: number): void {

@@ -34,3 +34,15 @@ describe('aclPermissionFingerprint', () => {
     assert.equal(defaultUserRequiresPassword(['user default off nopass ~* &* +@all']), true);
   });
 });
+
+describe('canonicalAclLine', () => {
+  it('sorts runs of single commands (Redis lists them in per-node dict order), keeps category order', () => {
+    const a = 'user app on #05 ~app:* resetchannels -@all +set +get';
+    const b = 'user app on #05 ~app:* resetchannels -@all +get +set';
+    assert.equal(aclPermissionFingerprint([a], false), aclPermissionFingerprint([b], false));
+    assert.notEqual(
+      aclPermissionFingerprint(['user x on nopass +@all -@dangerous'], false),
+      aclPermissionFingerprint(['user x on nopass -@dangerous +@all'], false),
+    );
+  });
+});

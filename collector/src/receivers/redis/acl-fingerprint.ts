@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
  * Password hashes (`#…`) are part of the lines: a changed password is drift too.
  */
 export function aclPermissionFingerprint(aclLines: readonly string[], tls: boolean): string {
-  const lines = aclLines.map((line) => line.trim()).filter((line) => line.length > 0).sort();
+  const lines = aclLines.map(canonicalAclLine).filter((line) => line.length > 0).sort();
   const canonical = [`default-user-requires-password:${defaultUserRequiresPassword(lines)}`, `tls:${tls}`, ...lines].join('\n');
   return 'sha256:' + createHash('sha256').update(canonical).digest('hex');
 }
@@ -20,4 +20,39 @@ export function defaultUserRequiresPassword(aclLines: readonly string[]): boolea
   if (line === undefined) return true;
   const words = line.split(/\s+/);
   return !(words.includes('on') && words.includes('nopass'));
+}
+
+/**
+ * `user app on #05… ~app:* resetchannels -@all +set +get` with each run of
+ * order-free tokens sorted. Redis lists single commands (`+get +set`), passwords
+ * and patterns in its own dict order, which differs between nodes holding the
+ * same rules (seen on Redis 7.0). Category rules (`+@all`, `-@write`) keep their
+ * order: there, a later rule overrides an earlier one.
+ */
+export function canonicalAclLine(line: string): string {
+  const tokens = line.trim().split(/\s+/).filter((t) => t.length > 0);
+  const out: string[] = [];
+  let run: string[] = [];
+  let runClass = '';
+  const flush = (): void => {
+    out.push(...run.sort());
+    run = [];
+  };
+  for (const token of tokens) {
+    const cls = orderFreeClass(token);
+    if (cls === undefined || cls !== runClass) flush();
+    runClass = cls ?? '';
+    if (cls === undefined) out.push(token);
+    else run.push(token);
+  }
+  flush();
+  return out.join(' ');
+}
+
+/** Tokens whose relative order in a run means nothing: single commands, password hashes, key and channel patterns. */
+function orderFreeClass(token: string): string | undefined {
+  if (/^[+-][^@]/.test(token)) return 'command';
+  const first = token[0];
+  if (first === '#' || first === '>' || first === '~' || first === '&' || first === '%') return first;
+  return undefined;
 }

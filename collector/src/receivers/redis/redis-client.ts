@@ -33,20 +33,28 @@ export const createIoredisClient: RedisClientFactory = (node, config) => {
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
     connectTimeout: config.timeoutMillis,
-    connectionName: 'rebound',
   });
-  // Errors surface through the rejected commands; without a listener ioredis prints them itself.
-  redis.on('error', () => undefined);
+  // ioredis reports the cause (ECONNREFUSED, WRONGPASS) as an 'error' event and rejects
+  // the call with a bare "Connection is closed."; keep the cause to throw it instead.
+  let cause: Error | undefined;
+  redis.on('error', (error: Error) => {
+    cause = error;
+  });
+  const withCause = (error: unknown): never => {
+    const message = error instanceof Error ? error.message : String(error);
+    if (cause !== undefined && (/Connection is closed/.test(message) || /^NOAUTH/.test(message))) throw cause;
+    throw error;
+  };
   let connected: Promise<void> | undefined;
-  const ready = (): Promise<void> => (connected ??= redis.connect());
+  const ready = (): Promise<void> => (connected ??= redis.connect().catch(withCause));
   return {
     infoReplication: async () => {
       await ready();
-      return redis.info('replication');
+      return redis.info('replication').catch(withCause);
     },
     aclList: async () => {
       await ready();
-      return (await redis.call('ACL', 'LIST')) as string[];
+      return (await redis.call('ACL', 'LIST').catch(withCause)) as string[];
     },
     close: () => redis.disconnect(),
   };

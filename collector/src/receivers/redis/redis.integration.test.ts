@@ -1,0 +1,342 @@
+/**
+ * The Redis receiver against real redis-server processes (a primary and two
+ * replicas on spare loopback ports, from testing/redis-replica-set.ts), through
+ * the real RecoveryEngine. The scenarios share one replica set and run in order;
+ * the split-brain one (it leaves two masters behind) comes last.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Redis from 'ioredis';
+import type { GroupConfig } from '../../config/group-config';
+import { RecoveryEngine } from '../../engine/engine';
+import { createMemoryLogger } from '../../logger';
+import type { GroupState } from '../../model/group-state';
+import type { Observation } from '../../model/types';
+import { waitFor } from '../../testing/ports';
+import { ServerProcess, sparePort } from '../../testing/processes';
+import { startRedisReplicaSet, type RedisReplicaSet, type RedisTestNode } from '../../testing/redis-replica-set';
+import type { ObservationSink } from '../receiver';
+import { parseRedisConfig } from './config';
+import { RedisReceiver } from './redis-receiver';
+
+const INTERVAL_MILLIS = 250;
+const TIMEOUT_MILLIS = 300;
+const PASSWORD = 'redis-Monitor-pw-4b8e1';
+const SOURCE = 'redis/cache';
+
+let set: RedisReplicaSet;
+let primary: RedisTestNode;
+let replica1: RedisTestNode;
+let replica2: RedisTestNode;
+
+/** A receiver feeding a real engine, ticked every interval; everything it saw is kept. */
+interface Watch {
+  engine: RecoveryEngine;
+  states: GroupState[];
+  observations: Observation[];
+  /** Per round: the members observed in it (one entry per sourceUp call). */
+  rounds: { up: boolean; members: string[] }[];
+  logger: ReturnType<typeof createMemoryLogger>;
+  latest(): GroupState;
+  member(name: string): GroupState['members'][number];
+  stop(): Promise<void>;
+}
+
+async function watch(options: { redis?: Record<string, unknown>; group?: Partial<GroupConfig>; nodes?: RedisTestNode[] } = {}): Promise<Watch> {
+  const raw = {
+    nodes: (options.nodes ?? set.nodes).map((n) => ({ member: n.name, address: n.address, dependencies: { 'host.name': n.name } })),
+    timeout: `${TIMEOUT_MILLIS}ms`,
+    max_backoff: '1s',
+    ...options.redis,
+  };
+  const config = parseRedisConfig(raw, 'groups[0].redis');
+  const group: GroupConfig = {
+    name: 'cache',
+    rtoMillis: 60_000,
+    holdDownMillis: 2_000,
+    freshnessMillis: 3 * INTERVAL_MILLIS,
+    lagToleranceSeconds: 5,
+    lagToleranceBytes: 64 * 1024,
+    progressWindowMillis: 30_000,
+    stabilizationWindowMillis: 60_000,
+    receivers: [{ type: 'redis', config }],
+    ...options.group,
+  };
+  const engine = new RecoveryEngine({ groups: [group] });
+  const logger = createMemoryLogger();
+  const observations: Observation[] = [];
+  const rounds: Watch['rounds'] = [];
+  let pending: string[] = [];
+  const sink: ObservationSink = {
+    observe: (o) => {
+      observations.push(o);
+      pending.push(o.member);
+      engine.observe(o);
+    },
+    declare: (g, members) => engine.declare(g, members),
+    sourceUp: (source, up) => {
+      rounds.push({ up, members: pending });
+      pending = [];
+      engine.sourceUp(source, up);
+    },
+  };
+  const receiver = new RedisReceiver('cache', config, { intervalMillis: INTERVAL_MILLIS, logger, now: Date.now });
+  const states: GroupState[] = [];
+  await receiver.start(sink);
+  const ticker = setInterval(() => states.push(engine.tick()[0]!), INTERVAL_MILLIS);
+  const latest = (): GroupState => states.at(-1) ?? engine.tick()[0]!;
+  return {
+    engine,
+    states,
+    observations,
+    rounds,
+    logger,
+    latest,
+    member: (name) => latest().members.find((m) => m.member === name)!,
+    async stop() {
+      clearInterval(ticker);
+      await receiver.stop();
+    },
+  };
+}
+
+async function healthy(w: Watch, what = 'the group to be healthy'): Promise<void> {
+  await waitFor(what, () => w.states.at(-1)?.phase === 'healthy', 30_000);
+}
+
+function lastOf(w: Watch, member: string): Observation | undefined {
+  return [...w.observations].reverse().find((o) => o.member === member);
+}
+
+/** Phases in order with repeats collapsed. */
+function phaseRuns(states: readonly GroupState[]): string[] {
+  return states.map((s) => s.phase).filter((p, i, all) => i === 0 || all[i - 1] !== p);
+}
+
+function isSubsequence(wanted: readonly (string | string[])[], seen: readonly string[]): boolean {
+  let at = 0;
+  for (const phase of seen) if (at < wanted.length && [wanted[at]!].flat().includes(phase)) at++;
+  return at === wanted.length;
+}
+
+describe('Redis receiver against a primary and two real replicas', { timeout: 120_000 }, () => {
+  before(async () => {
+    set = await startRedisReplicaSet({ replicas: 2, extraArgs: ['--repl-diskless-sync-delay', '0'] });
+    [primary, replica1, replica2] = set.nodes as [RedisTestNode, RedisTestNode, RedisTestNode];
+    await set.cli(primary, 'SET', 'greeting', 'hello');
+    await set.waitForSync();
+  });
+
+  after(async () => {
+    await set?.close();
+  });
+
+  it('reports offsets as positions, same-round lag bytes and the followed primary', async () => {
+    const w = await watch();
+    try {
+      await healthy(w);
+      await set.cli(primary, 'SET', 'more', 'x'.repeat(1000));
+      await set.waitForSync();
+      const offset = Number((await set.replicationInfo(primary))['master_repl_offset']);
+      await waitFor('a round with every node at the new offset', () =>
+        ['primary', 'replica1', 'replica2'].every((m) => lastOf(w, m)?.position === offset),
+      );
+      const last = (m: string): Observation => lastOf(w, m)!;
+      assert.equal(last('primary').role, 'leader');
+      assert.equal(last('primary').serving, true);
+      for (const m of ['replica1', 'replica2']) {
+        assert.equal(last(m).role, 'replica');
+        assert.equal(last(m).followsLeader, 'primary');
+        assert.equal(last(m).lagBytes, 0);
+        assert.ok(last(m).lagSeconds !== undefined && last(m).lagSeconds! <= 1, `lag= from the master: ${last(m).lagSeconds}`);
+        assert.equal(last(m).permissionFingerprint, last('primary').permissionFingerprint);
+      }
+      assert.deepEqual(w.latest().members.map((m) => [m.member, m.status]), [
+        ['primary', 'converged'],
+        ['replica1', 'converged'],
+        ['replica2', 'converged'],
+      ]);
+      assert.equal(w.engine.sourceStates().get(SOURCE), true);
+    } finally {
+      await w.stop();
+    }
+  });
+
+  it('ACL SETUSER on the primary only: permission drift naming both replicas, gone when the replicas match', async () => {
+    const w = await watch();
+    try {
+      await healthy(w);
+      await set.cli(primary, 'ACL', 'SETUSER', 'app', 'on', '>app-pw', '~app:*', '+get', '+set');
+      await waitFor('drift on both replicas', () => w.states.at(-1)?.driftedMembers.join(',') === 'replica1,replica2');
+      assert.equal(w.member('replica1').permissionDrift, true);
+      assert.equal(w.member('primary').permissionDrift, false);
+      for (const replica of set.replicas) await set.cli(replica, 'ACL', 'SETUSER', 'app', 'on', '>app-pw', '~app:*', '+get', '+set');
+      await waitFor('no drift once the replicas have the same user', () => w.states.at(-1)?.driftedMembers.length === 0);
+    } finally {
+      await w.stop();
+    }
+  });
+
+  it('a hung replica (SIGSTOP) never delays the others; it goes unknown and the source down until SIGCONT', async () => {
+    const w = await watch();
+    try {
+      await healthy(w);
+      const roundsBefore = w.rounds.length;
+      set.pause(replica1);
+      try {
+        await waitFor('replica1 unknown after the freshness window', () => w.member('replica1').status === 'unknown');
+        await waitFor('recovery_source_up false', () => w.engine.sourceStates().get(SOURCE) === false);
+        await waitFor('four more rounds', () => w.rounds.length >= roundsBefore + 6);
+        assert.equal(w.member('primary').status, 'converged');
+        assert.equal(w.member('replica2').status, 'converged');
+      } finally {
+        set.resume(replica1);
+      }
+      // Every round while replica1 hung still observed the other two.
+      const hung = w.rounds.slice(roundsBefore).filter((r) => !r.up);
+      assert.ok(hung.length >= 3, `rounds with the source down: ${hung.length}`);
+      for (const r of hung) {
+        assert.ok(r.members.includes('primary') && r.members.includes('replica2'), `round observed ${r.members.join(',')}`);
+        assert.ok(!r.members.includes('replica1'));
+      }
+      assert.ok(w.logger.lines.some((l) => /no answer within 300ms/.test(l)), 'the hang is logged');
+      await healthy(w, 'the group healthy again after SIGCONT');
+      await waitFor('recovery_source_up true again', () => w.engine.sourceStates().get(SOURCE) === true);
+    } finally {
+      await w.stop();
+    }
+  });
+
+  it('stop a replica, write, restart: healthy → degraded → recovering → stabilizing → healthy, one episode', async () => {
+    // More writes than the backlog holds force a full sync, held 2 s by the diskless delay: long enough to see lag.
+    await set.cli(primary, 'CONFIG', 'SET', 'repl-backlog-size', '16384');
+    await set.cli(primary, 'CONFIG', 'SET', 'repl-diskless-sync-delay', '2');
+    const w = await watch();
+    const writer = new Redis({ host: '127.0.0.1', port: primary.port, lazyConnect: true });
+    try {
+      await healthy(w);
+      await set.stop(replica2);
+      await waitFor('replica2 unreachable', () => w.member('replica2').status === 'unreachable');
+      await writer.connect();
+      const pipeline = writer.pipeline();
+      for (let i = 0; i < 40; i++) pipeline.set(`bulk:${i}`, 'v'.repeat(50_000));
+      await pipeline.exec();
+      await set.start(replica2);
+      await waitFor('the episode to complete', () => w.engine.episodes().some((e) => e.endMillis !== null), 40_000);
+      await healthy(w);
+
+      const runs = phaseRuns(w.states);
+      assert.ok(isSubsequence(['healthy', ['degraded', 'unknown'], 'recovering', 'stabilizing', 'healthy'], runs), `phases: ${runs.join(' → ')}`);
+      const lags = w.states.map((s) => s.members.find((m) => m.member === 'replica2')!.lagBytes).filter((l): l is number => l !== null);
+      const peak = Math.max(...lags);
+      assert.ok(peak > 2_000_000 - 100_000, `peak lag ${peak} bytes: the writes replica2 missed`);
+      assert.equal(lags.at(-1), 0, 'lag drained');
+      const progress = w.states.map((s) => s.progress);
+      const lowest = Math.min(...progress);
+      assert.ok(lowest < 1 && progress.at(-1) === 1, `progress from ${lowest} to ${progress.at(-1)}`);
+      assert.ok(progress.indexOf(lowest) < progress.lastIndexOf(1));
+
+      const episodes = w.engine.episodes();
+      assert.equal(episodes.length, 1, JSON.stringify(episodes));
+      const [episode] = episodes as [(typeof episodes)[number]];
+      assert.ok(episode.durationSeconds !== null && episode.durationSeconds >= 1 && episode.durationSeconds < 30, `duration ${episode.durationSeconds}s`);
+      assert.deepEqual(episode.membersAffected, ['replica2']);
+      assert.ok(episode.phases.some((p) => p.phase === 'recovering'));
+    } finally {
+      writer.disconnect();
+      await w.stop();
+      await set.cli(primary, 'CONFIG', 'SET', 'repl-diskless-sync-delay', '0');
+    }
+  });
+
+  it('REPLICAOF NO ONE on a replica while the primary runs: that replica diverged, named in the reason', async () => {
+    const w = await watch();
+    try {
+      await healthy(w);
+      await set.promote(replica2);
+      await waitFor('replica2 diverged', () => w.member('replica2').status === 'diverged');
+      assert.match(w.member('replica2').reason ?? '', /split brain: replica2 claims leader while primary \(followed by replica1\) is also leader/);
+      assert.equal(w.latest().leader, 'primary');
+      assert.equal(w.member('primary').status, 'converged');
+      assert.equal(w.member('replica1').status, 'converged');
+      assert.notEqual(w.latest().phase, 'healthy');
+    } finally {
+      await w.stop();
+    }
+  });
+});
+
+describe('Redis receiver with requirepass and a least-privilege ACL user, passwords from ${ENV}', { timeout: 60_000 }, () => {
+  const ADMIN_PASSWORD = 'redis-Admin-pw-93c1d';
+  let server: ServerProcess;
+  let node: RedisTestNode;
+  let dir: string;
+  const watches: Watch[] = [];
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'rebound-redis-auth-'));
+    const port = await sparePort();
+    node = { name: 'cache-a', port, address: `127.0.0.1:${port}` };
+    server = new ServerProcess('redis auth', 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--requirepass', ADMIN_PASSWORD], dir);
+    const admin = new Redis({ host: '127.0.0.1', port, password: ADMIN_PASSWORD, lazyConnect: true, retryStrategy: () => 200 });
+    admin.on('error', () => undefined); // refused until the server listens; waitFor retries
+    await waitFor('the redis-server with requirepass', async () => (await admin.ping()) === 'PONG');
+    // The monitoring user of README.md, verbatim.
+    await admin.call('ACL', 'SETUSER', 'rebound', 'on', `>${PASSWORD}`, '-@all', '+info', '+acl|list', '+ping');
+    await admin.call('ACL', 'SETUSER', 'rebound-no-acl', 'on', `>${PASSWORD}`, '-@all', '+info', '+ping');
+    admin.disconnect();
+  });
+
+  after(async () => {
+    for (const w of watches) await w.stop();
+    await server?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    delete process.env['REBOUND_TEST_REDIS_PASSWORD'];
+  });
+
+  async function watchAs(username: string | undefined, password: string): Promise<Watch> {
+    process.env['REBOUND_TEST_REDIS_PASSWORD'] = password;
+    const auth = { ...(username ? { username } : {}), password: '${REBOUND_TEST_REDIS_PASSWORD}' };
+    const w = await watch({ nodes: [node], redis: auth });
+    watches.push(w);
+    return w;
+  }
+
+  it('probes as the ACL user rebound (+info +acl|list +ping) and via requirepass', async () => {
+    const user = await watchAs('rebound', PASSWORD);
+    await healthy(user, 'the node probed as rebound');
+    assert.ok(user.observations.length > 0 && user.observations.every((o) => o.reachable && o.permissionFingerprint !== undefined));
+    await user.stop();
+    const requirepass = await watchAs(undefined, ADMIN_PASSWORD);
+    await healthy(requirepass, 'the node probed with requirepass');
+    await requirepass.stop();
+  });
+
+  it('a wrong password: the node error is logged, the source is down, no observation', async () => {
+    const bad = await watchAs('rebound', `${PASSWORD}-wrong`);
+    await waitFor('the auth failure to be logged', () => bad.logger.lines.some((l) => /WRONGPASS/.test(l)));
+    await waitFor('recovery_source_up false', () => bad.engine.sourceStates().get(SOURCE) === false);
+    assert.equal(bad.observations.length, 0);
+    await bad.stop();
+  });
+
+  it('without +acl|list: one warning, probed anyway, no fingerprint', async () => {
+    const noAcl = await watchAs('rebound-no-acl', PASSWORD);
+    await healthy(noAcl, 'the node probed without ACL LIST');
+    assert.ok(noAcl.observations.every((o) => o.permissionFingerprint === undefined));
+    assert.equal(noAcl.logger.lines.filter((l) => /ACL LIST not permitted/.test(l)).length, 1);
+    await noAcl.stop();
+  });
+
+  it('no password appears in logs, observations, states, episodes or errors', () => {
+    assert.ok(watches.length >= 4);
+    const printed = watches
+      .flatMap((w) => [...w.logger.lines, JSON.stringify(w.observations), JSON.stringify(w.states), JSON.stringify(w.engine.episodes())])
+      .join('\n');
+    assert.ok(printed.includes('WRONGPASS'), 'the errors were captured');
+    for (const secret of [PASSWORD, ADMIN_PASSWORD]) assert.ok(!printed.includes(secret), 'a password leaked');
+  });
+});
