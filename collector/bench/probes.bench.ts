@@ -11,6 +11,10 @@ import { parsePostgresqlConfig } from '../src/receivers/postgresql/config';
 import { PostgresqlReceiver } from '../src/receivers/postgresql/postgresql-receiver';
 import { startPostgresPrimaryStandby } from '../src/testing/postgres-primary-standby';
 import { RecordingSink } from '../src/testing/recording-sink';
+import Redis from 'ioredis';
+import { parseRedisConfig } from '../src/receivers/redis/config';
+import { RedisReceiver } from '../src/receivers/redis/redis-receiver';
+import { startRedisReplicaSet } from '../src/testing/redis-replica-set';
 
 const ROUNDS = 300;
 const REPEATS = 5;
@@ -87,11 +91,45 @@ async function postgresqlSection(): Promise<void> {
   }
 }
 
-// Redis section: written by the Redis receiver's author (redisSection() beside postgresqlSection()).
+// ---- Redis section (owned by the Redis receiver) ----
+
+/** One Redis probe round (INFO replication + ACL LIST on 3 nodes, observations built) next to a bare PING on the same 3. */
+async function redisSection(): Promise<void> {
+  const set = await startRedisReplicaSet({ replicas: 2, extraArgs: ['--repl-diskless-sync-delay', '0'] });
+  const bare = set.nodes.map((n) => new Redis({ host: '127.0.0.1', port: n.port, lazyConnect: true }));
+  const receiver = new RedisReceiver(
+    'bench',
+    parseRedisConfig({ nodes: set.nodes.map((n) => ({ member: n.name, address: n.address })) }, 'groups[0].redis'),
+    { intervalMillis: 1000, logger: createMemoryLogger(), now: Date.now },
+  );
+  const sink = new RecordingSink();
+  try {
+    await set.waitForSync();
+    await Promise.all(bare.map((c) => c.connect()));
+    await receiver.round(sink); // connect once: rounds reuse their connections, as in production
+    await compare(
+      'redis (primary + 2 replicas)',
+      async () => {
+        sink.clear();
+        await receiver.round(sink);
+      },
+      () => Promise.all(bare.map((c) => c.ping())),
+      'bare PING on the 3 nodes at once',
+    );
+    if (sink.observations.length !== 3 || sink.lastSourceUp() !== true) throw new Error('the probe rounds did not observe all 3 nodes');
+  } finally {
+    await receiver.stop();
+    for (const c of bare) c.disconnect();
+    await set.close();
+  }
+}
+
+// ---- end of the Redis section ----
 
 async function main(): Promise<void> {
   console.log(`probe rounds on loopback: ${ROUNDS} rounds × ${REPEATS} interleaved repeats, best median`);
   await postgresqlSection();
+  await redisSection();
 }
 
 main().catch((error: unknown) => {

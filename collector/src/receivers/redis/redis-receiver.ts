@@ -7,6 +7,9 @@ import { createIoredisClient, type RedisClientFactory, type RedisNodeClient } fr
 import { observationsOfRound, type RedisNodeAnswer } from './redis-observations';
 import { parseReplicationInfo } from './replication-info';
 
+/** Connection errors that mean "nothing serves there": the node is down, not merely silent. */
+const REFUSAL_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH']);
+
 /**
  * Probes every node of one group each interval (`INFO replication`, `ACL LIST`)
  * and reports observations plus `recovery_source_up{source="redis/<group>"}`:
@@ -36,18 +39,28 @@ export class RedisReceiver implements Receiver {
 
   async start(sink: ObservationSink): Promise<void> {
     sink.declare(this.group, declarationsOf(this.config.nodes));
-    this.loop = new ProbeLoop<RedisNodeConfig, RedisNodeAnswer>({
+    this.loop = this.createLoop(sink);
+    this.loop.start();
+  }
+
+  /** One probe round now, without the timer (benchmarks, tests). Reports to `sink` like a timed round. */
+  async round(sink: ObservationSink): Promise<ProbeOutcome<RedisNodeAnswer>[]> {
+    this.loop ??= this.createLoop(sink);
+    return this.loop.round();
+  }
+
+  private createLoop(sink: ObservationSink): ProbeLoop<RedisNodeConfig, RedisNodeAnswer> {
+    return new ProbeLoop<RedisNodeConfig, RedisNodeAnswer>({
       nodes: this.config.nodes,
       intervalMillis: this.config.intervalMillis ?? this.context.intervalMillis,
       timeoutMillis: this.config.timeoutMillis,
       maxBackoffMillis: this.config.maxBackoffMillis,
       now: this.context.now,
       probe: (node) => this.probe(node),
-      isRefusal: (error) => (error as { code?: string } | null)?.code === 'ECONNREFUSED',
+      isRefusal: (error) => REFUSAL_CODES.has(String((error as { code?: unknown } | null)?.code)),
       abandon: (node) => this.dropClient(node),
       onRound: (outcomes) => this.report(sink, outcomes),
     });
-    this.loop.start();
   }
 
   async stop(): Promise<void> {
