@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { appendFileSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -21,6 +21,8 @@ export interface PostgresTestNode {
 export interface PostgresPrimaryStandby {
   primary: PostgresTestNode;
   standby: PostgresTestNode;
+  /** With `tls: true`: the PEM of the test CA that signed both servers' certificate (CN localhost, SAN 127.0.0.1). */
+  caFile?: string;
   /** Run SQL as the superuser `postgres`; returns the rows. */
   query<Row extends Record<string, unknown> = Record<string, unknown>>(node: PostgresTestNode, sql: string, params?: unknown[]): Promise<Row[]>;
   /** Fast shutdown (SIGINT) of the standby; its replication slot keeps the WAL it misses. */
@@ -54,10 +56,11 @@ const FAST_SETTINGS = ['fsync=off', 'synchronous_commit=off', 'full_page_writes=
  * with a replication slot) on spare loopback ports, running as the `postgres`
  * OS user, with data dirs and sockets in one temp dir removed by close().
  */
-export async function startPostgresPrimaryStandby(): Promise<PostgresPrimaryStandby> {
+export async function startPostgresPrimaryStandby(options: { tls?: boolean } = {}): Promise<PostgresPrimaryStandby> {
   const { uid, gid } = await postgresUser();
   const root = mkdtempSync(join(tmpdir(), 'rebound-pg-'));
   chownSync(root, uid, gid);
+  const tls = options.tls ? await makeTestCertificates(root, uid, gid) : undefined;
   const socketDir = join(root, 'sockets');
   mkdirSync(socketDir);
   chownSync(socketDir, uid, gid);
@@ -84,7 +87,8 @@ export async function startPostgresPrimaryStandby(): Promise<PostgresPrimaryStan
     }
   };
   const startServer = async (target: PostgresTestNode): Promise<void> => {
-    const settings = FAST_SETTINGS.flatMap((s) => ['-c', s]);
+    const tlsSettings = tls ? ['ssl=on', `ssl_cert_file=${tls.certFile}`, `ssl_key_file=${tls.keyFile}`] : [];
+    const settings = [...FAST_SETTINGS, ...tlsSettings].flatMap((s) => ['-c', s]);
     const server = new ServerProcess(`postgres ${target.name}`, join(PG_BIN, 'postgres'), ['-D', target.dataDir, '-p', String(target.port), '-k', socketDir, ...settings], root, {
       ...asPostgres,
       stopSignal: 'SIGINT',
@@ -118,6 +122,7 @@ export async function startPostgresPrimaryStandby(): Promise<PostgresPrimaryStan
   const pair: PostgresPrimaryStandby = {
     primary,
     standby,
+    ...(tls ? { caFile: tls.caFile } : {}),
     query,
     stopStandby: async () => servers.get('standby')?.stop(10_000),
     startStandby: () => startServer(standby),
@@ -142,4 +147,20 @@ export async function startPostgresPrimaryStandby(): Promise<PostgresPrimaryStan
     close,
   };
   return pair;
+}
+
+/** A throwaway CA and a server certificate for localhost / 127.0.0.1 (P-256, valid one day). */
+async function makeTestCertificates(root: string, uid: number, gid: number): Promise<{ caFile: string; certFile: string; keyFile: string }> {
+  const dir = join(root, 'tls');
+  mkdirSync(dir);
+  const file = (name: string): string => join(dir, name);
+  const key = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  await run('openssl', ['req', '-x509', ...key, '-keyout', file('ca.key'), '-out', file('ca.crt'), '-days', '1', '-subj', '/CN=rebound-test-ca']);
+  await run('openssl', ['req', ...key, '-keyout', file('server.key'), '-out', file('server.csr'), '-subj', '/CN=localhost']);
+  writeFileSync(file('san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+  await run('openssl', ['x509', '-req', '-in', file('server.csr'), '-CA', file('ca.crt'), '-CAkey', file('ca.key'), '-CAcreateserial', '-out', file('server.crt'), '-days', '1', '-extfile', file('san.ext')]);
+  // PostgreSQL refuses a key others can read.
+  for (const name of ['server.key', 'server.crt']) chownSync(file(name), uid, gid);
+  chmodSync(file('server.key'), 0o600);
+  return { caFile: file('ca.crt'), certFile: file('server.crt'), keyFile: file('server.key') };
 }
