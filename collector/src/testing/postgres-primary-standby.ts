@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { appendFileSync, chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, chownSync, existsSync, readdirSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -7,7 +7,15 @@ import { Client } from 'pg';
 import { ServerProcess, sparePort, waitFor } from './processes';
 
 const run = promisify(execFile);
-const PG_BIN = process.env['PG_BIN'] ?? '/usr/lib/postgresql/15/bin';
+
+/** `/usr/lib/postgresql/<newest>/bin` (Debian's layout), or PG_BIN from the environment. */
+function newestPostgresBin(): string {
+  const base = '/usr/lib/postgresql';
+  const versions = existsSync(base) ? readdirSync(base).filter((v) => existsSync(join(base, v, 'bin', 'initdb'))) : [];
+  versions.sort((a, b) => Number(b) - Number(a));
+  if (versions[0] === undefined) throw new Error('no PostgreSQL server binaries in /usr/lib/postgresql/*/bin: install the postgresql package or set PG_BIN');
+  return join(base, versions[0], 'bin');
+}
 
 /** One PostgreSQL server of the test pair. */
 export interface PostgresTestNode {
@@ -57,6 +65,7 @@ const FAST_SETTINGS = ['fsync=off', 'synchronous_commit=off', 'full_page_writes=
  * OS user, with data dirs and sockets in one temp dir removed by close().
  */
 export async function startPostgresPrimaryStandby(options: { tls?: boolean } = {}): Promise<PostgresPrimaryStandby> {
+  const PG_BIN = process.env['PG_BIN'] ?? newestPostgresBin();
   const { uid, gid } = await postgresUser();
   const root = mkdtempSync(join(tmpdir(), 'rebound-pg-'));
   chownSync(root, uid, gid);
