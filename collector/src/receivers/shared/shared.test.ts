@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import { describe, it } from 'node:test';
+import { createMemoryLogger } from '../../logger';
 import { ReconnectBackoff } from './backoff';
 import { classifyProbeError, safeMessage } from './errors';
 import { chooseRoundLeader, splitBrainReason } from './leader-choice';
 import { memberAt } from './node-address';
+import { ProbeLoop } from './probe-loop';
 import { Secret } from './secret';
 import { ProbeTimeoutError, withTimeout } from './timeout';
 
@@ -109,5 +111,31 @@ describe('Secret', () => {
     const printed = [String(secret), `${secret}`, JSON.stringify({ secret }), inspect({ secret })].join(' ');
     assert.ok(!printed.includes('hunter2'), printed);
     assert.equal(secret.reveal(), 'hunter2');
+  });
+});
+
+describe('ProbeLoop', () => {
+  it('runs rounds one at a time, keeps going after a failing round, and stop() waits for the round in flight', async () => {
+    const logger = createMemoryLogger();
+    let running = 0;
+    let overlapped = false;
+    let rounds = 0;
+    const loop = new ProbeLoop('test', 5, async () => {
+      running++;
+      overlapped ||= running > 1;
+      rounds++;
+      await new Promise((resolve) => setTimeout(resolve, 15)); // slower than the interval
+      running--;
+      if (rounds === 2) throw new Error('a bug in one round');
+    }, logger);
+    loop.start();
+    while (rounds < 5) await new Promise((resolve) => setTimeout(resolve, 5));
+    await loop.stop();
+    assert.equal(running, 0, 'stop() waited for the round in flight');
+    const after = rounds;
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    assert.equal(rounds, after, 'no round after stop()');
+    assert.equal(overlapped, false);
+    assert.ok(logger.lines.some((l) => l.includes('probe round failed') && l.includes('a bug in one round')));
   });
 });
