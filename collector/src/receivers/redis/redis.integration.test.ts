@@ -23,7 +23,7 @@ import { parseRedisConfig } from './config';
 import { RedisReceiver } from './redis-receiver';
 
 const INTERVAL_MILLIS = 250;
-const TIMEOUT_MILLIS = 300;
+const TIMEOUT_MILLIS = 1_000;
 const PASSWORD = 'redis-Monitor-pw-4b8e1';
 const SOURCE = 'redis/cache';
 
@@ -57,7 +57,8 @@ async function watch(options: { redis?: Record<string, unknown>; group?: Partial
     name: 'cache',
     rtoMillis: 60_000,
     holdDownMillis: 2_000,
-    freshnessMillis: 3 * INTERVAL_MILLIS,
+    // Wider than 3 intervals: on a loaded CI machine a late round must not open an episode of its own.
+    freshnessMillis: 6 * INTERVAL_MILLIS,
     lagToleranceSeconds: 5,
     lagToleranceBytes: 64 * 1024,
     progressWindowMillis: 30_000,
@@ -151,7 +152,8 @@ describe('Redis receiver against a primary and two real replicas', { timeout: 12
         assert.equal(last(m).role, 'replica');
         assert.equal(last(m).followsLeader, 'primary');
         assert.equal(last(m).lagBytes, 0);
-        assert.ok(last(m).lagSeconds !== undefined && last(m).lagSeconds! <= 1, `lag= from the master: ${last(m).lagSeconds}`);
+        // Seconds since the replica's last ack (sent every second): 0–1, more on a loaded machine.
+        assert.ok(last(m).lagSeconds !== undefined && last(m).lagSeconds! < 5, `lag= from the master: ${last(m).lagSeconds}`);
         assert.equal(last(m).permissionFingerprint, last('primary').permissionFingerprint);
       }
       assert.deepEqual(w.latest().members.map((m) => [m.member, m.status]), [
@@ -186,23 +188,25 @@ describe('Redis receiver against a primary and two real replicas', { timeout: 12
       await healthy(w);
       const roundsBefore = w.rounds.length;
       set.pause(replica1);
+      let roundsAtResume: number;
       try {
         await waitFor('replica1 unknown after the freshness window', () => w.member('replica1').status === 'unknown');
         await waitFor('recovery_source_up false', () => w.engine.sourceStates().get(SOURCE) === false);
-        await waitFor('four more rounds', () => w.rounds.length >= roundsBefore + 6);
+        await waitFor('three more rounds', () => w.rounds.length >= roundsBefore + 4);
         assert.equal(w.member('primary').status, 'converged');
         assert.equal(w.member('replica2').status, 'converged');
       } finally {
+        roundsAtResume = w.rounds.length;
         set.resume(replica1);
       }
       // Every round while replica1 hung still observed the other two.
-      const hung = w.rounds.slice(roundsBefore).filter((r) => !r.up);
-      assert.ok(hung.length >= 3, `rounds with the source down: ${hung.length}`);
+      const hung = w.rounds.slice(roundsBefore + 1, roundsAtResume);
+      assert.ok(hung.length >= 3, `rounds while replica1 hung: ${hung.length}`);
       for (const r of hung) {
-        assert.ok(r.members.includes('primary') && r.members.includes('replica2'), `round observed ${r.members.join(',')}`);
-        assert.ok(!r.members.includes('replica1'));
+        assert.equal(r.up, false);
+        assert.deepEqual(r.members, ['primary', 'replica2'], `round observed ${r.members.join(',')}`);
       }
-      assert.ok(w.logger.lines.some((l) => /no answer within 300ms/.test(l)), 'the hang is logged');
+      assert.ok(w.logger.lines.some((l) => /no answer within 1000ms/.test(l)), 'the hang is logged');
       await healthy(w, 'the group healthy again after SIGCONT');
       await waitFor('recovery_source_up true again', () => w.engine.sourceStates().get(SOURCE) === true);
     } finally {
