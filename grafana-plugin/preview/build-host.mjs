@@ -15,7 +15,7 @@ export async function buildPreviewHost() {
     entryPoints: [join(here, 'host/index.tsx')],
     outfile: join(here, 'build/host.js'),
     bundle: true,
-    minify: true,
+    minify: process.env.PREVIEW_MINIFY !== '0',
     format: 'iife',
     target: 'es2020',
     jsx: 'transform',

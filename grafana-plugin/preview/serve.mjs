@@ -19,9 +19,8 @@ import { ScrapeHistory } from './scrape-history.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const pluginRoot = join(here, '..');
 const QUERY = '{__name__=~"recovery_(group|member)_.*"}';
-const RANGE_MS = 3600_000;
 
-const USAGE = 'usage: serve.mjs [--port 3000] [--host 127.0.0.1] [--collector http://127.0.0.1:9464] [--prometheus http://127.0.0.1:9090] [--scrape-interval 5]';
+const USAGE = 'usage: serve.mjs [--port 3000] [--host 127.0.0.1] [--collector http://127.0.0.1:9464] [--prometheus http://127.0.0.1:9090] [--scrape-interval 5] [--range-minutes 10]';
 
 function options() {
   try {
@@ -32,6 +31,7 @@ function options() {
         collector: { type: 'string' },
         prometheus: { type: 'string' },
         'scrape-interval': { type: 'string', default: '5' },
+        'range-minutes': { type: 'string', default: '10' },
         help: { type: 'boolean', default: false },
       },
     });
@@ -44,6 +44,10 @@ function options() {
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
       throw new Error(`--port must be a port number, got "${values.port}"`);
     }
+    const rangeMinutes = Number(values['range-minutes']);
+    if (!(rangeMinutes > 0 && rangeMinutes <= 24 * 60)) {
+      throw new Error(`--range-minutes must be minutes between 1 and 1440, got "${values['range-minutes']}"`);
+    }
     if (!(interval > 0)) {
       throw new Error(`--scrape-interval must be seconds > 0, got "${values['scrape-interval']}"`);
     }
@@ -52,7 +56,7 @@ function options() {
         throw new Error(`--${key} must be an http(s) URL, got "${values[key]}"`);
       }
     }
-    return { ...values, port, scrapeIntervalMs: interval * 1000 };
+    return { ...values, port, scrapeIntervalMs: interval * 1000, rangeMs: rangeMinutes * 60_000 };
   } catch (e) {
     console.error(`panel preview: ${e.message}\n${USAGE}`);
     process.exit(2);
@@ -88,11 +92,12 @@ function json(res, status, body) {
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
 }
 
-async function prometheusQueries(prometheus, nowMs) {
-  const stepSeconds = 15;
+async function prometheusQueries(prometheus, nowMs, rangeMs) {
+  // Grafana picks the step from the range and the panel width; ~200 points is what it would ask for here.
+  const stepSeconds = Math.max(5, Math.round(rangeMs / 1000 / 200));
   const end = Math.floor(nowMs / 1000);
   const url = new URL('/api/v1/query_range', prometheus);
-  url.search = new URLSearchParams({ query: QUERY, start: String(end - RANGE_MS / 1000), end: String(end), step: String(stepSeconds) }).toString();
+  url.search = new URLSearchParams({ query: QUERY, start: String(end - rangeMs / 1000), end: String(end), step: String(stepSeconds) }).toString();
   const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
   const body = await res.json();
   if (body.status !== 'success') {
@@ -106,7 +111,7 @@ function main() {
   ensureBuilt();
   const history =
     opts.collector && !opts.prometheus
-      ? new ScrapeHistory({ target: opts.collector, intervalMs: opts.scrapeIntervalMs, retentionMs: RANGE_MS, match: /^recovery_(group|member)_/ })
+      ? new ScrapeHistory({ target: opts.collector, intervalMs: opts.scrapeIntervalMs, retentionMs: opts.rangeMs, match: /^recovery_(group|member)_/ })
       : undefined;
   history?.start();
 
@@ -125,7 +130,7 @@ function main() {
       const nowMs = Date.now();
       if (opts.prometheus) {
         try {
-          return json(res, 200, { source: `Prometheus ${opts.prometheus}`, nowMs, queries: await prometheusQueries(opts.prometheus, nowMs) });
+          return json(res, 200, { source: `Prometheus ${opts.prometheus}`, nowMs, rangeMs: opts.rangeMs, queries: await prometheusQueries(opts.prometheus, nowMs, opts.rangeMs) });
         } catch (e) {
           return json(res, 502, { source: `Prometheus ${opts.prometheus}`, nowMs, error: `cannot query Prometheus at ${opts.prometheus}: ${e.message}` });
         }
@@ -133,10 +138,11 @@ function main() {
       if (history) {
         const stepMs = opts.scrapeIntervalMs;
         const end = Math.floor(nowMs / stepMs) * stepMs;
-        const response = history.queryRange(end - RANGE_MS, end, stepMs);
+        const response = history.queryRange(end - opts.rangeMs, end, stepMs);
         return json(res, 200, {
           source: `collector ${opts.collector} (scraped every ${stepMs / 1000} s)`,
           nowMs: end,
+          rangeMs: opts.rangeMs,
           error: history.lastError,
           queries: [{ refId: 'A', expr: QUERY, format: 'time_series', stepMs, response }],
         });

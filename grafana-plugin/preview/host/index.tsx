@@ -6,6 +6,7 @@ import React from 'react';
 import { flushSync } from 'react-dom';
 import { Root, createRoot } from 'react-dom/client';
 
+import { panelModel } from '../../src/model/panel-model';
 import { PromQueryResult, framesForPanel } from '../../src/testing/prometheus-frames';
 import { scenarioGroups, scenarioQuery } from '../../src/testing/scenarios';
 import { registerOptionEditorsOutsideGrafana } from '../../src/testing/option-editors';
@@ -25,12 +26,14 @@ const RANGE_MS = 3600_000;
 interface State {
   frames: DataFrame[];
   nowMs: number;
+  /** Length of the panel's time range; the fixtures span the last hour. */
+  rangeMs?: number;
   source: string;
   error?: string;
 }
 
-function panelData(frames: DataFrame[], nowMs: number, error?: string): PanelData {
-  const timeRange = { from: dateTime(nowMs - RANGE_MS), to: dateTime(nowMs), raw: { from: 'now-1h', to: 'now' } };
+function panelData(frames: DataFrame[], nowMs: number, rangeMs = RANGE_MS, error?: string): PanelData {
+  const timeRange = { from: dateTime(nowMs - rangeMs), to: dateTime(nowMs), raw: { from: `now-${Math.round(rangeMs / 60_000)}m`, to: 'now' } };
   return {
     state: error ? LoadingState.Error : LoadingState.Done,
     series: frames,
@@ -41,7 +44,7 @@ function panelData(frames: DataFrame[], nowMs: number, error?: string): PanelDat
 
 function PanelFrame({ plugin, state, width, height, options }: { plugin: PanelPlugin; state: State; width: number; height: number; options: object }) {
   const Panel = plugin.panel!;
-  const data = panelData(state.frames, state.nowMs, state.error);
+  const data = panelData(state.frames, state.nowMs, state.rangeMs, state.error);
   return (
     <div className="preview-panel" style={{ width, height, background: theme.colors.background.primary, border: `1px solid ${theme.colors.border.weak}`, borderRadius: 2 }}>
       <div style={{ padding: '6px 8px', fontWeight: 500, color: theme.colors.text.primary, fontSize: 14, whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }}>
@@ -103,11 +106,11 @@ function toInstant(q: PromQueryResult): PromQueryResult {
 
 async function liveState(): Promise<State> {
   const res = await fetch('/api/queries');
-  const body = (await res.json()) as { source: string; nowMs: number; queries?: PromQueryResult[]; error?: string };
+  const body = (await res.json()) as { source: string; nowMs: number; rangeMs?: number; queries?: PromQueryResult[]; error?: string };
   if (!res.ok || !body.queries) {
     return { frames: [], nowMs: body.nowMs ?? Date.now(), source: body.source ?? 'live', error: body.error ?? `HTTP ${res.status}` };
   }
-  return { frames: framesForPanel(body.queries), nowMs: body.nowMs, source: body.source, error: body.error };
+  return { frames: framesForPanel(body.queries), nowMs: body.nowMs, rangeMs: body.rangeMs, source: body.source, error: body.error };
 }
 
 function optionsFrom(plugin: PanelPlugin): object {
@@ -160,7 +163,10 @@ async function main() {
 /** Timings for `npm run bench`: the panel next to Grafana's own BigValue for the same number of values. */
 function installBench(plugin: PanelPlugin, root: Root, options: object) {
   const settle = () => document.getElementById('root')!.getBoundingClientRect(); // forces style + layout
+  // With --js-flags=--expose-gc (the bench), collect fixture garbage first so it is not billed to a render.
+  const gc = (window as unknown as { gc?: () => void }).gc ?? (() => {});
   const time = (work: () => void) => {
+    gc();
     const t0 = performance.now();
     work();
     settle();
@@ -191,16 +197,35 @@ function installBench(plugin: PanelPlugin, root: Root, options: object) {
       </Shell>
     );
   };
+  // Fixture frames are built by `prepare`, outside every timed section.
+  let prepared: { count: number; first: State; next: State } | undefined;
+  const ready = (count: number) => {
+    if (prepared?.count !== count) {
+      throw new Error(`call reboundBench.prepare(${count}) first`);
+    }
+    return prepared;
+  };
   (window as unknown as { reboundBench: object }).reboundBench = {
-    panel(count: number) {
+    prepare(count: number) {
       const now = Date.now();
-      const first = scenarioState(`fleet-${count}`, now);
-      const next = scenarioState(`fleet-${count}`, now + 15_000);
+      prepared = { count, first: scenarioState(`fleet-${count}`, now), next: scenarioState(`fleet-${count}`, now + 15_000) };
+      return prepared.first.frames.length;
+    },
+    panel(count: number) {
+      const { first, next } = ready(count);
       flushSync(() => root.render(<Shell>{null}</Shell>));
       const firstMs = time(() => flushSync(() => root.render(panelElement(first))));
       const rerenderMs = time(() => flushSync(() => root.render(panelElement(next))));
       const cards = document.querySelectorAll('[data-testid="group-card"]').length;
       return { firstMs, rerenderMs, cards };
+    },
+    /** Frames → model alone (no React): the share of the panel's time spent on data preparation. */
+    model(count: number) {
+      const { first } = ready(count);
+      gc();
+      const t0 = performance.now();
+      panelModel(first.frames, options as never, first.nowMs);
+      return performance.now() - t0;
     },
     bigValue(count: number) {
       flushSync(() => root.render(<Shell>{null}</Shell>));

@@ -1,4 +1,3 @@
-import { cx } from '@emotion/css';
 import { GrafanaTheme2 } from '@grafana/data';
 import React, { memo } from 'react';
 
@@ -11,7 +10,7 @@ import { PhaseBadge } from './PhaseBadge';
 import { PhaseTimeline } from './PhaseTimeline';
 import { RecoveryProgress } from './RecoveryProgress';
 import { SignalChips } from './SignalChips';
-import { PanelStyles } from './styles';
+import { PanelStyles, classes } from './styles';
 
 interface Props {
   group: GroupModel;
@@ -35,14 +34,14 @@ export const GroupCard = memo(function GroupCard({ group, options, styles, theme
   const phase = effectivePhase(group);
   return (
     <div
-      className={cx(styles.card, compact && styles.cardCompact, phase === 'unknown' && styles.cardUnknown)}
+      className={classes(styles.card, compact && styles.cardCompact, phase === 'unknown' && styles.cardUnknown)}
       data-testid="group-card"
       data-group={group.group}
       data-phase={group.stale ? 'stale' : group.phase}
     >
       <div className={styles.row}>
         <PhaseBadge phase={group.phase} stale={group.stale} styles={styles} theme={theme} className={list ? styles.badgeColumn : undefined} />
-        <span className={cx(styles.name, list && styles.nameColumn)} data-testid="group-name" title={group.group}>
+        <span className={classes(styles.name, list && styles.nameColumn)} data-testid="group-name" title={group.group}>
           {href ? (
             <a className={styles.link} href={href}>
               {group.group}
@@ -53,7 +52,7 @@ export const GroupCard = memo(function GroupCard({ group, options, styles, theme
         </span>
         {elapsed ? (
           <span
-            className={cx(styles.elapsed, list && styles.elapsedColumn, level === 'warning' && styles.elapsedWarning, level === 'critical' && styles.elapsedCritical)}
+            className={classes(styles.elapsed, list && styles.elapsedColumn, level === 'warning' && styles.elapsedWarning, level === 'critical' && styles.elapsedCritical)}
             data-testid="elapsed"
             data-budget={level}
             title="Time since this recovery episode started, against the group's recovery-time objective (RTO)."

@@ -22,10 +22,12 @@ export function LagSparkline({ points, fromMs, toMs, styles, width = 90, height 
   const stride = Math.ceil(points.length / MAX_POINTS);
   const shown = points.filter((_, i) => i % stride === 0 || i === points.length - 1);
   const peak = Math.max(...shown.map((p) => p.lagSeconds), 1);
-  const span = Math.max(1, toMs - fromMs);
+  // Span the data, not the whole range: a young history still draws a readable line.
+  const start = Math.max(fromMs, points[0].timeMs);
+  const span = Math.max(1, toMs - start);
   const d = shown
     .map((p, i) => {
-      const x = ((p.timeMs - fromMs) / span) * width;
+      const x = ((p.timeMs - start) / span) * width;
       const y = height - 1 - (p.lagSeconds / peak) * (height - 2);
       return `${i ? 'L' : 'M'}${x.toFixed(1)},${y.toFixed(1)}`;
     })

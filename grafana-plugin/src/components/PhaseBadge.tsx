@@ -1,9 +1,8 @@
-import { cx } from '@emotion/css';
 import { GrafanaTheme2 } from '@grafana/data';
 import React from 'react';
 
 import { Phase } from '../model/contract';
-import { PanelStyles, phaseColor } from './styles';
+import { PanelStyles, classes, phaseColor } from './styles';
 
 const EXPLAIN: Record<Phase, string> = {
   healthy: 'Every member is converged.',
@@ -13,6 +12,17 @@ const EXPLAIN: Record<Phase, string> = {
   stabilizing: 'All members converged again; held for the hold-down period before healthy, so a relapse continues the episode.',
   unknown: 'Too little fresh data to tell: absence of data is never health.',
 };
+
+// getContrastText runs colour maths; with 2,000 badges and six colours, remember the answers.
+const contrastCache = new Map<string, string>();
+function contrastText(theme: GrafanaTheme2, background: string): string {
+  const key = `${theme.colors.mode}:${background}`;
+  let text = contrastCache.get(key);
+  if (text === undefined) {
+    contrastCache.set(key, (text = theme.colors.getContrastText(background)));
+  }
+  return text;
+}
 
 interface Props {
   phase: Phase;
@@ -30,7 +40,7 @@ export function PhaseBadge({ phase, stale, styles, theme, className }: Props) {
       ? `No fresh phase sample: the last one said "${phase}", which is history, not the present.`
       : EXPLAIN.unknown;
     return (
-      <span className={cx(styles.badge, styles.badgeUnknown, className)} data-testid="phase-badge" data-phase={stale ? 'stale' : 'unknown'} title={title}>
+      <span className={classes(styles.badge, styles.badgeUnknown, className)} data-testid="phase-badge" data-phase={stale ? 'stale' : 'unknown'} title={title}>
         {stale ? '⌛ stale' : '? unknown'}
       </span>
     );
@@ -38,8 +48,8 @@ export function PhaseBadge({ phase, stale, styles, theme, className }: Props) {
   const background = phaseColor(theme, phase);
   return (
     <span
-      className={cx(styles.badge, className)}
-      style={{ background, color: theme.colors.getContrastText(background) }}
+      className={classes(styles.badge, className)}
+      style={{ background, color: contrastText(theme, background) }}
       data-testid="phase-badge"
       data-phase={phase}
       title={EXPLAIN[phase]}

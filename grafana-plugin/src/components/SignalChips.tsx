@@ -1,10 +1,9 @@
-import { cx } from '@emotion/css';
 import React from 'react';
 
 import { divergenceText, hiddenInstabilityText, permissionDriftText, sharedDomainText } from '../model/describe';
 import { GroupModel } from '../model/group-model';
 import { RecoveryPanelOptions } from '../types';
-import { PanelStyles } from './styles';
+import { PanelStyles, classes } from './styles';
 
 interface Props {
   group: GroupModel;
@@ -50,7 +49,7 @@ export function SignalChips({ group, options, styles }: Props) {
       {chips.map((c) => (
         <span
           key={c.id}
-          className={cx(styles.chip, c.tone === 'warning' && styles.chipWarning, c.tone === 'danger' && styles.chipDanger)}
+          className={classes(styles.chip, c.tone === 'warning' && styles.chipWarning, c.tone === 'danger' && styles.chipDanger)}
           data-testid={`chip-${c.id}`}
           title={c.title}
         >

@@ -59,7 +59,8 @@ export function etaText(group: GroupModel): string {
   if (group.etaSeconds !== undefined && Number.isFinite(group.etaSeconds)) {
     return `ETA ${formatDuration(group.etaSeconds)}`;
   }
-  return 'stalled';
+  // Recovering means progress is observed, but the collector has no rate yet: do not call it stalled.
+  return phase === 'recovering' ? 'no ETA yet' : 'stalled';
 }
 
 const NOT_CONVERGED = ['lagging', 'diverged', 'unreachable', 'unknown'] as const;

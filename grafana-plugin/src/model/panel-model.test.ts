@@ -176,3 +176,46 @@ function numberFrame(metric: string, labels: Record<string, string>, values: num
 function phaseFrame(group: string, phase: string, values: number[], times?: number[], instance = 'c:9464'): DataFrame {
   return numberFrame('recovery_group_phase', { group, phase, instance }, values, times);
 }
+
+describe('etaText without an ETA series', () => {
+  it('recovering: no ETA yet (progress is observed, the rate is not); partial/degraded: stalled', () => {
+    const frames = framesForPanel([
+      scenarioQuery(
+        [
+          { group: 'r', rtoSeconds: 600, phases: [[3600, 'recovering']], episodeStartedAgo: 60, progress: 0.3, members: [{ member: 'x', status: 'lagging', lagSeconds: 5 }] },
+          { group: 'p', rtoSeconds: 600, phases: [[3600, 'partial']], episodeStartedAgo: 60, progress: 0.3, members: [{ member: 'x', status: 'lagging', lagSeconds: 5 }] },
+        ],
+        NOW
+      ),
+    ]);
+    const { groups } = panelModel(frames, defaultOptions, NOW);
+    expect(etaText(byName(groups, 'r'))).toBe('no ETA yet');
+    expect(etaText(byName(groups, 'p'))).toBe('stalled');
+  });
+});
+
+describe('one query per contract metric (as the Rebound dashboards query)', () => {
+  it('reads frames whose refId names the metric, with or without __name__ (aggregated queries drop it)', () => {
+    const whole = scenarioQuery(scenarioGroups('incident'), NOW);
+    if (whole.response.status !== 'success' || whole.response.data.resultType !== 'matrix') {
+      throw new Error('expected a matrix');
+    }
+    const byMetric = new Map<string, typeof whole.response.data.result>();
+    for (const r of whole.response.data.result) {
+      const { __name__: name, ...labels } = r.metric;
+      byMetric.set(name, [...(byMetric.get(name) ?? []), { metric: labels, values: r.values }]);
+    }
+    const queries: PromQueryResult[] = Array.from(byMetric, ([name, result]) => ({
+      refId: name,
+      expr: `max by (group, member, phase, status, dimension, value) (${name})`,
+      format: 'time_series',
+      stepMs: 15000,
+      response: { status: 'success', data: { resultType: 'matrix', result } },
+    }));
+    const split = panelModel(framesForPanel(queries), defaultOptions, NOW);
+    const reference = scenario('incident');
+    expect(split.groups.map((g) => [g.group, g.phase, etaText(g), permissionDriftText(g)])).toEqual(
+      reference.groups.map((g) => [g.group, g.phase, etaText(g), permissionDriftText(g)])
+    );
+  });
+});

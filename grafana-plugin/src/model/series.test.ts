@@ -51,6 +51,6 @@ describe('seriesFromFrames', () => {
     };
     const series = seriesFromFrames([frame]);
     expect(series).toHaveLength(1);
-    expect(series[0].values.every(Number.isNaN)).toBe(true);
+    expect(series[0].values).toEqual([NaN, null]);
   });
 });

@@ -8,8 +8,8 @@ export interface Series {
   labels: Labels;
   /** Epoch milliseconds, ascending. */
   times: number[];
-  /** Same length as `times`; NaN where Prometheus answered NaN or the frame has a gap. */
-  values: number[];
+  /** Same length as `times`; NaN where Prometheus answered NaN, null where the frame has a gap. */
+  values: Array<number | null>;
   /** Query step in ms when the data source reported one (matrix frames carry it on the Time field). */
   stepMs?: number;
 }
@@ -45,12 +45,12 @@ function seriesFromTimeSeries(frame: DataFrame): Series[] {
     if (!metric) {
       continue;
     }
-    const times = time ? Array.from(time.values as number[]) : field.values.map(() => Date.now());
+    const times = time ? (time.values as number[]) : field.values.map(() => Date.now());
     out.push({
       metric,
       labels,
       times,
-      values: Array.from(field.values as Array<number | null>, toNumber),
+      values: numbers(field.values),
       stepMs: typeof time?.config.interval === 'number' ? time.config.interval : undefined,
     });
   }
@@ -93,9 +93,21 @@ function seriesFromTable(frame: DataFrame): Series[] {
  * (a dashboard may name a query after the metric it aggregates, e.g. refId `recovery_group_phase`).
  */
 function metricName(labels: Labels, field: Field, frame: DataFrame): string | undefined {
+  if (labels.__name__ !== undefined) {
+    return METRIC_NAMES.has(labels.__name__) ? labels.__name__ : undefined;
+  }
   const display = field.config?.displayNameFromDS;
   const candidates = [labels.__name__, field.name, frame.name, display?.split('{')[0], frame.refId];
   return candidates.find((c): c is string => typeof c === 'string' && METRIC_NAMES.has(c));
+}
+
+/**
+ * Number fields from Grafana hold numbers and nulls (gaps): the frame's own array is used as is.
+ * Hot path (500 groups × 40 series × 240 points), so no copy and no scan; a stray non-number
+ * compares unequal to 1 and is not finite, so it can only ever read as "no sample".
+ */
+function numbers(values: unknown[]): Array<number | null> {
+  return values as Array<number | null>;
 }
 
 function toNumber(value: unknown): number {
@@ -112,5 +124,5 @@ function toNumber(value: unknown): number {
     }
     return value.trim() === '' ? NaN : Number(value);
   }
-  return NaN; // null: a gap in the series
+  return NaN; // undefined or anything else: no usable sample
 }

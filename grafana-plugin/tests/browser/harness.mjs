@@ -40,11 +40,12 @@ export async function startPreview(args = []) {
   };
 }
 
-export async function launchBrowser() {
+/** @param {string[]} extraArgs e.g. `--js-flags=--expose-gc` for the bench */
+export async function launchBrowser(extraArgs = []) {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
   }
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', ...extraArgs] });
 }
 
 /** Opens a preview URL and waits until the page says it is ready (or failed). */

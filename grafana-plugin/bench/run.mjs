@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+// `npm run bench -w rebound-recovery-panel`: in Chromium, the built panel's time to first render and
+// to re-render on new data for 50, 500 and 2,000 groups, next to Grafana's own BigValue (the stat
+// panel's renderer) drawing the same number of values on the same page; and module.js's size.
+// Each figure is the median of several rounds; the ratio panel/BigValue is the figure to watch.
+import { statSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+
+import { launchBrowser, openPreview, pluginRoot, startPreview } from '../tests/browser/harness.mjs';
+
+const SIZES = [50, 500, 2000];
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const TARGET_500_MS = 100;
+const TARGET_MODULE_KB = 250;
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ms = (x) => `${x.toFixed(1)} ms`.padStart(10);
+
+const preview = await startPreview();
+// expose-gc: the page collects the garbage of building fixture frames before each timed render.
+const browser = await launchBrowser(['--js-flags=--expose-gc']);
+try {
+  const { page } = await openPreview(browser, `${preview.base}?bench=1`, { width: 1440, height: 940 });
+  // Wall-clock times on a shared machine swing with its load; the ratio to BigValue, measured in the
+  // same rounds on the same page, is the figure that carries over.
+  console.log(`panel vs Grafana BigValue, Chromium ${browser.version()}, median of ${ROUNDS} rounds (interleaved), load average ${loadavg()[0].toFixed(1)} on this machine`);
+  console.log('groups | panel first | panel re-render | BigValue first | BigValue re-render | ratio first | ratio re-render | of which frames→model');
+  let at500;
+  for (const n of SIZES) {
+    await page.evaluate((count) => window.reboundBench.prepare(count), n);
+    const model = [];
+    const panel = { first: [], re: [] };
+    const big = { first: [], re: [] };
+    for (let r = 0; r < ROUNDS; r++) {
+      const p = await page.evaluate((count) => window.reboundBench.panel(count), n);
+      if (p.cards !== n) {
+        throw new Error(`panel rendered ${p.cards} cards for ${n} groups`);
+      }
+      model.push(await page.evaluate((count) => window.reboundBench.model(count), n));
+      const b = await page.evaluate((count) => window.reboundBench.bigValue(count), n);
+      panel.first.push(p.firstMs);
+      panel.re.push(p.rerenderMs);
+      big.first.push(b.firstMs);
+      big.re.push(b.rerenderMs);
+    }
+    const row = { pf: median(panel.first), pr: median(panel.re), bf: median(big.first), br: median(big.re), model: median(model) };
+    if (n === 500) {
+      at500 = row;
+    }
+    console.log(
+      `${String(n).padStart(6)} | ${ms(row.pf)} | ${ms(row.pr)}      | ${ms(row.bf)}     | ${ms(row.br)}         | ${(row.pf / row.bf).toFixed(2).padStart(10)}x | ${(row.pr / row.br).toFixed(2).padStart(12)}x | ${ms(row.model)}`
+    );
+  }
+  const moduleKb = statSync(join(pluginRoot, 'dist/module.js')).size / 1024;
+  console.log(`500 groups first render: ${at500.pf.toFixed(1)} ms (target < ${TARGET_500_MS} ms: ${at500.pf < TARGET_500_MS ? 'met' : 'NOT met'})`);
+  console.log(`dist/module.js: ${moduleKb.toFixed(1)} KB minified (target < ${TARGET_MODULE_KB} KB: ${moduleKb < TARGET_MODULE_KB ? 'met' : 'NOT met'}; Grafana packages, React and emotion are externals)`);
+  await page.close();
+} finally {
+  await browser.close();
+  await preview.stop();
+}
