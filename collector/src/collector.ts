@@ -47,6 +47,7 @@ export class Collector {
     this.store = new EpisodeStore(config.storePath);
     this.engine = new RecoveryEngine({ groups: config.groups, store: this.store });
     this.exporter = new PrometheusExporter(new Registry());
+    for (const group of config.groups) this.exporter.declareGroup(group.name);
     // Counters continue from the stored history, so a restart is not a counter reset for increase().
     for (const completed of this.store.completedDurations()) this.exporter.recordEpisode({ group: completed.group, durationSeconds: completed.durationSeconds });
     this.engine.onEpisodeCompleted((episode) => this.exporter.recordEpisode(episode));
@@ -110,10 +111,14 @@ export class Collector {
     if (groups.size === 0 && !server.dynamicGroups) return null;
     const receiver = createOtlpHttpReceiver({ listen: config.listen.otlp, groups, server, registry: this.exporter.registry, context, declaredMembers });
     const engine = this.engine;
+    const exporter = this.exporter;
     const sink: ObservationSink = {
       observe(observation) {
         // The receiver already enforced max_groups; a new dynamic group gets the defaults.
-        if (!engine.hasGroup(observation.group)) engine.addGroup(dynamicGroup(observation.group));
+        if (!engine.hasGroup(observation.group)) {
+          engine.addGroup(dynamicGroup(observation.group));
+          exporter.declareGroup(observation.group);
+        }
         engine.observe(observation);
       },
       declare: (group, members) => engine.declare(group, members),

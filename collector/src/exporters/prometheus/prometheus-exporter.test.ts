@@ -73,6 +73,14 @@ describe('PrometheusExporter', () => {
       assert.match(at900!, / 1$/, 'a 900 s recovery counts as within a 15 min RTO');
     });
 
+    it('starts a declared group at zero episodes, so its first episode counts as an increase', async () => {
+      const exporter = new PrometheusExporter();
+      exporter.declareGroup('fresh');
+      const text = await exporter.metricsText();
+      assert.ok(seriesOf(text, 'recovery_episodes_total').includes('recovery_episodes_total{group="fresh"} 0'));
+      assert.ok(seriesOf(text, 'recovery_duration_seconds_count').includes('recovery_duration_seconds_count{group="fresh"} 0'));
+    });
+
     it('exports +Inf observation age for a member never observed', async () => {
       const engine = new RecoveryEngine({ groups: [testGroup()] });
       engine.declare('db', [{ member: 'ghost', role: 'replica' }]);

@@ -56,6 +56,15 @@ export class PrometheusExporter {
     this.episodes = new Counter({ name: m.episodes.name, help: m.episodes.help, labelNames: m.episodes.labels, registers: [registry] });
   }
 
+  /**
+   * Start a group's episode counter and histogram at zero, so Prometheus sees
+   * the group's first-ever episode as an increase (the SLO counts it).
+   */
+  declareGroup(group: string): void {
+    this.duration.zero({ group });
+    this.episodes.inc({ group }, 0);
+  }
+
   /** Count a completed episode in the histogram and the counter. */
   recordEpisode(episode: Pick<Episode, 'group' | 'durationSeconds'>): void {
     this.episodes.inc({ group: episode.group });
