@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need, only when missing:
 # Redis and PostgreSQL servers (own instances on spare ports), Prometheus and promtool
-# (rule tests, real scrapes), Chromium (panel in a real browser), docker-compose
+# (rule tests, real scrapes), Chromium (panel in a real browser), openssl (TLS test certificates), docker-compose
 # (validates docker-compose.yml; no Docker engine needed).
 set -euo pipefail
 missing=()
@@ -10,6 +10,9 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v promtool >/dev/null || missing+=(prometheus)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v docker-compose >/dev/null || missing+=(docker-compose)
+command -v openssl >/dev/null || missing+=(openssl)
+command -v redis-cli >/dev/null || missing+=(redis-tools)
+command -v psql >/dev/null || missing+=(postgresql-client)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${missing[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
