@@ -1,8 +1,9 @@
 /**
  * The Redis receiver against real redis-server processes (a primary and two
  * replicas on spare loopback ports, from testing/redis-replica-set.ts), through
- * the real RecoveryEngine. The scenarios share one replica set and run in order;
- * the split-brain one (it leaves two masters behind) comes last.
+ * the real RecoveryEngine (the last one through a whole Collector loaded from
+ * YAML, read over its HTTP API). The scenarios share one replica set and run in
+ * order; the split-brain one (it leaves two masters behind) comes last.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -10,7 +11,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
+import { Collector } from '../../collector';
 import type { GroupConfig } from '../../config/group-config';
+import { parseConfigText } from '../../config/load';
 import { RecoveryEngine } from '../../engine/engine';
 import { createMemoryLogger } from '../../logger';
 import type { GroupState } from '../../model/group-state';
@@ -256,19 +259,41 @@ describe('Redis receiver against a primary and two real replicas', { timeout: 12
     }
   });
 
-  it('REPLICAOF NO ONE on a replica while the primary runs: that replica diverged, named in the reason', async () => {
-    const w = await watch();
+  it('REPLICAOF NO ONE on a replica while the primary runs: through a Collector from YAML, that replica diverged, named in the API reason', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rebound-redis-collector-'));
+    const yaml = [
+      'interval: 250ms',
+      'listen: { metrics: 127.0.0.1:0, otlp: 127.0.0.1:0 }',
+      `store: ${join(dir, 'rebound.db')}`,
+      'groups:',
+      '  - name: cache',
+      '    hold_down: 2s',
+      '    lag_tolerance_bytes: 65536',
+      '    redis:',
+      `      timeout: ${TIMEOUT_MILLIS}ms`,
+      '      nodes:',
+      ...set.nodes.map((n) => `        - { member: ${n.name}, address: ${n.address} }`),
+    ].join('\n');
+    const collector = new Collector({ config: parseConfigText(yaml, 'redis-test.yaml'), logger: createMemoryLogger() });
+    const { metrics } = await collector.start();
+    const api = async (path: string): Promise<string> => (await fetch(`http://127.0.0.1:${metrics.port}${path}`)).text();
+    type ApiGroup = { name: string; phase: string; members: { member: string; status: string; reason?: string | null }[] };
+    const group = async (): Promise<ApiGroup> => (JSON.parse(await api('/api/v1/groups')) as { groups: ApiGroup[] }).groups.find((g) => g.name === 'cache')!;
     try {
-      await healthy(w);
+      await waitFor('the group healthy in the API', async () => (await group()).phase === 'healthy');
+      assert.match(await api('/metrics'), /recovery_source_up\{source="redis\/cache"\} 1/);
       await set.promote(replica2);
-      await waitFor('replica2 diverged', () => w.member('replica2').status === 'diverged');
-      assert.match(w.member('replica2').reason ?? '', /split brain: replica2 claims leader while primary \(followed by replica1\) is also leader/);
-      assert.equal(w.latest().leader, 'primary');
-      assert.equal(w.member('primary').status, 'converged');
-      assert.equal(w.member('replica1').status, 'converged');
-      assert.notEqual(w.latest().phase, 'healthy');
+      await waitFor('replica2 diverged in the API', async () => (await group()).members.find((m) => m.member === 'replica2')?.status === 'diverged');
+      const members = (await group()).members;
+      const rival = members.find((m) => m.member === 'replica2')!;
+      assert.match(JSON.stringify(rival), /split brain: replica2 claims leader while primary \(followed by replica1\) is also leader/);
+      assert.equal(members.find((m) => m.member === 'primary')!.status, 'converged');
+      assert.equal(members.find((m) => m.member === 'replica1')!.status, 'converged');
+      assert.notEqual((await group()).phase, 'healthy');
+      assert.match(await api('/metrics'), /recovery_member_status\{group="cache",member="replica2",status="diverged"\} 1/);
     } finally {
-      await w.stop();
+      await collector.stop();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
