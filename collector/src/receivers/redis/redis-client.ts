@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import Redis from 'ioredis';
 import type { ConnectionOptions } from 'node:tls';
 import type { RedisNodeConfig, RedisReceiverConfig, RedisTlsConfig } from './config';
@@ -64,7 +65,8 @@ export const createIoredisClient: RedisClientFactory = (node, config) => {
 function tlsOptions(node: RedisNodeConfig, tls: RedisTlsConfig): ConnectionOptions {
   return {
     ...(tls.caFile !== undefined ? { ca: readFileSync(tls.caFile) } : {}),
-    servername: tls.serverName ?? node.host,
+    // SNI takes names only (RFC 6066); for an IP, Node checks the certificate against the host anyway.
+    ...(tls.serverName !== undefined ? { servername: tls.serverName } : isIP(node.host) === 0 ? { servername: node.host } : {}),
     rejectUnauthorized: !tls.insecureSkipVerify,
   };
 }
