@@ -49,6 +49,8 @@ describe('preview page, incident fixture', () => {
       const orders = cards.find((c) => c.group === 'orders-db');
       assert.match(orders.text, /stalled/, 'the stalled group says stalled');
       assert.match(orders.text, /permissions drift on pg-2/, 'the drifted member is named');
+      const etaColour = (group) => page.locator(`[data-testid="group-card"][data-group="${group}"] [data-testid="eta"]`).evaluate((e) => getComputedStyle(e).color);
+      assert.notEqual(await etaColour('orders-db'), await etaColour('sessions'), '"stalled" stands out from a running ETA');
 
       const unknown = cards.find((c) => c.group === 'payments');
       const healthy = cards.find((c) => c.group === 'search');
@@ -65,6 +67,13 @@ describe('preview page, incident fixture', () => {
       await page.close();
     });
   }
+
+  it('README picture: the incident at a glance', async () => {
+    const { page } = await openPreview(browser, `${preview.base}?scenario=incident&width=1100&height=440`, { width: 1132, height: 472 });
+    await cardsOf(page);
+    await page.screenshot({ path: join(shots, 'readme-preview.png') });
+    await page.close();
+  });
 
   it('renders in the light theme too', async () => {
     const { page } = await openPreview(browser, `${preview.base}?scenario=incident&theme=light`);
