@@ -10,6 +10,8 @@ export interface RedisNodeClient {
   infoReplication(): Promise<string>;
   /** `ACL LIST` lines. */
   aclList(): Promise<string[]>;
+  /** The IP the connection reached (the node's address after DNS), to find it in its master's replica list. */
+  remoteAddress?(): string | undefined;
   /** Drop the connection (after a timeout or error); the next probe makes a new client. */
   close(): void;
 }
@@ -57,6 +59,7 @@ export const createIoredisClient: RedisClientFactory = (node, config) => {
       await ready();
       return (await redis.call('ACL', 'LIST').catch(withCause)) as string[];
     },
+    remoteAddress: () => redis.stream?.remoteAddress?.replace(/^::ffff:/, ''),
     close: () => redis.disconnect(),
   };
 };

@@ -138,6 +138,20 @@ describe('observationsOfRound', () => {
     assert.equal(seen.get('replica1')!.lagBytes, 0);
   });
 
+  it("a replica configured by host name finds its line in the master's list by the IP the probe reached", () => {
+    const named = nodes.map((n, i) => (i === 1 ? { ...n, host: 'cache-b.internal', address: `cache-b.internal:${n.port}` } : n));
+    const slow = (t: string): string => t.replace(new RegExp(`(port=${nodes[1]!.port},state=online,offset=61,)lag=0`), '$1lag=3');
+    const master = answered('info-replication-master.txt', slow);
+    const replica = answered('info-replication-replica.txt');
+    const byIp = answered('info-replication-replica.txt');
+    if (byIp.kind === 'answered') byIp.answer.remoteAddress = '127.0.0.1';
+    const input = { group: 'cache', source: 'redis/cache', nodes: named, lastRoles: new Map<string, Role>(), previousLeader: undefined, tls: false };
+    const without = observationsOfRound({ ...input, outcomes: [master, replica, replica] }).observations[1]!;
+    assert.equal(without.lagSeconds, undefined, 'no way to tell which line is this replica');
+    const withIp = observationsOfRound({ ...input, outcomes: [master, byIp, replica] }).observations[1]!;
+    assert.equal(withIp.lagSeconds, 3);
+  });
+
   it('no ACL lines (ACL LIST not permitted): no permission fingerprint rather than a wrong one', () => {
     const outcome = answered('info-replication-master.txt');
     if (outcome.kind === 'answered') delete outcome.answer.aclLines;

@@ -2,7 +2,7 @@ import type { Observation, Role } from '../../model/types';
 import type { ProbeOutcome } from '../probe-loop';
 import { aclPermissionFingerprint } from './acl-fingerprint';
 import type { RedisNodeConfig } from './config';
-import type { ReplicationInfo } from './replication-info';
+import type { ConnectedReplica, ReplicationInfo } from './replication-info';
 import { chooseRoundLeader, splitBrainReason } from '../shared/leader-choice';
 import { memberAt, normalizeHostPort } from '../shared/node-address';
 
@@ -11,6 +11,8 @@ export interface RedisNodeAnswer {
   replication: ReplicationInfo;
   /** `ACL LIST` lines; undefined when the monitoring user may not run it (no fingerprint then). */
   aclLines?: string[];
+  /** The IP the probe connected to: a master lists its replicas by IP, the config may name them by host name. */
+  remoteAddress?: string;
 }
 
 export interface RedisRoundInput {
@@ -124,7 +126,7 @@ function replicaFacts(
   if (master?.role === 'master') {
     // Both offsets come from this round, read within one probe timeout of each other.
     facts.lagBytes = Math.max(0, master.offset - replication.offset);
-    const line = master.replicas.find((r) => normalizeHostPort(r.ip, r.port) === normalizeHostPort(node.host, node.port));
+    const line = master.replicas.find((r) => isReplicaLineOf(r, node, answers.get(node.member)?.remoteAddress));
     if (line !== undefined && replication.linkUp === true) facts.lagSeconds = line.lagSeconds;
   }
   // A broken link means the offset is not advancing: report how long it has been down.
@@ -132,3 +134,9 @@ function replicaFacts(
   return facts;
 }
 
+
+/** The master's `slaveN:ip=…,port=…` line of this node: by configured address, else by the IP the probe reached. */
+function isReplicaLineOf(line: ConnectedReplica, node: RedisNodeConfig, remoteAddress: string | undefined): boolean {
+  if (normalizeHostPort(line.ip, line.port) === normalizeHostPort(node.host, node.port)) return true;
+  return remoteAddress !== undefined && line.port === node.port && normalizeHostPort(line.ip, 0) === normalizeHostPort(remoteAddress, 0);
+}

@@ -79,6 +79,8 @@ export class RedisReceiver implements Receiver {
       const [infoText, aclLines] = await Promise.all([client.infoReplication(), this.aclLinesOf(node, client)]);
       const answer: RedisNodeAnswer = { replication: parseReplicationInfo(infoText) };
       if (aclLines !== undefined) answer.aclLines = aclLines;
+      const remoteAddress = client.remoteAddress?.();
+      if (remoteAddress !== undefined) answer.remoteAddress = remoteAddress;
       return answer;
     } catch (error) {
       this.dropClient(node);
