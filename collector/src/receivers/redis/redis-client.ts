@@ -49,7 +49,15 @@ export const createIoredisClient: RedisClientFactory = (node, config) => {
     throw error;
   };
   let connected: Promise<void> | undefined;
-  const ready = (): Promise<void> => (connected ??= redis.connect().catch(withCause));
+  const ready = (): Promise<void> => {
+    // The node closed our connection (restart, failover): connect again now, so a node that
+    // is down shows as refused in this round rather than as a stale "Connection is closed".
+    if (redis.status === 'end' || redis.status === 'close') {
+      connected = undefined;
+      cause = undefined;
+    }
+    return (connected ??= redis.connect().catch(withCause));
+  };
   return {
     infoReplication: async () => {
       await ready();
