@@ -63,7 +63,7 @@ export const GroupCard = memo(function GroupCard({ group, options, styles, theme
           list && <span className={styles.elapsedColumn} />
         )}
         <RecoveryProgress group={group} styles={styles} theme={theme} />
-        {options.showLagSparkline && <LagSparkline points={group.lagHistory} fromMs={fromMs} toMs={toMs} styles={styles} />}
+        {options.showLagSparkline && <LagSparkline points={group.lagHistory} fromMs={fromMs} toMs={toMs} styles={styles} keepSpace={list} />}
         {options.showPhaseTimeline && !compact && <PhaseTimeline segments={group.phaseHistory} fromMs={fromMs} toMs={toMs} styles={styles} theme={theme} />}
       </div>
       <SignalChips group={group} options={options} styles={styles} />

@@ -10,14 +10,16 @@ interface Props {
   styles: PanelStyles;
   width?: number;
   height?: number;
+  /** Keep the space when there is nothing to draw (list layout: columns stay aligned). */
+  keepSpace?: boolean;
 }
 
 const MAX_POINTS = 60;
 
 /** Largest member lag over the time range, as one SVG path (cheap enough for 2,000 rows). */
-export function LagSparkline({ points, fromMs, toMs, styles, width = 90, height = 22 }: Props) {
+export function LagSparkline({ points, fromMs, toMs, styles, width = 90, height = 22, keepSpace = false }: Props) {
   if (points.length < 2) {
-    return null;
+    return keepSpace ? <span className={styles.sparkline} style={{ width }} /> : null;
   }
   const stride = Math.ceil(points.length / MAX_POINTS);
   const shown = points.filter((_, i) => i % stride === 0 || i === points.length - 1);
