@@ -60,7 +60,10 @@ function parseArguments(argv: readonly string[]): CliArguments {
 
 class UsageError extends Error {}
 
-/** No config: the demo cluster alone, on the default addresses. */
+/**
+ * No config: the demo cluster alone, on the default addresses, with its own
+ * store so a demo never mixes its episodes into a real config's default store.
+ */
 function demoConfig(speed: number): CollectorConfig {
   return {
     intervalMillis: COLLECTOR_DEFAULTS.intervalMillis,
@@ -68,7 +71,7 @@ function demoConfig(speed: number): CollectorConfig {
       metrics: { host: '127.0.0.1', port: 9464 },
       otlp: { host: '127.0.0.1', port: 4318 },
     },
-    storePath: COLLECTOR_DEFAULTS.storePath,
+    storePath: './data/rebound-demo.db',
     groups: defaultDemoGroups(speed),
     otlp: createDefaultOtlpServerConfig(),
     exporters: {},
