@@ -31,7 +31,8 @@ export function LagSparkline({ points, fromMs, toMs, styles, width = 90, height 
     .map((p, i) => {
       const x = ((p.timeMs - start) / span) * width;
       const y = height - 1 - (p.lagSeconds / peak) * (height - 2);
-      return `${i ? 'L' : 'M'}${x.toFixed(1)},${y.toFixed(1)}`;
+      // Whole pixels: cheaper strings for 2,000 rows, and no visible difference at this size.
+      return `${i ? 'L' : 'M'}${Math.round(x)},${Math.round(y)}`;
     })
     .join('');
   const now = points[points.length - 1].lagSeconds;

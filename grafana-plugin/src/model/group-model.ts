@@ -60,6 +60,10 @@ export interface GroupModelSettings {
   staleAfterSeconds: number;
   /** End of the panel's time range (epoch ms): "now" for staleness. */
   nowMs: number;
+  /** Build the phase timeline (off when it is not shown: it is half the work for large fleets). */
+  withPhaseHistory?: boolean;
+  /** Build the lag sparkline's points (off when it is not shown). */
+  withLagHistory?: boolean;
 }
 
 interface Sample {
@@ -123,8 +127,8 @@ function buildGroup(group: string, all: Series[], settings: GroupModelSettings):
     members,
     memberCounts: memberCounts(of('members'), members, cutoffMs),
     sharedDomains: sharedDomains(of('sharedDependency'), cutoffMs),
-    lagHistory: lagHistory(of('memberLag')),
-    phaseHistory: phaseHistory(phaseSeries, stepMs),
+    lagHistory: settings.withLagHistory === false ? [] : lagHistory(of('memberLag')),
+    phaseHistory: settings.withPhaseHistory === false ? [] : phaseHistory(phaseSeries, stepMs),
   };
 }
 
