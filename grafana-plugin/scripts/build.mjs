@@ -29,6 +29,7 @@ cpSync(join(root, 'src/img'), join(dist, 'img'), { recursive: true });
 
 const id = JSON.parse(pluginJson).id;
 const artifacts = join(root, 'artifacts');
+rmSync(artifacts, { recursive: true, force: true }); // one archive: the version just built
 mkdirSync(artifacts, { recursive: true });
 const zipPath = join(artifacts, `${id}-${pkg.version}.zip`);
 const files = listFiles(dist).map((file) => ({ name: `${id}/${relative(dist, file)}`, data: readFileSync(file) }));
