@@ -42,6 +42,7 @@ export interface TickOutcome {
 }
 
 const IMPROVEMENT_EPSILON = 1e-6;
+const NO_MEMBERS: string[] = [];
 
 /**
  * Derives one group's recovery state each tick from the newest observation of
@@ -53,6 +54,7 @@ export class GroupTracker {
   private readonly members = new Map<string, MemberRecord>();
   /** The same records in declaration order, so a tick iterates an array. */
   private readonly memberList: MemberRecord[] = [];
+  private readonly candidates: LeaderCandidate[] = [];
   private readonly tolerances: StatusTolerances;
   private previousLeader: string | null = null;
   private lastPhase: Phase | null = null;
@@ -127,11 +129,14 @@ export class GroupTracker {
 
   tick(nowMillis: number): TickOutcome {
     const records = this.memberList;
-    const candidates: LeaderCandidate[] = new Array(records.length);
+    // Candidates are reused between ticks (one per member): a fleet tick allocates as little as it can.
+    const candidates = this.candidates;
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!;
       const fresh = this.freshObservation(r, nowMillis);
-      candidates[i] = { member: r.member, role: fresh?.role ?? r.latest?.role ?? r.declaredRole ?? 'replica', fresh };
+      const candidate = (candidates[i] ??= { member: r.member, role: 'replica', fresh: undefined });
+      candidate.role = fresh?.role ?? r.latest?.role ?? r.declaredRole ?? 'replica';
+      candidate.fresh = fresh;
     }
     const choice = chooseLeader(candidates, this.previousLeader);
     const leaderCandidate = choice.leader === null ? undefined : candidates.find((c) => c.member === choice.leader);
@@ -139,7 +144,10 @@ export class GroupTracker {
     const rivals = choice.rivals;
 
     const memberStates: MemberState[] = [];
-    const fingerprints = new Map<string, string>();
+    // Most ticks every member holds the same permissions: count them, and only build the map when they differ.
+    let fingerprintCount = 0;
+    let firstFingerprint: string | undefined;
+    let fingerprintsDiffer = false;
     const transitionsNow: { member: string; from: MemberStatus; to: MemberStatus }[] = [];
     let converged = 0;
     let unknown = 0;
@@ -175,7 +183,12 @@ export class GroupTracker {
       if (verdict.lagSeconds !== null) maxLagSeconds = Math.max(maxLagSeconds ?? 0, verdict.lagSeconds);
       if (verdict.lagBytes !== null) maxLagBytes = Math.max(maxLagBytes ?? 0, verdict.lagBytes);
 
-      if (freshObservation?.permissionFingerprint !== undefined) fingerprints.set(record.member, freshObservation.permissionFingerprint);
+      const fingerprint = freshObservation?.permissionFingerprint;
+      if (fingerprint !== undefined) {
+        fingerprintCount++;
+        if (firstFingerprint === undefined) firstFingerprint = fingerprint;
+        else if (fingerprint !== firstFingerprint) fingerprintsDiffer = true;
+      }
       if (record.previousStatus !== undefined && record.previousStatus !== status) {
         transitionsNow.push({ member: record.member, from: record.previousStatus, to: status });
       }
@@ -196,7 +209,9 @@ export class GroupTracker {
 
     const memberCount = records.length;
     const progress = memberCount === 0 ? 0 : progressSum / memberCount;
-    const permissions = permissionConsistency(fingerprints, choice.leader);
+    const permissions = fingerprintsDiffer
+      ? permissionConsistency(this.freshFingerprints(candidates), choice.leader)
+      : { ratio: fingerprintCount > 0 ? 1 : null, drifted: NO_MEMBERS };
     if (permissions.drifted.length > 0) for (const state of memberStates) state.permissionDrift = permissions.drifted.includes(state.member);
     const serving = leaderRef !== null ? leaderRef.observation.serving !== false : !hasLeaderConcept && anyPathServing;
 
@@ -277,6 +292,15 @@ export class GroupTracker {
       derivedAtMillis: nowMillis,
     };
     return { state: this.current, previousPhase, episodeChanged, closedEpisode };
+  }
+
+  private freshFingerprints(candidates: readonly LeaderCandidate[]): Map<string, string> {
+    const fingerprints = new Map<string, string>();
+    for (const c of candidates) {
+      const fingerprint = c.fresh?.permissionFingerprint;
+      if (fingerprint !== undefined) fingerprints.set(c.member, fingerprint);
+    }
+    return fingerprints;
   }
 
   private record(member: string): MemberRecord {

@@ -2,7 +2,7 @@ import type { Observation, Role } from './types';
 
 /** What leader selection needs to know about one member at this tick. */
 export interface LeaderCandidate {
-  member: string;
+  readonly member: string;
   role: Role;
   /** Newest observation if it is within the freshness window, else undefined. */
   fresh: Observation | undefined;
