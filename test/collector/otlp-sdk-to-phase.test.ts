@@ -6,7 +6,7 @@ import { after, describe, it } from 'node:test';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import { Child, sparePort, waitFor } from '../dashboards-live/processes';
+import { Child, sparePort, waitFor } from '../support/processes';
 
 const repo = resolve(__dirname, '../..');
 const work = mkdtempSync(join(tmpdir(), 'rebound-otlp-e2e-'));

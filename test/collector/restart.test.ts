@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { Child, sparePort, waitFor } from '../dashboards-live/processes';
+import { Child, sparePort, waitFor } from '../support/processes';
 import { otlpJsonBody, type MemberReport } from '../support/otlp-json';
 
 const repo = resolve(__dirname, '../..');

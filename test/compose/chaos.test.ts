@@ -10,7 +10,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { waitFor } from '../dashboards-live/processes';
+import { waitFor } from '../support/processes';
 import { repoRoot } from './compose-files';
 import { psql, redisCli, redisCliWithin, startDemoServers, type DemoServers } from './demo-servers';
 

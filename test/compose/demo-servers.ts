@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Child, sparePort, waitFor } from '../dashboards-live/processes';
+import { Child, sparePort, waitFor } from '../support/processes';
 import { repoRoot } from './compose-files';
 
 const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse, stringify } from 'yaml';
 import { RECEIVER_FACTORIES } from '../../collector/src/receivers/registry';
-import { Child, sparePort, waitFor } from '../dashboards-live/processes';
+import { Child, sparePort, waitFor } from '../support/processes';
 import { repoRoot } from './compose-files';
 import { startDemoServers, type DemoServers } from './demo-servers';
 

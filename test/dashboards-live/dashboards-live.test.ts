@@ -17,7 +17,7 @@ import type { RuleGroup } from '../../dashboards/src/rules/rule-types';
 import { sloRuleGroups } from '../../dashboards/src/rules/slo-rules';
 import { interpolate, labelValuesQuery, mayBeAbsent, panelQueries, readDashboards, usesVariable, type PanelQueries } from './dashboard-queries';
 import { PrometheusApi, type Sample } from './prometheus-api';
-import { Child, sparePort, waitFor } from './processes';
+import { Child, sparePort, waitFor } from '../support/processes';
 
 const repoRoot = join(__dirname, '..', '..');
 const dashboardsDir = join(repoRoot, 'dashboards/grafana/dashboards');

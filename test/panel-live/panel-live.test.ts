@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { demoGroupSettings } from '../../collector/src/receivers/demo/default-groups';
-import { Child, sparePort, waitFor } from '../dashboards-live/processes';
+import { Child, sparePort, waitFor } from '../support/processes';
 
 const repoRoot = join(__dirname, '..', '..');
 const PROMETHEUS = process.env.PROMETHEUS ?? '/usr/bin/prometheus';

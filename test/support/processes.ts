@@ -1,17 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 
-/** A free loopback port (asked of the kernel, then released for the child to take). */
-export async function sparePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
+// One implementation of the port and polling helpers for every test, the collector's.
+export { sparePort, waitFor } from '../../collector/src/testing/processes';
 
 /** A child process whose output is kept (for failure messages) and which is stopped by its pid. */
 export class Child {
@@ -54,20 +44,4 @@ export class Child {
     await exited;
     clearTimeout(timer);
   }
-}
-
-/** Poll `check` until it returns a value, or fail after `timeoutMillis` saying what was awaited. */
-export async function waitFor<T>(what: string, timeoutMillis: number, check: () => Promise<T | undefined>, intervalMillis = 500): Promise<T> {
-  const deadline = Date.now() + timeoutMillis;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, intervalMillis));
-  }
-  throw new Error(`timed out after ${timeoutMillis / 1000}s waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}`);
 }
