@@ -8,8 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { parse, stringify } from 'yaml';
-import { demoGroupSettings } from '../../collector/src/receivers/demo/default-groups';
+import { parse } from 'yaml';
 import { selectors } from '../../dashboards/src/config';
 import { recoveryAlertRuleGroups, recoveryStalledRule } from '../../dashboards/src/rules/recovery-alerts';
 import { toYaml } from '../../dashboards/src/rules/render';
@@ -17,12 +16,12 @@ import type { RuleGroup } from '../../dashboards/src/rules/rule-types';
 import { sloRuleGroups } from '../../dashboards/src/rules/slo-rules';
 import { interpolate, labelValuesQuery, mayBeAbsent, panelQueries, readDashboards, usesVariable, type PanelQueries } from './dashboard-queries';
 import { PrometheusApi, type Sample } from './prometheus-api';
-import { Child, sparePort, waitFor } from '../support/processes';
+import { startDemoCollector, startPrometheus } from '../support/demo-stack';
+import { waitFor, type Child } from '../support/processes';
 
 const repoRoot = join(__dirname, '..', '..');
 const dashboardsDir = join(repoRoot, 'dashboards/grafana/dashboards');
 const ruleFiles = ['recovery-alerts.yml', 'recovery-slo.yml'].map((f) => join(repoRoot, 'dashboards/prometheus', f));
-const PROMETHEUS = process.env.PROMETHEUS ?? '/usr/bin/prometheus';
 /** The demo runs this many times faster than real time: a 120 s cycle takes 60 s. */
 const DEMO_SPEED = Number(process.env.REBOUND_LIVE_DEMO_SPEED ?? 2);
 /**
@@ -40,11 +39,6 @@ let groups: string[] = [];
 let stalledAlertSeen: { state: string; group?: string } | undefined;
 let sloShareSeen: Sample | undefined;
 
-/** The collector from source, so the test always runs the code of this tree (a dist/ may be stale). */
-function collectorCommand(configFile: string): [string, string[]] {
-  return [process.execPath, ['--import', 'tsx', join(repoRoot, 'collector/src/cli.ts'), '--config', configFile, '--quiet']];
-}
-
 /**
  * The rules as generated (same expressions as the committed files, checked by the dashboards
  * workspace), every group evaluated each second and RecoveryStalled's window shrunk to the demo's
@@ -60,66 +54,6 @@ function fastRuleFiles(): string[] {
     const copy = join(dir, name);
     writeFileSync(copy, toYaml({ groups }));
     return copy;
-  });
-}
-
-/** The three demo stories, with the group settings under which they read as written at DEMO_SPEED. */
-function demoGroups(): unknown[] {
-  const millis = (ms: number): string => `${Math.round(ms)}ms`;
-  return (['database', 'cache', 'paths'] as const).map((scenario) => {
-    const settings = demoGroupSettings(scenario, DEMO_SPEED);
-    return {
-      name: { database: 'orders-db', cache: 'sessions-cache', paths: 'edge-paths' }[scenario],
-      rto: millis(settings.rtoMillis),
-      hold_down: millis(settings.holdDownMillis),
-      progress_window: millis(settings.progressWindowMillis),
-      stabilization_window: millis(settings.stabilizationWindowMillis),
-      demo: { scenario, speed: DEMO_SPEED },
-    };
-  });
-}
-
-async function startCollector(): Promise<number> {
-  const [metricsPort, otlpPort] = [await sparePort(), await sparePort()];
-  const configFile = join(dir, 'rebound.yaml');
-  writeFileSync(
-    configFile,
-    stringify({
-      interval: '1s',
-      listen: { metrics: `127.0.0.1:${metricsPort}`, otlp: `127.0.0.1:${otlpPort}` },
-      store: join(dir, 'rebound.db'),
-      groups: demoGroups(),
-    }),
-  );
-  const [command, args] = collectorCommand(configFile);
-  collector = new Child('collector', command, args, repoRoot);
-  await waitFor('the collector to answer /healthz', 60_000, async () => {
-    if (!collector!.running) throw new Error(`collector exited:\n${collector!.tail()}`);
-    return (await fetch(`http://127.0.0.1:${metricsPort}/healthz`)).ok || undefined;
-  });
-  return metricsPort;
-}
-
-async function startPrometheus(metricsPort: number): Promise<void> {
-  const port = await sparePort();
-  const configFile = join(dir, 'prometheus.yml');
-  writeFileSync(
-    configFile,
-    stringify({
-      global: { scrape_interval: '1s', evaluation_interval: '1s' },
-      rule_files: fastRuleFiles(),
-      scrape_configs: [{ job_name: job, static_configs: [{ targets: [`127.0.0.1:${metricsPort}`] }] }],
-    }),
-  );
-  prometheus = new Child('prometheus', PROMETHEUS, [
-    `--config.file=${configFile}`,
-    `--storage.tsdb.path=${join(dir, 'tsdb')}`,
-    `--web.listen-address=127.0.0.1:${port}`,
-  ], dir);
-  api = new PrometheusApi(`http://127.0.0.1:${port}`);
-  await waitFor('Prometheus to be ready', 60_000, async () => {
-    if (!prometheus!.running) throw new Error(`prometheus exited:\n${prometheus!.tail()}`);
-    return (await api.ready()) || undefined;
   });
 }
 
@@ -144,8 +78,11 @@ function emptyTargets(panel: PanelQueries, results: Map<string, Sample[]>): stri
 describe('dashboards and rules against a real Prometheus and the demo collector', { timeout: 600_000 }, () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'rebound-dashboards-live-'));
-    const metricsPort = await startCollector();
-    await startPrometheus(metricsPort);
+    const started = await startDemoCollector(dir, DEMO_SPEED);
+    collector = started.child;
+    const stack = await startPrometheus(dir, { metricsPort: started.metricsPort, job, ruleFiles: fastRuleFiles() });
+    prometheus = stack.child;
+    api = new PrometheusApi(stack.url);
     groups = await waitFor('recovery_group_phase series in Prometheus', 60_000, async () => {
       const values = await api.labelValues('group', `recovery_group_phase{${selectors.collector}}`);
       return values.length > 0 ? values : undefined;

@@ -5,16 +5,14 @@
  * while the demo walks through failure, stalled partial recovery and stabilization.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { stringify } from 'yaml';
-import { demoGroupSettings } from '../../collector/src/receivers/demo/default-groups';
-import { Child, sparePort, waitFor } from '../support/processes';
+import { startDemoCollector, startPrometheus } from '../support/demo-stack';
+import { waitFor, type Child } from '../support/processes';
 
 const repoRoot = join(__dirname, '..', '..');
-const PROMETHEUS = process.env.PROMETHEUS ?? '/usr/bin/prometheus';
 const DEMO_SPEED = 2;
 const SEVERITY = ['degraded', 'partial', 'unknown', 'stale', 'recovering', 'stabilizing', 'healthy'];
 
@@ -50,46 +48,6 @@ let preview: { base: string; stop(): Promise<void> } | undefined;
 let browser: Awaited<ReturnType<Harness['launchBrowser']>> | undefined;
 let page: Page;
 
-function demoGroups(): unknown[] {
-  const millis = (ms: number): string => `${Math.round(ms)}ms`;
-  return (['database', 'cache', 'paths'] as const).map((scenario) => {
-    const settings = demoGroupSettings(scenario, DEMO_SPEED);
-    return {
-      name: { database: 'orders-db', cache: 'sessions-cache', paths: 'edge-paths' }[scenario],
-      rto: millis(settings.rtoMillis),
-      hold_down: millis(settings.holdDownMillis),
-      progress_window: millis(settings.progressWindowMillis),
-      stabilization_window: millis(settings.stabilizationWindowMillis),
-      demo: { scenario, speed: DEMO_SPEED },
-    };
-  });
-}
-
-async function startCollector(): Promise<number> {
-  const [metricsPort, otlpPort] = [await sparePort(), await sparePort()];
-  const configFile = join(dir, 'rebound.yaml');
-  writeFileSync(configFile, stringify({ interval: '1s', listen: { metrics: `127.0.0.1:${metricsPort}`, otlp: `127.0.0.1:${otlpPort}` }, store: join(dir, 'rebound.db'), groups: demoGroups() }));
-  collector = new Child('collector', process.execPath, ['--import', 'tsx', join(repoRoot, 'collector/src/cli.ts'), '--config', configFile, '--quiet'], repoRoot);
-  await waitFor('the collector to answer /healthz', 60_000, async () => {
-    if (!collector!.running) throw new Error(`collector exited:\n${collector!.tail()}`);
-    return (await fetch(`http://127.0.0.1:${metricsPort}/healthz`)).ok || undefined;
-  });
-  return metricsPort;
-}
-
-async function startPrometheus(metricsPort: number): Promise<string> {
-  const port = await sparePort();
-  const configFile = join(dir, 'prometheus.yml');
-  writeFileSync(configFile, stringify({ global: { scrape_interval: '1s' }, scrape_configs: [{ job_name: 'rebound', static_configs: [{ targets: [`127.0.0.1:${metricsPort}`] }] }] }));
-  prometheus = new Child('prometheus', PROMETHEUS, [`--config.file=${configFile}`, `--storage.tsdb.path=${join(dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${port}`], dir);
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor('Prometheus to be ready', 60_000, async () => {
-    if (!prometheus!.running) throw new Error(`prometheus exited:\n${prometheus!.tail()}`);
-    return (await fetch(`${url}/-/ready`)).ok || undefined;
-  });
-  return url;
-}
-
 async function cards(): Promise<Card[]> {
   return page.$$eval('[data-testid="group-card"]', (els) =>
     els.map((c) => ({ group: c.getAttribute('data-group') ?? '', phase: c.getAttribute('data-phase') ?? '', text: c.textContent ?? '' }))
@@ -100,7 +58,11 @@ describe('recovery panel live: demo collector → Prometheus → preview (Grafan
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'rebound-panel-live-'));
     harness = (await import(join(repoRoot, 'grafana-plugin/tests/browser/harness.mjs'))) as Harness;
-    const prometheusUrl = await startPrometheus(await startCollector());
+    const started = await startDemoCollector(dir, DEMO_SPEED);
+    collector = started.child;
+    const stack = await startPrometheus(dir, { metricsPort: started.metricsPort, job: 'rebound' });
+    prometheus = stack.child;
+    const prometheusUrl = stack.url;
     preview = await harness.startPreview(['--prometheus', prometheusUrl, '--range-minutes', '5']);
     browser = await harness.launchBrowser();
     page = (await harness.openPreview(browser, preview.base)).page;
