@@ -1,5 +1,5 @@
-import type { Episode } from '../model/group-state';
-import { PHASE_SEVERITY, type Phase } from '../model/types';
+import type { Episode, MemberState } from '../model/group-state';
+import { PHASE_SEVERITY, type MemberStatus, type Phase } from '../model/types';
 
 /**
  * An open episode plus the bookkeeping needed to continue it after a restart
@@ -66,4 +66,40 @@ export function closeEpisode(open: OpenEpisode, nowMillis: number): Episode {
   episode.durationSeconds = Math.max(0, (convergedAt - episode.startMillis) / 1000);
   recordPhase(open, 'healthy', nowMillis);
   return episode;
+}
+
+/** What one tick saw, to be recorded on the open episode. */
+export interface TickFacts {
+  members: readonly MemberState[];
+  /** Status changes on this tick. */
+  transitions: readonly { member: string; to: MemberStatus }[];
+  serving: boolean;
+  hiddenInstability: boolean;
+  permissionDrift: boolean;
+}
+
+/** Record members affected, peak lag, recovered members and hazards seen; returns true when anything changed. */
+export function noteEpisodeFacts(open: OpenEpisode, facts: TickFacts): boolean {
+  const episode = open.episode;
+  let changed = false;
+  for (const member of facts.members) {
+    if (member.status !== 'converged' && !episode.membersAffected.includes(member.member)) {
+      episode.membersAffected.push(member.member);
+      changed = true;
+    }
+    if (member.lagSeconds !== null && member.lagSeconds > (episode.peakLagSeconds ?? 0)) {
+      episode.peakLagSeconds = member.lagSeconds;
+      changed = true;
+    }
+  }
+  for (const t of facts.transitions) {
+    if (t.to === 'converged' && !open.recoveredMembers.includes(t.member)) {
+      open.recoveredMembers.push(t.member);
+      changed = true;
+    }
+  }
+  if (!facts.serving && !open.serviceWasDown) open.serviceWasDown = changed = true;
+  if (facts.permissionDrift && !episode.permissionDriftSeen) episode.permissionDriftSeen = changed = true;
+  if (facts.hiddenInstability && !episode.hiddenInstabilitySeen) episode.hiddenInstabilitySeen = changed = true;
+  return changed;
 }

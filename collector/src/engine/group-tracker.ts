@@ -6,9 +6,10 @@ import { chooseLeader, type LeaderCandidate } from '../model/leader';
 import { memberVerdict, type LeaderReference, type StatusTolerances } from '../model/member-status';
 import { permissionConsistency } from '../model/permissions';
 import { decidePhase } from '../model/phase';
-import { etaSeconds, memberProgress, recentRatePerSecond, type ProgressSample } from '../model/progress';
+import { etaSeconds, memberProgress } from '../model/progress';
 import type { Dependencies, MemberDeclaration, MemberStatus, Observation, Phase, Role } from '../model/types';
-import { closeEpisode, openEpisode, recordPhase, type OpenEpisode } from './episode-record';
+import { closeEpisode, noteEpisodeFacts, openEpisode, recordPhase, type OpenEpisode } from './episode-record';
+import { RecentWindows } from './recent-windows';
 
 /** Everything the tracker remembers about one member between ticks. */
 interface MemberRecord {
@@ -24,13 +25,6 @@ interface MemberRecord {
   dependencies: Dependencies;
 }
 
-/** A status change, kept for the recent windows (improvement, net stabilization rate). */
-interface Transition {
-  atMillis: number;
-  from: MemberStatus;
-  to: MemberStatus;
-}
-
 /** What one tick produced, for the engine to persist and report. */
 export interface TickOutcome {
   state: GroupState;
@@ -41,7 +35,6 @@ export interface TickOutcome {
   closedEpisode: Episode | null;
 }
 
-const IMPROVEMENT_EPSILON = 1e-6;
 const NO_MEMBERS: string[] = [];
 
 /**
@@ -59,8 +52,7 @@ export class GroupTracker {
   private previousLeader: string | null = null;
   private lastPhase: Phase | null = null;
   private open: OpenEpisode | null = null;
-  private progressSamples: ProgressSample[] = [];
-  private transitions: Transition[] = [];
+  private readonly windows: RecentWindows;
   /** The last leader seen outside an episode and its load, so a failover can be compared to it. */
   private steadyLeader: string | null = null;
   private steadyLeaderLoad: number | null = null;
@@ -71,6 +63,7 @@ export class GroupTracker {
 
   constructor(readonly config: GroupConfig) {
     this.name = config.name;
+    this.windows = new RecentWindows(config.progressWindowMillis, config.stabilizationWindowMillis);
     this.tolerances = {
       freshnessMillis: config.freshnessMillis,
       lagToleranceSeconds: config.lagToleranceSeconds,
@@ -215,14 +208,16 @@ export class GroupTracker {
     if (permissions.drifted.length > 0) for (const state of memberStates) state.permissionDrift = permissions.drifted.includes(state.member);
     const serving = leaderRef !== null ? leaderRef.observation.serving !== false : !hasLeaderConcept && anyPathServing;
 
-    this.rememberWindows(nowMillis, progress, transitionsNow);
-    const rate = recentRatePerSecond(this.progressSamples, nowMillis, this.config.progressWindowMillis);
-    const improving = (rate !== null && rate > IMPROVEMENT_EPSILON) || this.improvedWithin(nowMillis, this.config.progressWindowMillis);
+    this.windows.remember(nowMillis, progress, transitionsNow);
+    const rate = this.windows.ratePerSecond(nowMillis);
+    const improving = this.windows.improving(nowMillis, rate);
     const allConverged = memberCount > 0 && converged === memberCount;
     const hiddenInstability = serving && (converged < memberCount || permissions.drifted.length > 0);
 
     if (this.open !== null) {
-      this.noteEpisodeFacts(memberStates, transitionsNow, serving, hiddenInstability, permissions.drifted.length > 0);
+      if (noteEpisodeFacts(this.open, { members: memberStates, transitions: transitionsNow, serving, hiddenInstability, permissionDrift: permissions.drifted.length > 0 })) {
+        this.episodeDirty = true;
+      }
       const episode = this.open.episode;
       const convergedAt = allConverged ? episode.convergedAtMillis ?? nowMillis : null;
       if (convergedAt !== episode.convergedAtMillis) {
@@ -248,9 +243,11 @@ export class GroupTracker {
     let episodeChanged = false;
     let closedEpisode: Episode | null = null;
     if (this.open === null && phase !== 'healthy' && (phase !== 'unknown' || this.lastPhase === 'healthy')) {
-      this.progressSamples = [{ atMillis: nowMillis, progress }]; // the rate starts with the episode, not the healthy time before it
+      this.windows.restartProgress(nowMillis, progress);
       this.open = openEpisode(randomUUID(), this.name, phase, nowMillis, this.config.rtoMillis / 1000, this.steadyLeader, this.steadyLeaderLoad);
-      this.noteEpisodeFacts(memberStates, [], serving, hiddenInstability, permissions.drifted.length > 0);
+      if (noteEpisodeFacts(this.open, { members: memberStates, transitions: [], serving, hiddenInstability, permissionDrift: permissions.drifted.length > 0 })) {
+        this.episodeDirty = true;
+      }
       episodeChanged = true;
     } else if (this.open !== null) {
       episodeChanged = recordPhase(this.open, phase, nowMillis);
@@ -286,7 +283,7 @@ export class GroupTracker {
       driftedMembers: permissions.drifted,
       independence: (this.independenceCache ??= independence(memberStates.map((m) => m.dependencies))),
       hiddenInstability,
-      netStabilizationPerMinute: this.netStabilizationPerMinute(nowMillis),
+      netStabilizationPerMinute: this.windows.netStabilizationPerMinute(nowMillis),
       failoverLoadRatio: failoverLoadRatio(open, leaderRef),
       episodeId: open?.episode.id ?? null,
       derivedAtMillis: nowMillis,
@@ -337,66 +334,6 @@ export class GroupTracker {
     if (status !== 'lagging') return;
     if (lagBytes !== null) record.peakLagBytes = Math.max(record.peakLagBytes ?? 0, lagBytes);
     if (lagSeconds !== null) record.peakLagSeconds = Math.max(record.peakLagSeconds ?? 0, lagSeconds);
-  }
-
-  private rememberWindows(nowMillis: number, progress: number, transitionsNow: readonly { from: MemberStatus; to: MemberStatus }[]): void {
-    this.progressSamples.push({ atMillis: nowMillis, progress });
-    const progressHorizon = nowMillis - this.config.progressWindowMillis;
-    while (this.progressSamples.length > 0 && this.progressSamples[0]!.atMillis < progressHorizon) this.progressSamples.shift();
-    for (const t of transitionsNow) this.transitions.push({ atMillis: nowMillis, from: t.from, to: t.to });
-    const horizon = nowMillis - Math.max(this.config.progressWindowMillis, this.config.stabilizationWindowMillis);
-    while (this.transitions.length > 0 && this.transitions[0]!.atMillis < horizon) this.transitions.shift();
-  }
-
-  /** A member returned (to lagging) or converged within the window. */
-  private improvedWithin(nowMillis: number, windowMillis: number): boolean {
-    for (let i = this.transitions.length - 1; i >= 0; i--) {
-      const t = this.transitions[i]!;
-      if (nowMillis - t.atMillis > windowMillis) break;
-      if (t.to === 'converged' || (t.to === 'lagging' && t.from !== 'converged')) return true;
-    }
-    return false;
-  }
-
-  private netStabilizationPerMinute(nowMillis: number): number {
-    const windowMillis = this.config.stabilizationWindowMillis;
-    let net = 0;
-    for (const t of this.transitions) {
-      if (nowMillis - t.atMillis > windowMillis) continue;
-      if (t.to === 'converged') net++;
-      else if (t.from === 'converged') net--;
-    }
-    return (net * 60_000) / windowMillis;
-  }
-
-  private noteEpisodeFacts(
-    members: readonly MemberState[],
-    transitionsNow: readonly { member: string; to: MemberStatus }[],
-    serving: boolean,
-    hiddenInstability: boolean,
-    drift: boolean,
-  ): void {
-    const open = this.open!;
-    const episode = open.episode;
-    for (const member of members) {
-      if (member.status !== 'converged' && !episode.membersAffected.includes(member.member)) {
-        episode.membersAffected.push(member.member);
-        this.episodeDirty = true;
-      }
-      if (member.lagSeconds !== null && member.lagSeconds > (episode.peakLagSeconds ?? 0)) {
-        episode.peakLagSeconds = member.lagSeconds;
-        this.episodeDirty = true;
-      }
-    }
-    for (const t of transitionsNow) {
-      if (t.to === 'converged' && !open.recoveredMembers.includes(t.member)) {
-        open.recoveredMembers.push(t.member);
-        this.episodeDirty = true;
-      }
-    }
-    if (!serving && !open.serviceWasDown) open.serviceWasDown = this.episodeDirty = true;
-    if (drift && !episode.permissionDriftSeen) episode.permissionDriftSeen = this.episodeDirty = true;
-    if (hiddenInstability && !episode.hiddenInstabilitySeen) episode.hiddenInstabilitySeen = this.episodeDirty = true;
   }
 }
 
