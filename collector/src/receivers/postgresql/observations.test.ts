@@ -61,15 +61,15 @@ describe('observationsOfRound (rows captured from a real primary and a standby w
 
   it('a refused node is unreachable; a timed-out one gets no observation at all', async () => {
     const primary = await probePostgresqlNode(fakePostgresqlClient(primaryRows));
-    const refused = round({ 'pg-1': answered(primary), 'pg-2': { kind: 'refused', atMillis: 900 } }).observations;
+    const refused = round({ 'pg-1': answered(primary), 'pg-2': { kind: 'refused', error: 'connect ECONNREFUSED 127.0.0.1:5433', atMillis: 900 } }).observations;
     assert.deepEqual(refused.map((o) => [o.member, o.reachable, o.observedAtMillis]), [['pg-1', true, 1_000], ['pg-2', false, 900]]);
     const withRole = observationsOfRound({
       group: 'orders-db', source: 'postgresql/orders-db', nodes, previousLeader: 'pg-1',
-      outcomes: new Map<string, PostgresqlOutcome>([['pg-1', answered(primary)], ['pg-2', { kind: 'refused', atMillis: 900 }]]),
+      outcomes: new Map<string, PostgresqlOutcome>([['pg-1', answered(primary)], ['pg-2', { kind: 'refused', error: 'connect ECONNREFUSED 127.0.0.1:5433', atMillis: 900 }]]),
       lastRoles: new Map([['pg-2', 'standby' as const]]),
     }).observations;
     assert.equal(withRole[1]!.role, 'standby', 'a refusing node keeps the role it was last seen in');
-    const timedOut = round({ 'pg-1': answered(primary), 'pg-2': { kind: 'timeout' } }).observations;
+    const timedOut = round({ 'pg-1': answered(primary), 'pg-2': { kind: 'timeout', error: 'pg-2 did not answer within 2000 ms', atMillis: 1_000 } }).observations;
     assert.deepEqual(timedOut.map((o) => o.member), ['pg-1']);
   });
 

@@ -1,14 +1,12 @@
 import type { Observation, Role } from '../../model/types';
 import { chooseRoundLeader, splitBrainReason } from '../shared/leader-choice';
 import { memberAt, normalizeHostPort } from '../shared/node-address';
+import type { ProbeOutcome } from '../shared/probe-loop';
 import type { PostgresqlNodeConfig } from './config';
 import type { PostgresqlNodeAnswer, ReplicationRow } from './queries';
 
-/** How one node's probe ended this round. `skipped`: still backing off, nothing new to say. */
-export type PostgresqlOutcome =
-  | { kind: 'answered'; answer: PostgresqlNodeAnswer; atMillis: number }
-  | { kind: 'refused'; atMillis: number }
-  | { kind: 'timeout' | 'error' | 'skipped' };
+/** How one node's probe ended this round (`backing-off`: not probed, nothing new to say). */
+export type PostgresqlOutcome = ProbeOutcome<PostgresqlNodeAnswer>;
 
 export interface PostgresqlRound {
   group: string;

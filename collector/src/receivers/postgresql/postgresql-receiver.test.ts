@@ -68,7 +68,7 @@ describe('PostgresqlReceiver (fake connections answering with captured rows)', (
     assert.deepEqual([...new Set(sink.sourceUps.map((s) => `${s.source}=${s.up}`))], ['postgresql/orders-db=true']);
   });
 
-  it('a refusing node is unreachable every round or every other round (backoff capped inside freshness); source stays up', async () => {
+  it('a refusing node is unreachable every round (a refusal is never backed off); source stays up', async () => {
     const { sink, round, logger } = setup({ 'pg-2': 'refuse' });
     const seen: boolean[] = [];
     for (let i = 0; i < 12; i++) {
@@ -78,6 +78,7 @@ describe('PostgresqlReceiver (fake connections answering with captured rows)', (
       assert.equal(sink.lastSourceUp(), true);
     }
     assert.ok(!seen.join(',').includes('false,false'), `a gap of two rounds: ${seen.join(',')}`);
+    assert.ok(seen.every(Boolean), `a round without it: ${seen.join(',')}`);
     assert.equal(logger.lines.filter((l) => l.includes('pg-2 did not answer')).length, 1, 'logged once, not every round');
   });
 

@@ -1,10 +1,8 @@
-import type { Role } from '../../model/types';
 import type { ObservationSink, Receiver, ReceiverContext } from '../receiver';
-import { ReconnectBackoff } from '../shared/backoff';
-import { classifyProbeError, safeMessage } from '../shared/errors';
+import { classifyProbeError } from '../shared/errors';
 import { declarationsOf } from '../shared/node-config';
-import { ProbeLoop } from '../shared/probe-loop';
-import { withTimeout } from '../shared/timeout';
+import { ProbeLoop, probeScheduleOf, type ProbeOutcome } from '../shared/probe-loop';
+import { RoundMemory } from '../shared/round-memory';
 import { connectWithPg, type PostgresqlConnector, type PostgresqlProbeClient } from './client';
 import type { PostgresqlNodeConfig, PostgresqlReceiverConfig } from './config';
 import { observationsOfRound, type PostgresqlOutcome } from './observations';
@@ -12,9 +10,6 @@ import { probePostgresqlNode, type PostgresqlNodeAnswer } from './queries';
 
 interface NodeConnection {
   client: PostgresqlProbeClient | undefined;
-  backoff: ReconnectBackoff;
-  /** What the last attempt ended in, so a skipped round counts like it for `sourceUp`. */
-  lastKind: PostgresqlOutcome['kind'];
   /** Bumped when a connection is dropped, so a connect that finishes late is closed, not kept. */
   attempt: number;
   /** Last problem logged, so a dead node logs once per change rather than every round. */
@@ -27,14 +22,13 @@ interface NodeConnection {
  * every node answered or clearly refused (a refusal is an observation:
  * unreachable); down when any node timed out, rejected the login, or is
  * still backing off after such a failure — then its members go `unknown`.
+ * Scheduling, timeouts and retries: `../shared/probe-loop.ts`.
  */
 export class PostgresqlReceiver implements Receiver {
   readonly source: string;
   private readonly connections = new Map<string, NodeConnection>();
-  private readonly intervalMillis: number;
-  private loop: ProbeLoop | undefined;
-  private previousLeader: string | undefined;
-  private readonly lastRoles = new Map<string, Role>();
+  private readonly loop: ProbeLoop<PostgresqlNodeConfig, PostgresqlNodeAnswer>;
+  private readonly memory = new RoundMemory();
   private permissionWarned = new Set<string>();
 
   constructor(
@@ -44,75 +38,51 @@ export class PostgresqlReceiver implements Receiver {
     private readonly connect: PostgresqlConnector = connectWithPg,
   ) {
     this.source = `postgresql/${group}`;
-    this.intervalMillis = config.intervalMillis ?? context.intervalMillis;
-    for (const node of config.nodes) {
-      this.connections.set(node.member, {
-        client: undefined,
-        backoff: new ReconnectBackoff({ initialMillis: this.intervalMillis, maxMillis: Math.max(this.intervalMillis, config.maxBackoffMillis) }),
-        lastKind: 'skipped',
-        attempt: 0,
-        lastProblem: undefined,
-      });
-    }
+    for (const node of config.nodes) this.connections.set(node.member, { client: undefined, attempt: 0, lastProblem: undefined });
+    this.loop = new ProbeLoop<PostgresqlNodeConfig, PostgresqlNodeAnswer>({
+      ...probeScheduleOf(config, context),
+      source: this.source,
+      describe: (node) => `${node.member} (${node.redactedUrl})`,
+      probe: (node, abandoned) => this.probe(node, abandoned),
+      isRefusal: (error) => classifyProbeError(error) === 'refused',
+      secretsOf: (node) => [node.url.reveal(), passwordOf(node)],
+      observeRound: (sink, outcomes) => this.observeRound(sink, outcomes),
+    });
   }
 
   async start(sink: ObservationSink): Promise<void> {
     sink.declare(this.group, declarationsOf(this.config.nodes));
-    this.loop = new ProbeLoop(this.source, this.intervalMillis, () => this.round(sink), this.context.logger);
-    this.loop.start();
+    this.loop.start(sink);
+  }
+
+  /** One probe round now, without the timer (benchmarks, tests). Reports to `sink` like a timed round. */
+  async round(sink: ObservationSink): Promise<PostgresqlOutcome[]> {
+    return this.loop.round(sink);
   }
 
   async stop(): Promise<void> {
-    await this.loop?.stop();
-    for (const connection of this.connections.values()) {
-      connection.client?.close();
-      connection.client = undefined;
-    }
+    await this.loop.stop();
+    for (const connection of this.connections.values()) this.drop(connection);
   }
 
-  /** One round: every node at once, each under its own deadline; then the observations of all of them. */
-  async round(sink: ObservationSink): Promise<void> {
-    const outcomes = new Map<string, PostgresqlOutcome>();
-    await Promise.all(this.config.nodes.map(async (node) => outcomes.set(node.member, await this.probeNode(node))));
-    const { observations, leader } = observationsOfRound({
-      group: this.group,
-      source: this.source,
-      nodes: this.config.nodes,
-      outcomes,
-      previousLeader: this.previousLeader,
-      lastRoles: this.lastRoles,
-    });
-    if (leader !== undefined) this.previousLeader = leader;
-    for (const observation of observations) {
-      if (observation.reachable && observation.role !== undefined) this.lastRoles.set(observation.member, observation.role);
-      sink.observe(observation);
-    }
-    const up = [...this.connections.values()].every((c) => c.lastKind === 'answered' || c.lastKind === 'refused');
-    sink.sourceUp(this.source, up);
-  }
-
-  private async probeNode(node: PostgresqlNodeConfig): Promise<PostgresqlOutcome> {
+  /** One node's probe, under the loop's deadline: on the kept connection, else a new one. */
+  private async probe(node: PostgresqlNodeConfig, abandoned: AbortSignal): Promise<PostgresqlNodeAnswer> {
     const connection = this.connections.get(node.member)!;
-    // Rounds come every interval; allow half of one so a due retry is not pushed a whole round later.
-    if (!connection.backoff.mayAttempt(this.context.now() + this.intervalMillis / 2)) return { kind: 'skipped' };
+    abandoned.addEventListener('abort', () => this.drop(connection));
     const hadConnection = connection.client !== undefined;
     try {
-      const answer = await withTimeout(this.probeOnce(node, connection), this.config.timeoutMillis, `${node.member} (${node.redactedUrl})`);
-      return this.answered(node, connection, answer);
+      return await this.probeOnce(node, connection);
     } catch (error) {
       this.drop(connection);
-      const kind = classifyProbeError(error);
-      // A kept connection the server closed (restart, admin shutdown): try once more on a fresh one.
-      if (hadConnection && kind !== 'timeout') {
-        try {
-          const answer = await withTimeout(this.probeOnce(node, connection), this.config.timeoutMillis, `${node.member} (${node.redactedUrl})`);
-          return this.answered(node, connection, answer);
-        } catch (retryError) {
-          this.drop(connection);
-          return this.failed(node, connection, retryError);
-        }
+      // A kept connection the server closed (restart, admin shutdown): try once more on a fresh one,
+      // within the same deadline; not after the loop gave up on this probe.
+      if (!hadConnection || abandoned.aborted) throw error;
+      try {
+        return await this.probeOnce(node, connection);
+      } catch (retryError) {
+        this.drop(connection);
+        throw retryError;
       }
-      return this.failed(node, connection, error);
     }
   }
 
@@ -130,30 +100,32 @@ export class PostgresqlReceiver implements Receiver {
     return probePostgresqlNode(connection.client);
   }
 
-  private answered(node: PostgresqlNodeConfig, connection: NodeConnection, answer: PostgresqlNodeAnswer): PostgresqlOutcome {
-    connection.backoff.succeeded();
-    connection.lastKind = 'answered';
-    if (connection.lastProblem !== undefined) this.context.logger.info(`${this.source}: ${node.member} answers again`, { member: node.member });
-    connection.lastProblem = undefined;
-    if (answer.permissionProblem !== undefined && !this.permissionWarned.has(node.member)) {
-      this.permissionWarned.add(node.member);
-      this.context.logger.warn(`${this.source}: ${node.member}: no permission fingerprint`, { member: node.member, reason: answer.permissionProblem });
-    }
-    return { kind: 'answered', answer, atMillis: this.context.now() };
+  /** The round's observations; the loop then reports `recovery_source_up` (and the source down if this throws). */
+  private observeRound(sink: ObservationSink, outcomes: readonly PostgresqlOutcome[]): void {
+    const { group, source, config, memory } = this;
+    const byMember = new Map(config.nodes.map((node, i) => [node.member, outcomes[i]!]));
+    memory.deliver(sink, observationsOfRound({ group, source, nodes: config.nodes, outcomes: byMember, previousLeader: memory.previousLeader, lastRoles: memory.lastRoles }));
+    config.nodes.forEach((node, i) => this.logChange(node, outcomes[i]!));
   }
 
-  private failed(node: PostgresqlNodeConfig, connection: NodeConnection, error: unknown): PostgresqlOutcome {
-    const kind = classifyProbeError(error);
-    const nowMillis = this.context.now();
-    // A refused node is retried within two intervals, so it stays `unreachable` rather than going `unknown`.
-    connection.backoff.failed(nowMillis, kind === 'refused' ? 2 * this.intervalMillis : undefined);
-    connection.lastKind = kind;
-    const problem = `${kind}: ${safeMessage(error, [node.url.reveal(), passwordOf(node)])}`;
-    if (problem !== connection.lastProblem) {
+  /** Logs a node's problem once per change (errors come with the passwords masked by the loop). */
+  private logChange(node: PostgresqlNodeConfig, outcome: ProbeOutcome<PostgresqlNodeAnswer>): void {
+    if (outcome.kind === 'backing-off') return;
+    const connection = this.connections.get(node.member)!;
+    if (outcome.kind !== 'answered') {
+      const problem = `${outcome.kind}: ${outcome.error}`;
+      if (problem === connection.lastProblem) return;
       connection.lastProblem = problem;
       this.context.logger.warn(`${this.source}: ${node.member} did not answer the probe`, { member: node.member, url: node.redactedUrl, problem });
+      return;
     }
-    return kind === 'refused' ? { kind, atMillis: nowMillis } : { kind };
+    if (connection.lastProblem !== undefined) this.context.logger.info(`${this.source}: ${node.member} answers again`, { member: node.member });
+    connection.lastProblem = undefined;
+    const { permissionProblem } = outcome.answer;
+    if (permissionProblem !== undefined && !this.permissionWarned.has(node.member)) {
+      this.permissionWarned.add(node.member);
+      this.context.logger.warn(`${this.source}: ${node.member}: no permission fingerprint`, { member: node.member, reason: permissionProblem });
+    }
   }
 
   private drop(connection: NodeConnection): void {

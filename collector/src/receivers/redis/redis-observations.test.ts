@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Observation, Role } from '../../model/types';
-import type { ProbeOutcome } from '../probe-loop';
+import type { ProbeOutcome } from '../shared/probe-loop';
 import { aclPermissionFingerprint } from './acl-fingerprint';
 import { observationsOfRound, type RedisNodeAnswer, type RedisRoundInput } from './redis-observations';
 import { parseReplicationInfo } from './replication-info';
@@ -92,7 +92,7 @@ describe('observationsOfRound', () => {
   it('a timeout, a failure or a backoff gives no observation at all (unknown after freshness, never a guess)', () => {
     const seen = round([
       answered('info-replication-master.txt'),
-      { kind: 'timeout', atMillis: AT },
+      { kind: 'timeout', error: 'no answer within 1000 ms', atMillis: AT },
       { kind: 'failed', error: 'NOAUTH', atMillis: AT },
     ]);
     assert.deepEqual([...seen.keys()], ['primary']);
@@ -155,7 +155,7 @@ describe('observationsOfRound', () => {
   it('no ACL lines (ACL LIST not permitted): no permission fingerprint rather than a wrong one', () => {
     const outcome = answered('info-replication-master.txt');
     if (outcome.kind === 'answered') delete outcome.answer.aclLines;
-    const seen = round([outcome, { kind: 'timeout', atMillis: AT }, { kind: 'timeout', atMillis: AT }]);
+    const seen = round([outcome, { kind: 'timeout', error: 'no answer within 1000 ms', atMillis: AT }, { kind: 'timeout', error: 'no answer within 1000 ms', atMillis: AT }]);
     assert.equal(seen.get('primary')!.permissionFingerprint, undefined);
   });
 });

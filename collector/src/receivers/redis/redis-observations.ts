@@ -1,5 +1,5 @@
 import type { Observation, Role } from '../../model/types';
-import type { ProbeOutcome } from '../probe-loop';
+import type { ProbeOutcome } from '../shared/probe-loop';
 import { aclPermissionFingerprint } from './acl-fingerprint';
 import type { RedisNodeConfig } from './config';
 import type { ConnectedReplica, ReplicationInfo } from './replication-info';

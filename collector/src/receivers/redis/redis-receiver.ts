@@ -1,7 +1,8 @@
-import type { Role } from '../../model/types';
-import { ProbeLoop, redactSecret, type ProbeOutcome } from '../probe-loop';
 import type { ObservationSink, Receiver, ReceiverContext } from '../receiver';
 import { declarationsOf } from '../shared/node-config';
+import { ProbeLoop, probeScheduleOf, type ProbeOutcome } from '../shared/probe-loop';
+import { RoundMemory } from '../shared/round-memory';
+import { redactSecret } from '../shared/secret';
 import type { RedisNodeConfig, RedisReceiverConfig } from './config';
 import { createIoredisClient, type RedisClientFactory, type RedisNodeClient } from './redis-client';
 import { observationsOfRound, type RedisNodeAnswer } from './redis-observations';
@@ -16,17 +17,16 @@ const REFUSAL_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH']);
  * up when every node answered or clearly refused the connection (a refused
  * node is an observation: unreachable); down when any node timed out, failed
  * otherwise (auth, protocol) or is waiting out a backoff after such a failure.
+ * Scheduling, timeouts and retries: `../shared/probe-loop.ts`.
  */
 export class RedisReceiver implements Receiver {
   readonly source: string;
   private readonly clients = new Map<string, RedisNodeClient>();
-  private readonly lastRoles = new Map<string, Role>();
   /** The last failure per node, logged once per change so a dead node does not flood the log. */
   private readonly lastProblem = new Map<string, string>();
-  private readonly lastFailureKind = new Map<string, 'refused' | 'other'>();
-  private loop: ProbeLoop<RedisNodeConfig, RedisNodeAnswer> | undefined;
+  private readonly loop: ProbeLoop<RedisNodeConfig, RedisNodeAnswer>;
   private readonly aclDenied = new Set<string>();
-  private previousLeader: string | undefined;
+  private readonly memory = new RoundMemory();
 
   constructor(
     private readonly group: string,
@@ -35,36 +35,32 @@ export class RedisReceiver implements Receiver {
     private readonly createClient: RedisClientFactory = createIoredisClient,
   ) {
     this.source = `redis/${group}`;
+    this.loop = new ProbeLoop<RedisNodeConfig, RedisNodeAnswer>({
+      ...probeScheduleOf(config, context),
+      source: this.source,
+      describe: (node) => `${node.member} (${node.address})`,
+      probe: (node, abandoned) => {
+        abandoned.addEventListener('abort', () => this.dropClient(node));
+        return this.probe(node);
+      },
+      isRefusal: (error) => REFUSAL_CODES.has(String((error as { code?: unknown } | null)?.code)),
+      secretsOf: () => [config.password?.reveal()],
+      observeRound: (sink, outcomes) => this.observeRound(sink, outcomes),
+    });
   }
 
   async start(sink: ObservationSink): Promise<void> {
     sink.declare(this.group, declarationsOf(this.config.nodes));
-    this.loop = this.createLoop(sink);
-    this.loop.start();
+    this.loop.start(sink);
   }
 
   /** One probe round now, without the timer (benchmarks, tests). Reports to `sink` like a timed round. */
   async round(sink: ObservationSink): Promise<ProbeOutcome<RedisNodeAnswer>[]> {
-    this.loop ??= this.createLoop(sink);
-    return this.loop.round();
-  }
-
-  private createLoop(sink: ObservationSink): ProbeLoop<RedisNodeConfig, RedisNodeAnswer> {
-    return new ProbeLoop<RedisNodeConfig, RedisNodeAnswer>({
-      nodes: this.config.nodes,
-      intervalMillis: this.config.intervalMillis ?? this.context.intervalMillis,
-      timeoutMillis: this.config.timeoutMillis,
-      maxBackoffMillis: this.config.maxBackoffMillis,
-      now: this.context.now,
-      probe: (node) => this.probe(node),
-      isRefusal: (error) => REFUSAL_CODES.has(String((error as { code?: unknown } | null)?.code)),
-      abandon: (node) => this.dropClient(node),
-      onRound: (outcomes) => this.report(sink, outcomes),
-    });
+    return this.loop.round(sink);
   }
 
   async stop(): Promise<void> {
-    await this.loop?.stop();
+    await this.loop.stop();
     for (const client of this.clients.values()) client.close();
     this.clients.clear();
   }
@@ -112,48 +108,24 @@ export class RedisReceiver implements Receiver {
     this.clients.delete(node.member);
   }
 
-  private report(sink: ObservationSink, outcomes: ProbeOutcome<RedisNodeAnswer>[]): void {
-    try {
-      const { observations, leader } = observationsOfRound({
-        group: this.group,
-        source: this.source,
-        nodes: this.config.nodes,
-        outcomes,
-        lastRoles: this.lastRoles,
-        previousLeader: this.previousLeader,
-        tls: this.config.tls !== false,
-      });
-      if (leader !== undefined) this.previousLeader = leader;
-      for (const observation of observations) {
-        if (observation.reachable && observation.role !== undefined) this.lastRoles.set(observation.member, observation.role);
-        sink.observe(observation);
-      }
-      let up = true;
-      this.config.nodes.forEach((node, i) => {
-        const outcome = outcomes[i]!;
-        if (outcome.kind === 'answered') this.lastFailureKind.delete(node.member);
-        else if (outcome.kind === 'refused') this.lastFailureKind.set(node.member, 'refused');
-        else if (outcome.kind !== 'backing-off') this.lastFailureKind.set(node.member, 'other');
-        if (outcome.kind !== 'answered' && this.lastFailureKind.get(node.member) !== 'refused') up = false;
-        this.logChange(node, outcome);
-      });
-      sink.sourceUp(this.source, up);
-    } catch (error) {
-      // A bug here shows as the source down, not as silence.
-      sink.sourceUp(this.source, false);
-      this.context.logger.error('redis round failed', { source: this.source, error: this.redact(String(error)) });
-    }
+  /** The round's observations; the loop then reports `recovery_source_up` (and the source down if this throws). */
+  private observeRound(sink: ObservationSink, outcomes: readonly ProbeOutcome<RedisNodeAnswer>[]): void {
+    const { group, source, config, memory } = this;
+    const tls = config.tls !== false;
+    memory.deliver(sink, observationsOfRound({ group, source, nodes: config.nodes, outcomes, lastRoles: memory.lastRoles, previousLeader: memory.previousLeader, tls }));
+    config.nodes.forEach((node, i) => this.logChange(node, outcomes[i]!));
   }
 
   private logChange(node: RedisNodeConfig, outcome: ProbeOutcome<RedisNodeAnswer>): void {
     if (outcome.kind === 'backing-off') return;
+    // Outcome errors come with the password already masked by the probe loop.
     const problem =
       outcome.kind === 'answered' ? '' : outcome.kind === 'timeout' ? `no answer within ${this.config.timeoutMillis}ms` : `${outcome.kind}: ${outcome.error}`;
     if ((this.lastProblem.get(node.member) ?? '') === problem) return;
     this.lastProblem.set(node.member, problem);
     const fields = { source: this.source, member: node.member, address: node.address };
     if (problem === '') this.context.logger.info('redis node answers again', fields);
-    else this.context.logger.warn('redis node probe failed; retrying with backoff', { ...fields, problem: this.redact(problem) });
+    else this.context.logger.warn('redis node probe failed; will retry', { ...fields, problem });
   }
 
   private redact(text: string): string {

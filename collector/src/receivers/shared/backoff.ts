@@ -1,19 +1,20 @@
 /**
- * Exponential backoff with jitter for reconnecting to a node that failed: the
- * delay doubles per consecutive failure up to `maxMillis`, and each delay is
- * drawn from [delay/2, delay] so that many collectors do not retry in lockstep.
+ * When to probe a failing node again: after the n-th failure in a row the wait
+ * is `initialMillis` × 2ⁿ⁻¹, capped at `maxMillis`, and drawn from [wait/2, wait]
+ * so that nodes failing together (or several collectors) do not retry in
+ * lockstep. A success (or any clear answer) resets it.
  */
-export class ReconnectBackoff {
+export class RetryBackoff {
   private failures = 0;
-  private nextAttemptMillis = 0;
+  private retryAtMillis = 0;
 
   constructor(
     private readonly options: {
-      /** First delay after a failure. */
+      /** Wait after the first failure (the probe interval). */
       initialMillis: number;
-      /** Upper bound of the delay. */
+      /** Longest wait (`max_backoff`). */
       maxMillis: number;
-      /** Source of randomness in [0, 1); tests pass a fixed one. */
+      /** Source of randomness in [0, 1]; tests pass a fixed one. */
       random?: () => number;
     },
   ) {
@@ -24,7 +25,7 @@ export class ReconnectBackoff {
 
   /** Whether an attempt may be made at `nowMillis`. */
   mayAttempt(nowMillis: number): boolean {
-    return nowMillis >= this.nextAttemptMillis;
+    return nowMillis >= this.retryAtMillis;
   }
 
   /** Consecutive failures so far. */
@@ -32,23 +33,23 @@ export class ReconnectBackoff {
     return this.failures;
   }
 
-  /**
-   * Record a failed attempt; returns the delay chosen before the next one.
-   * `capMillis` lowers the maximum for this failure (a refused node is retried
-   * within the freshness window, so it stays `unreachable` instead of `unknown`).
-   */
-  failed(nowMillis: number, capMillis = this.options.maxMillis): number {
-    const max = Math.max(this.options.initialMillis, Math.min(this.options.maxMillis, capMillis));
-    const ceiling = Math.min(max, this.options.initialMillis * 2 ** Math.min(this.failures, 30));
+  /** When the next attempt is due (0 when it is not backing off). */
+  get nextAttemptMillis(): number {
+    return this.retryAtMillis;
+  }
+
+  /** Record a failed attempt made at `atMillis`; returns the wait chosen before the next one. */
+  failed(atMillis: number): number {
+    const ceiling = Math.min(this.options.maxMillis, this.options.initialMillis * 2 ** Math.min(this.failures, 30));
     const random = this.options.random ?? Math.random;
-    const delay = Math.round(ceiling / 2 + (ceiling / 2) * random());
+    const wait = Math.round(ceiling / 2 + (ceiling / 2) * random());
     this.failures += 1;
-    this.nextAttemptMillis = nowMillis + delay;
-    return delay;
+    this.retryAtMillis = atMillis + wait;
+    return wait;
   }
 
   succeeded(): void {
     this.failures = 0;
-    this.nextAttemptMillis = 0;
+    this.retryAtMillis = 0;
   }
 }

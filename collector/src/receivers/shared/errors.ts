@@ -1,3 +1,4 @@
+import { redactSecret } from './secret';
 import { ProbeTimeoutError } from './timeout';
 
 /** How a failed probe is reported: the node said no, it hung, or something else went wrong. */
@@ -17,10 +18,8 @@ export function classifyProbeError(error: unknown): ProbeFailure {
   return 'error';
 }
 
-/** An error's message without anything that looks like credentials in a URL. */
-export function safeMessage(error: unknown, secrets: readonly string[] = []): string {
-  let text = error instanceof Error ? error.message : String(error);
-  text = text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s]*@/gi, '$1***@');
-  for (const secret of secrets) if (secret.length > 0) text = text.split(secret).join('***');
-  return text;
+/** An error's message without anything that looks like credentials in a URL, nor any of `secrets`. */
+export function safeMessage(error: unknown, secrets: readonly (string | undefined)[] = []): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return redactSecret(text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s]*@/gi, '$1***@'), ...secrets);
 }

@@ -1,51 +1,184 @@
 import type { Logger } from '../../logger';
+import type { ObservationSink, ReceiverContext } from '../receiver';
+import { RetryBackoff } from './backoff';
+import { safeMessage } from './errors';
+import { ProbeTimeoutError, withTimeout } from './timeout';
 
 /**
- * Runs `round` every `intervalMillis` on its own timer, one round at a time:
- * a slow round delays only this loop's next round (never another group's), and
- * rounds never overlap. Each receiver owns one loop, so groups are independent.
+ * The probe schedule of the probing receivers (redis, postgresql). Every
+ * interval (measured from each round's start; rounds never overlap) it probes
+ * every node concurrently, each under its own timeout, then hands the whole
+ * round to the receiver (lag needs the leader's answer of the same round) and
+ * reports `recovery_source_up`. Each receiver owns one loop, so a slow group
+ * never delays another, and a hung node costs a round at most the timeout.
+ *
+ * Retries, the same for every receiver (why: see each case):
+ * - answered: probed again next round; its backoff is reset.
+ * - refused (nothing listens, no route, the server is starting or stopping):
+ *   probed again every round, never backed off. A refusal is cheap and is itself
+ *   an observation (`unreachable`); backing off would let the member turn
+ *   `unknown` and would delay seeing it come back, which is what we measure.
+ * - timed out or failed otherwise (auth, TLS, protocol): the n-th failure in a
+ *   row waits interval × 2ⁿ⁻¹, capped by the max backoff, drawn from 50–100 %
+ *   (jitter), counted from the start of the failed round, and is made at the
+ *   first round within half an interval of it. So a blip is retried the next
+ *   round, and a hung or misconfigured node is not hammered.
+ * - a probe still outstanding after its timeout: the node is not probed again
+ *   until it ends (no pile of connections to a hung node); `abandoned` fires so
+ *   the receiver drops the connection, which makes it end.
+ * Before this loop was shared, postgresql backed refused nodes off (up to two
+ * intervals) and redis skipped the backoff after a first failure; both now
+ * follow the rules above.
  */
-export class ProbeLoop {
+
+/** How one node's probe ended in a round. Every `error` has the node's secrets masked. */
+export type ProbeOutcome<Answer> =
+  | { kind: 'answered'; answer: Answer; atMillis: number }
+  /** The node answered that it is not there (connection refused, host unreachable): it is down. */
+  | { kind: 'refused'; error: string; atMillis: number }
+  /** No answer within the timeout: we cannot tell, so the round holds no observation of it. */
+  | { kind: 'timeout'; error: string; atMillis: number }
+  /** Any other failure (auth, protocol, permission): we cannot tell either. */
+  | { kind: 'failed'; error: string; atMillis: number }
+  /** Not probed this round: backing off after failures, or its last probe still hangs. */
+  | { kind: 'backing-off'; retryAtMillis: number };
+
+export interface ProbeLoopOptions<Node, Answer> {
+  /** The receiver's source, `redis/<group>`: the `recovery_source_up{source}` label and the log prefix. */
+  source: string;
+  nodes: readonly Node[];
+  intervalMillis: number;
+  /** Per-node timeout of one probe (connect and queries, retries included). */
+  timeoutMillis: number;
+  /** Longest wait between retries of a failing node; never below one interval. */
+  maxBackoffMillis: number;
+  /** The node as named in a timeout, without secrets: `pg-2 (postgres://monitor:***@10.0.0.2:5432/postgres)`. */
+  describe(node: Node): string;
+  /** Probe one node. `abandoned` fires when its timeout passed: drop the connection so the probe ends. */
+  probe(node: Node, abandoned: AbortSignal): Promise<Answer>;
+  /** Sort a failure into refused (the node is down) or failed (we cannot tell). */
+  isRefusal(error: unknown): boolean;
+  /** Secrets a driver may echo back in this node's errors (passwords, URLs): masked in every outcome. */
+  secretsOf(node: Node): readonly (string | undefined)[];
+  /** Turn one round's outcomes (in the order of `nodes`) into observations on `sink`. */
+  observeRound(sink: ObservationSink, outcomes: readonly ProbeOutcome<Answer>[]): void;
+  logger: Logger;
+  now?: () => number;
+  /** 0..1, for the jitter; tests pass a fixed one. */
+  random?: () => number;
+}
+
+/** The settings every probing receiver takes from its config and context: its own interval, else the collector's. */
+export function probeScheduleOf<Node>(
+  config: { nodes: readonly Node[]; intervalMillis?: number; timeoutMillis: number; maxBackoffMillis: number },
+  context: ReceiverContext,
+): Pick<ProbeLoopOptions<Node, unknown>, 'nodes' | 'intervalMillis' | 'timeoutMillis' | 'maxBackoffMillis' | 'logger' | 'now'> {
+  const { nodes, timeoutMillis, maxBackoffMillis } = config;
+  return { nodes, intervalMillis: config.intervalMillis ?? context.intervalMillis, timeoutMillis, maxBackoffMillis, logger: context.logger, now: context.now };
+}
+
+interface NodeSchedule {
+  backoff: RetryBackoff;
+  /** A probe still outstanding after its timeout: never start a second one beside it. */
+  inFlight: boolean;
+}
+
+export class ProbeLoop<Node, Answer> {
+  private readonly schedules: NodeSchedule[];
+  private readonly now: () => number;
   private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = true;
+  private running = false;
+  private currentRound: Promise<unknown> | undefined;
 
-  constructor(
-    private readonly what: string,
-    private readonly intervalMillis: number,
-    private readonly round: () => Promise<void>,
-    private readonly logger: Logger,
-  ) {}
-
-  /** Run the first round now, then every interval (measured from each round's start). */
-  start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.schedule(0);
+  constructor(private readonly options: ProbeLoopOptions<Node, Answer>) {
+    const backoff = { initialMillis: options.intervalMillis, maxMillis: Math.max(options.intervalMillis, options.maxBackoffMillis) };
+    this.schedules = options.nodes.map(() => ({ backoff: new RetryBackoff({ ...backoff, random: options.random }), inFlight: false }));
+    this.now = options.now ?? Date.now;
   }
 
-  /** Stop scheduling and wait for a round in progress to finish. */
+  /** Probe every interval, reporting to `sink`; the first round runs at once. */
+  start(sink: ObservationSink): void {
+    if (this.running) return;
+    this.running = true;
+    this.schedule(sink, 0);
+  }
+
+  /** Stop scheduling and wait for the round in progress (bounded by the timeout). */
   async stop(): Promise<void> {
-    this.stopped = true;
+    this.running = false;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
-    await this.running;
+    await this.currentRound;
   }
 
-  private schedule(delayMillis: number): void {
-    this.timer = setTimeout(() => void this.runRound(), delayMillis);
+  /**
+   * Run one round now and report it to `sink`: its observations, then whether the
+   * source answered (every node answered or refused). A bug while observing
+   * reports the source down, never silence.
+   */
+  async round(sink: ObservationSink): Promise<ProbeOutcome<Answer>[]> {
+    const roundStartMillis = this.now();
+    const outcomes = await Promise.all(this.options.nodes.map((node, i) => this.probeNode(node, this.schedules[i]!, roundStartMillis)));
+    try {
+      this.options.observeRound(sink, outcomes);
+      sink.sourceUp(this.options.source, outcomes.every((o) => o.kind === 'answered' || o.kind === 'refused'));
+    } catch (error) {
+      sink.sourceUp(this.options.source, false);
+      this.roundFailed(error);
+    }
+    return outcomes;
+  }
+
+  private schedule(sink: ObservationSink, delayMillis: number): void {
+    this.timer = setTimeout(() => void this.timedRound(sink), delayMillis);
+    // The collector's servers keep the process alive; a probe timer alone must not.
     this.timer.unref?.();
   }
 
-  private async runRound(): Promise<void> {
-    if (this.stopped) return;
-    const started = Date.now();
-    this.running = this.round().catch((error: unknown) => {
-      // A bug in a round must not kill the loop; the round's sourceUp stays as last reported.
-      this.logger.error(`${this.what}: probe round failed`, { error: error instanceof Error ? error.message : String(error) });
-    });
-    await this.running;
-    this.running = undefined;
-    if (!this.stopped) this.schedule(Math.max(0, this.intervalMillis - (Date.now() - started)));
+  private async timedRound(sink: ObservationSink): Promise<void> {
+    if (!this.running) return;
+    const startedMillis = Date.now();
+    this.currentRound = this.round(sink).catch((error: unknown) => this.roundFailed(error));
+    await this.currentRound;
+    this.currentRound = undefined;
+    if (this.running) this.schedule(sink, Math.max(0, this.options.intervalMillis - (Date.now() - startedMillis)));
+  }
+
+  private roundFailed(error: unknown): void {
+    const secrets = this.options.nodes.flatMap((node) => this.options.secretsOf(node));
+    this.options.logger.error(`${this.options.source}: probe round failed`, { error: safeMessage(error, secrets) });
+  }
+
+  private async probeNode(node: Node, schedule: NodeSchedule, roundStartMillis: number): Promise<ProbeOutcome<Answer>> {
+    // Rounds come every interval: a retry due within half of one is made now, not a whole round later.
+    if (schedule.inFlight || !schedule.backoff.mayAttempt(roundStartMillis + this.options.intervalMillis / 2)) {
+      return { kind: 'backing-off', retryAtMillis: schedule.backoff.nextAttemptMillis };
+    }
+    schedule.inFlight = true;
+    const abandon = new AbortController();
+    // A probe that throws at once must fail this attempt, not leave the node in flight forever.
+    const attempt = new Promise<Answer>((resolve) => resolve(this.options.probe(node, abandon.signal)));
+    // The attempt may outlive its timeout (a hung socket); it frees the node only when it really ends.
+    const free = (): void => void (schedule.inFlight = false);
+    attempt.then(free, free);
+    try {
+      const answer = await withTimeout(attempt, this.options.timeoutMillis, this.options.describe(node));
+      schedule.backoff.succeeded();
+      return { kind: 'answered', answer, atMillis: this.now() };
+    } catch (cause) {
+      const atMillis = this.now();
+      const error = safeMessage(cause, this.options.secretsOf(node));
+      if (cause instanceof ProbeTimeoutError) {
+        abandon.abort();
+        schedule.backoff.failed(roundStartMillis);
+        return { kind: 'timeout', error, atMillis };
+      }
+      if (this.options.isRefusal(cause)) {
+        schedule.backoff.succeeded();
+        return { kind: 'refused', error, atMillis };
+      }
+      schedule.backoff.failed(roundStartMillis);
+      return { kind: 'failed', error, atMillis };
+    }
   }
 }

@@ -28,3 +28,14 @@ export class Secret {
     return 'Secret(***)';
   }
 }
+
+/**
+ * Mask each secret wherever it appears in a text bound for logs or errors: a
+ * driver may echo a password back (`WRONGPASS for password …`, a URL in a
+ * connection error). Empty or absent secrets leave the text alone.
+ */
+export function redactSecret(text: string, ...secrets: readonly (string | undefined)[]): string {
+  let redacted = text;
+  for (const secret of secrets) if (secret !== undefined && secret.length > 0) redacted = redacted.split(secret).join('***');
+  return redacted;
+}

@@ -1,59 +1,13 @@
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import { describe, it } from 'node:test';
-import { createMemoryLogger } from '../../logger';
-import { ReconnectBackoff } from './backoff';
+import { RecordingSink } from '../../testing/recording-sink';
 import { classifyProbeError, safeMessage } from './errors';
 import { chooseRoundLeader, splitBrainReason } from './leader-choice';
 import { memberAt } from './node-address';
-import { ProbeLoop } from './probe-loop';
-import { Secret } from './secret';
-import { ProbeTimeoutError, withTimeout } from './timeout';
-
-describe('ReconnectBackoff', () => {
-  it('doubles the delay per failure up to the maximum, with jitter in [delay/2, delay]', () => {
-    const low = new ReconnectBackoff({ initialMillis: 1_000, maxMillis: 8_000, random: () => 0 });
-    const high = new ReconnectBackoff({ initialMillis: 1_000, maxMillis: 8_000, random: () => 0.999999 });
-    assert.deepEqual([1, 2, 3, 4, 5].map(() => low.failed(0)), [500, 1_000, 2_000, 4_000, 4_000]);
-    assert.deepEqual([1, 2, 3, 4, 5].map(() => high.failed(0)), [1_000, 2_000, 4_000, 8_000, 8_000]);
-  });
-
-  it('blocks attempts until the delay passed and resets on success', () => {
-    const backoff = new ReconnectBackoff({ initialMillis: 1_000, maxMillis: 8_000, random: () => 0.999999 });
-    backoff.failed(10_000);
-    assert.equal(backoff.mayAttempt(10_500), false);
-    assert.equal(backoff.mayAttempt(11_000), true);
-    backoff.succeeded();
-    assert.equal(backoff.consecutiveFailures, 0);
-    assert.equal(backoff.mayAttempt(0), true);
-  });
-
-  it('a per-failure cap keeps refused nodes inside the freshness window', () => {
-    const backoff = new ReconnectBackoff({ initialMillis: 1_000, maxMillis: 30_000, random: () => 0.999999 });
-    const delays = [1, 2, 3, 4, 5, 6].map(() => backoff.failed(0, 2_000));
-    assert.ok(delays.every((d) => d <= 2_000), String(delays));
-  });
-
-  it('rejects nonsense settings with the values in the message', () => {
-    assert.throws(() => new ReconnectBackoff({ initialMillis: 0, maxMillis: 10 }), /got 0, 10/);
-  });
-});
-
-describe('withTimeout', () => {
-  it('rejects with ProbeTimeoutError naming what hung, and does not wait for the hung work', async () => {
-    const hung = new Promise<never>(() => undefined);
-    await assert.rejects(withTimeout(hung, 20, 'cache-b (127.0.0.1:1)'), (error: unknown) => {
-      assert.ok(error instanceof ProbeTimeoutError);
-      assert.match(error.message, /cache-b \(127\.0\.0\.1:1\) did not answer within 20 ms/);
-      return true;
-    });
-  });
-
-  it('passes answers and errors through', async () => {
-    assert.equal(await withTimeout(Promise.resolve(7), 1_000, 'x'), 7);
-    await assert.rejects(withTimeout(Promise.reject(new Error('boom')), 1_000, 'x'), /boom/);
-  });
-});
+import { RoundMemory } from './round-memory';
+import { redactSecret, Secret } from './secret';
+import { ProbeTimeoutError } from './timeout';
 
 describe('classifyProbeError and safeMessage', () => {
   it('refused when the host says nothing is there or the server is shutting down; timeout; else error', () => {
@@ -114,28 +68,33 @@ describe('Secret', () => {
   });
 });
 
-describe('ProbeLoop', () => {
-  it('runs rounds one at a time, keeps going after a failing round, and stop() waits for the round in flight', async () => {
-    const logger = createMemoryLogger();
-    let running = 0;
-    let overlapped = false;
-    let rounds = 0;
-    const loop = new ProbeLoop('test', 5, async () => {
-      running++;
-      overlapped ||= running > 1;
-      rounds++;
-      await new Promise((resolve) => setTimeout(resolve, 15)); // slower than the interval
-      running--;
-      if (rounds === 2) throw new Error('a bug in one round');
-    }, logger);
-    loop.start();
-    while (rounds < 5) await new Promise((resolve) => setTimeout(resolve, 5));
-    await loop.stop();
-    assert.equal(running, 0, 'stop() waited for the round in flight');
-    const after = rounds;
-    await new Promise((resolve) => setTimeout(resolve, 40));
-    assert.equal(rounds, after, 'no round after stop()');
-    assert.equal(overlapped, false);
-    assert.ok(logger.lines.some((l) => l.includes('probe round failed') && l.includes('a bug in one round')));
+describe('redactSecret', () => {
+  it('masks every occurrence, leaves text without a secret alone', () => {
+    assert.equal(redactSecret('AUTH pw failed: pw', 'pw'), 'AUTH *** failed: ***');
+    assert.equal(redactSecret('no secret', undefined), 'no secret');
+    assert.equal(redactSecret('no secret', ''), 'no secret');
+  });
+
+  it('masks each of several secrets', () => {
+    assert.equal(redactSecret('user rebound, password pw, url postgres://rebound:pw@db', 'pw', undefined, 'rebound'), 'user ***, password ***, url postgres://***:***@db');
+  });
+});
+
+describe('RoundMemory', () => {
+  it('delivers the observations and remembers the leader and each reachable member\'s role', () => {
+    const memory = new RoundMemory();
+    const sink = new RecordingSink();
+    const seen = { group: 'cache', source: 'redis/cache', observedAtMillis: 1 };
+    memory.deliver(sink, {
+      observations: [
+        { ...seen, member: 'a', reachable: true, role: 'leader' },
+        { ...seen, member: 'b', reachable: true, role: 'replica' },
+      ],
+      leader: 'a',
+    });
+    memory.deliver(sink, { observations: [{ ...seen, member: 'b', reachable: false, role: 'leader' }], leader: undefined });
+    assert.deepEqual(sink.observations.map((o) => o.member), ['a', 'b', 'b']);
+    assert.equal(memory.previousLeader, 'a', 'a round without a leader keeps the last one');
+    assert.deepEqual([...memory.lastRoles], [['a', 'leader'], ['b', 'replica']], 'an unreachable node does not overwrite the role it was seen in');
   });
 });
