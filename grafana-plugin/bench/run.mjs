@@ -25,31 +25,34 @@ try {
   // Wall-clock times on a shared machine swing with its load; the ratio to BigValue, measured in the
   // same rounds on the same page, is the figure that carries over.
   console.log(`panel vs Grafana BigValue, Chromium ${browser.version()}, median of ${ROUNDS} rounds (interleaved), load average ${loadavg()[0].toFixed(1)} on this machine`);
-  console.log('groups | panel first | panel re-render | BigValue first | BigValue re-render | ratio first | ratio re-render | of which frames→model');
+  // The panel puts only the rows near the viewport in the DOM (cards in DOM); BigValue draws all n.
+  console.log('groups | panel first | panel re-render | BigValue first | BigValue re-render | ratio first | ratio re-render | of which frames→model | jump to end | cards in DOM');
   let at500;
   for (const n of SIZES) {
     await page.evaluate((count) => window.reboundBench.prepare(count), n);
     const model = [];
-    const panel = { first: [], re: [] };
+    const panel = { first: [], re: [], jump: [], dom: [] };
     const big = { first: [], re: [] };
     for (let r = 0; r < ROUNDS; r++) {
       const p = await page.evaluate((count) => window.reboundBench.panel(count), n);
-      if (p.cards !== n) {
-        throw new Error(`panel rendered ${p.cards} cards for ${n} groups`);
+      if (p.groups !== n || p.cardsInDom < 1) {
+        throw new Error(`panel knew ${p.groups} of ${n} groups and put ${p.cardsInDom} cards in the DOM`);
       }
+      panel.jump.push(await page.evaluate((count) => window.reboundBench.jumpToEnd(count), n));
       model.push(await page.evaluate((count) => window.reboundBench.model(count), n));
       const b = await page.evaluate((count) => window.reboundBench.bigValue(count), n);
       panel.first.push(p.firstMs);
       panel.re.push(p.rerenderMs);
+      panel.dom.push(p.cardsInDom);
       big.first.push(b.firstMs);
       big.re.push(b.rerenderMs);
     }
-    const row = { pf: median(panel.first), pr: median(panel.re), bf: median(big.first), br: median(big.re), model: median(model) };
+    const row = { pf: median(panel.first), pr: median(panel.re), bf: median(big.first), br: median(big.re), model: median(model), jump: median(panel.jump), dom: median(panel.dom) };
     if (n === 500) {
       at500 = row;
     }
     console.log(
-      `${String(n).padStart(6)} | ${ms(row.pf)} | ${ms(row.pr)}      | ${ms(row.bf)}     | ${ms(row.br)}         | ${(row.pf / row.bf).toFixed(2).padStart(10)}x | ${(row.pr / row.br).toFixed(2).padStart(12)}x | ${ms(row.model)}`
+      `${String(n).padStart(6)} | ${ms(row.pf)} | ${ms(row.pr)}      | ${ms(row.bf)}     | ${ms(row.br)}         | ${(row.pf / row.bf).toFixed(2).padStart(10)}x | ${(row.pr / row.br).toFixed(2).padStart(12)}x | ${ms(row.model)}            | ${ms(row.jump)}  | ${String(row.dom).padStart(5)}`
     );
   }
   const moduleKb = statSync(join(pluginRoot, 'dist/module.js')).size / 1024;

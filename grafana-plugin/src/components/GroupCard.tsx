@@ -14,6 +14,9 @@ import { PanelStyles, classes } from './styles';
 
 interface Props {
   group: GroupModel;
+  /** 1-based place in the sorted fleet, and the fleet's size (for screen readers: only a window is in the DOM). */
+  position: number;
+  of: number;
   options: RecoveryPanelOptions;
   styles: PanelStyles;
   theme: GrafanaTheme2;
@@ -26,7 +29,7 @@ interface Props {
 }
 
 /** One recovery group: phase, budget, progress, lag, timeline, hidden dangers. */
-export const GroupCard = memo(function GroupCard({ group, options, styles, theme, fromMs, toMs, alignColumns, href }: Props) {
+export const GroupCard = memo(function GroupCard({ group, position, of, options, styles, theme, fromMs, toMs, alignColumns, href }: Props) {
   const compact = options.density === 'compact';
   const list = alignColumns;
   const elapsed = elapsedText(group);
@@ -36,6 +39,9 @@ export const GroupCard = memo(function GroupCard({ group, options, styles, theme
     <div
       className={classes(styles.card, compact && styles.cardCompact, phase === 'unknown' && styles.cardUnknown)}
       data-testid="group-card"
+      role="listitem"
+      aria-posinset={position}
+      aria-setsize={of}
       data-group={group.group}
       data-phase={group.stale ? 'stale' : group.phase}
     >

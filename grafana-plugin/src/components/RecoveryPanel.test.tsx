@@ -1,5 +1,5 @@
 import { EventBusSrv, LoadingState, PanelProps, dateTime } from '@grafana/data';
-import { render, screen, within } from '@testing-library/react';
+import { fireEvent, render, screen, within } from '@testing-library/react';
 import React from 'react';
 
 import { plugin } from '../module';
@@ -109,6 +109,31 @@ describe('RecoveryPanel', () => {
     renderPanel(null);
     expect(screen.queryByTestId('recovery-panel')).toBeNull();
     expect(screen.getByText(/No recovery_group_phase series: is the collector scraped\?/)).toBeInTheDocument();
+  });
+
+  it('a fleet of 2,000: the rows near the viewport in the DOM, the rest reached by scrolling', () => {
+    renderPanel('fleet-2000');
+    const list = screen.getByTestId('group-list');
+    expect(list.dataset.groupCount).toBe('2000');
+    expect(list.getAttribute('aria-label')).toBe('2000 recovery groups, worst first');
+    const top = cards();
+    expect(top.length).toBeGreaterThan(5);
+    expect(top.length).toBeLessThan(60);
+    expect(top.map((c) => c.getAttribute('aria-posinset'))).toEqual(top.map((_, i) => String(i + 1)));
+    expect(top[0].getAttribute('aria-setsize')).toBe('2000');
+    expect(top[0].dataset.phase).toBe('partial');
+    expect(top[0].dataset.group).toBe('svc-0007');
+    // The spacer below stands for every group not rendered: the scrollbar is the whole fleet's.
+    expect(parseFloat(list.style.paddingBottom)).toBeGreaterThan(1900 * 30);
+
+    const panel = screen.getByTestId('recovery-panel');
+    fireEvent.scroll(panel, { target: { scrollTop: 1_000_000 } });
+    const end = cards();
+    expect(end[end.length - 1].getAttribute('aria-posinset')).toBe('2000');
+    expect(end.length).toBeLessThan(60);
+    expect(screen.queryByText('svc-0007')).toBeNull(); // the top of the fleet left the DOM
+    expect(parseFloat(list.style.paddingTop)).toBeGreaterThan(1900 * 30);
+    expect(list.style.paddingBottom).toBe('0px');
   });
 
   it('grid layout and compact density', () => {

@@ -1,19 +1,28 @@
 import { PanelProps } from '@grafana/data';
 import { PanelDataErrorView } from '@grafana/runtime';
 import { useStyles2, useTheme2 } from '@grafana/ui';
-import React, { useMemo } from 'react';
+import React, { useMemo, useState } from 'react';
 
 import { panelModel } from '../model/panel-model';
 import { RecoveryPanelOptions } from '../types';
 import { GroupCard } from './GroupCard';
+import { GroupRows } from './GroupRows';
 import { getStyles } from './styles';
+import { gridColumns } from './windowing';
 
 type Props = PanelProps<RecoveryPanelOptions>;
 
-/** Thin shell: frames → model (plain functions), then one card per group, worst first. */
-export function RecoveryPanel({ data, options, id, width, fieldConfig, replaceVariables }: Props) {
+/**
+ * Row heights (gap included) assumed before any row is measured: the shortest a row gets on a wide
+ * panel, so the first render fills the viewport at once (a few rows too many, never a gap).
+ */
+const ESTIMATED_ROW_PX = { list: { compact: 33, comfortable: 60 }, grid: { compact: 120, comfortable: 140 } };
+
+/** Thin shell: frames → model (plain functions), then one card per group, worst first, rows near the viewport in the DOM. */
+export function RecoveryPanel({ data, options, id, width, height, fieldConfig, replaceVariables }: Props) {
   const styles = useStyles2(getStyles);
   const theme = useTheme2();
+  const [scrollTop, setScrollTop] = useState(0);
   const fromMs = data.timeRange.from.valueOf();
   const toMs = data.timeRange.to.valueOf();
   const model = useMemo(() => panelModel(data.series, options, toMs), [data.series, options, toMs]);
@@ -21,22 +30,44 @@ export function RecoveryPanel({ data, options, id, width, fieldConfig, replaceVa
   if (model.groups.length === 0) {
     return <PanelDataErrorView panelId={id} data={data} fieldConfig={fieldConfig} message={model.problem} />;
   }
+  const grid = options.layout === 'grid';
   // Below this width fixed columns would squeeze the bar; rows wrap instead (phone-sized panels).
-  const alignColumns = options.layout === 'list' && width >= 640;
+  const alignColumns = !grid && width >= 640;
+  const columns = grid ? gridColumns(width, theme.spacing.gridSize) : 1;
   const link = (group: string) =>
     options.groupDetailUrl ? replaceVariables(options.groupDetailUrl.split('${group}').join(encodeURIComponent(group))) : undefined;
   return (
-    <div className={styles.panel} data-testid="recovery-panel">
+    <div className={styles.panel} data-testid="recovery-panel" onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
       {model.problem && (
         <div className={styles.hint} data-testid="panel-hint">
           {model.problem}
         </div>
       )}
-      <div className={options.layout === 'grid' ? styles.grid : styles.list} data-testid="group-list">
-        {model.groups.map((group) => (
-          <GroupCard key={group.group} group={group} options={options} styles={styles} theme={theme} fromMs={fromMs} toMs={toMs} alignColumns={alignColumns} href={link(group.group)} />
-        ))}
-      </div>
+      <GroupRows
+        groups={model.groups}
+        columns={columns}
+        scrollTopPx={scrollTop}
+        viewportPx={height}
+        estimatedRowPx={ESTIMATED_ROW_PX[options.layout][options.density]}
+        measureKey={`${options.layout}:${options.density}:${width}:${options.showLagSparkline}:${options.showPhaseTimeline}`}
+        className={grid ? styles.grid : styles.list}
+        rowClassName={grid ? styles.gridRow : styles.listRow}
+        renderCard={(group, index) => (
+          <GroupCard
+            key={group.group}
+            group={group}
+            position={index + 1}
+            of={model.groups.length}
+            options={options}
+            styles={styles}
+            theme={theme}
+            fromMs={fromMs}
+            toMs={toMs}
+            alignColumns={alignColumns}
+            href={link(group.group)}
+          />
+        )}
+      />
     </div>
   );
 }

@@ -36,8 +36,12 @@ const stripes = (theme: GrafanaTheme2) =>
 export const getStyles = (theme: GrafanaTheme2) => ({
   panel: css({ height: '100%', overflow: 'auto', display: 'flex', flexDirection: 'column', gap: theme.spacing(0.5) }),
   hint: css({ color: theme.colors.warning.text, fontSize: theme.typography.bodySmall.fontSize, padding: theme.spacing(0.5, 1) }),
-  list: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(0.5) }),
-  grid: css({ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(280px, 1fr))', gap: theme.spacing(1) }),
+  // Rows carry their own gap (padding): spacers above and below the rendered window stand for the rest.
+  list: css({ display: 'block', flex: '0 0 auto' }),
+  grid: css({ display: 'block', flex: '0 0 auto' }),
+  listRow: css({ paddingBottom: theme.spacing(0.5) }),
+  // Columns are set inline (windowing needs to know them to cut rows); every card is ≥ GRID_MIN_CARD_PX.
+  gridRow: css({ display: 'grid', gap: theme.spacing(1), paddingBottom: theme.spacing(1) }),
   card: css({
     background: theme.colors.background.secondary,
     border: `1px solid ${theme.colors.border.weak}`,
@@ -47,9 +51,6 @@ export const getStyles = (theme: GrafanaTheme2) => ({
     flexDirection: 'column',
     gap: theme.spacing(0.75),
     minWidth: 0,
-    // Off-screen cards skip layout and paint: a wall of 2,000 groups costs what the visible ones cost.
-    contentVisibility: 'auto',
-    containIntrinsicSize: 'auto 72px',
   }),
   cardCompact: css({ '&&': { padding: theme.spacing(0.25, 1), gap: theme.spacing(0.25) } }),
   cardUnknown: css({ '&&': { borderStyle: 'dashed', borderColor: theme.colors.border.strong } }),

@@ -50,8 +50,12 @@ export interface GroupModel {
   /** Member counts by status from `recovery_group_members`, or counted from member series. */
   memberCounts: Partial<Record<MemberStatus, number>>;
   sharedDomains: SharedDomain[];
-  lagHistory: LagPoint[];
-  phaseHistory: PhaseSegment[];
+  /**
+   * History over the time range, computed on first read and kept: only the cards in view draw
+   * it, and across 500 groups it is most of the model's work (every sample, not just the newest).
+   */
+  readonly lagHistory: LagPoint[];
+  readonly phaseHistory: PhaseSegment[];
 }
 
 export interface GroupModelSettings {
@@ -61,10 +65,6 @@ export interface GroupModelSettings {
   staleAfterSeconds: number;
   /** End of the panel's time range (epoch ms): "now" for staleness. */
   nowMs: number;
-  /** Build the phase timeline (off when it is not shown: it is half the work for large fleets). */
-  withPhaseHistory?: boolean;
-  /** Build the lag sparkline's points (off when it is not shown). */
-  withLagHistory?: boolean;
 }
 
 interface Sample {
@@ -108,10 +108,12 @@ function buildGroup(group: string, all: Series[], settings: GroupModelSettings):
   // A series that ended well before the newest phase sample belongs to a collector that went away
   // (duplicated labels from an old instance): it must not speak for the present.
   const cutoffMs = (newestMs ?? settings.nowMs) - Math.max(stepMs, 1000) * 1.5;
-  const current = (key: keyof typeof METRICS) => of(key).map(latest).filter((p): p is Sample => p !== undefined && p.timeMs >= cutoffMs && !Number.isNaN(p.value));
+  const current = (key: keyof typeof METRICS) => freshValues(of(key), cutoffMs);
 
   const rto = settings.rtoOverrideSeconds > 0 ? settings.rtoOverrideSeconds : first(current('rto'));
   const members = buildMembers(all, settings.memberLabel, cutoffMs);
+  let lag: LagPoint[] | undefined;
+  let phases: PhaseSegment[] | undefined;
   return {
     group,
     phase: currentPhase(phaseSeries, cutoffMs),
@@ -128,8 +130,12 @@ function buildGroup(group: string, all: Series[], settings: GroupModelSettings):
     members,
     memberCounts: memberCounts(of('members'), members, cutoffMs),
     sharedDomains: sharedDomains(of('sharedDependency'), cutoffMs),
-    lagHistory: settings.withLagHistory === false ? [] : lagHistory(of('memberLag')),
-    phaseHistory: settings.withPhaseHistory === false ? [] : phaseHistory(phaseSeries, stepMs),
+    get lagHistory() {
+      return (lag ??= lagHistory(of('memberLag')));
+    },
+    get phaseHistory() {
+      return (phases ??= phaseHistory(phaseSeries, stepMs));
+    },
   };
 }
 
@@ -246,6 +252,19 @@ function newestTime(series: Series[]): number | undefined {
   return newest;
 }
 
-const first = (samples: Sample[]) => samples[0]?.value;
-const min = (samples: Sample[]) => (samples.length ? Math.min(...samples.map((s) => s.value)) : undefined);
-const max = (samples: Sample[]) => (samples.length ? Math.max(...samples.map((s) => s.value)) : undefined);
+/** The newest sample of each series, when it is fresh (not before the cutoff) and a number. */
+function freshValues(series: Series[], cutoffMs: number): number[] {
+  const out: number[] = [];
+  for (const s of series) {
+    const i = s.times.length - 1;
+    const value = i < 0 || s.times[i] < cutoffMs ? NaN : (s.values[i] ?? NaN);
+    if (!Number.isNaN(value)) {
+      out.push(value);
+    }
+  }
+  return out;
+}
+
+const first = (values: number[]) => values[0];
+const min = (values: number[]) => (values.length ? Math.min(...values) : undefined);
+const max = (values: number[]) => (values.length ? Math.max(...values) : undefined);

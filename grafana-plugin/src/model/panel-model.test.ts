@@ -83,6 +83,9 @@ describe('panelModel', () => {
       expect(divergenceText(orders)).toBe('3 of 5 replicas not converged (2 lagging, 1 diverged)');
       expect(orders.lagHistory.length).toBeGreaterThan(10);
       expect(orders.phaseHistory.map((s) => s.phase)).toEqual(['healthy', 'degraded', 'recovering', 'partial']);
+      // Built on first read (only cards in view draw history), then kept: memoised cards see one array.
+      expect(orders.lagHistory).toBe(orders.lagHistory);
+      expect(orders.phaseHistory).toBe(orders.phaseHistory);
       const cache = byName(groups, 'cache');
       expect(cache.sharedDomains.map(sharedDomainText)).toEqual(['all replicas in zone eu-1a']);
     });

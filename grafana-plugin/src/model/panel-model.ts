@@ -24,8 +24,6 @@ export function panelModel(frames: DataFrame[], options: RecoveryPanelOptions, n
     rtoOverrideSeconds: options.rtoOverrideSeconds,
     staleAfterSeconds: options.staleAfterSeconds,
     nowMs,
-    withPhaseHistory: options.showPhaseTimeline && options.density !== 'compact',
-    withLagHistory: options.showLagSparkline,
   });
   if (groups.length === 0) {
     return { groups: [], problem: `No series carries the "${options.groupLabel}" label: check the panel's group label option` };

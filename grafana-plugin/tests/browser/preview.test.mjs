@@ -120,9 +120,84 @@ describe('screenshots of the states a reviewer should see', () => {
   it('500 groups, compact grid', async () => {
     const { page } = await openPreview(browser, `${preview.base}?scenario=fleet-500&layout=grid&density=compact&width=1400&height=900`, { width: 1440, height: 940 });
     const cards = await cardsOf(page);
-    assert.equal(cards.length, 500);
+    assert.equal(await page.getByTestId('group-list').getAttribute('data-group-count'), '500');
     assert.equal(cards[0].phase, 'partial', 'the stalled partial groups lead the fleet');
     await page.screenshot({ path: join(shots, 'fleet-500.png') });
+    await page.close();
+  });
+});
+
+describe('a large fleet: only the rows near the viewport are in the DOM', () => {
+  /** Cards in the DOM: their place in the fleet, and where they are relative to the panel's visible area. */
+  const placed = (page) =>
+    page.evaluate(() => {
+      const panel = document.querySelector('[data-testid="recovery-panel"]').getBoundingClientRect();
+      return [...document.querySelectorAll('[data-testid="group-card"]')].map((c) => {
+        const r = c.getBoundingClientRect();
+        return { position: Number(c.getAttribute('aria-posinset')), of: Number(c.getAttribute('aria-setsize')), left: r.left, top: r.top - panel.top, bottom: r.bottom - panel.top };
+      });
+    });
+  /** Every few pixels down the panel's visible area, a card is there: no blank band where rows should be. */
+  const blankBands = (page) =>
+    page.evaluate(() => {
+      const panel = document.querySelector('[data-testid="recovery-panel"]');
+      const r = panel.getBoundingClientRect();
+      const blank = [];
+      for (let y = r.top + 2; y < r.bottom - 2; y += 24) {
+        const hit = document.elementFromPoint(r.left + 60, y);
+        // Between two rows there is a 4–8 px gap; a band this tall with no card is a rendering hole.
+        if (!hit?.closest('[data-testid="group-card"]') && !document.elementFromPoint(r.left + 60, y + 9)?.closest('[data-testid="group-card"]')) {
+          blank.push(Math.round(y - r.top));
+        }
+      }
+      return blank;
+    });
+
+  it('grid of 500: rows of whole cards, the worst on top, the last group reachable with the keyboard', async () => {
+    const { page } = await openPreview(browser, `${preview.base}?scenario=fleet-500&layout=grid&density=compact&width=1400&height=900`, { width: 1440, height: 940 });
+    await cardsOf(page);
+    let cards = await placed(page);
+    assert.ok(cards.length < 150, `${cards.length} cards in the DOM for 500 groups`);
+    assert.deepEqual(cards.map((c) => c.position), cards.map((_, i) => i + 1), 'the window starts at the worst group, in order');
+    assert.ok(cards.every((c) => c.of === 500));
+    // 1,384 px of panel, cards ≥ 280 px with 8 px gaps: four to a row, side by side.
+    const firstRow = cards.filter((c) => c.top === cards[0].top);
+    assert.equal(firstRow.length, 4);
+    assert.deepEqual(await blankBands(page), []);
+
+    await page.getByTestId('recovery-panel').focus();
+    await page.keyboard.press('End');
+    await page.waitForSelector('[data-testid="group-card"][aria-posinset="500"]');
+    cards = await placed(page);
+    const last = cards.find((c) => c.position === 500);
+    assert.ok(last.bottom <= 900 && last.top >= 0, `the last group is in view after End (top ${last.top}, bottom ${last.bottom})`);
+    assert.deepEqual(cards.map((c) => c.position), cards.map((_, i) => cards[0].position + i), 'contiguous groups around the viewport');
+    assert.ok(cards[0].position > 300, 'the top of the fleet left the DOM');
+    await page.screenshot({ path: join(shots, 'fleet-500-end.png') });
+
+    await page.keyboard.press('Home');
+    await page.waitForSelector('[data-testid="group-card"][aria-posinset="1"]');
+    assert.equal((await cardsOf(page))[0].phase, 'partial');
+    await page.close();
+  });
+
+  it('list of 2,000, comfortable: wheel scrolling never shows a blank band', async () => {
+    const { page } = await openPreview(browser, `${preview.base}?scenario=fleet-2000&width=1100&height=640`);
+    await cardsOf(page);
+    const panel = await page.getByTestId('recovery-panel').boundingBox();
+    await page.mouse.move(panel.x + panel.width / 2, panel.y + panel.height / 2);
+    for (const [dy, label] of [[0, 'top'], [4000, 'after one long scroll'], [30_000, 'deep in the fleet'], [-1500, 'back up']]) {
+      await page.mouse.wheel(0, dy);
+      // The browser fires `scroll` on its next frame; React renders the new window right after.
+      await page.waitForTimeout(150);
+      assert.deepEqual(await blankBands(page), [], `no blank band ${label}`);
+      const cards = await placed(page);
+      assert.ok(cards.length < 120, `${cards.length} cards in the DOM ${label}`);
+      assert.deepEqual(cards.map((c) => c.position), cards.map((_, i) => cards[0].position + i), `contiguous groups ${label}`);
+    }
+    const scroll = await page.getByTestId('recovery-panel').evaluate((e) => ({ top: e.scrollTop, height: e.scrollHeight }));
+    assert.ok(scroll.height > 2000 * 40, `the scrollbar stands for all 2,000 groups (${scroll.height} px)`);
+    assert.ok(scroll.top > 20_000);
     await page.close();
   });
 });
