@@ -1,19 +1,28 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { ConfigError } from '../../config/config-error';
 import { parseRedisConfig } from './config';
 import { redisReceiverFactory } from './factory';
+import { makeTestCertificates } from './testdata/test-certificates';
 
 const PASSWORD = 'redis-s3cret-from-env';
-const env = { REDIS_MONITOR_PASSWORD: PASSWORD };
+// The TLS files the fixtures name as ${REDIS_TLS_DIR}/…: made by openssl for this run.
+const tlsDir = mkdtempSync(join(tmpdir(), 'rebound-redis-config-'));
+const env = { REDIS_MONITOR_PASSWORD: PASSWORD, REDIS_TLS_DIR: tlsDir };
 const read = (file: string): unknown => parse(readFileSync(join(__dirname, 'testdata', file), 'utf8'));
 const KEY = 'groups[0].redis';
+/** A line from the middle of a private key: it must appear in no message nor printed config. */
+const keyLineOf = (file: string): string => readFileSync(join(tlsDir, file), 'utf8').split('\n')[1]!;
 
 describe('parseRedisConfig', () => {
+  before(() => makeTestCertificates(tlsDir));
+  after(() => rmSync(tlsDir, { recursive: true, force: true }));
+
   it('reads every key and expands ${ENV} in the password, which then prints as ***', () => {
     const config = parseRedisConfig(read('config-full.yaml'), KEY, env);
     assert.deepEqual(
@@ -29,9 +38,15 @@ describe('parseRedisConfig', () => {
     assert.equal(config.maxBackoffMillis, 10_000);
     assert.equal(config.username, 'rebound');
     assert.equal(config.password?.reveal(), PASSWORD);
-    assert.deepEqual(config.tls, { insecureSkipVerify: false, caFile: '/etc/ssl/redis-ca.pem', serverName: 'cache.internal' });
+    assert.deepEqual(config.tls, {
+      insecureSkipVerify: false,
+      caFile: join(tlsDir, 'ca.pem'),
+      serverName: 'cache.internal',
+      clientCertificate: { certFile: join(tlsDir, 'client.pem'), keyFile: join(tlsDir, 'client.key') },
+    });
     for (const printed of [JSON.stringify(config), inspect(config, { depth: 10 }), `${String(config.password)}`]) {
       assert.ok(!printed.includes(PASSWORD), printed);
+      assert.ok(!printed.includes(keyLineOf('client.key')), printed);
     }
   });
 
@@ -52,6 +67,12 @@ describe('parseRedisConfig', () => {
     ['config-duplicate-member.yaml', /nodes\[1\]\.member: "cache-a" is listed twice/],
     ['config-bad-address.yaml', /nodes\[0\]\.address: expected host:port/],
     ['config-bad-tls.yaml', /groups\[0\]\.redis\.tls: expected true, false or a mapping/],
+    ['config-tls-cert-without-key.yaml', /groups\[0\]\.redis\.tls\.key_file: is required with cert_file/],
+    ['config-tls-key-without-cert.yaml', /groups\[0\]\.redis\.tls\.cert_file: is required with key_file/],
+    ['config-tls-missing-cert-file.yaml', /groups\[0\]\.redis\.tls\.cert_file: cannot read \/\S+\/no-such-client\.pem \(ENOENT\)/],
+    ['config-tls-unreadable-key-file.yaml', /groups\[0\]\.redis\.tls\.key_file: cannot read \/\S+ \(EISDIR\)/],
+    ['config-tls-mismatched-key.yaml', /groups\[0\]\.redis\.tls: cert_file \S+client\.pem and key_file \S+ca\.key do not make a pair: give a PEM certificate and the unencrypted private key that matches it \(.*key values mismatch/],
+    ['config-tls-missing-ca-file.yaml', /groups\[0\]\.redis\.tls\.ca_file: cannot read \/etc\/rebound\/no-such-redis-ca\.pem \(ENOENT\)/],
   ];
   for (const [file, message] of failures) {
     it(`rejects ${file} naming the key`, () => {
@@ -59,6 +80,7 @@ describe('parseRedisConfig', () => {
         assert.ok(error instanceof ConfigError, String(error));
         assert.match(error.message, message);
         assert.ok(!error.message.includes(PASSWORD));
+        for (const key of ['client.key', 'ca.key']) assert.ok(!error.message.includes(keyLineOf(key)), error.message);
         return true;
       });
     });

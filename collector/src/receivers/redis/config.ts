@@ -1,8 +1,8 @@
-import { ConfigError } from '../../config/config-error';
-import { joinKey, readBoolean, readDurationMillis, readHostPort, readObject, readOptionalString } from '../../config/fields';
+import { joinKey, readDurationMillis, readHostPort, readObject, readOptionalString } from '../../config/fields';
 import { expandEnv } from '../../config/secrets';
 import { readNodes, type ProbedNodeConfig } from '../shared/node-config';
 import { Secret } from '../shared/secret';
+import { readRedisTls, type RedisTlsConfig } from './tls-config';
 
 /** One Redis node: `{ member: cache-a, address: 127.0.0.1:6379, dependencies: {...}, role: leader }`. */
 export interface RedisNodeConfig extends ProbedNodeConfig {
@@ -10,15 +10,6 @@ export interface RedisNodeConfig extends ProbedNodeConfig {
   address: string;
   host: string;
   port: number;
-}
-
-export interface RedisTlsConfig {
-  /** PEM file of the CA that signed the servers' certificates; the system CAs when absent. */
-  caFile?: string;
-  /** Server name to verify (SNI); the node's host when absent. */
-  serverName?: string;
-  /** Accept any certificate. For tests only: it makes TLS worthless against an attacker. */
-  insecureSkipVerify: boolean;
 }
 
 /** `redis:` under a group (DESIGN.md §3.3). */
@@ -58,7 +49,7 @@ export function parseRedisConfig(raw: unknown, keyPath: string, env: NodeJS.Proc
     }),
     timeoutMillis: readDurationMillis(o['timeout'], joinKey(keyPath, 'timeout'), defaults.timeoutMillis),
     maxBackoffMillis: readDurationMillis(o['max_backoff'], joinKey(keyPath, 'max_backoff'), defaults.maxBackoffMillis, 10),
-    tls: readTls(o['tls'], joinKey(keyPath, 'tls')),
+    tls: readRedisTls(o['tls'], joinKey(keyPath, 'tls'), env),
   };
   if (o['interval'] !== undefined) config.intervalMillis = readDurationMillis(o['interval'], joinKey(keyPath, 'interval'), 0, 10);
   const username = readOptionalString(o['username'], joinKey(keyPath, 'username'));
@@ -66,18 +57,4 @@ export function parseRedisConfig(raw: unknown, keyPath: string, env: NodeJS.Proc
   const password = readOptionalString(o['password'], joinKey(keyPath, 'password'));
   if (password !== undefined) config.password = new Secret(expandEnv(password, joinKey(keyPath, 'password'), env));
   return config;
-}
-
-/** `tls: true` or `tls: { ca_file: /etc/ssl/redis-ca.pem, server_name: cache.internal, insecure_skip_verify: false }`. */
-function readTls(raw: unknown, keyPath: string): false | RedisTlsConfig {
-  if (raw === undefined || raw === null || raw === false) return false;
-  if (raw === true) return { insecureSkipVerify: false };
-  if (typeof raw !== 'object') throw new ConfigError(keyPath, 'expected true, false or a mapping with ca_file, server_name, insecure_skip_verify');
-  const o = readObject(raw, keyPath, ['ca_file', 'server_name', 'insecure_skip_verify']);
-  const tls: RedisTlsConfig = { insecureSkipVerify: readBoolean(o['insecure_skip_verify'], joinKey(keyPath, 'insecure_skip_verify'), false) };
-  const caFile = readOptionalString(o['ca_file'], joinKey(keyPath, 'ca_file'));
-  if (caFile !== undefined) tls.caFile = caFile;
-  const serverName = readOptionalString(o['server_name'], joinKey(keyPath, 'server_name'));
-  if (serverName !== undefined) tls.serverName = serverName;
-  return tls;
 }

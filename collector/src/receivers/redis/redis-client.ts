@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import Redis from 'ioredis';
 import type { ConnectionOptions } from 'node:tls';
-import type { RedisNodeConfig, RedisReceiverConfig, RedisTlsConfig } from './config';
+import type { RedisNodeConfig, RedisReceiverConfig } from './config';
+import type { RedisTlsConfig } from './tls-config';
 
 /** The two questions the receiver asks a node; tests hand in a fake reading testdata/. */
 export interface RedisNodeClient {
@@ -40,13 +41,14 @@ export const createIoredisClient: RedisClientFactory = (node, config) => {
   // ioredis reports the cause (ECONNREFUSED, WRONGPASS) as an 'error' event and rejects
   // the call with a bare "Connection is closed."; keep the cause to throw it instead.
   let cause: Error | undefined;
+  let answered = false;
   redis.on('error', (error: Error) => {
     cause = error;
   });
   const withCause = (error: unknown): never => {
     const message = error instanceof Error ? error.message : String(error);
-    if (cause !== undefined && (/Connection is closed/.test(message) || /^NOAUTH/.test(message))) throw cause;
-    throw error;
+    const thrown = cause !== undefined && (/Connection is closed/.test(message) || /^NOAUTH/.test(message)) ? cause : error;
+    throw answered || config.tls === false ? thrown : withClientCertificateHint(thrown, config.tls);
   };
   let connected: Promise<void> | undefined;
   const ready = (): Promise<void> => {
@@ -55,13 +57,16 @@ export const createIoredisClient: RedisClientFactory = (node, config) => {
     if (redis.status === 'end' || redis.status === 'close') {
       connected = undefined;
       cause = undefined;
+      answered = false;
     }
     return (connected ??= redis.connect().catch(withCause));
   };
   return {
     infoReplication: async () => {
       await ready();
-      return redis.info('replication').catch(withCause);
+      const text = await redis.info('replication').catch(withCause);
+      answered = true;
+      return text;
     },
     aclList: async () => {
       await ready();
@@ -72,12 +77,32 @@ export const createIoredisClient: RedisClientFactory = (node, config) => {
   };
 };
 
-/** Node TLS options: verify the server against `ca_file` (or the system CAs) under `server_name` (or the node's host). */
+/**
+ * Node TLS options: verify the server against `ca_file` (or the system CAs) under `server_name`
+ * (or the node's host); present `cert_file`/`key_file` when set. Files are read per connection,
+ * so a renewed certificate is used from the next reconnect on.
+ */
 function tlsOptions(node: RedisNodeConfig, tls: RedisTlsConfig): ConnectionOptions {
+  const client = tls.clientCertificate;
   return {
     ...(tls.caFile !== undefined ? { ca: readFileSync(tls.caFile) } : {}),
+    ...(client !== undefined ? { cert: readFileSync(client.certFile), key: readFileSync(client.keyFile) } : {}),
     // SNI takes names only (RFC 6066); for an IP, Node checks the certificate against the host anyway.
     ...(tls.serverName !== undefined ? { servername: tls.serverName } : isIP(node.host) === 0 ? { servername: node.host } : {}),
     rejectUnauthorized: !tls.insecureSkipVerify,
   };
+}
+
+/**
+ * A server with `tls-auth-clients yes` resets the connection (`write ECONNRESET`) when the
+ * client shows no certificate, or one its CA did not sign: say so, since the reset alone
+ * does not. Only before the first reply on a connection; the error keeps its code.
+ */
+function withClientCertificateHint(error: unknown, tls: RedisTlsConfig): unknown {
+  if ((error as { code?: unknown } | null)?.code !== 'ECONNRESET' || !(error instanceof Error)) return error;
+  const hint =
+    tls.clientCertificate === undefined
+      ? 'if the server has tls-auth-clients yes, it needs a client certificate: set tls.cert_file and tls.key_file'
+      : `if the server has tls-auth-clients yes, it does not accept tls.cert_file ${tls.clientCertificate.certFile}: is it signed by a CA in the server's tls-ca-cert-file?`;
+  return Object.assign(new Error(`${error.message} (the server reset the TLS connection before answering; ${hint})`), { code: 'ECONNRESET' });
 }
