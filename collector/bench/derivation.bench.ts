@@ -13,6 +13,8 @@ import type { Observation } from '../src/model/types';
 const GROUPS = Number(process.env['BENCH_GROUPS'] ?? 10_000);
 const MEMBERS = 10;
 const TICKS = 20;
+/** `BENCH_PART=derivation` stops after part 1 (the tick alone), for profiling the derivation. */
+const DERIVATION_ONLY = process.env['BENCH_PART'] === 'derivation';
 
 function groupConfig(name: string): GroupConfig {
   return { ...GROUP_DEFAULTS, name, rtoMillis: 300_000, freshnessMillis: 3_000, receivers: [] };
@@ -66,6 +68,11 @@ async function main(): Promise<void> {
   }
   global.gc?.();
   const engineRssMb = process.memoryUsage().rss / 1024 / 1024;
+  const members = GROUPS * MEMBERS;
+  console.log(`fleet: ${GROUPS} groups × ${MEMBERS} members = ${members} members; 2 % of groups catching up, 0.5 % with a member down`);
+  console.log(`derivation tick:        median ${median(engineTicks).toFixed(1)} ms (target < 100 ms), max ${Math.max(...engineTicks).toFixed(1)} ms`);
+  console.log(`resident memory:        ${engineRssMb.toFixed(0)} MB with the fleet's state (process before the fleet: ${rssBeforeMb.toFixed(0)} MB; target < 500 MB)`);
+  if (DERIVATION_ONLY) return;
 
   // Part 2: with the Prometheus exporter kept in step every tick.
   const exporter = new PrometheusExporter();
@@ -109,10 +116,6 @@ async function main(): Promise<void> {
     bareTimes.push(performance.now() - t0);
   }
 
-  const members = GROUPS * MEMBERS;
-  console.log(`fleet: ${GROUPS} groups × ${MEMBERS} members = ${members} members; 2 % of groups catching up, 0.5 % with a member down`);
-  console.log(`derivation tick:        median ${median(engineTicks).toFixed(1)} ms (target < 100 ms), max ${Math.max(...engineTicks).toFixed(1)} ms`);
-  console.log(`resident memory:        ${engineRssMb.toFixed(0)} MB with the fleet's state (process before the fleet: ${rssBeforeMb.toFixed(0)} MB; target < 500 MB)`);
   console.log(`tick with exporter on:  derivation median ${median(tickTimes).toFixed(1)} ms`);
   console.log(`exporter update/tick:   median ${median(updateTimes).toFixed(1)} ms (first tick, all series new: ${firstUpdate.toFixed(0)} ms)`);
   console.log(`resident memory:        ${rssMb.toFixed(0)} MB with prom-client holding every series (prom-client's own cost)`);

@@ -91,14 +91,16 @@ export class RecoveryEngine implements ObservationSink {
   /** Derive every group's state now; saves episodes that opened, changed phase or completed. */
   tick(): readonly GroupState[] {
     const nowMillis = this.now();
-    const states: GroupState[] = [];
+    // Sized once for the whole fleet rather than grown group by group.
+    const states = new Array<GroupState>(this.trackers.size);
+    let index = 0;
     const toSave: OpenEpisode[] = [];
     const completed: Episode[] = [];
     const changed: { state: GroupState; previous: Phase | null }[] = [];
     const minorSaveDue = nowMillis - this.lastMinorSaveMillis >= this.saveEveryMillis;
     for (const tracker of this.trackers.values()) {
       const outcome = tracker.tick(nowMillis);
-      states.push(outcome.state);
+      states[index++] = outcome.state;
       const open = tracker.openEpisode();
       // Minor changes wait for the next save slot; a saved episode carries them anyway.
       const dirty = outcome.episodeChanged || minorSaveDue ? tracker.takeEpisodeDirty() : false;

@@ -3,17 +3,25 @@ import type { GroupConfig } from '../config/group-config';
 import type { Episode, GroupState, MemberState } from '../model/group-state';
 import { independence } from '../model/independence';
 import { chooseLeader, type LeaderCandidate } from '../model/leader';
-import { memberVerdict, type LeaderReference, type StatusTolerances } from '../model/member-status';
-import { permissionConsistency } from '../model/permissions';
+import { judgeMember, type LeaderReference, type MemberVerdict, type StatusTolerances } from '../model/member-status';
+import { permissionConsistency, type PermissionConsistency } from '../model/permissions';
 import { decidePhase } from '../model/phase';
 import { etaSeconds, memberProgress } from '../model/progress';
 import type { Dependencies, MemberDeclaration, MemberStatus, Observation, Phase, Role } from '../model/types';
 import { closeEpisode, noteEpisodeFacts, openEpisode, recordPhase, type OpenEpisode } from './episode-record';
 import { RecentWindows } from './recent-windows';
 
-/** Everything the tracker remembers about one member between ticks. */
-interface MemberRecord {
+/**
+ * Everything the tracker remembers about one member between ticks. It is also
+ * the member's leader candidate (`role`, `fresh` are set at the start of each
+ * tick), so choosing a leader allocates nothing per member.
+ */
+interface MemberRecord extends LeaderCandidate {
   member: string;
+  /** This tick's role: observed, else last observed, else declared, else replica. */
+  role: Role;
+  /** This tick's newest observation if within the freshness window. */
+  fresh: Observation | undefined;
   declaredRole: Role | undefined;
   declaredDependencies: Dependencies;
   latest: Observation | undefined;
@@ -36,6 +44,24 @@ export interface TickOutcome {
 }
 
 const NO_MEMBERS: string[] = [];
+/** What nearly every group gets every tick, shared rather than built per group. */
+const PERMISSIONS_AGREE: PermissionConsistency = { ratio: 1, drifted: NO_MEMBERS };
+const NO_PERMISSIONS_REPORTED: PermissionConsistency = { ratio: null, drifted: NO_MEMBERS };
+const NO_TRANSITIONS: readonly StatusChange[] = [];
+
+/** A member's status change on this tick. */
+interface StatusChange {
+  member: string;
+  from: MemberStatus;
+  to: MemberStatus;
+}
+
+/**
+ * One verdict object for every member of every group: a tick copies its fields
+ * into the member's state right away and ticks never overlap, so a fresh object
+ * per member would only feed the garbage collector.
+ */
+const scratchVerdict: MemberVerdict = { status: 'unknown', reason: null, lagSeconds: null, lagBytes: null };
 
 /**
  * Derives one group's recovery state each tick from the newest observation of
@@ -47,8 +73,15 @@ export class GroupTracker {
   private readonly members = new Map<string, MemberRecord>();
   /** The same records in declaration order, so a tick iterates an array. */
   private readonly memberList: MemberRecord[] = [];
-  private readonly candidates: LeaderCandidate[] = [];
+  /**
+   * The config numbers a tick reads, copied once into fields of this class:
+   * group configs need not share one object shape (YAML, OTLP dynamic groups,
+   * spreads), and with 10,000 of them the tick's reads of `config.*` went
+   * megamorphic (slow lookups on every group, every tick).
+   */
   private readonly tolerances: StatusTolerances;
+  private readonly holdDownMillis: number;
+  private readonly rtoSeconds: number;
   private previousLeader: string | null = null;
   private lastPhase: Phase | null = null;
   private open: OpenEpisode | null = null;
@@ -69,6 +102,8 @@ export class GroupTracker {
       lagToleranceSeconds: config.lagToleranceSeconds,
       lagToleranceBytes: config.lagToleranceBytes,
     };
+    this.holdDownMillis = config.holdDownMillis;
+    this.rtoSeconds = config.rtoMillis / 1000;
   }
 
   /** Continue an episode that was open when the collector stopped. */
@@ -122,26 +157,19 @@ export class GroupTracker {
 
   tick(nowMillis: number): TickOutcome {
     const records = this.memberList;
-    // Candidates are reused between ticks (one per member): a fleet tick allocates as little as it can.
-    const candidates = this.candidates;
-    for (let i = 0; i < records.length; i++) {
-      const r = records[i]!;
-      const fresh = this.freshObservation(r, nowMillis);
-      const candidate = (candidates[i] ??= { member: r.member, role: 'replica', fresh: undefined });
-      candidate.role = fresh?.role ?? r.latest?.role ?? r.declaredRole ?? 'replica';
-      candidate.fresh = fresh;
-    }
-    const choice = chooseLeader(candidates, this.previousLeader);
-    const leaderCandidate = choice.leader === null ? undefined : candidates.find((c) => c.member === choice.leader);
-    const leaderRef: LeaderReference | null = leaderCandidate ? { member: leaderCandidate.member, observation: leaderCandidate.fresh! } : null;
+    this.refreshCandidates(nowMillis);
+    const choice = chooseLeader(records, this.previousLeader);
+    const leaderRef = this.leaderReference(choice.leader);
     const rivals = choice.rivals;
 
-    const memberStates: MemberState[] = [];
+    // Sized once: the member count is known, so the array never grows (and never over-allocates) while filled.
+    const memberStates = new Array<MemberState>(records.length);
     // Most ticks every member holds the same permissions: count them, and only build the map when they differ.
     let fingerprintCount = 0;
     let firstFingerprint: string | undefined;
     let fingerprintsDiffer = false;
-    const transitionsNow: { member: string; from: MemberStatus; to: MemberStatus }[] = [];
+    // Most ticks change no status: the list is only made when one does.
+    let transitionsNow: StatusChange[] | undefined;
     let converged = 0;
     let unknown = 0;
     let progressSum = 0;
@@ -154,8 +182,9 @@ export class GroupTracker {
 
     for (let i = 0; i < records.length; i++) {
       const record = records[i]!;
-      const { role, fresh: freshObservation } = candidates[i]!;
-      const verdict = memberVerdict(record.member, role, record.latest, leaderRef, rivals.length > 0 && rivals.includes(record.member), this.tolerances, nowMillis);
+      const { role, fresh: freshObservation } = record;
+      const isRival = rivals.length > 0 && rivals.includes(record.member);
+      const verdict = judgeMember(scratchVerdict, record.member, role, record.latest, leaderRef, isRival, this.tolerances, nowMillis);
       const { status } = verdict;
       if (role === 'leader' || record.declaredRole === 'leader') {
         hasLeaderConcept = true;
@@ -183,11 +212,11 @@ export class GroupTracker {
         else if (fingerprint !== firstFingerprint) fingerprintsDiffer = true;
       }
       if (record.previousStatus !== undefined && record.previousStatus !== status) {
-        transitionsNow.push({ member: record.member, from: record.previousStatus, to: status });
+        (transitionsNow ??= []).push({ member: record.member, from: record.previousStatus, to: status });
       }
       record.previousStatus = status;
 
-      memberStates.push({
+      memberStates[i] = {
         member: record.member,
         role,
         status,
@@ -197,25 +226,27 @@ export class GroupTracker {
         permissionDrift: false,
         observationAgeSeconds: record.latest ? Math.max(0, (nowMillis - record.latest.observedAtMillis) / 1000) : null,
         dependencies: record.dependencies,
-      });
+      };
     }
 
     const memberCount = records.length;
     const progress = memberCount === 0 ? 0 : progressSum / memberCount;
     const permissions = fingerprintsDiffer
-      ? permissionConsistency(this.freshFingerprints(candidates), choice.leader)
-      : { ratio: fingerprintCount > 0 ? 1 : null, drifted: NO_MEMBERS };
+      ? permissionConsistency(this.freshFingerprints(records), choice.leader)
+      : fingerprintCount > 0
+        ? PERMISSIONS_AGREE
+        : NO_PERMISSIONS_REPORTED;
     if (permissions.drifted.length > 0) for (const state of memberStates) state.permissionDrift = permissions.drifted.includes(state.member);
     const serving = leaderRef !== null ? leaderRef.observation.serving !== false : !hasLeaderConcept && anyPathServing;
 
-    this.windows.remember(nowMillis, progress, transitionsNow);
+    this.windows.remember(nowMillis, progress, transitionsNow ?? NO_TRANSITIONS);
     const rate = this.windows.ratePerSecond(nowMillis);
     const improving = this.windows.improving(nowMillis, rate);
     const allConverged = memberCount > 0 && converged === memberCount;
     const hiddenInstability = serving && (converged < memberCount || permissions.drifted.length > 0);
 
     if (this.open !== null) {
-      if (noteEpisodeFacts(this.open, { members: memberStates, transitions: transitionsNow, serving, hiddenInstability, permissionDrift: permissions.drifted.length > 0 })) {
+      if (noteEpisodeFacts(this.open, { members: memberStates, transitions: transitionsNow ?? NO_TRANSITIONS, serving, hiddenInstability, permissionDrift: permissions.drifted.length > 0 })) {
         this.episodeDirty = true;
       }
       const episode = this.open.episode;
@@ -236,7 +267,7 @@ export class GroupTracker {
       inEpisode: this.open !== null,
       somethingRecoveredInEpisode: this.open !== null && (this.open.recoveredMembers.length > 0 || this.open.serviceWasDown),
       convergedSinceMillis: this.open?.episode.convergedAtMillis ?? null,
-      holdDownMillis: this.config.holdDownMillis,
+      holdDownMillis: this.holdDownMillis,
       nowMillis,
     });
 
@@ -244,7 +275,7 @@ export class GroupTracker {
     let closedEpisode: Episode | null = null;
     if (this.open === null && phase !== 'healthy' && (phase !== 'unknown' || this.lastPhase === 'healthy')) {
       this.windows.restartProgress(nowMillis, progress);
-      this.open = openEpisode(randomUUID(), this.name, phase, nowMillis, this.config.rtoMillis / 1000, this.steadyLeader, this.steadyLeaderLoad);
+      this.open = openEpisode(randomUUID(), this.name, phase, nowMillis, this.rtoSeconds, this.steadyLeader, this.steadyLeaderLoad);
       if (noteEpisodeFacts(this.open, { members: memberStates, transitions: [], serving, hiddenInstability, permissionDrift: permissions.drifted.length > 0 })) {
         this.episodeDirty = true;
       }
@@ -272,7 +303,7 @@ export class GroupTracker {
       progress,
       etaSeconds: phase === 'unknown' ? null : etaSeconds(progress, rate, everyUnconvergedIsLagging),
       elapsedSeconds: open ? Math.max(0, (nowMillis - open.episode.startMillis) / 1000) : 0,
-      rtoSeconds: this.config.rtoMillis / 1000,
+      rtoSeconds: this.rtoSeconds,
       members: memberStates,
       leader: choice.leader,
       leaderServing: leaderRef !== null && serving,
@@ -291,6 +322,24 @@ export class GroupTracker {
     return { state: this.current, previousPhase, episodeChanged, closedEpisode };
   }
 
+  /** Each record's role and fresh observation for this tick, which make it a leader candidate. */
+  private refreshCandidates(nowMillis: number): void {
+    for (const record of this.memberList) {
+      const fresh = this.freshObservation(record, nowMillis);
+      record.role = fresh?.role ?? record.latest?.role ?? record.declaredRole ?? 'replica';
+      record.fresh = fresh;
+    }
+  }
+
+  /** The reference for this tick: the chosen leader's member and fresh observation. */
+  private leaderReference(leader: string | null): LeaderReference | null {
+    if (leader === null) return null;
+    for (const record of this.memberList) {
+      if (record.member === leader) return { member: record.member, observation: record.fresh! };
+    }
+    return null;
+  }
+
   private freshFingerprints(candidates: readonly LeaderCandidate[]): Map<string, string> {
     const fingerprints = new Map<string, string>();
     for (const c of candidates) {
@@ -305,6 +354,8 @@ export class GroupTracker {
     if (record === undefined) {
       record = {
         member,
+        role: 'replica',
+        fresh: undefined,
         declaredRole: undefined,
         declaredDependencies: {},
         latest: undefined,
@@ -322,7 +373,7 @@ export class GroupTracker {
 
   private freshObservation(record: MemberRecord, nowMillis: number): Observation | undefined {
     const latest = record.latest;
-    return latest !== undefined && nowMillis - latest.observedAtMillis <= this.config.freshnessMillis ? latest : undefined;
+    return latest !== undefined && nowMillis - latest.observedAtMillis <= this.tolerances.freshnessMillis ? latest : undefined;
   }
 
   /** Peaks grow while lag builds and reset once the member is caught up outside an episode. */

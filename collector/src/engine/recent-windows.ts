@@ -1,4 +1,4 @@
-import { recentRatePerSecond, type ProgressSample } from '../model/progress';
+import { recentRateOfColumns } from '../model/progress';
 import type { MemberStatus } from '../model/types';
 
 /** A status change, kept for the recent windows (improvement, net stabilization rate). */
@@ -16,7 +16,13 @@ const IMPROVEMENT_EPSILON = 1e-6;
  * Only what the windows need is kept.
  */
 export class RecentWindows {
-  private progressSamples: ProgressSample[] = [];
+  /**
+   * Progress samples as two columns, oldest first. Plain number arrays hold
+   * their values unboxed in one block: no object per sample for every group on
+   * every tick, and the rate reads them without chasing pointers.
+   */
+  private sampleTimes: number[] = [];
+  private sampleProgress: number[] = [];
   private transitions: Transition[] = [];
 
   constructor(
@@ -25,9 +31,13 @@ export class RecentWindows {
   ) {}
 
   remember(nowMillis: number, progress: number, transitionsNow: readonly { from: MemberStatus; to: MemberStatus }[]): void {
-    this.progressSamples.push({ atMillis: nowMillis, progress });
+    this.sampleTimes.push(nowMillis);
+    this.sampleProgress.push(progress);
     const progressHorizon = nowMillis - this.progressWindowMillis;
-    while (this.progressSamples.length > 0 && this.progressSamples[0]!.atMillis < progressHorizon) this.progressSamples.shift();
+    while (this.sampleTimes.length > 0 && this.sampleTimes[0]! < progressHorizon) {
+      this.sampleTimes.shift();
+      this.sampleProgress.shift();
+    }
     for (const t of transitionsNow) this.transitions.push({ atMillis: nowMillis, from: t.from, to: t.to });
     const horizon = nowMillis - Math.max(this.progressWindowMillis, this.stabilizationWindowMillis);
     while (this.transitions.length > 0 && this.transitions[0]!.atMillis < horizon) this.transitions.shift();
@@ -35,12 +45,13 @@ export class RecentWindows {
 
   /** The rate starts with an episode, not with the healthy time before it. */
   restartProgress(nowMillis: number, progress: number): void {
-    this.progressSamples = [{ atMillis: nowMillis, progress }];
+    this.sampleTimes = [nowMillis];
+    this.sampleProgress = [progress];
   }
 
   /** Recent catch-up rate in progress per second; null when the window says too little. */
   ratePerSecond(nowMillis: number): number | null {
-    return recentRatePerSecond(this.progressSamples, nowMillis, this.progressWindowMillis);
+    return recentRateOfColumns(this.sampleTimes, this.sampleProgress, nowMillis, this.progressWindowMillis);
   }
 
   /** Progress rose within the window, or a member returned (to lagging) or converged in it. */

@@ -25,19 +25,23 @@ const NO_LEADER: LeaderChoice = { leader: null, rivals: NO_RIVALS };
  * highest position, then the name (so the choice is deterministic).
  */
 export function chooseLeader(candidates: readonly LeaderCandidate[], previousLeader: string | null): LeaderChoice {
-  let claimants: LeaderCandidate[] | undefined;
+  // Almost every group has one claimant: count them first, so that case builds no list.
+  let first: LeaderCandidate | undefined;
+  let claimantCount = 0;
   for (const c of candidates) {
-    if (c.role === 'leader' && c.fresh !== undefined && c.fresh.reachable) (claimants ??= []).push(c);
+    if (!claimsLeader(c)) continue;
+    first ??= c;
+    claimantCount++;
   }
-  if (claimants === undefined) return NO_LEADER;
-  if (claimants.length === 1) return { leader: claimants[0]!.member, rivals: NO_RIVALS };
-
+  if (first === undefined) return NO_LEADER;
+  if (claimantCount === 1) return { leader: first.member, rivals: NO_RIVALS };
+  const claimants = candidates.filter(claimsLeader);
   const followers = new Map<string, number>();
   for (const c of candidates) {
     const followed = c.fresh?.followsLeader;
     if (followed !== undefined && c.fresh!.reachable) followers.set(followed, (followers.get(followed) ?? 0) + 1);
   }
-  const ranked = [...claimants].sort((a, b) => {
+  const ranked = claimants.sort((a, b) => {
     const byFollowers = (followers.get(b.member) ?? 0) - (followers.get(a.member) ?? 0);
     if (byFollowers !== 0) return byFollowers;
     const byPrevious = Number(b.member === previousLeader) - Number(a.member === previousLeader);
@@ -47,4 +51,8 @@ export function chooseLeader(candidates: readonly LeaderCandidate[], previousLea
     return a.member < b.member ? -1 : a.member > b.member ? 1 : 0;
   });
   return { leader: ranked[0]!.member, rivals: ranked.slice(1).map((c) => c.member) };
+}
+
+function claimsLeader(c: LeaderCandidate): boolean {
+  return c.role === 'leader' && c.fresh !== undefined && c.fresh.reachable;
 }

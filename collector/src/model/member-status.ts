@@ -34,27 +34,46 @@ export function memberVerdict(
   tolerances: StatusTolerances,
   nowMillis: number,
 ): MemberVerdict {
-  if (latest === undefined) return verdict('unknown', 'never observed');
+  const into: MemberVerdict = { status: 'unknown', reason: null, lagSeconds: null, lagBytes: null };
+  return judgeMember(into, member, role, latest, leader, isRivalLeader, tolerances, nowMillis);
+}
+
+/**
+ * `memberVerdict` written into `into`, which it returns. A fleet tick judges
+ * every member and copies the verdict's fields at once, so one object can
+ * serve them all instead of a short-lived allocation per member.
+ */
+export function judgeMember(
+  into: MemberVerdict,
+  member: string,
+  role: Role,
+  latest: Observation | undefined,
+  leader: LeaderReference | null,
+  isRivalLeader: boolean,
+  tolerances: StatusTolerances,
+  nowMillis: number,
+): MemberVerdict {
+  if (latest === undefined) return verdict(into, 'unknown', 'never observed');
   const ageMillis = nowMillis - latest.observedAtMillis;
   if (ageMillis > tolerances.freshnessMillis) {
-    return verdict('unknown', `no observation for ${Math.round(ageMillis / 1000)}s`);
+    return verdict(into, 'unknown', `no observation for ${Math.round(ageMillis / 1000)}s`);
   }
-  if (!latest.reachable) return verdict('unreachable', 'source reports it down or unreachable');
-  if (latest.divergedReason !== undefined) return verdict('diverged', latest.divergedReason);
-  if (isRivalLeader) return verdict('diverged', `split brain: claims leader while ${leader?.member ?? 'another member'} is the reference`);
-  if (leader !== null && leader.member === member) return verdict('converged', null, 0, 0);
+  if (!latest.reachable) return verdict(into, 'unreachable', 'source reports it down or unreachable');
+  if (latest.divergedReason !== undefined) return verdict(into, 'diverged', latest.divergedReason);
+  if (isRivalLeader) return verdict(into, 'diverged', `split brain: claims leader while ${leader?.member ?? 'another member'} is the reference`);
+  if (leader !== null && leader.member === member) return verdict(into, 'converged', null, 0, 0);
 
   const divergence = leader ? divergenceFromLeader(latest, leader, tolerances) : null;
-  if (divergence !== null) return verdict('diverged', divergence);
+  if (divergence !== null) return verdict(into, 'diverged', divergence);
 
   const lagBytes = latest.lagBytes ?? lagBytesFromPositions(latest, leader);
   const lagSeconds = latest.lagSeconds ?? null;
   const behind =
     (lagBytes !== null && lagBytes > tolerances.lagToleranceBytes) ||
     (lagSeconds !== null && lagSeconds > tolerances.lagToleranceSeconds);
-  if (role === 'path' && latest.serving === false) return verdict('unreachable', 'path reachable but not serving', lagSeconds, lagBytes);
-  if (behind) return verdict('lagging', describeLag(lagSeconds, lagBytes), lagSeconds, lagBytes);
-  return verdict('converged', null, lagSeconds, lagBytes);
+  if (role === 'path' && latest.serving === false) return verdict(into, 'unreachable', 'path reachable but not serving', lagSeconds, lagBytes);
+  if (behind) return verdict(into, 'lagging', describeLag(lagSeconds, lagBytes), lagSeconds, lagBytes);
+  return verdict(into, 'converged', null, lagSeconds, lagBytes);
 }
 
 function divergenceFromLeader(latest: Observation, leader: LeaderReference, tolerances: StatusTolerances): string | null {
@@ -93,6 +112,16 @@ function describeLag(lagSeconds: number | null, lagBytes: number | null): string
   return `behind the leader by ${parts.join(' / ')}`;
 }
 
-function verdict(status: MemberStatus, reason: string | null, lagSeconds: number | null = null, lagBytes: number | null = null): MemberVerdict {
-  return { status, reason, lagSeconds, lagBytes };
+function verdict(
+  into: MemberVerdict,
+  status: MemberStatus,
+  reason: string | null,
+  lagSeconds: number | null = null,
+  lagBytes: number | null = null,
+): MemberVerdict {
+  into.status = status;
+  into.reason = reason;
+  into.lagSeconds = lagSeconds;
+  into.lagBytes = lagBytes;
+  return into;
 }

@@ -25,14 +25,31 @@ export interface ProgressSample {
  * window holds too little to say.
  */
 export function recentRatePerSecond(samples: readonly ProgressSample[], nowMillis: number, windowMillis: number): number | null {
-  let low: ProgressSample | undefined;
-  for (const sample of samples) {
-    if (nowMillis - sample.atMillis > windowMillis) continue;
-    if (low === undefined || sample.progress <= low.progress) low = sample;
+  const atMillis = samples.map((s) => s.atMillis);
+  const progress = samples.map((s) => s.progress);
+  return recentRateOfColumns(atMillis, progress, nowMillis, windowMillis);
+}
+
+/**
+ * `recentRatePerSecond` over samples kept as two columns, times and progress,
+ * oldest first. The engine keeps its samples this way: a plain array of numbers
+ * is one contiguous block, where an object per sample cost a fleet tick a
+ * pointer chase per sample.
+ */
+export function recentRateOfColumns(
+  atMillis: readonly number[],
+  progress: readonly number[],
+  nowMillis: number,
+  windowMillis: number,
+): number | null {
+  let low = -1;
+  for (let i = 0; i < atMillis.length; i++) {
+    if (nowMillis - atMillis[i]! > windowMillis) continue;
+    if (low < 0 || progress[i]! <= progress[low]!) low = i;
   }
-  const newest = samples[samples.length - 1];
-  if (low === undefined || newest === undefined || newest.atMillis - low.atMillis <= 0) return null;
-  return (newest.progress - low.progress) / ((newest.atMillis - low.atMillis) / 1000);
+  const newest = atMillis.length - 1;
+  if (low < 0 || atMillis[newest]! - atMillis[low]! <= 0) return null;
+  return (progress[newest]! - progress[low]!) / ((atMillis[newest]! - atMillis[low]!) / 1000);
 }
 
 /**
