@@ -9,7 +9,7 @@ import type { GroupState } from './model/group-state';
 import type { Phase } from './model/types';
 import { startOtlpExporter, type OtlpExporter } from './exporters/otlp';
 import { createOtlpHttpReceiver, otlpGroupsOf } from './receivers/otlp';
-import { DEFAULT_OTLP_PUSH_INTERVAL_MILLIS } from './receivers/otlp/config';
+import { DYNAMIC_GROUP_FRESHNESS_MILLIS } from './receivers/otlp/config';
 import type { ObservationSink, Receiver, ReceiverContext, ReceiverFactory } from './receivers/receiver';
 import { RECEIVER_FACTORIES } from './receivers/registry';
 import { EpisodeStore } from './store/episode-store';
@@ -122,6 +122,7 @@ export class Collector {
         engine.observe(observation);
       },
       declare: (group, members) => engine.declare(group, members),
+      retireMember: (group, member) => engine.retireMember(group, member),
       sourceUp: (source, up) => engine.sourceUp(source, up),
     };
     return { receiver, sink };
@@ -130,5 +131,5 @@ export class Collector {
 
 /** A group first seen over OTLP (dynamic_groups): defaults, with freshness for the SDK's default push interval. */
 function dynamicGroup(name: string): GroupConfig {
-  return { name, ...GROUP_DEFAULTS, freshnessMillis: 3 * DEFAULT_OTLP_PUSH_INTERVAL_MILLIS, receivers: [] };
+  return { name, ...GROUP_DEFAULTS, freshnessMillis: DYNAMIC_GROUP_FRESHNESS_MILLIS, receivers: [] };
 }

@@ -1,5 +1,6 @@
 import { parseOtlpExporterConfig, type OtlpExporterConfig } from '../exporters/otlp/config';
 import { parseOtlpServerConfig, type OtlpServerConfig } from '../receivers/otlp/config';
+import { checkMemberExpiry } from '../receivers/otlp/factory';
 import type { ReceiverFactory } from '../receivers/receiver';
 import { ConfigError } from './config-error';
 import {
@@ -72,6 +73,8 @@ export function parseCollectorConfig(
     if (first !== undefined) throw new ConfigError(joinKey(joinKey('groups', i), 'name'), `duplicate group name "${group.name}" (also groups[${first}])`);
     seen.set(group.name, i);
   });
+  const otlp = parseOtlpServerConfig(top['otlp'], 'otlp');
+  checkMemberExpiry(otlp, groups);
   return {
     intervalMillis,
     listen: {
@@ -80,7 +83,7 @@ export function parseCollectorConfig(
     },
     storePath: readString(top['store'], 'store', COLLECTOR_DEFAULTS.storePath),
     groups,
-    otlp: parseOtlpServerConfig(top['otlp'], 'otlp'),
+    otlp,
     exporters: parseExporters(top['exporters']),
   };
 }

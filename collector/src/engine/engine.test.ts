@@ -94,4 +94,21 @@ describe('RecoveryEngine', () => {
       assert.equal(engine.episodes({ group: 'cache' }).length, 0);
     });
   });
+
+  describe('retireMember', () => {
+    it('forgets a learned member of the named group only, and never a declared one', () => {
+      const c = clock();
+      const engine = new RecoveryEngine({ groups: [testGroup(), testGroup({ name: 'cache' })], now: c.now });
+      engine.declare('db', [{ member: 'b' }]);
+      feed(engine, c.now(), false);
+      engine.observe({ ...obs('c', c.now()), group: 'cache' });
+      engine.tick();
+      assert.equal(engine.retireMember('db', 'b'), false, 'declared');
+      assert.equal(engine.retireMember('nowhere', 'c'), false, 'no such group');
+      assert.equal(engine.retireMember('db', 'c'), true);
+      const [db, cache] = engine.tick();
+      assert.deepEqual(db!.members.map((m) => m.member), ['b', 'a']);
+      assert.deepEqual(cache!.members.map((m) => m.member), ['c']);
+    });
+  });
 });

@@ -71,6 +71,15 @@ export class RecoveryEngine implements ObservationSink {
     for (const member of members) tracker.declare(member);
   }
 
+  /**
+   * Forget a member learned at run time that is gone for good (OTLP
+   * `member_expiry`); the next tick derives its group without it. Declared
+   * members are never forgotten. Returns whether the member was forgotten.
+   */
+  retireMember(group: string, member: string): boolean {
+    return this.trackers.get(group)?.retire(member) ?? false;
+  }
+
   sourceUp(source: string, up: boolean): void {
     this.sources.set(source, up);
   }

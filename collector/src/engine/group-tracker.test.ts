@@ -151,4 +151,58 @@ describe('GroupTracker', () => {
       assert.match(state.members[1]!.reason!, /split brain/);
     });
   });
+
+  describe('retire', () => {
+    /** c was a pod that got replaced: it stopped reporting at 2 s, and d reports in its place. */
+    const cReplacedByD = (t: number) => [
+      obs('a', t, { role: 'leader', position: 1000 }),
+      obs('b', t, { position: 1000 }),
+      obs('d', t, { position: 1000 }),
+    ];
+
+    it('derives the group without a retired member, so a replaced member lets it become healthy again', () => {
+      const tracker = new GroupTracker(testGroup());
+      run(tracker, 2, 0, healthy);
+      run(tracker, 8, 2, cReplacedByD);
+      const stuck = tracker.state()!;
+      assert.equal(stuck.members.find((m) => m.member === 'c')!.status, 'unknown');
+      assert.notEqual(stuck.phase, 'healthy', 'the vanished member keeps the group from looking recovered');
+      const episodeId = stuck.episodeId;
+      assert.ok(episodeId);
+
+      assert.equal(tracker.retire('c'), true);
+      assert.equal(tracker.memberCount(), 3);
+      const next = tracker.tick(10_000).state;
+      assert.deepEqual(next.members.map((m) => m.member), ['a', 'b', 'd']);
+      assert.equal(next.divergenceRatio, 0);
+      assert.equal(next.progress, 1);
+      assert.equal(next.episodeId, episodeId, 'the open episode continues by the normal rules');
+      assert.equal(next.phase, 'stabilizing');
+      const phases = run(tracker, 12, 11, cReplacedByD);
+      assert.equal(phases.at(-1), 'healthy');
+      assert.equal(tracker.state()!.episodeId, null, 'the episode closed after the hold-down');
+    });
+
+    it('never retires a declared member: its absence is the signal', () => {
+      const tracker = new GroupTracker(testGroup());
+      tracker.declare({ member: 'c', role: 'replica' });
+      run(tracker, 2, 0, healthy);
+      run(tracker, 8, 2, cReplacedByD);
+      assert.equal(tracker.retire('c'), false);
+      const state = tracker.tick(10_000).state;
+      assert.equal(state.members.find((m) => m.member === 'c')!.status, 'unknown');
+      assert.notEqual(state.phase, 'healthy');
+    });
+
+    it('is a no-op for a member it never knew, and a retired member that returns is learned anew', () => {
+      const tracker = new GroupTracker(testGroup());
+      run(tracker, 2, 0, healthy);
+      assert.equal(tracker.retire('nobody'), false);
+      assert.equal(tracker.retire('c'), true);
+      assert.equal(tracker.retire('c'), false);
+      run(tracker, 1, 2, healthy);
+      assert.deepEqual(tracker.state()!.members.map((m) => m.member), ['a', 'b', 'c']);
+      assert.equal(tracker.state()!.phase, 'healthy');
+    });
+  });
 });

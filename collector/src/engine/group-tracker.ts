@@ -22,6 +22,8 @@ interface MemberRecord extends LeaderCandidate {
   role: Role;
   /** This tick's newest observation if within the freshness window. */
   fresh: Observation | undefined;
+  /** Declared in config: such a member is never retired, since its absence is the signal. */
+  declared: boolean;
   declaredRole: Role | undefined;
   declaredDependencies: Dependencies;
   latest: Observation | undefined;
@@ -115,6 +117,7 @@ export class GroupTracker {
 
   declare(declaration: MemberDeclaration): void {
     const record = this.record(declaration.member);
+    record.declared = true;
     record.declaredRole = declaration.role ?? record.declaredRole;
     record.declaredDependencies = { ...record.declaredDependencies, ...declaration.dependencies };
     this.refreshDependencies(record, record.latest?.dependencies);
@@ -133,6 +136,20 @@ export class GroupTracker {
   private refreshDependencies(record: MemberRecord, observed: Dependencies | undefined): void {
     record.dependencies = observed === undefined ? record.declaredDependencies : { ...record.declaredDependencies, ...observed };
     this.independenceCache = null;
+  }
+
+  /**
+   * Forget a member that is gone for good (OTLP `member_expiry`): the next
+   * tick derives the group without it. Declared members are kept: their
+   * absence is what the group's state must show. Returns whether it was forgotten.
+   */
+  retire(member: string): boolean {
+    const record = this.members.get(member);
+    if (record === undefined || record.declared) return false;
+    this.members.delete(member);
+    this.memberList.splice(this.memberList.indexOf(record), 1);
+    this.independenceCache = null;
+    return true;
   }
 
   memberCount(): number {
@@ -356,6 +373,7 @@ export class GroupTracker {
         member,
         role: 'replica',
         fresh: undefined,
+        declared: false,
         declaredRole: undefined,
         declaredDependencies: {},
         latest: undefined,

@@ -8,6 +8,11 @@ export interface ObservationSink {
   observe(observation: Observation): void;
   /** Declare members known from config, so they show as `unknown` until observed. */
   declare(group: string, members: readonly MemberDeclaration[]): void;
+  /**
+   * Forget a member that is gone for good (the OTLP receiver's `member_expiry`).
+   * Declared members are kept. Optional: only sinks that track members need it.
+   */
+  retireMember?(group: string, member: string): void;
   /** Report whether a source answered its last round (`recovery_source_up{source}`). */
   sourceUp(source: string, up: boolean): void;
 }

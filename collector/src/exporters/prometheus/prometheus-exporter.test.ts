@@ -90,5 +90,47 @@ describe('PrometheusExporter', () => {
       assert.ok(seriesOf(text, 'recovery_member_observation_age_seconds').includes('recovery_member_observation_age_seconds{group="db",member="ghost"} +Inf'));
       assert.ok(seriesOf(text, 'recovery_member_status').includes('recovery_member_status{group="db",member="ghost",status="unknown"} 1'));
     });
+
+    describe('a retired member', () => {
+      const memberLines = (text: string, member: string) => text.split('\n').filter((l) => !l.startsWith('#') && l.includes(`member="${member}"`));
+      /** a leads; c lags with lag, bytes and drifted permissions, so it has a series in every member metric. */
+      function withLaggingMember() {
+        const now = 1_700_000_000_000;
+        const engine = new RecoveryEngine({ groups: [testGroup()], now: () => now });
+        const exporter = new PrometheusExporter();
+        engine.observe(obs('a', now, { role: 'leader', position: 100, permissionFingerprint: 'p' }));
+        engine.observe(obs('b', now, { position: 100, permissionFingerprint: 'p' }));
+        engine.observe(obs('c', now, { position: 40, lagSeconds: 30, lagBytes: 4096, permissionFingerprint: 'q' }));
+        exporter.update(engine.tick(), new Map());
+        return { engine, exporter, now };
+      }
+
+      it('loses every series it had once it is no longer in the state', async () => {
+        const { engine, exporter } = withLaggingMember();
+        const before = memberLines(await exporter.metricsText(), 'c');
+        for (const name of ['recovery_member_status', 'recovery_member_lag_seconds', 'recovery_member_lag_bytes', 'recovery_member_permission_drift', 'recovery_member_observation_age_seconds']) {
+          assert.ok(before.some((l) => l.startsWith(name + '{')), `c has ${name} before retirement`);
+        }
+        assert.equal(engine.retireMember('db', 'c'), true);
+        exporter.update(engine.tick(), new Map());
+        const text = await exporter.metricsText();
+        assert.deepEqual(memberLines(text, 'c'), []);
+        assert.ok(memberLines(text, 'a').length > 0 && memberLines(text, 'b').length > 0, 'the others keep theirs');
+        assert.ok(text.includes('recovery_group_members{group="db",status="lagging"} 0'));
+        assert.ok(text.includes('recovery_group_members{group="db",status="converged"} 2'));
+      });
+
+      it('loses its series when a newcomer takes its place in the same tick', async () => {
+        const { engine, exporter, now } = withLaggingMember();
+        engine.retireMember('db', 'c');
+        engine.observe(obs('d', now, { position: 100, permissionFingerprint: 'p' }));
+        const state = engine.tick();
+        assert.deepEqual(state[0]!.members.map((m) => m.member), ['a', 'b', 'd'], 'same member count, different members');
+        exporter.update(state, new Map());
+        const text = await exporter.metricsText();
+        assert.deepEqual(memberLines(text, 'c'), []);
+        assert.ok(text.includes('recovery_member_status{group="db",member="d",status="converged"} 1'));
+      });
+    });
   });
 });

@@ -127,11 +127,16 @@ export class PrometheusExporter {
     const g = this.gauges;
     const counts = new Map<string, number>(MEMBER_STATUSES.map((s) => [s, 0]));
     const sameLayout = before !== undefined && before.members.length === state.members.length;
+    // Members only leave a group when retired (OTLP member_expiry); the common tick, same members in the same order, skips the search.
+    let membersMoved = !sameLayout;
     for (let i = 0; i < state.members.length; i++) {
       const member = state.members[i]!;
       counts.set(member.status, counts.get(member.status)! + 1);
       let old: MemberState | undefined = sameLayout ? before.members[i] : undefined;
-      if (old !== undefined && old.member !== member.member) old = undefined;
+      if (old !== undefined && old.member !== member.member) {
+        old = undefined;
+        membersMoved = true;
+      }
       if (old === undefined && before !== undefined && !sameLayout) old = before.members.find((m) => m.member === member.member);
       const labels = { group: state.name, member: member.member };
       if (old?.status !== member.status) {
@@ -141,8 +146,24 @@ export class PrometheusExporter {
       setOrRemove(g.memberLagBytes, labels, member.lagBytes, old === undefined ? undefined : old.lagBytes);
       setIfChanged(g.memberPermissionDrift, labels, member.permissionDrift ? 1 : 0, old === undefined ? undefined : old.permissionDrift ? 1 : 0);
     }
+    if (before !== undefined && membersMoved) this.removeGoneMembers(state, before);
     const oldCounts = before === undefined ? undefined : countByStatus(before);
     for (const [status, count] of counts) setIfChanged(g.groupMembers, { group: state.name, status }, count, oldCounts?.get(status));
+  }
+
+  /** A member no longer in the group loses every series it had: a retired member must not linger as a frozen value. */
+  private removeGoneMembers(state: GroupState, before: GroupState): void {
+    const g = this.gauges;
+    const present = new Set(state.members.map((m) => m.member));
+    for (const { member } of before.members) {
+      if (present.has(member)) continue;
+      const labels = { group: state.name, member };
+      for (const status of MEMBER_STATUSES) g.memberStatus.remove({ ...labels, status });
+      g.memberLagSeconds.remove(labels);
+      g.memberLagBytes.remove(labels);
+      g.memberPermissionDrift.remove(labels);
+      g.memberObservationAge.remove(labels);
+    }
   }
 
   private collectObservationAges(): void {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { ConfigError } from '../../config/config-error';
+import { parseConfigText } from '../../config/load';
 import { createDefaultOtlpServerConfig, parseOtlpGroupConfig, parseOtlpServerConfig } from './config';
 import { otlpReceiverFactory } from './factory';
 
@@ -30,8 +31,27 @@ describe('parseOtlpServerConfig', () => {
       maxAttributeValueLength: 256,
       maxClockSkewMillis: 60_000,
       retryAfterSeconds: 5,
+      memberExpiryMillis: 30 * 60_000,
     });
   });
+
+  it('leaves member_expiry off by default, so members are kept until restart', () => {
+    assert.equal(createDefaultOtlpServerConfig().memberExpiryMillis, undefined);
+    assert.equal('memberExpiryMillis' in parseOtlpServerConfig({ member_expiry: null }, 'otlp', ENV), false);
+  });
+
+  for (const [raw, says] of [
+    ['30s', /expected at least 1m, or leave it unset .*\(got 30s\)/],
+    ['soon', /expected a duration like 500ms, 30s, 5m or 1h/],
+    [0, /expected at least 1m/],
+  ] as const) {
+    it(`rejects member_expiry: ${JSON.stringify(raw)} naming otlp.member_expiry`, () => {
+      assert.throws(
+        () => parseOtlpServerConfig({ member_expiry: raw }, 'otlp', ENV),
+        (error: unknown) => error instanceof ConfigError && error.keyPath === 'otlp.member_expiry' && says.test(error.message),
+      );
+    });
+  }
 
   const failures: [file: string, env: NodeJS.ProcessEnv, keyPath: string, message: RegExp][] = [
     ['server-typo.yaml', ENV, 'otlp.max_request_byte', /did you mean "max_request_bytes"/],
@@ -85,5 +105,42 @@ describe('otlpReceiverFactory', () => {
     await receiver.start({ observe() {}, sourceUp() {}, declare: (group, members) => declared.push([group, members]) });
     assert.deepEqual(declared, [['payments', [{ member: 'pay-1' }]]]);
     await receiver.stop();
+  });
+});
+
+describe('otlp.member_expiry against the groups it applies to', () => {
+  const configText = (expiry: string, extra = '') => `
+otlp:
+  member_expiry: ${expiry}${extra}
+groups:
+  - name: payments
+    freshness: 5m
+    otlp: {}
+  - name: cache
+    freshness: 1h
+    redis: { nodes: [{ member: c-1, address: 127.0.0.1:6379 }] }
+`;
+
+  it('accepts an expiry of at least twice the freshness of every OTLP group (other sources do not count)', () => {
+    assert.equal(parseConfigText(configText('10m'), 'test.yaml').otlp.memberExpiryMillis, 10 * 60_000);
+  });
+
+  it('rejects a shorter one, naming the key, the group and the least it may be', () => {
+    assert.throws(
+      () => parseConfigText(configText('9m'), 'test.yaml'),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        error.keyPath === 'otlp.member_expiry' &&
+        /2 × the freshness of group "payments" \(5m\), i\.e\. 10m.*\(got 9m\)/.test(error.message),
+    );
+  });
+
+  it('with dynamic_groups, also needs twice the dynamic groups\' freshness (3 × the 60 s push interval)', () => {
+    const dynamic = (expiry: string) => parseConfigText(`otlp: { dynamic_groups: true, member_expiry: ${expiry} }\ngroups: []\n`, 'test.yaml');
+    assert.equal(dynamic('6m').otlp.memberExpiryMillis, 6 * 60_000);
+    assert.throws(
+      () => dynamic('5m'),
+      (error: unknown) => error instanceof ConfigError && error.keyPath === 'otlp.member_expiry' && /dynamic groups \(3m\), i\.e\. 6m/.test(error.message),
+    );
   });
 });

@@ -10,6 +10,7 @@ import {
   readString,
   readStringMap,
 } from '../../config/fields';
+import { formatDuration } from '../../config/duration';
 import { expandEnv } from '../../config/secrets';
 import { ROLES, type MemberDeclaration, type Role } from '../../model/types';
 
@@ -25,6 +26,8 @@ export interface OtlpGroupConfig {
 }
 
 export const DEFAULT_OTLP_PUSH_INTERVAL_MILLIS = 60_000;
+/** Freshness of a group first seen over OTLP (dynamic_groups): 3 × the SDK's default push interval. */
+export const DYNAMIC_GROUP_FRESHNESS_MILLIS = 3 * DEFAULT_OTLP_PUSH_INTERVAL_MILLIS;
 
 export function createDefaultOtlpGroupConfig(): OtlpGroupConfig {
   return { members: [], pushIntervalMillis: DEFAULT_OTLP_PUSH_INTERVAL_MILLIS };
@@ -80,7 +83,17 @@ export interface OtlpServerConfig {
   maxClockSkewMillis: number;
   /** Seconds sent in Retry-After when overloaded. */
   retryAfterSeconds: number;
+  /**
+   * Retire a member learned over OTLP (not declared) after this long without an
+   * accepted data point. Unset (the default): members are kept until restart,
+   * because a vanished member may be a dead replica, and dropping it silently
+   * would hide the lost redundancy Rebound exists to show.
+   */
+  memberExpiryMillis?: number;
 }
+
+/** The shortest member_expiry: anything shorter would retire members between ordinary pushes. */
+export const MIN_MEMBER_EXPIRY_MILLIS = 60_000;
 
 export function createDefaultOtlpServerConfig(): OtlpServerConfig {
   return {
@@ -108,6 +121,7 @@ const SERVER_KEYS = [
   'max_attribute_value_length',
   'max_clock_skew',
   'retry_after',
+  'member_expiry',
 ] as const;
 
 /**
@@ -133,6 +147,12 @@ export function parseOtlpServerConfig(raw: unknown, keyPath: string, env: NodeJS
   if (token !== undefined) {
     config.bearerToken = expandEnv(token, key('bearer_token'), env);
     if (config.bearerToken.length === 0) throw new ConfigError(key('bearer_token'), 'is empty after ${ENV} expansion; set the variable or remove the key');
+  }
+  if (o['member_expiry'] !== undefined && o['member_expiry'] !== null) {
+    config.memberExpiryMillis = readDurationMillis(o['member_expiry'], key('member_expiry'), 0, 0);
+    if (config.memberExpiryMillis < MIN_MEMBER_EXPIRY_MILLIS) {
+      throw new ConfigError(key('member_expiry'), `expected at least ${formatDuration(MIN_MEMBER_EXPIRY_MILLIS)}, or leave it unset to keep members until restart (got ${formatDuration(config.memberExpiryMillis)})`);
+    }
   }
   if (o['tls'] !== undefined && o['tls'] !== null) {
     const tls = readObject(o['tls'], key('tls'), ['cert_file', 'key_file']);

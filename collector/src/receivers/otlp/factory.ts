@@ -1,7 +1,15 @@
+import { ConfigError } from '../../config/config-error';
+import { formatDuration } from '../../config/duration';
 import type { GroupConfig } from '../../config/group-config';
 import type { MemberDeclaration } from '../../model/types';
 import type { ObservationSink, Receiver, ReceiverFactory } from '../receiver';
-import { createDefaultOtlpGroupConfig, parseOtlpGroupConfig, type OtlpGroupConfig } from './config';
+import {
+  createDefaultOtlpGroupConfig,
+  DYNAMIC_GROUP_FRESHNESS_MILLIS,
+  parseOtlpGroupConfig,
+  type OtlpGroupConfig,
+  type OtlpServerConfig,
+} from './config';
 import { OTLP_SOURCE } from './ingest';
 
 export const OTLP_TYPE = 'otlp';
@@ -44,4 +52,28 @@ export function otlpGroupsOf(groups: readonly GroupConfig[]): {
     }
   }
   return { groups: names, declaredMembers };
+}
+
+/**
+ * `otlp.member_expiry` must be at least twice the freshness of every group
+ * that takes OTLP members (and of dynamic groups, when allowed): a silent
+ * member is then shown `unknown` for a while before it is retired, rather than
+ * vanishing before anyone could see it go. Throws ConfigError naming the key.
+ */
+export function checkMemberExpiry(
+  server: Pick<OtlpServerConfig, 'memberExpiryMillis' | 'dynamicGroups'>,
+  groups: readonly Pick<GroupConfig, 'name' | 'freshnessMillis' | 'receivers'>[],
+  keyPath = 'otlp.member_expiry',
+): void {
+  const expiry = server.memberExpiryMillis;
+  if (expiry === undefined) return;
+  const limits = groups.filter((g) => g.receivers.some((r) => r.type === OTLP_TYPE)).map((g) => ({ what: `group "${g.name}"`, freshness: g.freshnessMillis }));
+  if (server.dynamicGroups) limits.push({ what: 'dynamic groups', freshness: DYNAMIC_GROUP_FRESHNESS_MILLIS });
+  for (const { what, freshness } of limits) {
+    if (expiry >= 2 * freshness) continue;
+    throw new ConfigError(
+      keyPath,
+      `expected at least 2 × the freshness of ${what} (${formatDuration(freshness)}), i.e. ${formatDuration(2 * freshness)}, so a silent member shows unknown before it is retired (got ${formatDuration(expiry)})`,
+    );
+  }
 }

@@ -10,3 +10,4 @@ export {
 export { createOtlpHttpReceiver, OTLP_METRICS_PATH, type OtlpHttpReceiver, type OtlpHttpReceiverOptions } from './otlp-http-receiver';
 export { OTLP_SOURCE } from './ingest';
 export { REFUSED_METRIC_NAME, POINT_REFUSAL_REASONS, REQUEST_REFUSAL_REASONS } from './refusal';
+export { RETIRED_METRIC_NAME } from './retirement';

@@ -189,6 +189,24 @@ describe('OtlpIngest', () => {
       assert.equal(ingest.ingest(decodeJsonRequest(request(50)), NOW).observations[0]!.position, 152);
     });
 
+    it('starts a retired member\'s delta position total again from zero when it comes back (member_expiry)', () => {
+      const ingest = ingestWith({ memberExpiryMillis: 60_000 });
+      const request = JSON.stringify({
+        resourceMetrics: [
+          {
+            resource: { attributes: [{ key: 'recovery.group', value: { stringValue: 'payments' } }, { key: 'recovery.member', value: { stringValue: 'a' } }] },
+            scopeMetrics: [{ metrics: [{ name: 'recovery.member.position', sum: { aggregationTemporality: 1, isMonotonic: true, dataPoints: [{ asInt: '100' }] } }] }],
+          },
+        ],
+      });
+      assert.equal(ingest.ingest(decodeJsonRequest(request), NOW).observations[0]!.position, 100);
+      assert.deepEqual(ingest.retireSilentMembers(NOW + 59_999), []);
+      assert.deepEqual(ingest.retireSilentMembers(NOW + 60_000), [{ group: 'payments', member: 'a', silentMillis: 60_000 }]);
+      const back = ingest.ingest(decodeJsonRequest(request), NOW + 61_000);
+      assert.equal(back.observations[0]!.position, 100);
+      assert.deepEqual(back.retired, []);
+    });
+
     it('keeps the latest value when one member sends several points of one metric', () => {
       const t = (millis: number): string => String(BigInt(millis) * 1_000_000n);
       const request = gaugeRequest([

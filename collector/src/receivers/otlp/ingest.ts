@@ -1,5 +1,5 @@
 import type { Observation, Role } from '../../model/types';
-import { GroupAdmission } from './admission';
+import { GroupAdmission, type RetiredMember } from './admission';
 import { NO_FACTS as NO_FACTS_IMPORTED, readAttributes as readAttributesImported, type AttributeFacts } from './attribute-facts';
 import type { OtlpServerConfig } from './config';
 import { MEMBER_METRICS, type MemberField } from './member-metrics';
@@ -21,6 +21,8 @@ export interface IngestResult {
   pointsPerObservation: number[];
   rejectedDataPoints: number;
   refusals: Map<PointRefusalReason, { points: number; example: string }>;
+  /** Members retired (member_expiry) to free a slot while admitting this request: tell the sink before the observations. */
+  retired: RetiredMember[];
 }
 
 export interface IngestOptions {
@@ -71,7 +73,7 @@ const int64ToNumber = int64ToNumberImported;
 /**
  * Turns decoded OTLP requests into observations (DESIGN.md §3.1). Keeps the
  * little state that spans requests: which groups and members were admitted
- * (for the limits) and running totals of delta `recovery.member.position` sums.
+ * and when (for the limits and member_expiry) and running totals of delta `recovery.member.position` sums.
  */
 export class OtlpIngest {
   private readonly admission: GroupAdmission;
@@ -173,7 +175,7 @@ export class OtlpIngest {
       const key = `${group}\u0000${member}`;
       draft = drafts.get(key);
       if (draft === undefined) {
-        const admission = this.admission.admit(group, member);
+        const admission = this.admission.admit(group, member, nowMillis);
         if (admission) return refuse(refusals, admission.reason, 1, admission.example);
         draft = { key, group, member, points: 0, observedAtMillis: atMillis, values: new Float64Array(VALUE_SLOTS).fill(NaN), valueAtMillis: new Float64Array(VALUE_SLOTS) };
         drafts.set(key, draft);
@@ -239,7 +241,20 @@ export class OtlpIngest {
     }
     let rejectedDataPoints = 0;
     for (const { points } of refusals.values()) rejectedDataPoints += points;
-    return { observations, pointsPerObservation, rejectedDataPoints, refusals };
+    return { observations, pointsPerObservation, rejectedDataPoints, refusals, retired: this.takeRetired() };
+  }
+
+  /** Retire the learned members silent for member_expiry (none when it is unset) and return them. */
+  retireSilentMembers(nowMillis: number): RetiredMember[] {
+    this.admission.retireSilentMembers(nowMillis);
+    return this.takeRetired();
+  }
+
+  /** A retired member that comes back starts a new delta position total, like after a restart. */
+  private takeRetired(): RetiredMember[] {
+    const retired = this.admission.takeRetired();
+    for (const { group, member } of retired) this.deltaPositionTotals.delete(`${group}\u0000${member}`);
+    return retired;
   }
 }
 

@@ -4,8 +4,10 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import { formatDuration } from '../../config/duration';
 import type { Observation } from '../../model/types';
 import type { ObservationSink, Receiver, ReceiverContext } from '../receiver';
+import type { RetiredMember } from './admission';
 import type { OtlpServerConfig } from './config';
 import { decodeJsonRequest } from './decode-json';
 import { decodeProtobufRequest } from './decode-protobuf';
@@ -14,6 +16,7 @@ import { sendExportResponse, sendStatus, type Encoding } from './http-responses'
 import { describeRefusals, OTLP_SOURCE, OtlpIngest, type IngestResult } from './ingest';
 import { OtlpDecodeError, type OtlpMetricsRequest } from './otlp-types';
 import { refusedCounter, type RefusalReason } from './refusal';
+import { retiredCounter } from './retirement';
 
 export const OTLP_METRICS_PATH = '/v1/metrics';
 
@@ -24,7 +27,7 @@ export interface OtlpHttpReceiverOptions {
   groups: ReadonlySet<string>;
   /** The top-level `otlp:` settings (parseOtlpServerConfig). */
   server: OtlpServerConfig;
-  /** Where `recovery_receiver_refused_total` is registered. */
+  /** Where `recovery_receiver_refused_total` and `recovery_receiver_members_retired_total` are registered. */
   registry: Registry;
   context: ReceiverContext;
   /** Members declared in config per group (count toward max_members_per_group). */
@@ -34,6 +37,17 @@ export interface OtlpHttpReceiverOptions {
 export interface OtlpHttpReceiver extends Receiver {
   /** Where it listens once started (the real port when 0 was asked). */
   address(): { host: string; port: number };
+  /**
+   * Retire the learned members silent for `otlp.member_expiry` now (a no-op
+   * when it is unset). A timer does this while the receiver runs; tests call it
+   * with a fake clock rather than wait.
+   */
+  retireSilentMembers(): void;
+}
+
+/** How often silent members are looked for: often enough that none outstays member_expiry by much. */
+function retirementCheckEveryMillis(memberExpiryMillis: number): number {
+  return Math.min(60_000, memberExpiryMillis / 4);
 }
 
 /** Media types we decode, by the part of Content-Type before any `;`. */
@@ -50,12 +64,14 @@ const ENCODING_FOR_MEDIA_TYPE: Record<string, Encoding> = {
 export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpHttpReceiver {
   const { server: config, context } = options;
   const refused = refusedCounter(options.registry);
+  const retiredTotal = retiredCounter(options.registry);
   const ingest = new OtlpIngest({ groups: options.groups, server: config, declaredMembers: options.declaredMembers });
   const expectedTokenDigest = config.bearerToken === undefined ? undefined : sha256(`Bearer ${config.bearerToken}`);
   const lastWarnAt = new Map<string, number>();
   let inFlight = 0;
   let server: http.Server | undefined;
   let sink: ObservationSink | undefined;
+  let retirementTimer: NodeJS.Timeout | undefined;
 
   const count = (reason: RefusalReason, amount = 1): void => refused.inc({ receiver: OTLP_SOURCE, reason }, amount);
   /** At most one warning per reason a minute: a misbehaving client must not flood the log. */
@@ -65,6 +81,21 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpHt
     lastWarnAt.set(reason, now);
     context.logger.warn(message, fields);
   };
+
+  /** Tell the engine, so the member leaves the group's state and its series; say so in the log. */
+  const retire = (members: readonly RetiredMember[]): void => {
+    for (const { group, member, silentMillis } of members) {
+      sink?.retireMember?.(group, member);
+      retiredTotal.inc({ receiver: OTLP_SOURCE });
+      context.logger.info('OTLP member retired: no data point within otlp.member_expiry', {
+        group,
+        member,
+        silentFor: formatDuration(silentMillis),
+        memberExpiry: formatDuration(config.memberExpiryMillis ?? 0),
+      });
+    }
+  };
+  const retireSilentMembers = (): void => retire(ingest.retireSilentMembers(context.now()));
 
   /** Answer before reading the body, and close the connection so the unread body is not parsed as a next request. */
   const refuseEarly = (response: http.ServerResponse, status: number, encoding: Encoding, reason: RefusalReason | undefined, message: string, headers: Record<string, string> = {}): void => {
@@ -135,6 +166,8 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpHt
       throw error;
     }
     const result = ingest.ingest(decoded, context.now());
+    // Before the observations: a retired member that is back in this request is then learned anew.
+    retire(result.retired);
     deliver(result.observations, result.pointsPerObservation, result.refusals);
     for (const [reason, { points }] of result.refusals) count(reason, points);
     let rejected = 0;
@@ -162,6 +195,7 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpHt
       const address = server?.address() as AddressInfo | null | undefined;
       return address ? { host: address.address, port: address.port } : options.listen;
     },
+    retireSilentMembers,
     async start(observationSink: ObservationSink): Promise<void> {
       sink = observationSink;
       const onRequest = (request: http.IncomingMessage, response: http.ServerResponse): void => {
@@ -189,8 +223,14 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpHt
       const { host, port } = this.address();
       context.logger.info('OTLP/HTTP receiver listening', { url: `${config.tls ? 'https' : 'http'}://${host}:${port}${OTLP_METRICS_PATH}`, auth: expectedTokenDigest !== undefined });
       observationSink.sourceUp(OTLP_SOURCE, true);
+      if (config.memberExpiryMillis !== undefined) {
+        retirementTimer = setInterval(retireSilentMembers, retirementCheckEveryMillis(config.memberExpiryMillis));
+        retirementTimer.unref();
+      }
     },
     async stop(): Promise<void> {
+      if (retirementTimer !== undefined) clearInterval(retirementTimer);
+      retirementTimer = undefined;
       const closing = server;
       server = undefined;
       if (!closing) return;
