@@ -1,0 +1,29 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { parseConfigText } from './load';
+
+// The configuration example in the root README is what users copy first: it must stay valid.
+describe('the README configuration example', () => {
+  const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
+  const example = /```yaml\n(interval: [\s\S]*?)```/.exec(readme)?.[1];
+
+  it('is found in the README', () => {
+    assert.ok(example, 'no ```yaml block starting with "interval:" in README.md');
+  });
+
+  it('parses with its ${ENV} secrets set, and means what its comments say', () => {
+    const saved = { ...process.env };
+    process.env.PG_MONITOR_PASSWORD = 'secret-pg';
+    process.env.OTLP_TOKEN = 'secret-otlp';
+    try {
+      const config = parseConfigText(example!, 'README.md');
+      assert.deepEqual(config.groups.map((g) => g.name), ['cache', 'orders-db', 'payments', 'demo']);
+      assert.equal(config.otlp?.maxRequestBytes, 4 * 1024 * 1024);
+      assert.equal(config.otlp?.memberExpiryMillis, 30 * 60_000);
+    } finally {
+      process.env = saved;
+    }
+  });
+});
