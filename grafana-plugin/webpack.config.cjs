@@ -2,6 +2,7 @@
 // Grafana's shared packages as externals), written as plain CommonJS so no ts-node is involved
 // (@grafana/tsconfig sets moduleResolution "bundler", which a ts-node-loaded config trips over).
 const path = require('node:path');
+const TerserPlugin = require('terser-webpack-plugin');
 
 const PLUGIN_ID = require('./src/plugin.json').id;
 
@@ -55,6 +56,20 @@ module.exports = (env = {}) => ({
           },
         },
       },
+    ],
+  },
+  optimization: {
+    minimizer: [
+      new TerserPlugin({
+        extractComments: false,
+        terserOptions: {
+          // reduce_vars lets terser paste single-use functions into their callers as closures
+          // created on every call (buildGroup inside buildGroups' callback, freshValues inside
+          // `current`). In Chromium that made frames → model 3-5× slower: 25-55 ms instead of 7-10
+          // ms for 500 groups (`npm run bench`). Without it, module.js is 1.5 KB larger.
+          compress: { reduce_vars: false },
+        },
+      }),
     ],
   },
   performance: { hints: false },
