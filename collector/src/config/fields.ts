@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { ConfigError } from './config-error';
 import { parseDurationMillis } from './duration';
+import { expandEnv } from './secrets';
 
 /**
  * Small readers for YAML values. Each takes the raw value and its key path and
@@ -43,6 +45,24 @@ export function readString(raw: unknown, keyPath: string, fallback?: string): st
 export function readOptionalString(raw: unknown, keyPath: string): string | undefined {
   if (raw === undefined || raw === null) return undefined;
   return readString(raw, keyPath);
+}
+
+/**
+ * An optional path to a file the collector must read (a certificate, a key), `${ENV}`
+ * expanded (e.g. `${CREDENTIALS_DIRECTORY}/redis.key`), checked now so a wrong path
+ * stops the start rather than failing every probe. `what` says what the file should hold.
+ */
+export function readReadableFile(raw: unknown, keyPath: string, what: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const written = readOptionalString(raw, keyPath);
+  if (written === undefined) return undefined;
+  const file = expandEnv(written, keyPath, env);
+  try {
+    readFileSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new ConfigError(keyPath, `cannot read ${file} (${code}); give the path of ${what}, readable by the collector's user`);
+  }
+  return file;
 }
 
 export function readBoolean(raw: unknown, keyPath: string, fallback: boolean): boolean {

@@ -2,38 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { GroupConfig } from '../config/group-config';
 import type { Episode, GroupState, MemberState } from '../model/group-state';
 import { independence } from '../model/independence';
-import { chooseLeader, type LeaderCandidate } from '../model/leader';
-import { judgeMember, type LeaderReference, type MemberVerdict, type StatusTolerances } from '../model/member-status';
+import { chooseLeader } from '../model/leader';
+import { memberVerdict, type LeaderReference, type MemberVerdict, type StatusTolerances } from '../model/member-status';
 import { permissionConsistency, type PermissionConsistency } from '../model/permissions';
 import { decidePhase } from '../model/phase';
 import { etaSeconds, memberProgress } from '../model/progress';
-import type { Dependencies, MemberDeclaration, MemberStatus, Observation, Phase, Role } from '../model/types';
+import type { Dependencies, MemberDeclaration, MemberStatus, Observation, Phase } from '../model/types';
 import { closeEpisode, noteEpisodeFacts, openEpisode, recordPhase, type OpenEpisode } from './episode-record';
+import { freshFingerprints, leaderReference, newMemberRecord, sameDependencies, type MemberRecord } from './member-record';
 import { RecentWindows } from './recent-windows';
-
-/**
- * Everything the tracker remembers about one member between ticks. It is also
- * the member's leader candidate (`role`, `fresh` are set at the start of each
- * tick), so choosing a leader allocates nothing per member.
- */
-interface MemberRecord extends LeaderCandidate {
-  member: string;
-  /** This tick's role: observed, else last observed, else declared, else replica. */
-  role: Role;
-  /** This tick's newest observation if within the freshness window. */
-  fresh: Observation | undefined;
-  /** Declared in config: such a member is never retired, since its absence is the signal. */
-  declared: boolean;
-  declaredRole: Role | undefined;
-  declaredDependencies: Dependencies;
-  latest: Observation | undefined;
-  previousStatus: MemberStatus | undefined;
-  /** Peak lag in this episode (bytes and seconds), the denominator of the member's progress. */
-  peakLagBytes: number | null;
-  peakLagSeconds: number | null;
-  /** Declared ∪ observed dependencies, rebuilt only when either changes. */
-  dependencies: Dependencies;
-}
 
 /** What one tick produced, for the engine to persist and report. */
 export interface TickOutcome {
@@ -176,7 +153,7 @@ export class GroupTracker {
     const records = this.memberList;
     this.refreshCandidates(nowMillis);
     const choice = chooseLeader(records, this.previousLeader);
-    const leaderRef = this.leaderReference(choice.leader);
+    const leaderRef = leaderReference(records, choice.leader);
     const rivals = choice.rivals;
 
     // Sized once: the member count is known, so the array never grows (and never over-allocates) while filled.
@@ -201,7 +178,7 @@ export class GroupTracker {
       const record = records[i]!;
       const { role, fresh: freshObservation } = record;
       const isRival = rivals.length > 0 && rivals.includes(record.member);
-      const verdict = judgeMember(scratchVerdict, record.member, role, record.latest, leaderRef, isRival, this.tolerances, nowMillis);
+      const verdict = memberVerdict(record.member, role, record.latest, leaderRef, isRival, this.tolerances, nowMillis, scratchVerdict);
       const { status } = verdict;
       if (role === 'leader' || record.declaredRole === 'leader') {
         hasLeaderConcept = true;
@@ -249,7 +226,7 @@ export class GroupTracker {
     const memberCount = records.length;
     const progress = memberCount === 0 ? 0 : progressSum / memberCount;
     const permissions = fingerprintsDiffer
-      ? permissionConsistency(this.freshFingerprints(records), choice.leader)
+      ? permissionConsistency(freshFingerprints(records), choice.leader)
       : fingerprintCount > 0
         ? PERMISSIONS_AGREE
         : NO_PERMISSIONS_REPORTED;
@@ -348,40 +325,10 @@ export class GroupTracker {
     }
   }
 
-  /** The reference for this tick: the chosen leader's member and fresh observation. */
-  private leaderReference(leader: string | null): LeaderReference | null {
-    if (leader === null) return null;
-    for (const record of this.memberList) {
-      if (record.member === leader) return { member: record.member, observation: record.fresh! };
-    }
-    return null;
-  }
-
-  private freshFingerprints(candidates: readonly LeaderCandidate[]): Map<string, string> {
-    const fingerprints = new Map<string, string>();
-    for (const c of candidates) {
-      const fingerprint = c.fresh?.permissionFingerprint;
-      if (fingerprint !== undefined) fingerprints.set(c.member, fingerprint);
-    }
-    return fingerprints;
-  }
-
   private record(member: string): MemberRecord {
     let record = this.members.get(member);
     if (record === undefined) {
-      record = {
-        member,
-        role: 'replica',
-        fresh: undefined,
-        declared: false,
-        declaredRole: undefined,
-        declaredDependencies: {},
-        latest: undefined,
-        previousStatus: undefined,
-        peakLagBytes: null,
-        peakLagSeconds: null,
-        dependencies: {},
-      };
+      record = newMemberRecord(member);
       this.members.set(member, record);
       this.memberList.push(record);
       this.independenceCache = null;
@@ -404,18 +351,6 @@ export class GroupTracker {
     if (lagBytes !== null) record.peakLagBytes = Math.max(record.peakLagBytes ?? 0, lagBytes);
     if (lagSeconds !== null) record.peakLagSeconds = Math.max(record.peakLagSeconds ?? 0, lagSeconds);
   }
-}
-
-function sameDependencies(a: Dependencies, b: Dependencies | undefined): boolean {
-  if (b === undefined) return false;
-  if (a === b) return true;
-  let count = 0;
-  for (const key in a) {
-    if (a[key] !== b[key]) return false;
-    count++;
-  }
-  for (const _ in b) count--;
-  return count === 0;
 }
 
 /** New leader's load ÷ the leader's load before the episode, once the leader changed within it. */

@@ -1,4 +1,4 @@
-import { recentRateOfColumns } from '../model/progress';
+import { recentRatePerSecond } from '../model/progress';
 import type { MemberStatus } from '../model/types';
 
 /** A status change, kept for the recent windows (improvement, net stabilization rate). */
@@ -51,7 +51,7 @@ export class RecentWindows {
 
   /** Recent catch-up rate in progress per second; null when the window says too little. */
   ratePerSecond(nowMillis: number): number | null {
-    return recentRateOfColumns(this.sampleTimes, this.sampleProgress, nowMillis, this.progressWindowMillis);
+    return recentRatePerSecond(this.sampleTimes, this.sampleProgress, nowMillis, this.progressWindowMillis);
   }
 
   /** Progress rose within the window, or a member returned (to lagging) or converged in it. */

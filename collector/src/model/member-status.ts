@@ -33,25 +33,9 @@ export function memberVerdict(
   isRivalLeader: boolean,
   tolerances: StatusTolerances,
   nowMillis: number,
-): MemberVerdict {
-  const into: MemberVerdict = { status: 'unknown', reason: null, lagSeconds: null, lagBytes: null };
-  return judgeMember(into, member, role, latest, leader, isRivalLeader, tolerances, nowMillis);
-}
-
-/**
- * `memberVerdict` written into `into`, which it returns. A fleet tick judges
- * every member and copies the verdict's fields at once, so one object can
- * serve them all instead of a short-lived allocation per member.
- */
-export function judgeMember(
-  into: MemberVerdict,
-  member: string,
-  role: Role,
-  latest: Observation | undefined,
-  leader: LeaderReference | null,
-  isRivalLeader: boolean,
-  tolerances: StatusTolerances,
-  nowMillis: number,
+  // A fleet tick passes one object for every member and copies the fields at
+  // once: a fresh verdict per member would only feed the garbage collector.
+  into: MemberVerdict = { status: 'unknown', reason: null, lagSeconds: null, lagBytes: null },
 ): MemberVerdict {
   if (latest === undefined) return verdict(into, 'unknown', 'never observed');
   const ageMillis = nowMillis - latest.observedAtMillis;

@@ -67,9 +67,10 @@ describe('progress and ETA', () => {
     for (const status of ['unreachable', 'diverged', 'unknown'] as const) assert.equal(memberProgress(status, 0, 100), 0);
   });
   it('measures the rate from the lowest point in the window', () => {
-    const samples = [{ atMillis: 0, progress: 0.9 }, { atMillis: 1000, progress: 0.2 }, { atMillis: 3000, progress: 0.6 }];
-    assert.ok(Math.abs(recentRatePerSecond(samples, 3000, 10_000)! - 0.2) < 1e-9);
-    assert.equal(recentRatePerSecond(samples, 3000, 500), null, 'one sample in the window says nothing');
+    const atMillis = [0, 1000, 3000];
+    const progress = [0.9, 0.2, 0.6];
+    assert.ok(Math.abs(recentRatePerSecond(atMillis, progress, 3000, 10_000)! - 0.2) < 1e-9);
+    assert.equal(recentRatePerSecond(atMillis, progress, 3000, 500), null, 'one sample in the window says nothing');
   });
   it('gives no ETA when stalled, falling, or when a member cannot drain', () => {
     assert.equal(etaSeconds(0.5, 0.1, true), 5);

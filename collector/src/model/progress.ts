@@ -11,32 +11,18 @@ export function memberProgress(status: MemberStatus, lagNow: number | null, lagP
   return Math.min(1, Math.max(0, 1 - lagNow / lagPeak));
 }
 
-/** A (time, progress) sample kept for the recent-rate window. */
-export interface ProgressSample {
-  atMillis: number;
-  progress: number;
-}
-
 /**
  * Recent catch-up rate in progress per second: from the lowest point within the
  * window (the latest one, if several) to now. Measuring from the low point
  * rather than the window's start means a recovery that began after lag peaked
  * gets its real rate, and a stall shows as no rise at all. Null when the
  * window holds too little to say.
+ *
+ * Samples come as two columns, times and progress, oldest first: a plain array
+ * of numbers is one contiguous block, where an object per sample cost a fleet
+ * tick a pointer chase per sample.
  */
-export function recentRatePerSecond(samples: readonly ProgressSample[], nowMillis: number, windowMillis: number): number | null {
-  const atMillis = samples.map((s) => s.atMillis);
-  const progress = samples.map((s) => s.progress);
-  return recentRateOfColumns(atMillis, progress, nowMillis, windowMillis);
-}
-
-/**
- * `recentRatePerSecond` over samples kept as two columns, times and progress,
- * oldest first. The engine keeps its samples this way: a plain array of numbers
- * is one contiguous block, where an object per sample cost a fleet tick a
- * pointer chase per sample.
- */
-export function recentRateOfColumns(
+export function recentRatePerSecond(
   atMillis: readonly number[],
   progress: readonly number[],
   nowMillis: number,

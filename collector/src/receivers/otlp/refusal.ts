@@ -1,4 +1,5 @@
-import { Counter, type Registry } from 'prom-client';
+import type { Counter, Registry } from 'prom-client';
+import { registeredCounter } from './registered-counter';
 
 /**
  * Why the OTLP receiver refused something. A fixed set, so the label set of
@@ -35,12 +36,5 @@ export const REFUSED_METRIC_NAME = 'recovery_receiver_refused_total';
 
 /** The shared counter; created once per registry so several receivers can use it. */
 export function refusedCounter(registry: Registry): Counter<'receiver' | 'reason'> {
-  const existing = registry.getSingleMetric(REFUSED_METRIC_NAME);
-  if (existing) return existing as Counter<'receiver' | 'reason'>;
-  return new Counter({
-    name: REFUSED_METRIC_NAME,
-    help: 'Data points (or, for request-level reasons, whole requests) a receiver refused, by fixed reason.',
-    labelNames: ['receiver', 'reason'],
-    registers: [registry],
-  });
+  return registeredCounter(registry, REFUSED_METRIC_NAME, 'Data points (or, for request-level reasons, whole requests) a receiver refused, by fixed reason.', ['receiver', 'reason']);
 }

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { ConfigError } from '../../config/config-error';
-import { joinKey, readDurationMillis, readObject, readOptionalString, readString } from '../../config/fields';
+import { joinKey, readDurationMillis, readObject, readOptionalString, readReadableFile, readString } from '../../config/fields';
 import { expandEnv, redactUrl } from '../../config/secrets';
 import { readNodes, type ProbedNodeConfig } from '../shared/node-config';
 import { Secret } from '../shared/secret';
@@ -62,15 +61,8 @@ export function parsePostgresqlConfig(raw: unknown, keyPath: string, env: NodeJS
     const inUrl = config.nodes.find((n) => /[?&]sslmode=/.test(n.url.reveal()));
     if (inUrl) throw new ConfigError(joinKey(keyPath, 'sslmode'), `also set in the url of ${inUrl.member}; set it in one place`);
   }
-  const rootCert = readOptionalString(o['ssl_root_cert'], joinKey(keyPath, 'ssl_root_cert'));
-  if (rootCert !== undefined) {
-    try {
-      readFileSync(rootCert);
-    } catch {
-      throw new ConfigError(joinKey(keyPath, 'ssl_root_cert'), `cannot read ${rootCert}; give the path of a PEM CA file the collector can read`);
-    }
-    config.sslRootCertFile = rootCert;
-  }
+  const rootCert = readReadableFile(o['ssl_root_cert'], joinKey(keyPath, 'ssl_root_cert'), 'a PEM CA file', env);
+  if (rootCert !== undefined) config.sslRootCertFile = rootCert;
   return config;
 }
 

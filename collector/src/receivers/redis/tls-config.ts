@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
 import { ConfigError } from '../../config/config-error';
-import { joinKey, readBoolean, readObject, readOptionalString } from '../../config/fields';
-import { expandEnv } from '../../config/secrets';
+import { joinKey, readBoolean, readObject, readOptionalString, readReadableFile } from '../../config/fields';
 
 /** The certificate and key the collector presents to nodes with `tls-auth-clients yes`. */
 export interface RedisClientCertificate {
@@ -36,7 +35,7 @@ export function readRedisTls(raw: unknown, keyPath: string, env: NodeJS.ProcessE
   if (typeof raw !== 'object') throw new ConfigError(keyPath, `expected true, false or a mapping with ${TLS_KEYS.join(', ')}`);
   const o = readObject(raw, keyPath, TLS_KEYS);
   const tls: RedisTlsConfig = { insecureSkipVerify: readBoolean(o['insecure_skip_verify'], joinKey(keyPath, 'insecure_skip_verify'), false) };
-  const caFile = readFilePath(o, keyPath, 'ca_file', 'the PEM CA certificate of the servers', env);
+  const caFile = readReadableFile(o['ca_file'], joinKey(keyPath, 'ca_file'), 'the PEM CA certificate of the servers', env);
   if (caFile !== undefined) tls.caFile = caFile;
   const serverName = readOptionalString(o['server_name'], joinKey(keyPath, 'server_name'));
   if (serverName !== undefined) tls.serverName = serverName;
@@ -47,8 +46,8 @@ export function readRedisTls(raw: unknown, keyPath: string, env: NodeJS.ProcessE
 
 /** `cert_file` and `key_file` go together, and must be a certificate and the private key that matches it. */
 function readClientCertificate(o: Record<string, unknown>, keyPath: string, env: NodeJS.ProcessEnv): RedisClientCertificate | undefined {
-  const certFile = readFilePath(o, keyPath, 'cert_file', 'the PEM client certificate', env);
-  const keyFile = readFilePath(o, keyPath, 'key_file', 'the PEM private key of cert_file', env);
+  const certFile = readReadableFile(o['cert_file'], joinKey(keyPath, 'cert_file'), 'the PEM client certificate', env);
+  const keyFile = readReadableFile(o['key_file'], joinKey(keyPath, 'key_file'), 'the PEM private key of cert_file', env);
   if (certFile === undefined && keyFile === undefined) return undefined;
   if (keyFile === undefined) throw new ConfigError(joinKey(keyPath, 'key_file'), 'is required with cert_file: give the PEM private key of that client certificate (or remove cert_file)');
   if (certFile === undefined) throw new ConfigError(joinKey(keyPath, 'cert_file'), 'is required with key_file: give the PEM client certificate of that key (or remove key_file)');
@@ -60,19 +59,4 @@ function readClientCertificate(o: Record<string, unknown>, keyPath: string, env:
     throw new ConfigError(keyPath, `cert_file ${certFile} and key_file ${keyFile} do not make a pair: give a PEM certificate and the unencrypted private key that matches it (${reason})`);
   }
   return { certFile, keyFile };
-}
-
-/** An optional file path (`${ENV}` expanded, e.g. `${CREDENTIALS_DIRECTORY}/redis.key`) that the collector can read now. */
-function readFilePath(o: Record<string, unknown>, keyPath: string, key: string, what: string, env: NodeJS.ProcessEnv): string | undefined {
-  const fileKey = joinKey(keyPath, key);
-  const written = readOptionalString(o[key], fileKey);
-  if (written === undefined) return undefined;
-  const file = expandEnv(written, fileKey, env);
-  try {
-    readFileSync(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new ConfigError(fileKey, `cannot read ${file} (${code}); give the path of ${what}, readable by the collector's user`);
-  }
-  return file;
 }

@@ -26,9 +26,6 @@ import { ProbeTimeoutError, withTimeout } from './timeout';
  * - a probe still outstanding after its timeout: the node is not probed again
  *   until it ends (no pile of connections to a hung node); `abandoned` fires so
  *   the receiver drops the connection, which makes it end.
- * Before this loop was shared, postgresql backed refused nodes off (up to two
- * intervals) and redis skipped the backoff after a first failure; both now
- * follow the rules above.
  */
 
 /** How one node's probe ended in a round. Every `error` has the node's secrets masked. */
