@@ -3,7 +3,6 @@
  * they promise. Everything under `grafana/` and `prometheus/` is generated from this file
  * (`npm run generate -w @rebound/dashboards`); change a number here, never in the output.
  */
-import { RECOVERY_DURATION_BUCKETS_SECONDS } from '../../collector/src/exporters/metric-definitions';
 
 /** How Prometheus finds the collector's series: added to every selector we write. */
 export const selectors = {
@@ -19,19 +18,17 @@ export const slo = {
   period: '28d',
   periodHours: 28 * 24,
   /**
-   * RTO used by the SLO for groups not listed in `rtoSecondsByGroup`. Matches the
-   * collector's default `rto` (5m). Must be one of `histogramBucketsSeconds`, so the
-   * `le` bucket of `recovery_duration_seconds` counts exactly the episodes within it.
+   * Burn-rate alerts need at least this many completed episodes in their long window. Recoveries
+   * are rare: at 95 % one slow episode among few is a burn rate of 20 and would page again after
+   * `RecoveryExceedingRTO` already did (the SRE workbook's advice for low-traffic SLOs). Below it,
+   * the budget in episodes on the SLO report tells the story instead.
    */
-  defaultRtoSeconds: 300,
-  /** Groups whose RTO differs from the default: the groups of `deploy/rebound.yaml` (compose). */
-  rtoSecondsByGroup: {
-    'orders-db': 900,
-    payments: 600,
-    'demo-db': 60,
-    'demo-cache': 60,
-    'demo-paths': 60,
-  } as Record<string, number>,
+  minEpisodesForBurnRateAlerts: 5,
+  /**
+   * Evaluation interval of the 28-day records (ratios, budget, percentiles): each reads weeks of
+   * samples per series, and a value that moves over days does not need a 30 s refresh.
+   */
+  periodEvaluationInterval: '5m',
   /**
    * Multi-window multi-burn-rate alerts, windows as Sloth and Pyrra use them (Google SRE
    * workbook ch. 5). `budgetShare` is the share of the whole period's budget that burning at
@@ -46,9 +43,6 @@ export const slo = {
   /** Duration percentiles reported instead of MTTR alone. */
   durationQuantiles: [0.5, 0.9, 0.99],
 } as const;
-
-/** Buckets of `recovery_duration_seconds`, from the collector's own metric definitions (one source of truth). */
-export const histogramBucketsSeconds: readonly number[] = RECOVERY_DURATION_BUCKETS_SECONDS;
 
 /** Thresholds and windows of the alert rules. */
 export const alerts = {
@@ -91,8 +85,3 @@ export const grafana = {
   },
   tags: ['rebound', 'recovery'],
 } as const;
-
-/** The RTO the SLO uses for a group (seconds). */
-export function sloRtoSeconds(group: string): number {
-  return slo.rtoSecondsByGroup[group] ?? slo.defaultRtoSeconds;
-}

@@ -13,11 +13,6 @@ export function maxBy(labels: string, expr: string): string {
   return `max by (${labels}) (${expr})`;
 }
 
-/** A regex matcher for a histogram `le` label that accepts both `300` and Prometheus 3's normalised `300.0`. */
-export function leMatcher(seconds: number): string {
-  return `le=~"${seconds}(\\\\.0)?"`;
-}
-
 /** A number as PromQL writes it, without float noise (13.440000000000001 → 13.44). */
 export function num(value: number): string {
   return String(Number(value.toFixed(6)));

@@ -3,11 +3,13 @@ import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { grafana, selectors, slo } from '../config';
 import { num } from '../promql';
 import {
+  budgetRemainingEpisodesRecord,
   budgetRemainingRecord,
   burnRateFactor,
   burnRateRecord,
   episodesRecord,
   errorBudget,
+  fleetWithinRtoRecord,
   objectiveRecord,
   quantileRecord,
   sloRtoRecord,
@@ -43,15 +45,15 @@ function sloExplanation(): ReturnType<typeof textPanel> {
     [
       `**Objective:** ${objectiveText}. Error budget: ${num(errorBudget * 100)} % of episodes may take longer.`,
       '',
-      'An episode is *within RTO* when its duration (start until all members converged, hold-down excluded) is at most the RTO: it lands in the `le` bucket of `recovery_duration_seconds` equal to the RTO, so the share is exact, not interpolated.',
+      'An episode is *within RTO* when its duration (start until all members converged, hold-down excluded) is at most the RTO in force when it ran. The collector judges each episode once, when it completes (`recovery_episodes_within_rto_total` beside `recovery_episodes_total`), so raising an RTO later does not rewrite the past. A group with no completed episode shows "no episodes", never 0 % or 100 %.',
       '',
-      '**Burn rate** = share of episodes beyond RTO in a window ÷ error budget. Alerts need both windows above the factor:',
+      `**Burn rate** = share of episodes beyond RTO in a window ÷ error budget. Alerts need both windows above the factor, and at least ${slo.minEpisodesForBurnRateAlerts} episodes in the long window (recoveries are rare: one slow episode among few is already paged by RecoveryExceedingRTO). Below that, the budget in episodes tells the story:`,
       '',
       '| windows | burn rate above | |',
       '|---|---|---|',
       windows,
       '',
-      'Percentiles come from the same histogram, so they are bucket-interpolated (good to a bucket), while the share within RTO is exact.',
+      'Percentiles come from the `recovery_duration_seconds` histogram, so they are bucket-interpolated (good to a bucket), while the share within RTO is exact.',
     ].join('\n'),
   );
 }
@@ -93,6 +95,32 @@ export function sloReportDashboard(): dashboard.Dashboard {
       { w: 12, h: 6 },
     ],
     [
+      statPanel({
+        title: `Error budget left, in episodes (${slo.period})`,
+        description: `How many more episodes beyond RTO the ${slo.period} budget allows (${num(errorBudget * 100)} % of the episodes completed). Negative: that many too many.`,
+        queries: [{ expr: `${budgetRemainingEpisodesRecord}${G}`, legend: '{{group}}', instant: true }],
+        configure: (b) => {
+          b.unit('none').decimals(1).noValue('no episodes');
+          b.thresholds(steps([['red', null], ['orange', 0], ['green', 1]]));
+          b.colorMode(common.BigValueColorMode.Background).graphMode(common.BigValueGraphMode.None);
+        },
+      }),
+      { w: 12, h: 6 },
+    ],
+    [
+      statPanel({
+        title: `Fleet within RTO (${slo.period})`,
+        description: `Share of all groups' completed episodes that ended within their RTO over ${slo.period}. Target: ${num(slo.target * 100)} %.`,
+        queries: [{ expr: fleetWithinRtoRecord, legend: 'fleet', instant: true }],
+        configure: (b) => {
+          b.unit('percentunit').decimals(1).min(0).max(1).noValue('no episodes');
+          b.thresholds(steps([['red', null], ['green', slo.target]]));
+          b.colorMode(common.BigValueColorMode.Background).graphMode(common.BigValueGraphMode.None);
+        },
+      }),
+      { w: 12, h: 6 },
+    ],
+    [
       timeseriesPanel({
         title: 'Burn rate',
         description: 'How fast the error budget is being spent (1 = exactly the budget over the SLO period). Dashed lines are the alert factors.',
@@ -123,9 +151,9 @@ export function sloReportDashboard(): dashboard.Dashboard {
     [
       tablePanel({
         title: 'Episodes per group',
-        description: `Episodes completed in ${slo.period}, the RTO the SLO counts against (must equal the collector's) and the duration percentiles.`,
+        description: `Episodes completed in ${slo.period}, the RTO in force now (each episode was judged against the RTO it ran under) and the duration percentiles.`,
         queries: [
-          { refId: 'episodes', expr: `${episodesRecord}${G}`, instant: true, table: true },
+          { refId: 'episodes', expr: `${episodesRecord(slo.period)}${G}`, instant: true, table: true },
           { refId: 'within', expr: `${withinRtoRecord}${G}`, instant: true, table: true },
           { refId: 'rto', expr: `${sloRtoRecord}${G}`, instant: true, table: true },
           { refId: 'objective', expr: `${objectiveRecord}${G}`, instant: true, table: true },
@@ -141,13 +169,13 @@ export function sloReportDashboard(): dashboard.Dashboard {
           hideTime(b, {
             'Value #episodes': 'episodes',
             'Value #within': 'within RTO',
-            'Value #rto': 'SLO RTO',
+            'Value #rto': 'RTO',
             'Value #objective': 'objective',
             ...Object.fromEntries(slo.durationQuantiles.map((q) => [`Value #p${Math.round(q * 100)}`, `p${Math.round(q * 100)}`])),
           });
           b.overrideByName('episodes', [{ id: 'decimals', value: 0 }]);
           b.overrideByRegexp('within RTO|objective', [{ id: 'unit', value: 'percentunit' }]);
-          b.overrideByRegexp('SLO RTO|p\\d+', [{ id: 'unit', value: 's' }]);
+          b.overrideByRegexp('^(RTO|p\\d+)$', [{ id: 'unit', value: 's' }]);
         },
       }),
       { w: 12, h: 8 },

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { histogramBucketsSeconds, slo, sloRtoSeconds } from '../config';
+import { slo } from '../config';
 import { regexLiteral } from '../promql';
-import { burnRateFactor, checkSloConfig, errorBudget, sliWindows } from './slo-rules';
+import { burnRateAlerts, burnRateFactor, errorBudget, sliRecords, periodRecords, sliWindows } from './slo-rules';
 
 describe('SLO math', () => {
   it('derives the burn-rate factors for a 28 d period from the budget share each window may spend', () => {
@@ -18,10 +18,25 @@ describe('SLO math', () => {
     assert.deepEqual(sliWindows, ['5m', '30m', '1h', '2h', '6h', '1d', '3d', '28d']);
   });
 
-  it('counts each group against an RTO that is a histogram bucket, so the share is exact', () => {
-    assert.doesNotThrow(checkSloConfig);
-    assert.ok(histogramBucketsSeconds.includes(sloRtoSeconds('orders-db')));
-    assert.equal(sloRtoSeconds('any-other-group'), slo.defaultRtoSeconds);
+  it('folds the burn-rate window pairs into one page and one ticket', () => {
+    assert.deepEqual(burnRateAlerts.map((a) => a.labels.severity), ['critical', 'warning']);
+    assert.equal(burnRateAlerts[0]!.expr.split(' or ').length, 2);
+  });
+
+  it('orders every recording rule after the records it reads, within its own group', () => {
+    for (const rules of [sliRecords, periodRecords]) {
+      const names = rules.map((r) => r.record);
+      rules.forEach((rule, index) => {
+        for (const other of names) {
+          if (rule.expr.includes(`${other} `) || rule.expr.endsWith(other) || rule.expr.includes(`${other})`)) {
+            assert.ok(names.indexOf(other) < index, `${rule.record} reads ${other}, which must come first`);
+          }
+        }
+      });
+      // No record reads one from another group.
+      const elsewhere = [...sliRecords, ...periodRecords].map((r) => r.record).filter((n) => !names.includes(n));
+      for (const rule of rules) for (const other of elsewhere) assert.ok(!rule.expr.includes(other), `${rule.record} reads ${other} from another group`);
+    }
   });
 });
 
