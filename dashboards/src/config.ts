@@ -8,6 +8,12 @@
 export const selectors = {
   /** Matches the scrape job of the Rebound collector. */
   collector: 'job="rebound"',
+  /**
+   * The label that tells clusters apart when several report into one Prometheus, Thanos or
+   * Mimir (kubernetes-mixin's `clusterLabel`). Every aggregation and every record keeps it, so
+   * two clusters with a group of the same name never merge; series without it work unchanged.
+   */
+  clusterLabel: 'cluster',
 } as const;
 
 /** The recovery SLO: "95 % of recovery episodes finish within the group's RTO, over 28 days". */
@@ -50,6 +56,18 @@ export const alerts = {
   rtoWarningShare: 0.8,
   /** `RecoveryStalled`: degraded or partial throughout this window, and progress no higher than at its start. */
   stalledWindow: '10m',
+  /**
+   * `RecoveryExceedingRTO` (warning) must hold this long: a short episode that crosses 80 % of its
+   * RTO and completes a few seconds later would otherwise warn and resolve at once.
+   */
+  rtoWarningFor: '1m',
+  /**
+   * `RecoveryStalled` must hold this long after its window: progress that creeps up by a byte
+   * and falls back would otherwise page, resolve and page again for one stall.
+   */
+  stalledFor: '2m',
+  /** Signals of a group with an open episode that vanished are still paged for this long. */
+  unobservedLookback: '1h',
   /** `HiddenInstability`: serving while not converged (or permissions drifted) for this long. */
   hiddenInstabilityFor: '10m',
   /** `PermissionDrift`: a member's permissions differ from the leader's for this long. */
@@ -76,6 +94,12 @@ export const grafana = {
   prometheusUrl: 'http://prometheus:9090',
   /** Where docker-compose mounts dashboards/grafana/dashboards inside the Grafana container. */
   dashboardsPathInContainer: '/var/lib/grafana/dashboards/rebound',
+  /**
+   * Grafana as a person opens it: the one base URL of every link an alert carries — dashboards,
+   * and runbooks, which ship inside the panel plugin (Grafana serves a plugin's files under
+   * /public/plugins/<id>/). The compose stack's Grafana by default; set yours and regenerate.
+   */
+  url: 'http://localhost:3000',
   /** Base URL of the collector's JSON API as a browser sees it (episodes are read there). */
   collectorApiUrl: 'http://localhost:9464',
   dashboardUids: {

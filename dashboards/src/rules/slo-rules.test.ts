@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { slo } from '../config';
 import { regexLiteral } from '../promql';
-import { burnRateAlerts, burnRateFactor, errorBudget, sliRecords, periodRecords, sliWindows } from './slo-rules';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { recoveryAlertGroups } from './recovery-alerts';
+import { isAlertRule, type AlertRule } from './rule-types';
+import { runbookUrl } from './runbooks';
+import { burnRateAlerts, burnRateFactor, errorBudget, periodRecords, sliRecords, sloRuleGroups, sliWindows } from './slo-rules';
 
 describe('SLO math', () => {
   it('derives the burn-rate factors for a 28 d period from the budget share each window may spend', () => {
@@ -44,5 +49,18 @@ describe('regexLiteral', () => {
   it('escapes regex characters for a PromQL double-quoted matcher', () => {
     assert.equal(regexLiteral('orders-db'), 'orders-db');
     assert.equal(regexLiteral('a.b'), 'a\\\\.b');
+  });
+});
+
+describe('runbooks', () => {
+  it('every alert links a runbook page that exists in docs/runbooks', () => {
+    const alertsOf = (groups: { rules: unknown[] }[]) => groups.flatMap((g) => g.rules).filter(isAlertRule as (r: unknown) => r is AlertRule);
+    const rules = [...alertsOf(sloRuleGroups), ...alertsOf(recoveryAlertGroups)];
+    assert.ok(rules.length >= 10);
+    for (const rule of rules) {
+      assert.equal(rule.annotations.runbook_url, runbookUrl(rule.alert), `${rule.alert} has its runbook_url`);
+      assert.ok(existsSync(join(__dirname, '../../../docs/runbooks', `${rule.alert}.md`)), `docs/runbooks/${rule.alert}.md exists`);
+      if (rule.annotations.dashboard) assert.match(rule.annotations.dashboard, /^https?:\/\//, `${rule.alert}: absolute dashboard link`);
+    }
   });
 });

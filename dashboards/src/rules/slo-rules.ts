@@ -1,6 +1,7 @@
-import { grafana, slo } from '../config';
-import { durationSeconds, maxBy, num, series } from '../promql';
+import { grafana, selectors, slo } from '../config';
+import { durationSeconds, maxBy, num, on, series, sumBy } from '../promql';
 import type { AlertRule, RecordingRule, RuleGroup } from './rule-types';
+import { withRunbooks } from './runbooks';
 
 /** Error budget: the share of episodes allowed to end beyond their RTO. */
 export const errorBudget = 1 - slo.target;
@@ -15,7 +16,7 @@ export const episodesWithinRtoRecord = (window: string): string => `group:recove
 export const errorRatioRecord = (window: string): string => `group:recovery_slo_errors:ratio_rate${window}`;
 export const burnRateRecord = (window: string): string => `group:recovery_slo_burn_rate:rate${window}`;
 export const withinRtoRecord = `group:recovery_slo_within_rto:ratio_rate${slo.period}`;
-export const fleetWithinRtoRecord = `fleet:recovery_slo_within_rto:ratio_rate${slo.period}`;
+export const fleetWithinRtoRecord = `${selectors.clusterLabel}:recovery_slo_within_rto:ratio_rate${slo.period}`;
 export const budgetRemainingRecord = `group:recovery_slo_error_budget_remaining:ratio_rate${slo.period}`;
 export const budgetRemainingEpisodesRecord = `group:recovery_slo_error_budget_remaining:episodes${slo.period}`;
 export const objectiveRecord = 'group:recovery_slo_objective:ratio';
@@ -34,8 +35,8 @@ export function burnRateFactor(alert: { budgetShare: number; longWindowHours: nu
  */
 function eventRecords(window: string): RecordingRule[] {
   return [
-    { record: episodesRecord(window), expr: `sum by (group) (increase(${series('recovery_episodes_total')}[${window}]))` },
-    { record: episodesWithinRtoRecord(window), expr: `sum by (group) (increase(${series('recovery_episodes_within_rto_total')}[${window}]))` },
+    { record: episodesRecord(window), expr: sumBy('group', `increase(${series('recovery_episodes_total')}[${window}])`) },
+    { record: episodesWithinRtoRecord(window), expr: sumBy('group', `increase(${series('recovery_episodes_within_rto_total')}[${window}])`) },
   ];
 }
 
@@ -47,7 +48,7 @@ function ratioRecords(window: string): RecordingRule[] {
   return [
     {
       record: errorRatioRecord(window),
-      expr: `1 - ${episodesWithinRtoRecord(window)} / on (group) (${episodesRecord(window)} > 0)`,
+      expr: `1 - ${episodesWithinRtoRecord(window)} / ${on('group')} (${episodesRecord(window)} > 0)`,
     },
     { record: burnRateRecord(window), expr: `${errorRatioRecord(window)} / ${num(errorBudget)}` },
   ];
@@ -71,14 +72,14 @@ export const periodRecords: RecordingRule[] = [
   },
   {
     record: fleetWithinRtoRecord,
-    expr: `sum(${episodesWithinRtoRecord(slo.period)}) / (sum(${episodesRecord(slo.period)}) > 0)`,
+    expr: `sum by (${selectors.clusterLabel}) (${episodesWithinRtoRecord(slo.period)}) / (sum by (${selectors.clusterLabel}) (${episodesRecord(slo.period)}) > 0)`,
   },
   { record: objectiveRecord, expr: `${maxBy('group', series('recovery_group_rto_seconds'))} * 0 + ${num(slo.target)}` },
   // The RTO in force now, for the report; each episode was judged against its own by the collector.
   { record: sloRtoRecord, expr: maxBy('group', series('recovery_group_rto_seconds')) },
   ...slo.durationQuantiles.map((q) => ({
     record: quantileRecord(q),
-    expr: `histogram_quantile(${num(q)}, sum by (group, le) (increase(${series('recovery_duration_seconds_bucket')}[${slo.period}])))`,
+    expr: `histogram_quantile(${num(q)}, ${sumBy('group, le', `increase(${series('recovery_duration_seconds_bucket')}[${slo.period}])`)})`,
   })),
 ];
 
@@ -88,8 +89,8 @@ type BurnRateWindowPair = (typeof slo.burnRateAlerts)[number];
 function burnCondition(pair: BurnRateWindowPair): string {
   const factor = num(burnRateFactor(pair));
   return (
-    `(${burnRateRecord(pair.longWindow)} > ${factor} and on (group) ${burnRateRecord(pair.shortWindow)} > ${factor}` +
-    ` and on (group) ${episodesRecord(pair.longWindow)} >= ${slo.minEpisodesForBurnRateAlerts})`
+    `(${burnRateRecord(pair.longWindow)} > ${factor} and ${on('group')} ${burnRateRecord(pair.shortWindow)} > ${factor}` +
+    ` and ${on('group')} ${episodesRecord(pair.longWindow)} >= ${slo.minEpisodesForBurnRateAlerts})`
   );
 }
 
@@ -110,7 +111,7 @@ function burnRateAlert(severity: 'critical' | 'warning'): AlertRule {
         `Too many recoveries of {{ $labels.group }} end beyond their RTO: the burn rate is ${windows} ` +
         `(the budget is ${num(errorBudget * 100)} % of episodes over ${slo.period}; judged only with at least ` +
         `${slo.minEpisodesForBurnRateAlerts} episodes in the long window). Look at the slowest episodes on the SLO report.`,
-      dashboard: `/d/${grafana.dashboardUids.sloReport}?var-group={{ $labels.group }}`,
+      dashboard: `${grafana.url}/d/${grafana.dashboardUids.sloReport}?var-group={{ $labels.group }}`,
     },
   };
 }
@@ -133,8 +134,8 @@ export const sloRtoMismatch: AlertRule = {
   },
 };
 
-export const sloRuleGroups: RuleGroup[] = [
+export const sloRuleGroups: RuleGroup[] = withRunbooks<AlertRule | RecordingRule>([
   { name: 'rebound-slo-sli', interval: '30s', rules: sliRecords },
   { name: 'rebound-slo-period', interval: slo.periodEvaluationInterval, rules: periodRecords },
   { name: 'rebound-slo-alerts', interval: '30s', rules: [...burnRateAlerts, sloRtoMismatch] },
-];
+]);
