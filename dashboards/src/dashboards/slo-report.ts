@@ -2,6 +2,7 @@ import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { grafana, selectors, slo } from '../config';
 import { num } from '../promql';
+import { keptVariables } from './panel-series';
 import {
   budgetRemainingEpisodesRecord,
   budgetRemainingRecord,
@@ -15,24 +16,13 @@ import {
   sloRtoRecord,
   withinRtoRecord,
 } from '../rules/slo-rules';
-import { datasource, layout, reboundDashboard, statPanel, steps, tablePanel, textPanel, timeseriesPanel } from './panels';
+import { dashedThresholds, dataLink, groupVariable, layout, reboundDashboard, recoveryAnnotations, statPanel, steps, tablePanel, textPanel, timeseriesPanel } from './panels';
 import { hideTime } from './table-helpers';
 
-const G = '{group=~"$group"}';
+const G = `{${selectors.clusterLabel}=~"$cluster",group=~"$group"}`;
 
-function groupVariable(): dashboard.QueryVariableBuilder {
-  return new dashboard.QueryVariableBuilder('group')
-    .label('Group')
-    .datasource(datasource)
-    .query(`label_values(recovery_group_rto_seconds{${selectors.collector}}, group)`)
-    .definition(`label_values(recovery_group_rto_seconds{${selectors.collector}}, group)`)
-    .multi(true)
-    .includeAll(true)
-    .allValue('.*')
-    .current({ text: 'All', value: '$__all' })
-    .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
-    .sort(dashboard.VariableSort.AlphabeticalAsc);
-}
+/** From a group's SLO numbers to its detail, keeping data source, job, cluster and time range. */
+const detailLink = (group: string) => `/d/${grafana.dashboardUids.groupDetail}?var-group=${group}&${keptVariables}`;
 
 const objectiveText = `${num(slo.target * 100)} % of recovery episodes end within the group's RTO, over ${slo.period}`;
 
@@ -65,18 +55,21 @@ export function sloReportDashboard(): dashboard.Dashboard {
     `Recovery SLO: ${objectiveText}. Error budget, burn rate, duration percentiles and episodes per group.`,
   )
     .time({ from: `now-${slo.period}`, to: 'now' })
-    .withVariable(groupVariable());
+    .withVariable(groupVariable({ multi: true }))
+    .annotations(recoveryAnnotations('group=~"$group"'));
 
   layout(board, [
     [
       statPanel({
         title: `Within RTO (${slo.period})`,
+        noDataText: 'no episodes',
         description: `Share of completed recovery episodes that ended within their RTO over ${slo.period}, per group. Target: ${num(slo.target * 100)} %. No value: no episode completed.`,
         queries: [{ expr: `${withinRtoRecord}${G}`, legend: '{{group}}', instant: true }],
         configure: (b) => {
-          b.unit('percentunit').decimals(1).min(0).max(1).noValue('no episodes');
+          b.unit('percentunit').decimals(1).min(0).max(1);
           b.thresholds(steps([['red', null], ['green', slo.target]]));
           b.colorMode(common.BigValueColorMode.Background).graphMode(common.BigValueGraphMode.None);
+          b.dataLinks([dataLink('Open group detail', detailLink('${__field.labels.group}'))]);
         },
       }),
       { w: 12, h: 6 },
@@ -84,10 +77,11 @@ export function sloReportDashboard(): dashboard.Dashboard {
     [
       statPanel({
         title: 'Error budget remaining',
+        noDataText: 'no episodes',
         description: `Share of the ${slo.period} error budget (${num(errorBudget * 100)} % of episodes beyond RTO) still unspent. Below 0 the SLO is broken.`,
         queries: [{ expr: `${budgetRemainingRecord}${G}`, legend: '{{group}}', instant: true }],
         configure: (b) => {
-          b.unit('percentunit').decimals(0).noValue('no episodes');
+          b.unit('percentunit').decimals(0);
           b.thresholds(steps([['red', null], ['orange', 0], ['green', 0.25]]));
           b.colorMode(common.BigValueColorMode.Background).graphMode(common.BigValueGraphMode.None);
         },
@@ -97,10 +91,11 @@ export function sloReportDashboard(): dashboard.Dashboard {
     [
       statPanel({
         title: `Error budget left, in episodes (${slo.period})`,
+        noDataText: 'no episodes',
         description: `How many more episodes beyond RTO the ${slo.period} budget allows (${num(errorBudget * 100)} % of the episodes completed). Negative: that many too many.`,
         queries: [{ expr: `${budgetRemainingEpisodesRecord}${G}`, legend: '{{group}}', instant: true }],
         configure: (b) => {
-          b.unit('none').decimals(1).noValue('no episodes');
+          b.unit('none').decimals(1);
           b.thresholds(steps([['red', null], ['orange', 0], ['green', 1]]));
           b.colorMode(common.BigValueColorMode.Background).graphMode(common.BigValueGraphMode.None);
         },
@@ -110,10 +105,11 @@ export function sloReportDashboard(): dashboard.Dashboard {
     [
       statPanel({
         title: `Fleet within RTO (${slo.period})`,
+        noDataText: 'no episodes',
         description: `Share of all groups' completed episodes that ended within their RTO over ${slo.period}. Target: ${num(slo.target * 100)} %.`,
-        queries: [{ expr: fleetWithinRtoRecord, legend: 'fleet', instant: true }],
+        queries: [{ expr: `${fleetWithinRtoRecord}{${selectors.clusterLabel}=~"$cluster"}`, legend: 'fleet {{cluster}}', instant: true }],
         configure: (b) => {
-          b.unit('percentunit').decimals(1).min(0).max(1).noValue('no episodes');
+          b.unit('percentunit').decimals(1).min(0).max(1);
           b.thresholds(steps([['red', null], ['green', slo.target]]));
           b.colorMode(common.BigValueColorMode.Background).graphMode(common.BigValueGraphMode.None);
         },
@@ -130,7 +126,10 @@ export function sloReportDashboard(): dashboard.Dashboard {
         })),
         configure: (b) => {
           b.unit('x').min(0);
-          b.thresholds(steps([['green', null], ['orange', 1], ['red', Number(num(burnRateFactor(slo.burnRateAlerts[0])))]]));
+          // One dashed line per alert factor (ticket orange, page red), as the description says.
+          const factors = slo.burnRateAlerts.map((a) => [a.severity === 'critical' ? 'red' : 'orange', Number(num(burnRateFactor(a)))] as [string, number]);
+          b.thresholds(steps([['green', null], ...factors.sort((x, y) => x[1] - y[1])]));
+          dashedThresholds(b);
         },
       }),
       { w: 12, h: 8 },
@@ -166,6 +165,7 @@ export function sloReportDashboard(): dashboard.Dashboard {
         ],
         configure: (b) => {
           b.withTransformation({ id: 'merge', options: {} });
+          b.dataLinks([dataLink('Open group detail', detailLink('${__data.fields.group}'))]);
           hideTime(b, {
             'Value #episodes': 'episodes',
             'Value #within': 'within RTO',
