@@ -48,8 +48,9 @@ export class Collector {
     this.engine = new RecoveryEngine({ groups: config.groups, store: this.store });
     this.exporter = new PrometheusExporter(new Registry());
     for (const group of config.groups) this.exporter.declareGroup(group.name);
-    // Counters continue from the stored history, so a restart is not a counter reset for increase().
-    for (const completed of this.store.completedDurations()) this.exporter.recordEpisode({ group: completed.group, durationSeconds: completed.durationSeconds });
+    // Episode counters start at zero in every process, as Prometheus counters do: increase()
+    // handles the reset, and the store's history never re-enters them (a collector started
+    // on an older copy of its store would otherwise look like a reset plus new episodes).
     this.engine.onEpisodeCompleted((episode) => this.exporter.recordEpisode(episode));
     if (options.onPhaseChange) this.engine.onPhaseChange(options.onPhaseChange);
     this.api = new HttpApi({ ...config.listen.metrics, engine: this.engine, exporter: this.exporter, logger });
@@ -78,7 +79,6 @@ export class Collector {
     }
     if (config.exporters.otlp !== undefined) {
       this.otlpExporter = startOtlpExporter(config.exporters.otlp, () => this.engine.snapshot(), logger, { sources: () => this.engine.sourceStates() });
-      for (const completed of this.store.completedDurations()) this.otlpExporter.recordEpisode(completed);
       this.engine.onEpisodeCompleted((episode) => this.otlpExporter?.recordEpisode(episode));
     }
     this.tick();

@@ -3,12 +3,17 @@
  * they promise. Everything under `grafana/` and `prometheus/` is generated from this file
  * (`npm run generate -w @rebound/dashboards`); change a number here, never in the output.
  */
-import { RECOVERY_DURATION_BUCKETS_SECONDS } from '../../collector/src/exporters/metric-definitions';
 
 /** How Prometheus finds the collector's series: added to every selector we write. */
 export const selectors = {
   /** Matches the scrape job of the Rebound collector. */
   collector: 'job="rebound"',
+  /**
+   * The label that tells clusters apart when several report into one Prometheus, Thanos or
+   * Mimir (kubernetes-mixin's `clusterLabel`). Every aggregation and every record keeps it, so
+   * two clusters with a group of the same name never merge; series without it work unchanged.
+   */
+  clusterLabel: 'cluster',
 } as const;
 
 /** The recovery SLO: "95 % of recovery episodes finish within the group's RTO, over 28 days". */
@@ -19,19 +24,17 @@ export const slo = {
   period: '28d',
   periodHours: 28 * 24,
   /**
-   * RTO used by the SLO for groups not listed in `rtoSecondsByGroup`. Matches the
-   * collector's default `rto` (5m). Must be one of `histogramBucketsSeconds`, so the
-   * `le` bucket of `recovery_duration_seconds` counts exactly the episodes within it.
+   * Burn-rate alerts need at least this many completed episodes in their long window. Recoveries
+   * are rare: at 95 % one slow episode among few is a burn rate of 20 and would page again after
+   * `RecoveryExceedingRTO` already did (the SRE workbook's advice for low-traffic SLOs). Below it,
+   * the budget in episodes on the SLO report tells the story instead.
    */
-  defaultRtoSeconds: 300,
-  /** Groups whose RTO differs from the default: the groups of `deploy/rebound.yaml` (compose). */
-  rtoSecondsByGroup: {
-    'orders-db': 900,
-    payments: 600,
-    'demo-db': 60,
-    'demo-cache': 60,
-    'demo-paths': 60,
-  } as Record<string, number>,
+  minEpisodesForBurnRateAlerts: 5,
+  /**
+   * Evaluation interval of the 28-day records (ratios, budget, percentiles): each reads weeks of
+   * samples per series, and a value that moves over days does not need a 30 s refresh.
+   */
+  periodEvaluationInterval: '5m',
   /**
    * Multi-window multi-burn-rate alerts, windows as Sloth and Pyrra use them (Google SRE
    * workbook ch. 5). `budgetShare` is the share of the whole period's budget that burning at
@@ -47,15 +50,24 @@ export const slo = {
   durationQuantiles: [0.5, 0.9, 0.99],
 } as const;
 
-/** Buckets of `recovery_duration_seconds`, from the collector's own metric definitions (one source of truth). */
-export const histogramBucketsSeconds: readonly number[] = RECOVERY_DURATION_BUCKETS_SECONDS;
-
 /** Thresholds and windows of the alert rules. */
 export const alerts = {
   /** `RecoveryExceedingRTO` warns once an open episode has used this share of its RTO. */
   rtoWarningShare: 0.8,
   /** `RecoveryStalled`: degraded or partial throughout this window, and progress no higher than at its start. */
   stalledWindow: '10m',
+  /**
+   * `RecoveryExceedingRTO` (warning) must hold this long: a short episode that crosses 80 % of its
+   * RTO and completes a few seconds later would otherwise warn and resolve at once.
+   */
+  rtoWarningFor: '1m',
+  /**
+   * `RecoveryStalled` must hold this long after its window: progress that creeps up by a byte
+   * and falls back would otherwise page, resolve and page again for one stall.
+   */
+  stalledFor: '2m',
+  /** Signals of a group with an open episode that vanished are still paged for this long. */
+  unobservedLookback: '1h',
   /** `HiddenInstability`: serving while not converged (or permissions drifted) for this long. */
   hiddenInstabilityFor: '10m',
   /** `PermissionDrift`: a member's permissions differ from the leader's for this long. */
@@ -82,6 +94,12 @@ export const grafana = {
   prometheusUrl: 'http://prometheus:9090',
   /** Where docker-compose mounts dashboards/grafana/dashboards inside the Grafana container. */
   dashboardsPathInContainer: '/var/lib/grafana/dashboards/rebound',
+  /**
+   * Grafana as a person opens it: the one base URL of every link an alert carries — dashboards,
+   * and runbooks, which ship inside the panel plugin (Grafana serves a plugin's files under
+   * /public/plugins/<id>/). The compose stack's Grafana by default; set yours and regenerate.
+   */
+  url: 'http://localhost:3000',
   /** Base URL of the collector's JSON API as a browser sees it (episodes are read there). */
   collectorApiUrl: 'http://localhost:9464',
   dashboardUids: {
@@ -91,8 +109,3 @@ export const grafana = {
   },
   tags: ['rebound', 'recovery'],
 } as const;
-
-/** The RTO the SLO uses for a group (seconds). */
-export function sloRtoSeconds(group: string): number {
-  return slo.rtoSecondsByGroup[group] ?? slo.defaultRtoSeconds;
-}

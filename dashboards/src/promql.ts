@@ -8,14 +8,24 @@ export function series(metric: string, ...matchers: string[]): string {
   return `${metric}{${[selectors.collector, ...matchers].join(',')}}`;
 }
 
-/** `max by (labels) (expr)`: one value per group (or member) however many collectors scrape it. */
-export function maxBy(labels: string, expr: string): string {
-  return `max by (${labels}) (${expr})`;
+/** Aggregation labels, always with the cluster label first: `by('group')` → `cluster, group`. */
+export function by(labels: string): string {
+  return `${selectors.clusterLabel}, ${labels}`;
 }
 
-/** A regex matcher for a histogram `le` label that accepts both `300` and Prometheus 3's normalised `300.0`. */
-export function leMatcher(seconds: number): string {
-  return `le=~"${seconds}(\\\\.0)?"`;
+/** `max by (cluster, labels) (expr)`: one value per group (or member) however many collectors scrape it. */
+export function maxBy(labels: string, expr: string): string {
+  return `max by (${by(labels)}) (${expr})`;
+}
+
+/** `sum by (cluster, labels) (expr)`. */
+export function sumBy(labels: string, expr: string): string {
+  return `sum by (${by(labels)}) (${expr})`;
+}
+
+/** A vector-matching clause on the cluster and `labels`: `on('group')` → `on (cluster, group)`. */
+export function on(labels: string): string {
+  return `on (${by(labels)})`;
 }
 
 /** A number as PromQL writes it, without float noise (13.440000000000001 → 13.44). */

@@ -54,6 +54,8 @@ describe('plugin.json', () => {
     checkPluginJson(JSON.parse(readFileSync(dist, 'utf8')), { built: true });
     expect(existsSync(join(root, 'dist/module.js'))).toBe(true);
     expect(existsSync(join(root, 'dist/img/logo.svg'))).toBe(true);
+    // The alerts' runbook_url points here (dashboards/src/rules/runbooks.ts).
+    expect(existsSync(join(root, 'dist/runbooks/RecoveryExceedingRTO.md'))).toBe(true);
   });
 });
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -78,8 +78,12 @@ describe('collector restart', () => {
 
     // kill -9: no shutdown hook runs.
     await first.kill('SIGKILL');
+    // An older copy of the store, taken while the episode was open (used at the end).
+    for (const suffix of ['', '-wal', '-shm']) {
+      if (existsSync(join(work, `rebound.db${suffix}`))) copyFileSync(join(work, `rebound.db${suffix}`), join(work, `older.db${suffix}`));
+    }
 
-    startCollector(config);
+    const second = startCollector(config);
     await waitFor('the restarted collector', 30_000, async () => ((await fetch(`${base}/healthz`)).ok ? true : undefined));
     await send(replicaDown);
     const afterRestart = await episodes();
@@ -103,5 +107,31 @@ describe('collector restart', () => {
     assert.ok(closed!.duration_seconds! > 0);
     const text = await (await fetch(`${base}/metrics`)).text();
     assert.match(text, /recovery_episodes_total\{group="payments"\} 1/);
+    assert.match(text, /recovery_episodes_within_rto_total\{group="payments"\} 1/);
+
+    // Counters start at zero in every process (Prometheus' increase() handles the reset): the
+    // stored history never re-enters them, whether the store is current or an older copy —
+    // replaying it made an older copy look like a reset followed by new episodes.
+    await second.stop();
+    const countersAfterRestart = async (storeFile: string) => {
+      const restartedConfig = join(work, `restart-${storeFile}.yaml`);
+      writeFileSync(restartedConfig, readFileSync(config, 'utf8').replace(join(work, 'rebound.db'), join(work, storeFile)));
+      const child = startCollector(restartedConfig);
+      const metricsText = await waitFor(`a collector on ${storeFile}`, 30_000, async () => {
+        const response = await fetch(`${base}/metrics`).catch(() => undefined);
+        return response?.ok ? response.text() : undefined;
+      });
+      const listed = await episodes();
+      await child.stop();
+      return { metricsText, listed };
+    };
+    for (const storeFile of ['rebound.db', 'older.db', 'empty.db']) {
+      const { metricsText, listed } = await countersAfterRestart(storeFile);
+      assert.match(metricsText, /recovery_episodes_total\{group="payments"\} 0\n/, `${storeFile}: episodes counter starts at 0`);
+      assert.match(metricsText, /recovery_episodes_within_rto_total\{group="payments"\} 0\n/, `${storeFile}: within-RTO counter starts at 0`);
+      assert.match(metricsText, /recovery_duration_seconds_count\{group="payments"\} 0\n/, `${storeFile}: histogram starts at 0`);
+      if (storeFile === 'rebound.db') assert.equal(listed[0]?.end !== null, true, 'the completed episode is still listed');
+      if (storeFile === 'empty.db') assert.equal(listed.length, 0);
+    }
   });
 });

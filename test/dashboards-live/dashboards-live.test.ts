@@ -29,6 +29,11 @@ const DEMO_SPEED = Number(process.env.REBOUND_LIVE_DEMO_SPEED ?? 2);
  * stalls for 25 simulated seconds (12.5 s at speed 2), far less than the production 10 min.
  */
 const STALLED_WINDOW = '5s';
+
+/** The scrape config labels the demo's targets with a cluster, as a multi-cluster setup would. */
+const CLUSTER = 'demo';
+/** What Grafana would send for the job and cluster variables. */
+const DASHBOARD_VARIABLES = { job: 'rebound', cluster: CLUSTER };
 const job = /job="([^"]+)"/.exec(selectors.collector)![1];
 
 let dir: string;
@@ -80,7 +85,7 @@ describe('dashboards and rules against a real Prometheus and the demo collector'
     dir = mkdtempSync(join(tmpdir(), 'rebound-dashboards-live-'));
     const started = await startDemoCollector(dir, DEMO_SPEED);
     collector = started.child;
-    const stack = await startPrometheus(dir, { metricsPort: started.metricsPort, job, ruleFiles: fastRuleFiles() });
+    const stack = await startPrometheus(dir, { metricsPort: started.metricsPort, job, ruleFiles: fastRuleFiles(), labels: { [selectors.clusterLabel]: CLUSTER } });
     prometheus = stack.child;
     api = new PrometheusApi(stack.url);
     groups = await waitFor('recovery_group_phase series in Prometheus', 60_000, async () => {
@@ -146,7 +151,7 @@ describe('dashboards and rules against a real Prometheus and the demo collector'
         for (const variable of dashboard.templating.list.filter((v) => v.type === 'query')) {
           const query = labelValuesQuery(variable);
           assert.ok(query, `variable ${variable.name}: only label_values(selector, label) is supported here`);
-          const values = await api.labelValues(query.label, query.match);
+          const values = await api.labelValues(query.label, interpolate(query.match, DASHBOARD_VARIABLES));
           assert.ok(values.length > 0, `variable ${variable.name} has no values: ${JSON.stringify(variable.query)}`);
         }
       });
@@ -158,7 +163,7 @@ describe('dashboards and rules against a real Prometheus and the demo collector'
           const candidates = perGroup ? groups : ['.*'];
           const failures: string[] = [];
           for (const group of candidates) {
-            const results = await runPanel(panel, { group, __range: '1h' });
+            const results = await runPanel(panel, { ...DASHBOARD_VARIABLES, group, __range: '1h' });
             const empty = emptyTargets(panel, results);
             const total = [...results.values()].reduce((n, r) => n + r.length, 0);
             if (empty.length === 0 && total > 0) return;

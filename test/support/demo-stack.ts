@@ -51,7 +51,15 @@ export async function startDemoCollector(dir: string, speed: number): Promise<{ 
 /** Start Prometheus in `dir` scraping the collector every second; resolves once it is ready. */
 export async function startPrometheus(
   dir: string,
-  scrape: { metricsPort: number; job: string; ruleFiles?: string[] },
+  scrape: {
+    metricsPort: number;
+    job: string;
+    ruleFiles?: string[];
+    /** More collectors scraped under the same job (several instances, as an HA pair or shards). */
+    moreMetricsPorts?: number[];
+    /** Target labels, e.g. `{ cluster: 'demo' }` as a user's scrape config would add. */
+    labels?: Record<string, string>;
+  },
 ): Promise<{ child: Child; url: string }> {
   const port = await sparePort();
   const configFile = join(dir, 'prometheus.yml');
@@ -60,7 +68,17 @@ export async function startPrometheus(
     stringify({
       global: { scrape_interval: '1s', evaluation_interval: '1s' },
       ...(scrape.ruleFiles ? { rule_files: scrape.ruleFiles } : {}),
-      scrape_configs: [{ job_name: scrape.job, static_configs: [{ targets: [`127.0.0.1:${scrape.metricsPort}`] }] }],
+      scrape_configs: [
+        {
+          job_name: scrape.job,
+          static_configs: [
+            {
+              targets: [scrape.metricsPort, ...(scrape.moreMetricsPorts ?? [])].map((port) => `127.0.0.1:${port}`),
+              ...(scrape.labels ? { labels: scrape.labels } : {}),
+            },
+          ],
+        },
+      ],
     }),
   );
   const child = new Child('prometheus', PROMETHEUS, [`--config.file=${configFile}`, `--storage.tsdb.path=${join(dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${port}`], dir);

@@ -36,6 +36,11 @@ export class Child {
     await exited;
   }
 
+  /** Send a signal without waiting for an exit, e.g. SIGHUP to make Prometheus reload its config. */
+  signal(signal: NodeJS.Signals): void {
+    if (!this.exited) this.process.kill(signal);
+  }
+
   async stop(): Promise<void> {
     if (this.exited) return;
     const exited = new Promise<void>((resolve) => this.process.once('exit', () => resolve()));

@@ -1,4 +1,4 @@
-import type { Episode, GroupState } from '../model/group-state';
+import { isWithinRto, type Episode, type GroupState } from '../model/group-state';
 
 /** `GET /api/v1/groups` entry (DESIGN.md §4, contract field names). */
 export function groupView(state: GroupState) {
@@ -49,7 +49,7 @@ export function episodeView(episode: Episode) {
     end: episode.endMillis === null ? null : new Date(episode.endMillis).toISOString(),
     duration_seconds: episode.durationSeconds,
     rto_seconds: episode.rtoSeconds,
-    within_rto: episode.durationSeconds === null ? null : episode.durationSeconds <= episode.rtoSeconds,
+    within_rto: isWithinRto(episode),
     worst_phase: episode.worstPhase,
     phases: episode.phases.map((p) => ({ phase: p.phase, at: new Date(p.atMillis).toISOString() })),
     members_affected: episode.membersAffected,

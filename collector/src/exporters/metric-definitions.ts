@@ -33,6 +33,8 @@ export const METRICS = {
     help: 'Duration of completed recovery episodes, from start to all members converged (hold-down excluded).' },
   episodes: { name: 'recovery_episodes_total', type: 'counter', unit: '{episode}', labels: ['group'],
     help: 'Completed recovery episodes.' },
+  episodesWithinRto: { name: 'recovery_episodes_within_rto_total', type: 'counter', unit: '{episode}', labels: ['group'],
+    help: 'Completed recovery episodes whose duration was within the RTO in force when they ran: the recovery SLO\'s good events.' },
   groupMembers: { name: 'recovery_group_members', type: 'gauge', unit: '{member}', labels: ['group', 'status'],
     help: 'Members of the group per status (converged, lagging, diverged, unreachable, unknown).' },
   memberStatus: { name: 'recovery_member_status', type: 'gauge', unit: '1', labels: ['group', 'member', 'status'],

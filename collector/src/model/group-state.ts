@@ -83,3 +83,11 @@ export interface Episode {
   convergedAtMillis: number | null;
   rtoSeconds: number;
 }
+
+/**
+ * The recovery SLO's verdict on an episode: converged within the RTO in force
+ * when it ran. Judged once, when the episode completes; null while it has no duration.
+ */
+export function isWithinRto(episode: Pick<Episode, 'durationSeconds' | 'rtoSeconds'>): boolean | null {
+  return episode.durationSeconds === null ? null : episode.durationSeconds <= episode.rtoSeconds;
+}

@@ -84,15 +84,6 @@ export class EpisodeStore {
     return rows.map((r) => JSON.parse(r.episode) as Episode);
   }
 
-  /** Durations of every completed episode, for seeding the histogram after a restart. */
-  completedDurations(): { group: string; durationSeconds: number }[] {
-    return (
-      this.db
-        .prepare('SELECT group_name AS "group", duration_seconds AS durationSeconds FROM episodes WHERE end_ms IS NOT NULL')
-        .all() as { group: string; durationSeconds: number }[]
-    );
-  }
-
   close(): void {
     this.db.close();
   }

@@ -1,11 +1,13 @@
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { grafana, selectors } from '../config';
-import { maxBy, series } from '../promql';
+import { grafana } from '../config';
+import { maxBy, sumBy } from '../promql';
+import { keptVariables, panelSeries } from './panel-series';
 import { recoveryPanelQueries } from './recovery-panel-queries';
 import {
-  datasource,
+  groupVariable,
   layout,
+  recoveryAnnotations,
   reboundDashboard,
   recoveryPanel,
   stateTimelinePanel,
@@ -20,17 +22,7 @@ import { phaseCodeExpr, phaseMappings, statusCodeExpr, statusMappings } from './
 import { colourBackground, hazardMappings, hideTime, sortDescending } from './table-helpers';
 
 const G = 'group="$group"';
-const groupSeries = (metric: string, ...matchers: string[]): string => series(metric, G, ...matchers);
-
-function groupVariable(): dashboard.QueryVariableBuilder {
-  return new dashboard.QueryVariableBuilder('group')
-    .label('Group')
-    .datasource(datasource)
-    .query(`label_values(recovery_group_phase{${selectors.collector}}, group)`)
-    .definition(`label_values(recovery_group_phase{${selectors.collector}}, group)`)
-    .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
-    .sort(dashboard.VariableSort.AlphabeticalAsc);
-}
+const groupSeries = (metric: string, ...matchers: string[]): string => panelSeries(metric, G, ...matchers);
 
 /**
  * Episodes live in the collector's JSON API (`GET /api/v1/episodes?group=G`). Grafana has no
@@ -39,7 +31,7 @@ function groupVariable(): dashboard.QueryVariableBuilder {
  * for the per-episode record. See dashboards/README.md, "Decisions".
  */
 function episodesNote(): ReturnType<typeof textPanel> {
-  const url = `${grafana.collectorApiUrl}/api/v1/episodes?group=$group`;
+  const url = '${collector_url}/api/v1/episodes?group=$group';
   return textPanel(
     'Episode log',
     [
@@ -52,6 +44,25 @@ function episodesNote(): ReturnType<typeof textPanel> {
   );
 }
 
+/**
+ * Where a browser reaches the collector's JSON API: set it in the variable bar (or provision
+ * another default in dashboards/src/config.ts) rather than a link hard-wired to one host.
+ */
+function collectorUrlVariable(): dashboard.TextBoxVariableBuilder {
+  return new dashboard.TextBoxVariableBuilder('collector_url')
+    .label('Collector API')
+    .defaultValue(grafana.collectorApiUrl)
+    .current({ text: grafana.collectorApiUrl, value: grafana.collectorApiUrl });
+}
+
+/** To the SLO report of this group, keeping data source, job, cluster and time range. */
+function sloReportLink(): dashboard.DashboardLinkBuilder {
+  return new dashboard.DashboardLinkBuilder('SLO report of $group')
+    .type(dashboard.DashboardLinkType.Link)
+    .url(`/d/${grafana.dashboardUids.sloReport}?var-group=$group&${keptVariables}`)
+    .icon('dashboard');
+}
+
 export function groupDetailDashboard(): dashboard.Dashboard {
   const board = reboundDashboard(
     grafana.dashboardUids.groupDetail,
@@ -59,7 +70,10 @@ export function groupDetailDashboard(): dashboard.Dashboard {
     'One recovery group: phase, progress and ETA, members, lag, permissions, independence and episodes.',
   )
     .time({ from: 'now-3h', to: 'now' })
-    .withVariable(groupVariable());
+    .withVariable(groupVariable({ multi: false }))
+    .withVariable(collectorUrlVariable())
+    .annotations(recoveryAnnotations('group="$group"'))
+    .link(sloReportLink());
 
   layout(board, [
     [
@@ -176,7 +190,7 @@ export function groupDetailDashboard(): dashboard.Dashboard {
         title: 'Net stabilization rate',
         description: 'Members becoming converged minus members leaving converged, per minute. Positive: recovering faster than failing.',
         queries: [{ expr: maxBy('group', groupSeries('recovery_group_net_stabilization_rate')), legend: 'net per minute' }],
-        configure: (b) => b.unit('short'),
+        configure: (b) => b.unit('suffix: members/min'),
       }),
       { w: 8, h: 8 },
     ],
@@ -216,9 +230,9 @@ export function groupDetailDashboard(): dashboard.Dashboard {
         title: 'Completed episodes in range',
         description: 'Recovery episodes of $group that completed in the time range, and how long they took (from the duration histogram).',
         queries: [
-          { refId: 'episodes', expr: `sum by (group) (increase(${groupSeries('recovery_episodes_total')}[$__range]))`, instant: true, table: true },
-          { refId: 'p50', expr: `histogram_quantile(0.5, sum by (group, le) (increase(${groupSeries('recovery_duration_seconds_bucket')}[$__range])))`, instant: true, table: true },
-          { refId: 'p90', expr: `histogram_quantile(0.9, sum by (group, le) (increase(${groupSeries('recovery_duration_seconds_bucket')}[$__range])))`, instant: true, table: true },
+          { refId: 'episodes', expr: sumBy('group', `increase(${groupSeries('recovery_episodes_total')}[$__range])`), instant: true, table: true },
+          { refId: 'p50', expr: `histogram_quantile(0.5, ${sumBy('group, le', `increase(${groupSeries('recovery_duration_seconds_bucket')}[$__range])`)})`, instant: true, table: true },
+          { refId: 'p90', expr: `histogram_quantile(0.9, ${sumBy('group, le', `increase(${groupSeries('recovery_duration_seconds_bucket')}[$__range])`)})`, instant: true, table: true },
           { refId: 'max', expr: `max_over_time(${maxBy('group', groupSeries('recovery_group_episode_elapsed_seconds'))}[$__range:])`, instant: true, table: true },
         ],
         configure: (b) => {
@@ -235,7 +249,7 @@ export function groupDetailDashboard(): dashboard.Dashboard {
         title: 'Episode durations by bucket',
         description: 'Completed episodes of $group in the time range that took at most `le` seconds (cumulative). The bucket equal to the RTO counts the episodes within it.',
         queries: [
-          { expr: `sum by (le) (increase(${groupSeries('recovery_duration_seconds_bucket')}[$__range]))`, instant: true, table: true },
+          { expr: sumBy('le', `increase(${groupSeries('recovery_duration_seconds_bucket')}[$__range])`), instant: true, table: true },
         ],
         configure: (b) => {
           hideTime(b, { le: 'at most (s)', Value: 'episodes' });

@@ -1,22 +1,23 @@
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { grafana } from '../config';
-import { maxBy, series } from '../promql';
+import { maxBy, on } from '../promql';
+import { keptVariables, panelSeries } from './panel-series';
 import { recoveryPanelQueries } from './recovery-panel-queries';
-import { dataLink, layout, reboundDashboard, recoveryPanel, stateTimelinePanel, statPanel, steps, tablePanel } from './panels';
+import { dataLink, layout, reboundDashboard, recoveryAnnotations, recoveryPanel, stateTimelinePanel, statPanel, steps, tablePanel } from './panels';
 import { PHASES, PHASE_COLOURS, phaseCodeExpr, phaseMappings } from './phases';
 import { colourBackground, hazardMappings, hideTime, sortDescending } from './table-helpers';
 
-const elapsed = maxBy('group', series('recovery_group_episode_elapsed_seconds'));
-const rto = maxBy('group', series('recovery_group_rto_seconds'));
-const detailLink = `/d/${grafana.dashboardUids.groupDetail}?var-group=\${__data.fields.group}&\${__url_time_range}`;
+const elapsed = maxBy('group', panelSeries('recovery_group_episode_elapsed_seconds'));
+const rto = maxBy('group', panelSeries('recovery_group_rto_seconds'));
+const detailLink = `/d/${grafana.dashboardUids.groupDetail}?var-group=\${__data.fields.group}&${keptVariables}`;
 
 function phaseCounts(): ReturnType<typeof statPanel> {
   return statPanel({
     title: 'Groups per phase',
     description: 'How many recovery groups are in each phase now. Unknown means too little fresh data to tell — it never counts as healthy.',
     queries: PHASES.map((phase) => ({
-      expr: `count(${maxBy('group', series('recovery_group_phase', `phase="${phase}"`))} == 1) or vector(0)`,
+      expr: `count(${maxBy('group', panelSeries('recovery_group_phase', `phase="${phase}"`))} == 1) or vector(0)`,
       legend: phase,
       instant: true,
     })),
@@ -37,7 +38,9 @@ export function overviewDashboard(): dashboard.Dashboard {
     grafana.dashboardUids.overview,
     'Recovery overview',
     'Every redundant system by recovery phase: how far along each recovery is, against its RTO, and what hidden dangers remain.',
-  ).time({ from: 'now-6h', to: 'now' });
+  )
+    .time({ from: 'now-6h', to: 'now' })
+    .annotations(recoveryAnnotations('group=~".+"'));
 
   layout(board, [
     [phaseCounts(), { w: 18, h: 4 }],
@@ -45,7 +48,7 @@ export function overviewDashboard(): dashboard.Dashboard {
       statPanel({
         title: 'Groups over RTO',
         description: 'Groups whose open recovery episode has lasted longer than their recovery-time objective.',
-        queries: [{ expr: `count(${elapsed} > on (group) ${rto}) or vector(0)`, legend: 'over RTO', instant: true }],
+        queries: [{ expr: `count(${elapsed} > ${on('group')} ${rto}) or vector(0)`, legend: 'over RTO', instant: true }],
         configure: (b) => b.colorMode(common.BigValueColorMode.Background).thresholds(steps([['green', null], ['red', 1]])),
       }),
       { w: 6, h: 4 },
@@ -62,7 +65,7 @@ export function overviewDashboard(): dashboard.Dashboard {
       tablePanel({
         title: 'Elapsed against RTO',
         description: 'Share of its RTO that each group has spent in its open episode (0 when healthy). Above 100 % the recovery is over its objective.',
-        queries: [{ expr: `${elapsed} / on (group) ${rto}`, instant: true, table: true }],
+        queries: [{ expr: `${elapsed} / ${on('group')} ${rto}`, instant: true, table: true }],
         configure: (b) => {
           hideTime(b, { Value: 'RTO used' });
           sortDescending(b, 'RTO used');
@@ -77,7 +80,7 @@ export function overviewDashboard(): dashboard.Dashboard {
       tablePanel({
         title: 'Hidden instability',
         description: 'Groups that serve requests while some member is still not converged or permissions drift: "requests work again" hiding lost redundancy.',
-        queries: [{ expr: maxBy('group', series('recovery_group_hidden_instability')), instant: true, table: true }],
+        queries: [{ expr: maxBy('group', panelSeries('recovery_group_hidden_instability')), instant: true, table: true }],
         configure: (b) => {
           hideTime(b, { Value: 'hidden instability' });
           sortDescending(b, 'hidden instability');
@@ -92,7 +95,7 @@ export function overviewDashboard(): dashboard.Dashboard {
       tablePanel({
         title: 'Permission drift',
         description: "Members whose permissions (ACLs, roles, pg_hba rules, auth/TLS requirements) differ from their leader's. These are not replicated and drift silently after a failover.",
-        queries: [{ expr: maxBy('group, member', series('recovery_member_permission_drift')), instant: true, table: true }],
+        queries: [{ expr: maxBy('group, member', panelSeries('recovery_member_permission_drift')), instant: true, table: true }],
         configure: (b) => {
           hideTime(b, { Value: 'permissions' });
           sortDescending(b, 'permissions');

@@ -6,7 +6,7 @@ import * as statushistory from '@grafana/grafana-foundation-sdk/statushistory';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as text from '@grafana/grafana-foundation-sdk/text';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
-import { grafana } from '../config';
+import { grafana, selectors } from '../config';
 
 /** Panels use the dashboard's `datasource` variable, which defaults to the provisioned Prometheus. */
 export const datasource = { type: 'prometheus', uid: '${datasource}' };
@@ -64,8 +64,25 @@ function withQueries<B extends { withTarget(t: prometheus.DataqueryBuilder): B; 
 export const timeseriesPanel = (spec: Common<timeseries.PanelBuilder>): timeseries.PanelBuilder =>
   withQueries(new timeseries.PanelBuilder(), spec);
 
-export const statPanel = (spec: Common<stat.PanelBuilder>): stat.PanelBuilder =>
-  withQueries(new stat.PanelBuilder(), spec);
+/**
+ * A stat never shows "NaN" or an empty box: no series says `noDataText` ("no data" unless the
+ * panel knows better, e.g. "no episodes"), and a NaN value says the same.
+ */
+export const statPanel = (spec: Common<stat.PanelBuilder> & { noDataText?: string }): stat.PanelBuilder => {
+  const text = spec.noDataText ?? 'no data';
+  const builder = new stat.PanelBuilder().noValue(text).mappings([nanMapping(text)]);
+  return withQueries(builder, spec);
+};
+
+/** A value mapping that shows `text` for NaN (and null), so a 0/0 never reads "NaN". */
+export function nanMapping(text: string): dashboard.ValueMapping {
+  return { type: 'special', options: { match: 'nan', result: { text } } } as unknown as dashboard.ValueMapping;
+}
+
+/** Alert thresholds drawn as dashed lines on a time series. */
+export function dashedThresholds(builder: timeseries.PanelBuilder): void {
+  builder.thresholdsStyle({ build: () => ({ mode: 'dashed' }) } as never);
+}
 
 export const tablePanel = (spec: Common<table.PanelBuilder>): table.PanelBuilder =>
   withQueries(new table.PanelBuilder(), spec);
@@ -130,6 +147,85 @@ export function datasourceVariable(): dashboard.DatasourceVariableBuilder {
     .current({ text: 'Prometheus', value: grafana.datasourceUid });
 }
 
+/**
+ * The scrape job of the collector(s): the rules' job by default; a user whose Prometheus names it
+ * otherwise picks it here.
+ */
+export function jobVariable(): dashboard.QueryVariableBuilder {
+  const job = /job="([^"]+)"/.exec(selectors.collector)?.[1] ?? 'rebound';
+  return new dashboard.QueryVariableBuilder('job')
+    .label('Job')
+    .datasource(datasource)
+    .query('label_values(recovery_group_rto_seconds, job)')
+    .definition('label_values(recovery_group_rto_seconds, job)')
+    .current({ text: job, value: job })
+    .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
+    .sort(dashboard.VariableSort.AlphabeticalAsc);
+}
+
+/**
+ * The cluster label (`selectors.clusterLabel`) when several clusters report into one Prometheus.
+ * "All" matches series without the label too, so a single-cluster setup needs nothing.
+ */
+export function clusterVariable(): dashboard.QueryVariableBuilder {
+  const query = `label_values(recovery_group_rto_seconds{job=~"$job"}, ${selectors.clusterLabel})`;
+  return new dashboard.QueryVariableBuilder('cluster')
+    .label('Cluster')
+    .datasource(datasource)
+    .query(query)
+    .definition(query)
+    .multi(true)
+    .includeAll(true)
+    .allValue('.*')
+    .current({ text: 'All', value: '$__all' })
+    .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
+    .sort(dashboard.VariableSort.AlphabeticalAsc);
+}
+
+/** The `group` variable over the chosen job and cluster. */
+export function groupVariable(options: { multi: boolean }): dashboard.QueryVariableBuilder {
+  const query = `label_values(recovery_group_rto_seconds{job=~"$job",${selectors.clusterLabel}=~"$cluster"}, group)`;
+  const builder = new dashboard.QueryVariableBuilder('group')
+    .label('Group')
+    .datasource(datasource)
+    .query(query)
+    .definition(query)
+    .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
+    .sort(dashboard.VariableSort.AlphabeticalAsc);
+  if (options.multi) builder.multi(true).includeAll(true).allValue('.*').current({ text: 'All', value: '$__all' });
+  return builder;
+}
+
+/**
+ * Episodes (as regions: an episode is open while its elapsed time is above 0) and firing Rebound
+ * alerts, drawn on every time-series panel of a dashboard.
+ */
+export function recoveryAnnotations(groupMatcher: string): dashboard.AnnotationQueryBuilder[] {
+  const cluster = `${selectors.clusterLabel}=~"$cluster"`;
+  return [
+    new dashboard.AnnotationQueryBuilder()
+      .name('Recovery episodes')
+      .datasource(datasource)
+      .enable(true)
+      .iconColor('orange')
+      .expr(`max by (${selectors.clusterLabel}, group) (recovery_group_episode_elapsed_seconds{job=~"$job",${cluster},${groupMatcher}}) > 0`)
+      .step('30s')
+      .titleFormat('Recovery episode of {{group}}')
+      .textFormat('open recovery episode')
+      .tagKeys('group'),
+    new dashboard.AnnotationQueryBuilder()
+      .name('Rebound alerts')
+      .datasource(datasource)
+      .enable(true)
+      .iconColor('red')
+      .expr(`ALERTS{alertstate="firing",${cluster},${groupMatcher}}`)
+      .step('30s')
+      .titleFormat('{{alertname}} ({{severity}})')
+      .textFormat('{{alertname}} firing for {{group}}')
+      .tagKeys('alertname,severity'),
+  ];
+}
+
 /** Links between the three Rebound dashboards (by tag), kept in the time range. */
 export function reboundLinks(): dashboard.DashboardLinkBuilder {
   return new dashboard.DashboardLinkBuilder('Rebound')
@@ -146,8 +242,11 @@ export function reboundDashboard(uid: string, title: string, description: string
     .uid(uid)
     .description(description)
     .tags([...grafana.tags])
-    .editable()
+    // Provisioned read-only (dashboards/grafana/provisioning): edits belong in dashboards/src.
+    .readonly()
     .refresh('30s')
     .withVariable(datasourceVariable())
+    .withVariable(jobVariable())
+    .withVariable(clusterVariable())
     .link(reboundLinks());
 }

@@ -1,5 +1,6 @@
 import { MEMBER_STATUSES, PHASES, PHASE_SEVERITY } from '../../../collector/src/model/types';
-import { maxBy, series } from '../promql';
+import { maxBy } from '../promql';
+import { panelSeries } from './panel-series';
 
 /**
  * Phases and member statuses come from the collector's model (the contract), so a phase added
@@ -37,14 +38,14 @@ export const STATUS_COLOURS: Record<string, string> = {
 export function phaseCodeExpr(...matchers: string[]): string {
   return PHASES.map(
     (phase) =>
-      `(${maxBy('group', series('recovery_group_phase', ...matchers, `phase="${phase}"`))} == 1) * 0 + ${PHASE_SEVERITY[phase]}`,
+      `(${maxBy('group', panelSeries('recovery_group_phase', ...matchers, `phase="${phase}"`))} == 1) * 0 + ${PHASE_SEVERITY[phase]}`,
   ).join(' or ');
 }
 
 export function statusCodeExpr(...matchers: string[]): string {
   return MEMBER_STATUSES.map(
     (status) =>
-      `(${maxBy('group, member', series('recovery_member_status', ...matchers, `status="${status}"`))} == 1) * 0 + ${STATUS_CODES[status]}`,
+      `(${maxBy('group, member', panelSeries('recovery_member_status', ...matchers, `status="${status}"`))} == 1) * 0 + ${STATUS_CODES[status]}`,
   ).join(' or ');
 }
 

@@ -1,4 +1,4 @@
-import { series } from '../promql';
+import { panelSeries } from './panel-series';
 import type { Query } from './panels';
 
 /**
@@ -24,5 +24,5 @@ export function recoveryPanelQueries(...matchers: string[]): Query[] {
     'recovery_group_hidden_instability',
     'recovery_member_observation_age_seconds',
   ];
-  return metrics.map((metric) => ({ refId: metric, expr: series(metric, ...matchers), legend: '__auto' }));
+  return metrics.map((metric) => ({ refId: metric, expr: panelSeries(metric, ...matchers), legend: '__auto' }));
 }

@@ -2,35 +2,27 @@ import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { grafana, selectors, slo } from '../config';
 import { num } from '../promql';
+import { keptVariables } from './panel-series';
 import {
+  budgetRemainingEpisodesRecord,
   budgetRemainingRecord,
   burnRateFactor,
   burnRateRecord,
   episodesRecord,
   errorBudget,
+  fleetWithinRtoRecord,
   objectiveRecord,
   quantileRecord,
   sloRtoRecord,
   withinRtoRecord,
 } from '../rules/slo-rules';
-import { datasource, layout, reboundDashboard, statPanel, steps, tablePanel, textPanel, timeseriesPanel } from './panels';
+import { dashedThresholds, dataLink, groupVariable, layout, reboundDashboard, recoveryAnnotations, statPanel, steps, tablePanel, textPanel, timeseriesPanel } from './panels';
 import { hideTime } from './table-helpers';
 
-const G = '{group=~"$group"}';
+const G = `{${selectors.clusterLabel}=~"$cluster",group=~"$group"}`;
 
-function groupVariable(): dashboard.QueryVariableBuilder {
-  return new dashboard.QueryVariableBuilder('group')
-    .label('Group')
-    .datasource(datasource)
-    .query(`label_values(recovery_group_rto_seconds{${selectors.collector}}, group)`)
-    .definition(`label_values(recovery_group_rto_seconds{${selectors.collector}}, group)`)
-    .multi(true)
-    .includeAll(true)
-    .allValue('.*')
-    .current({ text: 'All', value: '$__all' })
-    .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
-    .sort(dashboard.VariableSort.AlphabeticalAsc);
-}
+/** From a group's SLO numbers to its detail, keeping data source, job, cluster and time range. */
+const detailLink = (group: string) => `/d/${grafana.dashboardUids.groupDetail}?var-group=${group}&${keptVariables}`;
 
 const objectiveText = `${num(slo.target * 100)} % of recovery episodes end within the group's RTO, over ${slo.period}`;
 
@@ -43,15 +35,15 @@ function sloExplanation(): ReturnType<typeof textPanel> {
     [
       `**Objective:** ${objectiveText}. Error budget: ${num(errorBudget * 100)} % of episodes may take longer.`,
       '',
-      'An episode is *within RTO* when its duration (start until all members converged, hold-down excluded) is at most the RTO: it lands in the `le` bucket of `recovery_duration_seconds` equal to the RTO, so the share is exact, not interpolated.',
+      'An episode is *within RTO* when its duration (start until all members converged, hold-down excluded) is at most the RTO in force when it ran. The collector judges each episode once, when it completes (`recovery_episodes_within_rto_total` beside `recovery_episodes_total`), so raising an RTO later does not rewrite the past. A group with no completed episode shows "no episodes", never 0 % or 100 %.',
       '',
-      '**Burn rate** = share of episodes beyond RTO in a window ÷ error budget. Alerts need both windows above the factor:',
+      `**Burn rate** = share of episodes beyond RTO in a window ÷ error budget. Alerts need both windows above the factor, and at least ${slo.minEpisodesForBurnRateAlerts} episodes in the long window (recoveries are rare: one slow episode among few is already paged by RecoveryExceedingRTO). Below that, the budget in episodes tells the story:`,
       '',
       '| windows | burn rate above | |',
       '|---|---|---|',
       windows,
       '',
-      'Percentiles come from the same histogram, so they are bucket-interpolated (good to a bucket), while the share within RTO is exact.',
+      'Percentiles come from the `recovery_duration_seconds` histogram, so they are bucket-interpolated (good to a bucket), while the share within RTO is exact.',
     ].join('\n'),
   );
 }
@@ -63,18 +55,21 @@ export function sloReportDashboard(): dashboard.Dashboard {
     `Recovery SLO: ${objectiveText}. Error budget, burn rate, duration percentiles and episodes per group.`,
   )
     .time({ from: `now-${slo.period}`, to: 'now' })
-    .withVariable(groupVariable());
+    .withVariable(groupVariable({ multi: true }))
+    .annotations(recoveryAnnotations('group=~"$group"'));
 
   layout(board, [
     [
       statPanel({
         title: `Within RTO (${slo.period})`,
+        noDataText: 'no episodes',
         description: `Share of completed recovery episodes that ended within their RTO over ${slo.period}, per group. Target: ${num(slo.target * 100)} %. No value: no episode completed.`,
         queries: [{ expr: `${withinRtoRecord}${G}`, legend: '{{group}}', instant: true }],
         configure: (b) => {
-          b.unit('percentunit').decimals(1).min(0).max(1).noValue('no episodes');
+          b.unit('percentunit').decimals(1).min(0).max(1);
           b.thresholds(steps([['red', null], ['green', slo.target]]));
           b.colorMode(common.BigValueColorMode.Background).graphMode(common.BigValueGraphMode.None);
+          b.dataLinks([dataLink('Open group detail', detailLink('${__field.labels.group}'))]);
         },
       }),
       { w: 12, h: 6 },
@@ -82,11 +77,40 @@ export function sloReportDashboard(): dashboard.Dashboard {
     [
       statPanel({
         title: 'Error budget remaining',
+        noDataText: 'no episodes',
         description: `Share of the ${slo.period} error budget (${num(errorBudget * 100)} % of episodes beyond RTO) still unspent. Below 0 the SLO is broken.`,
         queries: [{ expr: `${budgetRemainingRecord}${G}`, legend: '{{group}}', instant: true }],
         configure: (b) => {
-          b.unit('percentunit').decimals(0).noValue('no episodes');
+          b.unit('percentunit').decimals(0);
           b.thresholds(steps([['red', null], ['orange', 0], ['green', 0.25]]));
+          b.colorMode(common.BigValueColorMode.Background).graphMode(common.BigValueGraphMode.None);
+        },
+      }),
+      { w: 12, h: 6 },
+    ],
+    [
+      statPanel({
+        title: `Error budget left, in episodes (${slo.period})`,
+        noDataText: 'no episodes',
+        description: `How many more episodes beyond RTO the ${slo.period} budget allows (${num(errorBudget * 100)} % of the episodes completed). Negative: that many too many.`,
+        queries: [{ expr: `${budgetRemainingEpisodesRecord}${G}`, legend: '{{group}}', instant: true }],
+        configure: (b) => {
+          b.unit('none').decimals(1);
+          b.thresholds(steps([['red', null], ['orange', 0], ['green', 1]]));
+          b.colorMode(common.BigValueColorMode.Background).graphMode(common.BigValueGraphMode.None);
+        },
+      }),
+      { w: 12, h: 6 },
+    ],
+    [
+      statPanel({
+        title: `Fleet within RTO (${slo.period})`,
+        noDataText: 'no episodes',
+        description: `Share of all groups' completed episodes that ended within their RTO over ${slo.period}. Target: ${num(slo.target * 100)} %.`,
+        queries: [{ expr: `${fleetWithinRtoRecord}{${selectors.clusterLabel}=~"$cluster"}`, legend: 'fleet {{cluster}}', instant: true }],
+        configure: (b) => {
+          b.unit('percentunit').decimals(1).min(0).max(1);
+          b.thresholds(steps([['red', null], ['green', slo.target]]));
           b.colorMode(common.BigValueColorMode.Background).graphMode(common.BigValueGraphMode.None);
         },
       }),
@@ -102,7 +126,10 @@ export function sloReportDashboard(): dashboard.Dashboard {
         })),
         configure: (b) => {
           b.unit('x').min(0);
-          b.thresholds(steps([['green', null], ['orange', 1], ['red', Number(num(burnRateFactor(slo.burnRateAlerts[0])))]]));
+          // One dashed line per alert factor (ticket orange, page red), as the description says.
+          const factors = slo.burnRateAlerts.map((a) => [a.severity === 'critical' ? 'red' : 'orange', Number(num(burnRateFactor(a)))] as [string, number]);
+          b.thresholds(steps([['green', null], ...factors.sort((x, y) => x[1] - y[1])]));
+          dashedThresholds(b);
         },
       }),
       { w: 12, h: 8 },
@@ -123,9 +150,9 @@ export function sloReportDashboard(): dashboard.Dashboard {
     [
       tablePanel({
         title: 'Episodes per group',
-        description: `Episodes completed in ${slo.period}, the RTO the SLO counts against (must equal the collector's) and the duration percentiles.`,
+        description: `Episodes completed in ${slo.period}, the RTO in force now (each episode was judged against the RTO it ran under) and the duration percentiles.`,
         queries: [
-          { refId: 'episodes', expr: `${episodesRecord}${G}`, instant: true, table: true },
+          { refId: 'episodes', expr: `${episodesRecord(slo.period)}${G}`, instant: true, table: true },
           { refId: 'within', expr: `${withinRtoRecord}${G}`, instant: true, table: true },
           { refId: 'rto', expr: `${sloRtoRecord}${G}`, instant: true, table: true },
           { refId: 'objective', expr: `${objectiveRecord}${G}`, instant: true, table: true },
@@ -138,16 +165,17 @@ export function sloReportDashboard(): dashboard.Dashboard {
         ],
         configure: (b) => {
           b.withTransformation({ id: 'merge', options: {} });
+          b.dataLinks([dataLink('Open group detail', detailLink('${__data.fields.group}'))]);
           hideTime(b, {
             'Value #episodes': 'episodes',
             'Value #within': 'within RTO',
-            'Value #rto': 'SLO RTO',
+            'Value #rto': 'RTO',
             'Value #objective': 'objective',
             ...Object.fromEntries(slo.durationQuantiles.map((q) => [`Value #p${Math.round(q * 100)}`, `p${Math.round(q * 100)}`])),
           });
           b.overrideByName('episodes', [{ id: 'decimals', value: 0 }]);
           b.overrideByRegexp('within RTO|objective', [{ id: 'unit', value: 'percentunit' }]);
-          b.overrideByRegexp('SLO RTO|p\\d+', [{ id: 'unit', value: 's' }]);
+          b.overrideByRegexp('^(RTO|p\\d+)$', [{ id: 'unit', value: 's' }]);
         },
       }),
       { w: 12, h: 8 },

@@ -24,7 +24,7 @@ function title(rule: AlertRule): string {
   const { severity, reason, long_window: longWindow, short_window: shortWindow } = rule.labels;
   if (longWindow) return `${rule.alert} ${longWindow}/${shortWindow}`;
   if (reason) return `${rule.alert} (${reason})`;
-  if (rule.alert === 'RecoveryExceedingRTO' && severity === 'warning') return `${rule.alert} (warning)`;
+  if ((rule.alert === 'RecoveryExceedingRTO' || rule.alert === 'RecoveryErrorBudgetBurn') && severity === 'warning') return `${rule.alert} (warning)`;
   return rule.alert;
 }
 

@@ -1,15 +1,16 @@
 import { alerts, grafana } from '../config';
-import { maxBy, num, series } from '../promql';
+import { maxBy, num, on, series } from '../promql';
+import { withRunbooks } from './runbooks';
 import type { AlertRule, RuleGroup } from './rule-types';
 
 const elapsed = maxBy('group', series('recovery_group_episode_elapsed_seconds'));
 const rto = maxBy('group', series('recovery_group_rto_seconds'));
-const detailLink = `/d/${grafana.dashboardUids.groupDetail}?var-group={{ $labels.group }}`;
+const detailLink = `${grafana.url}/d/${grafana.dashboardUids.groupDetail}?var-group={{ $labels.group }}`;
 
 /** Elapsed passes the RTO: strictly greater, so an episode that ends exactly at its RTO met it. */
 export const recoveryExceedingRto: AlertRule = {
   alert: 'RecoveryExceedingRTO',
-  expr: `${elapsed} > on (group) ${rto}`,
+  expr: `${elapsed} > ${on('group')} ${rto}`,
   labels: { severity: 'critical' },
   annotations: {
     summary: 'Recovery of {{ $labels.group }} has run past its RTO.',
@@ -22,7 +23,8 @@ export const recoveryExceedingRto: AlertRule = {
 /** The early warning: the episode has used `rtoWarningShare` of its RTO and has not yet passed it. */
 export const recoveryNearingRto: AlertRule = {
   alert: 'RecoveryExceedingRTO',
-  expr: `${elapsed} > on (group) ${num(alerts.rtoWarningShare)} * ${rto} and on (group) ${elapsed} <= on (group) ${rto}`,
+  expr: `${elapsed} > ${on('group')} ${num(alerts.rtoWarningShare)} * ${rto} and ${on('group')} ${elapsed} <= ${on('group')} ${rto}`,
+  for: alerts.rtoWarningFor,
   labels: { severity: 'warning' },
   annotations: {
     summary: `Recovery of {{ $labels.group }} has used over ${Math.round(alerts.rtoWarningShare * 100)} % of its RTO.`,
@@ -38,14 +40,19 @@ export const recoveryNearingRto: AlertRule = {
  * every `resolution` step of the window (a subquery); without history as old as the window there
  * is no "start" to compare with and the rule stays silent (RecoverySignalsStale covers missing data).
  */
-export function recoveryStalledRule(window: string = alerts.stalledWindow, resolution: string = alerts.evaluationInterval): AlertRule {
+export function recoveryStalledRule(
+  window: string = alerts.stalledWindow,
+  resolution: string = alerts.evaluationInterval,
+  holdFor: string = alerts.stalledFor,
+): AlertRule {
   const stuck = maxBy('group', series('recovery_group_phase', 'phase=~"degraded|partial"'));
   const progress = series('recovery_group_progress_ratio');
   return {
     alert: 'RecoveryStalled',
     expr:
       `min_over_time((${stuck})[${window}:${resolution}]) == 1` +
-      ` and on (group) ${maxBy('group', progress)} <= on (group) ${maxBy('group', `${progress} offset ${window}`)}`,
+      ` and ${on('group')} ${maxBy('group', progress)} <= ${on('group')} ${maxBy('group', `${progress} offset ${window}`)}`,
+    for: holdFor,
     labels: { severity: 'critical' },
     annotations: {
       summary: `Recovery of {{ $labels.group }} has made no progress for ${window}.`,
@@ -120,6 +127,58 @@ export const observationsOld: AlertRule = {
   },
 };
 
+/**
+ * A collector Prometheus cannot scrape, per instance: with two collectors, the live one must not
+ * hide the dead one (a job-wide absent() would). Every group it watches is blind: page.
+ */
+export const collectorDown: AlertRule = {
+  alert: 'RecoverySignalsStale',
+  expr: `${series('up')} == 0`,
+  for: alerts.signalsStaleFor,
+  labels: { severity: 'critical', reason: 'collector_down' },
+  annotations: {
+    summary: 'Prometheus cannot scrape the Rebound collector {{ $labels.instance }}.',
+    ...staleAnnotations,
+  },
+};
+
+/**
+ * A collector that vanished from service discovery: its `up` series was there within the lookback
+ * and is gone now, so `up == 0` never fires for it. A planned scale-down resolves it by waiting
+ * out the lookback (or silencing it).
+ */
+export const collectorGone: AlertRule = {
+  alert: 'RecoverySignalsStale',
+  expr:
+    `${maxBy('job, instance', `max_over_time(${series('up')}[${alerts.unobservedLookback}])`)}` +
+    ` unless ${on('job, instance')} ${series('up')}`,
+  for: alerts.signalsStaleFor,
+  labels: { severity: 'critical', reason: 'collector_gone' },
+  annotations: {
+    summary: 'The Rebound collector {{ $labels.instance }} is no longer scraped at all.',
+    ...staleAnnotations,
+  },
+};
+
+/**
+ * A group whose signals vanished during an open episode (its collector died or stopped being
+ * scraped): `RecoveryExceedingRTO` resolves when its series go, so this keeps the page open —
+ * nobody knows whether that recovery finished.
+ */
+export const episodeUnobserved: AlertRule = {
+  alert: 'RecoverySignalsStale',
+  expr:
+    `${maxBy('group', `last_over_time(${series('recovery_group_episode_elapsed_seconds')}[${alerts.unobservedLookback}])`)} > 0` +
+    ` unless ${on('group')} ${elapsed}`,
+  labels: { severity: 'critical', reason: 'episode_unobserved' },
+  annotations: {
+    summary: '{{ $labels.group }} was recovering when its signals vanished.',
+    description:
+      'The last Rebound data about {{ $labels.group }} showed an open recovery episode ({{ $value | humanizeDuration }} elapsed), and then its series disappeared: the collector that watches it died or is no longer scraped. Nobody knows whether that recovery finished. Bring the collector back, then check the group.',
+    dashboard: detailLink,
+  },
+};
+
 export const metricsAbsent: AlertRule = {
   alert: 'RecoverySignalsStale',
   expr: `absent(${series('recovery_group_phase')})`,
@@ -130,7 +189,7 @@ export const metricsAbsent: AlertRule = {
 
 /** The alert rule groups; `stalled` lets a test use a window short enough for a live demo. */
 export function recoveryAlertRuleGroups(stalled: AlertRule = recoveryStalled): RuleGroup<AlertRule>[] {
-  return [
+  return withRunbooks([
     {
       name: 'rebound-recovery',
       interval: alerts.evaluationInterval,
@@ -139,9 +198,9 @@ export function recoveryAlertRuleGroups(stalled: AlertRule = recoveryStalled): R
     {
       name: 'rebound-signals',
       interval: alerts.evaluationInterval,
-      rules: [sourceDown, observationsOld, metricsAbsent],
+      rules: [sourceDown, observationsOld, collectorDown, collectorGone, episodeUnobserved, metricsAbsent],
     },
-  ];
+  ]);
 }
 
 export const recoveryAlertGroups: RuleGroup<AlertRule>[] = recoveryAlertRuleGroups();

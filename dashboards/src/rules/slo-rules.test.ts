@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { histogramBucketsSeconds, slo, sloRtoSeconds } from '../config';
+import { slo } from '../config';
 import { regexLiteral } from '../promql';
-import { burnRateFactor, checkSloConfig, errorBudget, sliWindows } from './slo-rules';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { recoveryAlertGroups } from './recovery-alerts';
+import { isAlertRule, type AlertRule } from './rule-types';
+import { runbookUrl } from './runbooks';
+import { burnRateAlerts, burnRateFactor, errorBudget, periodRecords, sliRecords, sloRuleGroups, sliWindows } from './slo-rules';
 
 describe('SLO math', () => {
   it('derives the burn-rate factors for a 28 d period from the budget share each window may spend', () => {
@@ -18,10 +23,25 @@ describe('SLO math', () => {
     assert.deepEqual(sliWindows, ['5m', '30m', '1h', '2h', '6h', '1d', '3d', '28d']);
   });
 
-  it('counts each group against an RTO that is a histogram bucket, so the share is exact', () => {
-    assert.doesNotThrow(checkSloConfig);
-    assert.ok(histogramBucketsSeconds.includes(sloRtoSeconds('orders-db')));
-    assert.equal(sloRtoSeconds('any-other-group'), slo.defaultRtoSeconds);
+  it('folds the burn-rate window pairs into one page and one ticket', () => {
+    assert.deepEqual(burnRateAlerts.map((a) => a.labels.severity), ['critical', 'warning']);
+    assert.equal(burnRateAlerts[0]!.expr.split(' or ').length, 2);
+  });
+
+  it('orders every recording rule after the records it reads, within its own group', () => {
+    for (const rules of [sliRecords, periodRecords]) {
+      const names = rules.map((r) => r.record);
+      rules.forEach((rule, index) => {
+        for (const other of names) {
+          if (rule.expr.includes(`${other} `) || rule.expr.endsWith(other) || rule.expr.includes(`${other})`)) {
+            assert.ok(names.indexOf(other) < index, `${rule.record} reads ${other}, which must come first`);
+          }
+        }
+      });
+      // No record reads one from another group.
+      const elsewhere = [...sliRecords, ...periodRecords].map((r) => r.record).filter((n) => !names.includes(n));
+      for (const rule of rules) for (const other of elsewhere) assert.ok(!rule.expr.includes(other), `${rule.record} reads ${other} from another group`);
+    }
   });
 });
 
@@ -29,5 +49,18 @@ describe('regexLiteral', () => {
   it('escapes regex characters for a PromQL double-quoted matcher', () => {
     assert.equal(regexLiteral('orders-db'), 'orders-db');
     assert.equal(regexLiteral('a.b'), 'a\\\\.b');
+  });
+});
+
+describe('runbooks', () => {
+  it('every alert links a runbook page that exists in docs/runbooks', () => {
+    const alertsOf = (groups: { rules: unknown[] }[]) => groups.flatMap((g) => g.rules).filter(isAlertRule as (r: unknown) => r is AlertRule);
+    const rules = [...alertsOf(sloRuleGroups), ...alertsOf(recoveryAlertGroups)];
+    assert.ok(rules.length >= 10);
+    for (const rule of rules) {
+      assert.equal(rule.annotations.runbook_url, runbookUrl(rule.alert), `${rule.alert} has its runbook_url`);
+      assert.ok(existsSync(join(__dirname, '../../../docs/runbooks', `${rule.alert}.md`)), `docs/runbooks/${rule.alert}.md exists`);
+      if (rule.annotations.dashboard) assert.match(rule.annotations.dashboard, /^https?:\/\//, `${rule.alert}: absolute dashboard link`);
+    }
   });
 });

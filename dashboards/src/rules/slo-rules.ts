@@ -1,6 +1,7 @@
-import { grafana, histogramBucketsSeconds, slo } from '../config';
-import { durationSeconds, leMatcher, maxBy, num, regexLiteral, series } from '../promql';
+import { grafana, selectors, slo } from '../config';
+import { durationSeconds, maxBy, num, on, series, sumBy } from '../promql';
 import type { AlertRule, RecordingRule, RuleGroup } from './rule-types';
+import { withRunbooks } from './runbooks';
 
 /** Error budget: the share of episodes allowed to end beyond their RTO. */
 export const errorBudget = 1 - slo.target;
@@ -10,13 +11,16 @@ export const sliWindows: string[] = [
   ...new Set([...slo.burnRateAlerts.flatMap((a) => [a.shortWindow, a.longWindow]), slo.period]),
 ].sort((a, b) => durationSeconds(a) - durationSeconds(b));
 
+export const episodesRecord = (window: string): string => `group:recovery_episodes:increase${window}`;
+export const episodesWithinRtoRecord = (window: string): string => `group:recovery_episodes_within_rto:increase${window}`;
 export const errorRatioRecord = (window: string): string => `group:recovery_slo_errors:ratio_rate${window}`;
 export const burnRateRecord = (window: string): string => `group:recovery_slo_burn_rate:rate${window}`;
 export const withinRtoRecord = `group:recovery_slo_within_rto:ratio_rate${slo.period}`;
+export const fleetWithinRtoRecord = `${selectors.clusterLabel}:recovery_slo_within_rto:ratio_rate${slo.period}`;
 export const budgetRemainingRecord = `group:recovery_slo_error_budget_remaining:ratio_rate${slo.period}`;
+export const budgetRemainingEpisodesRecord = `group:recovery_slo_error_budget_remaining:episodes${slo.period}`;
 export const objectiveRecord = 'group:recovery_slo_objective:ratio';
 export const sloRtoRecord = 'group:recovery_slo_rto_seconds:value';
-export const episodesRecord = `group:recovery_episodes:increase${slo.period}`;
 export const quantileRecord = (q: number): string => `group:recovery_duration_seconds:p${Math.round(q * 100)}_rate${slo.period}`;
 
 /** Burn-rate factor: spending `budgetShare` of the period's budget in `longWindowHours`. */
@@ -25,95 +29,113 @@ export function burnRateFactor(alert: { budgetShare: number; longWindowHours: nu
 }
 
 /**
- * Episodes that ended within the RTO over `window`: the `le` bucket equal to each group's
- * SLO RTO. Groups with their own RTO are listed; every other group uses the default bucket.
+ * The SLI's events per window, from the collector's own counters: every completed episode, and
+ * those it judged within the RTO in force when the episode ran. Judged once, there, so raising an
+ * RTO does not rewrite the past, and an RTO need not be a histogram bucket.
  */
-function episodesWithinRto(window: string): string {
-  const overrides = Object.entries(slo.rtoSecondsByGroup);
-  const parts = overrides.map(([group, seconds]) =>
-    `sum by (group) (increase(${series('recovery_duration_seconds_bucket', `group="${group}"`, leMatcher(seconds))}[${window}]))`,
-  );
-  const others = overrides.length > 0 ? [`group!~"${overrides.map(([g]) => regexLiteral(g)).join('|')}"`] : [];
-  parts.push(
-    `sum by (group) (increase(${series('recovery_duration_seconds_bucket', ...others, leMatcher(slo.defaultRtoSeconds))}[${window}]))`,
-  );
-  return parts.length === 1 ? parts[0] : parts.map((p) => `(${p})`).join(' or ');
+function eventRecords(window: string): RecordingRule[] {
+  return [
+    { record: episodesRecord(window), expr: sumBy('group', `increase(${series('recovery_episodes_total')}[${window}])`) },
+    { record: episodesWithinRtoRecord(window), expr: sumBy('group', `increase(${series('recovery_episodes_within_rto_total')}[${window}])`) },
+  ];
 }
 
-function episodesCompleted(window: string): string {
-  return `sum by (group) (increase(${series('recovery_duration_seconds_count')}[${window}]))`;
+/**
+ * Error ratio and burn rate over a window. The denominator is guarded (`> 0`), as Sloth's events
+ * SLI is: a group with no completed episode has no SLO sample — "no episodes", never NaN, 0 % or 100 %.
+ */
+function ratioRecords(window: string): RecordingRule[] {
+  return [
+    {
+      record: errorRatioRecord(window),
+      expr: `1 - ${episodesWithinRtoRecord(window)} / ${on('group')} (${episodesRecord(window)} > 0)`,
+    },
+    { record: burnRateRecord(window), expr: `${errorRatioRecord(window)} / ${num(errorBudget)}` },
+  ];
 }
 
-/** The SLO's own RTO per group, so a dashboard and an alert can compare it with the collector's. */
-function sloRto(): string {
-  const overrides = Object.entries(slo.rtoSecondsByGroup);
-  const rto = (m: string[]): string => `${maxBy('group', series('recovery_group_rto_seconds', ...m))} * 0`;
-  const parts = overrides.map(([group, seconds]) => `(${rto([`group="${group}"`])} + ${seconds})`);
-  const others = overrides.length > 0 ? [`group!~"${overrides.map(([g]) => regexLiteral(g)).join('|')}"`] : [];
-  parts.push(`(${rto(others)} + ${slo.defaultRtoSeconds})`);
-  return parts.join(' or ');
-}
+const shortWindows = sliWindows.filter((w) => w !== slo.period);
 
-export const sliRecords: RecordingRule[] = [
-  ...sliWindows.map((w) => ({
-    record: errorRatioRecord(w),
-    expr: `1 - (${episodesWithinRto(w)}) / on (group) (${episodesCompleted(w)})`,
-  })),
-  ...sliWindows.map((w) => ({ record: burnRateRecord(w), expr: `${errorRatioRecord(w)} / ${num(errorBudget)}` })),
-];
+/** Records a rule group reads come before the rules that read them, in the same group: promtool and Prometheus evaluate groups in any order. */
+export const sliRecords: RecordingRule[] = shortWindows.flatMap((w) => [...eventRecords(w), ...ratioRecords(w)]);
 
-export const reportRecords: RecordingRule[] = [
+export const periodRecords: RecordingRule[] = [
+  ...eventRecords(slo.period),
+  ...ratioRecords(slo.period),
   { record: withinRtoRecord, expr: `1 - ${errorRatioRecord(slo.period)}` },
   { record: budgetRemainingRecord, expr: `1 - ${errorRatioRecord(slo.period)} / ${num(errorBudget)}` },
+  {
+    // "1.2 slow episodes left": the budget in episodes is what an SRE can reason about when
+    // recoveries are rare (20 episodes in 28 days make one episode of budget at 95 %).
+    record: budgetRemainingEpisodesRecord,
+    expr: `(${episodesRecord(slo.period)} > 0) * ${num(errorBudget)} - (${episodesRecord(slo.period)} - ${episodesWithinRtoRecord(slo.period)})`,
+  },
+  {
+    record: fleetWithinRtoRecord,
+    expr: `sum by (${selectors.clusterLabel}) (${episodesWithinRtoRecord(slo.period)}) / (sum by (${selectors.clusterLabel}) (${episodesRecord(slo.period)}) > 0)`,
+  },
   { record: objectiveRecord, expr: `${maxBy('group', series('recovery_group_rto_seconds'))} * 0 + ${num(slo.target)}` },
-  { record: sloRtoRecord, expr: sloRto() },
-  { record: episodesRecord, expr: `sum by (group) (increase(${series('recovery_episodes_total')}[${slo.period}]))` },
+  // The RTO in force now, for the report; each episode was judged against its own by the collector.
+  { record: sloRtoRecord, expr: maxBy('group', series('recovery_group_rto_seconds')) },
   ...slo.durationQuantiles.map((q) => ({
     record: quantileRecord(q),
-    expr: `histogram_quantile(${num(q)}, sum by (group, le) (increase(${series('recovery_duration_seconds_bucket')}[${slo.period}])))`,
+    expr: `histogram_quantile(${num(q)}, ${sumBy('group, le', `increase(${series('recovery_duration_seconds_bucket')}[${slo.period}])`)})`,
   })),
 ];
 
-export const burnRateAlerts: AlertRule[] = slo.burnRateAlerts.map((a) => {
-  const factor = num(burnRateFactor(a));
+type BurnRateWindowPair = (typeof slo.burnRateAlerts)[number];
+
+/** One window pair of a burn-rate alert: both windows above the factor, and enough episodes in the long one to judge. */
+function burnCondition(pair: BurnRateWindowPair): string {
+  const factor = num(burnRateFactor(pair));
+  return (
+    `(${burnRateRecord(pair.longWindow)} > ${factor} and ${on('group')} ${burnRateRecord(pair.shortWindow)} > ${factor}` +
+    ` and ${on('group')} ${episodesRecord(pair.longWindow)} >= ${slo.minEpisodesForBurnRateAlerts})`
+  );
+}
+
+/**
+ * One alert per severity, as Sloth folds them: the page is "either fast pair burns", the ticket
+ * "either slow pair burns", so one bad afternoon is one page, not four alerts.
+ */
+function burnRateAlert(severity: 'critical' | 'warning'): AlertRule {
+  const pairs = slo.burnRateAlerts.filter((a) => a.severity === severity);
+  const windows = pairs.map((p) => `${p.longWindow}/${p.shortWindow} above ${Number(burnRateFactor(p).toFixed(2))}×`).join(' or ');
   return {
     alert: 'RecoveryErrorBudgetBurn',
-    expr: `${burnRateRecord(a.longWindow)} > ${factor} and on (group) ${burnRateRecord(a.shortWindow)} > ${factor}`,
-    labels: { severity: a.severity, long_window: a.longWindow, short_window: a.shortWindow },
+    expr: pairs.map(burnCondition).join(' or '),
+    labels: { severity },
     annotations: {
-      summary: `{{ $labels.group }} is spending its recovery error budget ${Number(burnRateFactor(a).toFixed(2))}× too fast (${a.longWindow}/${a.shortWindow}).`,
-      description: `Too many recoveries of {{ $labels.group }} end beyond their RTO: at this rate ${Math.round(a.budgetShare * 100)} % of the ${slo.period} error budget (${num(errorBudget * 100)} % of episodes) is gone within ${a.longWindow}. Look at the slowest episodes on the SLO report.`,
-      dashboard: `/d/${grafana.dashboardUids.sloReport}?var-group={{ $labels.group }}`,
+      summary: `{{ $labels.group }} is spending its recovery error budget {{ $value | printf "%.1f" }}× too fast.`,
+      description:
+        `Too many recoveries of {{ $labels.group }} end beyond their RTO: the burn rate is ${windows} ` +
+        `(the budget is ${num(errorBudget * 100)} % of episodes over ${slo.period}; judged only with at least ` +
+        `${slo.minEpisodesForBurnRateAlerts} episodes in the long window). Look at the slowest episodes on the SLO report.`,
+      dashboard: `${grafana.url}/d/${grafana.dashboardUids.sloReport}?var-group={{ $labels.group }}`,
     },
   };
-});
+}
 
-/** The SLO counts the `le` bucket of its own RTO; if the collector's RTO for a group differs, the report is not about the real objective. */
+export const burnRateAlerts: AlertRule[] = [burnRateAlert('critical'), burnRateAlert('warning')];
+
+/**
+ * The SLI's good events come from the collector. A collector that counts episodes but not
+ * within-RTO ones (older than this rule set) would leave its groups without an SLO: say so.
+ */
 export const sloRtoMismatch: AlertRule = {
   alert: 'RecoverySLOMisconfigured',
-  expr: `${maxBy('group', series('recovery_group_rto_seconds'))} != on (group) ${sloRtoRecord}`,
+  expr: `${series('recovery_episodes_total')} unless on (job, instance, group) ${series('recovery_episodes_within_rto_total')}`,
   for: '1h',
   labels: { severity: 'info' },
   annotations: {
-    summary: "The recovery SLO of {{ $labels.group }} counts a different RTO than the collector's.",
+    summary: 'The recovery SLO of {{ $labels.group }} has no good events: its collector does not export recovery_episodes_within_rto_total.',
     description:
-      'The collector says the RTO of {{ $labels.group }} is {{ $value | humanizeDuration }}, but the SLO rules were generated for another one. Set `slo.rtoSecondsByGroup` in dashboards/src/config.ts and run `npm run generate -w @rebound/dashboards`.',
+      'The collector at {{ $labels.instance }} counts episodes of {{ $labels.group }} but does not judge them against their RTO, so the SLO report shows no data for it. Upgrade that collector to one that exports recovery_episodes_within_rto_total.',
   },
 };
 
-export function checkSloConfig(): void {
-  const buckets = histogramBucketsSeconds;
-  for (const seconds of [slo.defaultRtoSeconds, ...Object.values(slo.rtoSecondsByGroup)]) {
-    if (!buckets.includes(seconds)) {
-      throw new Error(
-        `SLO RTO ${seconds}s is not a bucket of recovery_duration_seconds (${buckets.join(', ')}): the share within RTO would not be exact. Pick one of those buckets in dashboards/src/config.ts.`,
-      );
-    }
-  }
-}
-
-export const sloRuleGroups: RuleGroup[] = [
+export const sloRuleGroups: RuleGroup[] = withRunbooks<AlertRule | RecordingRule>([
   { name: 'rebound-slo-sli', interval: '30s', rules: sliRecords },
-  { name: 'rebound-slo-report', interval: '1m', rules: reportRecords },
+  { name: 'rebound-slo-period', interval: slo.periodEvaluationInterval, rules: periodRecords },
   { name: 'rebound-slo-alerts', interval: '30s', rules: [...burnRateAlerts, sloRtoMismatch] },
-];
+]);

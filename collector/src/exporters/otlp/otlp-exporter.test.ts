@@ -146,7 +146,7 @@ describe('startOtlpExporter', () => {
     const logger = createMemoryLogger();
     const exporter = startOtlpExporter(cfg, () => SNAPSHOT, logger, { now: () => NOW });
     try {
-      exporter.recordEpisode({ group: 'orders-db', durationSeconds: 300 });
+      exporter.recordEpisode({ group: 'orders-db', durationSeconds: 300, rtoSeconds: 900 });
       await exporter.forceFlush();
       const request = sink.requests.at(-1)!;
       assert.equal(request.headers['content-type'], 'application/json');
@@ -163,6 +163,8 @@ describe('startOtlpExporter', () => {
       assert.equal(episodes.unit, '{episode}');
       assert.equal(episodes.sum.isMonotonic, true);
       assert.equal(Number(episodes.sum.dataPoints[0].asInt), 1);
+      const withinRto = metrics.find((m) => m.name === 'recovery.episodes_within_rto')!;
+      assert.equal(Number(withinRto.sum.dataPoints[0].asInt), 1, 'the 300 s episode was within its 900 s RTO');
       assert.equal(metrics.find((m) => m.name === 'recovery.group.progress_ratio')!.gauge.dataPoints[0].asDouble, 0.5);
       assert.ok(!logger.lines.join('\n').includes('export-secret'), 'the header value is never logged');
     } finally {

@@ -5,15 +5,15 @@ import { AggregationTemporality, InstrumentType, MeterProvider, PeriodicExportin
 import { resources } from '@opentelemetry/sdk-node';
 import { redactUrl } from '../../config/secrets';
 import type { Logger } from '../../logger';
-import type { Episode, GroupState } from '../../model/group-state';
-import { METRICS, RECOVERY_DURATION_BUCKETS_SECONDS } from '../metric-definitions';
+import { isWithinRto, type Episode, type GroupState } from '../../model/group-state';
+import { METRICS, RECOVERY_DURATION_BUCKETS_SECONDS, type MetricDefinition } from '../metric-definitions';
 import type { OtlpExporterConfig } from './config';
 import { forEachGaugePoint, type GaugeKey } from './gauge-points';
 import { otlpName } from './otlp-names';
 
 export interface OtlpExporter {
   /** Count a completed episode (recovery.duration_seconds histogram, recovery.episodes counter). */
-  recordEpisode(episode: Pick<Episode, 'group' | 'durationSeconds'>): void;
+  recordEpisode(episode: Pick<Episode, 'group' | 'durationSeconds' | 'rtoSeconds'>): void;
   /** Push now (tests, and before exit). */
   forceFlush(): Promise<void>;
   /** Push what is left and stop. */
@@ -87,13 +87,16 @@ export function startOtlpExporter(
     unit: METRICS.duration.unit,
     advice: { explicitBucketBoundaries: [...RECOVERY_DURATION_BUCKETS_SECONDS] },
   });
-  const episodes = meter.createCounter(otlpName(METRICS.episodes), { description: METRICS.episodes.help, unit: METRICS.episodes.unit, valueType: ValueType.INT });
+  const counter = (d: MetricDefinition) => meter.createCounter(otlpName(d), { description: d.help, unit: d.unit, valueType: ValueType.INT });
+  const episodes = counter(METRICS.episodes);
+  const episodesWithinRto = counter(METRICS.episodesWithinRto);
 
   logger.info('OTLP exporter started', { url: target, protocol: config.protocol, intervalMillis: config.intervalMillis });
   return {
     recordEpisode(episode) {
       episodes.add(1, { group: episode.group });
       if (episode.durationSeconds !== null) duration.record(episode.durationSeconds, { group: episode.group });
+      if (isWithinRto(episode) === true) episodesWithinRto.add(1, { group: episode.group });
     },
     forceFlush: () => provider.forceFlush(),
     async shutdown() {

@@ -32,7 +32,7 @@ describe('PrometheusExporter', () => {
   describe('metricsText', () => {
     it('serves every contract metric of DESIGN.md §4 with its help text', async () => {
       const { exporter } = midFailover();
-      exporter.recordEpisode({ group: 'db', durationSeconds: 42 });
+      exporter.recordEpisode({ group: 'db', durationSeconds: 42, rtoSeconds: 300 });
       const text = await exporter.metricsText();
       for (const definition of Object.values(METRICS)) {
         assert.match(text, new RegExp(`# HELP ${definition.name} `), `${definition.name} has HELP`);
@@ -66,7 +66,7 @@ describe('PrometheusExporter', () => {
 
     it('has histogram buckets that make the common RTOs exact', async () => {
       const { exporter } = midFailover();
-      exporter.recordEpisode({ group: 'db', durationSeconds: 900 });
+      exporter.recordEpisode({ group: 'db', durationSeconds: 900, rtoSeconds: 900 });
       const buckets = seriesOf(await exporter.metricsText(), 'recovery_duration_seconds_bucket').map((l) => /le="([^"]+)"/.exec(l)![1]);
       for (const le of ['30', '60', '120', '300', '600', '900', '1800', '3600', '7200', '14400']) assert.ok(buckets.includes(le), `bucket le=${le}`);
       const at900 = seriesOf(await exporter.metricsText(), 'recovery_duration_seconds_bucket').find((l) => l.includes('le="900"'));
@@ -79,6 +79,20 @@ describe('PrometheusExporter', () => {
       const text = await exporter.metricsText();
       assert.ok(seriesOf(text, 'recovery_episodes_total').includes('recovery_episodes_total{group="fresh"} 0'));
       assert.ok(seriesOf(text, 'recovery_duration_seconds_count').includes('recovery_duration_seconds_count{group="fresh"} 0'));
+      assert.ok(seriesOf(text, 'recovery_episodes_within_rto_total').includes('recovery_episodes_within_rto_total{group="fresh"} 0'));
+    });
+
+    it('judges each episode once, against the RTO it ran under, in recovery_episodes_within_rto_total', async () => {
+      const exporter = new PrometheusExporter();
+      exporter.declareGroup('db');
+      exporter.recordEpisode({ group: 'db', durationSeconds: 200, rtoSeconds: 300 });
+      exporter.recordEpisode({ group: 'db', durationSeconds: 300, rtoSeconds: 300 });
+      // Beyond its 5 min RTO when it ran; a later, larger RTO does not make it good.
+      exporter.recordEpisode({ group: 'db', durationSeconds: 400, rtoSeconds: 300 });
+      exporter.recordEpisode({ group: 'db', durationSeconds: 400, rtoSeconds: 900 });
+      const text = await exporter.metricsText();
+      assert.ok(seriesOf(text, 'recovery_episodes_total').includes('recovery_episodes_total{group="db"} 4'));
+      assert.ok(seriesOf(text, 'recovery_episodes_within_rto_total').includes('recovery_episodes_within_rto_total{group="db"} 3'));
     });
 
     it('exports +Inf observation age for a member never observed', async () => {

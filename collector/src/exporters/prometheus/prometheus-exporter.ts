@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Episode, GroupState, MemberState } from '../../model/group-state';
+import { isWithinRto, type Episode, type GroupState, type MemberState } from '../../model/group-state';
 import { MEMBER_STATUSES, PHASES } from '../../model/types';
 import { METRICS, RECOVERY_DURATION_BUCKETS_SECONDS, type MetricDefinition } from '../metric-definitions';
 
@@ -14,9 +14,10 @@ type Labels<T extends string> = Partial<Record<T, string | number>>;
  */
 export class PrometheusExporter {
   readonly registry: Registry;
-  private readonly gauges: Record<Exclude<keyof typeof METRICS, 'duration' | 'episodes'>, Gauge<string>>;
+  private readonly gauges: Record<Exclude<keyof typeof METRICS, 'duration' | 'episodes' | 'episodesWithinRto'>, Gauge<string>>;
   private readonly duration: Histogram<string>;
   private readonly episodes: Counter<string>;
+  private readonly episodesWithinRto: Counter<string>;
   private readonly previous = new Map<string, GroupState>();
   private readonly sharedSeries = new Map<string, string[]>();
   private readonly sources = new Set<string>();
@@ -53,22 +54,34 @@ export class PrometheusExporter {
       name: m.duration.name, help: m.duration.help, labelNames: m.duration.labels,
       buckets: [...RECOVERY_DURATION_BUCKETS_SECONDS], registers: [registry],
     });
-    this.episodes = new Counter({ name: m.episodes.name, help: m.episodes.help, labelNames: m.episodes.labels, registers: [registry] });
+    const counter = (d: MetricDefinition) => new Counter({ name: d.name, help: d.help, labelNames: d.labels, registers: [registry] });
+    this.episodes = counter(m.episodes);
+    this.episodesWithinRto = counter(m.episodesWithinRto);
   }
 
   /**
-   * Start a group's episode counter and histogram at zero, so Prometheus sees
+   * Start a group's episode counters and histogram at zero, so Prometheus sees
    * the group's first-ever episode as an increase (the SLO counts it).
    */
   declareGroup(group: string): void {
     this.duration.zero({ group });
     this.episodes.inc({ group }, 0);
+    this.episodesWithinRto.inc({ group }, 0);
   }
 
-  /** Count a completed episode in the histogram and the counter. */
-  recordEpisode(episode: Pick<Episode, 'group' | 'durationSeconds'>): void {
+  /**
+   * Count a completed episode in the histogram and the counters. It is judged
+   * once, here, against the RTO it ran under, so raising an RTO later does not
+   * rewrite the SLO's past. Counters start at zero in every process (plain
+   * Prometheus counter semantics: `increase()` handles the reset); replaying the
+   * store into them made a collector started on an older store copy look like a
+   * counter reset followed by new episodes.
+   */
+  recordEpisode(episode: Pick<Episode, 'group' | 'durationSeconds' | 'rtoSeconds'>): void {
     this.episodes.inc({ group: episode.group });
-    if (episode.durationSeconds !== null) this.duration.observe({ group: episode.group }, episode.durationSeconds);
+    if (episode.durationSeconds === null) return;
+    this.duration.observe({ group: episode.group }, episode.durationSeconds);
+    if (isWithinRto(episode) === true) this.episodesWithinRto.inc({ group: episode.group });
   }
 
   /** Bring the series in line with this tick's states. */
@@ -197,3 +210,4 @@ function setOrRemove<T extends string>(gauge: Gauge<T>, labels: Labels<T>, value
   if (value === null) gauge.remove(labels);
   else gauge.set(labels, value);
 }
+
