@@ -12,6 +12,12 @@ const grafanaRules = provisioned.groups.flatMap((g) => g.rules);
 const prometheusAlerts = groups.flatMap((g) => g.rules.filter(isAlertRule));
 
 describe(toGrafanaRule.name, () => {
+  it('never templates the Prometheus $value, which is a string in Grafana', () => {
+    for (const rule of grafanaRules) {
+      for (const text of Object.values(rule.annotations)) assert.doesNotMatch(text, /\$value\b/, `${rule.title}: ${text}`);
+    }
+  });
+
   it('provisions every Prometheus alert, with the same expression, labels and for', () => {
     assert.equal(grafanaRules.length, prometheusAlerts.length);
     prometheusAlerts.forEach((alert, i) => {

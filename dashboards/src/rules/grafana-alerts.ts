@@ -45,7 +45,9 @@ function lookbackSeconds(expr: string): number {
 
 /** Grafana's template data: `$value` is a string there; the number of query A is `$values.A.Value`. */
 function grafanaTemplate(text: string): string {
-  return text.replaceAll('{{ $value | humanizeDuration }}', '{{ humanizeDuration $values.A.Value }}');
+  return text
+    .replaceAll('{{ $value | humanizeDuration }}', '{{ humanizeDuration $values.A.Value }}')
+    .replaceAll('{{ $value | printf "%.1f" }}', '{{ printf "%.1f" $values.A.Value }}');
 }
 
 /**
