@@ -6,6 +6,7 @@ import { createDefaultOtlpServerConfig } from './receivers/otlp/config';
 import { loadConfigFile } from './config/load';
 import { createConsoleLogger } from './logger';
 import { defaultDemoGroups } from './receivers/demo';
+import { StoreOpenError } from './store/open-episode-store';
 import { summaryLine } from './summary-line';
 
 const USAGE = `Usage: rebound-collector [--config FILE] [--speed N] [--quiet]
@@ -128,7 +129,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof UsageError) {
+  if (error instanceof ConfigError || error instanceof UsageError || error instanceof StoreOpenError) {
     process.stderr.write(`rebound-collector: ${error.message}\n`);
     if (error instanceof UsageError) process.stderr.write(USAGE + '\n');
     process.exit(2);
