@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, openSync, closeSync, renameSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Logger } from '../logger';
 import { connect, describeStoreError, readOnlyCopy, SqliteEpisodeStore, type Connection } from './sqlite-episode-store';
@@ -35,6 +35,7 @@ export function openEpisodeStore(path: string, options: OpenStoreOptions): Sqlit
   if (path === ':memory:') return new SqliteEpisodeStore(path);
   refuseUnusablePath(path);
   try {
+    refuseForeignFile(path);
     return new SqliteEpisodeStore(path, connect(path));
   } catch (error) {
     if (isCorrupt(error)) return new SqliteEpisodeStore(path, moveAsideAndStartFresh(path, error, options));
@@ -45,7 +46,7 @@ export function openEpisodeStore(path: string, options: OpenStoreOptions): Sqlit
 
 /** A directory, or a parent that is a file, gets a message naming what is wrong instead of SQLite's "unable to open database file". */
 function refuseUnusablePath(path: string): void {
-  if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
+  if (kindOf(path) === 'directory') {
     throw new StoreOpenError(`episode store ${path}: is a directory; set store: to a file inside it, e.g. ${join(path, 'rebound.db')}`);
   }
   const parent = dirname(path);
@@ -61,8 +62,39 @@ function refuseUnusablePath(path: string): void {
 function firstFileAncestor(dir: string): string | undefined {
   const chain: string[] = [];
   for (let d = dir; dirname(d) !== d; d = dirname(d)) chain.unshift(d);
-  return chain.find((d) => statSync(d, { throwIfNoEntry: false })?.isFile());
+  return chain.find((d) => kindOf(d) === 'file');
 }
+
+/** What is at `path`; 'none' also when a parent is not a directory (ENOTDIR). */
+function kindOf(path: string): 'file' | 'directory' | 'other' | 'none' {
+  try {
+    const stat = statSync(path, { throwIfNoEntry: false });
+    return stat === undefined ? 'none' : stat.isDirectory() ? 'directory' : stat.isFile() ? 'file' : 'other';
+  } catch {
+    return 'none';
+  }
+}
+
+/**
+ * A file that does not start with SQLite's header is not a store; SQLite would
+ * say so too, but only after deleting the `-wal` beside it, which is moved
+ * aside with it instead.
+ */
+function refuseForeignFile(path: string): void {
+  if (kindOf(path) !== 'file') return;
+  const header = Buffer.alloc(SQLITE_HEADER.length);
+  const fd = openSync(path, 'r');
+  let read: number;
+  try {
+    read = readSync(fd, header, 0, header.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (read === 0 || header.equals(SQLITE_HEADER)) return;
+  throw Object.assign(new Error('file is not a database'), { name: 'SqliteError', code: 'SQLITE_NOTADB' });
+}
+
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 
 function isCorrupt(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
