@@ -42,7 +42,7 @@ function setup(options: Partial<RecoveryEngineOptions> & { store?: FakeEpisodeSt
 
 describe('RecoveryEngine with an episode store that cannot be written', () => {
   it('derives, counts and notifies a whole recovery during the outage, then stores it with its original start', () => {
-    const { c, store, engine, completed, phases, run, linesWith } = setup();
+    const { store, engine, completed, phases, run, linesWith } = setup();
     run(3);
     run(2, () => true); // c goes down: the episode opens and is saved
     const [open] = store.list();
