@@ -107,7 +107,7 @@ async function main(): Promise<void> {
     `Rebound collector ${args.config ? `with ${args.config}` : `with the demo cluster (speed ${args.speed})`}: ${config.groups.length} group(s)\n` +
       `  metrics  ${base}/metrics\n  groups   ${base}/api/v1/groups\n  episodes ${base}/api/v1/episodes\n  health   ${base}/healthz\n` +
       (endpoints.otlp ? `  OTLP in  http://${endpoints.otlp.host}:${endpoints.otlp.port}/v1/metrics\n` : '') +
-      `  store    ${config.storePath}\n`,
+      `  store    ${config.storePath}${collector.engine.storeUp() === false ? ' (not writable: new episodes are kept in memory)' : ''}\n`,
   );
   banner = true;
   for (const line of pending) process.stdout.write(line + '\n');

@@ -163,9 +163,10 @@ export class RecoveryEngine implements ObservationSink {
       const open = [...this.trackers.values()].map((t) => t.openEpisode()?.episode).filter((e): e is Episode => e !== undefined);
       return newestFirst([...open, ...this.completedInMemory], query);
     }
+    const stored = this.storedEpisodes(query);
     const unsaved = this.unsaved.episodes();
-    if (unsaved.length === 0) return this.store.list(query);
-    const byId = new Map(this.storedEpisodes(query).map((e) => [e.id, e]));
+    if (unsaved.length === 0) return stored;
+    const byId = new Map(stored.map((e) => [e.id, e]));
     for (const episode of unsaved) byId.set(episode.id, episode);
     return newestFirst([...byId.values()], query);
   }

@@ -157,6 +157,19 @@ describe('RecoveryEngine with an episode store that cannot be written', () => {
     assert.equal(readOnly.list().length, 2);
   });
 
+  it('lists the episodes in memory when the store cannot even be read, and says so once a minute', () => {
+    const { store, engine, run, linesWith } = setup();
+    run(2);
+    store.failure = diskIo();
+    run(3, () => true);
+    store.list = () => {
+      throw diskIo();
+    };
+    assert.equal(engine.episodes().length, 1);
+    assert.equal(engine.episodes().length, 1);
+    assert.equal(linesWith('episode store ./data/rebound.db: cannot be read (SqliteError: disk I/O error); listing the episodes in memory only').length, 1);
+  });
+
   it('says at shutdown what cannot be saved', () => {
     const { store, engine, run, linesWith } = setup();
     run(2);
