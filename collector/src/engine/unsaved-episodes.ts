@@ -1,7 +1,6 @@
 import type { Logger } from '../logger';
 import type { Episode } from '../model/group-state';
-import type { EpisodeStore } from '../store/episode-store';
-import { describeStoreError } from '../store/sqlite-episode-store';
+import { describeStoreError, type EpisodeStore } from '../store/episode-store';
 import type { OpenEpisode } from './episode-record';
 
 export interface UnsavedEpisodesOptions {

@@ -32,3 +32,9 @@ export interface EpisodeStore {
   completedDurations(): { group: string; durationSeconds: number }[];
   close(): void;
 }
+
+/** `SqliteError: disk I/O error`: the error's name and message, on one line. */
+export function describeStoreError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return `${error.name}: ${error.message}`.replace(/\s+/g, ' ');
+}

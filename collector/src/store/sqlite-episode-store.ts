@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Episode } from '../model/group-state';
 import type { OpenEpisode } from '../engine/episode-record';
-import type { EpisodeQuery, EpisodeStore } from './episode-store';
+import { describeStoreError, type EpisodeQuery, type EpisodeStore } from './episode-store';
 
 /**
  * Recovery episodes on disk (SQLite), so that a restart — even `kill -9` —
@@ -186,12 +186,6 @@ export class CorruptStoreError extends Error {
     super(`database disk image is malformed (${detail})`);
     this.name = 'SqliteError';
   }
-}
-
-/** `SqliteError: disk I/O error`: the error's name and message, on one line. */
-export function describeStoreError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  return `${error.name}: ${error.message}`.replace(/\s+/g, ' ');
 }
 
 function row(episode: Episode, resume: string | null) {
