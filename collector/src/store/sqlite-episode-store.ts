@@ -82,7 +82,8 @@ export class SqliteEpisodeStore implements EpisodeStore {
   }
 
   private reconnect(): void {
-    const fresh = connect(this.path);
+    // Checked when first opened; a retry every 30 s must not re-read the whole file.
+    const fresh = connect(this.path, { check: false });
     if (fresh.readOnly !== null) {
       fresh.db.close();
       throw new Error(fresh.readOnly);
@@ -120,13 +121,12 @@ const SCHEMA = `
  * it comes (SQLITE_NOTADB, SQLITE_CORRUPT, SQLITE_CANTOPEN, …) when it is not;
  * a store that opens but cannot be written comes back with `readOnly` set.
  */
-export function connect(path: string): Connection {
+export function connect(path: string, options: { check: boolean } = { check: true }): Connection {
   const db = new Database(path);
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
-    const check = db.pragma('quick_check', { simple: true });
-    if (check !== 'ok') throw new CorruptStoreError(`quick_check: ${String(check)}`);
+    if (options.check) assertSound(db);
   } catch (error) {
     db.close();
     throw error;
@@ -170,13 +170,18 @@ export function readOnlyCopy(path: string, reason: string): Connection {
   if (image.length >= 20 && image[18] === 2 && image[19] === 2) image[18] = image[19] = 1;
   const db = new Database(image, { readonly: true });
   try {
-    const check = db.pragma('quick_check', { simple: true });
-    if (check !== 'ok') throw new CorruptStoreError(`quick_check: ${String(check)}`);
+    assertSound(db);
   } catch (error) {
     db.close();
     throw error;
   }
   return { db, upsert: null, readOnly: reason };
+}
+
+/** SQLite's quick_check: every page and index readable and consistent (not the slower cross-checks of integrity_check). */
+function assertSound(db: Database.Database): void {
+  const check = db.pragma('quick_check', { simple: true });
+  if (check !== 'ok') throw new CorruptStoreError(`quick_check: ${String(check)}`);
 }
 
 /** The file opens but is not a sound SQLite database (quick_check found damage). */
