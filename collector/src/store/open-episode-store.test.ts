@@ -169,5 +169,4 @@ describe('openEpisodeStore', () => {
       }
     });
   });
-  if (noChattr) it(`read-only stores: skipped, ${noChattr}`, { skip: noChattr }, () => {});
 });
