@@ -19,7 +19,7 @@ export class TinyFilesystem {
       return null;
     } catch (error) {
       const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
-      return `mount -t tmpfs is not permitted: ${stderr || (error as Error).message}`;
+      return `a tmpfs cannot be mounted here (mount -t tmpfs needs root and a mount namespace that allows it): ${stderr || (error as Error).message}`;
     } finally {
       probe.unmount();
     }
