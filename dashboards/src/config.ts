@@ -66,8 +66,6 @@ export const alerts = {
   maxObservationAgeSeconds: 60,
   /** `RecoverySignalsStale`: a source down, stale or the metrics absent for this long. */
   signalsStaleFor: '2m',
-  /** `RecoveryEpisodeStoreUnwritable`: the collector's episode store refused writes (`recovery_store_up 0`) this long. */
-  storeUnwritableFor: '5m',
   /** How often Prometheus and Grafana evaluate the rule groups. */
   evaluationInterval: '30s',
 } as const;
