@@ -12,7 +12,7 @@ import { createOtlpHttpReceiver, otlpGroupsOf } from './receivers/otlp';
 import { DYNAMIC_GROUP_FRESHNESS_MILLIS } from './receivers/otlp/config';
 import type { ObservationSink, Receiver, ReceiverContext, ReceiverFactory } from './receivers/receiver';
 import { RECEIVER_FACTORIES } from './receivers/registry';
-import type { EpisodeStore } from './store/episode-store';
+import type { EpisodeStore } from './store/types';
 import { openEpisodeStore } from './store/open-episode-store';
 
 export interface CollectorOptions {
@@ -51,8 +51,9 @@ export class Collector {
     this.exporter = new PrometheusExporter(new Registry());
     this.exporter.storeUp(this.engine.storeUp() ?? false);
     for (const group of config.groups) this.exporter.declareGroup(group.name);
-    // Counters continue from the stored history, so a restart is not a counter reset for increase().
-    for (const completed of this.store.completedDurations()) this.exporter.recordEpisode({ group: completed.group, durationSeconds: completed.durationSeconds });
+    // Episode counters start at zero in every process, as Prometheus counters do: increase()
+    // handles the reset, and the store's history never re-enters them (a collector started
+    // on an older copy of its store would otherwise look like a reset plus new episodes).
     this.engine.onEpisodeCompleted((episode) => this.exporter.recordEpisode(episode));
     if (options.onPhaseChange) this.engine.onPhaseChange(options.onPhaseChange);
     this.api = new HttpApi({ ...config.listen.metrics, engine: this.engine, exporter: this.exporter, logger });
@@ -84,7 +85,6 @@ export class Collector {
         sources: () => this.engine.sourceStates(),
         storeUp: () => this.engine.storeUp() ?? false,
       });
-      for (const completed of this.store.completedDurations()) this.otlpExporter.recordEpisode(completed);
       this.engine.onEpisodeCompleted((episode) => this.otlpExporter?.recordEpisode(episode));
     }
     this.tick();

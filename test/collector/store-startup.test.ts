@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { SqliteEpisodeStore } from '../../collector/src/store/sqlite-episode-store';
+import { SqliteEpisodeStore } from '../../collector/src/store/episode-store';
 import { clearImmutable, immutableUnsupported, setImmutable } from '../../collector/src/testing/immutable-files';
 import { Child, sparePort, waitFor } from '../support/processes';
 

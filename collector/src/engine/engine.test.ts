@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { SqliteEpisodeStore } from '../store/sqlite-episode-store';
+import { SqliteEpisodeStore } from '../store/episode-store';
 import { RecoveryEngine } from './engine';
 import { obs, testGroup } from './testing/scenario';
 

@@ -3,7 +3,7 @@ import type { Episode, GroupState } from '../model/group-state';
 import type { MemberDeclaration, Observation, Phase } from '../model/types';
 import type { ObservationSink } from '../receivers/receiver';
 import { createConsoleLogger, type Logger } from '../logger';
-import { describeStoreError, type EpisodeQuery, type EpisodeStore } from '../store/episode-store';
+import { describeStoreError, type EpisodeQuery, type EpisodeStore } from '../store/types';
 import type { OpenEpisode } from './episode-record';
 import { GroupTracker } from './group-tracker';
 import { UnsavedEpisodes, type UnsavedEpisodesOptions } from './unsaved-episodes';

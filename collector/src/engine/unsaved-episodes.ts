@@ -1,6 +1,6 @@
 import type { Logger } from '../logger';
 import type { Episode } from '../model/group-state';
-import { describeStoreError, type EpisodeStore } from '../store/episode-store';
+import { describeStoreError, type EpisodeStore } from '../store/types';
 import type { OpenEpisode } from './episode-record';
 
 export interface UnsavedEpisodesOptions {

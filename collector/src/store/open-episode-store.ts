@@ -1,8 +1,8 @@
 import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Logger } from '../logger';
-import { describeStoreError } from './episode-store';
-import { connect, readOnlyCopy, SqliteEpisodeStore, type Connection } from './sqlite-episode-store';
+import { connect, readOnlyCopy, SqliteEpisodeStore, type Connection } from './episode-store';
+import { describeStoreError } from './types';
 
 /**
  * The episode store cannot be opened at all (its parent is a file, it is a

@@ -1,6 +1,6 @@
 import type { OpenEpisode } from '../../engine/episode-record';
 import type { Episode } from '../../model/group-state';
-import type { EpisodeQuery, EpisodeStore } from '../episode-store';
+import type { EpisodeQuery, EpisodeStore } from '../types';
 
 /**
  * An episode store in memory that fails on demand: set `failure` and every
@@ -43,10 +43,6 @@ export class FakeEpisodeStore implements EpisodeStore {
       .filter((e) => query.group === undefined || e.group === query.group)
       .sort((a, b) => b.startMillis - a.startMillis)
       .slice(0, query.limit ?? 100);
-  }
-
-  completedDurations(): { group: string; durationSeconds: number }[] {
-    return [...this.rows.values()].filter((r) => r.episode.endMillis !== null).map((r) => ({ group: r.episode.group, durationSeconds: r.episode.durationSeconds! }));
   }
 
   close(): void {}
