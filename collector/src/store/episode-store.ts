@@ -29,6 +29,11 @@ export class SqliteEpisodeStore implements EpisodeStore {
     return this.connection.readOnly;
   }
 
+  /** The current connection's database (a read-only store is reopened when it may have become writable). */
+  private get db(): Database.Database {
+    return this.connection.db;
+  }
+
   /** Save open episodes (with their resume state) and completed ones, in one transaction. */
   save(open: readonly OpenEpisode[], completed: readonly Episode[] = []): void {
     // A read-only connection stays read-only: try a fresh one, so a fixed permission or remount is noticed.
@@ -43,7 +48,7 @@ export class SqliteEpisodeStore implements EpisodeStore {
 
   /** Open episodes to continue after a restart, by group. */
   openEpisodes(): Map<string, OpenEpisode> {
-    const rows = this.connection.db
+    const rows = this.db
       .prepare('SELECT episode, resume_state FROM episodes WHERE end_ms IS NULL ORDER BY start_ms')
       .all() as { episode: string; resume_state: string | null }[];
     const result = new Map<string, OpenEpisode>();
@@ -63,17 +68,16 @@ export class SqliteEpisodeStore implements EpisodeStore {
 
   list(query: EpisodeQuery = {}): Episode[] {
     const limit = Math.max(1, Math.min(query.limit ?? 100, 10_000));
-    const db = this.connection.db;
     const rows = (
       query.group === undefined
-        ? db.prepare('SELECT episode FROM episodes ORDER BY start_ms DESC, id LIMIT ?').all(limit)
-        : db.prepare('SELECT episode FROM episodes WHERE group_name = ? ORDER BY start_ms DESC, id LIMIT ?').all(query.group, limit)
+        ? this.db.prepare('SELECT episode FROM episodes ORDER BY start_ms DESC, id LIMIT ?').all(limit)
+        : this.db.prepare('SELECT episode FROM episodes WHERE group_name = ? ORDER BY start_ms DESC, id LIMIT ?').all(query.group, limit)
     ) as { episode: string }[];
     return rows.map((r) => JSON.parse(r.episode) as Episode);
   }
 
   close(): void {
-    this.connection.db.close();
+    this.db.close();
   }
 
   private reconnect(): void {
