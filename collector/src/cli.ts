@@ -6,6 +6,7 @@ import { createDefaultOtlpServerConfig } from './receivers/otlp/config';
 import { loadConfigFile } from './config/load';
 import { createConsoleLogger } from './logger';
 import { defaultDemoGroups } from './receivers/demo';
+import { StoreOpenError } from './store/open-episode-store';
 import { summaryLine } from './summary-line';
 
 const USAGE = `Usage: rebound-collector [--config FILE] [--speed N] [--quiet]
@@ -106,7 +107,7 @@ async function main(): Promise<void> {
     `Rebound collector ${args.config ? `with ${args.config}` : `with the demo cluster (speed ${args.speed})`}: ${config.groups.length} group(s)\n` +
       `  metrics  ${base}/metrics\n  groups   ${base}/api/v1/groups\n  episodes ${base}/api/v1/episodes\n  health   ${base}/healthz\n` +
       (endpoints.otlp ? `  OTLP in  http://${endpoints.otlp.host}:${endpoints.otlp.port}/v1/metrics\n` : '') +
-      `  store    ${config.storePath}\n`,
+      `  store    ${config.storePath}${collector.engine.storeUp() === false ? ' (not writable: new episodes are kept in memory)' : ''}\n`,
   );
   banner = true;
   for (const line of pending) process.stdout.write(line + '\n');
@@ -128,7 +129,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof UsageError) {
+  if (error instanceof ConfigError || error instanceof UsageError || error instanceof StoreOpenError) {
     process.stderr.write(`rebound-collector: ${error.message}\n`);
     if (error instanceof UsageError) process.stderr.write(USAGE + '\n');
     process.exit(2);

@@ -12,7 +12,8 @@ import { createOtlpHttpReceiver, otlpGroupsOf } from './receivers/otlp';
 import { DYNAMIC_GROUP_FRESHNESS_MILLIS } from './receivers/otlp/config';
 import type { ObservationSink, Receiver, ReceiverContext, ReceiverFactory } from './receivers/receiver';
 import { RECEIVER_FACTORIES } from './receivers/registry';
-import { EpisodeStore } from './store/episode-store';
+import type { EpisodeStore } from './store/types';
+import { openEpisodeStore } from './store/open-episode-store';
 
 export interface CollectorOptions {
   config: CollectorConfig;
@@ -44,9 +45,11 @@ export class Collector {
 
   constructor(private readonly options: CollectorOptions) {
     const { config, logger } = options;
-    this.store = new EpisodeStore(config.storePath);
-    this.engine = new RecoveryEngine({ groups: config.groups, store: this.store });
+    // Throws StoreOpenError (the CLI exits 2) only when the path cannot be opened at all.
+    this.store = openEpisodeStore(config.storePath, { logger });
+    this.engine = new RecoveryEngine({ groups: config.groups, store: this.store, logger });
     this.exporter = new PrometheusExporter(new Registry());
+    this.exporter.storeUp(this.engine.storeUp() ?? false);
     for (const group of config.groups) this.exporter.declareGroup(group.name);
     // Episode counters start at zero in every process, as Prometheus counters do: increase()
     // handles the reset, and the store's history never re-enters them (a collector started
@@ -78,7 +81,10 @@ export class Collector {
       });
     }
     if (config.exporters.otlp !== undefined) {
-      this.otlpExporter = startOtlpExporter(config.exporters.otlp, () => this.engine.snapshot(), logger, { sources: () => this.engine.sourceStates() });
+      this.otlpExporter = startOtlpExporter(config.exporters.otlp, () => this.engine.snapshot(), logger, {
+        sources: () => this.engine.sourceStates(),
+        storeUp: () => this.engine.storeUp() ?? false,
+      });
       this.engine.onEpisodeCompleted((episode) => this.otlpExporter?.recordEpisode(episode));
     }
     this.tick();
@@ -98,6 +104,7 @@ export class Collector {
     try {
       const states = this.engine.tick();
       this.exporter.update(states, this.engine.sourceStates());
+      this.exporter.storeUp(this.engine.storeUp() ?? false);
     } catch (error) {
       this.options.logger.error('derivation tick failed', { error: String(error), stack: (error as Error).stack });
     }

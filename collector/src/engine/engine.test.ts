@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { EpisodeStore } from '../store/episode-store';
+import { SqliteEpisodeStore } from '../store/episode-store';
 import { RecoveryEngine } from './engine';
 import { obs, testGroup } from './testing/scenario';
 
@@ -48,7 +48,7 @@ describe('RecoveryEngine', () => {
     it('continues an open episode with its original start after the process is replaced', () => {
       const path = join(dir, 'restart.db');
       const c = clock();
-      const first = new RecoveryEngine({ groups: [testGroup()], now: c.now, store: new EpisodeStore(path) });
+      const first = new RecoveryEngine({ groups: [testGroup()], now: c.now, store: new SqliteEpisodeStore(path) });
       for (let s = 0; s < 5; s++) {
         feed(first, c.now(), s >= 2);
         first.tick();
@@ -58,7 +58,7 @@ describe('RecoveryEngine', () => {
       assert.ok(open.episodeId);
       // No flush: the episode was saved when it opened, as after kill -9.
       c.advance(30_000);
-      const second = new RecoveryEngine({ groups: [testGroup()], now: c.now, store: new EpisodeStore(path) });
+      const second = new RecoveryEngine({ groups: [testGroup()], now: c.now, store: new SqliteEpisodeStore(path) });
       feed(second, c.now(), true);
       const [state] = second.tick();
       assert.equal(state!.episodeId, open.episodeId);

@@ -2,14 +2,20 @@ import type { GroupConfig } from '../config/group-config';
 import type { Episode, GroupState } from '../model/group-state';
 import type { MemberDeclaration, Observation, Phase } from '../model/types';
 import type { ObservationSink } from '../receivers/receiver';
-import type { EpisodeQuery, EpisodeStore } from '../store/episode-store';
+import { createConsoleLogger, type Logger } from '../logger';
+import { describeStoreError, type EpisodeQuery, type EpisodeStore } from '../store/types';
 import type { OpenEpisode } from './episode-record';
 import { GroupTracker } from './group-tracker';
+import { UnsavedEpisodes, type UnsavedEpisodesOptions } from './unsaved-episodes';
 
 export interface RecoveryEngineOptions {
   groups: readonly GroupConfig[];
   /** Episode store; without one, episodes live in memory only (tests, benchmarks). */
   store?: EpisodeStore;
+  /** Where store outages are reported (default: the console). */
+  logger?: Logger;
+  /** Bounds and backoff for episodes kept in memory while the store cannot be written. */
+  unsaved?: Omit<UnsavedEpisodesOptions, 'store' | 'logger'>;
   /** Wall clock in epoch ms; tests pass a fake. */
   now?: () => number;
   /** Save open episodes' minor changes (peak lag, members affected) at most this often. Phase changes save at once. */
@@ -29,6 +35,9 @@ export class RecoveryEngine implements ObservationSink {
   private readonly trackers = new Map<string, GroupTracker>();
   private readonly sources = new Map<string, boolean>();
   private readonly store: EpisodeStore | undefined;
+  private readonly unsaved: UnsavedEpisodes | undefined;
+  private readonly logger: Logger;
+  private listFailedAtMillis = -Infinity;
   private readonly now: () => number;
   private readonly saveEveryMillis: number;
   private readonly completedInMemory: Episode[] = [];
@@ -39,6 +48,8 @@ export class RecoveryEngine implements ObservationSink {
 
   constructor(options: RecoveryEngineOptions) {
     this.store = options.store;
+    this.logger = options.logger ?? createConsoleLogger();
+    this.unsaved = this.store === undefined ? undefined : new UnsavedEpisodes({ ...options.unsaved, store: this.store, logger: this.logger });
     this.now = options.now ?? Date.now;
     this.saveEveryMillis = options.saveEveryMillis ?? 5_000;
     for (const group of options.groups) this.addGroup(group);
@@ -97,7 +108,11 @@ export class RecoveryEngine implements ObservationSink {
     this.episodeListeners.push(listener);
   }
 
-  /** Derive every group's state now; saves episodes that opened, changed phase or completed. */
+  /**
+   * Derive every group's state now, publish it and tell the listeners; then
+   * save episodes that opened, changed phase or completed. The save comes last
+   * and never throws: a store that cannot be written keeps them in memory.
+   */
   tick(): readonly GroupState[] {
     const nowMillis = this.now();
     // Sized once for the whole fleet rather than grown group by group.
@@ -118,11 +133,19 @@ export class RecoveryEngine implements ObservationSink {
       if (outcome.previousPhase !== outcome.state.phase) changed.push({ state: outcome.state, previous: outcome.previousPhase });
     }
     if (minorSaveDue) this.lastMinorSaveMillis = nowMillis;
-    this.persist(toSave, completed);
     this.states = states;
-    for (const episode of completed) for (const listener of this.episodeListeners) listener(episode);
-    for (const { state, previous } of changed) for (const listener of this.phaseListeners) listener(state, previous);
+    try {
+      for (const episode of completed) for (const listener of this.episodeListeners) listener(episode);
+      for (const { state, previous } of changed) for (const listener of this.phaseListeners) listener(state, previous);
+    } finally {
+      this.persist(toSave, completed, nowMillis);
+    }
     return states;
+  }
+
+  /** `recovery_store_up`: true while the store accepts writes; null without a store. */
+  storeUp(): boolean | null {
+    return this.unsaved?.storeUp ?? null;
   }
 
   /** The states derived on the last tick. */
@@ -130,24 +153,62 @@ export class RecoveryEngine implements ObservationSink {
     return this.states;
   }
 
-  /** Episodes, newest first: from the store when there is one, else from memory. */
+  /**
+   * Episodes, newest first: the store's, with the ones it has not accepted yet
+   * (store down) in their newest state; without a store, from memory.
+   */
   episodes(query: EpisodeQuery = {}): Episode[] {
-    if (this.store !== undefined) return this.store.list(query);
-    const open = [...this.trackers.values()].map((t) => t.openEpisode()?.episode).filter((e): e is Episode => e !== undefined);
-    return [...open, ...this.completedInMemory]
-      .filter((e) => query.group === undefined || e.group === query.group)
-      .sort((a, b) => b.startMillis - a.startMillis)
-      .slice(0, query.limit ?? 100);
+    if (this.store === undefined || this.unsaved === undefined) {
+      const open = [...this.trackers.values()].map((t) => t.openEpisode()?.episode).filter((e): e is Episode => e !== undefined);
+      return newestFirst([...open, ...this.completedInMemory], query);
+    }
+    const stored = this.storedEpisodes(query);
+    const unsaved = this.unsaved.episodes();
+    if (unsaved.length === 0) return stored;
+    const byId = new Map(stored.map((e) => [e.id, e]));
+    for (const episode of unsaved) byId.set(episode.id, episode);
+    return newestFirst([...byId.values()], query);
   }
 
-  /** Save every open episode now (on shutdown). */
-  flush(): void {
+  /**
+   * Save every open episode now, whatever the backoff (on shutdown). Returns
+   * false when the store refused: what was unsaved is lost with the process.
+   */
+  flush(): boolean {
     const open = [...this.trackers.values()].map((t) => t.openEpisode()).filter((o): o is OpenEpisode => o !== null);
-    this.persist(open, []);
+    if (this.unsaved === undefined) return true;
+    this.unsaved.add(open, []);
+    const unsaved = this.unsaved.size;
+    if (this.unsaved.write(this.now(), true)) return true;
+    this.logger.error(`episode store ${this.store!.path}: not writable at shutdown; ${unsaved} unsaved episode(s) are lost`);
+    return false;
   }
 
-  private persist(open: OpenEpisode[], completed: Episode[]): void {
-    if (this.store !== undefined) this.store.save(open, completed);
-    else this.completedInMemory.unshift(...completed.reverse());
+  private persist(open: OpenEpisode[], completed: Episode[], nowMillis: number): void {
+    if (this.unsaved === undefined) {
+      this.completedInMemory.unshift(...completed.reverse());
+      return;
+    }
+    this.unsaved.add(open, completed);
+    this.unsaved.write(nowMillis);
   }
+
+  /** The store's list; a store that cannot even be read leaves the unsaved ones (said at most once a minute). */
+  private storedEpisodes(query: EpisodeQuery): Episode[] {
+    try {
+      return this.store!.list(query);
+    } catch (error) {
+      const nowMillis = this.now();
+      if (nowMillis - this.listFailedAtMillis > 60_000) this.logger.error(`episode store ${this.store!.path}: cannot be read (${describeStoreError(error)}); listing the episodes in memory only`);
+      this.listFailedAtMillis = nowMillis;
+      return [];
+    }
+  }
+}
+
+function newestFirst(episodes: Episode[], query: EpisodeQuery): Episode[] {
+  return episodes
+    .filter((e) => query.group === undefined || e.group === query.group)
+    .sort((a, b) => b.startMillis - a.startMillis || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .slice(0, Math.max(1, Math.min(query.limit ?? 100, 10_000)));
 }

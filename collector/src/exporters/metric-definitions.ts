@@ -65,6 +65,8 @@ export const METRICS = {
     help: 'Age of the newest observation of the member; +Inf when never observed.' },
   sourceUp: { name: 'recovery_source_up', type: 'gauge', unit: '1', labels: ['source'],
     help: '1 when the source answered its last round, 0 when it failed.' },
+  storeUp: { name: 'recovery_store_up', type: 'gauge', unit: '1', labels: [],
+    help: '1 when the episode store accepted the last write, 0 while it cannot be written (full, read-only, I/O error) and unsaved episodes are kept in memory.' },
 } as const satisfies Record<string, MetricDefinition>;
 
 export type MetricKey = keyof typeof METRICS;

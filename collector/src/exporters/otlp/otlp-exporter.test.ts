@@ -84,7 +84,11 @@ describe('startOtlpExporter', () => {
 
   it('pushes every gauge with its dotted name, unit and the snapshot values (protobuf)', async () => {
     let states: GroupState[] = SNAPSHOT;
-    const exporter = startOtlpExporter(config(sink), () => states, createMemoryLogger(), { sources: () => new Map([['otlp', true], ['redis/cache', false]]), now: () => NOW });
+    const exporter = startOtlpExporter(config(sink), () => states, createMemoryLogger(), {
+      sources: () => new Map([['otlp', true], ['redis/cache', false]]),
+      storeUp: () => false,
+      now: () => NOW,
+    });
     try {
       await exporter.forceFlush();
       const request = sink.requests.at(-1)!;
@@ -98,6 +102,7 @@ describe('startOtlpExporter', () => {
       const value = (name: string, attributes: string) => gauges.get(name)?.points.get(attributes);
       assert.equal(value('recovery.group.phase', 'group=orders-db,phase=recovering'), 1);
       assert.equal(value('recovery.group.phase', 'group=orders-db,phase=healthy'), 0);
+      assert.equal(value('recovery.store.up', ''), 0);
       assert.equal(gauges.get('recovery.group.phase')!.points.size, 6);
       assert.equal(value('recovery.group.progress_ratio', 'group=orders-db'), 0.5);
       assert.equal(value('recovery.group.eta_seconds', 'group=orders-db'), 120);
@@ -251,6 +256,7 @@ describe('otlpName', () => {
     assert.equal(otlpName(METRICS.groupProgress), 'recovery.group.progress_ratio');
     assert.equal(otlpName(METRICS.memberLagSeconds), 'recovery.member.lag_seconds');
     assert.equal(otlpName(METRICS.sourceUp), 'recovery.source.up');
+    assert.equal(otlpName(METRICS.storeUp), 'recovery.store.up');
     assert.equal(otlpName(METRICS.duration), 'recovery.duration_seconds');
     assert.equal(otlpName(METRICS.episodes), 'recovery.episodes');
     // Going back the way an OpenTelemetry Collector's Prometheus exporter does (dots to underscores, _total for monotonic sums).

@@ -23,6 +23,8 @@ export interface OtlpExporter {
 export interface OtlpExporterExtras {
   /** `recovery.source.up`: whether each source answered its last round. */
   sources?: () => ReadonlyMap<string, boolean>;
+  /** `recovery.store.up`: whether the episode store accepts writes; absent without it. */
+  storeUp?: () => boolean;
   /** Wall clock (epoch ms), for observation ages; tests pass a fake. */
   now?: () => number;
 }
@@ -72,6 +74,7 @@ export function startOtlpExporter(
     (observer) => {
       try {
         forEachGaugePoint(snapshot(), extras.sources?.() ?? new Map(), now(), (key, value, attributes) => observer.observe(gauges[key], value, attributes));
+        if (extras.storeUp !== undefined) observer.observe(gauges.storeUp, extras.storeUp() ? 1 : 0);
       } catch (error) {
         // The SDK would swallow it; say it (at most every 5 minutes) and push nothing rather than half a picture.
         if (now() - snapshotFailedAt > 300_000) logger.error('OTLP export could not read the recovery state', { error: String(error) });

@@ -6,6 +6,7 @@ import { METRICS, type MetricDefinition, type MetricKey } from '../metric-defini
  *   recovery_group_progress_ratio → recovery.group.progress_ratio
  *   recovery_member_lag_seconds   → recovery.member.lag_seconds
  *   recovery_source_up            → recovery.source.up
+ *   recovery_store_up             → recovery.store.up
  *   recovery_duration_seconds     → recovery.duration_seconds
  *   recovery_episodes_total       → recovery.episodes (a monotonic sum; Prometheus adds _total)
  * Kept suffixes make the way back unambiguous: an OpenTelemetry Collector's
@@ -14,7 +15,7 @@ import { METRICS, type MetricDefinition, type MetricKey } from '../metric-defini
  */
 export function otlpName(definition: Pick<MetricDefinition, 'name' | 'type'>): string {
   const name = definition.type === 'counter' ? definition.name.replace(/_total$/, '') : definition.name;
-  const entity = /^recovery_(group|member|source)_(.+)$/.exec(name);
+  const entity = /^recovery_(group|member|source|store)_(.+)$/.exec(name);
   if (entity) return `recovery.${entity[1]}.${entity[2]}`;
   return name.replace(/^recovery_/, 'recovery.');
 }

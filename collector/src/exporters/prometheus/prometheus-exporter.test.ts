@@ -95,6 +95,14 @@ describe('PrometheusExporter', () => {
       assert.ok(seriesOf(text, 'recovery_episodes_within_rto_total').includes('recovery_episodes_within_rto_total{group="db"} 3'));
     });
 
+    it('exports recovery_store_up without labels, 1 or 0', async () => {
+      const exporter = new PrometheusExporter();
+      exporter.storeUp(true);
+      assert.deepEqual(seriesOf(await exporter.metricsText(), 'recovery_store_up'), ['recovery_store_up 1']);
+      exporter.storeUp(false);
+      assert.deepEqual(seriesOf(await exporter.metricsText(), 'recovery_store_up'), ['recovery_store_up 0']);
+    });
+
     it('exports +Inf observation age for a member never observed', async () => {
       const engine = new RecoveryEngine({ groups: [testGroup()] });
       engine.declare('db', [{ member: 'ghost', role: 'replica' }]);

@@ -49,6 +49,7 @@ export class PrometheusExporter {
       groupFailoverLoad: gauge(m.groupFailoverLoad),
       memberObservationAge: gauge(m.memberObservationAge, () => this.collectObservationAges()),
       sourceUp: gauge(m.sourceUp),
+      storeUp: gauge(m.storeUp),
     };
     this.duration = new Histogram({
       name: m.duration.name, help: m.duration.help, labelNames: m.duration.labels,
@@ -97,6 +98,11 @@ export class PrometheusExporter {
       this.gauges.sourceUp.set({ source }, up ? 1 : 0);
       this.sources.add(source);
     }
+  }
+
+  /** `recovery_store_up`: whether the episode store accepts writes. */
+  storeUp(up: boolean): void {
+    this.gauges.storeUp.set(up ? 1 : 0);
   }
 
   /** Prometheus text exposition of everything. */

@@ -1,0 +1,145 @@
+import type { Logger } from '../logger';
+import type { Episode } from '../model/group-state';
+import { describeStoreError, type EpisodeStore } from '../store/types';
+import type { OpenEpisode } from './episode-record';
+
+export interface UnsavedEpisodesOptions {
+  store: EpisodeStore;
+  logger: Logger;
+  /** Completed episodes kept while the store cannot be written; beyond it the oldest are dropped (and counted). */
+  maxCompleted?: number;
+  /** First retry this long after a failed write, doubling up to `maxRetryMillis`. */
+  firstRetryMillis?: number;
+  maxRetryMillis?: number;
+}
+
+export const UNSAVED_DEFAULTS = { maxCompleted: 1000, firstRetryMillis: 1000, maxRetryMillis: 30_000 } as const;
+
+/**
+ * Episode changes on their way to the store. Every change is queued here and
+ * written in one transaction; when the store refuses (disk full, read-only,
+ * I/O error) the changes stay in memory and the write is retried with backoff
+ * on later ticks, so derivation, metrics and listeners never wait on the disk.
+ *
+ * Bounded: every open episode's newest state (one per group at most) and the
+ * newest `maxCompleted` completed episodes. Older completed episodes are
+ * dropped beyond that, counted and named in the log; they stay counted in
+ * `recovery_episodes_total` and the duration histogram, which never depend on
+ * the store.
+ *
+ * One log line when an outage starts and one when it ends, naming the store.
+ */
+export class UnsavedEpisodes {
+  private readonly store: EpisodeStore;
+  private readonly logger: Logger;
+  private readonly maxCompleted: number;
+  private readonly firstRetryMillis: number;
+  private readonly maxRetryMillis: number;
+  /** By episode id; the object is the tracker's own, so a retry writes its newest state. */
+  private readonly open = new Map<string, OpenEpisode>();
+  /** By episode id, oldest completion first. */
+  private readonly completed = new Map<string, Episode>();
+  private up = true;
+  private retryMillis: number;
+  private nextAttemptMillis = 0;
+  private droppedThisOutage = 0;
+
+  constructor(options: UnsavedEpisodesOptions) {
+    this.store = options.store;
+    this.logger = options.logger;
+    this.maxCompleted = options.maxCompleted ?? UNSAVED_DEFAULTS.maxCompleted;
+    this.firstRetryMillis = options.firstRetryMillis ?? UNSAVED_DEFAULTS.firstRetryMillis;
+    this.maxRetryMillis = options.maxRetryMillis ?? UNSAVED_DEFAULTS.maxRetryMillis;
+    this.retryMillis = this.firstRetryMillis;
+    if (this.store.openedReadOnly !== null) {
+      this.up = false;
+      this.logger.error(`episode store ${this.store.path}: not writable (${this.store.openedReadOnly}); serving its stored episodes read-only, keeping new ones in memory`);
+    }
+  }
+
+  /** True while the store accepts writes (`recovery_store_up`). */
+  get storeUp(): boolean {
+    return this.up;
+  }
+
+  get size(): number {
+    return this.open.size + this.completed.size;
+  }
+
+  /** Queue changes; nothing is written until `write`. */
+  add(open: readonly OpenEpisode[], completed: readonly Episode[]): void {
+    for (const o of open) this.open.set(o.episode.id, o);
+    for (const episode of completed) {
+      this.open.delete(episode.id);
+      this.completed.delete(episode.id);
+      this.completed.set(episode.id, episode);
+    }
+    // While the store is up everything queued is written this tick, however many groups completed at once.
+    if (!this.up) this.trim();
+  }
+
+  /**
+   * Write everything queued in one transaction, when the store is up or its
+   * retry is due (`force` ignores the backoff: shutdown). Never throws.
+   * Returns whether nothing is left unsaved.
+   */
+  write(nowMillis: number, force = false): boolean {
+    if (!this.up && !force && nowMillis < this.nextAttemptMillis) return false;
+    if (this.up && this.size === 0) return true;
+    const count = this.size;
+    try {
+      this.store.save([...this.open.values()], [...this.completed.values()]);
+    } catch (error) {
+      this.failed(error, nowMillis);
+      return false;
+    }
+    this.open.clear();
+    this.completed.clear();
+    if (!this.up) this.recovered(count);
+    return true;
+  }
+
+  /** The queued episodes (open ones with their newest state), for listing while the store is down. */
+  episodes(): Episode[] {
+    return [...[...this.open.values()].map((o) => o.episode), ...this.completed.values()];
+  }
+
+  private failed(error: unknown, nowMillis: number): void {
+    if (this.up) {
+      this.up = false;
+      this.droppedThisOutage = 0;
+      this.retryMillis = this.firstRetryMillis;
+      this.logger.error(`episode store ${this.store.path}: not writable (${describeStoreError(error)}); keeping ${episodes(this.size)} in memory`);
+    } else {
+      this.retryMillis = Math.min(this.retryMillis * 2, this.maxRetryMillis);
+    }
+    this.nextAttemptMillis = nowMillis + this.retryMillis;
+    this.trim();
+  }
+
+  private recovered(written: number): void {
+    this.up = true;
+    this.retryMillis = this.firstRetryMillis;
+    const dropped = this.droppedThisOutage > 0 ? ` (${episodes(this.droppedThisOutage)} completed while it was down ${this.droppedThisOutage === 1 ? 'was' : 'were'} dropped: more than ${this.maxCompleted} waited)` : '';
+    this.logger.info(`episode store ${this.store.path}: writable again; wrote ${episodes(written)}${dropped}`);
+    this.droppedThisOutage = 0;
+  }
+
+  private trim(): void {
+    while (this.completed.size > this.maxCompleted) this.dropOldest();
+  }
+
+  private dropOldest(): void {
+    const oldest = this.completed.keys().next().value as string;
+    this.completed.delete(oldest);
+    if (this.droppedThisOutage++ === 0) {
+      this.logger.error(
+        `episode store ${this.store.path}: still not writable; more than ${this.maxCompleted} completed episodes wait in memory, dropping the oldest (they stay counted in recovery_episodes_total)`,
+      );
+    }
+  }
+}
+
+function episodes(n: number): string {
+  return `${n} episode${n === 1 ? '' : 's'}`;
+}
