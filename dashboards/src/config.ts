@@ -78,6 +78,8 @@ export const alerts = {
   maxObservationAgeSeconds: 60,
   /** `RecoverySignalsStale`: a source down, stale or the metrics absent for this long. */
   signalsStaleFor: '2m',
+  /** `RecoveryEpisodeStoreUnwritable`: a collector's episode store refuses writes for this long (retries run meanwhile). */
+  storeUnwritableFor: '5m',
   /** How often Prometheus and Grafana evaluate the rule groups. */
   evaluationInterval: '30s',
 } as const;

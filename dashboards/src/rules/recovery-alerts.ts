@@ -187,6 +187,19 @@ export const metricsAbsent: AlertRule = {
   annotations: { summary: 'Prometheus has no Rebound recovery metrics at all.', ...staleAnnotations },
 };
 
+/** Per collector (`instance`): each replica has its own store. Episodes wait in its memory meanwhile; a restart loses them. */
+export const storeUnwritable: AlertRule = {
+  alert: 'RecoveryEpisodeStoreUnwritable',
+  expr: `${maxBy('instance', series('recovery_store_up'))} == 0`,
+  for: alerts.storeUnwritableFor,
+  labels: { severity: 'warning' },
+  annotations: {
+    summary: 'The episode store of the Rebound collector {{ $labels.instance }} cannot be written.',
+    description:
+      'Recovery state, metrics and the episode API still work, and unsaved episodes are kept in memory and written when the store works again, but a restart of this collector now loses them. Its log names the store file and why: "episode store PATH: not writable (...)". Free space, or make the file and its directory writable.',
+  },
+};
+
 /** The alert rule groups; `stalled` lets a test use a window short enough for a live demo. */
 export function recoveryAlertRuleGroups(stalled: AlertRule = recoveryStalled): RuleGroup<AlertRule>[] {
   return withRunbooks([
@@ -198,7 +211,7 @@ export function recoveryAlertRuleGroups(stalled: AlertRule = recoveryStalled): R
     {
       name: 'rebound-signals',
       interval: alerts.evaluationInterval,
-      rules: [sourceDown, observationsOld, collectorDown, collectorGone, episodeUnobserved, metricsAbsent],
+      rules: [sourceDown, observationsOld, collectorDown, collectorGone, episodeUnobserved, metricsAbsent, storeUnwritable],
     },
   ]);
 }
