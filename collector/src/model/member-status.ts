@@ -43,6 +43,7 @@ export function memberVerdict(
     return verdict(into, 'unknown', `no observation for ${Math.round(ageMillis / 1000)}s`);
   }
   if (!latest.reachable) return verdict(into, 'unreachable', 'source reports it down or unreachable');
+  if (latest.unknownReason !== undefined) return verdict(into, 'unknown', latest.unknownReason);
   if (latest.divergedReason !== undefined) return verdict(into, 'diverged', latest.divergedReason);
   if (isRivalLeader) return verdict(into, 'diverged', `split brain: claims leader while ${leader?.member ?? 'another member'} is the reference`);
   if (leader !== null && leader.member === member) return verdict(into, 'converged', null, 0, 0);
@@ -56,6 +57,9 @@ export function memberVerdict(
     (lagBytes !== null && lagBytes > tolerances.lagToleranceBytes) ||
     (lagSeconds !== null && lagSeconds > tolerances.lagToleranceSeconds);
   if (role === 'path' && latest.serving === false) return verdict(into, 'unreachable', 'path reachable but not serving', lagSeconds, lagBytes);
+  // The source knows it is not caught up (a full resync, a stopped apply thread): small numbers prove nothing then.
+  if (latest.laggingReason !== undefined) return verdict(into, 'lagging', latest.laggingReason, lagSeconds, lagBytes);
+  if (latest.replicationLink?.up === false) return verdict(into, 'lagging', 'replication link down', lagSeconds, lagBytes);
   if (behind) return verdict(into, 'lagging', describeLag(lagSeconds, lagBytes), lagSeconds, lagBytes);
   return verdict(into, 'converged', null, lagSeconds, lagBytes);
 }

@@ -47,6 +47,11 @@ export interface Observation {
   role?: Role;
   /** False when the source answered that the member is down or unreachable. */
   reachable: boolean;
+  /**
+   * Set by a source that reached its view of the member but cannot tell its state (an exporter
+   * that cannot read replication, a scrape target that is down): the member is `unknown`, for this reason.
+   */
+  unknownReason?: string;
   /** Whether the member serves traffic (leaders, paths). */
   serving?: boolean;
   /** Replication position: offset, LSN, sequence — monotonic within one history. */
@@ -55,6 +60,11 @@ export interface Observation {
   lagSeconds?: number;
   /** Bytes behind the leader, where the source knows it. */
   lagBytes?: number;
+  /**
+   * Set by a source that knows this replica is not caught up whatever its lag numbers say
+   * (a full resync, a stopped apply thread, a cut link): the member is `lagging`, for this reason.
+   */
+  laggingReason?: string;
   /** Checksum or version of the data/config the member holds. */
   stateFingerprint?: string;
   /** Stable hash of who may do what on this member (ACLs, roles, HBA rules, auth/TLS required). */
@@ -67,6 +77,32 @@ export interface Observation {
   followsLeader?: string;
   /** Set by a source that itself detected divergence (e.g. split brain); the text says why. */
   divergedReason?: string;
+  /**
+   * For a replica: its replication link to the leader, where the source can tell. A link that is
+   * down, or silent longer than the lag tolerance, is never converged, whatever the byte lag:
+   * bytes stop growing when nothing arrives, so a small byte lag proves nothing then.
+   */
+  replicationLink?: ReplicationLink;
+  /**
+   * When `position`, `lagSeconds` and `lagBytes` were measured, if earlier than `observedAtMillis`
+   * (a source that reports them apart from `reachable`, e.g. OTLP). Older than the freshness
+   * window, they are no evidence of convergence.
+   */
+  replicationObservedAtMillis?: number;
+}
+
+/** What a source says about a replica's replication link (Observation.replicationLink). */
+export interface ReplicationLink {
+  /** False: the link is down (Redis `master_link_status:down`, no streaming WAL receiver, missing from the primary's `pg_stat_replication`). */
+  up: boolean;
+  /** How long the link has been down, where known. */
+  downForSeconds?: number;
+  /**
+   * Link up: seconds since it last carried anything the source can see (the leader's last
+   * acknowledgement from this replica, or what the replica last received); the earliest sign of a
+   * link that is cut but not yet timed out.
+   */
+  silentForSeconds?: number;
 }
 
 /** A member as declared in config before anything was observed (so it shows `unknown`, not absent). */
