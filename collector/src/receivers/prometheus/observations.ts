@@ -73,7 +73,9 @@ function redisReplica(t: MemberTarget, followed: string | undefined, master: Mem
   const syncing = t.samples.value('redis_master_sync_in_progress') === 1;
   const line = master === undefined ? undefined : replicaLineOf(master.samples.all('redis_connected_slave_offset_bytes', 'redis_connected_slave_lag_seconds'), t);
   if (syncing || (line !== undefined && FULL_SYNC_STATES.has(line.state))) {
-    // The primary's offset for it is 0 and the copy restarts: bytes say nothing until it is online again.
+    // The primary's offset for it is 0 and the copy restarts from nothing: neither offset says how far behind it is
+    // (leader offset − 0 would read as the whole dataset of lag), so no position until it is online again.
+    delete observation.position;
     observation.laggingReason = `full resync in progress (${line !== undefined && FULL_SYNC_STATES.has(line.state) ? `slave_state ${line.state}` : 'master_sync_in_progress 1'})`;
     observation.replicationLink = { up: false };
     return observation;
