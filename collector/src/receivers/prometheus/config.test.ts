@@ -49,3 +49,16 @@ describe('prometheus: config', () => {
     assert.ok(!JSON.stringify(config).includes('t0ken'));
   });
 });
+
+describe('prometheus: in a collector config file', () => {
+  it('a group with prometheus: loads, with freshness from its interval', async () => {
+    const { parseConfigText } = await import('../../config/load');
+    const config = parseConfigText(
+      ['groups:', '  - name: sessions', '    prometheus:', '      url: http://prometheus:9090', '      exporter: redis_exporter', "      selector: '{job=\"redis\"}'", '      interval: 15s'].join('\n'),
+      'rebound.yaml',
+    );
+    const group = config.groups[0]!;
+    assert.deepEqual(group.receivers.map((r) => r.type), ['prometheus']);
+    assert.equal(group.freshnessMillis, 45_000);
+  });
+});

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { exporterDir, startExporter, startTestPrometheus, type RunningExporter, type TestPrometheus } from '../../testing/exporter-stack';
 import { startPostgresPrimaryStandby, type PostgresPrimaryStandby } from '../../testing/postgres-primary-standby';
+import { waitFor } from '../../testing/processes';
 import { EngineDriver, integrationGroup, memberOf, statusSequence } from './engine-driver';
 
 async function promValue(prometheus: TestPrometheus, query: string): Promise<number | undefined> {
@@ -113,7 +114,12 @@ describe('postgres_exporter through a real Prometheus and the engine', { timeout
 
   it('the link gone while both run (pg_up 1 on the standby): lagging, link down, never converged', async () => {
     await pair.prependHbaRule(pair.primary, 'host replication all 0.0.0.0/0 reject');
-    await pair.query(pair.primary, 'SELECT pg_terminate_backend(pid) FROM pg_stat_replication');
+    // pg_reload_conf() only signals the postmaster: end the walsender until the standby's reconnect is refused.
+    await waitFor('the standby gone from pg_stat_replication', 30_000, async () => {
+      await pair.query(pair.primary, 'SELECT pg_terminate_backend(pid) FROM pg_stat_replication');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      return (await pair.query(pair.primary, 'SELECT count(*)::int AS n FROM pg_stat_replication'))[0]?.['n'] === 0 || undefined;
+    });
     const state = await driver
       .stepUntil('the standby lagging with its link down', (s) => /replication link down/.test(memberOf(s, 'standby').reason ?? ''), 30_000)
       .catch((error: Error) => {

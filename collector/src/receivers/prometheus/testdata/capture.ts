@@ -110,7 +110,12 @@ async function capturePostgres(): Promise<void> {
 
     // The link gone while both nodes run: replication refused by the primary's pg_hba, the walsender ended.
     await pair.prependHbaRule(pair.primary, 'host replication all 0.0.0.0/0 reject');
-    await pair.query(pair.primary, "SELECT pg_terminate_backend(pid) FROM pg_stat_replication");
+    // pg_reload_conf() only signals the postmaster: end the walsender until the standby's reconnect is refused.
+    await waitFor('the standby gone from pg_stat_replication', 30_000, async () => {
+      await pair.query(pair.primary, 'SELECT pg_terminate_backend(pid) FROM pg_stat_replication');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      return (await pair.query(pair.primary, 'SELECT count(*)::int AS n FROM pg_stat_replication'))[0]?.['n'] === 0 || undefined;
+    });
     await until(prometheus, 'the standby row to leave pg_stat_replication', 'absent(pg_stat_replication_pg_wal_lsn_diff{job="capture"}) and on() pg_up{member="standby"} == 1');
     await pair.query(pair.primary, 'INSERT INTO t VALUES (2)');
     await new Promise((r) => setTimeout(r, 1_500));
