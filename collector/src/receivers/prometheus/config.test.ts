@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError } from '../../config/config-error';
+import { parseConfigText } from '../../config/load';
 import { parsePrometheusConfig } from './config';
 import { roundQueries } from './queries';
 
@@ -51,8 +52,7 @@ describe('prometheus: config', () => {
 });
 
 describe('prometheus: in a collector config file', () => {
-  it('a group with prometheus: loads, with freshness from its interval', async () => {
-    const { parseConfigText } = await import('../../config/load');
+  it('a group with prometheus: loads, with freshness from its interval', () => {
     const config = parseConfigText(
       ['groups:', '  - name: sessions', '    prometheus:', '      url: http://prometheus:9090', '      exporter: redis_exporter', "      selector: '{job=\"redis\"}'", '      interval: 15s'].join('\n'),
       'rebound.yaml',
