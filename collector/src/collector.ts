@@ -52,7 +52,7 @@ export class Collector {
     for (const completed of this.store.completedDurations()) this.exporter.recordEpisode({ group: completed.group, durationSeconds: completed.durationSeconds });
     this.engine.onEpisodeCompleted((episode) => this.exporter.recordEpisode(episode));
     if (options.onPhaseChange) this.engine.onPhaseChange(options.onPhaseChange);
-    this.api = new HttpApi({ ...config.listen.metrics, engine: this.engine, exporter: this.exporter, logger });
+    this.api = new HttpApi({ ...config.listen.metrics, auth: config.listen.auth, engine: this.engine, exporter: this.exporter, logger });
   }
 
   async start(): Promise<CollectorEndpoints> {
