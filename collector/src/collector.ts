@@ -86,11 +86,19 @@ export class Collector {
     return { metrics, otlp: otlp === null ? null : otlp.receiver.address() };
   }
 
+  /**
+   * Stop in a bounded time. The open episodes are saved first (no tick runs
+   * after the timer is cleared, so they cannot change); then the receivers
+   * (each bounded by its probe timeout) and the API; the OTLP exporter's last
+   * push comes last and gets SHUTDOWN_EXPORT_DEADLINE_MILLIS (otlp-exporter.ts),
+   * so an export endpoint that hangs can hold neither the episodes nor the exit.
+   */
   async stop(): Promise<void> {
     if (this.timer !== undefined) clearInterval(this.timer);
-    await Promise.allSettled([...this.receivers.map((r) => r.stop()), this.otlpExporter?.shutdown()]);
-    await this.api.stop();
     this.engine.flush();
+    await Promise.allSettled(this.receivers.map((r) => r.stop()));
+    await this.api.stop();
+    await this.otlpExporter?.shutdown();
     this.store.close();
   }
 
