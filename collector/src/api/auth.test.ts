@@ -10,7 +10,7 @@ import { RecoveryEngine } from '../engine/engine';
 import { testGroup } from '../engine/testing/scenario';
 import { PrometheusExporter } from '../exporters/prometheus/prometheus-exporter';
 import { createMemoryLogger } from '../logger';
-import { parseApiAuthConfig } from './auth';
+import { clearTextTokenWarning, parseApiAuthConfig } from './auth';
 import { HttpApi } from './http-server';
 
 const TOKEN = 'api-Tok3n-9d1c@/#% x';
@@ -86,6 +86,17 @@ describe('listen.auth', () => {
   it('refuses plain HTTP clients and clients that do not trust the certificate', async () => {
     await assert.rejects(fetch(`${base.replace('https', 'http')}/healthz`));
     await assert.rejects(get(`${base}/healthz`, undefined), /self-signed|certificate/);
+  });
+});
+
+describe('clearTextTokenWarning', () => {
+  it('warns of a token served without tls beyond loopback, and of nothing else', () => {
+    const token = parseApiAuthConfig({ bearer_token: '${T}' }, 'listen.auth', { T: TOKEN });
+    assert.match(clearTextTokenWarning(token, '0.0.0.0') ?? '', /clear text; add tls/);
+    assert.match(clearTextTokenWarning(token, '10.0.0.5') ?? '', /clear text/);
+    for (const host of ['127.0.0.1', '::1', 'localhost']) assert.equal(clearTextTokenWarning(token, host), undefined);
+    assert.equal(clearTextTokenWarning({}, '0.0.0.0'), undefined);
+    assert.equal(clearTextTokenWarning({ ...token, tls: { certFile: 'c', keyFile: 'k' } }, '0.0.0.0'), undefined);
   });
 });
 

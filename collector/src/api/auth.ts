@@ -47,6 +47,12 @@ export function parseApiAuthConfig(raw: unknown, keyPath: string, env: NodeJS.Pr
   return config;
 }
 
+/** A token served without TLS beyond loopback crosses the network in clear text: say so at start. */
+export function clearTextTokenWarning(auth: ApiAuthConfig | undefined, host: string): string | undefined {
+  if (auth?.bearerToken === undefined || auth.tls !== undefined || /^(127\.|::1$|localhost$)/.test(host)) return undefined;
+  return 'listen.auth.bearer_token without listen.auth.tls: the token crosses the network in clear text; add tls';
+}
+
 /**
  * Checks `Authorization: Bearer <token>` in constant time: both sides are
  * hashed first, so neither the token's length nor its prefix can be timed.

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { RecoveryEngine } from '../engine/engine';
 import type { PrometheusExporter } from '../exporters/prometheus/prometheus-exporter';
 import type { Logger } from '../logger';
-import { bearerCheck, OPEN_PATHS, type ApiAuthConfig } from './auth';
+import { bearerCheck, clearTextTokenWarning, OPEN_PATHS, type ApiAuthConfig } from './auth';
 import { episodeView, groupView } from './json-views';
 
 export interface HttpApiOptions {
@@ -48,6 +48,8 @@ export class HttpApi {
       server.once('error', reject);
       server.listen(this.options.port, this.options.host, () => resolve());
     });
+    const clearText = clearTextTokenWarning(this.options.auth, this.options.host);
+    if (clearText !== undefined) this.options.logger.warn(clearText, { host: this.options.host });
     const address = server.address() as AddressInfo;
     return { host: address.address, port: address.port };
   }
