@@ -95,11 +95,15 @@ export class Collector {
    */
   async stop(): Promise<void> {
     if (this.timer !== undefined) clearInterval(this.timer);
-    this.engine.flush();
-    await Promise.allSettled(this.receivers.map((r) => r.stop()));
-    await this.api.stop();
-    await this.otlpExporter?.shutdown();
-    this.store.close();
+    try {
+      this.engine.flush();
+    } finally {
+      // A store that cannot save still lets everything else stop (the error is reported after).
+      await Promise.allSettled(this.receivers.map((r) => r.stop()));
+      await this.api.stop();
+      await this.otlpExporter?.shutdown();
+      this.store.close();
+    }
   }
 
   private tick(): void {
