@@ -71,6 +71,7 @@ function demoConfig(speed: number): CollectorConfig {
     listen: {
       metrics: { host: '127.0.0.1', port: 9464 },
       otlp: { host: '127.0.0.1', port: 4318 },
+      auth: {},
     },
     storePath: './data/rebound-demo.db',
     groups: defaultDemoGroups(speed),
@@ -102,12 +103,14 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const base = `http://${endpoints.metrics.host}:${endpoints.metrics.port}`;
+  const base = `${config.listen.auth.tls ? 'https' : 'http'}://${endpoints.metrics.host}:${endpoints.metrics.port}`;
   process.stdout.write(
     `Rebound collector ${args.config ? `with ${args.config}` : `with the demo cluster (speed ${args.speed})`}: ${config.groups.length} group(s)\n` +
       `  metrics  ${base}/metrics\n  groups   ${base}/api/v1/groups\n  episodes ${base}/api/v1/episodes\n  health   ${base}/healthz\n` +
-      (endpoints.otlp ? `  OTLP in  http://${endpoints.otlp.host}:${endpoints.otlp.port}/v1/metrics\n` : '') +
-      `  store    ${config.storePath}${collector.engine.storeUp() === false ? ' (not writable: new episodes are kept in memory)' : ''}\n`,
+      (endpoints.otlp ? `  OTLP in  ${config.otlp.tls ? 'https' : 'http'}://${endpoints.otlp.host}:${endpoints.otlp.port}/v1/metrics
+` : '') +
+      `  store    ${config.storePath}${collector.engine.storeUp() === false ? ' (not writable: new episodes are kept in memory)' : ''}
+`,
   );
   banner = true;
   for (const line of pending) process.stdout.write(line + '\n');

@@ -56,7 +56,7 @@ export class Collector {
     // on an older copy of its store would otherwise look like a reset plus new episodes).
     this.engine.onEpisodeCompleted((episode) => this.exporter.recordEpisode(episode));
     if (options.onPhaseChange) this.engine.onPhaseChange(options.onPhaseChange);
-    this.api = new HttpApi({ ...config.listen.metrics, engine: this.engine, exporter: this.exporter, logger });
+    this.api = new HttpApi({ ...config.listen.metrics, auth: config.listen.auth, engine: this.engine, exporter: this.exporter, logger });
   }
 
   async start(): Promise<CollectorEndpoints> {
@@ -92,12 +92,24 @@ export class Collector {
     return { metrics, otlp: otlp === null ? null : otlp.receiver.address() };
   }
 
+  /**
+   * Stop in a bounded time. The open episodes are saved first (no tick runs
+   * after the timer is cleared, so they cannot change); then the receivers
+   * (each bounded by its probe timeout) and the API; the OTLP exporter's last
+   * push comes last and gets SHUTDOWN_EXPORT_DEADLINE_MILLIS (otlp-exporter.ts),
+   * so an export endpoint that hangs can hold neither the episodes nor the exit.
+   */
   async stop(): Promise<void> {
     if (this.timer !== undefined) clearInterval(this.timer);
-    await Promise.allSettled([...this.receivers.map((r) => r.stop()), this.otlpExporter?.shutdown()]);
-    await this.api.stop();
-    this.engine.flush();
-    this.store.close();
+    try {
+      this.engine.flush();
+    } finally {
+      // A store that cannot save still lets everything else stop (the error is reported after).
+      await Promise.allSettled(this.receivers.map((r) => r.stop()));
+      await this.api.stop();
+      await this.otlpExporter?.shutdown();
+      this.store.close();
+    }
   }
 
   private tick(): void {

@@ -1,3 +1,4 @@
+import { parseApiAuthConfig, type ApiAuthConfig } from '../api/auth';
 import { parseOtlpExporterConfig, type OtlpExporterConfig } from '../exporters/otlp/config';
 import { parseOtlpServerConfig, type OtlpServerConfig } from '../receivers/otlp/config';
 import { checkMemberExpiry } from '../receivers/otlp/factory';
@@ -21,6 +22,8 @@ export interface CollectorConfig {
   listen: {
     metrics: { host: string; port: number };
     otlp: { host: string; port: number };
+    /** `listen.auth`: bearer token and TLS for `/metrics` and `/api/v1/*`; none by default. */
+    auth: ApiAuthConfig;
   };
   /** Episode store path (SQLite). */
   storePath: string;
@@ -64,7 +67,7 @@ export function parseCollectorConfig(
 ): CollectorConfig {
   const top = readObject(raw, '', TOP_LEVEL_KEYS);
   const intervalMillis = readDurationMillis(top['interval'], 'interval', COLLECTOR_DEFAULTS.intervalMillis, 50);
-  const listen = readObject(top['listen'], 'listen', ['metrics', 'otlp']);
+  const listen = readObject(top['listen'], 'listen', ['metrics', 'otlp', 'auth']);
   const groupsRaw = readArray(top['groups'], 'groups');
   const groups = groupsRaw.map((g, i) => parseGroup(g, joinKey('groups', i), factories, intervalMillis, options));
   const seen = new Map<string, number>();
@@ -80,6 +83,7 @@ export function parseCollectorConfig(
     listen: {
       metrics: readHostPort(listen['metrics'], 'listen.metrics', COLLECTOR_DEFAULTS.metrics),
       otlp: readHostPort(listen['otlp'], 'listen.otlp', COLLECTOR_DEFAULTS.otlp),
+      auth: parseApiAuthConfig(listen['auth'], 'listen.auth'),
     },
     storePath: readString(top['store'], 'store', COLLECTOR_DEFAULTS.storePath),
     groups,

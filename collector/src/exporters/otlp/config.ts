@@ -1,6 +1,6 @@
 import { ConfigError } from '../../config/config-error';
 import { joinKey, readDurationMillis, readObject, readString, readStringMap } from '../../config/fields';
-import { expandEnv } from '../../config/secrets';
+import { expandEnv, redactUrl } from '../../config/secrets';
 
 export type OtlpExportProtocol = 'http/protobuf' | 'http/json';
 
@@ -61,7 +61,7 @@ function metricsUrl(endpoint: string, keyPath: string): string {
   try {
     url = new URL(endpoint);
   } catch {
-    throw new ConfigError(keyPath, `expected a URL like http://otel-collector:4318 (got "${endpoint.replace(/\/\/[^@/]*@/, '//***@')}")`);
+    throw new ConfigError(keyPath, `expected a URL like http://otel-collector:4318 (got "${redactUrl(endpoint)}")`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(keyPath, 'expected an http:// or https:// URL');
   if (url.pathname === '/' || url.pathname === '') url.pathname = '/v1/metrics';

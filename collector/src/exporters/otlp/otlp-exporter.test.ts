@@ -221,6 +221,13 @@ describe('startOtlpExporter', () => {
 });
 
 describe('parseOtlpExporterConfig', () => {
+  it('an endpoint that is no URL is refused without its password, up to the last @', () => {
+    assert.throws(
+      () => parseOtlpExporterConfig({ endpoint: 'http://gw:p@ss w0rd/#x@otel collector:4318' }, 'exporters.otlp', {}),
+      (error: Error) => /exporters\.otlp\.endpoint: expected a URL/.test(error.message) && error.message.includes('http://gw:***@otel collector:4318') && !/ss w0|0rd/.test(error.message),
+    );
+  });
+
   it('applies defaults and appends /v1/metrics to a bare endpoint', () => {
     assert.deepEqual(parseOtlpExporterConfig({ endpoint: 'http://otel-collector:4318' }, 'exporters.otlp', {}), {
       url: 'http://otel-collector:4318/v1/metrics',
