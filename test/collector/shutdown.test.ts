@@ -4,7 +4,7 @@ import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { EpisodeStore } from '../../collector/src/store/episode-store';
+import { SqliteEpisodeStore } from '../../collector/src/store/episode-store';
 import { builtCollectorCli } from '../support/built-collector';
 import { otlpJsonBody, type MemberReport } from '../support/otlp-json';
 import { Child, sparePort, waitFor } from '../support/processes';
@@ -80,7 +80,7 @@ describe('collector stop with a hung OTLP export endpoint', { timeout: 240_000 }
     assert.equal(child.exitCode, 0, child.tail());
     assert.match(child.tail(), /did not finish within 2000 ms; stopping without it/);
 
-    const saved = new EpisodeStore(store);
+    const saved = new SqliteEpisodeStore(store);
     try {
       const open = saved.openEpisodes().get('payments');
       assert.ok(open !== undefined, 'the open episode was saved');
