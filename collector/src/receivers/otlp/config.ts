@@ -7,9 +7,11 @@ import {
   readNumber,
   readObject,
   readOptionalString,
+  readReadableFile,
   readString,
   readStringMap,
 } from '../../config/fields';
+import { checkCertificatePair } from '../../config/tls-files';
 import { formatDuration } from '../../config/duration';
 import { expandEnv } from '../../config/secrets';
 import { ROLES, type MemberDeclaration, type Role } from '../../model/types';
@@ -156,10 +158,13 @@ export function parseOtlpServerConfig(raw: unknown, keyPath: string, env: NodeJS
   }
   if (o['tls'] !== undefined && o['tls'] !== null) {
     const tls = readObject(o['tls'], key('tls'), ['cert_file', 'key_file']);
-    config.tls = {
-      certFile: readString(tls['cert_file'], joinKey(key('tls'), 'cert_file')),
-      keyFile: readString(tls['key_file'], joinKey(key('tls'), 'key_file')),
-    };
+    // Checked now (readable regular files that make a pair): a wrong path is a config error, not a crash at start.
+    readString(tls['cert_file'], joinKey(key('tls'), 'cert_file'));
+    readString(tls['key_file'], joinKey(key('tls'), 'key_file'));
+    const certFile = readReadableFile(tls['cert_file'], joinKey(key('tls'), 'cert_file'), 'the PEM server certificate', env)!;
+    const keyFile = readReadableFile(tls['key_file'], joinKey(key('tls'), 'key_file'), 'the PEM private key of cert_file', env)!;
+    checkCertificatePair(certFile, keyFile, key('tls'));
+    config.tls = { certFile, keyFile };
   }
   return config;
 }
