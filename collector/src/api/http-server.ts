@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { RecoveryEngine } from '../engine/engine';
 import type { PrometheusExporter } from '../exporters/prometheus/prometheus-exporter';
+import { listenOn } from '../listen-error';
 import type { Logger } from '../logger';
 import { episodeView, groupView } from './json-views';
 
@@ -31,10 +32,7 @@ export class HttpApi {
       });
     });
     this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.options.port, this.options.host, () => resolve());
-    });
+    await listenOn(server, this.options.host, this.options.port, 'listen.metrics', '/metrics and the API');
     const address = server.address() as AddressInfo;
     return { host: address.address, port: address.port };
   }

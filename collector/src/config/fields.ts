@@ -135,7 +135,7 @@ export function readDurationMillis(raw: unknown, keyPath: string, fallbackMillis
 /** `host:port`, e.g. `127.0.0.1:9464`. */
 export function readHostPort(raw: unknown, keyPath: string, fallback: string): { host: string; port: number } {
   const text = readString(raw, keyPath, fallback);
-  const match = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(text);
+  const match = /^(\[[^\]\s]+\]|[^:\s]+):(\d{1,5})$/.exec(text);
   const port = match ? Number(match[2]) : NaN;
   if (!match || port > 65535) throw new ConfigError(keyPath, `expected host:port like 127.0.0.1:9464 (got ${quoteValue(text)})`);
   return { host: match[1]!.replace(/^\[|\]$/g, ''), port };
