@@ -62,6 +62,8 @@ function checkKeysAndAliases(document: Document.Parsed, at: (offset: number | un
       const key = pair.key as Node | null;
       const offset = key?.range?.[0];
       if (key !== null && !isScalar(key)) throw refuse(path, node, offset, `expected a plain key, not ${isAlias(key) ? 'an alias' : 'a list or mapping'}`);
+      // `!!binary` or a YAML 1.1 timestamp: a scalar that is not a name.
+      if (key !== null && typeof key.value === 'object' && key.value !== null) throw refuse(path, node, offset, 'expected a plain key, not a tagged value');
       // Keys as plain values see them: `1` and `"1"` are the same key.
       const name = String(key?.value ?? '');
       const first = seen.get(name);
