@@ -131,7 +131,7 @@ function parseGroup(
     sourceDefaults = { ...sourceDefaults, ...factory.groupDefaultsOf?.(config, intervalMillis) };
     for (const declaration of factory.declaredMembers?.(config) ?? []) {
       const other = members.get(declaration.member);
-      if (other !== undefined) throw new ConfigError(receiverPath, `duplicate member "${declaration.member}" in group "${name}" (also in ${other})`);
+      if (other !== undefined) throw new ConfigError(receiverPath, `duplicate member ${quoteValue(declaration.member)} in group "${name}" (also in ${other})`);
       members.set(declaration.member, receiverPath);
     }
     slowestIntervalMillis = Math.max(slowestIntervalMillis, factory.intervalMillisOf?.(config) ?? intervalMillis);

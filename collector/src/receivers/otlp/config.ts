@@ -15,6 +15,7 @@ import { checkCertificatePair } from '../../config/tls-files';
 import { formatDuration } from '../../config/duration';
 import { expandEnv } from '../../config/secrets';
 import { ROLES, type MemberDeclaration, type Role } from '../../model/types';
+import { quoteValue } from '../../config/quote';
 
 /** `otlp:` under a group: the group accepts members over OTLP; `members` are shown `unknown` until seen. */
 export interface OtlpGroupConfig {
@@ -44,13 +45,13 @@ export function parseOtlpGroupConfig(raw: unknown, keyPath: string): OtlpGroupCo
     const itemPath = joinKey(joinKey(keyPath, 'members'), i);
     const m = readObject(item, itemPath, ['member', 'role', 'dependencies']);
     const member = readString(m['member'], joinKey(itemPath, 'member'));
-    if (seen.has(member)) throw new ConfigError(joinKey(itemPath, 'member'), `member "${member}" is declared twice in this group`);
+    if (seen.has(member)) throw new ConfigError(joinKey(itemPath, 'member'), `member ${quoteValue(member)} is declared twice in this group`);
     seen.add(member);
     const declaration: MemberDeclaration = { member };
     const role = readOptionalString(m['role'], joinKey(itemPath, 'role'));
     if (role !== undefined) {
       if (!(ROLES as readonly string[]).includes(role)) {
-        throw new ConfigError(joinKey(itemPath, 'role'), `expected one of ${ROLES.join(', ')} (got "${role}")`);
+        throw new ConfigError(joinKey(itemPath, 'role'), `expected one of ${ROLES.join(', ')} (got ${quoteValue(role)})`);
       }
       declaration.role = role as Role;
     }
