@@ -82,7 +82,6 @@ function keyPathOf(path: readonly unknown[], node: unknown): string {
     const child = chain[i + 1];
     if (isPair(parent) && child === parent.value) keyPath = joinPath(keyPath, String(isScalar(parent.key) ? parent.key.value : '?'));
     else if (isSeq(parent)) keyPath = `${keyPath}[${parent.items.indexOf(child as never)}]`;
-    else if (isMap(parent) || isPair(parent)) continue;
   }
   return keyPath;
 }
