@@ -4,6 +4,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { RecoveryEngine } from '../engine/engine';
 import type { PrometheusExporter } from '../exporters/prometheus/prometheus-exporter';
+import { listenOn } from '../listen-error';
 import type { Logger } from '../logger';
 import { bearerCheck, clearTextTokenWarning, OPEN_PATHS, type ApiAuthConfig } from './auth';
 import { episodeView, groupView } from './json-views';
@@ -44,10 +45,7 @@ export class HttpApi {
     // A client that fails the TLS handshake (wrong CA, plain HTTP) is the client's problem: no log line per attempt.
     server.on('tlsClientError', () => undefined);
     this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.options.port, this.options.host, () => resolve());
-    });
+    await listenOn(server, this.options.host, this.options.port, 'listen.metrics', '/metrics and the API');
     const clearText = clearTextTokenWarning(this.options.auth, this.options.host);
     if (clearText !== undefined) this.options.logger.warn(clearText, { host: this.options.host });
     const address = server.address() as AddressInfo;
