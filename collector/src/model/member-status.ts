@@ -43,6 +43,7 @@ export function memberVerdict(
     return verdict(into, 'unknown', `no observation for ${Math.round(ageMillis / 1000)}s`);
   }
   if (!latest.reachable) return verdict(into, 'unreachable', 'source reports it down or unreachable');
+  if (latest.unknownReason !== undefined) return verdict(into, 'unknown', latest.unknownReason);
   if (latest.divergedReason !== undefined) return verdict(into, 'diverged', latest.divergedReason);
   if (isRivalLeader) return verdict(into, 'diverged', `split brain: claims leader while ${leader?.member ?? 'another member'} is the reference`);
   if (leader !== null && leader.member === member) return verdict(into, 'converged', null, 0, 0);
@@ -55,6 +56,8 @@ export function memberVerdict(
   const behind =
     (lagBytes !== null && lagBytes > tolerances.lagToleranceBytes) ||
     (lagSeconds !== null && lagSeconds > tolerances.lagToleranceSeconds);
+  // A stopped link says nothing about how far behind the replica will be: never converged, whatever the lag read.
+  if (latest.replicationStoppedReason !== undefined) return verdict(into, 'lagging', latest.replicationStoppedReason, lagSeconds, lagBytes);
   if (role === 'path' && latest.serving === false) return verdict(into, 'unreachable', 'path reachable but not serving', lagSeconds, lagBytes);
   if (behind) return verdict(into, 'lagging', describeLag(lagSeconds, lagBytes), lagSeconds, lagBytes);
   return verdict(into, 'converged', null, lagSeconds, lagBytes);
