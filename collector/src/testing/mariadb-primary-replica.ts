@@ -26,8 +26,8 @@ export interface MariadbPrimaryReplica {
   query<Row = Record<string, unknown>>(node: MariadbTestNode, sql: string, params?: unknown[]): Promise<Row[]>;
   /** Shut a node down (SIGTERM, SIGKILL after 10 s). */
   stop(node: MariadbTestNode): Promise<void>;
-  /** Start a stopped node again with its datadir; the replica resumes replication on its own. */
-  start(node: MariadbTestNode): Promise<void>;
+  /** Start a stopped node again with its datadir; the replica resumes replication on its own unless `skipSlaveStart`. */
+  start(node: MariadbTestNode, options?: { skipSlaveStart?: boolean }): Promise<void>;
   /** SIGSTOP / SIGCONT: a hung server that still accepts TCP connections. */
   pause(node: MariadbTestNode): void;
   resume(node: MariadbTestNode): void;
@@ -89,7 +89,7 @@ export async function startMariadbPrimaryReplica(): Promise<MariadbPrimaryReplic
     }
   };
 
-  const start = async (target: MariadbTestNode): Promise<void> => {
+  const start = async (target: MariadbTestNode, options: { skipSlaveStart?: boolean } = {}): Promise<void> => {
     const args = [
       '--no-defaults',
       `--datadir=${target.dataDir}`,
@@ -99,6 +99,7 @@ export async function startMariadbPrimaryReplica(): Promise<MariadbPrimaryReplic
       `--server-id=${target.serverId}`,
       ...(target.name === 'replica' ? ['--read-only=1', `--relay-log=${target.name}-relay`] : []),
       ...FAST_SETTINGS,
+      ...(options.skipSlaveStart ? ['--skip-slave-start'] : []),
       ...asRoot,
     ];
     const server = new ServerProcess(`mariadbd ${target.name}`, 'mariadbd', args, root);
