@@ -27,6 +27,9 @@ describe('memberVerdict', () => {
     ['behind by bytes from positions', o({ position: 9_000 }), 'lagging', /1000 bytes/],
     ['behind by reported seconds', o({ position: 10_000, lagSeconds: 6 }), 'lagging', /6\.0s/],
     ['within both tolerances', o({ position: 9_950, lagSeconds: 4 }), 'converged', null],
+    ['replication stopped, no lag yet', o({ position: 10_000, lagBytes: 0, replicationStoppedReason: 'SQL thread stopped' }), 'lagging', /^SQL thread stopped$/],
+    ['replica diverged and stopped', o({ divergedReason: 'errant transactions', replicationStoppedReason: 'SQL thread stopped' }), 'diverged', /errant/],
+    ['reached but role unreadable', o({ position: 10_000, unknownReason: 'may not read the replication status' }), 'unknown', /may not read/],
   ];
   for (const [name, observation, status, reason] of table) {
     it(`${name} → ${status}`, () => {
