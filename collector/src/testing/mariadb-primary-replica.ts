@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -7,6 +7,9 @@ import { createConnection } from 'mysql2/promise';
 import { ServerProcess, sparePort, waitFor } from './processes';
 
 const run = promisify(execFile);
+
+/** The server binary: MARIADBD from the environment, else Debian's /usr/sbin/mariadbd (not always on a user's PATH). */
+const MARIADBD = process.env['MARIADBD'] ?? (existsSync('/usr/sbin/mariadbd') ? '/usr/sbin/mariadbd' : 'mariadbd');
 
 /** One MariaDB server of the test pair. */
 export interface MariadbTestNode {
@@ -102,7 +105,7 @@ export async function startMariadbPrimaryReplica(): Promise<MariadbPrimaryReplic
       ...(options.skipSlaveStart ? ['--skip-slave-start'] : []),
       ...asRoot,
     ];
-    const server = new ServerProcess(`mariadbd ${target.name}`, 'mariadbd', args, root);
+    const server = new ServerProcess(`mariadbd ${target.name}`, MARIADBD, args, root);
     servers.set(target.name, server);
     await waitFor(`MariaDB ${target.name} on port ${target.port}`, 60_000, async () => {
       if (!server.running) throw new Error(`mariadbd exited: ${server.tail()}`);
