@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -25,6 +25,8 @@ export interface MariadbTestNode {
 export interface MariadbPrimaryReplica {
   primary: MariadbTestNode;
   replica: MariadbTestNode;
+  /** With `tls`: the PEM of the throwaway CA that signed both servers' certificate. */
+  caFile?: string;
   /** Run SQL (one statement, or several separated by `;`) as root over the node's socket; the rows of the last one. */
   query<Row = Record<string, unknown>>(node: MariadbTestNode, sql: string, params?: unknown[]): Promise<Row[]>;
   /** Shut a node down (SIGTERM, SIGKILL after 10 s). */
@@ -66,8 +68,9 @@ const REPLICATION_PASSWORD = 'repl-test-pw-2c81';
  * (no --skip-grant-tables): root logs in over the socket without a password,
  * everyone else over TCP with one. close() stops both and removes the temp dir.
  */
-export async function startMariadbPrimaryReplica(): Promise<MariadbPrimaryReplica> {
+export async function startMariadbPrimaryReplica(options: { tls?: { serverName: string } } = {}): Promise<MariadbPrimaryReplica> {
   const root = mkdtempSync(join(tmpdir(), 'rebound-mariadb-'));
+  let tls: { caFile: string; certFile: string; keyFile: string } | undefined;
   const node = (name: 'primary' | 'replica', port: number, serverId: number): MariadbTestNode => ({
     name,
     port,
@@ -92,7 +95,7 @@ export async function startMariadbPrimaryReplica(): Promise<MariadbPrimaryReplic
     }
   };
 
-  const start = async (target: MariadbTestNode, options: { skipSlaveStart?: boolean } = {}): Promise<void> => {
+  const start = async (target: MariadbTestNode, startOptions: { skipSlaveStart?: boolean } = {}): Promise<void> => {
     const args = [
       '--no-defaults',
       `--datadir=${target.dataDir}`,
@@ -102,7 +105,8 @@ export async function startMariadbPrimaryReplica(): Promise<MariadbPrimaryReplic
       `--server-id=${target.serverId}`,
       ...(target.name === 'replica' ? ['--read-only=1', `--relay-log=${target.name}-relay`] : []),
       ...FAST_SETTINGS,
-      ...(options.skipSlaveStart ? ['--skip-slave-start'] : []),
+      ...(startOptions.skipSlaveStart ? ['--skip-slave-start'] : []),
+      ...(tls ? [`--ssl-ca=${tls.caFile}`, `--ssl-cert=${tls.certFile}`, `--ssl-key=${tls.keyFile}`] : []),
       ...asRoot,
     ];
     const server = new ServerProcess(`mariadbd ${target.name}`, MARIADBD, args, root);
@@ -119,6 +123,7 @@ export async function startMariadbPrimaryReplica(): Promise<MariadbPrimaryReplic
   };
 
   try {
+    if (options.tls) tls = await makeTestCertificates(root, options.tls.serverName);
     for (const target of [primary, replica]) {
       await run('mariadb-install-db', ['--no-defaults', `--datadir=${target.dataDir}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...asRoot], { timeout: 120_000 });
     }
@@ -138,6 +143,7 @@ export async function startMariadbPrimaryReplica(): Promise<MariadbPrimaryReplic
   const pair: MariadbPrimaryReplica = {
     primary,
     replica,
+    ...(tls ? { caFile: tls.caFile } : {}),
     query,
     stop: async (target) => servers.get(target.name)?.stop(10_000),
     start,
@@ -156,3 +162,14 @@ export async function startMariadbPrimaryReplica(): Promise<MariadbPrimaryReplic
   return pair;
 }
 
+
+/** A throwaway CA and one server certificate whose only name is `serverName` (no IP SAN: connecting by IP must name it). */
+async function makeTestCertificates(root: string, serverName: string): Promise<{ caFile: string; certFile: string; keyFile: string }> {
+  const file = (name: string): string => join(root, name);
+  const key = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  await run('openssl', ['req', '-x509', ...key, '-keyout', file('ca.key'), '-out', file('ca.crt'), '-days', '1', '-subj', '/CN=rebound-test-ca']);
+  await run('openssl', ['req', ...key, '-keyout', file('server.key'), '-out', file('server.csr'), '-subj', `/CN=${serverName}`]);
+  writeFileSync(file('san.ext'), `subjectAltName=DNS:${serverName}\n`);
+  await run('openssl', ['x509', '-req', '-in', file('server.csr'), '-CA', file('ca.crt'), '-CAkey', file('ca.key'), '-CAcreateserial', '-out', file('server.crt'), '-days', '1', '-extfile', file('san.ext')]);
+  return { caFile: file('ca.crt'), certFile: file('server.crt'), keyFile: file('server.key') };
+}
