@@ -5,7 +5,7 @@ import { ProbeLoop, probeScheduleOf, type ProbeOutcome } from '../shared/probe-l
 import { RoundMemory } from '../shared/round-memory';
 import { connectWithMysql2, type MysqlConnector, type MysqlProbeClient } from './client';
 import type { MysqlNodeConfig, MysqlReceiverConfig } from './config';
-import { observationsOfRound, type MysqlOutcome } from './observations';
+import { observationsOfRound, type LeaderHistory, type MysqlOutcome } from './observations';
 import { probeMysqlNode, type MysqlNodeAnswer } from './queries';
 
 interface NodeConnection {
@@ -32,6 +32,8 @@ export class MysqlReceiver implements Receiver {
   private readonly connections = new Map<string, NodeConnection>();
   private readonly loop: ProbeLoop<MysqlNodeConfig, MysqlNodeAnswer>;
   private readonly memory = new RoundMemory();
+  /** The leader's position per round, oldest first, for the replicas' seconds behind (observations.ts). */
+  private history: { leader: string; entries: { atMillis: number; position: number }[] } | undefined;
 
   constructor(
     private readonly group: string,
@@ -108,8 +110,39 @@ export class MysqlReceiver implements Receiver {
       const load = this.loadOf(this.connections.get(node.member)!, outcomes[i]!);
       if (load !== undefined) loadPerSecond.set(node.member, load);
     });
-    memory.deliver(sink, observationsOfRound({ group, source, nodes: config.nodes, outcomes: byMember, previousLeader: memory.previousLeader, lastRoles: memory.lastRoles, loadPerSecond }));
+    const round = observationsOfRound({
+      group,
+      source,
+      nodes: config.nodes,
+      outcomes: byMember,
+      previousLeader: memory.previousLeader,
+      lastRoles: memory.lastRoles,
+      loadPerSecond,
+      ...(this.history ? { leaderHistory: this.history as LeaderHistory } : {}),
+    });
+    memory.deliver(sink, round);
+    this.remember(round.leader, round.observations.find((o) => o.member === round.leader));
     config.nodes.forEach((node, i) => this.logChange(node, outcomes[i]!));
+  }
+
+  /**
+   * Append the leader's position; a new leader (or a position that went back:
+   * another kind of position, a reset) starts the history again. An hour of
+   * rounds at most: a replica further behind is far beyond any tolerance anyway.
+   */
+  private remember(leader: string | undefined, observation: { position?: number; observedAtMillis: number } | undefined): void {
+    if (leader === undefined || observation?.position === undefined) return;
+    const entry = { atMillis: observation.observedAtMillis, position: observation.position };
+    const last = this.history?.entries.at(-1);
+    if (this.history === undefined || this.history.leader !== leader || (last !== undefined && entry.position < last.position)) {
+      this.history = { leader, entries: [entry] };
+      return;
+    }
+    // Only changes matter: the first round at a position is when the leader got there.
+    if (last !== undefined && last.position === entry.position) return;
+    this.history.entries.push(entry);
+    const cutoff = entry.atMillis - 3_600_000;
+    while (this.history.entries.length > 1 && this.history.entries[0]!.atMillis < cutoff) this.history.entries.shift();
   }
 
   /** `Questions` per second since the previous answer; none after a restart (the counter went back). */

@@ -4,13 +4,13 @@ import { memberVerdict } from '../../model/member-status';
 import type { Observation } from '../../model/types';
 import { parseMysqlConfig } from './config';
 import { fakeMysqlClient, readCapturedScenario } from './fake-client';
-import { observationsOfRound, type MysqlOutcome } from './observations';
+import { observationsOfRound, secondsBehindHistory, type LeaderHistory, type MysqlOutcome } from './observations';
 import { probeMysqlNode } from './queries';
 
 const AT = 1_700_000_000_000;
 
 /** Probe both captured nodes (primary as db-1, replica as db-2) with the fake and build the round. */
-async function roundOf(scenario: string, options: { previousLeader?: string } = {}) {
+async function roundOf(scenario: string, options: { previousLeader?: string; leaderHistory?: LeaderHistory } = {}) {
   const captured = readCapturedScenario(scenario);
   const { primary, replica } = captured.nodes as { primary: (typeof captured.nodes)[string]; replica: (typeof captured.nodes)[string] };
   // The MySQL fixtures name the primary 10.0.0.1:3306, as the replica's Source_Host says.
@@ -24,7 +24,14 @@ async function roundOf(scenario: string, options: { previousLeader?: string } = 
   for (const [member, node] of [['db-1', primary!], ['db-2', replica!]] as const) {
     outcomes.set(member, { kind: 'answered', answer: await probeMysqlNode(fakeMysqlClient(node)), atMillis: AT });
   }
-  const { observations, leader } = observationsOfRound({ group: 'billing-db', source: 'mysql/billing-db', nodes: config.nodes, outcomes, previousLeader: options.previousLeader });
+  const { observations, leader } = observationsOfRound({
+    group: 'billing-db',
+    source: 'mysql/billing-db',
+    nodes: config.nodes,
+    outcomes,
+    previousLeader: options.previousLeader,
+    ...(options.leaderHistory ? { leaderHistory: options.leaderHistory } : {}),
+  });
   const of = (member: string): Observation => observations.find((o) => o.member === member)!;
   return { observations, leader, primary: of('db-1'), replica: of('db-2') };
 }
@@ -64,6 +71,19 @@ describe('MariaDB observations from captured rows', () => {
     const verdict = verdictOf(replica, primary);
     assert.equal(verdict.status, 'lagging');
     assert.equal(verdict.reason, 'SQL thread stopped');
+  });
+
+  it('SQL thread stopped: the lag in seconds is the time since the leader first held what the replica has not applied, growing', async () => {
+    // The replica applied 0-1-11 (position 11); the leader was first seen beyond it 6 s ago.
+    const history: LeaderHistory = { leader: 'db-1', entries: [{ atMillis: AT - 9_000, position: 11 }, { atMillis: AT - 6_000, position: 12 }, { atMillis: AT - 1_000, position: 14 }] };
+    const { primary, replica } = await roundOf('mariadb-sql-stopped', { leaderHistory: history });
+    assert.equal(replica.lagSeconds, 6);
+    const verdict = verdictOf(replica, primary);
+    assert.equal(verdict.status, 'lagging');
+    assert.equal(verdict.lagSeconds, 6);
+    assert.equal(secondsBehindHistory(history, 'db-1', 11, AT + 4_000), 10, 'four seconds later: 4 s more, never back to 0');
+    assert.equal(secondsBehindHistory(history, 'db-1', 14, AT), 0, 'has everything the leader was seen holding');
+    assert.equal(secondsBehindHistory(history, 'db-9', 11, AT), undefined, 'another leader\'s history says nothing');
   });
 
   it('IO thread stopped: lagging with the link named, even when the byte lag is inside the tolerance', async () => {

@@ -22,6 +22,26 @@ export interface MysqlRound {
   lastRoles?: ReadonlyMap<string, Role>;
   /** `Questions` per second since the member's previous answer, where known. */
   loadPerSecond?: ReadonlyMap<string, number>;
+  /** The leader's positions in earlier rounds, oldest first (see LeaderHistory). */
+  leaderHistory?: LeaderHistory;
+}
+
+/**
+ * Where the leader was in earlier rounds: `{ leader: 'db-1', entries: [{ atMillis, position }, …] }`.
+ * A replica that has not applied what the leader held at time t is at least now − t
+ * behind, whatever its threads say: the lag keeps growing while the link is
+ * down or silent, instead of reading NULL or restarting at 0.
+ */
+export interface LeaderHistory {
+  leader: string;
+  entries: readonly { atMillis: number; position: number }[];
+}
+
+/** Seconds since the leader first held a position beyond `applied`, by the history; 0 when it never did. */
+export function secondsBehindHistory(history: LeaderHistory | undefined, leader: string | undefined, applied: number, nowMillis: number): number | undefined {
+  if (history === undefined || history.leader !== leader || history.entries.length === 0) return undefined;
+  const first = history.entries.find((e) => e.position > applied);
+  return first === undefined ? 0 : Math.max(0, (nowMillis - first.atMillis) / 1000);
 }
 
 type Answered = { answer: MysqlNodeAnswer; atMillis: number };
@@ -110,23 +130,27 @@ export function observationsOfRound(round: MysqlRound): { observations: Observat
         observation.replicationStoppedReason = `replicates from no one (no replication channel) and is read-only beside the writable ${leader ?? 'primary'}`;
       }
     } else {
-      observeReplica(observation, node, answer, channels.get(node.member), follows.get(node.member), leader, leaderAnswer, position);
+      observeReplica(observation, { node, answer, channel: channels.get(node.member), followed: follows.get(node.member), leader, leaderAnswer, position, history: round.leaderHistory });
     }
     observations.push(observation);
   }
   return { observations, leader };
 }
 
-function observeReplica(
-  observation: Observation,
-  node: MysqlNodeConfig,
-  answer: MysqlNodeAnswer,
-  channel: ReplicationChannel | undefined,
-  followed: string | undefined,
-  leader: string | undefined,
-  leaderAnswer: MysqlNodeAnswer | undefined,
-  position: number | undefined,
-): void {
+interface ReplicaContext {
+  node: MysqlNodeConfig;
+  answer: MysqlNodeAnswer;
+  channel: ReplicationChannel | undefined;
+  followed: string | undefined;
+  leader: string | undefined;
+  leaderAnswer: MysqlNodeAnswer | undefined;
+  /** Applied position, in the round's kind (GTID or binlog coordinates). */
+  position: number | undefined;
+  history: LeaderHistory | undefined;
+}
+
+function observeReplica(observation: Observation, r: ReplicaContext): void {
+  const { node, answer, channel, followed, leader, leaderAnswer, position } = r;
   observation.role = replicaRole(node.role);
   if (followed !== undefined) observation.followsLeader = followed;
   const stopped = channel !== undefined ? stoppedReasonOf(channel) : undefined;
@@ -141,8 +165,16 @@ function observeReplica(
   if (lagBytes === undefined) return;
   observation.lagBytes = lagBytes;
   if (position !== undefined) observation.position = position;
-  // Seconds_Behind_Master only while both threads run: NULL (a stopped thread) is never 0.
-  if (stopped === undefined && channel.secondsBehindSource !== null) observation.lagSeconds = lagBytes === 0 ? 0 : channel.secondsBehindSource;
+  if (lagBytes === 0) {
+    observation.lagSeconds = 0;
+    return;
+  }
+  // Seconds_Behind_Master only while both threads run (NULL, a stopped thread, is never 0); the
+  // leader's history gives a lower bound that keeps growing while the link is down or silent.
+  const sinceHistory = position !== undefined ? secondsBehindHistory(r.history, leader, position, observation.observedAtMillis) : undefined;
+  const running = stopped === undefined ? channel.secondsBehindSource : null;
+  const seconds = Math.max(running ?? 0, sinceHistory ?? 0);
+  if (running !== null || seconds > 0) observation.lagSeconds = seconds;
 }
 
 function errantTransactionsOf(replica: MysqlNodeAnswer, leader: MysqlNodeAnswer): string {
