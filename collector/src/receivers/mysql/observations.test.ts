@@ -128,6 +128,51 @@ describe('MariaDB observations from captured rows', () => {
   });
 });
 
+/** The healthy capture with the replica turned into a primary: its channel reset, `read_only` as given. */
+async function detachedReplicaRound(readOnly: '0' | '1', options: { primaryDown?: boolean; previousLeader?: string } = {}) {
+  const captured = readCapturedScenario('mariadb-healthy');
+  const replicaNode = structuredClone(captured.nodes['replica']!);
+  replicaNode.rows['MARIADB_REPLICA_STATUS_SQL'] = [];
+  (replicaNode.rows['MARIADB_VARIABLES_SQL'] as Record<string, unknown>[])[0]!['read_only'] = readOnly;
+  const config = parseMysqlConfig(
+    { nodes: [{ member: 'db-1', url: `mysql://monitor@127.0.0.1:${captured.nodes['primary']!.port}` }, { member: 'db-2', url: `mysql://monitor@127.0.0.1:${replicaNode.port}` }] },
+    'groups[0].mysql',
+    {},
+  );
+  const outcomes = new Map<string, MysqlOutcome>([
+    ['db-1', options.primaryDown ? { kind: 'refused', error: 'connect ECONNREFUSED', atMillis: AT } : { kind: 'answered', answer: await probeMysqlNode(fakeMysqlClient(captured.nodes['primary']!)), atMillis: AT }],
+    ['db-2', { kind: 'answered', answer: await probeMysqlNode(fakeMysqlClient(replicaNode)), atMillis: AT }],
+  ]);
+  const round = observationsOfRound({ group: 'billing-db', source: 'mysql/billing-db', nodes: config.nodes, outcomes, previousLeader: options.previousLeader, lastRoles: new Map([['db-1', 'leader']]) });
+  return { leader: round.leader, primary: round.observations.find((o) => o.member === 'db-1')!, replica: round.observations.find((o) => o.member === 'db-2')! };
+}
+
+describe('MariaDB leaders: split brain, promotion left read_only, a detached replica', () => {
+  it('two writable primaries: split brain, the previous leader stays the reference, the other diverged', async () => {
+    const { leader, replica } = await detachedReplicaRound('0', { previousLeader: 'db-1' });
+    assert.equal(leader, 'db-1');
+    assert.equal(replica.role, 'leader');
+    assert.equal(replica.divergedReason, 'split brain: db-2 claims leader while db-1 is also leader');
+  });
+
+  it('the old primary down, the replica reset but left read_only: it is the leader, not serving', async () => {
+    const { leader, primary, replica } = await detachedReplicaRound('1', { primaryDown: true });
+    assert.equal(leader, 'db-2');
+    assert.equal(primary.reachable, false);
+    assert.equal(primary.role, 'leader', 'the refused node keeps the role it last had');
+    assert.equal(replica.role, 'leader');
+    assert.equal(replica.serving, false);
+  });
+
+  it('a read-only node without a channel beside the writable primary: detached, never converged', async () => {
+    const { leader, primary, replica } = await detachedReplicaRound('1');
+    assert.equal(leader, 'db-1');
+    assert.equal(replica.role, 'replica');
+    assert.match(replica.replicationStoppedReason ?? '', /replicates from no one/);
+    assert.equal(verdictOf(replica, primary).status, 'lagging');
+  });
+});
+
 describe('MySQL 8 observations from recorded SHOW REPLICA STATUS rows (written from the documented columns)', () => {
   it('SQL thread stopped on a duplicate key: lagging naming the thread and error 1062, exact lag bytes, no seconds', async () => {
     const { leader, primary, replica } = await roundOf('mysql8-sql-stopped');

@@ -121,14 +121,15 @@ export function observationsOfRound(round: MysqlRound): { observations: Observat
       if (position !== undefined) observation.position = position;
       observation.lagBytes = 0;
       observation.lagSeconds = 0;
-    } else if (answer.channels.length === 0) {
+    } else if (answer.channels.length === 0 && rivals.includes(node.member) && leader !== undefined) {
+      // A second writable primary: split brain.
       observation.role = 'leader';
       observation.serving = writable(answer);
-      if (rivals.includes(node.member) && leader !== undefined) observation.divergedReason = splitBrainReason(node.member, leader, followersOfLeader);
-      else {
-        observation.role = replicaRole(node.role);
-        observation.replicationStoppedReason = `replicates from no one (no replication channel) and is read-only beside the writable ${leader ?? 'primary'}`;
-      }
+      observation.divergedReason = splitBrainReason(node.member, leader, followersOfLeader);
+    } else if (answer.channels.length === 0) {
+      // Read-only without a channel beside a writable primary: detached, applying nothing.
+      observation.role = replicaRole(node.role);
+      observation.replicationStoppedReason = `replicates from no one (no replication channel) and is read-only beside the writable ${leader ?? 'primary'}`;
     } else {
       observeReplica(observation, { node, answer, channel: channels.get(node.member), followed: follows.get(node.member), leader, leaderAnswer, position, history: round.leaderHistory });
     }
