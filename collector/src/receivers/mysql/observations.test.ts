@@ -173,6 +173,50 @@ describe('MariaDB leaders: split brain, promotion left read_only, a detached rep
   });
 });
 
+describe('MariaDB replicas with less to go on', () => {
+  it('a replica of a source that is no member of the group: diverged, naming the source', async () => {
+    const captured = readCapturedScenario('mariadb-healthy');
+    const replicaNode = structuredClone(captured.nodes['replica']!);
+    const status = (replicaNode.rows['MARIADB_REPLICA_STATUS_SQL'] as Record<string, unknown>[])[0]!;
+    Object.assign(status, { Master_Host: '10.1.2.3', Master_Port: 3306, Master_Server_Id: 7 });
+    const config = parseMysqlConfig(
+      { nodes: [{ member: 'db-1', url: `mysql://monitor@127.0.0.1:${captured.nodes['primary']!.port}` }, { member: 'db-2', url: `mysql://monitor@127.0.0.1:${replicaNode.port}` }] },
+      'groups[0].mysql',
+      {},
+    );
+    const outcomes = new Map<string, MysqlOutcome>([
+      ['db-1', { kind: 'answered', answer: await probeMysqlNode(fakeMysqlClient(captured.nodes['primary']!)), atMillis: AT }],
+      ['db-2', { kind: 'answered', answer: await probeMysqlNode(fakeMysqlClient(replicaNode)), atMillis: AT }],
+    ]);
+    const { observations } = observationsOfRound({ group: 'g', source: 'mysql/g', nodes: config.nodes, outcomes, previousLeader: undefined });
+    const replica = observations.find((o) => o.member === 'db-2')!;
+    assert.equal(replica.divergedReason, 'replicates from 10.1.2.3:3306 (server id 7), no member of this group; the leader is db-1');
+    assert.equal(replica.lagBytes, undefined, 'another primary\'s binlog offsets are not compared to this leader\'s');
+  });
+
+  it('without the leader\'s binary logs: no lag bytes nor position, but Seconds_Behind_Master while both threads run', async () => {
+    const captured = readCapturedScenario('mariadb-healthy');
+    const primaryNode = { ...structuredClone(captured.nodes['primary']!), logBin: false };
+    const replicaNode = structuredClone(captured.nodes['replica']!);
+    (replicaNode.rows['MARIADB_REPLICA_STATUS_SQL'] as Record<string, unknown>[])[0]!['Seconds_Behind_Master'] = 12;
+    const config = parseMysqlConfig(
+      { nodes: [{ member: 'db-1', url: `mysql://monitor@127.0.0.1:${primaryNode.port}` }, { member: 'db-2', url: `mysql://monitor@127.0.0.1:${replicaNode.port}` }] },
+      'groups[0].mysql',
+      {},
+    );
+    const outcomes = new Map<string, MysqlOutcome>([
+      ['db-1', { kind: 'answered', answer: await probeMysqlNode(fakeMysqlClient(primaryNode)), atMillis: AT }],
+      ['db-2', { kind: 'answered', answer: await probeMysqlNode(fakeMysqlClient(replicaNode)), atMillis: AT }],
+    ]);
+    const { observations } = observationsOfRound({ group: 'g', source: 'mysql/g', nodes: config.nodes, outcomes, previousLeader: undefined });
+    const [primary, replica] = [observations.find((o) => o.member === 'db-1')!, observations.find((o) => o.member === 'db-2')!];
+    assert.equal(replica.lagBytes, undefined);
+    assert.equal(replica.position, undefined, 'a transaction count is never left for the engine to read as bytes');
+    assert.equal(replica.lagSeconds, 12);
+    assert.equal(verdictOf(replica, primary).status, 'lagging');
+  });
+});
+
 describe('MySQL 8 observations from recorded SHOW REPLICA STATUS rows (written from the documented columns)', () => {
   it('SQL thread stopped on a duplicate key: lagging naming the thread and error 1062, exact lag bytes, no seconds', async () => {
     const { leader, primary, replica } = await roundOf('mysql8-sql-stopped');

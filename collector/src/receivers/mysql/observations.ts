@@ -154,18 +154,24 @@ function observeReplica(observation: Observation, r: ReplicaContext): void {
   const { node, answer, channel, followed, leader, leaderAnswer, position } = r;
   observation.role = replicaRole(node.role);
   if (followed !== undefined) observation.followsLeader = followed;
-  const stopped = channel !== undefined ? stoppedReasonOf(channel) : undefined;
-  if (stopped !== undefined) observation.replicationStoppedReason = stopped;
+  // Every channel counts: one stopped source of a multi-source replica is data not arriving.
+  const stopped = answer.channels.map(stoppedReasonOf).filter((reason) => reason !== undefined).join('; ');
+  if (stopped !== '') observation.replicationStoppedReason = stopped;
   if (leaderAnswer !== undefined && leader !== undefined) {
     const errant = errantTransactionsOf(answer, leaderAnswer);
     if (errant !== '') observation.divergedReason = `errant transactions on ${node.member} that the leader ${leader} does not have: ${errant}`;
+    else if (channel !== undefined && followed === undefined) {
+      const serverId = channel.sourceServerId !== 0 ? ` (server id ${channel.sourceServerId})` : '';
+      observation.divergedReason = `replicates from ${channel.sourceHost}:${channel.sourcePort}${serverId}, no member of this group; the leader is ${leader}`;
+    }
   }
-  if (channel === undefined || followed === undefined || followed !== leader || leaderAnswer?.binaryLogs === undefined) return;
+  if (channel === undefined || leader === undefined || followed !== leader) return;
   // Exact bytes from the leader's own binary logs; without them nothing is guessed (and no position: see the README).
-  const lagBytes = lagBytesFromBinaryLogs(leaderAnswer.binaryLogs, channel.execSourceLogFile, channel.execSourceLogPos);
-  if (lagBytes === undefined) return;
-  observation.lagBytes = lagBytes;
-  if (position !== undefined) observation.position = position;
+  const lagBytes = leaderAnswer?.binaryLogs !== undefined ? lagBytesFromBinaryLogs(leaderAnswer.binaryLogs, channel.execSourceLogFile, channel.execSourceLogPos) : undefined;
+  if (lagBytes !== undefined) {
+    observation.lagBytes = lagBytes;
+    if (position !== undefined) observation.position = position;
+  }
   if (lagBytes === 0) {
     observation.lagSeconds = 0;
     return;
@@ -173,7 +179,7 @@ function observeReplica(observation: Observation, r: ReplicaContext): void {
   // Seconds_Behind_Master only while both threads run (NULL, a stopped thread, is never 0); the
   // leader's history gives a lower bound that keeps growing while the link is down or silent.
   const sinceHistory = position !== undefined ? secondsBehindHistory(r.history, leader, position, observation.observedAtMillis) : undefined;
-  const running = stopped === undefined ? channel.secondsBehindSource : null;
+  const running = stopped === '' ? channel.secondsBehindSource : null;
   const seconds = Math.max(running ?? 0, sinceHistory ?? 0);
   if (running !== null || seconds > 0) observation.lagSeconds = seconds;
 }
