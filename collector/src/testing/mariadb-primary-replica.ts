@@ -31,6 +31,8 @@ export interface MariadbPrimaryReplica {
   query<Row = Record<string, unknown>>(node: MariadbTestNode, sql: string, params?: unknown[]): Promise<Row[]>;
   /** Shut a node down (SIGTERM, SIGKILL after 10 s). */
   stop(node: MariadbTestNode): Promise<void>;
+  /** Kill a node (SIGKILL right after SIGTERM: no clean shutdown); start() recovers it like a crash. */
+  kill(node: MariadbTestNode): Promise<void>;
   /** Start a stopped node again with its datadir; the replica resumes replication on its own unless `skipSlaveStart`. */
   start(node: MariadbTestNode, options?: { skipSlaveStart?: boolean }): Promise<void>;
   /** SIGSTOP / SIGCONT: a hung server that still accepts TCP connections. */
@@ -146,6 +148,7 @@ export async function startMariadbPrimaryReplica(options: { tls?: { serverName: 
     ...(tls ? { caFile: tls.caFile } : {}),
     query,
     stop: async (target) => servers.get(target.name)?.stop(10_000),
+    kill: async (target) => servers.get(target.name)?.stop(0),
     start,
     pause: (target) => servers.get(target.name)?.pause(),
     resume: (target) => servers.get(target.name)?.resume(),

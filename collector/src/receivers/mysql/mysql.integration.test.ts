@@ -175,9 +175,9 @@ describe('MariaDB primary + replica through the recovery engine', { timeout: 600
     await stepUntil('consistent again', (s) => s.driftedMembers.length === 0);
   });
 
-  it('3 replica stopped, writes, restarted with replication held: unreachable → lagging (IO thread named) → converged', async () => {
+  it('3 replica killed, writes, restarted with replication held: unreachable → lagging (IO thread named) → converged', async () => {
     const from = states.length;
-    await pair.stop(pair.replica);
+    await pair.kill(pair.replica);
     const down = await stepUntil('the replica unreachable', (s) => member(s, 'db-2').status === 'unreachable');
     assert.equal(engine.sourceStates().get('mysql/billing-db'), true, 'a clear refusal still counts as the source answering');
     assert.notEqual(down.phase, 'healthy');
