@@ -55,6 +55,9 @@ describe('chooseLeader', () => {
   it('has no leader when the leader is down', () => {
     assert.equal(chooseLeader([c('a', 'leader', { reachable: false }), c('b', 'replica')], 'a').leader, null);
   });
+  it('has no leader when the source cannot read the remembered leader\'s role (unknownReason)', () => {
+    assert.equal(chooseLeader([c('a', 'leader', { unknownReason: 'may not read the replication status' }), c('b', 'replica')], 'a').leader, null);
+  });
   it('in a split brain prefers the one more replicas follow, then the previous leader', () => {
     const split = [c('a', 'leader'), c('b', 'leader'), c('c', 'replica', { followsLeader: 'b' })];
     assert.deepEqual(chooseLeader(split, 'a'), { leader: 'b', rivals: ['a'] });

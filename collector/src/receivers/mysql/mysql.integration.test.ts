@@ -43,9 +43,9 @@ let other: MysqlReceiver;
 const states: GroupState[] = [];
 const otherStates: GroupState[] = [];
 
-function receiverFor(name: string, nodes: { member: string; port: number }[], user = 'rebound_monitor'): MysqlReceiver {
+function receiverFor(name: string, nodes: { member: string; port: number; role?: 'leader' }[], user = 'rebound_monitor'): MysqlReceiver {
   const config = parseMysqlConfig(
-    { nodes: nodes.map((n) => ({ member: n.member, url: `mysql://${user}:\${${ENV}}@127.0.0.1:${n.port}` })), timeout: '1s' },
+    { nodes: nodes.map((n) => ({ member: n.member, url: `mysql://${user}:\${${ENV}}@127.0.0.1:${n.port}`, ...(n.role ? { role: n.role } : {}) })), timeout: '1s' },
     'groups[0].mysql',
   );
   return new MysqlReceiver(name, config, { intervalMillis: 200, logger, now: Date.now });
@@ -90,7 +90,8 @@ describe('MariaDB primary + replica through the recovery engine', { timeout: 600
     await pair.waitForCatchUp();
     process.env[ENV] = PASSWORD;
     engine = new RecoveryEngine({ groups: [GROUP, OTHER] });
-    receiver = receiverFor(GROUP.name, [{ member: 'db-1', port: pair.primary.port }, { member: 'db-2', port: pair.replica.port }]);
+    // db-1 declared `role: leader` (a tie-break hint): a declared leader must still never lead unseen.
+    receiver = receiverFor(GROUP.name, [{ member: 'db-1', port: pair.primary.port, role: 'leader' }, { member: 'db-2', port: pair.replica.port }]);
     other = receiverFor(OTHER.name, [{ member: 'ledger-1', port: pair.primary.port }]);
     for (const r of [receiver, other]) {
       await r.start(engine);
@@ -238,6 +239,25 @@ describe('MariaDB primary + replica through the recovery engine', { timeout: 600
     }
     assert.notEqual(state!.phase, 'healthy');
     assert.ok(logger.lines.some((l) => l.includes('b-2: replication status refused') && l.includes('SLAVE MONITOR')));
+  });
+
+  it('7 SLAVE MONITOR revoked from the running account: the remembered leader is no longer taken for one; granted back: healthy', async () => {
+    await stepUntil('healthy', (s) => s.phase === 'healthy');
+    // Global privileges apply to new connections: drop the receiver's (it reconnects within the round).
+    const reconnect = async (): Promise<void> => {
+      await pair.waitForCatchUp();
+      for (const node of [pair.primary, pair.replica]) await pair.query(node, "KILL CONNECTION USER 'rebound_monitor'");
+    };
+    await pair.query(pair.primary, "REVOKE SLAVE MONITOR ON *.* FROM 'rebound_monitor'@'%'");
+    await reconnect();
+    const blind = await stepUntil('both members unknown', (s) => s.members.every((m) => m.status === 'unknown'));
+    assert.equal(blind.leader, null, 'db-1 was the leader a round ago and is declared leader, and is not taken for one now');
+    assert.match(member(blind, 'db-1').reason ?? '', /SLAVE MONITOR/);
+    assert.notEqual(blind.phase, 'healthy');
+    await pair.query(pair.primary, "GRANT SLAVE MONITOR ON *.* TO 'rebound_monitor'@'%'");
+    await reconnect();
+    const back = await stepUntil('healthy again', (s) => s.phase === 'healthy');
+    assert.equal(back.leader, 'db-1');
   });
 
   it('5 an errant transaction on the replica: diverged, naming the GTID', async () => {
