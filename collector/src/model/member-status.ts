@@ -50,14 +50,14 @@ export function memberVerdict(
 
   const divergence = leader ? divergenceFromLeader(latest, leader, tolerances) : null;
   if (divergence !== null) return verdict(into, 'diverged', divergence);
+  // A stopped link says nothing about how far behind the replica will be: never converged, whatever the lag read.
+  if (latest.replicationStoppedReason !== undefined) return verdict(into, 'lagging', latest.replicationStoppedReason, latest.lagSeconds ?? null, latest.lagBytes ?? null);
 
   const lagBytes = latest.lagBytes ?? lagBytesFromPositions(latest, leader);
   const lagSeconds = latest.lagSeconds ?? null;
   const behind =
     (lagBytes !== null && lagBytes > tolerances.lagToleranceBytes) ||
     (lagSeconds !== null && lagSeconds > tolerances.lagToleranceSeconds);
-  // A stopped link says nothing about how far behind the replica will be: never converged, whatever the lag read.
-  if (latest.replicationStoppedReason !== undefined) return verdict(into, 'lagging', latest.replicationStoppedReason, lagSeconds, lagBytes);
   if (role === 'path' && latest.serving === false) return verdict(into, 'unreachable', 'path reachable but not serving', lagSeconds, lagBytes);
   if (behind) return verdict(into, 'lagging', describeLag(lagSeconds, lagBytes), lagSeconds, lagBytes);
   return verdict(into, 'converged', null, lagSeconds, lagBytes);

@@ -27,9 +27,6 @@ describe('memberVerdict', () => {
     ['behind by bytes from positions', o({ position: 9_000 }), 'lagging', /1000 bytes/],
     ['behind by reported seconds', o({ position: 10_000, lagSeconds: 6 }), 'lagging', /6\.0s/],
     ['within both tolerances', o({ position: 9_950, lagSeconds: 4 }), 'converged', null],
-    ['replication stopped, no lag yet', o({ position: 10_000, lagBytes: 0, replicationStoppedReason: 'SQL thread stopped' }), 'lagging', /^SQL thread stopped$/],
-    ['replica diverged and stopped', o({ divergedReason: 'errant transactions', replicationStoppedReason: 'SQL thread stopped' }), 'diverged', /errant/],
-    ['reached but role unreadable', o({ position: 10_000, unknownReason: 'may not read the replication status' }), 'unknown', /may not read/],
   ];
   for (const [name, observation, status, reason] of table) {
     it(`${name} → ${status}`, () => {
@@ -137,4 +134,20 @@ describe('decidePhase', () => {
     ['no members', { memberCount: 0, convergedCount: 0 }, 'unknown'],
   ];
   for (const [name, inputs, phase] of table) it(`${name} → ${phase}`, () => assert.equal(decidePhase({ ...base, ...inputs }), phase));
+});
+
+describe('memberVerdict with what a source says outright about replication (MySQL/MariaDB threads, unreadable status)', () => {
+  const table: [string, Observation, MemberStatus, RegExp][] = [
+    ['replication stopped, no lag yet', o({ position: 10_000, lagBytes: 0, replicationStoppedReason: 'SQL thread stopped' }), 'lagging', /^SQL thread stopped$/],
+    ['replica diverged and stopped', o({ divergedReason: 'errant transactions', replicationStoppedReason: 'SQL thread stopped' }), 'diverged', /errant/],
+    ['follows another leader and stopped', o({ followsLeader: 'X', replicationStoppedReason: 'SQL thread stopped' }), 'diverged', /follows X/],
+    ['reached but role unreadable', o({ position: 10_000, unknownReason: 'may not read the replication status' }), 'unknown', /may not read/],
+  ];
+  for (const [name, observation, status, reason] of table) {
+    it(`${name} → ${status}`, () => {
+      const verdict = memberVerdict('m', 'replica', observation, leader, false, tolerances, now);
+      assert.equal(verdict.status, status);
+      assert.match(verdict.reason ?? '', reason);
+    });
+  }
 });
