@@ -117,6 +117,18 @@ describe('MariaDB observations from captured rows', () => {
     }
   });
 
+  it('without BINLOG MONITOR on the primary: still the leader, replicas without lag bytes, the missing grant named; two round trips', async () => {
+    const primary = structuredClone(readCapturedScenario('mariadb-healthy').nodes['primary']!);
+    primary.rows['BINARY_LOGS_SQL'] = { error: { errno: 1227, code: 'ER_SPECIFIC_ACCESS_DENIED_ERROR', sqlMessage: 'Access denied; you need (at least one of) the SUPER, BINLOG MONITOR privilege(s) for this operation' } };
+    const client = fakeMysqlClient(primary);
+    const answer = await probeMysqlNode(client);
+    assert.equal(client.batches.length, 2);
+    assert.equal(answer.replicationStatusDenied, undefined);
+    assert.equal(answer.binaryLogs, undefined);
+    assert.deepEqual(answer.channels, [], 'the status was read: no channel, a primary');
+    assert.match(answer.permissionProblem ?? '', /BINLOG MONITOR.*lag bytes cannot be read/);
+  });
+
   it('sends at most two round trips per node, the grant tables in the second', async () => {
     const client = fakeMysqlClient(readCapturedScenario('mariadb-healthy').nodes['primary']!);
     await probeMysqlNode(client);

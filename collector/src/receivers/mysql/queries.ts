@@ -78,21 +78,35 @@ export function positionStatements(flavor: MysqlFlavor, logBin: boolean): string
  * Throws on connection problems.
  */
 export async function probeMysqlNode(client: MysqlProbeClient): Promise<MysqlNodeAnswer> {
-  const statements = positionStatements(client.flavor, client.logBin);
+  let sent = positionStatements(client.flavor, client.logBin);
   let results: Record<string, unknown>[][];
   let replicationStatusDenied: string | undefined;
+  let binaryLogsDenied: string | undefined;
   try {
-    results = await client.queryBatch(statements);
+    results = await client.queryBatch(sent);
   } catch (error) {
     if (error instanceof ProbeTimeoutError || errnoOf(error) !== SPECIFIC_ACCESS_DENIED) throw error;
-    replicationStatusDenied = messageOf(error);
-    // Which statement was refused cannot be told from a multi-statement error: read what needs no replication privilege.
-    results = await client.queryBatch(statements.slice(0, 2));
+    const message = messageOf(error);
+    if (/BINLOG MONITOR/i.test(message) && sent.includes(BINARY_LOGS_SQL)) {
+      // MariaDB names the missing privilege: only the binary logs (sent before the status) were refused.
+      binaryLogsDenied = message;
+      sent = sent.filter((sql) => sql !== BINARY_LOGS_SQL);
+    } else {
+      // Otherwise which statement was refused cannot be told: read what needs no replication privilege.
+      replicationStatusDenied = message;
+      sent = sent.slice(0, 2);
+    }
+    // A second refusal (both privileges missing) fails the probe, its message naming the privilege.
+    results = await client.queryBatch(sent);
   }
-  const answer = answerOf(client.flavor, statements, results);
+  const answer = answerOf(client.flavor, sent, results);
   if (replicationStatusDenied !== undefined) {
     answer.replicationStatusDenied = replicationStatusDenied;
     answer.permissionProblem = 'not read this round: the replication status was refused';
+    return answer;
+  }
+  if (binaryLogsDenied !== undefined) {
+    answer.permissionProblem = `${binaryLogsDenied}: without SHOW BINARY LOGS the replicas' lag bytes cannot be read (and the grant tables were not read this round); grant the monitoring account REPLICATION CLIENT (BINLOG MONITOR), see docs/monitoring-roles.md`;
     return answer;
   }
   try {
