@@ -43,12 +43,15 @@ export function memberVerdict(
     return verdict(into, 'unknown', `no observation for ${Math.round(ageMillis / 1000)}s`);
   }
   if (!latest.reachable) return verdict(into, 'unreachable', 'source reports it down or unreachable');
+  if (latest.unknownReason !== undefined) return verdict(into, 'unknown', latest.unknownReason);
   if (latest.divergedReason !== undefined) return verdict(into, 'diverged', latest.divergedReason);
   if (isRivalLeader) return verdict(into, 'diverged', `split brain: claims leader while ${leader?.member ?? 'another member'} is the reference`);
   if (leader !== null && leader.member === member) return verdict(into, 'converged', null, 0, 0);
 
   const divergence = leader ? divergenceFromLeader(latest, leader, tolerances) : null;
   if (divergence !== null) return verdict(into, 'diverged', divergence);
+  // A stopped link says nothing about how far behind the replica will be: never converged, whatever the lag read.
+  if (latest.replicationStoppedReason !== undefined) return verdict(into, 'lagging', latest.replicationStoppedReason, latest.lagSeconds ?? null, latest.lagBytes ?? null);
 
   const lagBytes = latest.lagBytes ?? lagBytesFromPositions(latest, leader);
   const lagSeconds = latest.lagSeconds ?? null;

@@ -52,6 +52,9 @@ describe('chooseLeader', () => {
   it('has no leader when the leader is down', () => {
     assert.equal(chooseLeader([c('a', 'leader', { reachable: false }), c('b', 'replica')], 'a').leader, null);
   });
+  it('has no leader when the source cannot read the remembered leader\'s role (unknownReason)', () => {
+    assert.equal(chooseLeader([c('a', 'leader', { unknownReason: 'may not read the replication status' }), c('b', 'replica')], 'a').leader, null);
+  });
   it('in a split brain prefers the one more replicas follow, then the previous leader', () => {
     const split = [c('a', 'leader'), c('b', 'leader'), c('c', 'replica', { followsLeader: 'b' })];
     assert.deepEqual(chooseLeader(split, 'a'), { leader: 'b', rivals: ['a'] });
@@ -131,4 +134,20 @@ describe('decidePhase', () => {
     ['no members', { memberCount: 0, convergedCount: 0 }, 'unknown'],
   ];
   for (const [name, inputs, phase] of table) it(`${name} → ${phase}`, () => assert.equal(decidePhase({ ...base, ...inputs }), phase));
+});
+
+describe('memberVerdict with what a source says outright about replication (MySQL/MariaDB threads, unreadable status)', () => {
+  const table: [string, Observation, MemberStatus, RegExp][] = [
+    ['replication stopped, no lag yet', o({ position: 10_000, lagBytes: 0, replicationStoppedReason: 'SQL thread stopped' }), 'lagging', /^SQL thread stopped$/],
+    ['replica diverged and stopped', o({ divergedReason: 'errant transactions', replicationStoppedReason: 'SQL thread stopped' }), 'diverged', /errant/],
+    ['follows another leader and stopped', o({ followsLeader: 'X', replicationStoppedReason: 'SQL thread stopped' }), 'diverged', /follows X/],
+    ['reached but role unreadable', o({ position: 10_000, unknownReason: 'may not read the replication status' }), 'unknown', /may not read/],
+  ];
+  for (const [name, observation, status, reason] of table) {
+    it(`${name} → ${status}`, () => {
+      const verdict = memberVerdict('m', 'replica', observation, leader, false, tolerances, now);
+      assert.equal(verdict.status, status);
+      assert.match(verdict.reason ?? '', reason);
+    });
+  }
 });

@@ -49,6 +49,18 @@ export interface Observation {
   reachable: boolean;
   /** Whether the member serves traffic (leaders, paths). */
   serving?: boolean;
+  /**
+   * Set by a source that sees this replica's replication link down or not
+   * applying (MySQL/MariaDB IO or SQL thread not running, no channel): it is
+   * never converged, whatever its lag; the text names the link or thread.
+   */
+  replicationStoppedReason?: string;
+  /**
+   * Set by a source that reached the member but cannot tell its role or
+   * position (e.g. the monitoring account may not read replication status):
+   * the member is `unknown`, never a leader or converged; the text says why.
+   */
+  unknownReason?: string;
   /** Replication position: offset, LSN, sequence — monotonic within one history. */
   position?: number;
   /** Seconds behind the leader, where the source knows it. */
