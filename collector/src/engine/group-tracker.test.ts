@@ -75,6 +75,31 @@ describe('GroupTracker', () => {
       assert.ok(eta !== null && Math.abs(eta - 6) < 0.5, `ETA ${eta}`);
     });
 
+    it('gives the real remaining time whatever the probe/tick phase, and two ticks reusing one observation do not move the deadline', () => {
+      // c is 3000 B behind and drains 100 B/s from t=5 s: converged at t=35 s, whenever it is probed.
+      const lagAt = (ms: number) => (ms < 5000 ? 3000 : Math.max(0, 3000 - ((ms - 5000) / 1000) * 100));
+      for (const offsetMillis of [-900, -300, -20, 20, 300, 900]) {
+        const tracker = new GroupTracker(testGroup({ lagToleranceBytes: 0 }));
+        const probe = (s: number) => {
+          const at = s * 1000 + offsetMillis;
+          for (const o of [obs('a', at, { role: 'leader', position: 10_000 }), obs('b', at, { position: 10_000 }), obs('c', at, { position: 10_000 - lagAt(at) })]) tracker.observe(o);
+        };
+        for (let s = 0; s < 30; s++) {
+          // A negative offset lands before the tick; a positive one after it, so the tick reads the previous second's.
+          if (offsetMillis <= 0) probe(s);
+          const state = tracker.tick(s * 1000).state;
+          if (offsetMillis > 0) probe(s);
+          if (s < 10) continue;
+          const real = 35 - s;
+          assert.ok(state.etaSeconds !== null && Math.abs(state.etaSeconds - real) < 0.01, `offset ${offsetMillis} ms, t=${s}: ETA ${state.etaSeconds}, really ${real}`);
+          assert.ok(Math.abs(state.etaDeadlineMillis! - 35_000) < 10, `offset ${offsetMillis} ms, t=${s}: deadline ${state.etaDeadlineMillis}`);
+        }
+        // The probe result is late: the next tick reads the same observation again; the deadline stays.
+        const again = tracker.tick(30_000).state;
+        assert.ok(Math.abs(again.etaDeadlineMillis! - 35_000) < 10 && Math.abs(again.etaSeconds! - 5) < 0.01, `reused observation: ETA ${again.etaSeconds}`);
+      }
+    });
+
     it('shows partial when a failover restored service but a replica stays down, and no ETA', () => {
       const tracker = new GroupTracker(testGroup());
       run(tracker, 2, 0, healthy);
