@@ -32,7 +32,7 @@ export interface EtaAccuracyOptions {
 export interface EtaReading {
   /** Real progress of the catch-up: 0.25, 0.5, 0.75. */
   progress: number;
-  /** What a reader saw at that instant: the deadline − now, else the last tick's eta_seconds; null when none. */
+  /** What a reader saw at that instant: the last tick's deadline − that instant; null when there was no ETA. */
   etaSeconds: number | null;
   /** Real seconds left until the replica's offset reached the primary's. */
   actualSeconds: number;
@@ -179,17 +179,16 @@ export async function measureEtaAccuracy(options: EtaAccuracyOptions = {}): Prom
 }
 
 /**
- * What a reader saw at `atMillis`: the last tick before it, aged by the
- * deadline when the engine publishes one (it does not age), else that tick's
- * `eta_seconds` as it stood (it changes only at a tick).
+ * What a reader saw at `atMillis`: the last tick before it, its deadline aged
+ * to that instant (the deadline does not age; `eta_seconds` is computed from it
+ * at scrape time), else that tick's ETA.
  */
 function publishedEta(ticks: readonly TickRecord[], atMillis: number): number | null {
   let last: TickRecord | undefined;
   for (const t of ticks) if (t.atMillis <= atMillis) last = t;
   if (last === undefined) return null;
-  const deadline = (last.state as { etaDeadlineMillis?: number | null }).etaDeadlineMillis;
-  if (deadline !== undefined) return deadline === null ? null : Math.max(0, (deadline - atMillis) / 1000);
-  return last.state.etaSeconds;
+  const { etaDeadlineMillis, etaSeconds } = last.state;
+  return etaDeadlineMillis === null ? etaSeconds : Math.max(0, (etaDeadlineMillis - atMillis) / 1000);
 }
 
 /** When the replica's offset passed `offset`, interpolated between the 100 ms samples. */
