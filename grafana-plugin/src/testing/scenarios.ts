@@ -191,6 +191,7 @@ function groupSeries(g: GroupSpec, start: number, end: number, step: number): Pr
   const episodeShare = (t: number) => (episodeStart === undefined ? 1 : Math.min(1, (t - episodeStart) / Math.max(1, end - episodeStart)));
   series(METRICS.progress, {}, (t) => (inEpisode(t) ? g.progress * episodeShare(t) : 1));
   series(METRICS.eta, {}, (t) => (inEpisode(t) && g.etaSeconds !== undefined ? g.etaSeconds + (end - t) * 0.5 : undefined));
+  series(METRICS.etaTimestamp, {}, (t) => (inEpisode(t) && g.etaSeconds !== undefined ? end + g.etaSeconds : undefined));
   series(METRICS.elapsed, {}, (t) => (inEpisode(t) ? t - episodeStart! : 0));
   series(METRICS.rto, {}, () => g.rtoSeconds);
   const statusAt = (m: MemberSpec, t: number): MemberStatus => (inEpisode(t) ? m.status : 'converged');
