@@ -100,6 +100,27 @@ describe('GroupTracker', () => {
       }
     });
 
+    it('drops the ETA and recovering once progress stops rising for a third of the progress window', () => {
+      const tracker = new GroupTracker(testGroup({ lagToleranceBytes: 0, progressWindowMillis: 9_000 }));
+      run(tracker, 2, 0, healthy);
+      // c is 3000 B behind at t=2, drains 300 B/s from t=3 to t=6, then stalls 2100 B behind.
+      const lagAt = (s: number) => (s < 3 ? 3000 : 3000 - Math.min(s - 2, 3) * 300);
+      const states = [];
+      for (let s = 2; s < 14; s++) {
+        tracker.observe(obs('a', s * 1000, { role: 'leader', position: 10_000 }));
+        tracker.observe(obs('b', s * 1000, { position: 10_000 }));
+        tracker.observe(obs('c', s * 1000, { position: 10_000 - lagAt(s) }));
+        states.push(tracker.tick(s * 1000).state);
+      }
+      const at = (s: number) => states[s - 2]!;
+      assert.equal(at(5).phase, 'recovering');
+      assert.ok(at(5).etaSeconds !== null && Math.abs(at(5).etaSeconds! - 7) < 0.01, `ETA ${at(5).etaSeconds}`);
+      // The last rise is at t=5; 3 s later (a third of 9 s) it is a stall.
+      assert.equal(at(8).etaSeconds, null);
+      assert.notEqual(at(8).phase, 'recovering');
+      assert.equal(at(13).phase, 'degraded');
+    });
+
     it('shows partial when a failover restored service but a replica stays down, and no ETA', () => {
       const tracker = new GroupTracker(testGroup());
       run(tracker, 2, 0, healthy);

@@ -22,8 +22,8 @@ export class RecentWindows {
    * in one block: no object per sample for every group on every tick, and the
    * rate reads them without chasing pointers.
    */
-  private sampleTimes: number[] = [];
-  private sampleProgress: number[] = [];
+  private readonly sampleTimes: number[] = [];
+  private readonly sampleProgress: number[] = [];
   private transitions: Transition[] = [];
 
   constructor(
@@ -41,8 +41,11 @@ export class RecentWindows {
   rememberProgress(observedAtMillis: number, progress: number, inEpisode: boolean): void {
     const times = this.sampleTimes;
     if (!inEpisode) {
-      this.sampleTimes = [observedAtMillis];
-      this.sampleProgress = [progress];
+      // Emptied in place: a healthy fleet would otherwise allocate two arrays per group per tick.
+      times.length = 0;
+      this.sampleProgress.length = 0;
+      times.push(observedAtMillis);
+      this.sampleProgress.push(progress);
       return;
     }
     const newest = times.length - 1;
