@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GroupTracker } from './group-tracker';
 import { obs, testGroup } from './testing/scenario';
+import type { GroupState } from '../model/group-state';
 import type { Observation, Phase } from '../model/types';
 
 /** Feed one observation set per second and collect the phases. */
@@ -105,7 +106,7 @@ describe('GroupTracker', () => {
       run(tracker, 2, 0, healthy);
       // c is 3000 B behind at t=2, drains 300 B/s from t=3 to t=6, then stalls 2100 B behind.
       const lagAt = (s: number) => (s < 3 ? 3000 : 3000 - Math.min(s - 2, 3) * 300);
-      const states = [];
+      const states: GroupState[] = [];
       for (let s = 2; s < 14; s++) {
         tracker.observe(obs('a', s * 1000, { role: 'leader', position: 10_000 }));
         tracker.observe(obs('b', s * 1000, { position: 10_000 }));

@@ -26,6 +26,11 @@ export interface EtaAccuracyOptions {
   writeBytes?: number;
   /** Tick phase offsets to the probe loop, ms in [0, 1000) (default 0, 250, 500, 750). */
   tickOffsetsMillis?: readonly number[];
+  /**
+   * How the replica is cut off while the data is written: `hold` (default) stops the proxy forwarding,
+   * the link stays up; `disconnect` cuts the link, and the replica resumes with a partial resync.
+   */
+  cutOff?: 'hold' | 'disconnect';
 }
 
 /** The ETA one engine published at a truth progress point, against the time really left then. */
@@ -44,7 +49,14 @@ export interface EtaAccuracyResult {
   bytesBehind: number;
   catchUpSeconds: number;
   /** Per tick offset, the three readings. */
-  runs: { tickOffsetMillis: number; readings: EtaReading[]; etaWhileHeld: boolean; recoveringWhileHeld: boolean }[];
+  runs: {
+    tickOffsetMillis: number;
+    readings: EtaReading[];
+    /** The first tick with an ETA after the release: how far into the catch-up, what it said, what was really left. */
+    firstEta: { afterSeconds: number; etaSeconds: number; actualSeconds: number } | null;
+    etaWhileHeld: boolean;
+    recoveringWhileHeld: boolean;
+  }[];
   /** Mean error over the offsets at each progress point (null where any run had no ETA). */
   meanErrors: { progress: number; error: number | null }[];
 }
@@ -131,13 +143,16 @@ export async function measureEtaAccuracy(options: EtaAccuracyOptions = {}): Prom
       }
     })();
 
-    proxy.hold();
+    const disconnect = options.cutOff === 'disconnect';
+    if (disconnect) proxy.disconnect();
+    else proxy.hold();
     const heldAtMillis = Date.now();
     await writeData(primaryClient, writeBytes);
     // Let every engine see the whole lag (its peak) for a few ticks before the catch-up starts.
     await new Promise((resolve) => setTimeout(resolve, 4_000));
     const before = await offsetsNow();
-    proxy.release();
+    if (disconnect) proxy.reconnect();
+    else proxy.release();
     const releasedAtMillis = Date.now();
     const target = before.primaryOffset;
     const expectedSeconds = (target - before.replicaOffset) / bytesPerSecond;
@@ -152,8 +167,13 @@ export async function measureEtaAccuracy(options: EtaAccuracyOptions = {}): Prom
     const endMillis = crossing(target);
     const runs = offsets.map((tickOffsetMillis, k) => {
       const held = ticks[k]!.filter((t) => t.atMillis >= heldAtMillis && t.atMillis < releasedAtMillis);
+      const first = ticks[k]!.find((t) => t.atMillis >= releasedAtMillis && t.state.etaSeconds !== null && t.state.progress < 1);
       return {
         tickOffsetMillis,
+        firstEta:
+          first === undefined
+            ? null
+            : { afterSeconds: (first.atMillis - releasedAtMillis) / 1000, etaSeconds: first.state.etaSeconds!, actualSeconds: (endMillis - first.atMillis) / 1000 },
         etaWhileHeld: held.some((t) => t.state.etaSeconds !== null && t.state.progress < 1),
         recoveringWhileHeld: held.some((t) => t.state.phase === 'recovering'),
         readings: PROGRESS_POINTS.map((progress): EtaReading => {

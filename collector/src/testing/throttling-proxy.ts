@@ -26,7 +26,7 @@ const HIGH_WATER_BYTES = 256 * 1024;
  * token bucket, so a replica behind it catches up at a steady, known rate.
  * `hold()` stops forwarding toward the client (the link stays up, the target
  * keeps writing into its buffer for the replica); `release()` lets it drain at
- * the rate. The client → target direction (commands, REPLCONF ACK) is never
+ * the rate. `disconnect()` / `reconnect()` cut the link instead. The client → target direction (commands, REPLCONF ACK) is never
  * throttled. Only for tests and benchmarks.
  */
 export class ThrottlingProxy {
@@ -36,6 +36,7 @@ export class ThrottlingProxy {
   private tokens: number;
   private lastRefillMillis = performance.now();
   private held = false;
+  private refusing = false;
   private readonly burstBytes: number;
 
   constructor(private readonly options: ThrottlingProxyOptions) {
@@ -63,6 +64,26 @@ export class ThrottlingProxy {
     this.held = true;
   }
 
+  /**
+   * Cut every connection and refuse new ones until `reconnect()`: the client
+   * sees its link go down (a Redis replica then retries every second and, its
+   * offset still in the primary's backlog, resumes with a partial resync).
+   */
+  disconnect(): void {
+    this.refusing = true;
+    for (const link of this.links) {
+      link.client.destroy();
+      link.upstream.destroy();
+    }
+    this.links.clear();
+  }
+
+  /** Accept connections again (after `disconnect()`). */
+  reconnect(): void {
+    this.refusing = false;
+    this.release();
+  }
+
   /** Forward again, at the rate. */
   release(): void {
     this.held = false;
@@ -83,6 +104,10 @@ export class ThrottlingProxy {
   }
 
   private accept(client: Socket): void {
+    if (this.refusing) {
+      client.destroy();
+      return;
+    }
     const upstream = connect(this.options.target.port, this.options.target.host);
     const link: Link = { client, upstream, queue: [], queuedBytes: 0 };
     this.links.add(link);
