@@ -3,7 +3,7 @@ import type { GroupState } from './model/group-state';
 
 /**
  * One terminal line per phase change:
- * `21:04:05 orders-db        recovering    62% ETA 40s (21:04:45)   elapsed 1m 5s of 2m RTO ⚠ hidden instability`
+ * `21:04:05 orders-db        recovering    62% ETA 40s (21:04:45)     elapsed 1m 5s of 2m RTO  ⚠ hidden instability`
  * The ETA is the expected completion (in brackets, it does not age) minus the
  * line's time — the same definition the API, `/metrics` and the panel use.
  */
