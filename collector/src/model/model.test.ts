@@ -5,6 +5,7 @@ import { chooseLeader } from './leader';
 import { memberVerdict, type StatusTolerances } from './member-status';
 import { permissionConsistency } from './permissions';
 import { decidePhase, type PhaseInputs } from './phase';
+import { etaSecondsAt } from './eta';
 import { etaSeconds, memberProgress, recentRatePerSecond } from './progress';
 import type { MemberStatus, Observation } from './types';
 
@@ -83,6 +84,12 @@ describe('progress and ETA', () => {
   it('is 0 after no rise for a third of the window, and null when nothing moved at all', () => {
     assert.equal(recentRatePerSecond([0, 1000, 2000, 3000, 4000, 5000], [0, 0.1, 0.2, 0.2, 0.2, 0.2], 9_000), 0);
     assert.equal(recentRatePerSecond([0, 1000, 2000, 3000], [0.5, 0.5, 0.5, 0.5], 9_000), null, 'a stall from the start has no movement');
+  });
+  it('reads the ETA as the expected completion minus the reader’s now, never below 0', () => {
+    assert.equal(etaSecondsAt({ etaSeconds: 10, etaDeadlineMillis: 50_000 }, 42_500), 7.5, 'read 2.5 s after the tick that said 10 s');
+    assert.equal(etaSecondsAt({ etaSeconds: 10, etaDeadlineMillis: 50_000 }, 51_000), 0);
+    assert.equal(etaSecondsAt({ etaSeconds: 0, etaDeadlineMillis: null }, 51_000), 0, 'all converged');
+    assert.equal(etaSecondsAt({ etaSeconds: null, etaDeadlineMillis: null }, 51_000), null);
   });
   it('gives no ETA when stalled, falling, or when a member cannot drain', () => {
     assert.equal(etaSeconds(0.5, 0.1, true), 5);
