@@ -84,6 +84,8 @@ export async function measureEtaAccuracy(options: EtaAccuracyOptions = {}): Prom
   let receiver: RedisReceiver | undefined;
   const timers: NodeJS.Timeout[] = [];
   const clients: Redis[] = [];
+  let sampling = true;
+  let sampler: Promise<void> | undefined;
   try {
     // A backlog and replica buffer large enough that holding the link never forces a full resync.
     set = await startRedisReplicaSet({
@@ -135,8 +137,7 @@ export async function measureEtaAccuracy(options: EtaAccuracyOptions = {}): Prom
     );
 
     const truth: TruthSample[] = [];
-    let sampling = true;
-    const sampler = (async () => {
+    sampler = (async () => {
       while (sampling) {
         truth.push(await offsetsNow());
         await new Promise((resolve) => setTimeout(resolve, 100));
@@ -190,6 +191,8 @@ export async function measureEtaAccuracy(options: EtaAccuracyOptions = {}): Prom
     });
     return { bytesBehind: target - offset0, catchUpSeconds: (endMillis - releasedAtMillis) / 1000, runs, meanErrors };
   } finally {
+    sampling = false;
+    await sampler?.catch(() => undefined);
     for (const timer of timers) clearInterval(timer);
     await receiver?.stop().catch(() => undefined);
     for (const client of clients) client.disconnect();
