@@ -78,7 +78,7 @@ export class HttpApi {
         return;
       }
       case '/api/v1/groups':
-        return sendJson(response, 200, { groups: this.options.engine.snapshot().map(groupView) });
+        return sendJson(response, 200, { groups: this.options.engine.snapshot().map((state) => groupView(state, Date.now())) });
       case '/api/v1/episodes':
         return this.episodes(url, response);
       case '/healthz':
