@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need, only when missing:
-# Redis and PostgreSQL servers (own instances on spare ports), Prometheus and promtool
+# Redis, PostgreSQL and MariaDB servers (own instances on spare ports), Prometheus and promtool
 # (rule tests, real scrapes), the Redis/PostgreSQL/MySQL exporters, Chromium (panel in a real browser), openssl (TLS test certificates), docker-compose
 # (validates docker-compose.yml; no Docker engine needed).
 set -euo pipefail
 missing=()
 command -v redis-server >/dev/null || missing+=(redis-server)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+{ [ -x /usr/sbin/mariadbd ] || command -v mariadbd >/dev/null; } || missing+=(mariadb-server)
 command -v promtool >/dev/null || missing+=(prometheus)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v docker-compose >/dev/null || missing+=(docker-compose)

@@ -56,7 +56,7 @@ export class Collector {
     // on an older copy of its store would otherwise look like a reset plus new episodes).
     this.engine.onEpisodeCompleted((episode) => this.exporter.recordEpisode(episode));
     if (options.onPhaseChange) this.engine.onPhaseChange(options.onPhaseChange);
-    this.api = new HttpApi({ ...config.listen.metrics, engine: this.engine, exporter: this.exporter, logger });
+    this.api = new HttpApi({ ...config.listen.metrics, auth: config.listen.auth, engine: this.engine, exporter: this.exporter, logger });
   }
 
   async start(): Promise<CollectorEndpoints> {
@@ -72,13 +72,21 @@ export class Collector {
     if (otlp !== null) this.receivers.push(otlp.receiver);
 
     const metrics = await this.api.start();
-    for (const receiver of this.receivers) {
-      // A failing source must never take the others down: log it, its members go unknown.
-      await receiver.start(otlp?.receiver === receiver ? otlp.sink : this.engine).catch((error: unknown) => {
-        logger.error('source failed to start; its members will show unknown', { source: receiver.source, error: String(error) });
-        this.engine.sourceUp(receiver.source, false);
-        if (receiver === otlp?.receiver) throw error;
-      });
+    try {
+      for (const receiver of this.receivers) {
+        const otlpServer = otlp?.receiver === receiver;
+        await receiver.start(otlpServer ? otlp.sink : this.engine).catch((error: unknown) => {
+          // The OTLP server not binding stops the start (the caller says why): nothing runs to show unknown.
+          if (otlpServer) throw error;
+          // A failing source must never take the others down: log it, its members go unknown.
+          logger.error('source failed to start; its members will show unknown', { source: receiver.source, error: String(error) });
+          this.engine.sourceUp(receiver.source, false);
+        });
+      }
+    } catch (error) {
+      await Promise.allSettled(this.receivers.map((r) => r.stop()));
+      await this.api.stop();
+      throw error;
     }
     if (config.exporters.otlp !== undefined) {
       this.otlpExporter = startOtlpExporter(config.exporters.otlp, () => this.engine.snapshot(), logger, {
@@ -92,12 +100,24 @@ export class Collector {
     return { metrics, otlp: otlp === null ? null : otlp.receiver.address() };
   }
 
+  /**
+   * Stop in a bounded time. The open episodes are saved first (no tick runs
+   * after the timer is cleared, so they cannot change); then the receivers
+   * (each bounded by its probe timeout) and the API; the OTLP exporter's last
+   * push comes last and gets SHUTDOWN_EXPORT_DEADLINE_MILLIS (otlp-exporter.ts),
+   * so an export endpoint that hangs can hold neither the episodes nor the exit.
+   */
   async stop(): Promise<void> {
     if (this.timer !== undefined) clearInterval(this.timer);
-    await Promise.allSettled([...this.receivers.map((r) => r.stop()), this.otlpExporter?.shutdown()]);
-    await this.api.stop();
-    this.engine.flush();
-    this.store.close();
+    try {
+      this.engine.flush();
+    } finally {
+      // A store that cannot save still lets everything else stop (the error is reported after).
+      await Promise.allSettled(this.receivers.map((r) => r.stop()));
+      await this.api.stop();
+      await this.otlpExporter?.shutdown();
+      this.store.close();
+    }
   }
 
   private tick(): void {

@@ -8,6 +8,8 @@ export class Child {
   readonly output: string[] = [];
   private readonly process: ChildProcess;
   private exited = false;
+  /** The exit code once exited (null when killed by a signal). */
+  exitCode: number | null = null;
 
   constructor(readonly name: string, command: string, args: string[], cwd: string) {
     this.process = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -17,7 +19,10 @@ export class Child {
     };
     this.process.stdout?.on('data', keep);
     this.process.stderr?.on('data', keep);
-    this.process.on('exit', () => (this.exited = true));
+    this.process.on('exit', (code) => {
+      this.exited = true;
+      this.exitCode = code;
+    });
   }
 
   get running(): boolean {

@@ -1,8 +1,12 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { RecoveryEngine } from '../engine/engine';
 import type { PrometheusExporter } from '../exporters/prometheus/prometheus-exporter';
+import { listenOn } from '../listen-error';
 import type { Logger } from '../logger';
+import { bearerCheck, clearTextTokenWarning, OPEN_PATHS, type ApiAuthConfig } from './auth';
 import { episodeView, groupView } from './json-views';
 
 export interface HttpApiOptions {
@@ -11,30 +15,39 @@ export interface HttpApiOptions {
   engine: RecoveryEngine;
   exporter: PrometheusExporter;
   logger: Logger;
+  /** `listen.auth`: a bearer token for everything but /healthz, and HTTPS. */
+  auth?: ApiAuthConfig;
 }
 
 /**
  * The read side of the collector: `GET /metrics` (Prometheus), `/api/v1/groups`,
  * `/api/v1/episodes[?group=G&limit=N]` and `/healthz`. Answers read-only GET/HEAD.
+ * With `listen.auth` it serves HTTPS and asks for the bearer token on all but /healthz.
  */
 export class HttpApi {
   private server: Server | undefined;
+  private readonly authorized: (request: IncomingMessage) => boolean;
 
-  constructor(private readonly options: HttpApiOptions) {}
+  constructor(private readonly options: HttpApiOptions) {
+    this.authorized = bearerCheck(options.auth?.bearerToken);
+  }
 
   async start(): Promise<{ host: string; port: number }> {
-    const server = createServer((request, response) => {
+    const onRequest: RequestListener = (request, response) => {
       this.route(request, response).catch((error: unknown) => {
         this.options.logger.error('HTTP API request failed', { path: request.url, error: String(error) });
         if (!response.headersSent) sendJson(response, 500, { error: 'internal error; see the collector log' });
         else response.end();
       });
-    });
+    };
+    const tls = this.options.auth?.tls;
+    const server = tls ? createHttpsServer({ cert: readTlsFile(tls.certFile, 'cert_file'), key: readTlsFile(tls.keyFile, 'key_file') }, onRequest) : createServer(onRequest);
+    // A client that fails the TLS handshake (wrong CA, plain HTTP) is the client's problem: no log line per attempt.
+    server.on('tlsClientError', () => undefined);
     this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.options.port, this.options.host, () => resolve());
-    });
+    await listenOn(server, this.options.host, this.options.port, 'listen.metrics', '/metrics and the API');
+    const clearText = clearTextTokenWarning(this.options.auth, this.options.host);
+    if (clearText !== undefined) this.options.logger.warn(clearText, { host: this.options.host });
     const address = server.address() as AddressInfo;
     return { host: address.address, port: address.port };
   }
@@ -48,6 +61,11 @@ export class HttpApi {
 
   private async route(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://collector');
+    if (!OPEN_PATHS.has(url.pathname) && !this.authorized(request)) {
+      // Never echo what was sent: the body names the key, not the token.
+      response.setHeader('WWW-Authenticate', 'Bearer realm="rebound"');
+      return sendJson(response, 401, { error: 'missing or wrong bearer token: send Authorization: Bearer <listen.auth.bearer_token>' });
+    }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.setHeader('Allow', 'GET, HEAD');
       return sendJson(response, 405, { error: `${request.method} not allowed; this API is read-only` });
@@ -60,7 +78,7 @@ export class HttpApi {
         return;
       }
       case '/api/v1/groups':
-        return sendJson(response, 200, { groups: this.options.engine.snapshot().map(groupView) });
+        return sendJson(response, 200, { groups: this.options.engine.snapshot().map((state) => groupView(state, Date.now())) });
       case '/api/v1/episodes':
         return this.episodes(url, response);
       case '/healthz':
@@ -86,4 +104,12 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
   const text = JSON.stringify(body);
   response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
   response.end(text);
+}
+
+function readTlsFile(file: string, key: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    throw new Error(`cannot read listen.auth.tls.${key} "${file}" (${(error as NodeJS.ErrnoException).code ?? 'error'}); check the path and permissions`);
+  }
 }

@@ -50,6 +50,8 @@ export function memberVerdict(
 
   const divergence = leader ? divergenceFromLeader(latest, leader, tolerances) : null;
   if (divergence !== null) return verdict(into, 'diverged', divergence);
+  // A stopped link says nothing about how far behind the replica will be: never converged, whatever the lag read.
+  if (latest.replicationStoppedReason !== undefined) return verdict(into, 'lagging', latest.replicationStoppedReason, latest.lagSeconds ?? null, latest.lagBytes ?? null);
 
   const lagBytes = latest.lagBytes ?? lagBytesFromPositions(latest, leader);
   const lagSeconds = latest.lagSeconds ?? null;
@@ -57,9 +59,6 @@ export function memberVerdict(
     (lagBytes !== null && lagBytes > tolerances.lagToleranceBytes) ||
     (lagSeconds !== null && lagSeconds > tolerances.lagToleranceSeconds);
   if (role === 'path' && latest.serving === false) return verdict(into, 'unreachable', 'path reachable but not serving', lagSeconds, lagBytes);
-  // The source knows it is not caught up (a full resync, a stopped apply thread): small numbers prove nothing then.
-  if (latest.laggingReason !== undefined) return verdict(into, 'lagging', latest.laggingReason, lagSeconds, lagBytes);
-  if (latest.replicationLink?.up === false) return verdict(into, 'lagging', 'replication link down', lagSeconds, lagBytes);
   if (behind) return verdict(into, 'lagging', describeLag(lagSeconds, lagBytes), lagSeconds, lagBytes);
   return verdict(into, 'converged', null, lagSeconds, lagBytes);
 }

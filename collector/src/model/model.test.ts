@@ -5,6 +5,7 @@ import { chooseLeader } from './leader';
 import { memberVerdict, type StatusTolerances } from './member-status';
 import { permissionConsistency } from './permissions';
 import { decidePhase, type PhaseInputs } from './phase';
+import { etaSecondsAt } from './eta';
 import { etaSeconds, memberProgress, recentRatePerSecond } from './progress';
 import type { MemberStatus, Observation } from './types';
 
@@ -52,6 +53,9 @@ describe('chooseLeader', () => {
   it('has no leader when the leader is down', () => {
     assert.equal(chooseLeader([c('a', 'leader', { reachable: false }), c('b', 'replica')], 'a').leader, null);
   });
+  it('has no leader when the source cannot read the remembered leader\'s role (unknownReason)', () => {
+    assert.equal(chooseLeader([c('a', 'leader', { unknownReason: 'may not read the replication status' }), c('b', 'replica')], 'a').leader, null);
+  });
   it('in a split brain prefers the one more replicas follow, then the previous leader', () => {
     const split = [c('a', 'leader'), c('b', 'leader'), c('c', 'replica', { followsLeader: 'b' })];
     assert.deepEqual(chooseLeader(split, 'a'), { leader: 'b', rivals: ['a'] });
@@ -66,11 +70,29 @@ describe('progress and ETA', () => {
     assert.equal(memberProgress('lagging', 2000, 1000), 0);
     for (const status of ['unreachable', 'diverged', 'unknown'] as const) assert.equal(memberProgress(status, 0, 100), 0);
   });
-  it('measures the rate from the lowest point in the window', () => {
-    const atMillis = [0, 1000, 3000];
-    const progress = [0.9, 0.2, 0.6];
-    assert.ok(Math.abs(recentRatePerSecond(atMillis, progress, 3000, 10_000)! - 0.2) < 1e-9);
-    assert.equal(recentRatePerSecond(atMillis, progress, 3000, 500), null, 'one sample in the window says nothing');
+  it('measures the rate from the first movement after the low point, not from the low point', () => {
+    // Low at t=1 s; the member really started at t=1.8 s, moving 0.1/s: the samples after the low point carry the rate.
+    const atMillis = [0, 1000, 2000, 3000, 4000];
+    const progress = [0.9, 0.2, 0.22, 0.32, 0.42];
+    assert.ok(Math.abs(recentRatePerSecond(atMillis, progress, 10_000)! - 0.1) < 1e-9);
+    assert.equal(recentRatePerSecond([0, 1000], [0.2, 0.3], 10_000), null, 'one moving sample says nothing yet');
+    assert.equal(recentRatePerSecond(atMillis, progress, 500), null, 'one sample in the window says nothing');
+  });
+  it('weighs recent movement more: a rate that doubled shows within a few samples', () => {
+    const atMillis = [0, 1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000];
+    const progress = [0, 0.01, 0.02, 0.03, 0.04, 0.05, 0.07, 0.09, 0.11];
+    const rate = recentRatePerSecond(atMillis, progress, 12_000)!;
+    assert.ok(rate > 0.015 && rate <= 0.02, `rate ${rate}`);
+  });
+  it('is 0 after no rise for a third of the window, and null when nothing moved at all', () => {
+    assert.equal(recentRatePerSecond([0, 1000, 2000, 3000, 4000, 5000], [0, 0.1, 0.2, 0.2, 0.2, 0.2], 9_000), 0);
+    assert.equal(recentRatePerSecond([0, 1000, 2000, 3000], [0.5, 0.5, 0.5, 0.5], 9_000), null, 'a stall from the start has no movement');
+  });
+  it('reads the ETA as the expected completion minus the reader’s now, never below 0', () => {
+    assert.equal(etaSecondsAt({ etaSeconds: 10, etaDeadlineMillis: 50_000 }, 42_500), 7.5, 'read 2.5 s after the tick that said 10 s');
+    assert.equal(etaSecondsAt({ etaSeconds: 10, etaDeadlineMillis: 50_000 }, 51_000), 0);
+    assert.equal(etaSecondsAt({ etaSeconds: 0, etaDeadlineMillis: null }, 51_000), 0, 'all converged');
+    assert.equal(etaSecondsAt({ etaSeconds: null, etaDeadlineMillis: null }, 51_000), null);
   });
   it('gives no ETA when stalled, falling, or when a member cannot drain', () => {
     assert.equal(etaSeconds(0.5, 0.1, true), 5);
@@ -131,4 +153,20 @@ describe('decidePhase', () => {
     ['no members', { memberCount: 0, convergedCount: 0 }, 'unknown'],
   ];
   for (const [name, inputs, phase] of table) it(`${name} → ${phase}`, () => assert.equal(decidePhase({ ...base, ...inputs }), phase));
+});
+
+describe('memberVerdict with what a source says outright about replication (MySQL/MariaDB threads, unreadable status)', () => {
+  const table: [string, Observation, MemberStatus, RegExp][] = [
+    ['replication stopped, no lag yet', o({ position: 10_000, lagBytes: 0, replicationStoppedReason: 'SQL thread stopped' }), 'lagging', /^SQL thread stopped$/],
+    ['replica diverged and stopped', o({ divergedReason: 'errant transactions', replicationStoppedReason: 'SQL thread stopped' }), 'diverged', /errant/],
+    ['follows another leader and stopped', o({ followsLeader: 'X', replicationStoppedReason: 'SQL thread stopped' }), 'diverged', /follows X/],
+    ['reached but role unreadable', o({ position: 10_000, unknownReason: 'may not read the replication status' }), 'unknown', /may not read/],
+  ];
+  for (const [name, observation, status, reason] of table) {
+    it(`${name} → ${status}`, () => {
+      const verdict = memberVerdict('m', 'replica', observation, leader, false, tolerances, now);
+      assert.equal(verdict.status, status);
+      assert.match(verdict.reason ?? '', reason);
+    });
+  }
 });

@@ -47,24 +47,26 @@ export interface Observation {
   role?: Role;
   /** False when the source answered that the member is down or unreachable. */
   reachable: boolean;
-  /**
-   * Set by a source that reached its view of the member but cannot tell its state (an exporter
-   * that cannot read replication, a scrape target that is down): the member is `unknown`, for this reason.
-   */
-  unknownReason?: string;
   /** Whether the member serves traffic (leaders, paths). */
   serving?: boolean;
+  /**
+   * Set by a source that sees this replica's replication link down or not
+   * applying (MySQL/MariaDB IO or SQL thread not running, no channel): it is
+   * never converged, whatever its lag; the text names the link or thread.
+   */
+  replicationStoppedReason?: string;
+  /**
+   * Set by a source that reached the member but cannot tell its role or
+   * position (e.g. the monitoring account may not read replication status):
+   * the member is `unknown`, never a leader or converged; the text says why.
+   */
+  unknownReason?: string;
   /** Replication position: offset, LSN, sequence — monotonic within one history. */
   position?: number;
   /** Seconds behind the leader, where the source knows it. */
   lagSeconds?: number;
   /** Bytes behind the leader, where the source knows it. */
   lagBytes?: number;
-  /**
-   * Set by a source that knows this replica is not caught up whatever its lag numbers say
-   * (a full resync, a stopped apply thread, a cut link): the member is `lagging`, for this reason.
-   */
-  laggingReason?: string;
   /** Checksum or version of the data/config the member holds. */
   stateFingerprint?: string;
   /** Stable hash of who may do what on this member (ACLs, roles, HBA rules, auth/TLS required). */

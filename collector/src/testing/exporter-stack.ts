@@ -8,8 +8,8 @@ import { ServerProcess, sparePort, waitFor } from './processes';
  * The Debian exporters and Prometheus as a user runs them: one exporter per
  * database node, Prometheus scraping every exporter each second with a
  * `member` target label (as a relabelling would add). Binaries from the Debian
- * packages prometheus, prometheus-redis-exporter, prometheus-postgres-exporter
- * (scripts/ensure-system-deps.sh).
+ * packages prometheus, prometheus-redis-exporter, prometheus-postgres-exporter,
+ * prometheus-mysqld-exporter (scripts/ensure-system-deps.sh).
  */
 
 /** Only the replication query of the Debian package's examples/queries.yaml: it yields the misleading pg_replication_lag. */
@@ -38,7 +38,7 @@ export interface RunningExporter extends ExporterTarget {
 /** Start an exporter for one node; `start()` again after `stop()` reuses its port. */
 export async function startExporter(
   dir: string,
-  kind: 'redis' | 'postgres',
+  kind: 'redis' | 'postgres' | 'mysqld',
   member: string,
   node: string,
   labels: Record<string, string> = {},
@@ -49,6 +49,11 @@ export async function startExporter(
   const start = async (): Promise<void> => {
     if (kind === 'redis') {
       server = new ServerProcess(`redis_exporter ${member}`, 'prometheus-redis-exporter', ['-redis.addr', `redis://${node}`, '-web.listen-address', address], dir);
+    } else if (kind === 'mysqld') {
+      // `node` is a Go MySQL DSN, e.g. root@unix(/tmp/…/mysqld.sock)/ or user:pw@tcp(127.0.0.1:3306)/.
+      server = new ServerProcess(`mysqld_exporter ${member}`, 'prometheus-mysqld-exporter', [`--web.listen-address=${address}`], dir, {
+        env: { ...process.env, DATA_SOURCE_NAME: node },
+      });
     } else {
       const queries = join(dir, 'pg-replication-queries.yaml');
       writeFileSync(queries, PG_REPLICATION_QUERIES);

@@ -11,6 +11,7 @@ export function recoveryPanelQueries(...matchers: string[]): Query[] {
     'recovery_group_phase',
     'recovery_group_progress_ratio',
     'recovery_group_eta_seconds',
+    'recovery_group_eta_timestamp_seconds',
     'recovery_group_episode_elapsed_seconds',
     'recovery_group_rto_seconds',
     'recovery_member_status',

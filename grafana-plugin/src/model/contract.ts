@@ -9,6 +9,8 @@ export const METRICS = {
   phase: 'recovery_group_phase',
   progress: 'recovery_group_progress_ratio',
   eta: 'recovery_group_eta_seconds',
+  /** Expected completion (Unix seconds); the panel's ETA is this minus now, so it does not age with the scrape. */
+  etaTimestamp: 'recovery_group_eta_timestamp_seconds',
   elapsed: 'recovery_group_episode_elapsed_seconds',
   rto: 'recovery_group_rto_seconds',
   members: 'recovery_group_members',

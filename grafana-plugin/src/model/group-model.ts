@@ -39,6 +39,10 @@ export interface GroupModel {
   /** Time of the newest phase sample (epoch ms), absent without phase series. */
   lastSampleMs?: number;
   progressRatio?: number;
+  /**
+   * Seconds left as of the panel's now: the collector's expected completion time minus now (it does not
+   * age between scrapes), else — from a collector without it — the newest `recovery_group_eta_seconds`.
+   */
   etaSeconds?: number;
   elapsedSeconds?: number;
   rtoSeconds?: number;
@@ -120,7 +124,7 @@ function buildGroup(group: string, all: Series[], settings: GroupModelSettings):
     stale,
     lastSampleMs: newestMs,
     progressRatio: min(current('progress')),
-    etaSeconds: max(current('eta')),
+    etaSeconds: etaAt(current('etaTimestamp'), current('eta'), settings.nowMs),
     elapsedSeconds: max(current('elapsed')),
     rtoSeconds: rto,
     divergenceRatio: max(current('divergence')),
@@ -267,4 +271,10 @@ function freshValues(series: Series[], cutoffMs: number): number[] {
 
 const first = (values: number[]) => values[0];
 const min = (values: number[]) => (values.length ? Math.min(...values) : undefined);
+/** The ETA as of `nowMs`: from the latest expected completion when there is one (several collectors: the later). */
+function etaAt(deadlinesSeconds: number[], etas: number[], nowMs: number): number | undefined {
+  const deadline = max(deadlinesSeconds);
+  return deadline === undefined ? max(etas) : Math.max(0, deadline - nowMs / 1000);
+}
+
 const max = (values: number[]) => (values.length ? Math.max(...values) : undefined);

@@ -180,6 +180,26 @@ function phaseFrame(group: string, phase: string, values: number[], times?: numb
   return numberFrame('recovery_group_phase', { group, phase, instance }, values, times);
 }
 
+describe('ETA from the expected completion time', () => {
+  it('is the deadline minus the panel’s now, so a sample scraped 15 s ago does not overstate what is left', () => {
+    const phase = phaseFrame('g', 'recovering', [1, 1], [0, 15_000]);
+    // The collector said 60 s left at t=0 (deadline t=60 s) and the scrape at 15 s still carries the tick's figure.
+    const eta = numberFrame('recovery_group_eta_seconds', { group: 'g' }, [60, 60], [0, 15_000]);
+    const deadline = numberFrame('recovery_group_eta_timestamp_seconds', { group: 'g' }, [60, 60], [0, 15_000]);
+    const [g] = panelModel([phase, eta, deadline], defaultOptions, 30_000).groups;
+    expect(g.etaSeconds).toBe(30);
+    expect(etaText(g)).toBe('ETA 30s');
+    const [past] = panelModel([phase, eta, deadline], defaultOptions, 75_000).groups;
+    expect(past.etaSeconds).toBe(0);
+  });
+
+  it('falls back to recovery_group_eta_seconds from a collector without the deadline', () => {
+    const phase = phaseFrame('g', 'recovering', [1, 1], [0, 15_000]);
+    const eta = numberFrame('recovery_group_eta_seconds', { group: 'g' }, [60, 45], [0, 15_000]);
+    expect(panelModel([phase, eta], defaultOptions, 15_000).groups[0].etaSeconds).toBe(45);
+  });
+});
+
 describe('etaText without an ETA series', () => {
   it('recovering: no ETA yet (progress is observed, the rate is not); partial/degraded: stalled', () => {
     const frames = framesForPanel([

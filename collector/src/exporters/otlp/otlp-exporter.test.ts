@@ -106,6 +106,7 @@ describe('startOtlpExporter', () => {
       assert.equal(gauges.get('recovery.group.phase')!.points.size, 6);
       assert.equal(value('recovery.group.progress_ratio', 'group=orders-db'), 0.5);
       assert.equal(value('recovery.group.eta_seconds', 'group=orders-db'), 120);
+      assert.equal(value('recovery.group.eta_timestamp_seconds', 'group=orders-db'), 1_700_000_120);
       assert.equal(value('recovery.group.episode_elapsed_seconds', 'group=orders-db'), 30);
       assert.equal(value('recovery.group.rto_seconds', 'group=orders-db'), 900);
       assert.deepEqual(Object.fromEntries(gauges.get('recovery.group.members')!.points), {
@@ -132,10 +133,11 @@ describe('startOtlpExporter', () => {
       assert.deepEqual(Object.fromEntries(gauges.get('recovery.source.up')!.points), { 'source=otlp': 1, 'source=redis/cache': 0 });
 
       // The ETA goes unknown: the next push must not repeat the last known value.
-      states = [{ ...SNAPSHOT[0]!, etaSeconds: null }];
+      states = [{ ...SNAPSHOT[0]!, etaSeconds: null, etaDeadlineMillis: null }];
       await exporter.forceFlush();
       const next = gaugesOf(decodeProtobufRequest(sink.requests.at(-1)!.body));
       assert.equal(next.has('recovery.group.eta_seconds'), false, 'eta absent when unknown');
+      assert.equal(next.has('recovery.group.eta_timestamp_seconds'), false, 'deadline absent when unknown');
       assert.equal(next.get('recovery.group.progress_ratio')?.points.get('group=orders-db'), 0.5);
     } finally {
       await exporter.shutdown();
@@ -221,6 +223,13 @@ describe('startOtlpExporter', () => {
 });
 
 describe('parseOtlpExporterConfig', () => {
+  it('an endpoint that is no URL is refused without its password, up to the last @', () => {
+    assert.throws(
+      () => parseOtlpExporterConfig({ endpoint: 'http://gw:p@ss w0rd/#x@otel collector:4318' }, 'exporters.otlp', {}),
+      (error: Error) => /exporters\.otlp\.endpoint: expected a URL/.test(error.message) && error.message.includes('http://gw:***@otel collector:4318') && !/ss w0|0rd/.test(error.message),
+    );
+  });
+
   it('applies defaults and appends /v1/metrics to a bare endpoint', () => {
     assert.deepEqual(parseOtlpExporterConfig({ endpoint: 'http://otel-collector:4318' }, 'exporters.otlp', {}), {
       url: 'http://otel-collector:4318/v1/metrics',

@@ -16,9 +16,16 @@ export interface OtlpExporter {
   recordEpisode(episode: Pick<Episode, 'group' | 'durationSeconds' | 'rtoSeconds'>): void;
   /** Push now (tests, and before exit). */
   forceFlush(): Promise<void>;
-  /** Push what is left and stop. */
+  /** Push what is left and stop; gives up after SHUTDOWN_EXPORT_DEADLINE_MILLIS (never rejects). */
   shutdown(): Promise<void>;
 }
+
+/**
+ * How long stopping waits for the last OTLP push. The signals stay on the
+ * receiving end's previous push and the episodes are in the store, so an
+ * unreachable endpoint costs the final values, not the stop (README, "Stopping").
+ */
+export const SHUTDOWN_EXPORT_DEADLINE_MILLIS = 2_000;
 
 export interface OtlpExporterExtras {
   /** `recovery.source.up`: whether each source answered its last round. */
@@ -103,7 +110,15 @@ export function startOtlpExporter(
     },
     forceFlush: () => provider.forceFlush(),
     async shutdown() {
-      await provider.shutdown();
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<'deadline'>((resolve) => (timer = setTimeout(() => resolve('deadline'), SHUTDOWN_EXPORT_DEADLINE_MILLIS)));
+      const pushed = provider.shutdown().then(
+        () => 'pushed' as const,
+        (error: unknown) => (logger.warn('OTLP exporter: the last push failed while stopping', { url: target, error: String(error) }), 'pushed' as const),
+      );
+      const ended = await Promise.race([pushed, deadline]);
+      clearTimeout(timer);
+      if (ended === 'deadline') logger.warn(`OTLP exporter: the last push did not finish within ${SHUTDOWN_EXPORT_DEADLINE_MILLIS} ms; stopping without it`, { url: target });
     },
   };
 }

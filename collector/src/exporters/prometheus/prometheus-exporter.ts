@@ -2,6 +2,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { isWithinRto, type Episode, type GroupState, type MemberState } from '../../model/group-state';
 import { MEMBER_STATUSES, PHASES } from '../../model/types';
 import { METRICS, RECOVERY_DURATION_BUCKETS_SECONDS, type MetricDefinition } from '../metric-definitions';
+import { etaSecondsAt } from '../../model/eta';
 
 type Labels<T extends string> = Partial<Record<T, string | number>>;
 
@@ -31,7 +32,8 @@ export class PrometheusExporter {
     this.gauges = {
       groupPhase: gauge(m.groupPhase),
       groupProgress: gauge(m.groupProgress),
-      groupEta: gauge(m.groupEta),
+      groupEta: gauge(m.groupEta, () => this.collectEtas()),
+      groupEtaTimestamp: gauge(m.groupEtaTimestamp),
       groupElapsed: gauge(m.groupElapsed),
       groupRto: gauge(m.groupRto),
       groupMembers: gauge(m.groupMembers),
@@ -115,7 +117,7 @@ export class PrometheusExporter {
     const group = { group: state.name };
     if (before?.phase !== state.phase) for (const phase of PHASES) g.groupPhase.set({ group: state.name, phase }, phase === state.phase ? 1 : 0);
     setIfChanged(g.groupProgress, group, state.progress, before?.progress);
-    setOrRemove(g.groupEta, group, state.etaSeconds, before === undefined ? undefined : before.etaSeconds);
+    setOrRemove(g.groupEtaTimestamp, group, state.etaDeadlineMillis === null ? null : state.etaDeadlineMillis / 1000, before?.etaDeadlineMillis === undefined ? undefined : before.etaDeadlineMillis === null ? null : before.etaDeadlineMillis / 1000);
     setIfChanged(g.groupElapsed, group, state.elapsedSeconds, before?.elapsedSeconds);
     setIfChanged(g.groupRto, group, state.rtoSeconds, before?.rtoSeconds);
     setIfChanged(g.groupDivergence, group, state.divergenceRatio, before?.divergenceRatio);
@@ -182,6 +184,20 @@ export class PrometheusExporter {
       g.memberLagBytes.remove(labels);
       g.memberPermissionDrift.remove(labels);
       g.memberObservationAge.remove(labels);
+    }
+  }
+
+  /**
+   * The ETA is the deadline minus the scrape's now: read a tick (or a scrape
+   * interval) late it still says what is left, instead of the tick's figure.
+   */
+  private collectEtas(): void {
+    const gauge = this.gauges.groupEta;
+    const nowMillis = Date.now();
+    for (const state of this.latest) {
+      const eta = etaSecondsAt(state, nowMillis);
+      if (eta === null) gauge.remove({ group: state.name });
+      else gauge.set({ group: state.name }, eta);
     }
   }
 

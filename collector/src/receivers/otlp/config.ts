@@ -7,12 +7,15 @@ import {
   readNumber,
   readObject,
   readOptionalString,
+  readReadableFile,
   readString,
   readStringMap,
 } from '../../config/fields';
+import { checkCertificatePair } from '../../config/tls-files';
 import { formatDuration } from '../../config/duration';
 import { expandEnv } from '../../config/secrets';
 import { ROLES, type MemberDeclaration, type Role } from '../../model/types';
+import { quoteValue } from '../../config/quote';
 
 /** `otlp:` under a group: the group accepts members over OTLP; `members` are shown `unknown` until seen. */
 export interface OtlpGroupConfig {
@@ -42,13 +45,13 @@ export function parseOtlpGroupConfig(raw: unknown, keyPath: string): OtlpGroupCo
     const itemPath = joinKey(joinKey(keyPath, 'members'), i);
     const m = readObject(item, itemPath, ['member', 'role', 'dependencies']);
     const member = readString(m['member'], joinKey(itemPath, 'member'));
-    if (seen.has(member)) throw new ConfigError(joinKey(itemPath, 'member'), `member "${member}" is declared twice in this group`);
+    if (seen.has(member)) throw new ConfigError(joinKey(itemPath, 'member'), `member ${quoteValue(member)} is declared twice in this group`);
     seen.add(member);
     const declaration: MemberDeclaration = { member };
     const role = readOptionalString(m['role'], joinKey(itemPath, 'role'));
     if (role !== undefined) {
       if (!(ROLES as readonly string[]).includes(role)) {
-        throw new ConfigError(joinKey(itemPath, 'role'), `expected one of ${ROLES.join(', ')} (got "${role}")`);
+        throw new ConfigError(joinKey(itemPath, 'role'), `expected one of ${ROLES.join(', ')} (got ${quoteValue(role)})`);
       }
       declaration.role = role as Role;
     }
@@ -156,10 +159,13 @@ export function parseOtlpServerConfig(raw: unknown, keyPath: string, env: NodeJS
   }
   if (o['tls'] !== undefined && o['tls'] !== null) {
     const tls = readObject(o['tls'], key('tls'), ['cert_file', 'key_file']);
-    config.tls = {
-      certFile: readString(tls['cert_file'], joinKey(key('tls'), 'cert_file')),
-      keyFile: readString(tls['key_file'], joinKey(key('tls'), 'key_file')),
-    };
+    // Checked now (readable regular files that make a pair): a wrong path is a config error, not a crash at start.
+    readString(tls['cert_file'], joinKey(key('tls'), 'cert_file'));
+    readString(tls['key_file'], joinKey(key('tls'), 'key_file'));
+    const certFile = readReadableFile(tls['cert_file'], joinKey(key('tls'), 'cert_file'), 'the PEM server certificate', env)!;
+    const keyFile = readReadableFile(tls['key_file'], joinKey(key('tls'), 'key_file'), 'the PEM private key of cert_file', env)!;
+    checkCertificatePair(certFile, keyFile, key('tls'));
+    config.tls = { certFile, keyFile };
   }
   return config;
 }

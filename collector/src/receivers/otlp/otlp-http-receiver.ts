@@ -4,7 +4,9 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import { ConfigError } from '../../config/config-error';
 import { formatDuration } from '../../config/duration';
+import { listenOn } from '../../listen-error';
 import type { Observation } from '../../model/types';
 import type { ObservationSink, Receiver, ReceiverContext } from '../receiver';
 import type { RetiredMember } from './admission';
@@ -209,16 +211,7 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpHt
       server.headersTimeout = 10_000;
       server.requestTimeout = 30_000;
       const listening = server;
-      await new Promise<void>((resolve, reject) => {
-        const onError = (error: NodeJS.ErrnoException): void => {
-          reject(new Error(`cannot listen for OTLP on ${options.listen.host}:${options.listen.port} (${error.code ?? error.message}); change listen.otlp or stop what uses the port`));
-        };
-        listening.once('error', onError);
-        listening.listen(options.listen.port, options.listen.host, () => {
-          listening.off('error', onError);
-          resolve();
-        });
-      });
+      await listenOn(listening, options.listen.host, options.listen.port, 'listen.otlp', 'OTLP');
       listening.on('error', (error) => context.logger.error('OTLP server error', { error: error.message }));
       const { host, port } = this.address();
       context.logger.info('OTLP/HTTP receiver listening', { url: `${config.tls ? 'https' : 'http'}://${host}:${port}${OTLP_METRICS_PATH}`, auth: expectedTokenDigest !== undefined });
@@ -252,7 +245,8 @@ function readTls(tls: { certFile: string; keyFile: string }): https.ServerOption
     try {
       return readFileSync(file);
     } catch (error) {
-      throw new Error(`cannot read otlp.tls.${key} "${file}" (${(error as NodeJS.ErrnoException).code ?? 'error'}); check the path and permissions`);
+      // Checked at load; this is a file removed or made unreadable since.
+      throw new ConfigError(`otlp.tls.${key}`, `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'}); check the path and permissions`);
     }
   };
   return { cert: read(tls.certFile, 'cert_file'), key: read(tls.keyFile, 'key_file') };

@@ -1,13 +1,16 @@
 import { ConfigError } from '../../config/config-error';
 import { joinKey, readDurationMillis, readObject, readOptionalString, readReadableFile, readString } from '../../config/fields';
-import { expandEnv, redactUrl } from '../../config/secrets';
+import { encodedUrl, parseCredentialUrl, redactedCredentialUrl, type CredentialUrl } from '../../config/credential-url';
+import { redactUrl } from '../../config/secrets';
 import { readNodes, type ProbedNodeConfig } from '../shared/node-config';
 import { Secret } from '../shared/secret';
 
 /** One PostgreSQL node: `{ member: pg-1, url: postgres://monitor:${PG_PASSWORD}@10.0.0.1:5432/postgres }`. */
 export interface PostgresqlNodeConfig extends ProbedNodeConfig {
-  /** Connection URL after `${ENV}` expansion; holds the password, so it only prints as `***`. */
+  /** Connection URL after `${ENV}` expansion, user and password percent-encoded; prints only as `***`. */
   url: Secret;
+  /** The password as the server expects it (raw); empty when the URL has none. */
+  password: Secret;
   /** The URL with its password replaced by `***`, for logs and errors. */
   redactedUrl: string;
   host: string;
@@ -66,23 +69,31 @@ export function parsePostgresqlConfig(raw: unknown, keyPath: string, env: NodeJS
   return config;
 }
 
-/** `postgres://user:${PG_PASSWORD}@host:5432/db?sslmode=require`; the error never shows the password. */
+/**
+ * `postgres://user:${PG_PASSWORD}@host:5432/db?sslmode=require`; the error never shows the password.
+ * User and password run to the last `@` and a `${ENV}` password is taken literally (../../config/credential-url.ts);
+ * the kept URL has them percent-encoded, so the driver logs in with exactly them.
+ */
 function readUrl(raw: unknown, keyPath: string, env: NodeJS.ProcessEnv): Omit<PostgresqlNodeConfig, keyof ProbedNodeConfig> {
   const written = readString(raw, keyPath);
-  const expanded = expandEnv(written, keyPath, env);
+  const example = 'expected a URL like postgres://monitor@10.0.0.1:5432/postgres';
+  let credentials: CredentialUrl;
   let parsed: URL;
   try {
-    parsed = new URL(expanded);
-  } catch {
-    throw new ConfigError(keyPath, `expected a URL like postgres://monitor@10.0.0.1:5432/postgres (got "${redactUrl(written)}")`);
+    credentials = parseCredentialUrl(written, keyPath, env);
+    parsed = new URL(`${credentials.scheme}://${credentials.location}`);
+  } catch (error) {
+    if (error instanceof ConfigError && !error.message.endsWith(example)) throw error;
+    throw new ConfigError(keyPath, `${example} (got "${redactUrl(written)}")`);
   }
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
     throw new ConfigError(keyPath, `expected a postgres:// or postgresql:// URL (got "${parsed.protocol}//…")`);
   }
   if (parsed.hostname === '') throw new ConfigError(keyPath, 'expected a host in the URL, e.g. postgres://monitor@10.0.0.1:5432/postgres');
   return {
-    url: new Secret(expanded),
-    redactedUrl: redactUrl(expanded),
+    url: new Secret(encodedUrl(credentials)),
+    password: new Secret(credentials.password ?? ''),
+    redactedUrl: redactedCredentialUrl(credentials),
     host: parsed.hostname.replace(/^\[|\]$/g, ''),
     port: parsed.port === '' ? 5432 : Number(parsed.port),
   };

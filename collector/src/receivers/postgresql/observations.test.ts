@@ -12,7 +12,7 @@ const standbyRows = readCapturedRows('standby-lagging');
 
 function node(member: string, port: number, role?: 'leader'): PostgresqlNodeConfig {
   const url = `postgres://monitor@127.0.0.1:${port}/postgres`;
-  return { member, url: new Secret(url), redactedUrl: url, host: '127.0.0.1', port, dependencies: {}, ...(role ? { role } : {}) };
+  return { member, url: new Secret(url), password: new Secret(''), redactedUrl: url, host: '127.0.0.1', port, dependencies: {}, ...(role ? { role } : {}) };
 }
 
 const nodes = [node('pg-1', primaryRows.port), node('pg-2', standbyRows.port)];

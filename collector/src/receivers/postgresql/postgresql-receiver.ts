@@ -45,7 +45,7 @@ export class PostgresqlReceiver implements Receiver {
       describe: (node) => `${node.member} (${node.redactedUrl})`,
       probe: (node, abandoned) => this.probe(node, abandoned),
       isRefusal: (error) => classifyProbeError(error) === 'refused',
-      secretsOf: (node) => [node.url.reveal(), passwordOf(node)],
+      secretsOf: (node) => [node.url.reveal(), node.password.reveal(), encodeURIComponent(node.password.reveal())],
       observeRound: (sink, outcomes) => this.observeRound(sink, outcomes),
     });
   }
@@ -132,13 +132,5 @@ export class PostgresqlReceiver implements Receiver {
     connection.attempt += 1;
     connection.client?.close();
     connection.client = undefined;
-  }
-}
-
-function passwordOf(node: PostgresqlNodeConfig): string {
-  try {
-    return decodeURIComponent(new URL(node.url.reveal()).password);
-  } catch {
-    return '';
   }
 }

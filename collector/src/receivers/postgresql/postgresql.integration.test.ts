@@ -10,6 +10,7 @@ import { startPostgresPrimaryStandby, type PostgresPrimaryStandby } from '../../
 import { waitFor } from '../../testing/processes';
 import { RecordingSink } from '../../testing/recording-sink';
 import { parsePostgresqlConfig } from './config';
+import { longSubstrings } from '../../testing/leaks';
 import { lsnToBytes } from './lsn';
 import { PostgresqlReceiver } from './postgresql-receiver';
 
@@ -182,6 +183,38 @@ describe('PostgreSQL receiver against a real primary and standby', { timeout: 12
     assert.deepEqual(wrongSink.observations, []);
     assert.equal(wrongSink.lastSourceUp(), false);
     assert.ok(logger.lines.some((l) => l.includes('password authentication failed')));
+  });
+
+  it('logs in with a raw ${ENV} password holding @ : / # % ? and spaces, and a wrong one leaks none of it', async () => {
+    const special = 'p@ss:w/rd#50% ?x@y z';
+    await pair.query(pair.primary, `CREATE ROLE special_monitor WITH LOGIN PASSWORD '${special}' IN ROLE pg_monitor`);
+    await pair.prependHbaRule(pair.primary, 'host all special_monitor 127.0.0.1/32 scram-sha-256');
+    const env = { PG_SPECIAL: special, PG_WRONG: `${special}-wrong` };
+    const receiverOf = (variable: string) =>
+      new PostgresqlReceiver(
+        'orders-db',
+        parsePostgresqlConfig({ nodes: [{ member: 'pg-1', url: `postgres://special_monitor:\${${variable}}@127.0.0.1:${pair.primary.port}/postgres` }] }, 'groups[0].postgresql', env),
+        { intervalMillis: 200, logger: specialLogger, now: Date.now },
+      );
+    const specialLogger = createMemoryLogger();
+    const rightSink = new RecordingSink();
+    const right = receiverOf('PG_SPECIAL');
+    const wrongSink = new RecordingSink();
+    const wrong = receiverOf('PG_WRONG');
+    try {
+      await right.round(rightSink);
+      assert.equal(rightSink.latest('pg-1')?.role, 'leader', specialLogger.lines.join('\n'));
+      await wrong.round(wrongSink);
+      assert.equal(wrongSink.lastSourceUp(), false);
+      assert.ok(specialLogger.lines.some((l) => l.includes('password authentication failed')), specialLogger.lines.join('\n'));
+      const everything = specialLogger.lines.join('\n');
+      for (const secret of [special, env.PG_WRONG, encodeURIComponent(special)]) {
+        for (const piece of longSubstrings(secret)) assert.ok(!everything.includes(piece), `"${piece}" leaked: ${everything}`);
+      }
+    } finally {
+      await right.stop();
+      await wrong.stop();
+    }
   });
 
   it('never puts the password in logs or observations', () => {

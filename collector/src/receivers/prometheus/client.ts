@@ -8,6 +8,8 @@ import type { PrometheusReceiverConfig } from './config';
 export interface PromSample {
   labels: Readonly<Record<string, string>>;
   value: number;
+  /** When Prometheus scraped it (epoch ms), when the answer says (range selectors do). */
+  atMillis?: number;
 }
 
 /**
@@ -30,19 +32,24 @@ export class PrometheusAnswerError extends Error {
 const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
 
 /**
- * Decode a `/api/v1/query` JSON body into samples. Values Prometheus writes as
- * strings (`"1"`, `"NaN"`, `"+Inf"`) are parsed; NaN samples are dropped (no value is not 0).
+ * Decode a `/api/v1/query` JSON body into samples. A vector gives one sample per
+ * series; a matrix (the receiver's `[window]` selectors) gives each series' newest
+ * sample with its scrape time. Values Prometheus writes as strings (`"1"`, `"NaN"`,
+ * `"+Inf"`) are parsed; NaN samples are dropped (no value is not 0).
  */
 export function parseInstantVector(body: unknown): PromSample[] {
   const answer = body as { status?: unknown; error?: unknown; errorType?: unknown; data?: { resultType?: unknown; result?: unknown } } | null;
   if (answer === null || typeof answer !== 'object') throw new PrometheusAnswerError('answer is not a JSON object');
   if (answer.status !== 'success') throw new PrometheusAnswerError(`Prometheus said ${String(answer.errorType ?? 'error')}: ${String(answer.error ?? 'no message')}`.slice(0, 300));
-  if (answer.data?.resultType !== 'vector' || !Array.isArray(answer.data.result)) throw new PrometheusAnswerError(`expected a vector, got ${String(answer.data?.resultType)}`);
+  const kind = answer.data?.resultType;
+  if ((kind !== 'vector' && kind !== 'matrix') || !Array.isArray(answer.data?.result)) throw new PrometheusAnswerError(`expected a vector or matrix, got ${String(kind)}`);
   const samples: PromSample[] = [];
-  for (const item of answer.data.result as { metric?: Record<string, string>; value?: [number, string] }[]) {
-    const value = Number(item.value?.[1]);
+  for (const item of answer.data!.result as { metric?: Record<string, string>; value?: [number, string]; values?: [number, string][] }[]) {
+    const point = kind === 'matrix' ? item.values?.at(-1) : item.value;
+    if (point === undefined) continue;
+    const value = Number(point[1]);
     if (Number.isNaN(value)) continue;
-    samples.push({ labels: item.metric ?? {}, value });
+    samples.push({ labels: item.metric ?? {}, value, atMillis: Math.round(Number(point[0]) * 1000) });
   }
   return samples;
 }

@@ -18,9 +18,9 @@ describe('prometheus: config', () => {
   });
 
   it('the queries: up of the selector, and one regex selector over the exporter metrics', () => {
-    const q = roundQueries('redis_exporter', parse(base).matchers);
-    assert.equal(q.up, 'up{job="redis", cluster="sessions"}');
-    assert.match(q.metrics, /^\{__name__=~"redis_up\|redis_instance_info\|.*", job="redis", cluster="sessions"\}$/);
+    const q = roundQueries('redis_exporter', parse(base).matchers, 45);
+    assert.equal(q.up, 'up{job="redis", cluster="sessions"}[45s]');
+    assert.match(q.metrics, /^\{__name__=~"redis_up\|redis_instance_info\|.*", job="redis", cluster="sessions"\}\[45s\]$/);
   });
 
   const bad: [string, unknown, RegExp][] = [

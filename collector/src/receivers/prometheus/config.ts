@@ -31,6 +31,8 @@ export interface PrometheusReceiverConfig {
   standbys: Record<string, string>;
   /** Query interval when it differs from the collector's `interval`. */
   intervalMillis?: number;
+  /** Samples scraped longer ago than this are ignored (not observed); default 3 × the interval. */
+  maxSampleAgeMillis?: number;
   /** Deadline of one round's queries (sent to Prometheus as `timeout` too). */
   timeoutMillis: number;
   /** `Authorization: Bearer …`, usually `${PROMETHEUS_TOKEN}`. */
@@ -48,6 +50,7 @@ export const PROMETHEUS_CONFIG_KEYS = [
   'declared',
   'standbys',
   'interval',
+  'max_sample_age',
   'timeout',
   'bearer_token',
   'basic_auth',
@@ -99,6 +102,7 @@ export function parsePrometheusConfig(raw: unknown, keyPath: string, env: NodeJS
   };
   for (const label of Object.keys(config.dependenciesFromLabels)) readLabelName(label, joinKey(key('dependencies_from_labels'), label), '');
   if (o['interval'] !== undefined) config.intervalMillis = readDurationMillis(o['interval'], key('interval'), 0, 10);
+  if (o['max_sample_age'] !== undefined) config.maxSampleAgeMillis = readDurationMillis(o['max_sample_age'], key('max_sample_age'), 0, 1_000);
   const token = readOptionalString(o['bearer_token'], key('bearer_token'));
   if (token !== undefined) config.bearerToken = new Secret(expandEnv(token, key('bearer_token'), env));
   if (o['basic_auth'] !== undefined) {

@@ -41,6 +41,10 @@ export class MemberSamples {
     else list.push(sample);
   }
 
+  *everySample(): Iterable<PromSample> {
+    for (const list of this.byName.values()) yield* list;
+  }
+
   /** Every series of the first of `names` that has any (Debian spelling first, newer upstream after). */
   all(...names: string[]): PromSample[] {
     for (const name of names) {
@@ -93,7 +97,7 @@ export interface MemberTarget {
  * - `<db>_up` absent while `up 1`: unknown (an exporter that answers without its metrics).
  */
 export function memberTargets(round: ExporterRound, databaseUpMetric: string): MemberTarget[] {
-  const upByMember = samplesByMember(round.up.map((s) => ({ labels: { ...s.labels, __name__: 'up' }, value: s.value })), round.memberLabel);
+  const upByMember = samplesByMember(round.up.map((s) => ({ ...s, labels: { ...s.labels, __name__: 'up' } })), round.memberLabel);
   const metrics = samplesByMember(round.metrics, round.memberLabel);
   const names = new Set(round.knownMembers.map((m) => m.member));
   const declared = new Map(round.knownMembers.map((m) => [m.member, m]));
@@ -103,7 +107,7 @@ export function memberTargets(round: ExporterRound, databaseUpMetric: string): M
     const upSample = upByMember.get(member)?.all('up')[0];
     const dependencies = { ...(declared.get(member)?.dependencies ?? {}), ...dependenciesOf(upSample?.labels, round.dependenciesFromLabels) };
     const base = { group: round.group, member, source: round.source, observedAtMillis: round.atMillis, ...(Object.keys(dependencies).length > 0 ? { dependencies } : {}) };
-    const samples = metrics.get(member) ?? new MemberSamples();
+    const samples = latestScrapeOnly(metrics.get(member), upSample?.atMillis);
     const target: MemberTarget = { member, base, samples };
     const where = `${round.memberLabel}="${member}"`;
     if (upSample === undefined) {
@@ -119,6 +123,21 @@ export function memberTargets(round: ExporterRound, databaseUpMetric: string): M
     targets.push(target);
   }
   return targets;
+}
+
+/**
+ * Only the series of the target's latest scrape. Every sample of one scrape carries the
+ * scrape's time (the exporters set no timestamps), the same as its `up`: a series whose
+ * newest sample is older was absent from that scrape — a replica line that ended, a
+ * standby's row that left pg_stat_replication, a Seconds_Behind_Master that turned NULL —
+ * and a range selector would still return it for the whole window.
+ */
+function latestScrapeOnly(samples: MemberSamples | undefined, scrapeMillis: number | undefined): MemberSamples {
+  if (samples === undefined) return new MemberSamples();
+  if (scrapeMillis === undefined) return samples;
+  const latest = new MemberSamples();
+  for (const sample of samples.everySample()) if (sample.atMillis === undefined || sample.atMillis >= scrapeMillis) latest.add(sample);
+  return latest;
 }
 
 function dependenciesOf(labels: Readonly<Record<string, string>> | undefined, mapping: Readonly<Record<string, string>>): Record<string, string> {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { memberVerdict } from '../../model/member-status';
 import type { Observation } from '../../model/types';
-import type { PromSample } from './client';
+import { parseInstantVector, type PromSample } from './client';
 import { recordedRound, recordedSamples } from './fake-client';
 import type { ExporterRound } from './member-samples';
 import { mysqldExporterObservations, postgresExporterObservations, redisExporterObservations } from './observations';
@@ -68,7 +68,7 @@ describe('redis_exporter (recorded from prometheus-redis-exporter 1.45 + redis 7
     const replica = byMember(observations).get('replica1')!;
     assert.match(JSON.stringify(recorded.metrics), /wait_bgsave/);
     assert.equal(replica.lagBytes, undefined);
-    assert.match(replica.laggingReason ?? '', /full resync in progress \(slave_state wait_bgsave\)/);
+    assert.match(replica.replicationStoppedReason ?? '', /full resync in progress \(slave_state wait_bgsave\)/);
     const verdict = statuses(observations, leader).get('replica1')!;
     assert.equal(verdict.status, 'lagging');
     assert.equal(verdict.lagBytes, null, 'no lag bytes from offset 0');
@@ -86,7 +86,7 @@ describe('redis_exporter (recorded from prometheus-redis-exporter 1.45 + redis 7
     const relabel = (s: PromSample): PromSample => (s.labels['member'] === 'replica1' ? { ...s, labels: { ...s.labels, member: `${mine.labels['slave_ip']}:9121` } } : s);
     const { observations, leader } = redisExporterObservations(roundOf({ up: samples.up.map(relabel), metrics: withHost.map(relabel) }));
     const replica = observations.find((o) => o.member === `${mine.labels['slave_ip']}:9121`)!;
-    assert.equal(replica.laggingReason, undefined);
+    assert.equal(replica.replicationStoppedReason, undefined);
     assert.equal(statuses(observations, leader).get(replica.member)?.status, 'converged');
   });
 
@@ -152,6 +152,8 @@ describe('postgres_exporter (recorded from prometheus-postgres-exporter 0.11.1 +
   });
 
   it('link gone: a standby (pg_up 1) missing from the primary\'s pg_stat_replication is lagging: link down', () => {
+    // The row is still in the answer (its last sample lies within the [3s] window) but not in the primary's latest scrape.
+    assert.match(JSON.stringify(recordedRound('postgres-link-gone').metrics), /pg_stat_replication_pg_wal_lsn_diff/);
     const { observations, leader } = postgresExporterObservations(roundOf(recordedSamples('postgres-link-gone'), { standbys }));
     const verdict = statuses(observations, leader).get('standby')!;
     assert.equal(verdict.status, 'lagging');
@@ -180,12 +182,47 @@ describe('postgres_exporter (recorded from prometheus-postgres-exporter 0.11.1 +
   });
 });
 
+describe('mysqld_exporter (recorded from prometheus-mysqld-exporter 0.14 + MariaDB + Prometheus 2.42)', () => {
+  const run = (name: string) => {
+    const { observations, leader } = mysqldExporterObservations(roundOf(recordedSamples(name)));
+    return { o: byMember(observations), v: statuses(observations, leader), leader };
+  };
+
+  it('steady: the primary leads, the replica converged on Seconds_Behind_Master 0', () => {
+    const { o, v, leader } = run('mysqld-steady');
+    assert.equal(leader, 'primary');
+    assert.equal(o.get('replica')?.lagSeconds, 0);
+    assert.equal(v.get('replica')?.status, 'converged');
+  });
+
+  it('SQL thread stopped: lagging with the reason; the lingering Seconds_Behind_Master sample of an earlier scrape is not read', () => {
+    const { o, v } = run('mysqld-sql-stopped');
+    assert.equal(o.get('replica')?.lagSeconds, undefined);
+    assert.equal(v.get('replica')?.status, 'lagging');
+    assert.match(v.get('replica')?.reason ?? '', /SQL thread stopped/);
+  });
+
+  it('IO thread stopped: lagging, link down', () => {
+    const { v } = run('mysqld-io-stopped');
+    assert.equal(v.get('replica')?.status, 'lagging');
+    assert.match(v.get('replica')?.reason ?? '', /IO thread not running: replication link down/);
+  });
+
+  it('the exporter without SLAVE MONITOR (replica-blind: mysql_up 1, last_scrape_error 1, no slave series): unknown, never leader', () => {
+    const { o, v, leader } = run('mysqld-steady');
+    assert.equal(leader, 'primary');
+    assert.notEqual(o.get('replica-blind')?.role, 'leader');
+    assert.equal(v.get('replica-blind')?.status, 'unknown');
+    assert.match(v.get('replica-blind')?.reason ?? '', /exporter cannot see replication/);
+  });
+});
+
 /**
  * mysqld_exporter: written by hand with the names and labels of prometheus-mysqld-exporter
  * 0.14 (collector/slave_status.go: one series per SHOW SLAVE STATUS column, labels
- * channel_name, connection_name, master_host, master_uuid) — no MariaDB harness yet to record from.
+ * channel_name, connection_name, master_host, master_uuid), for the cases the recorded rounds do not hold.
  */
-describe('mysqld_exporter (hand-written from mysqld_exporter 0.14 names)', () => {
+describe('mysqld_exporter (hand-written with the 0.14 names: errnos, channels, newer upstream names)', () => {
   const channel = { channel_name: '', connection_name: '', master_host: '10.0.0.1', master_uuid: '' };
   const s = (member: string, name: string, value: number, labels: Record<string, string> = {}): PromSample => ({ labels: { __name__: name, member, job: 'mysql', ...labels }, value });
   const up = [s('db-1', 'up', 1), s('db-2', 'up', 1)];
@@ -250,5 +287,15 @@ describe('mysqld_exporter (hand-written from mysqld_exporter 0.14 names)', () =>
     const { v } = run([...primary, ...newer]);
     assert.equal(v.get('db-2')?.status, 'lagging');
     assert.match(v.get('db-2')?.reason ?? '', /9\.0s/);
+  });
+});
+
+describe('Prometheus answers', () => {
+  it('a matrix (the receiver\'s [window] selectors) gives each series\' newest sample with its scrape time', () => {
+    const samples = parseInstantVector({
+      status: 'success',
+      data: { resultType: 'matrix', result: [{ metric: { __name__: 'redis_up', member: 'a' }, values: [[1000, '0'], [1001.5, '1']] }, { metric: { __name__: 'redis_up', member: 'b' }, values: [[1001, 'NaN']] }] },
+    });
+    assert.deepEqual(samples, [{ labels: { __name__: 'redis_up', member: 'a' }, value: 1, atMillis: 1_001_500 }]);
   });
 });

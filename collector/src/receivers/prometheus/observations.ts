@@ -76,12 +76,12 @@ function redisReplica(t: MemberTarget, followed: string | undefined, master: Mem
     // The primary's offset for it is 0 and the copy restarts from nothing: neither offset says how far behind it is
     // (leader offset − 0 would read as the whole dataset of lag), so no position until it is online again.
     delete observation.position;
-    observation.laggingReason = `full resync in progress (${line !== undefined && FULL_SYNC_STATES.has(line.state) ? `slave_state ${line.state}` : 'master_sync_in_progress 1'})`;
+    observation.replicationStoppedReason = `full resync in progress (${line !== undefined && FULL_SYNC_STATES.has(line.state) ? `slave_state ${line.state}` : 'master_sync_in_progress 1'})`;
     observation.replicationLink = { up: false };
     return observation;
   }
   if (linkUp !== 1) {
-    observation.laggingReason = linkUp === 0 ? 'replication link down (redis_master_link_up 0)' : 'replication link not reported (no redis_master_link_up)';
+    observation.replicationStoppedReason = linkUp === 0 ? 'replication link down (redis_master_link_up 0)' : 'replication link not reported (no redis_master_link_up)';
     observation.replicationLink = { up: false };
     return observation;
   }
@@ -166,7 +166,7 @@ export function postgresExporterObservations(round: ExporterRound): ExporterObse
       // A standby whose primary is gone still says pg_up 1 (and its pg_replication_lag grows): only the
       // primary's missing row shows the link is gone. With no primary answering, the link is not observed.
       if (leader !== undefined) {
-        observation.laggingReason = `replication link down: not in ${leader}'s pg_stat_replication`;
+        observation.replicationStoppedReason = `replication link down: not in ${leader}'s pg_stat_replication`;
         observation.replicationLink = { up: false };
       } else observation.unknownReason = 'no primary answering: its replication link is not observed';
       return observation;
@@ -177,7 +177,7 @@ export function postgresExporterObservations(round: ExporterRound): ExporterObse
     observation.lagBytes = Math.max(0, row.value);
     observation.replicationLink = { up: true };
     const state = row.labels['state'];
-    if (state !== undefined && state !== 'streaming') observation.laggingReason = `WAL sender state ${state}, not streaming`;
+    if (state !== undefined && state !== 'streaming') observation.replicationStoppedReason = `WAL sender state ${state}, not streaming`;
     return observation;
   });
   return { observations, leader };
@@ -203,7 +203,7 @@ export function mysqldExporterObservations(round: ExporterRound): ExporterObserv
     }
     if (!replicaSeries(t)) {
       if (t.samples.value('mysql_global_variables_read_only') === 1) {
-        return { ...t.base, reachable: true, role: 'replica', laggingReason: 'read_only but not replicating from anyone (no slave status)' };
+        return { ...t.base, reachable: true, role: 'replica', replicationStoppedReason: 'read_only but not replicating from anyone (no slave status)' };
       }
       const observation: Observation = { ...t.base, reachable: true, role: 'leader', serving: true };
       if (leader !== undefined && rivals.includes(t.member)) observation.divergedReason = splitBrainReason(t.member, leader, []);
@@ -227,14 +227,14 @@ function mysqlReplica(t: MemberTarget): Observation {
   const ioDown = io.find((x) => x.value !== 1);
   const sqlDown = sql.find((x) => x.value !== 1);
   if (ioDown !== undefined || io.length === 0) {
-    observation.laggingReason = `IO thread not running: replication link down${ioDown ? errno('mysql_slave_status_last_io_errno', ioDown.labels) : ''}`;
+    observation.replicationStoppedReason = `IO thread not running: replication link down${ioDown ? errno('mysql_slave_status_last_io_errno', ioDown.labels) : ''}`;
     observation.replicationLink = { up: false };
   }
   if (sqlDown !== undefined || sql.length === 0) {
     const why = `SQL thread stopped: relay log not applied${sqlDown ? errno('mysql_slave_status_last_sql_errno', sqlDown.labels) : ''}`;
-    observation.laggingReason = observation.laggingReason === undefined ? why : `${observation.laggingReason}; ${why}`;
+    observation.replicationStoppedReason = observation.replicationStoppedReason === undefined ? why : `${observation.replicationStoppedReason}; ${why}`;
   }
-  if (observation.laggingReason !== undefined) return observation;
+  if (observation.replicationStoppedReason !== undefined) return observation;
   observation.replicationLink = { up: true };
   // Absent (NULL in SHOW SLAVE STATUS) is never 0: it is no measurement.
   const behind = s.all('mysql_slave_status_seconds_behind_master', 'mysql_slave_status_seconds_behind_source');

@@ -16,8 +16,9 @@ const OBSERVE: Readonly<Record<ExporterKind, (round: ExporterRound) => ExporterO
 
 /**
  * Reads one group's exporters through the user's Prometheus: each interval two
- * instant queries (`up{selector}` and the exporter's metrics in one regex
- * selector), sent together under one deadline, turned into observations by the
+ * instant queries (`up{selector}[age]` and the exporter's metrics in one regex
+ * selector, both over the last `max_sample_age` so a series Prometheus stopped
+ * scraping is not read as current), sent together under one deadline, turned into observations by the
  * exporter's pure function (`observations.ts`). `recovery_source_up{source="prometheus/<group>"}`
  * is 1 when both answered; when Prometheus fails there are no observations, so the
  * members turn `unknown` after the freshness window — never healthy on old data.
@@ -40,7 +41,8 @@ export class PrometheusReceiver implements Receiver {
     private readonly client: PrometheusApiClient = new HttpPrometheusClient(config),
   ) {
     this.source = `prometheus/${group}`;
-    this.queries = roundQueries(config.exporter, config.matchers);
+    const intervalMillis = config.intervalMillis ?? context.intervalMillis;
+    this.queries = roundQueries(config.exporter, config.matchers, (config.maxSampleAgeMillis ?? 3 * intervalMillis) / 1000);
     for (const declaration of config.declared) this.known.set(declaration.member, declaration);
   }
 

@@ -41,16 +41,24 @@ export const EXPORTER_METRICS: Readonly<Record<ExporterKind, readonly string[]>>
   ],
 };
 
-/** The instant queries of one round: the scrape health of every target, and the exporter's metrics in one regex selector. */
+/** The queries of one round: the scrape health of every target, and the exporter's metrics in one regex selector. */
 export interface RoundQueries {
   up: string;
   metrics: string;
 }
 
-export function roundQueries(exporter: ExporterKind, matchers: string): RoundQueries {
+/**
+ * Range selectors over the last `windowSeconds`, not plain instant selectors: an instant
+ * query returns a series' last sample up to 5 minutes old (Prometheus' lookback), e.g. a
+ * row that left pg_stat_replication while no staleness marker was written (Prometheus
+ * restarted in between). With the window, only samples scraped within it count, and each
+ * comes with its scrape time.
+ */
+export function roundQueries(exporter: ExporterKind, matchers: string, windowSeconds: number): RoundQueries {
   const extra = matchers === '' ? '' : `, ${matchers}`;
+  const window = `[${Math.max(1, Math.round(windowSeconds))}s]`;
   return {
-    up: `up{${matchers}}`,
-    metrics: `{__name__=~"${EXPORTER_METRICS[exporter].join('|')}"${extra}}`,
+    up: `up{${matchers}}${window}`,
+    metrics: `{__name__=~"${EXPORTER_METRICS[exporter].join('|')}"${extra}}${window}`,
   };
 }

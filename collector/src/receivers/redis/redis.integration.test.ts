@@ -202,9 +202,10 @@ describe('Redis receiver against a primary and two real replicas', { timeout: 12
         roundsAtResume = w.rounds.length;
         set.resume(replica1);
       }
-      // Every round while replica1 hung still observed the other two.
-      const hung = w.rounds.slice(roundsBefore + 1, roundsAtResume);
-      assert.ok(hung.length >= 3, `rounds while replica1 hung: ${hung.length}`);
+      // Every round while replica1 hung (from its timeout on; before it, it still counts as answering) observed the other two.
+      const firstDown = w.rounds.findIndex((r, i) => i > roundsBefore && !r.up);
+      const hung = w.rounds.slice(firstDown, roundsAtResume);
+      assert.ok(firstDown > roundsBefore && hung.length >= 3, `rounds while replica1 hung: ${hung.length}`);
       for (const r of hung) {
         assert.equal(r.up, false);
         assert.deepEqual(r.members, ['primary', 'replica2'], `round observed ${r.members.join(',')}`);
@@ -212,6 +213,31 @@ describe('Redis receiver against a primary and two real replicas', { timeout: 12
       assert.ok(w.logger.lines.some((l) => /no answer within 1000ms/.test(l)), 'the hang is logged');
       await healthy(w, 'the group healthy again after SIGCONT');
       await waitFor('recovery_source_up true again', () => w.engine.sourceStates().get(SOURCE) === true);
+    } finally {
+      await w.stop();
+    }
+  });
+
+  it('a hung replica does not age its group-mates: at a 1 s interval their observation age stays below 1.5 s', async (t) => {
+    const intervalSeconds = 1;
+    // Ticks every 250 ms sample the ages; the probe interval is 1 s, the probe timeout 1 s as above.
+    const w = await watch({ redis: { interval: `${intervalSeconds}s` }, group: { freshnessMillis: 3_000 } });
+    try {
+      await healthy(w);
+      set.pause(replica1);
+      const from = w.states.length;
+      try {
+        // Several rounds of the hung node's timeout and backoff.
+        await waitFor('five probe intervals with replica1 hung', () => w.states.length >= from + 20, 30_000);
+      } finally {
+        set.resume(replica1);
+      }
+      const ages = w.states.slice(from).flatMap((s) => s.members.filter((m) => m.member !== 'replica1').map((m) => m.observationAgeSeconds ?? Infinity));
+      const oldest = Math.max(...ages);
+      t.diagnostic(`oldest healthy-member observation age while replica1 hung: ${oldest} s`);
+      assert.ok(oldest < 1.5 * intervalSeconds, `a healthy member aged ${oldest} s while replica1 hung (ages: ${ages.join(', ')})`);
+      assert.ok(w.states.slice(from).every((s) => s.members.find((m) => m.member === 'replica2')!.status === 'converged'), 'replica2 stayed converged');
+      await healthy(w, 'the group healthy again after SIGCONT');
     } finally {
       await w.stop();
     }

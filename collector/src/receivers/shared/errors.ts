@@ -21,5 +21,5 @@ export function classifyProbeError(error: unknown): ProbeFailure {
 /** An error's message without anything that looks like credentials in a URL, nor any of `secrets`. */
 export function safeMessage(error: unknown, secrets: readonly (string | undefined)[] = []): string {
   const text = error instanceof Error ? error.message : String(error);
-  return redactSecret(text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s]*@/gi, '$1***@'), ...secrets);
+  return redactSecret(text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)\S*@/gi, '$1***@'), ...secrets);
 }

@@ -5,6 +5,7 @@ import { RecordingSink } from '../../testing/recording-sink';
 import { RetryBackoff } from './backoff';
 import { ProbeLoop, type ProbeOutcome } from './probe-loop';
 import { ProbeTimeoutError, withTimeout } from './timeout';
+import { waitFor } from '../../testing/processes';
 
 const PASSWORD = 'hunter2';
 const INTERVAL = 1_000;
@@ -243,7 +244,71 @@ describe('ProbeLoop.start and stop', () => {
     assert.equal(rounds, after, 'no round after stop()');
     assert.equal(overlapped, false);
     assert.ok(logger.lines.some((l) => l.includes('probe round failed') && l.includes('a bug in one round')));
-    assert.deepEqual(sink.sourceUps.slice(0, 3).map((s) => s.up), [true, false, true], 'the buggy round reported down, the next up again');
+    const ups = sink.sourceUps.map((s) => s.up);
+    assert.equal(ups[0], true);
+    assert.ok(ups.indexOf(false) > 0 && ups.lastIndexOf(true) > ups.indexOf(false), `the buggy round reported down, the next up again: ${ups}`);
+  });
+});
+
+describe('ProbeLoop.start: nodes are not held by a slow or hung group-mate', () => {
+  /** A started loop (real timers) over nodes whose probes take `delays` ms (Infinity: hang until stop). */
+  function timedLoopOf(delays: Record<string, number>, timeoutMillis: number) {
+    const sink = new RecordingSink();
+    const deliveries: { atMillis: number; outcomes: ProbeOutcome<string>[] }[] = [];
+    const probes: Record<string, number> = {};
+    const hanging: (() => void)[] = [];
+    const loop = new ProbeLoop<string, string>({
+      source: 'test/cache',
+      nodes: Object.keys(delays),
+      intervalMillis: 50,
+      timeoutMillis,
+      maxBackoffMillis: 50,
+      describe: (node) => node,
+      probe: (node, abandoned) => {
+        probes[node] = (probes[node] ?? 0) + 1;
+        const delay = delays[node]!;
+        return new Promise<string>((resolve, reject) => {
+          if (delay === Infinity) {
+            const end = () => reject(new Error('Connection is closed.'));
+            hanging.push(end);
+            abandoned.addEventListener('abort', end);
+          } else setTimeout(() => resolve(`${node} ${probes[node]}`), delay);
+        });
+      },
+      isRefusal: () => false,
+      secretsOf: () => [],
+      observeRound: (_, outcomes) => void deliveries.push({ atMillis: Date.now(), outcomes: [...outcomes] }),
+      logger: createMemoryLogger(),
+    });
+    return { loop, sink, deliveries, probes, stop: async () => (hanging.splice(0).forEach((end) => end()), loop.stop()) };
+  }
+  const answeredAt = (deliveries: { outcomes: ProbeOutcome<string>[] }[], i: number) =>
+    new Set(deliveries.map((d) => d.outcomes[i]).filter((o): o is Extract<ProbeOutcome<string>, { kind: 'answered' }> => o?.kind === 'answered').map((o) => o.answer));
+
+  it('a hung node does not hold the others: they are delivered every round while it waits out its timeout', async () => {
+    const t = timedLoopOf({ a: 1, hung: Infinity }, 20_000);
+    t.loop.start(t.sink);
+    try {
+      // Well before the hung node's 20 s timeout, `a` has been probed and delivered round after round.
+      await waitFor('a delivered in several rounds', 10_000, () => (answeredAt(t.deliveries, 0).size >= 4 ? true : undefined), 10);
+      assert.ok(t.deliveries.every((d) => d.outcomes[1]!.kind === 'backing-off'), 'the hung node has nothing to say (no stale answer used)');
+      assert.equal(t.probes['hung'], 1, 'never a second probe beside the hung one');
+      assert.deepEqual(t.sink.sourceUps, [], 'nothing said of the source before the hung node was ever heard of');
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it('a node slower than the round patience (within its timeout) is delivered when it ends, and the source does not flap', async () => {
+    const t = timedLoopOf({ a: 1, slow: 80 }, 5_000); // slower than the 50 ms interval
+    t.loop.start(t.sink);
+    try {
+      await waitFor('the slow node answered four times', 10_000, () => (answeredAt(t.deliveries, 1).size >= 4 ? true : undefined), 10);
+      assert.ok(t.probes['slow']! - answeredAt(t.deliveries, 1).size <= 1, 'every ended probe of the slow node was delivered (one may still run)');
+      assert.ok(t.sink.sourceUps.length > 0 && t.sink.sourceUps.every((s) => s.up), `up throughout: ${t.sink.sourceUps.map((s) => s.up)}`);
+    } finally {
+      await t.stop();
+    }
   });
 });
 

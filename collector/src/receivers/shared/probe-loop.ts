@@ -5,12 +5,19 @@ import { safeMessage } from './errors';
 import { ProbeTimeoutError, withTimeout } from './timeout';
 
 /**
- * The probe schedule of the probing receivers (redis, postgresql). Every
- * interval (measured from each round's start; rounds never overlap) it probes
- * every node concurrently, each under its own timeout, then hands the whole
- * round to the receiver (lag needs the leader's answer of the same round) and
- * reports `recovery_source_up`. Each receiver owns one loop, so a slow group
- * never delays another, and a hung node costs a round at most the timeout.
+ * The probe schedule of the probing receivers (redis, postgresql, mysql). Every
+ * interval (measured from each round's start) it probes every node
+ * concurrently, each under its own timeout, and hands the round to the
+ * receiver (lag needs the leader's answer of the same round), then reports
+ * `recovery_source_up`. Each receiver owns one loop, so a slow group never
+ * delays another.
+ *
+ * A hung node never ages its group-mates: a timed round waits for its
+ * slowest node at most `roundPatienceMillis` (a quarter interval, at most the
+ * timeout), then delivers what answered; a node answering later is delivered
+ * as it arrives (while its round is the newest), and the next round starts on
+ * time without waiting for a probe still hanging. So the healthy nodes are
+ * observed every interval, and nodes are only ever compared within one round.
  *
  * Retries, the same for every receiver (why: see each case):
  * - answered: probed again next round; its backoff is reset.
@@ -76,8 +83,22 @@ export function probeScheduleOf<Node>(
 
 interface NodeSchedule {
   backoff: RetryBackoff;
-  /** A probe still outstanding after its timeout: never start a second one beside it. */
+  /** A probe still outstanding (even after its timeout): never start a second one beside it. */
   inFlight: boolean;
+  /** A probe whose outcome is not in yet (its timeout has not passed): a round started meanwhile waits for it. */
+  awaiting: boolean;
+}
+
+/** One timed round: each node's outcome, which are still to come, and whether it was delivered once. */
+interface TimedRound<Answer> {
+  outcomes: ProbeOutcome<Answer>[];
+  pending: boolean[];
+  delivered: boolean;
+}
+
+/** How long a timed round waits for its slowest node before delivering what answered. */
+export function roundPatienceMillis(intervalMillis: number, timeoutMillis: number): number {
+  return Math.min(timeoutMillis, intervalMillis / 4);
 }
 
 export class ProbeLoop<Node, Answer> {
@@ -85,11 +106,17 @@ export class ProbeLoop<Node, Answer> {
   private readonly now: () => number;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
-  private currentRound: Promise<unknown> | undefined;
+  /** Probes of timed rounds still running (stragglers included): stop() waits for them. */
+  private readonly inProgress = new Set<Promise<unknown>>();
+  /** The newest timed round: a probe ending late fills its node's slot here if that slot still waits for it. */
+  private current: TimedRound<Answer> | undefined;
+  /** The kind of each node's last ended probe: whether a node still pending counts toward the source being up. */
+  private readonly lastEnded: (ProbeOutcome<Answer>['kind'] | undefined)[];
 
   constructor(private readonly options: ProbeLoopOptions<Node, Answer>) {
     const backoff = { initialMillis: options.intervalMillis, maxMillis: Math.max(options.intervalMillis, options.maxBackoffMillis) };
-    this.schedules = options.nodes.map(() => ({ backoff: new RetryBackoff({ ...backoff, random: options.random }), inFlight: false }));
+    this.schedules = options.nodes.map(() => ({ backoff: new RetryBackoff({ ...backoff, random: options.random }), inFlight: false, awaiting: false }));
+    this.lastEnded = options.nodes.map(() => undefined);
     this.now = options.now ?? Date.now;
   }
 
@@ -100,30 +127,45 @@ export class ProbeLoop<Node, Answer> {
     this.schedule(sink, 0);
   }
 
-  /** Stop scheduling and wait for the round in progress (bounded by the timeout). */
+  /** Stop scheduling and wait for the probes in progress (each bounded by the timeout). */
   async stop(): Promise<void> {
     this.running = false;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
-    await this.currentRound;
+    await Promise.all([...this.inProgress]);
   }
 
   /**
-   * Run one round now and report it to `sink`: its observations, then whether the
-   * source answered (every node answered or refused). A bug while observing
-   * reports the source down, never silence.
+   * Run one round now, waiting for every node (a hung one: its timeout), and
+   * report it to `sink`: its observations, then whether the source answered
+   * (every node answered or refused). A bug while observing reports the
+   * source down, never silence. Benchmarks and tests drive rounds with this.
    */
   async round(sink: ObservationSink): Promise<ProbeOutcome<Answer>[]> {
     const roundStartMillis = this.now();
     const outcomes = await Promise.all(this.options.nodes.map((node, i) => this.probeNode(node, this.schedules[i]!, roundStartMillis)));
+    outcomes.forEach((outcome, i) => (this.lastEnded[i] = outcome.kind));
+    this.deliver(sink, { outcomes, pending: outcomes.map(() => false), delivered: true });
+    return outcomes;
+  }
+
+  /**
+   * The round's observations, then `recovery_source_up`: up when every node
+   * answered or refused — a node still pending counts as its last probe did
+   * (so a slow node does not flap the source; before its first probe ended,
+   * nothing is said), and is not observed yet.
+   */
+  private deliver(sink: ObservationSink, round: TimedRound<Answer>): void {
+    const kinds = round.outcomes.map((outcome, i) => (round.pending[i] ? this.lastEnded[i] : outcome.kind));
     try {
-      this.options.observeRound(sink, outcomes);
-      sink.sourceUp(this.options.source, outcomes.every((o) => o.kind === 'answered' || o.kind === 'refused'));
+      this.options.observeRound(sink, round.outcomes);
+      // A node not heard from since start: say nothing yet (its timeout bounds the wait), rather than flap down.
+      if (kinds.includes(undefined)) return;
+      sink.sourceUp(this.options.source, kinds.every((kind) => kind === 'answered' || kind === 'refused'));
     } catch (error) {
       sink.sourceUp(this.options.source, false);
       this.roundFailed(error);
     }
-    return outcomes;
   }
 
   private schedule(sink: ObservationSink, delayMillis: number): void {
@@ -132,13 +174,42 @@ export class ProbeLoop<Node, Answer> {
     this.timer.unref?.();
   }
 
+  /** One round on the timer: delivered once every node ended or the patience ran out; late nodes follow as they end. */
   private async timedRound(sink: ObservationSink): Promise<void> {
     if (!this.running) return;
     const startedMillis = Date.now();
-    this.currentRound = this.round(sink).catch((error: unknown) => this.roundFailed(error));
-    await this.currentRound;
-    this.currentRound = undefined;
+    const roundStartMillis = this.now();
+    const nodes = this.options.nodes;
+    // Until a node's probe ends it has nothing to say this round.
+    const round: TimedRound<Answer> = { outcomes: nodes.map(() => ({ kind: 'backing-off', retryAtMillis: roundStartMillis })), pending: nodes.map(() => true), delivered: false };
+    this.current = round;
+    const probes = nodes.map(async (node, i) => {
+      // A probe of an earlier round still within its timeout: its end fills this round's slot (see ended()).
+      const awaited = this.schedules[i]!.awaiting;
+      const outcome = await this.probeNode(node, this.schedules[i]!, roundStartMillis);
+      if (!awaited) this.ended(sink, round, i, outcome);
+    });
+    const all = Promise.all(probes).catch((error: unknown) => this.roundFailed(error));
+    this.inProgress.add(all);
+    void all.finally(() => this.inProgress.delete(all));
+    let patience: NodeJS.Timeout | undefined;
+    await Promise.race([all, new Promise((resolve) => (patience = setTimeout(resolve, roundPatienceMillis(this.options.intervalMillis, this.options.timeoutMillis))))]);
+    clearTimeout(patience);
+    round.delivered = true;
+    this.deliver(sink, round);
     if (this.running) this.schedule(sink, Math.max(0, this.options.intervalMillis - (Date.now() - startedMillis)));
+  }
+
+  /** A node's probe of `round` ended: it goes into that round, or into a newer one that waits for it. */
+  private ended(sink: ObservationSink, round: TimedRound<Answer>, i: number, outcome: ProbeOutcome<Answer>): void {
+    this.lastEnded[i] = outcome.kind;
+    // An older round's probe ending late: the newest round started while it ran, and waits for it.
+    const target = round === this.current ? round : this.current;
+    if (target === undefined || !target.pending[i]) return;
+    target.outcomes[i] = outcome;
+    target.pending[i] = false;
+    // Delivered already (patience ran out): deliver again as it arrives, while its round is the newest.
+    if (target.delivered && target === this.current) this.deliver(sink, target);
   }
 
   private roundFailed(error: unknown): void {
@@ -152,6 +223,7 @@ export class ProbeLoop<Node, Answer> {
       return { kind: 'backing-off', retryAtMillis: schedule.backoff.nextAttemptMillis };
     }
     schedule.inFlight = true;
+    schedule.awaiting = true;
     const abandon = new AbortController();
     // A probe that throws at once must fail this attempt, not leave the node in flight forever.
     const attempt = new Promise<Answer>((resolve) => resolve(this.options.probe(node, abandon.signal)));
@@ -159,7 +231,7 @@ export class ProbeLoop<Node, Answer> {
     const free = (): void => void (schedule.inFlight = false);
     attempt.then(free, free);
     try {
-      const answer = await withTimeout(attempt, this.options.timeoutMillis, this.options.describe(node));
+      const answer = await withTimeout(attempt, this.options.timeoutMillis, this.options.describe(node)).finally(() => (schedule.awaiting = false));
       schedule.backoff.succeeded();
       return { kind: 'answered', answer, atMillis: this.now() };
     } catch (cause) {

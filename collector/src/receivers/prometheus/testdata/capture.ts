@@ -1,6 +1,6 @@
 /**
- * Records the Prometheus API answers the unit tests replay: real redis-server and
- * PostgreSQL nodes, one Debian exporter per node, a real Prometheus scraping them
+ * Records the Prometheus API answers the unit tests replay: real redis-server,
+ * PostgreSQL and MariaDB nodes, one Debian exporter per node, a real Prometheus scraping them
  * at 1 s, and for each scenario the receiver's own round queries sent to that
  * Prometheus. Run from collector/:
  *
@@ -13,6 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exporterDir, startExporter, startTestPrometheus, type RunningExporter, type TestPrometheus } from '../../../testing/exporter-stack';
+import { startMariadbPrimaryReplica } from '../../../testing/mariadb-primary-replica';
 import { startPostgresPrimaryStandby } from '../../../testing/postgres-primary-standby';
 import { waitFor } from '../../../testing/processes';
 import { startRedisReplicaSet } from '../../../testing/redis-replica-set';
@@ -34,8 +35,9 @@ async function query(prometheus: TestPrometheus, promql: string): Promise<unknow
 }
 
 /** The round's two queries, plus `context`: what the misleading metrics said at that moment (never read by the receiver). */
-async function record(prometheus: TestPrometheus, exporter: 'redis_exporter' | 'postgres_exporter', scenario: string, versions: Record<string, string>): Promise<void> {
-  const queries = roundQueries(exporter, 'job="capture"');
+async function record(prometheus: TestPrometheus, exporter: 'redis_exporter' | 'postgres_exporter' | 'mysqld_exporter', scenario: string, versions: Record<string, string>): Promise<void> {
+  // As a receiver with `interval: 1s` sends them (max_sample_age 3 × 1 s).
+  const queries = roundQueries(exporter, 'job="capture"', 3);
   const [up, metrics] = await Promise.all([query(prometheus, queries.up), query(prometheus, queries.metrics)]);
   const context = exporter === 'postgres_exporter' ? { pg_replication_lag: await query(prometheus, 'pg_replication_lag{job="capture"}') } : {};
   const file = join(HERE, `${exporter.replace('_exporter', '')}-${scenario}.json`);
@@ -137,11 +139,47 @@ async function capturePostgres(): Promise<void> {
   }
 }
 
+async function captureMysql(): Promise<void> {
+  const versions = { mariadb: versionOf('/usr/sbin/mariadbd'), mysqld_exporter: versionOf('prometheus-mysqld-exporter'), prometheus: versionOf('/usr/bin/prometheus') };
+  const pair = await startMariadbPrimaryReplica();
+  const files = exporterDir();
+  const exporters: RunningExporter[] = [];
+  let prometheus: TestPrometheus | undefined;
+  try {
+    // A monitoring user without SLAVE MONITOR / REPLICATION CLIENT (created on the primary, so it replicates).
+    await pair.query(pair.primary, "CREATE USER 'blind'@'127.0.0.1' IDENTIFIED BY 'blind-pw'; GRANT PROCESS ON *.* TO 'blind'@'127.0.0.1'; CREATE DATABASE app; CREATE TABLE app.t (id INT PRIMARY KEY AUTO_INCREMENT, v TEXT)");
+    await pair.waitForCatchUp();
+    exporters.push(await startExporter(files.dir, 'mysqld', 'primary', `root@unix(${pair.primary.socket})/`));
+    exporters.push(await startExporter(files.dir, 'mysqld', 'replica', `root@unix(${pair.replica.socket})/`));
+    exporters.push(await startExporter(files.dir, 'mysqld', 'replica-blind', `blind:blind-pw@tcp(127.0.0.1:${pair.replica.port})/`));
+    prometheus = await startTestPrometheus('capture', exporters);
+    await prometheus.waitForTargets();
+    await new Promise((r) => setTimeout(r, 2_500));
+    await record(prometheus, 'mysqld_exporter', 'steady', versions);
+
+    await pair.query(pair.replica, 'STOP SLAVE SQL_THREAD');
+    await until(prometheus, 'the SQL thread stopped', 'mysql_slave_status_slave_sql_running{member="replica"} == 0');
+    await record(prometheus, 'mysqld_exporter', 'sql-stopped', versions);
+    await pair.query(pair.replica, 'START SLAVE SQL_THREAD');
+
+    await pair.query(pair.replica, 'STOP SLAVE IO_THREAD');
+    await until(prometheus, 'the IO thread stopped', 'mysql_slave_status_slave_io_running{member="replica"} == 0');
+    await record(prometheus, 'mysqld_exporter', 'io-stopped', versions);
+    await pair.query(pair.replica, 'START SLAVE IO_THREAD');
+  } finally {
+    await prometheus?.close();
+    for (const e of exporters) await e.stop();
+    await pair.close();
+    files.remove();
+  }
+}
+
 async function main(): Promise<void> {
   const which = process.argv[2];
   if (which === undefined || which === 'redis') await captureRedis();
-  // One system only: `capture.ts redis` or `capture.ts postgres`.
+  // One system only: `capture.ts redis`, `capture.ts postgres` or `capture.ts mysql`.
   if (which === undefined || which === 'postgres') await capturePostgres();
+  if (which === undefined || which === 'mysql') await captureMysql();
 }
 
 main().catch((error: unknown) => {
