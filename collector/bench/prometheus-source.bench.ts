@@ -18,9 +18,10 @@ const GROUPS = 100;
 const ROUNDS = 40;
 const REPEATS = 5;
 
+/** A matrix series, as the receiver's `[window]` queries are answered. */
 interface Series {
   metric: Record<string, string>;
-  value: [number, string];
+  values: [number, string][];
 }
 
 /** The recorded primary + replica, plus a second replica on another port, labelled cluster=<group>. */
@@ -28,14 +29,14 @@ function answersOf(group: string): { up: string; metrics: string } {
   const recorded = recordedRound('redis-steady');
   const up = (recorded.up as { data: { result: Series[] } }).data.result;
   const metrics = (recorded.metrics as { data: { result: Series[] } }).data.result;
-  const label = (s: Series, extra: Record<string, string> = {}): Series => ({ metric: { ...s.metric, cluster: group, ...extra }, value: s.value });
+  const label = (s: Series, extra: Record<string, string> = {}): Series => ({ metric: { ...s.metric, cluster: group, ...extra }, values: s.values });
   const replica2 = (s: Series): Series => {
     const extra: Record<string, string> = { member: 'replica2' };
     if (s.metric['tcp_port'] !== undefined) extra['tcp_port'] = '7002';
     return label(s, extra);
   };
   const lines = metrics.filter((s) => s.metric['slave_port'] !== undefined).map((s) => label(s, { slave_port: '7002' }));
-  const wrap = (result: Series[]): string => JSON.stringify({ status: 'success', data: { resultType: 'vector', result } });
+  const wrap = (result: Series[]): string => JSON.stringify({ status: 'success', data: { resultType: 'matrix', result } });
   return {
     up: wrap([...up.map((s) => label(s)), ...up.filter((s) => s.metric['member'] === 'replica1').map(replica2)]),
     metrics: wrap([...metrics.map((s) => label(s)), ...metrics.filter((s) => s.metric['member'] === 'replica1').map(replica2), ...lines]),
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
       const query = new URLSearchParams(body).get('query') ?? '';
       const group = /cluster="([^"]+)"/.exec(query)?.[1] ?? '';
       const answer = answers.get(group);
-      res.writeHead(200, { 'content-type': 'application/json' }).end(answer === undefined ? '{"status":"success","data":{"resultType":"vector","result":[]}}' : query.startsWith('up{') ? answer.up : answer.metrics);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(answer === undefined ? '{"status":"success","data":{"resultType":"matrix","result":[]}}' : query.startsWith('up{') ? answer.up : answer.metrics);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
