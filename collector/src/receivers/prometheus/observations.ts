@@ -175,9 +175,8 @@ export function postgresExporterObservations(round: ExporterRound): ExporterObse
     // Bytes from the primary's own view, one scrape. pg_replication_lag (now − last replayed commit) is
     // not read as lag: it grows on an idle, caught-up standby.
     observation.lagBytes = Math.max(0, row.value);
+    // A walsender in `catchup` is behind by its byte lag, which says how far: no rule of its own.
     observation.replicationLink = { up: true };
-    const state = row.labels['state'];
-    if (state !== undefined && state !== 'streaming') observation.replicationStoppedReason = `WAL sender state ${state}, not streaming`;
     return observation;
   });
   return { observations, leader };
