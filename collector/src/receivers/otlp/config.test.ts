@@ -32,6 +32,10 @@ describe('parseOtlpServerConfig', () => {
       maxClockSkewMillis: 60_000,
       retryAfterSeconds: 5,
       memberExpiryMillis: 30 * 60_000,
+      maxPointsPerRequest: 10_000,
+      maxItemsPerRequest: 100_000,
+      readTimeoutMillis: 5_000,
+      memoryLimitBytes: 512 * 1024 ** 2,
     });
   });
 

@@ -90,7 +90,25 @@ export interface OtlpServerConfig {
    * would hide the lost redundancy Rebound exists to show.
    */
   memberExpiryMillis?: number;
+  /** Most data points (of every kind) in one request, counted while decoding; more → 413. */
+  maxPointsPerRequest: number;
+  /**
+   * Most decoded items in one request: resources, scopes, metrics, data points,
+   * attributes and attribute values (in JSON every object and array), counted
+   * while decoding, so a small body cannot decode into millions of objects; more → 413.
+   */
+  maxItemsPerRequest: number;
+  /** The whole body must arrive within this after the headers; else 408 and the connection is closed. */
+  readTimeoutMillis: number;
+  /**
+   * Refuse OTLP requests with 503 + Retry-After while the V8 heap in use plus
+   * Buffers (heapUsed + external) is at or above this; accept again below 80 % of it.
+   */
+  memoryLimitBytes: number;
 }
+
+/** The memory limiter accepts requests again once memory falls below this share of otlp.memory_limit. */
+export const MEMORY_RECOVER_RATIO = 0.8;
 
 /** The shortest member_expiry: anything shorter would retire members between ordinary pushes. */
 export const MIN_MEMBER_EXPIRY_MILLIS = 60_000;
@@ -106,6 +124,10 @@ export function createDefaultOtlpServerConfig(): OtlpServerConfig {
     maxAttributeValueLength: 1024,
     maxClockSkewMillis: 5 * 60_000,
     retryAfterSeconds: 1,
+    maxPointsPerRequest: 50_000,
+    maxItemsPerRequest: 250_000,
+    readTimeoutMillis: 10_000,
+    memoryLimitBytes: 1024 ** 3,
   };
 }
 
@@ -122,6 +144,10 @@ const SERVER_KEYS = [
   'max_clock_skew',
   'retry_after',
   'member_expiry',
+  'max_points_per_request',
+  'max_items_per_request',
+  'read_timeout',
+  'memory_limit',
 ] as const;
 
 /**
@@ -142,6 +168,10 @@ export function parseOtlpServerConfig(raw: unknown, keyPath: string, env: NodeJS
     maxAttributeValueLength: readNumber(o['max_attribute_value_length'], key('max_attribute_value_length'), d.maxAttributeValueLength, { min: 16, integer: true }),
     maxClockSkewMillis: readDurationMillis(o['max_clock_skew'], key('max_clock_skew'), d.maxClockSkewMillis, 0),
     retryAfterSeconds: Math.max(1, Math.round(readDurationMillis(o['retry_after'], key('retry_after'), d.retryAfterSeconds * 1000) / 1000)),
+    maxPointsPerRequest: readNumber(o['max_points_per_request'], key('max_points_per_request'), d.maxPointsPerRequest, { min: 1, integer: true }),
+    maxItemsPerRequest: readNumber(o['max_items_per_request'], key('max_items_per_request'), d.maxItemsPerRequest, { min: 16, integer: true }),
+    readTimeoutMillis: readDurationMillis(o['read_timeout'], key('read_timeout'), d.readTimeoutMillis, 100),
+    memoryLimitBytes: readByteSize(o['memory_limit'], key('memory_limit'), d.memoryLimitBytes, 16 * 1024 ** 2),
   };
   const token = readOptionalString(o['bearer_token'], key('bearer_token'));
   if (token !== undefined) {
@@ -167,12 +197,12 @@ export function parseOtlpServerConfig(raw: unknown, keyPath: string, env: NodeJS
 const BYTE_UNITS: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, KB: 1000, MB: 1000 ** 2, GB: 1000 ** 3 };
 
 /** `4194304`, `4MiB`, `512KiB`. */
-function readByteSize(raw: unknown, keyPath: string, fallback: number): number {
+function readByteSize(raw: unknown, keyPath: string, fallback: number, min = 1024): number {
   if (raw === undefined || raw === null) return fallback;
-  if (typeof raw === 'number') return readNumber(raw, keyPath, fallback, { min: 1024, integer: true });
+  if (typeof raw === 'number') return readNumber(raw, keyPath, fallback, { min, integer: true });
   const match = typeof raw === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*(B|KiB|MiB|GiB|KB|MB|GB)\s*$/.exec(raw) : null;
   if (!match) throw new ConfigError(keyPath, `expected a size like 4MiB, 512KiB or a number of bytes (got ${JSON.stringify(raw)})`);
   const bytes = Math.floor(Number(match[1]) * BYTE_UNITS[match[2]!]!);
-  if (bytes < 1024) throw new ConfigError(keyPath, 'expected at least 1KiB');
+  if (bytes < min) throw new ConfigError(keyPath, `expected at least ${min >= 1024 ** 2 ? `${min / 1024 ** 2}MiB` : `${min / 1024}KiB`}`);
   return bytes;
 }

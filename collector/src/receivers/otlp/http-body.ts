@@ -4,7 +4,7 @@ import { createGunzip } from 'node:zlib';
 /** Why a body could not be read; the server maps each to a status code. */
 export class BodyError extends Error {
   constructor(
-    readonly kind: 'too_large' | 'bad_gzip' | 'aborted',
+    readonly kind: 'too_large' | 'bad_gzip' | 'aborted' | 'timeout',
     message: string,
   ) {
     super(message);
@@ -16,20 +16,26 @@ export class BodyError extends Error {
  * Read a request body, at most `maxBytes` as sent and `maxBytes` after gzip
  * decompression. Decompression streams and stops as soon as the limit is
  * passed, so a gzip bomb costs at most `maxBytes` of memory, not its expanded size.
+ * The whole body must arrive within `timeoutMillis` (otlp.read_timeout): a
+ * client that sends half a body and waits gets 408 rather than a held slot.
  */
-export function readBody(request: IncomingMessage, gzip: boolean, maxBytes: number): Promise<Buffer> {
+export function readBody(request: IncomingMessage, gzip: boolean, maxBytes: number, timeoutMillis: number): Promise<Buffer> {
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let wireBytes = 0;
     let bodyBytes = 0;
     let settled = false;
     const gunzip = gzip ? createGunzip() : undefined;
+    const timer = setTimeout(() => {
+      fail(new BodyError('timeout', `the body did not arrive within ${timeoutMillis} ms (otlp.read_timeout); ${wireBytes} bytes came`));
+    }, timeoutMillis);
     const fail = (error: BodyError): void => {
       if (settled) return;
       settled = true;
+      clearTimeout(timer);
       gunzip?.destroy();
       // Discard what is left (never buffered) so the client gets to read the answer; the server
-      // closes the connection afterwards and its request timeout bounds a client that never stops.
+      // then closes the connection, lingering briefly (lingering-close.ts).
       request.resume();
       reject(error);
     };
@@ -44,6 +50,7 @@ export function readBody(request: IncomingMessage, gzip: boolean, maxBytes: numb
     const done = (): void => {
       if (settled) return;
       settled = true;
+      clearTimeout(timer);
       resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, bodyBytes));
     };
     request.on('data', (chunk: Buffer) => {

@@ -72,3 +72,29 @@ export function lagRequestJson(member: string, lagSeconds = 1.5, group = 'paymen
     ],
   });
 }
+
+/** Protobuf length prefix (varint). */
+function lengthPrefixed(tag: number, payload: Uint8Array): Buffer {
+  const length: number[] = [];
+  for (let x = payload.length; ; x >>>= 7) {
+    if (x < 128) {
+      length.push(x);
+      break;
+    }
+    length.push((x & 127) | 128);
+  }
+  return Buffer.concat([Buffer.from([tag, ...length]), payload]);
+}
+
+/** A protobuf request of `points` empty histogram data points (2 bytes each: ~4 MiB for 2 M), as found by fuzzing. */
+export function emptyHistogramPointsProtobuf(points: number): Buffer {
+  const dataPoints = Buffer.alloc(points * 2);
+  for (let i = 0; i < dataPoints.length; i += 2) dataPoints[i] = 0x0a; // Histogram.data_points, length 0
+  const metric = lengthPrefixed(0x4a, dataPoints); // Metric.histogram
+  return lengthPrefixed(0x0a, lengthPrefixed(0x12, lengthPrefixed(0x12, metric))); // request → resource_metrics → scope_metrics → metrics
+}
+
+/** `{"resourceMetrics":[{},{},…]}` with `resources` empty entries (~3 bytes each: ~4 MiB for 1.4 M). */
+export function emptyResourcesJson(resources: number): string {
+  return `{"resourceMetrics":[${'{},'.repeat(resources - 1)}{}]}`;
+}

@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createDefaultOtlpServerConfig } from './config';
+import { countJsonContainers, DecodeBudget, RequestTooBigError } from './decode-budget';
+import { decodeJsonRequest } from './decode-json';
+import { decodeProtobufRequest } from './decode-protobuf';
+import { ExportMetricsServiceRequestType } from './otlp-schema';
+import { emptyHistogramPointsProtobuf, emptyResourcesJson } from './otlp-test-helpers';
+
+const limits = createDefaultOtlpServerConfig();
+const budget = () => new DecodeBudget(limits);
+const tooBig = (reason: string) => (error: unknown) => error instanceof RequestTooBigError && error.reason === reason;
+
+describe('DecodeBudget while decoding', () => {
+  it('stops a protobuf of 2 M empty histogram points at otlp.max_points_per_request', () => {
+    const body = emptyHistogramPointsProtobuf(2_000_000);
+    assert.ok(body.length < 4.2 * 1024 * 1024);
+    assert.throws(() => decodeProtobufRequest(body, budget()), (error: unknown) => tooBig('too_many_points')(error) && /max_points_per_request/.test(String(error)));
+  });
+
+  it('stops a protobuf that repeats one message field a million times at otlp.max_items_per_request', () => {
+    // Metric { gauge {} gauge {} … }: a non-repeated field sent again is merged, decoded each time.
+    const gauges = Buffer.alloc(1_000_000 * 2);
+    for (let i = 0; i < gauges.length; i += 2) gauges[i] = 0x2a; // field 5, length-delimited, length 0
+    const metric = ExportMetricsServiceRequestType.encode(ExportMetricsServiceRequestType.fromObject({ resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'x' }] }] }] })).finish();
+    const body = Buffer.concat([wrap(0x0a, wrap(0x12, wrap(0x12, Buffer.concat([Buffer.from(metric.subarray(6)), gauges]))))]);
+    assert.throws(() => decodeProtobufRequest(body, budget()), tooBig('too_many_items'));
+  });
+
+  it('stops JSON of 1.4 M empty resources before JSON.parse, at otlp.max_items_per_request', () => {
+    assert.throws(() => decodeJsonRequest(emptyResourcesJson(1_400_000), budget()), (error: unknown) => tooBig('too_many_items')(error) && /max_items_per_request/.test(String(error)));
+  });
+
+  it('counts JSON data points of every kind against otlp.max_points_per_request', () => {
+    const points = Array.from({ length: 11 }, () => ({}));
+    const body = JSON.stringify({ resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'h', histogram: { dataPoints: points } }] }] }] });
+    assert.throws(() => decodeJsonRequest(body, new DecodeBudget({ ...limits, maxPointsPerRequest: 10 })), tooBig('too_many_points'));
+    assert.equal(decodeJsonRequest(body, new DecodeBudget({ ...limits, maxPointsPerRequest: 11 })).resourceMetrics.length, 1);
+  });
+
+  it('decodes a request within the limits exactly as without a budget', () => {
+    const request = { resourceMetrics: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'pay{[' } }] }, scopeMetrics: [{ metrics: [{ name: 'recovery.member.lag', unit: 's', gauge: { dataPoints: [{ asDouble: 2, timeUnixNano: '5' }] } }] }] }] };
+    const protobuf = ExportMetricsServiceRequestType.encode(ExportMetricsServiceRequestType.fromObject(request)).finish();
+    assert.deepEqual(JSON.parse(JSON.stringify(decodeProtobufRequest(protobuf, budget()))), JSON.parse(JSON.stringify(decodeProtobufRequest(protobuf))));
+    assert.deepEqual(decodeJsonRequest(JSON.stringify(request), budget()), decodeJsonRequest(JSON.stringify(request)));
+  });
+});
+
+describe('countJsonContainers', () => {
+  const count = (text: string): number => {
+    for (let max = 16; ; max++) {
+      try {
+        countJsonContainers(Buffer.from(text), new DecodeBudget({ ...limits, maxItemsPerRequest: max }));
+        return max;
+      } catch {
+        // one more
+      }
+    }
+  };
+  it('counts objects and arrays, not brackets inside strings or after escaped quotes', () => {
+    assert.equal(count('{"a":[{},{}]}' + '[]'.repeat(12)), 16);
+    assert.equal(count('{"a":"{[\\"{[","b":"\\\\"}' + '{}'.repeat(16)), 17);
+  });
+});
+
+function wrap(tag: number, payload: Uint8Array): Buffer {
+  const length: number[] = [];
+  for (let x = payload.length; ; x >>>= 7) {
+    if (x < 128) {
+      length.push(x);
+      break;
+    }
+    length.push((x & 127) | 128);
+  }
+  return Buffer.concat([Buffer.from([tag, ...length]), payload]);
+}
