@@ -27,8 +27,8 @@ describe('DecodeBudget while decoding', () => {
     assert.throws(() => decodeProtobufRequest(body, budget()), tooBig('too_many_items'));
   });
 
-  it('stops JSON of 1.4 M empty resources before JSON.parse, at otlp.max_items_per_request', () => {
-    assert.throws(() => decodeJsonRequest(emptyResourcesJson(1_400_000), budget()), (error: unknown) => tooBig('too_many_items')(error) && /max_items_per_request/.test(String(error)));
+  it('stops JSON of 1.39 M empty resources before JSON.parse, at otlp.max_items_per_request', () => {
+    assert.throws(() => decodeJsonRequest(emptyResourcesJson(1_390_000), budget()), (error: unknown) => tooBig('too_many_items')(error) && /max_items_per_request/.test(String(error)));
   });
 
   it('counts JSON data points of every kind against otlp.max_points_per_request', () => {

@@ -31,7 +31,12 @@ export interface StartedReceiver {
 }
 
 /** Start a receiver on a free loopback port, configured for group `payments` unless told otherwise. */
-export async function startTestReceiver(server: Partial<OtlpServerConfig> = {}, groups = ['payments'], now: () => number = Date.now): Promise<StartedReceiver> {
+export async function startTestReceiver(
+  server: Partial<OtlpServerConfig> = {},
+  groups = ['payments'],
+  now: () => number = Date.now,
+  readMemoryBytes?: () => number,
+): Promise<StartedReceiver> {
   const registry = new Registry();
   const sink = new RecordingSink();
   const config = { ...createDefaultOtlpServerConfig(), ...server };
@@ -41,6 +46,7 @@ export async function startTestReceiver(server: Partial<OtlpServerConfig> = {}, 
     server: config,
     registry,
     context: { intervalMillis: 1000, logger: createMemoryLogger(), now },
+    readMemoryBytes,
   });
   await receiver.start(sink);
   const { port } = receiver.address();
