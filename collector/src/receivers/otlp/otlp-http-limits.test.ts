@@ -13,6 +13,8 @@ async function post(url: string, body: Uint8Array | string, contentType = 'appli
 interface RawExchange {
   received: () => string;
   closed: Promise<void>;
+  /** The server finished its side (FIN): nothing more will come. */
+  ended: Promise<void>;
   socket: net.Socket;
 }
 
@@ -24,9 +26,10 @@ function rawConnect(started: StartedReceiver, head: string): Promise<RawExchange
     // allowHalfOpen: a client still sending its body does not stop writing when the server's FIN arrives.
     const socket = net.connect({ port, host: '127.0.0.1', allowHalfOpen: true }, () => {
       socket.write(head);
-      resolve({ received: () => Buffer.concat(chunks).toString('latin1'), closed, socket });
+      resolve({ received: () => Buffer.concat(chunks).toString('latin1'), closed, ended, socket });
     });
     const closed = new Promise<void>((done) => socket.once('close', () => done()));
+    const ended = new Promise<void>((done) => socket.once('end', () => done()));
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.on('error', () => undefined); // EPIPE/ECONNRESET after the answer are expected; what was read is what counts
     socket.once('error', reject);
@@ -119,10 +122,11 @@ describe('OTLP/HTTP receiver limits', () => {
     withReceiver({ readTimeoutMillis: 300 }, async (started) => {
       const body = lagRequestJson('slow');
       const exchange = await rawConnect(started, `POST /v1/metrics HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 20)}`);
-      await waitFor('an answer and a closed connection', 10_000, async () => {
-        const closed = await Promise.race([exchange.closed.then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), 50))]);
-        return closed ? true : undefined;
+      await waitFor('an answer and the connection closed by the server', 10_000, async () => {
+        const ended = await Promise.race([exchange.ended.then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), 50))]);
+        return ended ? true : undefined;
       });
+      exchange.socket.destroy();
       assert.match(exchange.received(), /^HTTP\/1\.1 408 /);
       assert.match(exchange.received(), /otlp\.read_timeout/);
       assert.equal(await started.refused('read_timeout'), 1);
