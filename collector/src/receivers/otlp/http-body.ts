@@ -39,7 +39,18 @@ export function readBody(request: IncomingMessage, gzip: boolean, maxBytes: numb
       request.resume();
       reject(error);
     };
+    // With a Content-Length (and no gzip) the body is copied into one buffer of that size as it
+    // arrives: no chunk list plus a concatenated copy, so a body in flight costs its size once.
+    const declared = Number(request.headers['content-length']);
+    const whole = !gzip && Number.isInteger(declared) && declared > 0 && declared <= maxBytes ? Buffer.allocUnsafe(declared) : undefined;
     const collect = (chunk: Buffer): void => {
+      if (whole !== undefined) {
+        // Node's HTTP parser never passes more than Content-Length; refuse rather than drop if it ever did.
+        if (bodyBytes + chunk.length > whole.length) return fail(new BodyError('too_large', 'body is longer than its Content-Length'));
+        chunk.copy(whole, bodyBytes);
+        bodyBytes += chunk.length;
+        return;
+      }
       bodyBytes += chunk.length;
       if (bodyBytes > maxBytes) {
         fail(new BodyError('too_large', `body is larger than ${maxBytes} bytes after decompression (otlp.max_request_bytes)`));
@@ -51,7 +62,8 @@ export function readBody(request: IncomingMessage, gzip: boolean, maxBytes: numb
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, bodyBytes));
+      if (whole !== undefined) resolve(whole.subarray(0, bodyBytes));
+      else resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, bodyBytes));
     };
     request.on('data', (chunk: Buffer) => {
       if (settled) return;

@@ -11,6 +11,7 @@ import type { RetiredMember } from './admission';
 import type { OtlpServerConfig } from './config';
 import { DecodeBudget, RequestTooBigError } from './decode-budget';
 import { decodeJsonRequest } from './decode-json';
+import { DecodeTurns } from './decode-turns';
 import { decodeProtobufRequest } from './decode-protobuf';
 import { BodyError, readBody } from './http-body';
 import { sendExportResponse, sendStatus, type Encoding } from './http-responses';
@@ -73,6 +74,7 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpHt
   const ingest = new OtlpIngest({ groups: options.groups, server: config, declaredMembers: options.declaredMembers });
   const expectedTokenDigest = config.bearerToken === undefined ? undefined : sha256(`Bearer ${config.bearerToken}`);
   const lastWarnAt = new Map<string, number>();
+  const turns = new DecodeTurns();
   const memory = new MemoryLimiter({ limitBytes: config.memoryLimitBytes, readBytes: options.readMemoryBytes });
   let inFlight = 0;
   let server: http.Server | undefined;
@@ -165,6 +167,7 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpHt
     let decoded: OtlpMetricsRequest;
     try {
       const body = await readBody(request, gzip, config.maxRequestBytes, config.readTimeoutMillis);
+      await turns.next();
       const budget = new DecodeBudget(config);
       decoded = encoding === 'protobuf' ? decodeProtobufRequest(body, budget) : decodeJsonRequest(body, budget);
     } catch (error) {
