@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import { ConfigError } from '../../config/config-error';
 import {
   joinKey,
@@ -107,6 +108,14 @@ export interface OtlpServerConfig {
   memoryLimitBytes: number;
 }
 
+/** The longest otlp.read_timeout: a body that takes longer is a stalled client, and timers overflow past ~24.8 days. */
+export const MAX_READ_TIMEOUT_MILLIS = 3_600_000;
+
+/** 1 GiB, or 75 % of V8's heap limit (--max-old-space-size) when that is smaller: refuse before V8 runs out. */
+export function defaultMemoryLimitBytes(): number {
+  return Math.min(1024 ** 3, Math.floor(0.75 * getHeapStatistics().heap_size_limit));
+}
+
 /** The memory limiter accepts requests again once memory falls below this share of otlp.memory_limit. */
 export const MEMORY_RECOVER_RATIO = 0.8;
 
@@ -127,7 +136,7 @@ export function createDefaultOtlpServerConfig(): OtlpServerConfig {
     maxPointsPerRequest: 50_000,
     maxItemsPerRequest: 250_000,
     readTimeoutMillis: 10_000,
-    memoryLimitBytes: 1024 ** 3,
+    memoryLimitBytes: defaultMemoryLimitBytes(),
   };
 }
 
@@ -173,6 +182,9 @@ export function parseOtlpServerConfig(raw: unknown, keyPath: string, env: NodeJS
     readTimeoutMillis: readDurationMillis(o['read_timeout'], key('read_timeout'), d.readTimeoutMillis, 100),
     memoryLimitBytes: readByteSize(o['memory_limit'], key('memory_limit'), d.memoryLimitBytes, 16 * 1024 ** 2),
   };
+  if (config.readTimeoutMillis > MAX_READ_TIMEOUT_MILLIS) {
+    throw new ConfigError(key('read_timeout'), `expected at most ${formatDuration(MAX_READ_TIMEOUT_MILLIS)} (got ${formatDuration(config.readTimeoutMillis)})`);
+  }
   const token = readOptionalString(o['bearer_token'], key('bearer_token'));
   if (token !== undefined) {
     config.bearerToken = expandEnv(token, key('bearer_token'), env);

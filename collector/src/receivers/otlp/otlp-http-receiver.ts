@@ -230,7 +230,8 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpHt
       server = config.tls ? https.createServer(readTls(config.tls), onRequest) : http.createServer(onRequest);
       // A client that trickles headers or a body must not hold a slot forever.
       server.headersTimeout = 10_000;
-      server.requestTimeout = 30_000;
+      // read_timeout answers a stalled body with 408 first; this is Node's backstop for the whole request.
+      server.requestTimeout = Math.max(30_000, server.headersTimeout + config.readTimeoutMillis + 5_000);
       const listening = server;
       await new Promise<void>((resolve, reject) => {
         const onError = (error: NodeJS.ErrnoException): void => {
