@@ -31,12 +31,14 @@ for (const type of countingTypes) type.setup();
 for (const type of countingTypes) {
   const decode = type.decode;
   const isPoint = POINT_TYPES.has(type.name);
-  type.decode = function countedDecode(this: protobuf.Type, ...args: Parameters<protobuf.Type['decode']>) {
+  // The generated decoders' own parameters (reader, length, end group, depth, target), passed as they are: no rest array per message.
+  const generated = decode as unknown as (this: protobuf.Type, r: unknown, l: unknown, z: unknown, q: unknown, g: unknown) => protobuf.Message;
+  type.decode = function countedDecode(this: protobuf.Type, r: unknown, l?: unknown, z?: unknown, q?: unknown, g?: unknown) {
     if (budget !== undefined) {
       budget.item();
       if (isPoint) budget.point();
     }
-    return decode.apply(this, args);
+    return generated.call(this, r, l, z, q, g);
   } as protobuf.Type['decode'];
 }
 const ExportMetricsServiceRequest = countingRoot.lookupType('rebound.otlp.ExportMetricsServiceRequest');
