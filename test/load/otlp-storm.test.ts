@@ -13,9 +13,12 @@ import { emptyHistogramPointsProtobuf, emptyResourcesJson } from '../../collecto
  * is refused (413) after bounded work, and the collector keeps scraping.
  *
  * The bounds are robustness bounds of this test, generous for a loaded
- * 2-core machine and still far from the old behaviour: the median scrape
- * under 100 ms, none over 1 s, RSS under 400 MiB (README, "OTLP receiver
- * limits"). REBOUND_STORM_SECONDS sets the length (default 20).
+ * 2-core machine and still far from the old behaviour (scrapes stalled for
+ * seconds, RSS ~1.1 GB): the median scrape under 100 ms — or, on a machine so
+ * busy that an idle collector's scrapes are slow already, under 3 × the idle
+ * median measured first in the same run — none over 2 s, RSS under 400 MiB
+ * (the OTLP README, "Limits under load"). REBOUND_STORM_SECONDS sets the
+ * length (default 20).
  */
 const SECONDS = Number(process.env['REBOUND_STORM_SECONDS'] ?? 20);
 const CLIENTS = 16;
@@ -25,9 +28,14 @@ describe(`OTLP storm: ${CLIENTS} concurrent bad requests for ${SECONDS} s agains
   let collector: LoadCollector;
   const statuses: Record<number, number> = {};
   const scrapes: number[] = [];
+  const idleScrapes: number[] = [];
   const rss: number[] = [];
   before(async () => {
     collector = await startLoadCollector({ groups: 20 });
+    for (let i = 0; i < 10; i++) {
+      idleScrapes.push(await timedGet(`${collector.metricsUrl}/metrics`));
+      await new Promise((done) => setTimeout(done, 100));
+    }
     const bodies: [Uint8Array | string, string][] = [
       [emptyHistogramPointsProtobuf(2_000_000), 'application/x-protobuf'],
       [emptyResourcesJson(1_390_000), 'application/json'],
@@ -56,7 +64,7 @@ describe(`OTLP storm: ${CLIENTS} concurrent bad requests for ${SECONDS} s agains
     }
     await storm;
     console.log(
-      `OTLP storm: ${JSON.stringify(statuses)}; /metrics p50 ${median(scrapes).toFixed(1)} ms, p99 ${percentile(scrapes, 99).toFixed(1)} ms, max ${Math.max(...scrapes).toFixed(1)} ms (${scrapes.length} scrapes); RSS max ${mib(Math.max(...rss))}`,
+      `OTLP storm: ${JSON.stringify(statuses)}; idle /metrics p50 ${median(idleScrapes).toFixed(1)} ms; under the storm /metrics p50 ${median(scrapes).toFixed(1)} ms, p99 ${percentile(scrapes, 99).toFixed(1)} ms, max ${Math.max(...scrapes).toFixed(1)} ms (${scrapes.length} scrapes); RSS max ${mib(Math.max(...rss))}`,
     );
   });
   after(async () => {
@@ -68,10 +76,11 @@ describe(`OTLP storm: ${CLIENTS} concurrent bad requests for ${SECONDS} s agains
     assert.ok((statuses[413] ?? 0) >= CLIENTS, `storm requests answered: ${JSON.stringify(statuses)}`);
   });
 
-  it('keeps /metrics answering: median under 100 ms, none over 1 s', () => {
+  it('keeps /metrics answering: median under 100 ms (or 3 × the idle median on a busy machine), none over 2 s', () => {
     assert.ok(scrapes.length >= 4, 'scraped during the storm');
-    assert.ok(median(scrapes) < 100, `median scrape ${median(scrapes).toFixed(1)} ms`);
-    assert.ok(Math.max(...scrapes) < 1000, `slowest scrape ${Math.max(...scrapes).toFixed(1)} ms`);
+    const bound = Math.max(100, 3 * median(idleScrapes));
+    assert.ok(median(scrapes) < bound, `median scrape ${median(scrapes).toFixed(1)} ms, bound ${bound.toFixed(1)} ms (idle median ${median(idleScrapes).toFixed(1)} ms)`);
+    assert.ok(Math.max(...scrapes) < 2000, `slowest scrape ${Math.max(...scrapes).toFixed(1)} ms`);
   });
 
   it(`keeps the collector's RSS under ${mib(RSS_BOUND_BYTES)}`, () => {

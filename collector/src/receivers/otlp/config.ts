@@ -133,8 +133,8 @@ export function createDefaultOtlpServerConfig(): OtlpServerConfig {
     maxAttributeValueLength: 1024,
     maxClockSkewMillis: 5 * 60_000,
     retryAfterSeconds: 1,
-    maxPointsPerRequest: 50_000,
-    maxItemsPerRequest: 250_000,
+    maxPointsPerRequest: 20_000,
+    maxItemsPerRequest: 200_000,
     readTimeoutMillis: 10_000,
     memoryLimitBytes: defaultMemoryLimitBytes(),
   };
