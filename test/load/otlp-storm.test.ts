@@ -15,7 +15,7 @@ import { emptyHistogramPointsProtobuf, emptyResourcesJson } from '../../collecto
  * The bounds are robustness bounds of this test, generous for a loaded
  * 2-core machine and still far from the old behaviour (scrapes stalled for
  * seconds, RSS ~1.1 GB): the median scrape under 100 ms — or, on a machine so
- * busy that an idle collector's scrapes are slow already, under 3 × the idle
+ * busy that an idle collector's scrapes are slow already, under 5 × the idle
  * median measured first in the same run — none over 2 s, RSS under 400 MiB
  * (the OTLP README, "Limits under load"). REBOUND_STORM_SECONDS sets the
  * length (default 20).
@@ -76,9 +76,9 @@ describe(`OTLP storm: ${CLIENTS} concurrent bad requests for ${SECONDS} s agains
     assert.ok((statuses[413] ?? 0) >= CLIENTS, `storm requests answered: ${JSON.stringify(statuses)}`);
   });
 
-  it('keeps /metrics answering: median under 100 ms (or 3 × the idle median on a busy machine), none over 2 s', () => {
+  it('keeps /metrics answering: median under 100 ms (or 5 × the idle median on a busy machine), none over 2 s', () => {
     assert.ok(scrapes.length >= 4, 'scraped during the storm');
-    const bound = Math.max(100, 3 * median(idleScrapes));
+    const bound = Math.max(100, 5 * median(idleScrapes));
     assert.ok(median(scrapes) < bound, `median scrape ${median(scrapes).toFixed(1)} ms, bound ${bound.toFixed(1)} ms (idle median ${median(idleScrapes).toFixed(1)} ms)`);
     assert.ok(Math.max(...scrapes) < 2000, `slowest scrape ${Math.max(...scrapes).toFixed(1)} ms`);
   });
