@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { createDefaultOtlpServerConfig } from './config';
-import { countJsonContainers, DecodeBudget, RequestTooBigError } from './decode-budget';
+import { countJsonContainers, DecodeBudget, JsonContainerCounter, RequestTooBigError } from './decode-budget';
 import { decodeJsonRequest } from './decode-json';
 import { decodeProtobufRequest } from './decode-protobuf';
 import { ExportMetricsServiceRequestType } from './otlp-schema';
@@ -60,6 +61,31 @@ describe('countJsonContainers', () => {
   it('counts objects and arrays, not brackets inside strings or after escaped quotes', () => {
     assert.equal(count('{"a":[{},{}]}' + '[]'.repeat(12)), 16);
     assert.equal(count('{"a":"{[\\"{[","b":"\\\\"}' + '{}'.repeat(16)), 17);
+  });
+});
+
+describe('JsonContainerCounter', () => {
+  /** Objects and arrays in a parsed JSON value: what JSON.parse would build. */
+  const containers = (value: unknown): number =>
+    typeof value !== 'object' || value === null ? 0 : 1 + Object.values(value).reduce((sum: number, v) => sum + containers(v), 0);
+
+  it('counts what JSON.parse builds, however the body is cut into chunks (escapes and quotes across the cuts)', () => {
+    const awkward = fc.oneof(fc.json(), fc.constantFrom('{"a":"\\\\"}', '{"a":"\\"{["}', '["\\\\\\"[",{}]', '{"k\\\\":[["\\u005b"]]}'));
+    fc.assert(
+      fc.property(awkward, fc.array(fc.nat(), { maxLength: 6 }), (text, cuts) => {
+        const bytes = Buffer.from(text);
+        const budget = new DecodeBudget({ ...limits, maxItemsPerRequest: 1e9 });
+        const counter = new JsonContainerCounter(budget);
+        const at = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+        let from = 0;
+        for (const cut of [...at, bytes.length]) {
+          counter.feed(bytes.subarray(from, cut));
+          from = cut;
+        }
+        assert.equal(budget.itemCount, containers(JSON.parse(text)), text);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
 

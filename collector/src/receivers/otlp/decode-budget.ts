@@ -45,6 +45,11 @@ export class DecodeBudget {
     if (this.items > this.limits.maxItemsPerRequest) throw this.tooManyItems();
   }
 
+  /** Items counted so far. */
+  get itemCount(): number {
+    return this.items;
+  }
+
   private tooManyItems(): RequestTooBigError {
     return new RequestTooBigError(
       'too_many_items',
@@ -59,38 +64,72 @@ const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
 /**
- * Count the objects and arrays a JSON text would parse into, without parsing
- * it, stopping as soon as the budget is passed: JSON.parse cannot be stopped
- * halfway, so `{"resourceMetrics":[{},{},…]}` is refused before it builds 1.4 M
- * objects. Brackets inside strings do not count. Invalid JSON is left for
- * JSON.parse to describe.
+ * Counts the objects and arrays a JSON text would parse into, without parsing
+ * it, chunk by chunk as the body arrives, and throws at the first one over the
+ * budget: JSON.parse cannot be stopped halfway, so `{"resourceMetrics":[{},{},…]}`
+ * is refused before it builds 1.4 M objects, and before the rest of the body
+ * is even buffered. Brackets inside strings do not count. Invalid JSON is left
+ * for JSON.parse to describe.
  */
-export function countJsonContainers(body: Uint8Array, budget: DecodeBudget): void {
-  const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  let count = 0;
-  for (let i = 0; i < bytes.length; i++) {
-    const byte = bytes[i]!;
-    if (byte === QUOTE) {
-      i = endOfString(bytes, i);
-    } else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
-      // Checked in blocks, so the common case stays one comparison per byte.
-      if (++count === 4096) {
-        budget.addItems(count);
-        count = 0;
+export class JsonContainerCounter {
+  private inString = false;
+  /** The previous chunk ended on a backslash inside a string: the next byte is escaped. */
+  private escaped = false;
+
+  constructor(private readonly budget: DecodeBudget) {}
+
+  feed(chunk: Uint8Array): void {
+    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    let count = 0;
+    let i = 0;
+    if (this.escaped) {
+      this.escaped = false;
+      i = 1;
+    }
+    for (; i < bytes.length; i++) {
+      if (this.inString) {
+        const end = endOfString(bytes, i);
+        if (end < 0) {
+          // The string goes on in the next chunk; remember a trailing unescaped backslash.
+          this.escaped = trailingBackslashes(bytes, bytes.length, i) % 2 === 1;
+          break;
+        }
+        this.inString = false;
+        i = end;
+        continue;
+      }
+      const byte = bytes[i]!;
+      if (byte === QUOTE) this.inString = true;
+      else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
+        // Checked in blocks, so the common case stays one comparison per byte.
+        if (++count === 4096) {
+          this.budget.addItems(count);
+          count = 0;
+        }
       }
     }
+    this.budget.addItems(count);
   }
-  budget.addItems(count);
 }
 
-/** Index of the quote closing the string opened at `start` (native search: most of an OTLP body is strings). */
-function endOfString(bytes: Buffer, start: number): number {
-  let at = start;
+/** Count a whole JSON body at once (see JsonContainerCounter). */
+export function countJsonContainers(body: Uint8Array, budget: DecodeBudget): void {
+  new JsonContainerCounter(budget).feed(body);
+}
+
+/** Index of the quote closing a string whose content starts at `from`, or -1 if not in these bytes (native search: most of an OTLP body is strings). */
+function endOfString(bytes: Buffer, from: number): number {
+  let at = from - 1;
   for (;;) {
     at = bytes.indexOf(QUOTE, at + 1);
-    if (at < 0) return bytes.length;
-    let backslashes = 0;
-    while (bytes[at - 1 - backslashes] === BACKSLASH) backslashes++;
-    if (backslashes % 2 === 0) return at;
+    if (at < 0) return -1;
+    if (trailingBackslashes(bytes, at, from) % 2 === 0) return at;
   }
+}
+
+/** Backslashes right before `end`, not looking before `from` (an odd number escapes what follows). */
+function trailingBackslashes(bytes: Buffer, end: number, from: number): number {
+  let n = 0;
+  while (end - 1 - n >= from && bytes[end - 1 - n] === BACKSLASH) n++;
+  return n;
 }

@@ -20,9 +20,10 @@ import {
  * ignored. A value of the wrong type is a 400 naming where it is:
  * `resourceMetrics[0].scopeMetrics[0].metrics[2].gauge.dataPoints[0].asDouble: expected a number`.
  */
-export function decodeJsonRequest(body: string | Uint8Array, requestBudget?: DecodeBudget): OtlpMetricsRequest {
-  // Objects and arrays are counted before parsing: JSON.parse cannot stop halfway (decode-budget.ts).
-  if (requestBudget !== undefined) countJsonContainers(typeof body === 'string' ? Buffer.from(body) : body, requestBudget);
+export function decodeJsonRequest(body: string | Uint8Array, requestBudget?: DecodeBudget, containersCounted = false): OtlpMetricsRequest {
+  // Objects and arrays are counted before parsing, JSON.parse cannot stop halfway (decode-budget.ts);
+  // the receiver counts them as the body arrives (containersCounted).
+  if (requestBudget !== undefined && !containersCounted) countJsonContainers(typeof body === 'string' ? Buffer.from(body) : body, requestBudget);
   let parsed: unknown;
   try {
     parsed = JSON.parse(typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));

@@ -18,8 +18,10 @@ export class BodyError extends Error {
  * passed, so a gzip bomb costs at most `maxBytes` of memory, not its expanded size.
  * The whole body must arrive within `timeoutMillis` (otlp.read_timeout): a
  * client that sends half a body and waits gets 408 rather than a held slot.
+ * `inspect` sees each (decompressed) chunk first; what it throws stops the
+ * reading and rejects with it (the JSON item count refuses a body halfway).
  */
-export function readBody(request: IncomingMessage, gzip: boolean, maxBytes: number, timeoutMillis: number): Promise<Buffer> {
+export function readBody(request: IncomingMessage, gzip: boolean, maxBytes: number, timeoutMillis: number, inspect?: (chunk: Buffer) => void): Promise<Buffer> {
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let wireBytes = 0;
@@ -29,7 +31,7 @@ export function readBody(request: IncomingMessage, gzip: boolean, maxBytes: numb
     const timer = setTimeout(() => {
       fail(new BodyError('timeout', `the body did not arrive within ${timeoutMillis} ms (otlp.read_timeout); ${wireBytes} bytes came`));
     }, timeoutMillis);
-    const fail = (error: BodyError): void => {
+    const fail = (error: Error): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -41,9 +43,17 @@ export function readBody(request: IncomingMessage, gzip: boolean, maxBytes: numb
     };
     // With a Content-Length (and no gzip) the body is copied into one buffer of that size as it
     // arrives: no chunk list plus a concatenated copy, so a body in flight costs its size once.
+    // Not when `inspect` may refuse it halfway: a refused body then never costs its declared size.
     const declared = Number(request.headers['content-length']);
-    const whole = !gzip && Number.isInteger(declared) && declared > 0 && declared <= maxBytes ? Buffer.allocUnsafe(declared) : undefined;
+    const whole = !gzip && !inspect && Number.isInteger(declared) && declared > 0 && declared <= maxBytes ? Buffer.allocUnsafe(declared) : undefined;
     const collect = (chunk: Buffer): void => {
+      if (inspect !== undefined) {
+        try {
+          inspect(chunk);
+        } catch (error) {
+          return fail(error instanceof Error ? error : new Error(String(error)));
+        }
+      }
       if (whole !== undefined) {
         // Node's HTTP parser never passes more than Content-Length; refuse rather than drop if it ever did.
         if (bodyBytes + chunk.length > whole.length) return fail(new BodyError('too_large', 'body is longer than its Content-Length'));

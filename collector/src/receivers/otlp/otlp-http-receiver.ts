@@ -9,7 +9,7 @@ import type { Observation } from '../../model/types';
 import type { ObservationSink, Receiver, ReceiverContext } from '../receiver';
 import type { RetiredMember } from './admission';
 import type { OtlpServerConfig } from './config';
-import { DecodeBudget, RequestTooBigError } from './decode-budget';
+import { DecodeBudget, JsonContainerCounter, RequestTooBigError } from './decode-budget';
 import { decodeJsonRequest } from './decode-json';
 import { DecodeTurns } from './decode-turns';
 import { decodeProtobufRequest } from './decode-protobuf';
@@ -166,10 +166,12 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpHt
   const receive = async (request: http.IncomingMessage, response: http.ServerResponse, encoding: Encoding, gzip: boolean): Promise<void> => {
     let decoded: OtlpMetricsRequest;
     try {
-      const body = await readBody(request, gzip, config.maxRequestBytes, config.readTimeoutMillis);
-      await turns.next();
       const budget = new DecodeBudget(config);
-      decoded = encoding === 'protobuf' ? decodeProtobufRequest(body, budget) : decodeJsonRequest(body, budget);
+      // JSON's objects and arrays are counted as the body arrives: a body over the budget is refused halfway, unbuffered.
+      const counter = encoding === 'json' ? new JsonContainerCounter(budget) : undefined;
+      const body = await readBody(request, gzip, config.maxRequestBytes, config.readTimeoutMillis, counter && ((chunk) => counter.feed(chunk)));
+      await turns.next();
+      decoded = encoding === 'protobuf' ? decodeProtobufRequest(body, budget) : decodeJsonRequest(body, budget, true);
     } catch (error) {
       if (error instanceof BodyError) {
         if (error.kind === 'aborted') return;
@@ -180,6 +182,8 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpHt
       }
       if (error instanceof RequestTooBigError) {
         count(error.reason);
+        // Refused while the body was still arriving (JSON): close after the answer, as for any unread body.
+        if (!request.complete) closeAfterAnswer(response);
         return sendStatus(response, 413, encoding, error.message);
       }
       if (error instanceof OtlpDecodeError) {
