@@ -6,7 +6,7 @@ import { countJsonContainers, DecodeBudget, JsonContainerCounter, RequestTooBigE
 import { decodeJsonRequest } from './decode-json';
 import { decodeProtobufRequest } from './decode-protobuf';
 import { ExportMetricsServiceRequestType } from './otlp-schema';
-import { emptyHistogramPointsProtobuf, emptyResourcesJson } from './otlp-test-helpers';
+import { emptyHistogramPointsProtobuf, emptyResourcesJson, lengthPrefixed as wrap } from './otlp-test-helpers';
 
 const limits = createDefaultOtlpServerConfig();
 const budget = () => new DecodeBudget(limits);
@@ -88,15 +88,3 @@ describe('JsonContainerCounter', () => {
     );
   });
 });
-
-function wrap(tag: number, payload: Uint8Array): Buffer {
-  const length: number[] = [];
-  for (let x = payload.length; ; x >>>= 7) {
-    if (x < 128) {
-      length.push(x);
-      break;
-    }
-    length.push((x & 127) | 128);
-  }
-  return Buffer.concat([Buffer.from([tag, ...length]), payload]);
-}

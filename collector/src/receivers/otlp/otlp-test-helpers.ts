@@ -79,8 +79,8 @@ export function lagRequestJson(member: string, lagSeconds = 1.5, group = 'paymen
   });
 }
 
-/** Protobuf length prefix (varint). */
-function lengthPrefixed(tag: number, payload: Uint8Array): Buffer {
+/** A protobuf field: its tag byte, the payload's length as a varint, the payload. */
+export function lengthPrefixed(tag: number, payload: Uint8Array): Buffer {
   const length: number[] = [];
   for (let x = payload.length; ; x >>>= 7) {
     if (x < 128) {
