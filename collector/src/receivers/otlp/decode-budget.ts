@@ -73,41 +73,35 @@ const BACKSLASH = 0x5c;
  */
 export class JsonContainerCounter {
   private inString = false;
-  /** The previous chunk ended on a backslash inside a string: the next byte is escaped. */
+  /** The last byte was a backslash inside a string: the next one is escaped (also across chunks). */
   private escaped = false;
 
   constructor(private readonly budget: DecodeBudget) {}
 
   feed(chunk: Uint8Array): void {
-    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    // One pass, one byte at a time: OTLP JSON is mostly short strings ("key", "value", …), where
+    // a native search per string costs more than it saves.
+    let inString = this.inString;
+    let escaped = this.escaped;
     let count = 0;
-    let i = 0;
-    if (this.escaped) {
-      this.escaped = false;
-      i = 1;
-    }
-    for (; i < bytes.length; i++) {
-      if (this.inString) {
-        const end = endOfString(bytes, i);
-        if (end < 0) {
-          // The string goes on in the next chunk; remember a trailing unescaped backslash.
-          this.escaped = trailingBackslashes(bytes, bytes.length, i) % 2 === 1;
-          break;
-        }
-        this.inString = false;
-        i = end;
-        continue;
-      }
-      const byte = bytes[i]!;
-      if (byte === QUOTE) this.inString = true;
-      else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
-        // Checked in blocks, so the common case stays one comparison per byte.
+    for (let i = 0; i < chunk.length; i++) {
+      const byte = chunk[i]!;
+      if (inString) {
+        if (escaped) escaped = false;
+        else if (byte === BACKSLASH) escaped = true;
+        else if (byte === QUOTE) inString = false;
+      } else if (byte === QUOTE) {
+        inString = true;
+      } else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
+        // Checked in blocks, so the common case stays a few comparisons per byte.
         if (++count === 4096) {
           this.budget.addItems(count);
           count = 0;
         }
       }
     }
+    this.inString = inString;
+    this.escaped = escaped;
     this.budget.addItems(count);
   }
 }
@@ -115,21 +109,4 @@ export class JsonContainerCounter {
 /** Count a whole JSON body at once (see JsonContainerCounter). */
 export function countJsonContainers(body: Uint8Array, budget: DecodeBudget): void {
   new JsonContainerCounter(budget).feed(body);
-}
-
-/** Index of the quote closing a string whose content starts at `from`, or -1 if not in these bytes (native search: most of an OTLP body is strings). */
-function endOfString(bytes: Buffer, from: number): number {
-  let at = from - 1;
-  for (;;) {
-    at = bytes.indexOf(QUOTE, at + 1);
-    if (at < 0) return -1;
-    if (trailingBackslashes(bytes, at, from) % 2 === 0) return at;
-  }
-}
-
-/** Backslashes right before `end`, not looking before `from` (an odd number escapes what follows). */
-function trailingBackslashes(bytes: Buffer, end: number, from: number): number {
-  let n = 0;
-  while (end - 1 - n >= from && bytes[end - 1 - n] === BACKSLASH) n++;
-  return n;
 }
