@@ -235,3 +235,28 @@ describe('OtlpIngest', () => {
     });
   });
 });
+
+describe('OtlpIngest with out-of-range values', () => {
+  const point = (timeUnixNano: number | string, asDouble = 1, metric = 'recovery.member.lag', unit = 's') => ({
+    resourceMetrics: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'payments' } }, { key: 'service.instance.id', value: { stringValue: 'a' } }] },
+        scopeMetrics: [{ metrics: [{ name: metric, unit, gauge: { dataPoints: [{ attributes: [], timeUnixNano, asDouble }] } }] }],
+      },
+    ],
+  });
+  it('refuses times Date cannot show (1e22 ns and beyond) as future_timestamp instead of throwing', () => {
+    for (const time of [1e22, 1e300, Number.MAX_VALUE]) {
+      const result = ingestWith().ingest(point(time), NOW);
+      assert.equal(result.refusals.get('future_timestamp')?.points, 1, String(time));
+      assert.match(describeRefusals(result.refusals), /ns since 1970/);
+    }
+  });
+  it('refuses negative and NaN times, and values that overflow in the base unit, as invalid_value', () => {
+    for (const request of [point(-5), point('NaN'), point(0, 1e306, 'recovery.member.lag_bytes', 'MiB')]) {
+      const result = ingestWith().ingest(request, NOW);
+      assert.equal(result.observations.length, 0);
+      assert.equal(result.refusals.get('invalid_value')?.points, 1);
+    }
+  });
+});

@@ -162,11 +162,17 @@ export class OtlpIngest {
         return refuse(refusals, 'invalid_value', 1, `a ${metricName} point of ${group}/${member} has ${raw === undefined ? 'no value' : `value ${raw}`}`);
       }
       value = raw * unitFactor;
+      if (!Number.isFinite(value)) {
+        return refuse(refusals, 'invalid_value', 1, `a ${metricName} point of ${group}/${member} has value ${raw} that overflows once converted to the base unit`);
+      }
     }
     let atMillis = int64ToNumber(point.timeUnixNano) / 1e6;
-    if (atMillis <= 0) atMillis = nowMillis;
+    if (atMillis === 0) atMillis = nowMillis;
+    else if (!(atMillis > 0)) {
+      return refuse(refusals, 'invalid_value', 1, `a ${metricName} point of ${group}/${member} has time_unix_nano ${String(point.timeUnixNano).slice(0, 40)}, not a time since 1970`);
+    }
     else if (atMillis > nowMillis + maxClockSkewMillis) {
-      return refuse(refusals, 'future_timestamp', 1, `a ${metricName} point of ${group}/${member} is stamped ${new Date(atMillis).toISOString()}, beyond max_clock_skew ahead of now; check the sender's clock`);
+      return refuse(refusals, 'future_timestamp', 1, `a ${metricName} point of ${group}/${member} is stamped ${describeTime(atMillis)}, beyond max_clock_skew ahead of now; check the sender's clock`);
     } else if (atMillis > nowMillis) atMillis = nowMillis;
 
     const namedByResource = pointFacts.group === undefined && pointFacts.member === undefined;
@@ -262,6 +268,11 @@ function refuse(refusals: IngestResult['refusals'], reason: PointRefusalReason, 
   const entry = refusals.get(reason);
   if (entry) entry.points += points;
   else refusals.set(reason, { points, example });
+}
+
+/** Date covers ±8.64e15 ms; a time beyond (never valid here) is shown as its number rather than throwing. */
+function describeTime(atMillis: number): string {
+  return Math.abs(atMillis) <= 8.64e15 ? new Date(atMillis).toISOString() : `${atMillis * 1e6} ns since 1970`;
 }
 
 function seen(values: Float64Array, slot: number): boolean {
