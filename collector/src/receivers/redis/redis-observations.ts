@@ -1,4 +1,4 @@
-import type { Observation, Role } from '../../model/types';
+import type { Observation, ReplicationLink, Role } from '../../model/types';
 import type { ProbeOutcome } from '../shared/probe-loop';
 import { aclPermissionFingerprint } from './acl-fingerprint';
 import type { RedisNodeConfig } from './config';
@@ -120,20 +120,30 @@ function replicaFacts(
   answers: ReadonlyMap<string, RedisNodeAnswer>,
 ): Partial<Observation> {
   const facts: Partial<Observation> = { role: 'replica' };
+  const link: ReplicationLink = { up: replication.linkUp === true };
+  facts.replicationLink = link;
+  // A broken link means the offset is not advancing: at least this long behind (the round memory adds the lag it had).
+  if (!link.up && replication.linkDownSinceSeconds !== undefined) {
+    link.downForSeconds = facts.lagSeconds = replication.linkDownSinceSeconds;
+  }
   if (followed === undefined) return facts;
   facts.followsLeader = followed;
   const master = answers.get(followed)?.replication;
+  let ackLine: ConnectedReplica | undefined;
   if (master?.role === 'master') {
     // Both offsets come from this round, read within one probe timeout of each other.
     facts.lagBytes = Math.max(0, master.offset - replication.offset);
-    const line = master.replicas.find((r) => isReplicaLineOf(r, node, answers.get(node.member)?.remoteAddress));
-    if (line !== undefined && replication.linkUp === true) facts.lagSeconds = line.lagSeconds;
+    ackLine = master.replicas.find((r) => isReplicaLineOf(r, node, answers.get(node.member)?.remoteAddress));
+    if (ackLine !== undefined && link.up) facts.lagSeconds = ackLine.lagSeconds;
   }
-  // A broken link means the offset is not advancing: report how long it has been down.
-  if (replication.linkUp !== true && replication.linkDownSinceSeconds !== undefined) facts.lagSeconds = replication.linkDownSinceSeconds;
+  if (link.up) {
+    // The master's `lag=` (seconds since the last ACK, sent every second) is the earliest sign of a cut link;
+    // without it, what the replica last heard (an idle master only pings every repl-ping-replica-period).
+    const silentFor = ackLine?.lagSeconds ?? replication.lastIoSecondsAgo;
+    if (silentFor !== undefined) link.silentForSeconds = silentFor;
+  }
   return facts;
 }
-
 
 /** The master's `slaveN:ip=…,port=…` line of this node: by configured address, else by the IP the probe reached. */
 function isReplicaLineOf(line: ConnectedReplica, node: RedisNodeConfig, remoteAddress: string | undefined): boolean {
