@@ -7,6 +7,8 @@
  * cut while the primary takes a small write every 300 ms: first the primary
  * waits for replies (reply_time), then wal_sender_timeout / wal_receiver_timeout
  * drop the link; lagging throughout, the lag growing, one episode in all.
+ * (3) The walsender terminated with pg_terminate_backend: down until the WAL
+ * receiver reconnects (wal_retrieve_retry_interval), lagging meanwhile.
  * The probes run as the documented monitoring role (pg_monitor).
  */
 import assert from 'node:assert/strict';
@@ -133,6 +135,27 @@ describe('PostgreSQL: a standby whose replication link is gone (real servers)', 
       assert.equal(w.engine.episodes().length, 1);
     } finally {
       if (!restored) await primaryConninfo(pair.primary.port);
+      await w.stop();
+    }
+  });
+
+  it('the walsender terminated (pg_terminate_backend): link down until the WAL receiver reconnects, lagging meanwhile', async () => {
+    await pair.query(pair.standby, "ALTER SYSTEM SET wal_retrieve_retry_interval = '5s'");
+    await pair.query(pair.standby, 'SELECT pg_reload_conf()');
+    const w = await watch();
+    try {
+      await healthy(w, 'the group healthy');
+      const from = w.states.length;
+      const killed = await pair.query(pair.primary, "SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_replication");
+      assert.equal(killed.length, 1);
+      await waitFor('the standby flagged with its link down', 20_000, () => (/^replication link down/.test(w.standby().reason ?? '') ? true : undefined));
+      await healthy(w, 'the group healthy once the WAL receiver reconnects');
+      const flagged = w.states.slice(from).filter((s) => w.standby(s).status !== 'converged');
+      assert.ok(flagged.every((s) => w.standby(s).status === 'lagging' && !['healthy', 'stabilizing'].includes(s.phase)));
+      assert.equal(w.engine.episodes().length, 1);
+    } finally {
+      await pair.query(pair.standby, "ALTER SYSTEM SET wal_retrieve_retry_interval = '1s'");
+      await pair.query(pair.standby, 'SELECT pg_reload_conf()');
       await w.stop();
     }
   });
