@@ -101,8 +101,8 @@ export function observationsOfRound(round: PostgresqlRound): { observations: Obs
 /**
  * The standby's link to the primary, from both ends. Down: it runs no WAL receiver, or one that is
  * not `streaming`, or the primary answered and lists no walsender that can be this standby. Up but
- * silent: the primary has WAL the standby has not confirmed and no reply for that long
- * (`reply_time`); without the primary's view, what the standby last received (`last_msg_receipt_time`).
+ * silent: the primary has WAL the standby has not confirmed and no reply for that long (`reply_time`).
+ * Not the standby's `last_msg_receipt_time`: an idle primary sends nothing for minutes on a healthy link.
  * Details hidden (no pg_read_all_stats: NULL status) say nothing either way.
  */
 function standbyLink(
@@ -116,10 +116,8 @@ function standbyLink(
   if (receiver === undefined || (receiver.status !== null && receiver.status !== 'streaming')) return { up: false };
   if (primary !== undefined && missingFromPrimary(node, primary.replication, nodes)) return { up: false };
   const link: ReplicationLink = { up: true };
-  if (row !== undefined) {
-    if (typeof row.reply_age_seconds === 'number' && (row.unflushed_bytes ?? 0) > 0) link.silentForSeconds = Math.max(0, row.reply_age_seconds);
-  } else if (primary === undefined && receiver.receiptAgeSeconds !== undefined) {
-    link.silentForSeconds = Math.max(0, receiver.receiptAgeSeconds);
+  if (row !== undefined && typeof row.reply_age_seconds === 'number' && (row.unflushed_bytes ?? 0) > 0) {
+    link.silentForSeconds = Math.max(0, row.reply_age_seconds);
   }
   return link;
 }

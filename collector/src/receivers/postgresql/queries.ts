@@ -29,10 +29,8 @@ export const REPLICATION_SQL = `SELECT application_name, host(client_addr) AS cl
   CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::float8 END AS replay_lag_bytes
 FROM pg_stat_replication ORDER BY application_name, client_addr`;
 
-/** On a standby: whom it streams from, and since when it received nothing. No row: no WAL receiver runs. */
-export const WAL_RECEIVER_SQL = `SELECT status, sender_host, sender_port,
-  EXTRACT(EPOCH FROM now() - last_msg_receipt_time)::float8 AS receipt_age_seconds
-FROM pg_stat_wal_receiver`;
+/** On a standby: whether a WAL receiver runs (no row: none), its status, and whom it streams from. */
+export const WAL_RECEIVER_SQL = `SELECT status, sender_host, sender_port FROM pg_stat_wal_receiver`;
 
 /** Host-based auth rules in file order; line numbers left out so comments and blank lines do not count. */
 export const HBA_SQL = `SELECT type, database, user_name, address, netmask, auth_method, options, error
@@ -70,7 +68,7 @@ export interface PostgresqlNodeAnswer {
   /** Primary: its standbys. */
   replication: ReplicationRow[];
   /** Standby: the WAL receiver, when one runs (undefined: none runs). Its details read NULL without pg_read_all_stats. */
-  walReceiver?: { status: string | null; senderHost: string | null; senderPort: number | null; receiptAgeSeconds?: number };
+  walReceiver?: { status: string | null; senderHost: string | null; senderPort: number | null };
   /** Undefined when the monitoring role may not read pg_hba_file_rules (see docs/monitoring-roles.md). */
   permissionFingerprint?: string;
   /** Why there is no fingerprint, when there is none. */
@@ -100,11 +98,8 @@ export async function probePostgresqlNode(client: PostgresqlProbeClient): Promis
   setIfDefined(answer, 'receiveLsnBytes', optionalLsnBytes(position.receive_lsn));
   setIfDefined(answer, 'replayLsnBytes', optionalLsnBytes(position.replay_lsn));
   if (!answer.inRecovery) answer.replication = (replication ?? []) as unknown as ReplicationRow[];
-  const receiver = receivers?.[0] as { status: string | null; sender_host: string | null; sender_port: number | null; receipt_age_seconds?: number | null } | undefined;
-  if (answer.inRecovery && receiver !== undefined) {
-    answer.walReceiver = { status: receiver.status, senderHost: receiver.sender_host, senderPort: receiver.sender_port };
-    if (typeof receiver.receipt_age_seconds === 'number') answer.walReceiver.receiptAgeSeconds = receiver.receipt_age_seconds;
-  }
+  const receiver = receivers?.[0] as { status: string | null; sender_host: string | null; sender_port: number | null } | undefined;
+  if (answer.inRecovery && receiver !== undefined) answer.walReceiver = { status: receiver.status, senderHost: receiver.sender_host, senderPort: receiver.sender_port };
   try {
     const [hba, roles] = await client.queryBatch([HBA_SQL, LOGIN_ROLES_SQL]);
     const settings = [

@@ -70,6 +70,20 @@ describe('a replica cut from its primary (captured INFO)', () => {
     assert.ok(down.lagBytes! > 0 && down.lagBytes! < 1024 * 1024, `byte lag ${down.lagBytes} is far under the 1 MiB tolerance`);
   });
 
+  it("without the master's view, the replica's master_last_io_seconds_ago counts only beyond the 10 s ping period", () => {
+    const alone = (text: string) => {
+      const outcomes: ProbeOutcome<RedisNodeAnswer>[] = [
+        { kind: 'timeout', error: 'no answer within 1000ms', atMillis: T0 },
+        { kind: 'answered', answer: { replication: parseReplicationInfo(text) }, atMillis: T0 },
+      ];
+      return observationsOfRound({ group: 'cache', source: 'redis/cache', nodes, outcomes, lastRoles: new Map(), previousLeader: undefined, tls: false }).observations[0]!;
+    };
+    const silent = fixture('info-replication-cut-replica-silent.txt');
+    assert.match(silent, /master_last_io_seconds_ago:6\r?\n/);
+    assert.deepEqual(alone(silent).replicationLink, { up: true }, 'an idle master may be quiet for 6 s');
+    assert.deepEqual(alone(silent.replace(/master_last_io_seconds_ago:6/, 'master_last_io_seconds_ago:12')).replicationLink, { up: true, silentForSeconds: 12 });
+  });
+
   it('keeps the lag growing from the last known lag across the link-down moment (not restarting at 0)', () => {
     const { sink } = replay();
     const silent = replicaAt(sink.observations, 2);

@@ -6,6 +6,9 @@ import type { ConnectedReplica, ReplicationInfo } from './replication-info';
 import { chooseRoundLeader, splitBrainReason } from '../shared/leader-choice';
 import { memberAt, normalizeHostPort } from '../shared/node-address';
 
+/** Redis' default `repl-ping-replica-period`: a healthy idle master sends its replicas nothing for up to this long. */
+const REPL_PING_REPLICA_PERIOD_SECONDS = 10;
+
 /** What one node answered in a round. */
 export interface RedisNodeAnswer {
   replication: ReplicationInfo;
@@ -137,9 +140,10 @@ function replicaFacts(
     if (ackLine !== undefined && link.up) facts.lagSeconds = ackLine.lagSeconds;
   }
   if (link.up) {
-    // The master's `lag=` (seconds since the last ACK, sent every second) is the earliest sign of a cut link;
-    // without it, what the replica last heard (an idle master only pings every repl-ping-replica-period).
-    const silentFor = ackLine?.lagSeconds ?? replication.lastIoSecondsAgo;
+    // The master's `lag=` (seconds since the last ACK, sent every second) is the earliest sign of a cut link.
+    // Without it, what the replica last heard, only beyond the master's ping period: an idle master is silent that long.
+    const lastIo = replication.lastIoSecondsAgo;
+    const silentFor = ackLine?.lagSeconds ?? (lastIo !== undefined && lastIo > REPL_PING_REPLICA_PERIOD_SECONDS ? lastIo : undefined);
     if (silentFor !== undefined) link.silentForSeconds = silentFor;
   }
   return facts;
