@@ -71,6 +71,8 @@ export function memberVerdict(
   if (behind) return verdict(into, 'lagging', describeLag(lagSeconds, lagBytes, leader), lagSeconds, lagBytes);
   if (role !== 'path' && lagBytes === null && lagSeconds === null) {
     // Without a leader, nothing says this replica is behind (DESIGN.md: judged by its own source); say so.
+    // Not `unknown`: with the leader refused that would turn a plain degraded group `unknown` and read
+    // the failover's returning members as improvement; the group is not healthy either way.
     if (leader === null && !factsStale) return verdict(into, 'converged', 'no reachable leader to compare with');
     // With a leader, a replica is converged on evidence only: no lag and no comparable position is not "caught up".
     return verdict(into, 'unknown', factsStale ? `position and lag last reported ${Math.round(factsAgeMillis / 1000)}s ago` : 'no replication position or lag observed');
@@ -113,7 +115,7 @@ function describeLag(lagSeconds: number | null, lagBytes: number | null, leader:
   return leader === null ? `behind by ${amount} as reported; no reachable leader to compare with` : `behind the leader by ${amount}`;
 }
 
-/** "replication link down for 7s; last known lag 6.0s / 6019 bytes" */
+/** "replication link down for 7s; behind the leader by at least 12.0s / 6019 bytes" */
 function withLag(text: string, lagSeconds: number | null, lagBytes: number | null, leader: LeaderReference | null): string {
   const parts = [text];
   if (lagSeconds !== null || lagBytes !== null) parts.push(`${leader === null ? 'lag at least' : 'behind the leader by at least'} ${lagAmount(lagSeconds, lagBytes)}`);

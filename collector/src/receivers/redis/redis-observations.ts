@@ -28,6 +28,12 @@ export interface RedisRoundInput {
   /** The reference leader of the previous round, so a split brain does not flap between claimants. */
   previousLeader: string | undefined;
   tls: boolean;
+  /**
+   * Replicas whose `slaveN:` line a master has shown before (so matching works for them). Once its
+   * line is gone from the answering master while the replica still says `up`, the master dropped it.
+   * Updated in place; absent: no such memory (each round on its own).
+   */
+  listedByMaster?: Set<string>;
 }
 
 export interface RedisRound {
@@ -92,7 +98,7 @@ export function observationsOfRound(input: RedisRoundInput): RedisRound {
       observation.serving = true;
       if (leader !== undefined && rivals.includes(node.member)) observation.divergedReason = splitBrainReason(node.member, leader, followersOfLeader);
     } else {
-      Object.assign(observation, replicaFacts(node, replication, followed.get(node.member), answers));
+      Object.assign(observation, replicaFacts(node, replication, followed.get(node.member), answers, input.listedByMaster));
     }
     observations.push(observation);
   });
@@ -121,6 +127,7 @@ function replicaFacts(
   replication: ReplicationInfo,
   followed: string | undefined,
   answers: ReadonlyMap<string, RedisNodeAnswer>,
+  listedByMaster: Set<string> | undefined,
 ): Partial<Observation> {
   const facts: Partial<Observation> = { role: 'replica' };
   const link: ReplicationLink = { up: replication.linkUp === true };
@@ -137,6 +144,9 @@ function replicaFacts(
     // Both offsets come from this round, read within one probe timeout of each other.
     facts.lagBytes = Math.max(0, master.offset - replication.offset);
     ackLine = master.replicas.find((r) => isReplicaLineOf(r, node, answers.get(node.member)?.remoteAddress));
+    if (ackLine !== undefined) listedByMaster?.add(node.member);
+    // The master timed the replica out (its repl-timeout) before the replica noticed: down from the master's side.
+    else if (link.up && listedByMaster?.has(node.member)) link.up = false;
     if (ackLine !== undefined && link.up) facts.lagSeconds = ackLine.lagSeconds;
   }
   if (link.up) {

@@ -169,13 +169,19 @@ describe('Redis: a replica cut from its primary (real processes, loopback relay)
       }
       const hung = w.states.slice(from);
       for (const state of hung) assert.ok(!['healthy', 'stabilizing'].includes(state.phase), `phase ${state.phase} while the primary hangs`);
-      const last = w.states.at(-1)!;
+      const last = hung.at(-1)!;
       assert.equal(w.member(last, 'primary').status, 'unknown');
+      for (const state of hung) {
+        for (const r of set.replicas) {
+          const m = w.member(state, r.name);
+          // While the primary's last observation is fresh it is still the reference; after that there is none.
+          if (state.leader === null && m.reason !== null) assert.doesNotMatch(m.reason, /behind the leader/, 'there is no leader to be behind');
+        }
+      }
       for (const r of set.replicas) {
         const m = w.member(last, r.name);
-        assert.equal(m.status, 'lagging');
-        assert.doesNotMatch(m.reason!, /behind the leader/, 'there is no leader to be behind');
-        assert.match(m.reason!, /no reachable leader to compare with/);
+        // Lagging with the link named (unknown if its own probe timed out on a busy machine).
+        if (m.status !== 'unknown') assert.match(m.reason!, /^replication link (silent|down).*no reachable leader to compare with$/);
       }
       await waitFor('the group healthy again', () => w.states.at(-1)?.phase === 'healthy', 60_000);
     } finally {
