@@ -81,7 +81,8 @@ function redisReplica(t: MemberTarget, followed: string | undefined, master: Mem
     return observation;
   }
   if (linkUp !== 1) {
-    observation.replicationStoppedReason = linkUp === 0 ? 'replication link down (redis_master_link_up 0)' : 'replication link not reported (no redis_master_link_up)';
+    // The model says "replication link down for Ns" and keeps the lag growing (shared/link-memory.ts).
+    if (linkUp === undefined) observation.replicationStoppedReason = 'replication link not reported (no redis_master_link_up)';
     observation.replicationLink = { up: false };
     return observation;
   }
@@ -165,10 +166,8 @@ export function postgresExporterObservations(round: ExporterRound): ExporterObse
     if (row === undefined) {
       // A standby whose primary is gone still says pg_up 1 (and its pg_replication_lag grows): only the
       // primary's missing row shows the link is gone. With no primary answering, the link is not observed.
-      if (leader !== undefined) {
-        observation.replicationStoppedReason = `replication link down: not in ${leader}'s pg_stat_replication`;
-        observation.replicationLink = { up: false };
-      } else observation.unknownReason = 'no primary answering: its replication link is not observed';
+      if (leader !== undefined) observation.replicationLink = { up: false };
+      else observation.unknownReason = 'no primary answering: its replication link is not observed';
       return observation;
     }
     observation.followsLeader = primary!;

@@ -49,6 +49,21 @@ describe('PrometheusReceiver', () => {
     assert.match(sink.latest('replica1')?.unknownReason ?? '', /no up series/);
   });
 
+  it('a replica whose link went down keeps its lag growing across rounds (never restarts at 0; issue 17)', async () => {
+    const steady = recordedSamples('redis-steady');
+    const client = new FakePrometheusClient(steady);
+    let now = 1_000_000;
+    const receiver = new PrometheusReceiver('cache', config(), { intervalMillis: 1000, logger: createMemoryLogger(), now: () => now }, client);
+    const sink = new RecordingSink();
+    await receiver.round(sink);
+    client.answers = { up: steady.up, metrics: steady.metrics.map((x) => (x.labels['__name__'] === 'redis_master_link_up' ? { ...x, value: 0 } : x)) };
+    now += 7_000;
+    await receiver.round(sink);
+    const replica = sink.latest('replica1')!;
+    assert.equal(replica.replicationLink?.up, false);
+    assert.ok((replica.lagSeconds ?? 0) >= 7, `lag ${replica.lagSeconds}`);
+  });
+
   it('declared members are declared at start, before any answer', async () => {
     const client = new FakePrometheusClient({ up: [], metrics: [] });
     const receiver = new PrometheusReceiver('cache', config({ declared: [{ member: 'cache-a', role: 'leader' }] }), { intervalMillis: 60_000, logger: createMemoryLogger(), now: () => 1 }, client);
