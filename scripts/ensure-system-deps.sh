@@ -2,7 +2,8 @@
 # Installs the Debian packages the tests need, only when missing:
 # Redis and PostgreSQL servers (own instances on spare ports), Prometheus and promtool
 # (rule tests, real scrapes), Chromium (panel in a real browser), openssl (TLS test certificates), docker-compose
-# (validates docker-compose.yml; no Docker engine needed).
+# (validates docker-compose.yml; no Docker engine needed), iproute2 and iptables (the network-partition test's
+# namespaces and cuts).
 set -euo pipefail
 missing=()
 command -v redis-server >/dev/null || missing+=(redis-server)
@@ -13,6 +14,8 @@ command -v docker-compose >/dev/null || missing+=(docker-compose)
 command -v openssl >/dev/null || missing+=(openssl)
 command -v redis-cli >/dev/null || missing+=(redis-tools)
 command -v psql >/dev/null || missing+=(postgresql-client)
+command -v ip >/dev/null || missing+=(iproute2)
+command -v iptables >/dev/null || missing+=(iptables)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${missing[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
