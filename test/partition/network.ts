@@ -56,6 +56,8 @@ export function namespacesUnavailable(): string | undefined {
  */
 export class PartitionLab {
   readonly collectorAddress: string;
+  /** `10.231.N.0/24`, e.g. for a pg_hba.conf line. */
+  readonly cidr: string;
   readonly nodes: readonly LabNode[];
   private readonly processes: ServerProcess[] = [];
   private readonly exitHook = (): void => this.closeSync();
@@ -69,6 +71,7 @@ export class PartitionLab {
     nodeNames: readonly string[],
   ) {
     this.collectorAddress = `${subnet}.1`;
+    this.cidr = `${subnet}.0/24`;
     this.nodes = nodeNames.map((name, i) => ({ name, namespace: `rbp-${id}-${name}`, address: `${subnet}.${11 + i}` }));
     process.once('exit', this.exitHook);
   }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { assertHiddenInstabilityWhileServing, assertLagNeverRestarts, assertNeverRecoveredWhileCut, assertOneEpisode, countEpisodes, detection, newEpisodes, noticeDeadline, type EpisodeCount, type Window } from './checks';
 import { CollectorProcess } from './collector-process';
+import { describeDetection, reportCut, type CutRecord } from './report';
 import { namespacesUnavailable, PartitionLab, type LabNode } from './network';
 import { startRedisLab, type RedisLab } from './redis-lab';
 import { member, seconds, Timeline, type Sample } from './timeline';
@@ -89,18 +90,9 @@ describe('network partition: Redis primary and two replicas in network namespace
     return { lastHealMillis, healthyAtMillis, after: await countEpisodes(collector!, GROUP) };
   }
 
-  interface ReplicaCutRecord {
-    cutMillis: number;
-    linkDownMillis: number;
-    healMillis: number;
-    before: EpisodeCount;
-    after: EpisodeCount;
-    healthyAtMillis: number;
-  }
-
   // (1) + (2) + (3): replica-a cut from the primary (repl-timeout 3s); while it is
   // cut, the collector is cut from replica-b; replica-b heals first, then replica-a.
-  let overlapping: Promise<ReplicaCutRecord & { collectorCutMillis: number; collectorHealMillis: number }> | undefined;
+  let overlapping: Promise<CutRecord & { collectorCutMillis: number; collectorHealMillis: number }> | undefined;
   const runOverlapping = () =>
     (overlapping ??= (async () => {
       const t = timeline!;
@@ -125,7 +117,7 @@ describe('network partition: Redis primary and two replicas in network namespace
       ]);
       const collectorHealMillis = t.events.find((e) => e.what === `healed ${cutB.description}`)!.atMillis;
       const record = { cutMillis, linkDownMillis, healMillis: healed.lastHealMillis, collectorCutMillis, collectorHealMillis, before, ...healed };
-      report('replica-a ⇹ primary, repl-timeout 3s, overlapping collector ⇹ replica-b', record, 'replica-a');
+      reportCut('redis', 'replica-a ⇹ primary, repl-timeout 3s, overlapping collector ⇹ replica-b', t, record, 'replica-a');
       const unknown = t.first(collectorCutMillis, (s) => member(s, 'replica-b').status === 'unknown', collectorHealMillis);
       console.log(`# partition redis collector ⇹ replica-b: cut → replica-b unknown ${unknown ? seconds(unknown.atMillis - collectorCutMillis) : 'never'} (freshness ${FRESHNESS_SECONDS}s)`);
       return record;
@@ -175,7 +167,7 @@ describe('network partition: Redis primary and two replicas in network namespace
     const before = await countEpisodes(collector!, GROUP);
     const cut = await lab!.cut(replicaA, primary);
     const cutMillis = t.mark(`${cut.description} (repl-timeout 60s)`);
-    let record: ReplicaCutRecord;
+    let record: CutRecord;
     try {
       const linkDownMillis = (await waitForLink(cutMillis, 'replica-a', 90_000)).atMillis;
       t.mark('replica-a master_link_status down');
@@ -187,7 +179,7 @@ describe('network partition: Redis primary and two replicas in network namespace
         },
       ]);
       record = { cutMillis, linkDownMillis, healMillis: healed.lastHealMillis, before, ...healed };
-      report('replica-a ⇹ primary, repl-timeout 60s (default)', record, 'replica-a');
+      reportCut('redis', 'replica-a ⇹ primary, repl-timeout 60s (default)', t, record, 'replica-a');
     } finally {
       await cut.heal();
       await redis.setReplTimeout(3);
@@ -200,7 +192,7 @@ describe('network partition: Redis primary and two replicas in network namespace
     assertOneEpisode(record.before, record.after, record.healMillis, 'replica-a cut (repl-timeout 60s)');
   });
 
-  let isolation: Promise<ReplicaCutRecord> | undefined;
+  let isolation: Promise<CutRecord> | undefined;
   const runIsolation = () =>
     (isolation ??= (async () => {
       const t = timeline!;
@@ -224,7 +216,7 @@ describe('network partition: Redis primary and two replicas in network namespace
         console.log(
           `# partition redis primary isolated: cut → group ${phaseChange ? `${phaseChange.group.phase} ${seconds(phaseChange.atMillis - cutMillis)}` : 'never left healthy'}; ` +
             `cut → replicas' link down ${seconds(bothDown.atMillis - cutMillis)}; ` +
-            ['replica-a', 'replica-b'].map((name) => `${name} first non-converged ${describeDetection(t, name, cutMillis, record)}`).join('; ') +
+            ['replica-a', 'replica-b'].map((name) => `${name} first non-converged ${describeDetection(t, name, cutMillis, record.healMillis)}`).join('; ') +
             `; episodes ${episodes}, recovery_episodes_total +${healed.after.total - before.total}`,
         );
         return record;
@@ -267,38 +259,4 @@ describe('network partition: Redis primary and two replicas in network namespace
 
   const deadline = (r: { cutMillis: number; linkDownMillis: number }) =>
     noticeDeadline({ ...r, lagToleranceSeconds: LAG_TOLERANCE_SECONDS, intervalSeconds: INTERVAL_SECONDS });
-
-  /** One console line per scenario: the numbers of the closing note. */
-  function report(scenario: string, r: ReplicaCutRecord, cutMember: string): void {
-    const t = timeline!;
-    const episodes = newEpisodes(r.before, r.after).length;
-    console.log(
-      `# partition redis ${scenario}: cut → ${cutMember} first non-converged ${describeDetection(t, cutMember, r.cutMillis, r)}; ` +
-        `cut → link down ${seconds(r.linkDownMillis - r.cutMillis)}; link down → ${cutMember} ${statusAfter(t, cutMember, r.linkDownMillis, r.healMillis)}; ` +
-        `false converged samples while cut ${falseConverged(t, cutMember, r)}; heal → healthy ${seconds(r.healthyAtMillis - r.healMillis)}; ` +
-        `episodes ${episodes}, recovery_episodes_total +${r.after.total - r.before.total}`,
-    );
-  }
 });
-
-/** `+3.2s (lagging "…")` or `never`. */
-function describeDetection(t: Timeline, name: string, cutMillis: number, r: { healMillis: number }): string {
-  const s = t.first(cutMillis, (x) => member(x, name).status !== 'converged', r.healMillis);
-  return s ? `${seconds(s.atMillis - cutMillis)} (${member(s, name).status} "${member(s, name).reason ?? ''}")` : 'never';
-}
-
-/** What the member showed at the link-down moment and when it was first not converged from then on. */
-function statusAfter(t: Timeline, name: string, linkDownMillis: number, healMillis: number): string {
-  const at = t.first(linkDownMillis, () => true, healMillis);
-  const next = t.first(linkDownMillis, (s) => member(s, name).status !== 'converged', healMillis);
-  if (at === undefined) return 'no sample';
-  if (next === at) return `${member(at, name).status} already`;
-  return next ? `${member(next, name).status} after ${seconds(next.atMillis - linkDownMillis)}` : 'converged until the heal';
-}
-
-/** Samples between the first detection and the heal where the member showed converged (issue 17's hole). */
-function falseConverged(t: Timeline, name: string, r: { cutMillis: number; healMillis: number }): number {
-  const first = t.first(r.cutMillis, (s) => member(s, name).status !== 'converged', r.healMillis);
-  if (first === undefined) return t.between(r.cutMillis, r.healMillis).length;
-  return t.between(first.atMillis, r.healMillis).filter((s) => member(s, name).status === 'converged' || ['healthy', 'stabilizing'].includes(s.group.phase)).length;
-}
