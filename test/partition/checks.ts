@@ -105,3 +105,12 @@ export function assertOneEpisode(before: EpisodeCount, after: EpisodeCount, last
   assert.ok(Date.parse(episode.end!) >= lastHealMillis, `${what}: the episode closed at ${episode.end}, before the last heal at ${new Date(lastHealMillis).toISOString()}`);
   assert.equal(after.total - before.total, 1, `${what}: recovery_episodes_total went from ${before.total} to ${after.total}`);
 }
+
+/** Once the link is down (and the collector had its round to see it), the reason says so: "replication link down for 7s". */
+export function assertReasonNamesLink(w: Window, memberName: string, what: string): void {
+  for (const s of w.timeline.between(w.fromMillis, w.untilMillis)) {
+    const reason = member(s, memberName).reason ?? '';
+    if (/replication link/i.test(reason)) continue;
+    assert.fail(`${what}: ${memberName}'s reason "${reason}" at ${seconds(s.atMillis - w.originMillis)} does not name the replication link\n${w.timeline.describe(w.originMillis, w.fromMillis - 2_000, w.untilMillis + 1_000)}`);
+  }
+}
