@@ -62,7 +62,8 @@ export function assertHiddenInstabilityWhileServing(w: Window, what: string): vo
 /**
  * A cut-off member's lag keeps growing: it never restarts near 0 (the false
  * converged of issue 17 came from `master_link_down_since_seconds` replacing a
- * larger lag). `slackSeconds` allows the whole-second granularity of the sources.
+ * larger lag). Checked from the cut on; `slackSeconds` allows the whole-second
+ * granularity of the sources (Redis' `lag=` is 0 or 1 on a healthy link).
  */
 export function assertLagNeverRestarts(w: Window, memberName: string, what: string, slackSeconds = 2): void {
   let highest: { lag: number; at: number } | undefined;
