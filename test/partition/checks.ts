@@ -29,15 +29,19 @@ export function detection(w: Window, memberName: string, what: string, latestMil
   return found;
 }
 
+/** How long the collector may take to show what a server says: its next probe round and derivation tick (two intervals), 2s more for a loaded machine. */
+export function noticeSlackMillis(intervalSeconds: number): number {
+  return (2 * intervalSeconds + 2) * 1000;
+}
+
 /**
  * When a cut-off replica must have been noticed: at the earliest sign (its
- * link reported down, or the lag tolerance passed without an acknowledgement),
- * plus the collector's next probe round and derivation tick (two intervals)
- * and 1s for a loaded machine.
+ * link reported down, or the lag tolerance passed without an acknowledgement)
+ * plus the notice slack.
  */
 export function noticeDeadline(signs: { cutMillis: number; linkDownMillis: number; lagToleranceSeconds: number; intervalSeconds: number }): number {
   const earliest = Math.min(signs.linkDownMillis, signs.cutMillis + signs.lagToleranceSeconds * 1000);
-  return earliest + (2 * signs.intervalSeconds + 1) * 1000;
+  return earliest + noticeSlackMillis(signs.intervalSeconds);
 }
 
 /** From `fromMillis` (a detection) to the heal: the member is never converged and the group never stabilizing or healthy. */

@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { assertHiddenInstabilityWhileServing, assertReasonNamesLink, assertLagNeverRestarts, assertNeverRecoveredWhileCut, assertOneEpisode, countEpisodes, detection, noticeDeadline, type Window } from './checks';
+import { assertHiddenInstabilityWhileServing, assertReasonNamesLink, assertLagNeverRestarts, assertNeverRecoveredWhileCut, assertOneEpisode, countEpisodes, detection, noticeDeadline, noticeSlackMillis, type Window } from './checks';
 import { CollectorProcess } from './collector-process';
 import { namespacesUnavailable, PartitionLab } from './network';
 import { startPostgresLab, type PostgresLab } from './postgres-lab';
@@ -107,7 +107,7 @@ describe('network partition: PostgreSQL primary and streaming standby in network
 
   it('standby cut from the primary (timeouts 5s): once its WAL receiver is gone, the reason names the replication link', async () => {
     const r = await (short ??= cutStandby('replication timeouts 5s', 30_000));
-    const from = r.linkDownMillis + (2 * INTERVAL_SECONDS + 1) * 1000;
+    const from = r.linkDownMillis + noticeSlackMillis(INTERVAL_SECONDS);
     assertReasonNamesLink({ timeline: timeline!, originMillis: r.cutMillis, fromMillis: from, untilMillis: r.healMillis }, 'standby', 'standby cut (timeouts 5s)');
   });
 

@@ -3,10 +3,10 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { assertHiddenInstabilityWhileServing, assertReasonNamesLink, assertLagNeverRestarts, assertNeverRecoveredWhileCut, assertOneEpisode, countEpisodes, detection, newEpisodes, noticeDeadline, type EpisodeCount, type Window } from './checks';
+import { assertHiddenInstabilityWhileServing, assertReasonNamesLink, assertLagNeverRestarts, assertNeverRecoveredWhileCut, assertOneEpisode, countEpisodes, detection, newEpisodes, noticeDeadline, noticeSlackMillis, type EpisodeCount, type Window } from './checks';
 import { CollectorProcess } from './collector-process';
 import { describeDetection, reportCut, type CutRecord } from './report';
-import { namespacesUnavailable, PartitionLab, type LabNode } from './network';
+import { namespacesUnavailable, PartitionLab, type Cut, type LabNode } from './network';
 import { startRedisLab, type RedisLab } from './redis-lab';
 import { member, seconds, Timeline, type Sample } from './timeline';
 
@@ -57,8 +57,7 @@ describe('network partition: Redis primary and two replicas in network namespace
       ...lab.nodes.map((n) => `        - { member: ${n.name}, address: '${n.address}:6379'${n === primary ? ', role: leader' : ''} }`),
     ]);
     await collector.waitHealthy(GROUP, 60_000);
-    const c = collector;
-    timeline = new Timeline(c, GROUP, async () => {
+    timeline = new Timeline(collector, GROUP, async () => {
       const [a, b] = await Promise.all([redis.linkStatus(replicaA), redis.linkStatus(replicaB)]);
       return { 'replica-a': a, 'replica-b': b };
     });
@@ -100,28 +99,34 @@ describe('network partition: Redis primary and two replicas in network namespace
       const before = await countEpisodes(collector!, GROUP);
       const cutA = await lab!.cut(replicaA, primary);
       const cutMillis = t.mark(cutA.description);
-      const linkDownMillis = (await waitForLink(cutMillis, 'replica-a', 30_000)).atMillis;
-      t.mark('replica-a master_link_status down');
-      const cutB = await lab!.cut(replicaB, 'collector');
-      const collectorCutMillis = t.mark(cutB.description);
-      await pause(Math.max(0, linkDownMillis + AFTER_LINK_DOWN_MILLIS - Date.now()));
-      const healed = await healAndCount([
-        async () => {
-          await cutB.heal();
-          return t.mark(`healed ${cutB.description}`);
-        },
-        async () => {
-          await pause(2_000);
-          await cutA.heal();
-          return t.mark(`healed ${cutA.description}`);
-        },
-      ]);
-      const collectorHealMillis = t.events.find((e) => e.what === `healed ${cutB.description}`)!.atMillis;
-      const record = { cutMillis, linkDownMillis, healMillis: healed.lastHealMillis, collectorCutMillis, collectorHealMillis, before, ...healed };
-      reportCut('redis', 'replica-a ⇹ primary, repl-timeout 3s, overlapping collector ⇹ replica-b', t, record, 'replica-a');
-      const unknown = t.first(collectorCutMillis, (s) => member(s, 'replica-b').status === 'unknown', collectorHealMillis);
-      console.log(`# partition redis collector ⇹ replica-b: cut → replica-b unknown ${unknown ? seconds(unknown.atMillis - collectorCutMillis) : 'never'} (freshness ${FRESHNESS_SECONDS}s)`);
-      return record;
+      let cutB: Cut | undefined;
+      try {
+        const linkDownMillis = (await waitForLink(cutMillis, 'replica-a', 30_000)).atMillis;
+        t.mark('replica-a master_link_status down');
+        cutB = await lab!.cut(replicaB, 'collector');
+        const collectorCutMillis = t.mark(cutB.description);
+        await pause(Math.max(0, linkDownMillis + AFTER_LINK_DOWN_MILLIS - Date.now()));
+        let collectorHealMillis = 0;
+        const healed = await healAndCount([
+          async () => {
+            await cutB!.heal();
+            return (collectorHealMillis = t.mark(`healed ${cutB!.description}`));
+          },
+          async () => {
+            await pause(2_000);
+            await cutA.heal();
+            return t.mark(`healed ${cutA.description}`);
+          },
+        ]);
+        const record = { cutMillis, linkDownMillis, healMillis: healed.lastHealMillis, collectorCutMillis, collectorHealMillis, before, ...healed };
+        reportCut('redis', 'replica-a ⇹ primary, repl-timeout 3s, overlapping collector ⇹ replica-b', t, record, 'replica-a');
+        const unknown = t.first(collectorCutMillis, (s) => member(s, 'replica-b').status === 'unknown', collectorHealMillis);
+        console.log(`# partition redis collector ⇹ replica-b: cut → replica-b unknown ${unknown ? seconds(unknown.atMillis - collectorCutMillis) : 'never'} (freshness ${FRESHNESS_SECONDS}s)`);
+        return record;
+      } finally {
+        await cutB?.heal();
+        await cutA.heal();
+      }
     })());
 
   it('replica-a cut from the primary (repl-timeout 3s): not converged from the first sign (link down or lag tolerance) until the cut heals, the group never stabilizing or healthy, across the link-down moment', async () => {
@@ -143,7 +148,7 @@ describe('network partition: Redis primary and two replicas in network namespace
 
   it('replica-a cut from the primary (repl-timeout 3s): once its link is down, the reason names the replication link', async () => {
     const r = await runOverlapping();
-    const from = r.linkDownMillis + (2 * INTERVAL_SECONDS + 1) * 1000;
+    const from = r.linkDownMillis + noticeSlackMillis(INTERVAL_SECONDS);
     assertReasonNamesLink({ timeline: timeline!, originMillis: r.cutMillis, fromMillis: from, untilMillis: r.healMillis }, 'replica-a', 'replica-a cut from the primary');
   });
 
@@ -262,7 +267,7 @@ describe('network partition: Redis primary and two replicas in network namespace
       const w: Window = { timeline: t, originMillis: r.cutMillis, fromMillis: r.cutMillis, untilMillis: r.healMillis };
       const detected = detection(w, name, `${name} with the primary isolated`, deadline({ cutMillis: r.cutMillis, linkDownMillis: down.atMillis }));
       assertNeverRecoveredWhileCut({ ...w, fromMillis: detected.atMillis }, name, `${name} with the primary isolated`);
-      assertReasonNamesLink({ ...w, fromMillis: down.atMillis + (2 * INTERVAL_SECONDS + 1) * 1000 }, name, `${name} with the primary isolated`);
+      assertReasonNamesLink({ ...w, fromMillis: down.atMillis + noticeSlackMillis(INTERVAL_SECONDS) }, name, `${name} with the primary isolated`);
     }
   });
 
