@@ -264,7 +264,8 @@ describe('network partition: Redis primary and two replicas in network namespace
     const t = timeline!;
     for (const name of ['replica-a', 'replica-b']) {
       const down = t.first(r.cutMillis, linkDown(name), r.healMillis)!;
-      const w: Window = { timeline: t, originMillis: r.cutMillis, fromMillis: r.cutMillis, untilMillis: r.healMillis };
+      // From its link-down moment: before it the replica still has a link, and no leader to compare with.
+      const w: Window = { timeline: t, originMillis: r.cutMillis, fromMillis: down.atMillis, untilMillis: r.healMillis };
       const detected = detection(w, name, `${name} with the primary isolated`, deadline({ cutMillis: r.cutMillis, linkDownMillis: down.atMillis }));
       assertNeverRecoveredWhileCut({ ...w, fromMillis: detected.atMillis }, name, `${name} with the primary isolated`);
       assertReasonNamesLink({ ...w, fromMillis: down.atMillis + noticeSlackMillis(INTERVAL_SECONDS) }, name, `${name} with the primary isolated`);
