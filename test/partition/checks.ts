@@ -119,3 +119,11 @@ export function assertReasonNamesLink(w: Window, memberName: string, what: strin
     assert.fail(`${what}: ${memberName}'s reason "${reason}" at ${seconds(s.atMillis - w.originMillis)} does not name the replication link\n${w.timeline.describe(w.originMillis, w.fromMillis - 2_000, w.untilMillis + 1_000)}`);
   }
 }
+
+/** The cut is between two nodes only: the collector still reaches the member on every sample (never `unknown`). */
+export function assertCollectorStillReaches(w: Window, memberName: string, what: string): void {
+  for (const s of w.timeline.between(w.fromMillis, w.untilMillis)) {
+    if (member(s, memberName).status !== 'unknown') continue;
+    assert.fail(`${what}: ${memberName} unknown at ${seconds(s.atMillis - w.originMillis)}, but the collector should still reach it\n${w.timeline.describe(w.originMillis, w.fromMillis - 2_000, w.untilMillis + 1_000)}`);
+  }
+}

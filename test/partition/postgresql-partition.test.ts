@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { assertHiddenInstabilityWhileServing, assertReasonNamesLink, assertLagNeverRestarts, assertNeverRecoveredWhileCut, assertOneEpisode, countEpisodes, detection, noticeDeadline, noticeSlackMillis, type Window } from './checks';
+import { assertCollectorStillReaches, assertHiddenInstabilityWhileServing, assertReasonNamesLink, assertLagNeverRestarts, assertNeverRecoveredWhileCut, assertOneEpisode, countEpisodes, detection, noticeDeadline, noticeSlackMillis, type Window } from './checks';
 import { CollectorProcess } from './collector-process';
 import { namespacesUnavailable, PartitionLab } from './network';
 import { startPostgresLab, type PostgresLab } from './postgres-lab';
@@ -95,6 +95,7 @@ describe('network partition: PostgreSQL primary and streaming standby in network
     const w: Window = { timeline: timeline!, originMillis: r.cutMillis, fromMillis: r.cutMillis, untilMillis: r.healMillis };
     const detected = detection(w, 'standby', what, noticeDeadline({ ...r, lagToleranceSeconds: LAG_TOLERANCE_SECONDS, intervalSeconds: INTERVAL_SECONDS }));
     const fromDetection = { ...w, fromMillis: detected.atMillis };
+    assertCollectorStillReaches(w, 'standby', what);
     assertNeverRecoveredWhileCut(fromDetection, 'standby', what);
     assertLagNeverRestarts(w, 'standby', what);
     assertHiddenInstabilityWhileServing(fromDetection, what);

@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { assertHiddenInstabilityWhileServing, assertReasonNamesLink, assertLagNeverRestarts, assertNeverRecoveredWhileCut, assertOneEpisode, countEpisodes, detection, newEpisodes, noticeDeadline, noticeSlackMillis, type EpisodeCount, type Window } from './checks';
+import { assertCollectorStillReaches, assertHiddenInstabilityWhileServing, assertReasonNamesLink, assertLagNeverRestarts, assertNeverRecoveredWhileCut, assertOneEpisode, countEpisodes, detection, newEpisodes, noticeDeadline, noticeSlackMillis, type EpisodeCount, type Window } from './checks';
 import { CollectorProcess } from './collector-process';
 import { describeDetection, reportCut, type CutRecord } from './report';
 import { namespacesUnavailable, PartitionLab, type Cut, type LabNode } from './network';
@@ -133,6 +133,7 @@ describe('network partition: Redis primary and two replicas in network namespace
     const r = await runOverlapping();
     const w: Window = { timeline: timeline!, originMillis: r.cutMillis, fromMillis: r.cutMillis, untilMillis: r.healMillis };
     assert.ok(r.linkDownMillis < r.healMillis - 5_000, 'the cut outlasted the link-down moment');
+    assertCollectorStillReaches(w, 'replica-a', 'replica-a cut from the primary');
     const detected = detection(w, 'replica-a', 'replica-a cut from the primary', deadline(r));
     assertNeverRecoveredWhileCut({ ...w, fromMillis: detected.atMillis }, 'replica-a', 'replica-a cut from the primary');
   });
