@@ -40,7 +40,8 @@ export function noticeSlackMillis(intervalSeconds: number): number {
  * plus the notice slack.
  */
 export function noticeDeadline(signs: { cutMillis: number; linkDownMillis: number; lagToleranceSeconds: number; intervalSeconds: number }): number {
-  const earliest = Math.min(signs.linkDownMillis, signs.cutMillis + signs.lagToleranceSeconds * 1000);
+  // "Silent for more than the tolerance" in whole seconds (Redis' lag=, PostgreSQL's reply_time as the receiver rounds it) first holds a second later.
+  const earliest = Math.min(signs.linkDownMillis, signs.cutMillis + (signs.lagToleranceSeconds + 1) * 1000);
   return earliest + noticeSlackMillis(signs.intervalSeconds);
 }
 
