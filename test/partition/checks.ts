@@ -40,7 +40,7 @@ export function noticeSlackMillis(intervalSeconds: number): number {
  * plus the notice slack.
  */
 export function noticeDeadline(signs: { cutMillis: number; linkDownMillis: number; lagToleranceSeconds: number; intervalSeconds: number }): number {
-  // "Silent for more than the tolerance" in whole seconds (Redis' lag=, PostgreSQL's reply_time as the receiver rounds it) first holds a second later.
+  // "Silent for more than the tolerance" first holds up to a second later where a source counts whole seconds (Redis' lag=).
   const earliest = Math.min(signs.linkDownMillis, signs.cutMillis + (signs.lagToleranceSeconds + 1) * 1000);
   return earliest + noticeSlackMillis(signs.intervalSeconds);
 }
