@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { constants as zlibConstants, createGzip } from 'node:zlib';
 import type { RecoveryEngine } from '../engine/engine';
-import { CONTENT_TYPES } from '../exporters/prometheus/exposition-format';
+import { CONTENT_TYPES, type ExpositionFormat } from '../exporters/prometheus/exposition-format';
 import { acceptsGzip, negotiateFormat } from '../exporters/prometheus/negotiation';
 import type { PrometheusExporter } from '../exporters/prometheus/prometheus-exporter';
 import type { Logger } from '../logger';
@@ -100,7 +100,15 @@ export class HttpApi {
   private async metrics(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const format = negotiateFormat(request.headers.accept);
     const gzip = acceptsGzip(request.headers['accept-encoding']);
-    const pieces = await this.options.exporter.exposition(format);
+    const { pieces, release } = await this.options.exporter.exposition(format);
+    try {
+      await this.sendMetrics(request, response, pieces, gzip, format);
+    } finally {
+      release();
+    }
+  }
+
+  private async sendMetrics(request: IncomingMessage, response: ServerResponse, pieces: Buffer[], gzip: boolean, format: ExpositionFormat): Promise<void> {
     response.writeHead(200, {
       'Content-Type': CONTENT_TYPES[format],
       Vary: 'Accept, Accept-Encoding',

@@ -1,8 +1,8 @@
 /**
- * One group's share of `/metrics`, kept as text: one chunk per metric family,
- * re-rendered only when the values behind it change. A scrape concatenates the
- * chunks family by family, so it costs copying, not formatting, for the groups
- * that did not change since the last tick.
+ * One group's share of `/metrics`: what it last exported, and the text of each
+ * family re-rendered only when the values behind it change, handed to that
+ * family's FamilyText. Observation ages change every tick, so they are written
+ * per scrape from prefixes kept here.
  */
 import type { GroupState, MemberState } from '../../model/group-state';
 import { MEMBER_STATUSES, PHASES } from '../../model/types';
@@ -33,20 +33,29 @@ interface MemberChanges {
   drift: boolean;
 }
 
+const NOT_ASCII = /[^\x00-\x7f]/;
+
+/** Where a group hands a re-rendered family's text (family index in GROUP_FAMILIES). */
+export type FamilySink = (family: number, text: string) => void;
+
 export class GroupSeries {
-  /** Rendered text per family (index in GROUP_FAMILIES); '' when the group has no series there. */
-  readonly chunks: string[] = GROUP_FAMILIES.map(() => '');
   private readonly groupLabel: string;
   private state: GroupState | undefined;
   private tally: EpisodeTally | undefined;
   /** `recovery_member_observation_age_seconds{group=…,member=…} ` per member, in state order: ages are rendered per scrape. */
   private agePrefixes: string[] = [];
+  private ageEncoding: BufferEncoding = 'latin1';
+  /** Bytes of all age prefixes, for sizing the scrape's buffer. */
+  private agePrefixBytes = 0;
 
-  constructor(readonly name: string) {
+  constructor(
+    readonly name: string,
+    private readonly sink: FamilySink,
+  ) {
     this.groupLabel = labelPair('group', name);
   }
 
-  /** Bring the chunks in line with this tick's state; only families whose values changed are re-rendered. */
+  /** Bring the text in line with this tick's state; only families whose values changed are re-rendered. */
   update(state: GroupState): void {
     const before = this.state;
     this.state = state;
@@ -89,23 +98,33 @@ export class GroupSeries {
     this.renderEpisodes();
   }
 
+  /** Upper bound of the bytes `writeObservationAges` writes. */
+  observationAgesMaxBytes(): number {
+    // A formatted double is at most 24 characters ("-1.2345678901234567e-308"), plus the newline.
+    return this.agePrefixBytes + this.agePrefixes.length * 25;
+  }
+
   /**
-   * Observation ages at `nowMillis`, pushed as lines onto `out`. They move on between
-   * ticks, so the time since the state was derived is added: a slow scrape is not flattering.
+   * Observation ages at `nowMillis`, written into `out` at `at`; returns the end. They
+   * move on between ticks, so the time since the state was derived is added: a slow
+   * scrape is not flattering.
    */
-  pushObservationAges(nowMillis: number, out: string[]): void {
+  writeObservationAges(nowMillis: number, out: Buffer, at: number): number {
     const state = this.state;
-    if (state === undefined) return;
+    if (state === undefined) return at;
     const sinceTickSeconds = Math.max(0, (nowMillis - state.derivedAtMillis) / 1000);
     const members = state.members;
     for (let i = 0; i < members.length; i++) {
       const age = members[i]!.observationAgeSeconds;
-      out.push(this.agePrefixes[i]! + formatValue(age === null ? Infinity : age + sinceTickSeconds) + '\n');
+      at += out.write(this.agePrefixes[i]!, at, this.ageEncoding);
+      at += out.write(formatValue(age === null ? Infinity : age + sinceTickSeconds), at, 'latin1');
+      out[at++] = 10; // \n
     }
+    return at;
   }
 
   private set(key: MetricKey, text: string): void {
-    this.chunks[at(key)] = text;
+    this.sink(at(key), text);
   }
 
   /** One `name{group="g"} value` line; null means unknown, and an unknown value has no series. */
@@ -131,7 +150,12 @@ export class GroupSeries {
   private updateMembers(state: GroupState, changes: MemberChanges): void {
     if (!changes.layout && !changes.status && !changes.lagSeconds && !changes.lagBytes && !changes.drift) return;
     const memberLabels = state.members.map((m) => `${this.groupLabel},member="${escapeLabelValue(m.member)}"`);
-    if (changes.layout) this.agePrefixes = memberLabels.map((labels) => `${METRICS.memberObservationAge.name}{${labels}} `);
+    if (changes.layout) {
+      this.agePrefixes = memberLabels.map((labels) => `${METRICS.memberObservationAge.name}{${labels}} `);
+      const ascii = !this.agePrefixes.some((prefix) => NOT_ASCII.test(prefix));
+      this.ageEncoding = ascii ? 'latin1' : 'utf8';
+      this.agePrefixBytes = this.agePrefixes.reduce((sum, prefix) => sum + (ascii ? prefix.length : Buffer.byteLength(prefix, 'utf8')), 0);
+    }
     if (changes.layout || changes.status) {
       this.set('memberStatus', state.members.map((m, i) => this.oneHot(METRICS.memberStatus.name, 'status', MEMBER_STATUSES, m.status, memberLabels[i])).join(''));
       this.set('groupMembers', this.memberCounts(state.members));

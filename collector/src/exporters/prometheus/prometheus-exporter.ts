@@ -2,8 +2,15 @@ import { Registry } from 'prom-client';
 import { isWithinRto, type Episode, type GroupState } from '../../model/group-state';
 import { METRICS } from '../metric-definitions';
 import { familyHeader, labelPair, OPENMETRICS_EOF, type ExpositionFormat } from './exposition-format';
+import { bufferFor, FamilyText } from './family-text';
 import { GROUP_FAMILIES, GroupSeries } from './group-series';
 import { registryAsOpenMetrics } from './registry-openmetrics';
+
+/** One scrape's answer: send the pieces in order, then `release()` (the buffers may be reused after). */
+export interface Exposition {
+  pieces: Buffer[];
+  release(): void;
+}
 
 export interface PrometheusExporterOptions {
   /** Clock for the observation ages filled in at scrape time (epoch ms); tests pass a fake one. */
@@ -28,6 +35,15 @@ export class PrometheusExporter {
   private readonly sourceUpLines = new Map<string, string>();
   /** prom-client started an unlabelled gauge at 0; kept, and the collector sets it at start anyway. */
   private storeUpLine = `${METRICS.storeUp.name} 0\n`;
+  /** Per family (index in GROUP_FAMILIES), every group's series in group order. */
+  private readonly families = GROUP_FAMILIES.map(() => new FamilyText());
+  /** Ages are rendered per scrape into this buffer, reused when no scrape is in flight. */
+  private agesBuffer: Buffer | undefined;
+  private scrapesInFlight = 0;
+  private readonly headers: Record<ExpositionFormat, Buffer[]> = {
+    prometheus: GROUP_FAMILIES.map((key) => Buffer.from(familyHeader(METRICS[key], 'prometheus'), 'utf8')),
+    openmetrics: GROUP_FAMILIES.map((key) => Buffer.from(familyHeader(METRICS[key], 'openmetrics'), 'utf8')),
+  };
 
   constructor(registry: Registry = new Registry(), options: PrometheusExporterOptions = {}) {
     this.registry = registry;
@@ -69,40 +85,58 @@ export class PrometheusExporter {
    * The whole exposition as pieces in order (about one per family), so the HTTP
    * server can write or gzip them without first building one 70 MiB string.
    */
-  async exposition(format: ExpositionFormat = 'prometheus'): Promise<string[]> {
-    const pieces: string[] = [];
+  async exposition(format: ExpositionFormat = 'prometheus'): Promise<Exposition> {
+    const pieces: Buffer[] = [];
     const groups = Array.from(this.groups.values());
-    const nowMillis = this.nowMillis();
+    const reuse = this.scrapesInFlight === 0;
+    this.scrapesInFlight++;
     GROUP_FAMILIES.forEach((key, index) => {
-      const family: string[] = [familyHeader(METRICS[key], format)];
-      if (key === 'memberObservationAge') {
-        for (const group of groups) group.pushObservationAges(nowMillis, family);
-      } else {
-        for (const group of groups) {
-          const chunk = group.chunks[index]!;
-          if (chunk !== '') family.push(chunk);
-        }
-      }
-      pieces.push(family.join(''));
+      pieces.push(this.headers[format][index]!);
+      pieces.push(key === 'memberObservationAge' ? this.observationAges(groups, reuse) : this.families[index]!.render(groups.length, reuse));
     });
-    pieces.push(familyHeader(METRICS.sourceUp, format) + Array.from(this.sourceUpLines.values()).join(''));
-    pieces.push(familyHeader(METRICS.storeUp, format) + this.storeUpLine);
+    const ownMetrics = [familyHeader(METRICS.sourceUp, format), ...this.sourceUpLines.values(), familyHeader(METRICS.storeUp, format), this.storeUpLine];
+    pieces.push(Buffer.from(ownMetrics.join(''), 'utf8'));
     if (format === 'openmetrics') {
-      pieces.push(await registryAsOpenMetrics(this.registry), OPENMETRICS_EOF);
+      pieces.push(Buffer.from((await registryAsOpenMetrics(this.registry)) + OPENMETRICS_EOF, 'utf8'));
     } else {
-      pieces.push(await this.registry.metrics());
+      pieces.push(Buffer.from(await this.registry.metrics(), 'utf8'));
     }
-    return pieces;
+    let released = false;
+    const release = (): void => {
+      if (!released) this.scrapesInFlight--;
+      released = true;
+    };
+    return { pieces, release };
   }
 
   /** The exposition as one string (Prometheus text format unless asked otherwise). */
   async metricsText(format: ExpositionFormat = 'prometheus'): Promise<string> {
-    return (await this.exposition(format)).join('');
+    const { pieces, release } = await this.exposition(format);
+    try {
+      return Buffer.concat(pieces).toString('utf8');
+    } finally {
+      release();
+    }
+  }
+
+  private observationAges(groups: readonly GroupSeries[], reuse: boolean): Buffer {
+    let bound = 0;
+    for (const group of groups) bound += group.observationAgesMaxBytes();
+    const out = bufferFor(bound, this.agesBuffer, reuse);
+    this.agesBuffer = out;
+    const nowMillis = this.nowMillis();
+    let pos = 0;
+    for (const group of groups) pos = group.writeObservationAges(nowMillis, out, pos);
+    return out.subarray(0, pos);
   }
 
   private series(group: string): GroupSeries {
     let series = this.groups.get(group);
-    if (series === undefined) this.groups.set(group, (series = new GroupSeries(group)));
+    if (series === undefined) {
+      const index = this.groups.size;
+      series = new GroupSeries(group, (family, text) => this.families[family]!.set(index, text));
+      this.groups.set(group, series);
+    }
     return series;
   }
 }
