@@ -102,7 +102,10 @@ function buildGroup(group: string, all: Series[], settings: GroupModelSettings):
   const of = (key: keyof typeof METRICS) => byMetric.get(METRICS[key]) ?? [];
   const phaseSeries = of('phase');
   const newestMs = newestTime(phaseSeries);
-  const stepMs = Math.max(0, ...phaseSeries.map((s) => s.stepMs ?? 0));
+  let stepMs = 0;
+  for (const s of phaseSeries) {
+    stepMs = Math.max(stepMs, s.stepMs ?? 0);
+  }
   const staleMs = Math.max(settings.staleAfterSeconds * 1000, 2 * stepMs);
   const stale = newestMs === undefined ? false : newestMs < settings.nowMs - staleMs;
   // A series that ended well before the newest phase sample belongs to a collector that went away
