@@ -15,8 +15,8 @@ const EMPTY = Buffer.alloc(0);
  */
 export function bufferFor(size: number, spare: Buffer | undefined, reuse: boolean): Buffer {
   if (reuse && spare !== undefined && spare.length >= size) return spare;
-  // Its own allocation, not a slice of Node's shared pool; a quarter more, so growing values rarely reallocate.
-  return Buffer.allocUnsafeSlow(Math.ceil(size * 1.25) + 64);
+  // Its own allocation, not a slice of Node's shared pool; a tenth more, so growing values rarely reallocate.
+  return Buffer.allocUnsafeSlow(Math.ceil(size * 1.1) + 4096);
 }
 
 export class FamilyText {
