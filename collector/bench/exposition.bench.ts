@@ -171,8 +171,9 @@ async function row(): Promise<void> {
 }
 
 function sweep(): void {
-  console.log(`scale sweep, one process per size, ${MEMBERS_PER_GROUP} members per group (2 % of groups changing per tick)`);
-  console.log('groups  | series    | text MiB | tick ms | update ms | first update ms | scrape ms | gzip scrape ms | RSS MB | RSS / 1k groups');
+  console.log(`scale sweep, one process per size, ${MEMBERS_PER_GROUP} members per group (2 % of groups troubled each tick, about a quarter in an open episode)`);
+  console.log('groups  | series    | text MiB | tick ms | update ms | first update ms | scrape ms | gzip scrape ms | RSS MB | MB per 1k groups added');
+  let previous: Measured | undefined;
   for (const groups of SCALE_SIZES) {
     const child = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=12000', '--import', 'tsx', __filename], {
       env: { ...process.env, BENCH_ROW: '1', BENCH_GROUPS: String(groups) },
@@ -187,9 +188,11 @@ function sweep(): void {
     const r = JSON.parse(line) as Measured;
     const cells = [
       String(r.groups).padEnd(7), String(r.series).padEnd(9), r.textMiB.toFixed(1).padStart(8), r.tickMs.toFixed(1).padStart(7), r.updateMs.toFixed(1).padStart(9),
-      r.firstUpdateMs.toFixed(0).padStart(15), r.plainMs.toFixed(0).padStart(9), r.gzipMs.toFixed(0).padStart(14), r.rssMb.toFixed(0).padStart(6), (r.rssMb / (r.groups / 1000)).toFixed(1).padStart(15),
+      r.firstUpdateMs.toFixed(0).padStart(15), r.plainMs.toFixed(0).padStart(9), r.gzipMs.toFixed(0).padStart(14), r.rssMb.toFixed(0).padStart(6),
+      (previous === undefined ? '' : ((r.rssMb - previous.rssMb) / ((r.groups - previous.groups) / 1000)).toFixed(1)).padStart(22),
     ];
     console.log(cells.join(' | '));
+    previous = r;
   }
 }
 
