@@ -96,10 +96,12 @@ export class PrometheusExporter {
     });
     const ownMetrics = [familyHeader(METRICS.sourceUp, format), ...this.sourceUpLines.values(), familyHeader(METRICS.storeUp, format), this.storeUpLine];
     pieces.push(Buffer.from(ownMetrics.join(''), 'utf8'));
-    if (format === 'openmetrics') {
-      pieces.push(Buffer.from((await registryAsOpenMetrics(this.registry)) + OPENMETRICS_EOF, 'utf8'));
-    } else {
-      pieces.push(Buffer.from(await this.registry.metrics(), 'utf8'));
+    try {
+      const others = format === 'openmetrics' ? (await registryAsOpenMetrics(this.registry)) + OPENMETRICS_EOF : await this.registry.metrics();
+      pieces.push(Buffer.from(others, 'utf8'));
+    } catch (error) {
+      this.scrapesInFlight--; // a failing collect callback must not leave this scrape counted forever
+      throw error;
     }
     let released = false;
     const release = (): void => {
