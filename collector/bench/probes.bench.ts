@@ -15,6 +15,11 @@ import Redis from 'ioredis';
 import { parseRedisConfig } from '../src/receivers/redis/config';
 import { RedisReceiver } from '../src/receivers/redis/redis-receiver';
 import { startRedisReplicaSet } from '../src/testing/redis-replica-set';
+import { createConnection } from 'mysql2/promise';
+import { parseMysqlConfig } from '../src/receivers/mysql/config';
+import { MysqlReceiver } from '../src/receivers/mysql/mysql-receiver';
+import { MONITOR_ACCOUNT_SQL } from '../src/receivers/mysql/testdata/monitor-account';
+import { startMariadbPrimaryReplica } from '../src/testing/mariadb-primary-replica';
 
 const ROUNDS = 300;
 const REPEATS = 5;
@@ -126,10 +131,49 @@ async function redisSection(): Promise<void> {
 
 // ---- end of the Redis section ----
 
+// ---- MariaDB section (owned by the MySQL receiver) ----
+
+/** One MariaDB probe round (variables, status, binary logs, slave status + grant tables on 2 nodes) next to a bare SELECT 1 on the same 2. */
+async function mariadbSection(): Promise<void> {
+  const pair = await startMariadbPrimaryReplica();
+  const password = 'bench-monitor-pw-31';
+  for (const sql of MONITOR_ACCOUNT_SQL(password)) await pair.query(pair.primary, sql);
+  await pair.waitForCatchUp();
+  process.env['REBOUND_BENCH_MYSQL_PASSWORD'] = password;
+  const nodes = [{ member: 'db-1', port: pair.primary.port }, { member: 'db-2', port: pair.replica.port }];
+  const bare = await Promise.all(nodes.map((n) => createConnection({ host: '127.0.0.1', port: n.port, user: 'rebound_monitor', password })));
+  const receiver = new MysqlReceiver(
+    'bench',
+    parseMysqlConfig({ nodes: nodes.map((n) => ({ member: n.member, url: `mysql://rebound_monitor:\${REBOUND_BENCH_MYSQL_PASSWORD}@127.0.0.1:${n.port}` })) }, 'groups[0].mysql'),
+    { intervalMillis: 1000, logger: createMemoryLogger(), now: Date.now },
+  );
+  const sink = new RecordingSink();
+  try {
+    await receiver.round(sink); // connect once: rounds reuse their connections, as in production
+    await compare(
+      'mariadb (primary + replica)',
+      async () => {
+        sink.clear();
+        await receiver.round(sink);
+      },
+      () => Promise.all(bare.map((c) => c.query('SELECT 1'))),
+      'bare SELECT 1 on both nodes at once',
+    );
+    if (sink.observations.length !== 2 || sink.lastSourceUp() !== true || sink.latest('db-2')?.lagBytes !== 0) throw new Error('the probe rounds did not observe both nodes');
+  } finally {
+    await receiver.stop();
+    await Promise.all(bare.map((c) => c.end()));
+    await pair.close();
+  }
+}
+
+// ---- end of the MariaDB section ----
+
 async function main(): Promise<void> {
   console.log(`probe rounds on loopback: ${ROUNDS} rounds × ${REPEATS} interleaved repeats, best median`);
   await postgresqlSection();
   await redisSection();
+  await mariadbSection();
 }
 
 main().catch((error: unknown) => {

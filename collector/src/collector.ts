@@ -72,13 +72,21 @@ export class Collector {
     if (otlp !== null) this.receivers.push(otlp.receiver);
 
     const metrics = await this.api.start();
-    for (const receiver of this.receivers) {
-      // A failing source must never take the others down: log it, its members go unknown.
-      await receiver.start(otlp?.receiver === receiver ? otlp.sink : this.engine).catch((error: unknown) => {
-        logger.error('source failed to start; its members will show unknown', { source: receiver.source, error: String(error) });
-        this.engine.sourceUp(receiver.source, false);
-        if (receiver === otlp?.receiver) throw error;
-      });
+    try {
+      for (const receiver of this.receivers) {
+        const otlpServer = otlp?.receiver === receiver;
+        await receiver.start(otlpServer ? otlp.sink : this.engine).catch((error: unknown) => {
+          // The OTLP server not binding stops the start (the caller says why): nothing runs to show unknown.
+          if (otlpServer) throw error;
+          // A failing source must never take the others down: log it, its members go unknown.
+          logger.error('source failed to start; its members will show unknown', { source: receiver.source, error: String(error) });
+          this.engine.sourceUp(receiver.source, false);
+        });
+      }
+    } catch (error) {
+      await Promise.allSettled(this.receivers.map((r) => r.stop()));
+      await this.api.stop();
+      throw error;
     }
     if (config.exporters.otlp !== undefined) {
       this.otlpExporter = startOtlpExporter(config.exporters.otlp, () => this.engine.snapshot(), logger, {

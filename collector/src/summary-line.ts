@@ -3,10 +3,12 @@ import type { GroupState } from './model/group-state';
 
 /**
  * One terminal line per phase change:
- * `21:04:05 orders-db        recovering   62%  ETA 40s       elapsed 1m 5s of 2m RTO  ⚠ hidden instability`
+ * `21:04:05 orders-db        recovering    62% ETA 40s (21:04:45)     elapsed 1m 5s of 2m RTO  ⚠ hidden instability`
+ * The ETA is the expected completion (in brackets, it does not age) minus the
+ * line's time — the same definition the API, `/metrics` and the panel use.
  */
 export function summaryLine(state: GroupState): string {
-  const time = new Date(state.derivedAtMillis).toISOString().slice(11, 19);
+  const time = clock(state.derivedAtMillis);
   const percent = `${Math.round(state.progress * 100)}%`.padStart(4);
   const eta =
     state.progress >= 1
@@ -17,7 +19,7 @@ export function summaryLine(state: GroupState): string {
         : state.phase === 'recovering'
           ? 'no ETA yet'
           : 'stalled'
-      : `ETA ${formatDuration(state.etaSeconds * 1000)}`;
+      : `ETA ${formatDuration(state.etaSeconds * 1000)}${state.etaDeadlineMillis === null ? '' : ` (${clock(state.etaDeadlineMillis)})`}`;
   const budget = state.elapsedSeconds > 0 ? `elapsed ${formatDuration(state.elapsedSeconds * 1000)} of ${formatDuration(state.rtoSeconds * 1000)} RTO` : '';
   const over = state.elapsedSeconds > state.rtoSeconds ? ' (over RTO)' : '';
   const hazards: string[] = [];
@@ -32,8 +34,13 @@ export function summaryLine(state: GroupState): string {
     state.name.padEnd(16),
     state.phase.padEnd(12),
     showProgress ? percent : '    ',
-    showProgress ? eta.padEnd(18) : ''.padEnd(18),
+    showProgress ? eta.padEnd(22) : ''.padEnd(22),
     budget + over,
     hazards.length > 0 ? ` ⚠ ${hazards.join('; ')}` : '',
   ].join(' ').trimEnd();
+}
+
+/** `21:04:05` (UTC, as the rest of the line). */
+function clock(epochMillis: number): string {
+  return new Date(epochMillis).toISOString().slice(11, 19);
 }

@@ -60,10 +60,10 @@ export function labelValuesQuery(variable: { query?: string | { query: string } 
 }
 
 /**
- * Series the contract allows to be absent (DESIGN.md §4): no ETA while stalled or unknown, no
+ * Series the contract allows to be absent (DESIGN.md §4): no ETA (nor expected completion) while stalled or unknown, no
  * failover load without a failover. A panel showing them still needs data from its other queries.
  */
-export const MAY_BE_ABSENT = ['recovery_group_eta_seconds', 'recovery_group_failover_load_ratio'];
+export const MAY_BE_ABSENT = ['recovery_group_eta_seconds', 'recovery_group_eta_timestamp_seconds', 'recovery_group_failover_load_ratio'];
 
 export function mayBeAbsent(expr: string): boolean {
   return MAY_BE_ABSENT.some((metric) => expr.includes(metric));

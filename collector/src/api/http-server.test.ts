@@ -38,6 +38,7 @@ describe('HttpApi', () => {
       for (const key of ['name', 'phase', 'progress', 'eta_seconds', 'elapsed_seconds', 'rto_seconds', 'members', 'signals']) assert.ok(key in db, key);
       assert.equal(db['phase'], 'degraded');
       assert.equal(db['eta_seconds'], null);
+      assert.equal(db['eta_at'], null, 'no expected completion without an ETA');
       const member = (db['members'] as Record<string, unknown>[]).find((m) => m['member'] === 'b')!;
       for (const key of ['member', 'role', 'status', 'lag_seconds', 'lag_bytes', 'permission_drift', 'observation_age_seconds', 'dependencies']) assert.ok(key in member, key);
       assert.equal(member['status'], 'unreachable');

@@ -9,6 +9,7 @@ import type { RecoveryEngine } from '../engine/engine';
 import { CONTENT_TYPES, type ExpositionFormat } from '../exporters/prometheus/exposition-format';
 import { acceptsGzip, negotiateFormat } from '../exporters/prometheus/negotiation';
 import type { PrometheusExporter } from '../exporters/prometheus/prometheus-exporter';
+import { listenOn } from '../listen-error';
 import type { Logger } from '../logger';
 import { bearerCheck, clearTextTokenWarning, OPEN_PATHS, type ApiAuthConfig } from './auth';
 import { episodeView, groupView } from './json-views';
@@ -49,10 +50,7 @@ export class HttpApi {
     // A client that fails the TLS handshake (wrong CA, plain HTTP) is the client's problem: no log line per attempt.
     server.on('tlsClientError', () => undefined);
     this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.options.port, this.options.host, () => resolve());
-    });
+    await listenOn(server, this.options.host, this.options.port, 'listen.metrics', '/metrics and the API');
     const clearText = clearTextTokenWarning(this.options.auth, this.options.host);
     if (clearText !== undefined) this.options.logger.warn(clearText, { host: this.options.host });
     const address = server.address() as AddressInfo;
@@ -81,7 +79,7 @@ export class HttpApi {
       case '/metrics':
         return this.metrics(request, response);
       case '/api/v1/groups':
-        return sendJson(response, 200, { groups: this.options.engine.snapshot().map(groupView) });
+        return sendJson(response, 200, { groups: this.options.engine.snapshot().map((state) => groupView(state, Date.now())) });
       case '/api/v1/episodes':
         return this.episodes(url, response);
       case '/healthz':

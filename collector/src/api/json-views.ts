@@ -1,12 +1,16 @@
+import { etaSecondsAt } from '../model/eta';
 import { isWithinRto, type Episode, type GroupState } from '../model/group-state';
 
-/** `GET /api/v1/groups` entry (DESIGN.md §4, contract field names). */
-export function groupView(state: GroupState) {
+/** `GET /api/v1/groups` entry (DESIGN.md §4, contract field names); the ETA as of the request (`nowMillis`). */
+export function groupView(state: GroupState, nowMillis: number = Date.now()) {
+  const eta = etaSecondsAt(state, nowMillis);
   return {
     name: state.name,
     phase: state.phase,
     progress: round(state.progress),
-    eta_seconds: state.etaSeconds === null ? null : round(state.etaSeconds),
+    eta_seconds: eta === null ? null : round(eta),
+    // The expected completion (RFC 3339): it does not age, so a cached or late read stays right.
+    eta_at: state.etaDeadlineMillis === null ? null : new Date(state.etaDeadlineMillis).toISOString(),
     elapsed_seconds: round(state.elapsedSeconds),
     rto_seconds: state.rtoSeconds,
     leader: state.leader,
@@ -28,6 +32,8 @@ export function groupView(state: GroupState) {
       max_lag_bytes: state.maxLagBytes,
       permission_consistency_ratio: state.permissionConsistency === null ? null : round(state.permissionConsistency),
       permission_drifted_members: state.driftedMembers,
+      // No member has a permission fingerprint (e.g. a group read through exporters): say so, never "100 % consistent".
+      permissions: state.permissionConsistency === null ? 'not observed' : state.driftedMembers.length > 0 ? 'drift' : 'consistent',
       independence_ratio: state.independence.ratio === null ? null : round(state.independence.ratio),
       effective_paths: state.independence.effectivePaths,
       dependency_dimensions: state.independence.dimensions.map((d) => ({ dimension: d.dimension, distinct_values: d.distinctValues })),

@@ -14,6 +14,8 @@ import {
   readString,
 } from './fields';
 import { GROUP_DEFAULTS, type GroupConfig } from './group-config';
+import { quoteValue } from './quote';
+import { readStorePath } from './store-path';
 
 /** The whole validated config file (DESIGN.md §3.3). */
 export interface CollectorConfig {
@@ -78,6 +80,7 @@ export function parseCollectorConfig(
   });
   const otlp = parseOtlpServerConfig(top['otlp'], 'otlp');
   checkMemberExpiry(otlp, groups);
+  checkSomethingToWatch(groups, otlp);
   return {
     intervalMillis,
     listen: {
@@ -85,11 +88,20 @@ export function parseCollectorConfig(
       otlp: readHostPort(listen['otlp'], 'listen.otlp', COLLECTOR_DEFAULTS.otlp),
       auth: parseApiAuthConfig(listen['auth'], 'listen.auth'),
     },
-    storePath: readString(top['store'], 'store', COLLECTOR_DEFAULTS.storePath),
+    storePath: readStorePath(top['store'], 'store', COLLECTOR_DEFAULTS.storePath),
     groups,
     otlp,
     exporters: parseExporters(top['exporters']),
   };
+}
+
+/**
+ * An empty file (or `groups: []`) would start a collector that watches nothing and
+ * looks healthy: refused, unless dynamic groups are on and the groups come over OTLP.
+ */
+function checkSomethingToWatch(groups: readonly GroupConfig[], otlp: OtlpServerConfig): void {
+  if (groups.length > 0 || otlp.dynamicGroups) return;
+  throw new ConfigError('groups', 'no groups configured; add at least one group (see the README), or set otlp.dynamic_groups: true to accept groups sent over OTLP');
 }
 
 function parseExporters(raw: unknown): CollectorConfig['exporters'] {
@@ -109,7 +121,7 @@ function parseGroup(
   const key = (name: string) => joinKey(keyPath, name);
   const name = readString(o['name'], key('name'));
   if (!/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/.test(name)) {
-    throw new ConfigError(key('name'), `expected a group name of letters, digits, "_", ".", ":" or "-" (got "${name}")`);
+    throw new ConfigError(key('name'), `expected a group name of letters, digits, "_", ".", ":" or "-" (got ${quoteValue(name)})`);
   }
   const receivers: GroupConfig['receivers'] = [];
   const members = new Map<string, string>();
@@ -123,7 +135,7 @@ function parseGroup(
     sourceDefaults = { ...sourceDefaults, ...factory.groupDefaultsOf?.(config, intervalMillis) };
     for (const declaration of factory.declaredMembers?.(config) ?? []) {
       const other = members.get(declaration.member);
-      if (other !== undefined) throw new ConfigError(receiverPath, `duplicate member "${declaration.member}" in group "${name}" (also in ${other})`);
+      if (other !== undefined) throw new ConfigError(receiverPath, `duplicate member ${quoteValue(declaration.member)} in group "${name}" (also in ${other})`);
       members.set(declaration.member, receiverPath);
     }
     slowestIntervalMillis = Math.max(slowestIntervalMillis, factory.intervalMillisOf?.(config) ?? intervalMillis);

@@ -1,6 +1,14 @@
+import { escapeControl, truncate } from './quote';
+
+/** Longest key path and explanation a message carries (a safety net: values are quoted short where they are echoed). */
+const MAX_KEY_PATH_CHARS = 200;
+const MAX_EXPECTED_CHARS = 1000;
+
 /**
  * A user's mistake in the config file. The CLI prints `message` without a stack
- * trace: it names the file, the key path inside it and what was expected.
+ * trace: it names the file, the key path inside it and what was expected. The
+ * message is always one line: control characters from the file (a key, a value,
+ * the file name) are escaped, so a config cannot forge log lines.
  */
 export class ConfigError extends Error {
   constructor(
@@ -11,7 +19,8 @@ export class ConfigError extends Error {
     /** Set by the loader once the file is known. */
     readonly file?: string,
   ) {
-    super(`${file ? file + ': ' : ''}${keyPath || '(top level)'}: ${expected}`);
+    const where = truncate(keyPath, MAX_KEY_PATH_CHARS) || '(top level)';
+    super(escapeControl(`${file ? file + ': ' : ''}${where}: ${truncate(expected, MAX_EXPECTED_CHARS)}`));
     this.name = 'ConfigError';
   }
 

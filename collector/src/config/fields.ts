@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, type Stats } from 'node:fs';
 import { ConfigError } from './config-error';
 import { parseDurationMillis } from './duration';
+import { quoteValue } from './quote';
 import { expandEnv } from './secrets';
 
 /**
@@ -56,13 +57,38 @@ export function readReadableFile(raw: unknown, keyPath: string, what: string, en
   const written = readOptionalString(raw, keyPath);
   if (written === undefined) return undefined;
   const file = expandEnv(written, keyPath, env);
-  try {
-    readFileSync(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new ConfigError(keyPath, `cannot read ${file} (${code}); give the path of ${what}, readable by the collector's user`);
-  }
+  const kind = regularFileProblem(file);
+  if (kind !== undefined) throw new ConfigError(keyPath, `cannot read ${file} (${kind}); give the path of ${what}, readable by the collector's user`);
   return file;
+}
+
+/**
+ * Why `file` is not a readable regular file (`ENOENT`, `EACCES`, `EISDIR`, `a FIFO…`),
+ * or undefined when it is one. Opens it without blocking and reads nothing, so a FIFO
+ * or `/dev/zero` given by mistake is refused at once instead of hanging the start.
+ */
+export function regularFileProblem(file: string): string | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code ?? String(error);
+  }
+  try {
+    return notRegularFile(fstatSync(fd));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** What a stat says is wrong for a file to read (`EISDIR`, `a FIFO, …`), or undefined for a regular file. */
+export function notRegularFile(stat: Stats): string | undefined {
+  if (stat.isFile()) return undefined;
+  if (stat.isDirectory()) return 'EISDIR';
+  if (stat.isFIFO()) return 'a FIFO, not a regular file';
+  if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device, not a regular file';
+  if (stat.isSocket()) return 'a socket, not a regular file';
+  return 'not a regular file';
 }
 
 export function readBoolean(raw: unknown, keyPath: string, fallback: boolean): boolean {
@@ -85,23 +111,33 @@ export function readNumber(
   return raw;
 }
 
+/**
+ * The longest duration any key accepts: Node's timers hold at most 2^31-1 ms (about
+ * 24.8 days) and fire after 1 ms when given more, so `interval: 25d` would tick every
+ * millisecond and a `timeout: 30d` would time every probe out at once.
+ */
+export const MAX_DURATION_MILLIS = 2 ** 31 - 1;
+
 /** A duration like `30s`, `5m`, `1h30m`, or a plain number of seconds. Returns milliseconds. */
 export function readDurationMillis(raw: unknown, keyPath: string, fallbackMillis: number, minMillis = 1): number {
   if (raw === undefined || raw === null) return fallbackMillis;
   const millis = typeof raw === 'number' ? raw * 1000 : typeof raw === 'string' ? parseDurationMillis(raw) : undefined;
   if (millis === undefined || !Number.isFinite(millis)) {
-    throw new ConfigError(keyPath, `expected a duration like 500ms, 30s, 5m or 1h (got ${JSON.stringify(raw)})`);
+    throw new ConfigError(keyPath, `expected a duration like 500ms, 30s, 5m or 1h (got ${quoteValue(raw)})`);
   }
   if (millis < minMillis) throw new ConfigError(keyPath, `expected a duration of at least ${minMillis}ms`);
+  if (millis > MAX_DURATION_MILLIS) {
+    throw new ConfigError(keyPath, `expected a duration of at most 24d 20h 31m 23s (${MAX_DURATION_MILLIS}ms, the longest timer Node.js can set; got ${quoteValue(raw)})`);
+  }
   return millis;
 }
 
 /** `host:port`, e.g. `127.0.0.1:9464`. */
 export function readHostPort(raw: unknown, keyPath: string, fallback: string): { host: string; port: number } {
   const text = readString(raw, keyPath, fallback);
-  const match = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(text);
+  const match = /^(\[[^\]\s]+\]|[^:\s]+):(\d{1,5})$/.exec(text);
   const port = match ? Number(match[2]) : NaN;
-  if (!match || port > 65535) throw new ConfigError(keyPath, `expected host:port like 127.0.0.1:9464 (got "${text}")`);
+  if (!match || port > 65535) throw new ConfigError(keyPath, `expected host:port like 127.0.0.1:9464 (got ${quoteValue(text)})`);
   return { host: match[1]!.replace(/^\[|\]$/g, ''), port };
 }
 

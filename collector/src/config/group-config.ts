@@ -15,7 +15,7 @@ export interface GroupConfig {
   progressWindowMillis: number;
   /** Window for the net stabilization rate. */
   stabilizationWindowMillis: number;
-  /** The sources feeding this group: YAML key (`redis`, `postgresql`, `otlp`, `demo`) and its parsed config. */
+  /** The sources feeding this group: YAML key (`redis`, `postgresql`, `mysql`, `otlp`, `demo`) and its parsed config. */
   receivers: { type: string; config: unknown }[];
 }
 

@@ -1,11 +1,15 @@
-import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { ReceiverFactory } from '../receivers/receiver';
 import { RECEIVER_FACTORIES } from '../receivers/registry';
 import { ConfigError } from './config-error';
 import { parseCollectorConfig, type CollectorConfig, type ParseOptions } from './collector-config';
+import { notRegularFile } from './fields';
+import { parseYamlText } from './yaml-text';
 
 export type { CollectorConfig } from './collector-config';
+
+/** Largest config file read (1 MiB): far above any real config, small enough to refuse at once. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
 
 /**
  * Read and validate a config file. Every mistake becomes a ConfigError whose
@@ -16,14 +20,49 @@ export function loadConfigFile(
   factories: readonly ReceiverFactory<unknown>[] = RECEIVER_FACTORIES,
   options: ParseOptions = {},
 ): CollectorConfig {
-  let text: string;
+  return parseConfigText(readConfigFile(file), file, factories, options);
+}
+
+/**
+ * The file's text: a regular file of at most MAX_CONFIG_BYTES. A FIFO, a device
+ * (`/dev/zero`) or a directory is refused before anything is read, so a wrong
+ * `--config` never hangs the start.
+ */
+function readConfigFile(file: string): string {
+  const refuse = (reason: string) => new ConfigError('', `cannot read the config file (${reason})`, file);
+  let fd: number;
   try {
-    text = readFileSync(file, 'utf8');
+    // O_NONBLOCK: opening a FIFO must not wait for a writer.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String((error as Error).message);
-    throw new ConfigError('', `cannot read the config file (${reason})`, file);
+    const code = (error as NodeJS.ErrnoException).code;
+    throw refuse(code === 'ENOENT' ? 'file not found' : (code ?? String(error)));
   }
-  return parseConfigText(text, file, factories, options);
+  try {
+    const stat = fstatSync(fd);
+    const problem = notRegularFile(stat);
+    if (problem !== undefined) throw refuse(problem === 'EISDIR' ? 'a directory, not a file' : problem);
+    if (stat.size > MAX_CONFIG_BYTES) throw new ConfigError('', tooLarge(stat.size), file);
+    // Read at most one byte past the limit, in case the file grows while it is read.
+    const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const read = readSync(fd, buffer, length, buffer.length - length, null);
+      if (read === 0) break;
+      length += read;
+    }
+    if (length > MAX_CONFIG_BYTES) throw new ConfigError('', tooLarge(length), file);
+    return buffer.toString('utf8', 0, length);
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw refuse((error as NodeJS.ErrnoException).code ?? String(error));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function tooLarge(bytes: number): string {
+  return `the config file is ${bytes} bytes; the limit is ${MAX_CONFIG_BYTES} (1 MiB)`;
 }
 
 /** Validate YAML text; `file` only names it in error messages. */
@@ -33,15 +72,9 @@ export function parseConfigText(
   factories: readonly ReceiverFactory<unknown>[] = RECEIVER_FACTORIES,
   options: ParseOptions = {},
 ): CollectorConfig {
-  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
-  const firstError = document.errors[0];
-  if (firstError !== undefined) {
-    const line = firstError.linePos?.[0];
-    const where = line ? `line ${line.line}, column ${line.col}` : '';
-    throw new ConfigError(where, `invalid YAML: ${firstError.message.split('\n')[0]}`, file);
-  }
   try {
-    return parseCollectorConfig(document.toJS(), factories, options);
+    if (Buffer.byteLength(text, 'utf8') > MAX_CONFIG_BYTES) throw new ConfigError('', tooLarge(Buffer.byteLength(text, 'utf8')));
+    return parseCollectorConfig(parseYamlText(text), factories, options);
   } catch (error) {
     if (error instanceof ConfigError) throw error.withFile(file);
     throw error;

@@ -18,9 +18,10 @@ describe('the README configuration example', () => {
     process.env.PG_MONITOR_PASSWORD = 'secret-pg';
     process.env.OTLP_TOKEN = 'secret-otlp';
     process.env.REBOUND_API_TOKEN = 'secret-api';
+    process.env.MYSQL_MONITOR_PASSWORD = 'secret-mysql';
     try {
       const config = parseConfigText(example!, 'README.md');
-      assert.deepEqual(config.groups.map((g) => g.name), ['cache', 'orders-db', 'payments', 'demo']);
+      assert.deepEqual(config.groups.map((g) => g.name), ['cache', 'orders-db', 'billing-db', 'payments', 'demo']);
       assert.equal(config.otlp?.maxRequestBytes, 4 * 1024 * 1024);
       assert.equal(config.otlp?.memberExpiryMillis, 30 * 60_000);
       assert.equal(config.listen.auth.bearerToken?.reveal(), 'secret-api');

@@ -20,6 +20,12 @@ interface Scenario {
   declare?: { member: string; role?: 'leader' | 'replica' | 'standby' | 'path'; dependencies?: Record<string, string> }[];
   /** For every second in [from, to): observe each member with these fields; `{ "linear": [v0, perSecond] }` values change with time. */
   steps: { from: number; to: number; members: Record<string, Record<string, unknown> | null> }[];
+  /**
+   * When each second's probe results land relative to its tick, ms, cycled over the seconds
+   * (default 0: just before). Positive: just after the tick, so that tick still reads the
+   * previous second's results; values are as of the landing instant.
+   */
+  probeOffsetsMillis?: number[];
 }
 
 const dir = join(__dirname, 'testdata');
@@ -30,6 +36,8 @@ function value(v: unknown, secondsIntoStep: number): unknown {
     const [start, perSecond] = (v as { linear: [number, number] }).linear;
     return Math.max(0, start + perSecond * secondsIntoStep);
   }
+  // Nested facts (e.g. replicationLink) may change with time too.
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, value(x, secondsIntoStep)]));
   return v;
 }
 
@@ -39,6 +47,8 @@ function summarize(state: GroupState) {
     phase: state.phase,
     progress: round(state.progress),
     eta: round(state.etaSeconds, 1),
+    // The expected completion, in scenario seconds: it stays put while a steady drain goes on.
+    etaAt: state.etaDeadlineMillis === null ? null : round((state.etaDeadlineMillis - SCENARIO_START) / 1000, 1),
     elapsed: state.elapsedSeconds,
     leader: state.leader,
     members: state.members.map((m) => `${m.member}:${m.status}${m.lagBytes ? `(${m.lagBytes}B)` : ''}`).join(' '),
@@ -52,23 +62,39 @@ function summarize(state: GroupState) {
   };
 }
 
+const SCENARIO_START = 1_700_000_000_000;
+
+/** A tick at a second, or one second's probe results landing (`atMillis` from the scenario's start). */
+type ScenarioEvent = { atMillis: number; order: number } & ({ tick: number } | { observations: Observation[] });
+
 export function runScenario(scenario: Scenario) {
-  const start = 1_700_000_000_000;
+  const start = SCENARIO_START;
   let now = start;
   const engine = new RecoveryEngine({ groups: [testGroup(scenario.group as Partial<GroupConfig>)], now: () => now });
   engine.declare('db', scenario.declare ?? []);
-  const ticks: ({ t: number } & ReturnType<typeof summarize>)[] = [];
+  const offsets = scenario.probeOffsetsMillis ?? [0];
+  const events: ScenarioEvent[] = [];
   for (const step of scenario.steps) {
     for (let s = step.from; s < step.to; s++) {
-      now = start + s * 1000;
+      const offset = offsets[s % offsets.length]!;
+      const observedAtMillis = start + s * 1000 + offset;
+      const observations: Observation[] = [];
       for (const [member, fields] of Object.entries(step.members)) {
         if (fields === null) continue; // silent: the source says nothing about it
-        const observation: Record<string, unknown> = { group: 'db', member, source: 'golden', observedAtMillis: now, reachable: true, serving: true };
-        for (const [key, v] of Object.entries(fields)) observation[key] = value(v, s - step.from);
-        engine.observe(observation as unknown as Observation);
+        const observation: Record<string, unknown> = { group: 'db', member, source: 'golden', observedAtMillis, reachable: true, serving: true };
+        for (const [key, v] of Object.entries(fields)) observation[key] = value(v, s - step.from + offset / 1000);
+        observations.push(observation as unknown as Observation);
       }
-      ticks.push({ t: s, ...summarize(engine.tick()[0]!) });
+      // At the same instant the results land first (order 0), then the tick reads them.
+      events.push({ atMillis: observedAtMillis, order: 0, observations }, { atMillis: start + s * 1000, order: 1, tick: s });
     }
+  }
+  events.sort((a, b) => a.atMillis - b.atMillis || a.order - b.order);
+  const ticks: ({ t: number } & ReturnType<typeof summarize>)[] = [];
+  for (const event of events) {
+    now = event.atMillis;
+    if ('tick' in event) ticks.push({ t: event.tick, ...summarize(engine.tick()[0]!) });
+    else for (const observation of event.observations) engine.observe(observation);
   }
   const episodes = engine.episodes({ limit: 100 }).map((e) => ({
     start: (e.startMillis - start) / 1000,

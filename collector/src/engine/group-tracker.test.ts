@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GroupTracker } from './group-tracker';
 import { obs, testGroup } from './testing/scenario';
+import type { GroupState } from '../model/group-state';
 import type { Observation, Phase } from '../model/types';
 
 /** Feed one observation set per second and collect the phases. */
@@ -73,6 +74,52 @@ describe('GroupTracker', () => {
       // At s=8 the lag is 1800 bytes draining 300/s: 6 s to go.
       const eta = etas[6]!;
       assert.ok(eta !== null && Math.abs(eta - 6) < 0.5, `ETA ${eta}`);
+    });
+
+    it('gives the real remaining time whatever the probe/tick phase, and two ticks reusing one observation do not move the deadline', () => {
+      // c is 3000 B behind and drains 100 B/s from t=5 s: converged at t=35 s, whenever it is probed.
+      const lagAt = (ms: number) => (ms < 5000 ? 3000 : Math.max(0, 3000 - ((ms - 5000) / 1000) * 100));
+      for (const offsetMillis of [-900, -300, -20, 20, 300, 900]) {
+        const tracker = new GroupTracker(testGroup({ lagToleranceBytes: 0 }));
+        const probe = (s: number) => {
+          const at = s * 1000 + offsetMillis;
+          for (const o of [obs('a', at, { role: 'leader', position: 10_000 }), obs('b', at, { position: 10_000 }), obs('c', at, { position: 10_000 - lagAt(at) })]) tracker.observe(o);
+        };
+        for (let s = 0; s < 30; s++) {
+          // A negative offset lands before the tick; a positive one after it, so the tick reads the previous second's.
+          if (offsetMillis <= 0) probe(s);
+          const state = tracker.tick(s * 1000).state;
+          if (offsetMillis > 0) probe(s);
+          if (s < 10) continue;
+          const real = 35 - s;
+          assert.ok(state.etaSeconds !== null && Math.abs(state.etaSeconds - real) < 0.01, `offset ${offsetMillis} ms, t=${s}: ETA ${state.etaSeconds}, really ${real}`);
+          assert.ok(Math.abs(state.etaDeadlineMillis! - 35_000) < 10, `offset ${offsetMillis} ms, t=${s}: deadline ${state.etaDeadlineMillis}`);
+        }
+        // The probe result is late: the next tick reads the same observation again; the deadline stays.
+        const again = tracker.tick(30_000).state;
+        assert.ok(Math.abs(again.etaDeadlineMillis! - 35_000) < 10 && Math.abs(again.etaSeconds! - 5) < 0.01, `reused observation: ETA ${again.etaSeconds}`);
+      }
+    });
+
+    it('drops the ETA and recovering once progress stops rising for a third of the progress window', () => {
+      const tracker = new GroupTracker(testGroup({ lagToleranceBytes: 0, progressWindowMillis: 9_000 }));
+      run(tracker, 2, 0, healthy);
+      // c is 3000 B behind at t=2, drains 300 B/s from t=3 to t=6, then stalls 2100 B behind.
+      const lagAt = (s: number) => (s < 3 ? 3000 : 3000 - Math.min(s - 2, 3) * 300);
+      const states: GroupState[] = [];
+      for (let s = 2; s < 14; s++) {
+        tracker.observe(obs('a', s * 1000, { role: 'leader', position: 10_000 }));
+        tracker.observe(obs('b', s * 1000, { position: 10_000 }));
+        tracker.observe(obs('c', s * 1000, { position: 10_000 - lagAt(s) }));
+        states.push(tracker.tick(s * 1000).state);
+      }
+      const at = (s: number) => states[s - 2]!;
+      assert.equal(at(5).phase, 'recovering');
+      assert.ok(at(5).etaSeconds !== null && Math.abs(at(5).etaSeconds! - 7) < 0.01, `ETA ${at(5).etaSeconds}`);
+      // The last rise is at t=5; 3 s later (a third of 9 s) it is a stall.
+      assert.equal(at(8).etaSeconds, null);
+      assert.notEqual(at(8).phase, 'recovering');
+      assert.equal(at(13).phase, 'degraded');
     });
 
     it('shows partial when a failover restored service but a replica stays down, and no ETA', () => {

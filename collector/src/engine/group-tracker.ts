@@ -27,6 +27,8 @@ const NO_MEMBERS: string[] = [];
 const PERMISSIONS_AGREE: PermissionConsistency = { ratio: 1, drifted: NO_MEMBERS };
 const NO_PERMISSIONS_REPORTED: PermissionConsistency = { ratio: null, drifted: NO_MEMBERS };
 const NO_TRANSITIONS: readonly StatusChange[] = [];
+const NO_ETA = { seconds: null, deadlineMillis: null } as const;
+const ETA_DONE = { seconds: 0, deadlineMillis: null } as const;
 
 /** A member's status change on this tick. */
 interface StatusChange {
@@ -173,6 +175,8 @@ export class GroupTracker {
     let leaderStale = false;
     let hasLeaderConcept = false;
     let anyPathServing = false;
+    // The progress is as old as the lagging members' observations: the ETA counts from then, not from this tick.
+    let lagObservedAtMillis = -Infinity;
 
     for (let i = 0; i < records.length; i++) {
       const record = records[i]!;
@@ -186,6 +190,7 @@ export class GroupTracker {
       }
       if (status === 'converged') converged++;
       else if (status === 'unknown') unknown++;
+      else if (status === 'lagging' && record.latest!.observedAtMillis > lagObservedAtMillis) lagObservedAtMillis = record.latest!.observedAtMillis;
       if (status !== 'converged' && status !== 'lagging') everyUnconvergedIsLagging = false;
       if (status === 'converged' && role === 'path' && freshObservation?.serving !== false) anyPathServing = true;
 
@@ -205,10 +210,12 @@ export class GroupTracker {
         if (firstFingerprint === undefined) firstFingerprint = fingerprint;
         else if (fingerprint !== firstFingerprint) fingerprintsDiffer = true;
       }
-      if (record.previousStatus !== undefined && record.previousStatus !== status) {
+      // A member's first observation is not a change: at the collector's start, unknown → converged is not recovery.
+      if (record.previousStatus !== undefined && record.previousStatus !== status && record.observedBefore) {
         (transitionsNow ??= []).push({ member: record.member, from: record.previousStatus, to: status });
       }
       record.previousStatus = status;
+      record.observedBefore = record.latest !== undefined;
 
       memberStates[i] = {
         member: record.member,
@@ -233,9 +240,12 @@ export class GroupTracker {
     if (permissions.drifted.length > 0) for (const state of memberStates) state.permissionDrift = permissions.drifted.includes(state.member);
     const serving = leaderRef !== null ? leaderRef.observation.serving !== false : !hasLeaderConcept && anyPathServing;
 
-    this.windows.remember(nowMillis, progress, transitionsNow ?? NO_TRANSITIONS);
-    const rate = this.windows.ratePerSecond(nowMillis);
-    const improving = this.windows.improving(nowMillis, rate);
+    const progressObservedAtMillis = lagObservedAtMillis > -Infinity ? lagObservedAtMillis : nowMillis;
+    this.windows.rememberProgress(progressObservedAtMillis, progress, this.open !== null);
+    this.windows.rememberTransitions(nowMillis, transitionsNow ?? NO_TRANSITIONS);
+    const rate = this.windows.ratePerSecond();
+    // Only this episode's changes are improvement in it; before one opens, only this tick's.
+    const improving = this.windows.improving(nowMillis, this.open?.episode.startMillis ?? nowMillis, rate);
     const allConverged = memberCount > 0 && converged === memberCount;
     const hiddenInstability = serving && (converged < memberCount || permissions.drifted.length > 0);
 
@@ -268,7 +278,6 @@ export class GroupTracker {
     let episodeChanged = false;
     let closedEpisode: Episode | null = null;
     if (this.open === null && phase !== 'healthy' && (phase !== 'unknown' || this.lastPhase === 'healthy')) {
-      this.windows.restartProgress(nowMillis, progress);
       this.open = openEpisode(randomUUID(), this.name, phase, nowMillis, this.rtoSeconds, this.steadyLeader, this.steadyLeaderLoad);
       if (noteEpisodeFacts(this.open, { members: memberStates, transitions: [], serving, hiddenInstability, permissionDrift: permissions.drifted.length > 0 })) {
         this.episodeDirty = true;
@@ -291,11 +300,13 @@ export class GroupTracker {
     this.lastPhase = phase;
     this.previousLeader = choice.leader;
     const open = this.open;
+    const eta = this.etaAt(phase, progress, rate, everyUnconvergedIsLagging, nowMillis);
     this.current = {
       name: this.name,
       phase,
       progress,
-      etaSeconds: phase === 'unknown' ? null : etaSeconds(progress, rate, everyUnconvergedIsLagging),
+      etaSeconds: eta.seconds,
+      etaDeadlineMillis: eta.deadlineMillis,
       elapsedSeconds: open ? Math.max(0, (nowMillis - open.episode.startMillis) / 1000) : 0,
       rtoSeconds: this.rtoSeconds,
       members: memberStates,
@@ -314,6 +325,20 @@ export class GroupTracker {
       derivedAtMillis: nowMillis,
     };
     return { state: this.current, previousPhase, episodeChanged, closedEpisode };
+  }
+
+  /**
+   * The ETA counts from when the progress was observed, then is aged to this
+   * tick; the deadline (observation time + ETA) does not age at all, so a
+   * reader late by a tick or a scrape still gets the right remaining time.
+   */
+  private etaAt(phase: Phase, progress: number, rate: number | null, everyUnconvergedIsLagging: boolean, nowMillis: number): { seconds: number | null; deadlineMillis: number | null } {
+    if (phase === 'unknown') return NO_ETA;
+    const fromObservation = etaSeconds(progress, rate, everyUnconvergedIsLagging);
+    if (fromObservation === null) return NO_ETA;
+    if (progress >= 1) return ETA_DONE;
+    const deadlineMillis = (this.windows.progressObservedAtMillis() ?? nowMillis) + fromObservation * 1000;
+    return { seconds: Math.max(0, (deadlineMillis - nowMillis) / 1000), deadlineMillis };
   }
 
   /** Each record's role and fresh observation for this tick, which make it a leader candidate. */

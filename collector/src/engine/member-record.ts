@@ -19,6 +19,8 @@ export interface MemberRecord extends LeaderCandidate {
   declaredDependencies: Dependencies;
   latest: Observation | undefined;
   previousStatus: MemberStatus | undefined;
+  /** Observed at or before the previous tick: only then is a status change a change (not the first sighting). */
+  observedBefore: boolean;
   /** Peak lag in this episode (bytes and seconds), the denominator of the member's progress. */
   peakLagBytes: number | null;
   peakLagSeconds: number | null;
@@ -36,6 +38,7 @@ export function newMemberRecord(member: string): MemberRecord {
     declaredDependencies: {},
     latest: undefined,
     previousStatus: undefined,
+    observedBefore: false,
     peakLagBytes: null,
     peakLagSeconds: null,
     dependencies: {},

@@ -1,4 +1,4 @@
-import { recentRatePerSecond } from '../model/progress';
+import { recentRatePerSecond, roseFromLow } from '../model/progress';
 import type { MemberStatus } from '../model/types';
 
 /** A status change, kept for the recent windows (improvement, net stabilization rate). */
@@ -17,12 +17,13 @@ const IMPROVEMENT_EPSILON = 1e-6;
  */
 export class RecentWindows {
   /**
-   * Progress samples as two columns, oldest first. Plain number arrays hold
-   * their values unboxed in one block: no object per sample for every group on
-   * every tick, and the rate reads them without chasing pointers.
+   * Progress samples as two columns, oldest first, each stamped with the time
+   * its observations were made. Plain number arrays hold their values unboxed
+   * in one block: no object per sample for every group on every tick, and the
+   * rate reads them without chasing pointers.
    */
-  private sampleTimes: number[] = [];
-  private sampleProgress: number[] = [];
+  private readonly sampleTimes: number[] = [];
+  private readonly sampleProgress: number[] = [];
   private transitions: Transition[] = [];
 
   constructor(
@@ -30,36 +31,66 @@ export class RecentWindows {
     private readonly stabilizationWindowMillis: number,
   ) {}
 
-  remember(nowMillis: number, progress: number, transitionsNow: readonly { from: MemberStatus; to: MemberStatus }[]): void {
-    this.sampleTimes.push(nowMillis);
+  /**
+   * This tick's progress, as of `observedAtMillis` (when the observations it
+   * was derived from were made). A tick that reuses the same observations adds
+   * no sample (it would count the same movement twice). Outside an episode only
+   * this sample is kept: healthy time — and the collector's start, when
+   * members are still unknown — is not recovery, so it is never a low point.
+   */
+  rememberProgress(observedAtMillis: number, progress: number, inEpisode: boolean): void {
+    const times = this.sampleTimes;
+    if (!inEpisode) {
+      // Emptied in place: a healthy fleet would otherwise allocate two arrays per group per tick.
+      times.length = 0;
+      this.sampleProgress.length = 0;
+      times.push(observedAtMillis);
+      this.sampleProgress.push(progress);
+      return;
+    }
+    const newest = times.length - 1;
+    if (newest >= 0 && observedAtMillis <= times[newest]!) {
+      // Same observations again (or an older one): keep the time, take the newest progress derived from them.
+      if (observedAtMillis === times[newest]!) this.sampleProgress[newest] = progress;
+      return;
+    }
+    times.push(observedAtMillis);
     this.sampleProgress.push(progress);
-    const progressHorizon = nowMillis - this.progressWindowMillis;
-    while (this.sampleTimes.length > 0 && this.sampleTimes[0]! < progressHorizon) {
-      this.sampleTimes.shift();
+    const horizon = observedAtMillis - this.progressWindowMillis;
+    while (times.length > 1 && times[0]! < horizon) {
+      times.shift();
       this.sampleProgress.shift();
     }
+  }
+
+  rememberTransitions(nowMillis: number, transitionsNow: readonly { from: MemberStatus; to: MemberStatus }[]): void {
     for (const t of transitionsNow) this.transitions.push({ atMillis: nowMillis, from: t.from, to: t.to });
     const horizon = nowMillis - Math.max(this.progressWindowMillis, this.stabilizationWindowMillis);
     while (this.transitions.length > 0 && this.transitions[0]!.atMillis < horizon) this.transitions.shift();
   }
 
-  /** The rate starts with an episode, not with the healthy time before it. */
-  restartProgress(nowMillis: number, progress: number): void {
-    this.sampleTimes = [nowMillis];
-    this.sampleProgress = [progress];
+  /** When the newest progress sample was observed; null before the first. */
+  progressObservedAtMillis(): number | null {
+    return this.sampleTimes.length === 0 ? null : this.sampleTimes[this.sampleTimes.length - 1]!;
   }
 
   /** Recent catch-up rate in progress per second; null when the window says too little. */
-  ratePerSecond(nowMillis: number): number | null {
-    return recentRatePerSecond(this.sampleTimes, this.sampleProgress, nowMillis, this.progressWindowMillis);
+  ratePerSecond(): number | null {
+    return recentRatePerSecond(this.sampleTimes, this.sampleProgress, this.progressWindowMillis);
   }
 
-  /** Progress rose within the window, or a member returned (to lagging) or converged in it. */
-  improving(nowMillis: number, rate: number | null): boolean {
-    if (rate !== null && rate > IMPROVEMENT_EPSILON) return true;
+  /**
+   * Progress is rising (a positive rate, or a first movement too recent for a
+   * rate), or since `sinceMillis` (the episode's
+   * start) a member returned (to lagging) or converged within it. Changes
+   * before the episode — the previous episode's recovery, the collector's
+   * start — are not improvement in this one.
+   */
+  improving(nowMillis: number, sinceMillis: number, rate: number | null): boolean {
+    if (rate !== null ? rate > IMPROVEMENT_EPSILON : roseFromLow(this.sampleTimes, this.sampleProgress, this.progressWindowMillis)) return true;
     for (let i = this.transitions.length - 1; i >= 0; i--) {
       const t = this.transitions[i]!;
-      if (nowMillis - t.atMillis > this.progressWindowMillis) break;
+      if (t.atMillis < sinceMillis || nowMillis - t.atMillis > this.progressWindowMillis) break;
       if (t.to === 'converged' || (t.to === 'lagging' && t.from !== 'converged')) return true;
     }
     return false;

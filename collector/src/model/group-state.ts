@@ -37,8 +37,16 @@ export interface GroupState {
   phase: Phase;
   /** 0..1, see DESIGN.md §2.4. Unknown members count as 0, so this is always backed by fresh data. */
   progress: number;
-  /** Seconds until converged at the recent rate; null when stalled or unknown (never invented). */
+  /**
+   * Seconds from this tick until converged at the recent rate; null when stalled or unknown (never invented).
+   * Counted from when the progress was observed, then aged to the tick: `etaDeadlineMillis − derivedAtMillis`.
+   */
   etaSeconds: number | null;
+  /**
+   * When every member is expected to be converged (epoch ms): the observation time of the progress plus
+   * the ETA from then. Unlike `etaSeconds` it does not age. Null when there is no ETA or nothing left to wait for.
+   */
+  etaDeadlineMillis: number | null;
   /** Seconds since the open episode started; 0 when there is none. */
   elapsedSeconds: number;
   rtoSeconds: number;

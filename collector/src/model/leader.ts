@@ -54,5 +54,6 @@ export function chooseLeader(candidates: readonly LeaderCandidate[], previousLea
 }
 
 function claimsLeader(c: LeaderCandidate): boolean {
-  return c.role === 'leader' && c.fresh !== undefined && c.fresh.reachable;
+  // A member its source cannot read the role of (`unknownReason`) never leads on a role remembered from before.
+  return c.role === 'leader' && c.fresh !== undefined && c.fresh.reachable && c.fresh.unknownReason === undefined;
 }

@@ -5,6 +5,7 @@ import { chooseLeader } from './leader';
 import { memberVerdict, type StatusTolerances } from './member-status';
 import { permissionConsistency } from './permissions';
 import { decidePhase, type PhaseInputs } from './phase';
+import { etaSecondsAt } from './eta';
 import { etaSeconds, memberProgress, recentRatePerSecond } from './progress';
 import type { MemberStatus, Observation } from './types';
 
@@ -27,6 +28,14 @@ describe('memberVerdict', () => {
     ['behind by bytes from positions', o({ position: 9_000 }), 'lagging', /1000 bytes/],
     ['behind by reported seconds', o({ position: 10_000, lagSeconds: 6 }), 'lagging', /6\.0s/],
     ['within both tolerances', o({ position: 9_950, lagSeconds: 4 }), 'converged', null],
+    // Issue 17: a cut link with a small byte lag is never converged.
+    ['link down, bytes within tolerance', o({ position: 9_990, lagSeconds: 0, replicationLink: { up: false, downForSeconds: 7 } }), 'lagging', /^replication link down for 7s; behind the leader by at least 0\.0s \/ 10 bytes$/],
+    ['link down, caught up, duration unknown', o({ position: 10_000, replicationLink: { up: false } }), 'lagging', /^replication link down; /],
+    ['link up but silent beyond the lag tolerance', o({ position: 10_000, lagSeconds: 0, replicationLink: { up: true, silentForSeconds: 6 } }), 'lagging', /replication link silent for 6s/],
+    ['link up, silent within the lag tolerance', o({ position: 10_000, replicationLink: { up: true, silentForSeconds: 5 } }), 'converged', null],
+    ['no position, no lag, while the leader has one', o({}), 'unknown', /no replication position or lag observed/],
+    ['position and lag older than the freshness window', o({ position: 10_000, lagSeconds: 0, replicationObservedAtMillis: now - 3001 }), 'unknown', /last reported 3s ago/],
+    ['position and lag within the freshness window', o({ position: 10_000, lagSeconds: 0, replicationObservedAtMillis: now - 3000 }), 'converged', null],
   ];
   for (const [name, observation, status, reason] of table) {
     it(`${name} → ${status}`, () => {
@@ -38,6 +47,15 @@ describe('memberVerdict', () => {
   it('a rival leader is diverged, the reference leader converged', () => {
     assert.equal(memberVerdict('R', 'leader', o({ role: 'leader' }), leader, true, tolerances, now).status, 'diverged');
     assert.equal(memberVerdict('L', 'leader', leader.observation, leader, false, tolerances, now).status, 'converged');
+  });
+  it('without a leader says there is none to compare with, never "behind the leader"', () => {
+    const down = memberVerdict('m', 'replica', o({ lagBytes: 6019, lagSeconds: 9, replicationLink: { up: false, downForSeconds: 3 } }), null, false, tolerances, now);
+    assert.equal(down.status, 'lagging');
+    assert.equal(down.reason, 'replication link down for 3s; lag at least 9.0s / 6019 bytes; no reachable leader to compare with');
+    const reported = memberVerdict('m', 'replica', o({ lagSeconds: 9 }), null, false, tolerances, now);
+    assert.equal(reported.reason, 'behind by 9.0s as reported; no reachable leader to compare with');
+    const nothing = memberVerdict('m', 'replica', o({ position: 5 }), null, false, tolerances, now);
+    assert.deepEqual([nothing.status, nothing.reason], ['converged', 'no reachable leader to compare with']);
   });
   it('a path that is reachable but not serving is unreachable', () => {
     assert.equal(memberVerdict('p', 'path', o({ serving: false }), null, false, tolerances, now).status, 'unreachable');
@@ -51,6 +69,9 @@ describe('chooseLeader', () => {
   });
   it('has no leader when the leader is down', () => {
     assert.equal(chooseLeader([c('a', 'leader', { reachable: false }), c('b', 'replica')], 'a').leader, null);
+  });
+  it('has no leader when the source cannot read the remembered leader\'s role (unknownReason)', () => {
+    assert.equal(chooseLeader([c('a', 'leader', { unknownReason: 'may not read the replication status' }), c('b', 'replica')], 'a').leader, null);
   });
   it('in a split brain prefers the one more replicas follow, then the previous leader', () => {
     const split = [c('a', 'leader'), c('b', 'leader'), c('c', 'replica', { followsLeader: 'b' })];
@@ -66,11 +87,29 @@ describe('progress and ETA', () => {
     assert.equal(memberProgress('lagging', 2000, 1000), 0);
     for (const status of ['unreachable', 'diverged', 'unknown'] as const) assert.equal(memberProgress(status, 0, 100), 0);
   });
-  it('measures the rate from the lowest point in the window', () => {
-    const atMillis = [0, 1000, 3000];
-    const progress = [0.9, 0.2, 0.6];
-    assert.ok(Math.abs(recentRatePerSecond(atMillis, progress, 3000, 10_000)! - 0.2) < 1e-9);
-    assert.equal(recentRatePerSecond(atMillis, progress, 3000, 500), null, 'one sample in the window says nothing');
+  it('measures the rate from the first movement after the low point, not from the low point', () => {
+    // Low at t=1 s; the member really started at t=1.8 s, moving 0.1/s: the samples after the low point carry the rate.
+    const atMillis = [0, 1000, 2000, 3000, 4000];
+    const progress = [0.9, 0.2, 0.22, 0.32, 0.42];
+    assert.ok(Math.abs(recentRatePerSecond(atMillis, progress, 10_000)! - 0.1) < 1e-9);
+    assert.equal(recentRatePerSecond([0, 1000], [0.2, 0.3], 10_000), null, 'one moving sample says nothing yet');
+    assert.equal(recentRatePerSecond(atMillis, progress, 500), null, 'one sample in the window says nothing');
+  });
+  it('weighs recent movement more: a rate that doubled shows within a few samples', () => {
+    const atMillis = [0, 1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000];
+    const progress = [0, 0.01, 0.02, 0.03, 0.04, 0.05, 0.07, 0.09, 0.11];
+    const rate = recentRatePerSecond(atMillis, progress, 12_000)!;
+    assert.ok(rate > 0.015 && rate <= 0.02, `rate ${rate}`);
+  });
+  it('is 0 after no rise for a third of the window, and null when nothing moved at all', () => {
+    assert.equal(recentRatePerSecond([0, 1000, 2000, 3000, 4000, 5000], [0, 0.1, 0.2, 0.2, 0.2, 0.2], 9_000), 0);
+    assert.equal(recentRatePerSecond([0, 1000, 2000, 3000], [0.5, 0.5, 0.5, 0.5], 9_000), null, 'a stall from the start has no movement');
+  });
+  it('reads the ETA as the expected completion minus the reader’s now, never below 0', () => {
+    assert.equal(etaSecondsAt({ etaSeconds: 10, etaDeadlineMillis: 50_000 }, 42_500), 7.5, 'read 2.5 s after the tick that said 10 s');
+    assert.equal(etaSecondsAt({ etaSeconds: 10, etaDeadlineMillis: 50_000 }, 51_000), 0);
+    assert.equal(etaSecondsAt({ etaSeconds: 0, etaDeadlineMillis: null }, 51_000), 0, 'all converged');
+    assert.equal(etaSecondsAt({ etaSeconds: null, etaDeadlineMillis: null }, 51_000), null);
   });
   it('gives no ETA when stalled, falling, or when a member cannot drain', () => {
     assert.equal(etaSeconds(0.5, 0.1, true), 5);
@@ -131,4 +170,20 @@ describe('decidePhase', () => {
     ['no members', { memberCount: 0, convergedCount: 0 }, 'unknown'],
   ];
   for (const [name, inputs, phase] of table) it(`${name} → ${phase}`, () => assert.equal(decidePhase({ ...base, ...inputs }), phase));
+});
+
+describe('memberVerdict with what a source says outright about replication (MySQL/MariaDB threads, unreadable status)', () => {
+  const table: [string, Observation, MemberStatus, RegExp][] = [
+    ['replication stopped, no lag yet', o({ position: 10_000, lagBytes: 0, replicationStoppedReason: 'SQL thread stopped' }), 'lagging', /^SQL thread stopped$/],
+    ['replica diverged and stopped', o({ divergedReason: 'errant transactions', replicationStoppedReason: 'SQL thread stopped' }), 'diverged', /errant/],
+    ['follows another leader and stopped', o({ followsLeader: 'X', replicationStoppedReason: 'SQL thread stopped' }), 'diverged', /follows X/],
+    ['reached but role unreadable', o({ position: 10_000, unknownReason: 'may not read the replication status' }), 'unknown', /may not read/],
+  ];
+  for (const [name, observation, status, reason] of table) {
+    it(`${name} → ${status}`, () => {
+      const verdict = memberVerdict('m', 'replica', observation, leader, false, tolerances, now);
+      assert.equal(verdict.status, status);
+      assert.match(verdict.reason ?? '', reason);
+    });
+  }
 });

@@ -49,6 +49,18 @@ export interface Observation {
   reachable: boolean;
   /** Whether the member serves traffic (leaders, paths). */
   serving?: boolean;
+  /**
+   * Set by a source that sees this replica's replication link down or not
+   * applying (MySQL/MariaDB IO or SQL thread not running, no channel): it is
+   * never converged, whatever its lag; the text names the link or thread.
+   */
+  replicationStoppedReason?: string;
+  /**
+   * Set by a source that reached the member but cannot tell its role or
+   * position (e.g. the monitoring account may not read replication status):
+   * the member is `unknown`, never a leader or converged; the text says why.
+   */
+  unknownReason?: string;
   /** Replication position: offset, LSN, sequence — monotonic within one history. */
   position?: number;
   /** Seconds behind the leader, where the source knows it. */
@@ -67,6 +79,32 @@ export interface Observation {
   followsLeader?: string;
   /** Set by a source that itself detected divergence (e.g. split brain); the text says why. */
   divergedReason?: string;
+  /**
+   * For a replica: its replication link to the leader, where the source can tell. A link that is
+   * down, or silent longer than the lag tolerance, is never converged, whatever the byte lag:
+   * bytes stop growing when nothing arrives, so a small byte lag proves nothing then.
+   */
+  replicationLink?: ReplicationLink;
+  /**
+   * When `position`, `lagSeconds` and `lagBytes` were measured, if earlier than `observedAtMillis`
+   * (a source that reports them apart from `reachable`, e.g. OTLP). Older than the freshness
+   * window, they are no evidence of convergence.
+   */
+  replicationObservedAtMillis?: number;
+}
+
+/** What a source says about a replica's replication link (Observation.replicationLink). */
+export interface ReplicationLink {
+  /** False: the link is down (Redis `master_link_status:down`, no streaming WAL receiver, missing from the primary's `pg_stat_replication`). */
+  up: boolean;
+  /** How long the link has been down, where known. */
+  downForSeconds?: number;
+  /**
+   * Link up: seconds since it last carried anything the source can see (the leader's last
+   * acknowledgement from this replica, or what the replica last received); the earliest sign of a
+   * link that is cut but not yet timed out.
+   */
+  silentForSeconds?: number;
 }
 
 /** A member as declared in config before anything was observed (so it shows `unknown`, not absent). */

@@ -11,6 +11,7 @@ export function recoveryPanelQueries(...matchers: string[]): Query[] {
     'recovery_group_phase',
     'recovery_group_progress_ratio',
     'recovery_group_eta_seconds',
+    'recovery_group_eta_timestamp_seconds',
     'recovery_group_episode_elapsed_seconds',
     'recovery_group_rto_seconds',
     'recovery_member_status',
@@ -18,6 +19,8 @@ export function recoveryPanelQueries(...matchers: string[]): Query[] {
     'recovery_group_members',
     'recovery_group_divergence_ratio',
     'recovery_member_permission_drift',
+    // Absent for a group while other groups have it: the panel says "permissions: not observed".
+    'recovery_group_permission_consistency_ratio',
     'recovery_group_shared_dependency',
     'recovery_group_effective_paths',
     'recovery_group_independence_ratio',

@@ -23,7 +23,7 @@ export function RecoveryProgress({ group, styles, theme }: Props) {
     <div
       className={styles.progress}
       data-testid="progress"
-      title="Progress: share of members converged, lagging members counted by how much of their peak lag they have caught up. ETA: remaining work at the recent catch-up rate."
+      title="Progress: share of members converged, lagging members counted by how much of their peak lag they have caught up. ETA: time left until the expected completion the collector publishes (remaining work at the recent catch-up rate, counted from when the progress was observed), so it does not age between scrapes."
     >
       <div className={classes(styles.progressTrack, !known && styles.progressTrackStale)} role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={known ? Math.round(ratio * 100) : undefined}>
         {known && <div className={styles.progressFill} style={{ width: `${ratio * 100}%`, background: phaseColor(theme, phase) }} />}

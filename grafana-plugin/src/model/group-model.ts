@@ -39,6 +39,10 @@ export interface GroupModel {
   /** Time of the newest phase sample (epoch ms), absent without phase series. */
   lastSampleMs?: number;
   progressRatio?: number;
+  /**
+   * Seconds left as of the panel's now: the collector's expected completion time minus now (it does not
+   * age between scrapes), else — from a collector without it — the newest `recovery_group_eta_seconds`.
+   */
   etaSeconds?: number;
   elapsedSeconds?: number;
   rtoSeconds?: number;
@@ -46,6 +50,12 @@ export interface GroupModel {
   independenceRatio?: number;
   effectivePaths?: number;
   hiddenInstability: boolean;
+  /**
+   * False when the queries carry permission consistency (some group has the ratio) but this
+   * group has none: no member has a permission fingerprint (e.g. it is read through exporters),
+   * so its permissions are not observed — never "consistent". Undefined when nothing says.
+   */
+  permissionsObserved?: boolean;
   members: MemberModel[];
   /** Member counts by status from `recovery_group_members`, or counted from member series. */
   memberCounts: Partial<Record<MemberStatus, number>>;
@@ -86,7 +96,16 @@ export function buildGroups(series: Series[], settings: GroupModelSettings): Gro
     }
     list.push(s);
   }
-  return Array.from(byGroup, ([group, list]) => buildGroup(group, list, settings));
+  const groups = Array.from(byGroup, ([group, list]) => buildGroup(group, list, settings));
+  // Absent for a group means "not observed" only if the queries ask for it: some group has it.
+  const consistencyQueried = series.some((s) => s.metric === METRICS.permissionConsistency);
+  if (consistencyQueried) {
+    for (const g of groups) {
+      const ratio = byGroup.get(g.group)?.some((s) => s.metric === METRICS.permissionConsistency && s.values.some((v) => v !== null && Number.isFinite(v)));
+      g.permissionsObserved = ratio === true;
+    }
+  }
+  return groups;
 }
 
 function buildGroup(group: string, all: Series[], settings: GroupModelSettings): GroupModel {
@@ -121,7 +140,7 @@ function buildGroup(group: string, all: Series[], settings: GroupModelSettings):
     stale,
     lastSampleMs: newestMs,
     progressRatio: min(current('progress')),
-    etaSeconds: max(current('eta')),
+    etaSeconds: etaAt(current('etaTimestamp'), current('eta'), settings.nowMs),
     elapsedSeconds: max(current('elapsed')),
     rtoSeconds: rto,
     divergenceRatio: max(current('divergence')),
@@ -284,4 +303,10 @@ function freshValues(series: Series[], cutoffMs: number): number[] {
 
 const first = (values: number[]) => values[0];
 const min = (values: number[]) => (values.length ? Math.min(...values) : undefined);
+/** The ETA as of `nowMs`: from the latest expected completion when there is one (several collectors: the later). */
+function etaAt(deadlinesSeconds: number[], etas: number[], nowMs: number): number | undefined {
+  const deadline = max(deadlinesSeconds);
+  return deadline === undefined ? max(etas) : Math.max(0, deadline - nowMs / 1000);
+}
+
 const max = (values: number[]) => (values.length ? Math.max(...values) : undefined);

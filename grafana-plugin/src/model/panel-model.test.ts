@@ -4,7 +4,7 @@ import { FIXTURE_NOW_MS, matrixPhaseFrame, tableFrame } from '../__fixtures__/gr
 import { PromQueryResult, framesForPanel } from '../testing/prometheus-frames';
 import { scenarioGroups, scenarioQuery } from '../testing/scenarios';
 import { RecoveryPanelOptions, defaultOptions } from '../types';
-import { divergenceText, elapsedText, etaText, hiddenInstabilityText, permissionDriftText, sharedDomainText } from './describe';
+import { divergenceText, elapsedText, etaText, hiddenInstabilityText, permissionDriftText, permissionsNotObservedText, sharedDomainText } from './describe';
 import { GroupModel } from './group-model';
 import { panelModel } from './panel-model';
 import { effectivePhase } from './sort';
@@ -180,6 +180,26 @@ function phaseFrame(group: string, phase: string, values: number[], times?: numb
   return numberFrame('recovery_group_phase', { group, phase, instance }, values, times);
 }
 
+describe('ETA from the expected completion time', () => {
+  it('is the deadline minus the panel’s now, so a sample scraped 15 s ago does not overstate what is left', () => {
+    const phase = phaseFrame('g', 'recovering', [1, 1], [0, 15_000]);
+    // The collector said 60 s left at t=0 (deadline t=60 s) and the scrape at 15 s still carries the tick's figure.
+    const eta = numberFrame('recovery_group_eta_seconds', { group: 'g' }, [60, 60], [0, 15_000]);
+    const deadline = numberFrame('recovery_group_eta_timestamp_seconds', { group: 'g' }, [60, 60], [0, 15_000]);
+    const [g] = panelModel([phase, eta, deadline], defaultOptions, 30_000).groups;
+    expect(g.etaSeconds).toBe(30);
+    expect(etaText(g)).toBe('ETA 30s');
+    const [past] = panelModel([phase, eta, deadline], defaultOptions, 75_000).groups;
+    expect(past.etaSeconds).toBe(0);
+  });
+
+  it('falls back to recovery_group_eta_seconds from a collector without the deadline', () => {
+    const phase = phaseFrame('g', 'recovering', [1, 1], [0, 15_000]);
+    const eta = numberFrame('recovery_group_eta_seconds', { group: 'g' }, [60, 45], [0, 15_000]);
+    expect(panelModel([phase, eta], defaultOptions, 15_000).groups[0].etaSeconds).toBe(45);
+  });
+});
+
 describe('etaText without an ETA series', () => {
   it('recovering: no ETA yet (progress is observed, the rate is not); partial/degraded: stalled', () => {
     const frames = framesForPanel([
@@ -220,5 +240,38 @@ describe('one query per contract metric (as the Rebound dashboards query)', () =
     expect(split.groups.map((g) => [g.group, g.phase, etaText(g), permissionDriftText(g)])).toEqual(
       reference.groups.map((g) => [g.group, g.phase, etaText(g), permissionDriftText(g)])
     );
+  });
+});
+
+describe('permissions of a group no member reports them for', () => {
+  const at = (NOW - 1000) / 1000;
+  const series = (metric: Record<string, string>, value: string) => ({ metric, values: [[at, value]] as [number, string][] });
+  const query = (withRatio: boolean): PromQueryResult => ({
+    refId: 'A',
+    expr: '{__name__=~"recovery_(group|member)_.*"}',
+    format: 'time_series',
+    stepMs: 1000,
+    response: {
+      status: 'success',
+      data: {
+        resultType: 'matrix',
+        result: [
+          series({ __name__: 'recovery_group_phase', group: 'cache', phase: 'healthy' }, '1'),
+          series({ __name__: 'recovery_group_phase', group: 'sessions', phase: 'healthy' }, '1'),
+          ...(withRatio ? [series({ __name__: 'recovery_group_permission_consistency_ratio', group: 'cache' }, '1')] : []),
+        ],
+      },
+    },
+  });
+
+  it('says "permissions: not observed" for the group without a consistency ratio, nothing for the one with it', () => {
+    const { groups } = panelModel(framesForPanel([query(true)]), defaultOptions, NOW);
+    expect(permissionsNotObservedText(byName(groups, 'sessions'))).toBe('permissions: not observed');
+    expect(permissionsNotObservedText(byName(groups, 'cache'))).toBeUndefined();
+  });
+
+  it('claims nothing when the queries do not carry the ratio at all', () => {
+    const { groups } = panelModel(framesForPanel([query(false)]), defaultOptions, NOW);
+    expect(groups.map(permissionsNotObservedText)).toEqual([undefined, undefined]);
   });
 });

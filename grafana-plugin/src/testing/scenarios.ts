@@ -144,7 +144,7 @@ export function scenarioQuery(groups: GroupSpec[], nowMs: number, stepSeconds = 
   const start = end - RANGE_SECONDS;
   const result: PromMatrixResult[] = [];
   for (const g of groups) {
-    result.push(...groupSeries(g, start, end, stepSeconds));
+    result.push(...groupSeries(g, start, end, stepSeconds, nowMs / 1000));
   }
   return {
     refId: 'A',
@@ -155,7 +155,8 @@ export function scenarioQuery(groups: GroupSpec[], nowMs: number, stepSeconds = 
   };
 }
 
-function groupSeries(g: GroupSpec, start: number, end: number, step: number): PromMatrixResult[] {
+/** `nowSeconds`: the panel's now; the spec's ETA is the time left then, so the expected completion is now + ETA. */
+function groupSeries(g: GroupSpec, start: number, end: number, step: number, nowSeconds: number): PromMatrixResult[] {
   const last = end - (g.lastScrapeAgo ?? 0);
   const times: number[] = [];
   for (let t = start; t <= last; t += step) {
@@ -191,6 +192,7 @@ function groupSeries(g: GroupSpec, start: number, end: number, step: number): Pr
   const episodeShare = (t: number) => (episodeStart === undefined ? 1 : Math.min(1, (t - episodeStart) / Math.max(1, end - episodeStart)));
   series(METRICS.progress, {}, (t) => (inEpisode(t) ? g.progress * episodeShare(t) : 1));
   series(METRICS.eta, {}, (t) => (inEpisode(t) && g.etaSeconds !== undefined ? g.etaSeconds + (end - t) * 0.5 : undefined));
+  series(METRICS.etaTimestamp, {}, (t) => (inEpisode(t) && g.etaSeconds !== undefined ? nowSeconds + g.etaSeconds : undefined));
   series(METRICS.elapsed, {}, (t) => (inEpisode(t) ? t - episodeStart! : 0));
   series(METRICS.rto, {}, () => g.rtoSeconds);
   const statusAt = (m: MemberSpec, t: number): MemberStatus => (inEpisode(t) ? m.status : 'converged');

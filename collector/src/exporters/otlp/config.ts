@@ -1,6 +1,7 @@
 import { ConfigError } from '../../config/config-error';
 import { joinKey, readDurationMillis, readObject, readString, readStringMap } from '../../config/fields';
 import { expandEnv, redactUrl } from '../../config/secrets';
+import { quoteValue } from '../../config/quote';
 
 export type OtlpExportProtocol = 'http/protobuf' | 'http/json';
 
@@ -37,10 +38,10 @@ export function parseOtlpExporterConfig(raw: unknown, keyPath: string, env: Node
   const key = (name: string) => joinKey(keyPath, name);
   const protocol = readString(o['protocol'], key('protocol'), d.protocol);
   if (!(PROTOCOLS as readonly string[]).includes(protocol)) {
-    throw new ConfigError(key('protocol'), `expected http/protobuf or http/json (got "${protocol}"); gRPC is not supported, use the OTLP/HTTP port (4318)`);
+    throw new ConfigError(key('protocol'), `expected http/protobuf or http/json (got ${quoteValue(protocol)}); gRPC is not supported, use the OTLP/HTTP port (4318)`);
   }
   const compression = readString(o['compression'], key('compression'), d.compression);
-  if (compression !== 'gzip' && compression !== 'none') throw new ConfigError(key('compression'), `expected gzip or none (got "${compression}")`);
+  if (compression !== 'gzip' && compression !== 'none') throw new ConfigError(key('compression'), `expected gzip or none (got ${quoteValue(compression)})`);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(readStringMap(o['headers'], key('headers')))) {
     headers[name] = expandEnv(value, joinKey(key('headers'), name), env);

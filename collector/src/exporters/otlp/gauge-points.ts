@@ -1,4 +1,5 @@
 import type { GroupState } from '../../model/group-state';
+import { etaSecondsAt } from '../../model/eta';
 import { MEMBER_STATUSES, PHASES } from '../../model/types';
 import type { MetricKey } from '../metric-definitions';
 
@@ -24,7 +25,9 @@ export function forEachGaugePoint(
     const group = { group: state.name };
     for (const phase of PHASES) emit('groupPhase', phase === state.phase ? 1 : 0, { group: state.name, phase });
     emit('groupProgress', state.progress, group);
-    if (state.etaSeconds !== null) emit('groupEta', state.etaSeconds, group);
+    const eta = etaSecondsAt(state, nowMillis);
+    if (eta !== null) emit('groupEta', eta, group);
+    if (state.etaDeadlineMillis !== null) emit('groupEtaTimestamp', state.etaDeadlineMillis / 1000, group);
     emit('groupElapsed', state.elapsedSeconds, group);
     emit('groupRto', state.rtoSeconds, group);
     emit('groupDivergence', state.divergenceRatio, group);

@@ -106,6 +106,7 @@ describe('startOtlpExporter', () => {
       assert.equal(gauges.get('recovery.group.phase')!.points.size, 6);
       assert.equal(value('recovery.group.progress_ratio', 'group=orders-db'), 0.5);
       assert.equal(value('recovery.group.eta_seconds', 'group=orders-db'), 120);
+      assert.equal(value('recovery.group.eta_timestamp_seconds', 'group=orders-db'), 1_700_000_120);
       assert.equal(value('recovery.group.episode_elapsed_seconds', 'group=orders-db'), 30);
       assert.equal(value('recovery.group.rto_seconds', 'group=orders-db'), 900);
       assert.deepEqual(Object.fromEntries(gauges.get('recovery.group.members')!.points), {
@@ -132,10 +133,11 @@ describe('startOtlpExporter', () => {
       assert.deepEqual(Object.fromEntries(gauges.get('recovery.source.up')!.points), { 'source=otlp': 1, 'source=redis/cache': 0 });
 
       // The ETA goes unknown: the next push must not repeat the last known value.
-      states = [{ ...SNAPSHOT[0]!, etaSeconds: null }];
+      states = [{ ...SNAPSHOT[0]!, etaSeconds: null, etaDeadlineMillis: null }];
       await exporter.forceFlush();
       const next = gaugesOf(decodeProtobufRequest(sink.requests.at(-1)!.body));
       assert.equal(next.has('recovery.group.eta_seconds'), false, 'eta absent when unknown');
+      assert.equal(next.has('recovery.group.eta_timestamp_seconds'), false, 'deadline absent when unknown');
       assert.equal(next.get('recovery.group.progress_ratio')?.points.get('group=orders-db'), 0.5);
     } finally {
       await exporter.shutdown();

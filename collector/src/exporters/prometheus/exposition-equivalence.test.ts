@@ -16,7 +16,8 @@ function receiverCounter(registry: Registry): Counter<'receiver' | 'reason'> {
 
 /**
  * Twelve ticks of three groups through a failover, a retirement, a newcomer, a
- * member never observed, names that need escaping and completed episodes; after
+ * member never observed, names that need escaping, a draining replica (an ETA
+ * with a deadline, read 700 ms after the tick) and completed episodes; after
  * each tick, both expositions of the same states.
  */
 async function* expositionsOverAStory(): AsyncGenerator<{ tick: number; cached: string; reference: string; openMetrics: string }> {
@@ -39,6 +40,8 @@ async function* expositionsOverAStory(): AsyncGenerator<{ tick: number; cached: 
     if (tick === 7) engine.retireMember('db', 'c\\"x');
     if (tick >= 7) engine.observe(obs('d', now, { position: 10, dependencies: deps('z3'), permissionFingerprint: 'p' }));
     engine.observe({ ...obs('x', now, { role: 'leader', position: 1 }), group: 'calm' });
+    // A replica draining 2 s/s from tick 3: an ETA with a deadline, aged to the scrape.
+    engine.observe({ ...obs('w', now, { lagSeconds: tick < 3 ? 0 : Math.max(0, 30 - 2 * (tick - 3)) }), group: odd });
     engine.observe({ ...obs('m\n1', now, { role: 'leader', position: tick, load: tick === 5 ? Number.NaN : 1 }), group: odd });
     const states: readonly GroupState[] = engine.tick();
     if (tick === 4) episodes.push({ group: 'db', durationSeconds: 42.5, rtoSeconds: 60 }, { group: 'db', durationSeconds: 90_000, rtoSeconds: 60 }, { group: 'calm', durationSeconds: null, rtoSeconds: 60 });

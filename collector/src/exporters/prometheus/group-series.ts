@@ -1,12 +1,13 @@
 /**
  * One group's share of `/metrics`: what it last exported, and the text of each
  * family re-rendered only when the values behind it change, handed to that
- * family's FamilyText. Observation ages change every tick, so they are written
- * per scrape from prefixes kept here.
+ * family's FamilyText. Observation ages change every tick and the ETA counts down
+ * to its deadline, so those are written per scrape from prefixes kept here.
  */
 import type { GroupState, MemberState } from '../../model/group-state';
 import { MEMBER_STATUSES, PHASES } from '../../model/types';
 import { METRICS, RECOVERY_DURATION_BUCKETS_SECONDS, type MetricKey } from '../metric-definitions';
+import { etaSecondsAt } from '../../model/eta';
 import { escapeLabelValue, formatValue, labelPair } from './exposition-format';
 
 /** The families a group has series in, in exposition order (the one definition list's order). */
@@ -40,6 +41,9 @@ export type FamilySink = (family: number, text: string) => void;
 
 export class GroupSeries {
   private readonly groupLabel: string;
+  /** `recovery_group_eta_seconds{group=…} `: the ETA is rendered per scrape. */
+  private readonly etaPrefix: string;
+  private readonly etaPrefixBytes: number;
   private state: GroupState | undefined;
   private tally: EpisodeTally | undefined;
   /** `recovery_member_observation_age_seconds{group=…,member=…} ` per member, in state order: ages are rendered per scrape. */
@@ -53,6 +57,8 @@ export class GroupSeries {
     private readonly sink: FamilySink,
   ) {
     this.groupLabel = labelPair('group', name);
+    this.etaPrefix = `${METRICS.groupEta.name}{${this.groupLabel}} `;
+    this.etaPrefixBytes = Buffer.byteLength(this.etaPrefix, 'utf8');
   }
 
   /** Bring the text in line with this tick's state; only families whose values changed are re-rendered. */
@@ -62,7 +68,7 @@ export class GroupSeries {
     const changed = <T>(read: (s: GroupState) => T): boolean => before === undefined || read(before) !== read(state);
     if (changed((s) => s.phase)) this.set('groupPhase', this.oneHot(METRICS.groupPhase.name, 'phase', PHASES, state.phase));
     if (changed((s) => s.progress)) this.set('groupProgress', this.groupLine(METRICS.groupProgress.name, state.progress));
-    if (changed((s) => s.etaSeconds)) this.set('groupEta', this.groupLine(METRICS.groupEta.name, state.etaSeconds));
+    if (changed((s) => s.etaDeadlineMillis)) this.set('groupEtaTimestamp', this.groupLine(METRICS.groupEtaTimestamp.name, state.etaDeadlineMillis === null ? null : state.etaDeadlineMillis / 1000));
     if (changed((s) => s.elapsedSeconds)) this.set('groupElapsed', this.groupLine(METRICS.groupElapsed.name, state.elapsedSeconds));
     if (changed((s) => s.rtoSeconds)) this.set('groupRto', this.groupLine(METRICS.groupRto.name, state.rtoSeconds));
     if (changed((s) => s.divergenceRatio)) this.set('groupDivergence', this.groupLine(METRICS.groupDivergence.name, state.divergenceRatio));
@@ -120,6 +126,27 @@ export class GroupSeries {
       at += out.write(formatValue(age === null ? Infinity : age + sinceTickSeconds), at, 'latin1');
       out[at++] = 10; // \n
     }
+    return at;
+  }
+
+  /** Upper bound of the bytes `writeEta` writes. */
+  etaMaxBytes(): number {
+    return this.etaPrefixBytes + 25;
+  }
+
+  /**
+   * The ETA at `nowMillis` (the deadline minus now; 0 once converged), written into
+   * `out` at `at`; returns the end. Read a tick or a scrape interval late it still
+   * says what is left, not the tick's figure. No ETA, no series.
+   */
+  writeEta(nowMillis: number, out: Buffer, at: number): number {
+    const state = this.state;
+    if (state === undefined) return at;
+    const eta = etaSecondsAt(state, nowMillis);
+    if (eta === null) return at;
+    at += out.write(this.etaPrefix, at, 'utf8');
+    at += out.write(formatValue(eta), at, 'latin1');
+    out[at++] = 10; // \n
     return at;
   }
 

@@ -9,10 +9,10 @@ function seriesOf(text: string, name: string): string[] {
   return text.split('\n').filter((line) => line.startsWith(name + '{') || line.startsWith(name + ' '));
 }
 
-/** A group mid-failover: every signal has something to say. */
+/** A group mid-failover: every signal has something to say. Beside it a calm group and one draining (it has an ETA). */
 function midFailover() {
   let now = 1_700_000_000_000;
-  const engine = new RecoveryEngine({ groups: [testGroup(), testGroup({ name: 'calm' })], now: () => now });
+  const engine = new RecoveryEngine({ groups: [testGroup(), testGroup({ name: 'calm' }), testGroup({ name: 'drain' })], now: () => now });
   const exporter = new PrometheusExporter();
   engine.onEpisodeCompleted((e) => exporter.recordEpisode(e));
   const deps = (zone: string) => ({ 'cloud.availability_zone': zone, 'host.name': 'shared-host' });
@@ -22,6 +22,8 @@ function midFailover() {
     engine.observe(obs('b', now, { role: failed ? 'leader' : 'replica', position: 10, load: 250, dependencies: deps('z2'), permissionFingerprint: failed ? 'q' : 'p' }));
     engine.observe(obs('c', now, { position: 10, lagSeconds: failed ? 30 - s : 0, dependencies: deps('z3'), permissionFingerprint: 'p' }));
     engine.observe({ ...obs('x', now, { role: 'leader', position: 1 }), group: 'calm' });
+    engine.observe({ ...obs('y', now, { role: 'leader', position: 1 }), group: 'drain' });
+    engine.observe({ ...obs('z', now, { lagSeconds: s < 3 ? 0 : 30 - 2 * (s - 3) }), group: 'drain' });
     exporter.update(engine.tick(), new Map([['test', true]]));
     now += 1000;
   }
@@ -45,7 +47,7 @@ describe('PrometheusExporter', () => {
     it('exports one phase series per phase with exactly one set to 1', async () => {
       const { exporter } = midFailover();
       const phases = seriesOf(await exporter.metricsText(), 'recovery_group_phase');
-      assert.equal(phases.length, 12);
+      assert.equal(phases.length, 18);
       assert.equal(phases.filter((l) => l.includes('group="db"') && l.endsWith(' 1')).length, 1);
     });
 
@@ -61,7 +63,24 @@ describe('PrometheusExporter', () => {
     it('leaves the ETA series absent when the ETA is unknown, never a made-up number', async () => {
       const { exporter, engine } = midFailover();
       assert.equal(engine.snapshot()[0]!.etaSeconds, null);
-      assert.deepEqual(seriesOf(await exporter.metricsText(), 'recovery_group_eta_seconds'), ['recovery_group_eta_seconds{group="calm"} 0']);
+      const text = await exporter.metricsText();
+      assert.deepEqual(seriesOf(text, 'recovery_group_eta_seconds').filter((l) => !l.includes('drain')), ['recovery_group_eta_seconds{group="calm"} 0']);
+      assert.deepEqual(seriesOf(text, 'recovery_group_eta_timestamp_seconds').filter((l) => !l.includes('drain')), [], 'no deadline without an ETA, nor once all converged');
+    });
+
+    it('publishes the expected completion time, and ages eta_seconds to the scrape rather than to the tick', async () => {
+      const { exporter, engine } = midFailover();
+      const drain = engine.snapshot().find((s) => s.name === 'drain')!;
+      // 14 s behind at t=11 s, draining 2 s/s: converged 7 s after that observation.
+      assert.equal(drain.etaDeadlineMillis, 1_700_000_011_000 + 7_000);
+      const text = await exporter.metricsText();
+      assert.deepEqual(seriesOf(text, 'recovery_group_eta_timestamp_seconds'), ['recovery_group_eta_timestamp_seconds{group="drain"} 1700000018']);
+      // The tick ran at a fake 2023 clock; the scrape runs now, long after the deadline: what is left is 0, not the tick's 7 s.
+      assert.deepEqual(seriesOf(text, 'recovery_group_eta_seconds').filter((l) => l.includes('drain')), ['recovery_group_eta_seconds{group="drain"} 0']);
+      const late = { ...drain, derivedAtMillis: Date.now() - 1_500, etaSeconds: 10, etaDeadlineMillis: Date.now() + 8_500 };
+      exporter.update([late], new Map());
+      const eta = Number(seriesOf(await exporter.metricsText(), 'recovery_group_eta_seconds').find((l) => l.includes('drain'))!.split(' ')[1]);
+      assert.ok(eta > 8 && eta <= 8.5, `scraped 1.5 s after the tick that said 10 s: ${eta}`);
     });
 
     it('has histogram buckets that make the common RTOs exact', async () => {

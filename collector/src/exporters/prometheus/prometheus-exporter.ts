@@ -13,7 +13,7 @@ export interface Exposition {
 }
 
 export interface PrometheusExporterOptions {
-  /** Clock for the observation ages filled in at scrape time (epoch ms); tests pass a fake one. */
+  /** Clock for the observation ages and ETAs filled in at scrape time (epoch ms); tests pass a fake one. */
   nowMillis?: () => number;
 }
 
@@ -22,7 +22,8 @@ export interface PrometheusExporterOptions {
  * family (group-series.ts): `update()` re-renders only what changed this tick,
  * and a scrape is mostly copying — prom-client's registry re-formats every series
  * on every scrape, 3.5 s for a million series. Observation ages change every tick
- * for every member, so they alone are formatted per scrape.
+ * for every member and the ETA counts down to its deadline (`etaSecondsAt`), so
+ * they alone are formatted per scrape.
  *
  * `registry` stays prom-client's, for the collector's own bookkeeping metrics other
  * components register on it (the receivers' `recovery_receiver_*` counters): it is
@@ -39,6 +40,8 @@ export class PrometheusExporter {
   private readonly families = GROUP_FAMILIES.map(() => new FamilyText());
   /** Ages are rendered per scrape into this buffer, reused when no scrape is in flight. */
   private agesBuffer: Buffer | undefined;
+  /** ETAs likewise (they count down to the deadline), into their own buffer. */
+  private etaBuffer: Buffer | undefined;
   private scrapesInFlight = 0;
   private readonly headers: Record<ExpositionFormat, Buffer[]> = {
     prometheus: GROUP_FAMILIES.map((key) => Buffer.from(familyHeader(METRICS[key], 'prometheus'), 'utf8')),
@@ -92,7 +95,9 @@ export class PrometheusExporter {
     this.scrapesInFlight++;
     GROUP_FAMILIES.forEach((key, index) => {
       pieces.push(this.headers[format][index]!);
-      pieces.push(key === 'memberObservationAge' ? this.observationAges(groups, reuse) : this.families[index]!.render(groups.length, reuse));
+      if (key === 'memberObservationAge') pieces.push(this.observationAges(groups, reuse));
+      else if (key === 'groupEta') pieces.push(this.etas(groups, reuse));
+      else pieces.push(this.families[index]!.render(groups.length, reuse));
     });
     const ownMetrics = [familyHeader(METRICS.sourceUp, format), ...this.sourceUpLines.values(), familyHeader(METRICS.storeUp, format), this.storeUpLine];
     pieces.push(Buffer.from(ownMetrics.join(''), 'utf8'));
@@ -129,6 +134,17 @@ export class PrometheusExporter {
     const nowMillis = this.nowMillis();
     let pos = 0;
     for (const group of groups) pos = group.writeObservationAges(nowMillis, out, pos);
+    return out.subarray(0, pos);
+  }
+
+  private etas(groups: readonly GroupSeries[], reuse: boolean): Buffer {
+    let bound = 0;
+    for (const group of groups) bound += group.etaMaxBytes();
+    const out = bufferFor(bound, this.etaBuffer, reuse);
+    this.etaBuffer = out;
+    const nowMillis = this.nowMillis();
+    let pos = 0;
+    for (const group of groups) pos = group.writeEta(nowMillis, out, pos);
     return out.subarray(0, pos);
   }
 

@@ -2,6 +2,7 @@ import { ConfigError } from '../../config/config-error';
 import { joinKey, readNumber, readObject, readString } from '../../config/fields';
 import { DEMO_SCENARIOS, SCENARIO_NAMES, type ScenarioName } from './scenarios';
 import type { Scenario } from './timeline';
+import { quoteValue } from '../../config/quote';
 
 /** `demo:` under a group: a simulated cluster walking through failure and recovery. */
 export interface DemoConfig {
@@ -38,7 +39,7 @@ export function parseDemoConfig(raw: unknown, keyPath: string): DemoConfig {
   const scenarioKey = joinKey(keyPath, 'scenario');
   const scenario = readString(o['scenario'], scenarioKey, defaults.scenario);
   if (!isScenarioName(scenario)) {
-    throw new ConfigError(scenarioKey, `expected one of ${SCENARIO_NAMES.join(', ')} (got "${scenario}")`);
+    throw new ConfigError(scenarioKey, `expected one of ${SCENARIO_NAMES.join(', ')} (got ${quoteValue(scenario)})`);
   }
   const definition = DEMO_SCENARIOS[scenario];
   const config: DemoConfig = {

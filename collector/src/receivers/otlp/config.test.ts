@@ -1,17 +1,24 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { ConfigError } from '../../config/config-error';
 import { parseConfigText } from '../../config/load';
 import { createDefaultOtlpServerConfig, parseOtlpGroupConfig, parseOtlpServerConfig } from './config';
 import { otlpReceiverFactory } from './factory';
+import { makeTestCertificates } from '../redis/testdata/test-certificates';
 
 const yamlFixture = (name: string): Record<string, unknown> => parse(readFileSync(join(__dirname, 'testdata', name), 'utf8'));
-const ENV = { REBOUND_TEST_OTLP_TOKEN: 's3cret-token' };
+// The TLS files the fixtures name as ${OTLP_TLS_DIR}/…: made by openssl for this run.
+const tlsDir = mkdtempSync(join(tmpdir(), 'rebound-otlp-config-'));
+const ENV = { REBOUND_TEST_OTLP_TOKEN: 's3cret-token', OTLP_TLS_DIR: tlsDir };
 
 describe('parseOtlpServerConfig', () => {
+  before(() => makeTestCertificates(tlsDir));
+  after(() => rmSync(tlsDir, { recursive: true, force: true }));
+
   it('applies defaults when the key is absent', () => {
     assert.deepEqual(parseOtlpServerConfig(undefined, 'otlp', ENV), createDefaultOtlpServerConfig());
     assert.equal(createDefaultOtlpServerConfig().maxRequestBytes, 4 * 1024 * 1024);
@@ -23,7 +30,7 @@ describe('parseOtlpServerConfig', () => {
       maxRequestBytes: 1024 * 1024,
       maxConcurrentRequests: 4,
       bearerToken: 's3cret-token',
-      tls: { certFile: '/etc/rebound/tls.crt', keyFile: '/etc/rebound/tls.key' },
+      tls: { certFile: join(tlsDir, 'server.pem'), keyFile: join(tlsDir, 'server.key') },
       dynamicGroups: true,
       maxGroups: 10,
       maxMembersPerGroup: 20,
@@ -32,7 +39,25 @@ describe('parseOtlpServerConfig', () => {
       maxClockSkewMillis: 60_000,
       retryAfterSeconds: 5,
       memberExpiryMillis: 30 * 60_000,
+      maxPointsPerRequest: 10_000,
+      maxItemsPerRequest: 100_000,
+      readTimeoutMillis: 5_000,
+      memoryLimitBytes: 512 * 1024 ** 2,
     });
+  });
+
+  it('refuses a read_timeout over 1h (a body that takes longer is a stalled client)', () => {
+    // Past ~24.8 days every duration key is refused already (config/durations.test.ts).
+    assert.throws(
+      () => parseOtlpServerConfig({ read_timeout: '2h' }, 'otlp', ENV),
+      (error: unknown) => error instanceof ConfigError && error.keyPath === 'otlp.read_timeout' && /at most 1h/.test(error.message),
+    );
+  });
+
+  it('defaults memory_limit to 1GiB, or 75 % of the V8 heap limit when that is smaller', () => {
+    assert.ok(createDefaultOtlpServerConfig().memoryLimitBytes <= 1024 ** 3);
+    assert.equal(parseOtlpServerConfig({ memory_limit: '64MiB' }, 'otlp', ENV).memoryLimitBytes, 64 * 1024 ** 2);
+    assert.throws(() => parseOtlpServerConfig({ memory_limit: '1MiB' }, 'otlp', ENV), (error: unknown) => error instanceof ConfigError && error.keyPath === 'otlp.memory_limit');
   });
 
   it('leaves member_expiry off by default, so members are kept until restart', () => {
@@ -57,6 +82,10 @@ describe('parseOtlpServerConfig', () => {
     ['server-typo.yaml', ENV, 'otlp.max_request_byte', /did you mean "max_request_bytes"/],
     ['server-bad-size.yaml', ENV, 'otlp.max_request_bytes', /a size like 4MiB/],
     ['server-full.yaml', {}, 'otlp.bearer_token', /REBOUND_TEST_OTLP_TOKEN is not set/],
+    // Checked at load, not when the HTTPS server starts (it crashed the start with a stack trace).
+    ['server-tls-missing-cert.yaml', ENV, 'otlp.tls.cert_file', /cannot read \/etc\/rebound\/no-such-otlp-cert\.pem \(ENOENT\)/],
+    ['server-tls-key-is-directory.yaml', ENV, 'otlp.tls.key_file', /\(EISDIR\); give the path of the PEM private key/],
+    ['server-tls-mismatched-key.yaml', ENV, 'otlp.tls', /do not make a pair.*key values mismatch/],
   ];
   for (const [file, env, keyPath, message] of failures) {
     it(`rejects testdata/${file} naming ${keyPath}`, () => {

@@ -1,6 +1,7 @@
 import { ConfigError } from '../../config/config-error';
 import { joinKey, readArray, readObject, readOptionalString, readString, readStringMap } from '../../config/fields';
 import { ROLES, type Dependencies, type MemberDeclaration, type Role } from '../../model/types';
+import { quoteValue } from '../../config/quote';
 
 /** What every probed node has in config, whatever the system: `member`, `dependencies`, optional `role` hint. */
 export interface ProbedNodeConfig {
@@ -28,11 +29,11 @@ export function readNodes<T extends ProbedNodeConfig>(
     const nodeKey = joinKey(nodesKey, index);
     const o = readObject(item, nodeKey, ['member', addressKey, 'dependencies', 'role']);
     const member = readString(o['member'], joinKey(nodeKey, 'member'));
-    if (seen.has(member)) throw new ConfigError(joinKey(nodeKey, 'member'), `"${member}" is listed twice; each node needs its own member name`);
+    if (seen.has(member)) throw new ConfigError(joinKey(nodeKey, 'member'), `${quoteValue(member)} is listed twice; each node needs its own member name`);
     seen.add(member);
     const role = readOptionalString(o['role'], joinKey(nodeKey, 'role'));
     if (role !== undefined && !(ROLES as readonly string[]).includes(role)) {
-      throw new ConfigError(joinKey(nodeKey, 'role'), `expected one of ${ROLES.join(', ')} (got "${role}")`);
+      throw new ConfigError(joinKey(nodeKey, 'role'), `expected one of ${ROLES.join(', ')} (got ${quoteValue(role)})`);
     }
     const node = {
       member,

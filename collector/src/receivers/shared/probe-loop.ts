@@ -5,7 +5,7 @@ import { safeMessage } from './errors';
 import { ProbeTimeoutError, withTimeout } from './timeout';
 
 /**
- * The probe schedule of the probing receivers (redis, postgresql). Every
+ * The probe schedule of the probing receivers (redis, postgresql, mysql). Every
  * interval (measured from each round's start) it probes every node
  * concurrently, each under its own timeout, and hands the round to the
  * receiver (lag needs the leader's answer of the same round), then reports

@@ -5,6 +5,7 @@
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { isWithinRto, type Episode, type GroupState } from '../../../model/group-state';
+import { etaSecondsAt } from '../../../model/eta';
 import { MEMBER_STATUSES, PHASES } from '../../../model/types';
 import { METRICS, RECOVERY_DURATION_BUCKETS_SECONDS, type MetricDefinition, type MetricKey } from '../../metric-definitions';
 
@@ -47,7 +48,8 @@ export function promClientRegistry(input: ReferenceInput): Registry {
     const group = { group: s.name };
     for (const phase of PHASES) g.groupPhase.set({ ...group, phase }, phase === s.phase ? 1 : 0);
     g.groupProgress.set(group, s.progress);
-    setIfKnown(g.groupEta, group, s.etaSeconds);
+    setIfKnown(g.groupEta, group, etaSecondsAt(s, input.nowMillis));
+    setIfKnown(g.groupEtaTimestamp, group, s.etaDeadlineMillis === null ? null : s.etaDeadlineMillis / 1000);
     g.groupElapsed.set(group, s.elapsedSeconds);
     g.groupRto.set(group, s.rtoSeconds);
     g.groupDivergence.set(group, s.divergenceRatio);

@@ -1,0 +1,38 @@
+import { statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ConfigError } from './config-error';
+import { readString } from './fields';
+
+/**
+ * `store: ./data/rebound.db`: the SQLite file, created (with its directory) when
+ * missing. Checked now so a directory or a path through a file is a config error
+ * naming `store`, not a crash at start. Whether it is writable is the store's business.
+ */
+export function readStorePath(raw: unknown, keyPath: string, fallback: string): string {
+  const path = readString(raw, keyPath, fallback);
+  if (path === ':memory:') return path;
+  const problem = storePathProblem(path);
+  if (problem !== undefined) throw new ConfigError(keyPath, `${path} ${problem}; give the path of the SQLite file, e.g. ./data/rebound.db`);
+  return path;
+}
+
+function storePathProblem(path: string): string | undefined {
+  try {
+    const stat = statSync(path);
+    if (stat.isDirectory()) return 'is a directory';
+    if (!stat.isFile()) return 'is not a regular file';
+    return undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOTDIR') return 'goes through a file as if it were a directory';
+    if (code !== 'ENOENT') return `cannot be checked (${code ?? String(error)})`;
+  }
+  // Missing: the store creates it and its directories, as long as the nearest existing ancestor is a directory.
+  for (let parent = dirname(path); ; parent = dirname(parent)) {
+    try {
+      return statSync(parent).isDirectory() ? undefined : `cannot be created: ${parent} is not a directory`;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(parent) === parent) return undefined;
+    }
+  }
+}
