@@ -46,7 +46,7 @@ write_load() {
     || log "redis: write to $REDIS_PRIMARY failed"
   pg "$PG_PRIMARY_URL" "INSERT INTO demo_orders (payload) SELECT md5(random()::text) FROM generate_series(1, 500)" >/dev/null 2>&1 \
     || log "postgresql: write to the primary failed"
-  my "$MYSQL_PRIMARY" "INSERT INTO rebound_demo.demo_orders (payload) SELECT MD5(RAND()) FROM seq_1_to_500" >/dev/null 2>&1 \
+  my "$MYSQL_PRIMARY" "INSERT INTO rebound_demo.demo_orders (payload) WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500) SELECT MD5(RAND()) FROM n" >/dev/null 2>&1 \
     || log "mysql: write to $MYSQL_PRIMARY failed"
 }
 

@@ -10,11 +10,14 @@ set -eu
 : "${MONITOR_PASSWORD:?set MONITOR_PASSWORD}"
 REPLICATION_USER=${REPLICATION_USER:-rebound_repl}
 export MYSQL_PWD="${MARIADB_ROOT_PASSWORD:-}"
+# The image's init server listens on the default socket; MARIADB_SOCKET names another one (tests).
+# An option, not MYSQL_UNIX_PORT: a client config file's socket= would win over that variable.
+local_root() { mariadb ${MARIADB_SOCKET:+--socket="$MARIADB_SOCKET"} --protocol=socket --user=root "$@"; }
 
 # A SQL string literal: backslashes and quotes doubled, so any password works.
 quote() { printf "'%s'" "$(printf '%s' "$1" | sed -e 's/\\/\\\\/g' -e "s/'/''/g")"; }
 
-mariadb --user=root <<SQL
+local_root <<SQL
 CREATE USER '$REPLICATION_USER'@'%' IDENTIFIED BY $(quote "$REPLICATION_PASSWORD");
 GRANT REPLICATION SLAVE ON *.* TO '$REPLICATION_USER'@'%';
 -- The monitoring account of docs/monitoring-roles.md (collector/src/receivers/mysql/testdata/monitor-account.ts).

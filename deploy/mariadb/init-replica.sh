@@ -11,6 +11,9 @@ set -eu
 PRIMARY_PORT=${PRIMARY_PORT:-3306}
 REPLICATION_USER=${REPLICATION_USER:-rebound_repl}
 export MYSQL_PWD="${MARIADB_ROOT_PASSWORD:-}"
+# The image's init server listens on the default socket; MARIADB_SOCKET names another one (tests).
+# An option, not MYSQL_UNIX_PORT: a client config file's socket= would win over that variable.
+local_root() { mariadb ${MARIADB_SOCKET:+--socket="$MARIADB_SOCKET"} --protocol=socket --user=root "$@"; }
 
 quote() { printf "'%s'" "$(printf '%s' "$1" | sed -e 's/\\/\\\\/g' -e "s/'/''/g")"; }
 
@@ -21,7 +24,7 @@ until MYSQL_PWD="$REPLICATION_PASSWORD" mariadb --skip-ssl --host="$PRIMARY_HOST
   sleep 1
 done
 
-mariadb --user=root <<SQL
+local_root <<SQL
 RESET MASTER;
 SET GLOBAL gtid_slave_pos = '';
 CHANGE MASTER TO MASTER_HOST=$(quote "$PRIMARY_HOST"), MASTER_PORT=$PRIMARY_PORT,
