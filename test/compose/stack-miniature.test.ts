@@ -58,8 +58,9 @@ function miniatureGroups(): unknown[] {
     if (group.mysql && registered.has('mysql')) {
       const mysql = group.mysql as { nodes: { member: string; url: string }[] };
       const address: Record<string, string> = { 'mariadb-primary': servers.mariadb.primary, 'mariadb-replica': servers.mariadb.replica };
-      // The monitoring account deploy/mariadb/init-primary.sh creates, with its grants only.
-      groups.push({ ...group, ...fast, mysql: { nodes: mysql.nodes.map((n) => ({ ...n, url: `mysql://rebound_monitor:${MARIADB_MONITOR_PASSWORD}@${address[n.member]}` })) } });
+      // The compose URLs (the monitoring account deploy/mariadb/init-primary.sh creates, its
+      // password from \${REBOUND_MYSQL_MONITOR_PASSWORD}) with this machine's host:port.
+      groups.push({ ...group, ...fast, mysql: { nodes: mysql.nodes.map((n) => ({ ...n, url: n.url.replace(/@[^@]+$/, `@${address[n.member]}`) })) } });
     }
   }
   return groups;
@@ -118,6 +119,8 @@ describe('the compose stack in miniature: collector + demo workload + chaos', { 
     }));
     // From source, so the test always runs the code of this tree (a dist/ may be stale).
     const args = ['--import', 'tsx', join(repoRoot, 'collector/src/cli.ts'), '--config', configFile, '--quiet'];
+    // What compose gives the collector (the child inherits this process's environment).
+    process.env.REBOUND_MYSQL_MONITOR_PASSWORD = MARIADB_MONITOR_PASSWORD;
     collector = new Child('collector', process.execPath, args, repoRoot);
     await waitFor('the collector to answer /healthz', 60_000, async () => {
       if (!collector!.running) throw new Error(`collector exited:\n${collector!.tail()}`);
