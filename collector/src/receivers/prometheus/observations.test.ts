@@ -118,6 +118,21 @@ describe('redis_exporter (recorded from prometheus-redis-exporter 1.45 + redis 7
     assert.match(verdict.reason ?? '', /replication link down/);
   });
 
+  it('a restarted replica before its first sync (link down, offset 0): lagging, and its offset 0 is no lag of the whole dataset', () => {
+    const samples = recordedSamples('redis-steady');
+    const metrics = samples.metrics.map((s) => {
+      if (s.labels['member'] !== 'replica1') return s;
+      if (s.labels['__name__'] === 'redis_master_link_up') return { ...s, value: 0 };
+      if (s.labels['__name__'] === 'redis_slave_repl_offset') return { ...s, value: 0 };
+      return s;
+    });
+    const { observations, leader } = redisExporterObservations(roundOf({ ...samples, metrics }));
+    assert.equal(byMember(observations).get('replica1')!.position, undefined);
+    const verdict = statuses(observations, leader).get('replica1')!;
+    assert.equal(verdict.status, 'lagging');
+    assert.equal(verdict.lagBytes, null, 'no lag bytes from offset 0');
+  });
+
   it('dependencies come from the mapped target labels', () => {
     const samples = recordedSamples('redis-steady');
     const up = samples.up.map((s) => ({ ...s, labels: { ...s.labels, zone: `z-${s.labels['member']}` } }));

@@ -83,6 +83,9 @@ function redisReplica(t: MemberTarget, followed: string | undefined, master: Mem
   if (linkUp !== 1) {
     // The model says "replication link down for Ns" and keeps the lag growing (shared/link-memory.ts).
     if (linkUp === undefined) observation.replicationStoppedReason = 'replication link not reported (no redis_master_link_up)';
+    // A restarted replica reports offset 0 until its first sync: not a position in the leader's
+    // history, so the leader's offset − 0 would read as the whole dataset of lag.
+    if (position === 0) delete observation.position;
     observation.replicationLink = { up: false };
     return observation;
   }
