@@ -10,6 +10,7 @@ import { etaSeconds, memberProgress } from '../model/progress';
 import type { Dependencies, MemberDeclaration, MemberStatus, Observation, Phase } from '../model/types';
 import { closeEpisode, noteEpisodeFacts, openEpisode, recordPhase, type OpenEpisode } from './episode-record';
 import { freshFingerprints, leaderReference, newMemberRecord, sameDependencies, type MemberRecord } from './member-record';
+import { markPlanned, type MaintenanceWindow } from './maintenance';
 import { RecentWindows } from './recent-windows';
 
 /** What one tick produced, for the engine to persist and report. */
@@ -20,6 +21,8 @@ export interface TickOutcome {
   episodeChanged: boolean;
   /** The episode that completed on this tick, if any. */
   closedEpisode: Episode | null;
+  /** A non-healthy run ended on this tick before its onset delay: a blip, no episode. */
+  blip: boolean;
 }
 
 const NO_MEMBERS: string[] = [];
@@ -62,10 +65,17 @@ export class GroupTracker {
    */
   private readonly tolerances: StatusTolerances;
   private readonly holdDownMillis: number;
+  private readonly onsetDelayMillis: number;
   private readonly rtoSeconds: number;
   private previousLeader: string | null = null;
   private lastPhase: Phase | null = null;
   private open: OpenEpisode | null = null;
+  /**
+   * A non-healthy run still inside its onset delay: recorded like an episode from its first
+   * tick (so one that does open keeps its true start, phases and facts), but not published,
+   * saved or counted until it has lasted the onset delay; dropped as a blip if it ends sooner.
+   */
+  private onset: OpenEpisode | null = null;
   private readonly windows: RecentWindows;
   /** The last leader seen outside an episode and its load, so a failover can be compared to it. */
   private steadyLeader: string | null = null;
@@ -75,7 +85,14 @@ export class GroupTracker {
   /** Independence is recomputed only when some member's dependencies changed (rare, and costly at fleet scale). */
   private independenceCache: GroupState['independence'] | null = null;
 
-  constructor(readonly config: GroupConfig) {
+  /**
+   * @param maintenanceAt the maintenance window of this group in force at a moment, if any:
+   *   an episode that starts inside one is planned (kept out of the recovery SLO).
+   */
+  constructor(
+    readonly config: GroupConfig,
+    private readonly maintenanceAt: (atMillis: number) => MaintenanceWindow | null = () => null,
+  ) {
     this.name = config.name;
     this.windows = new RecentWindows(config.progressWindowMillis, config.stabilizationWindowMillis);
     this.tolerances = {
@@ -84,6 +101,7 @@ export class GroupTracker {
       lagToleranceBytes: config.lagToleranceBytes,
     };
     this.holdDownMillis = config.holdDownMillis;
+    this.onsetDelayMillis = config.onsetDelayMillis ?? 0;
     this.rtoSeconds = config.rtoMillis / 1000;
   }
 
@@ -241,14 +259,15 @@ export class GroupTracker {
     const serving = leaderRef !== null ? leaderRef.observation.serving !== false : !hasLeaderConcept && anyPathServing;
 
     const progressObservedAtMillis = lagObservedAtMillis > -Infinity ? lagObservedAtMillis : nowMillis;
-    this.windows.rememberProgress(progressObservedAtMillis, progress, this.open !== null);
+    this.windows.rememberProgress(progressObservedAtMillis, progress, this.open !== null || this.onset !== null);
     this.windows.rememberTransitions(nowMillis, transitionsNow ?? NO_TRANSITIONS);
     const rate = this.windows.ratePerSecond();
     // Only this episode's changes are improvement in it; before one opens, only this tick's.
-    const improving = this.windows.improving(nowMillis, this.open?.episode.startMillis ?? nowMillis, rate);
+    const improving = this.windows.improving(nowMillis, (this.open ?? this.onset)?.episode.startMillis ?? nowMillis, rate);
     const allConverged = memberCount > 0 && converged === memberCount;
     const hiddenInstability = serving && (converged < memberCount || permissions.drifted.length > 0);
 
+    if (this.onset !== null) noteEpisodeFacts(this.onset, { members: memberStates, transitions: transitionsNow ?? NO_TRANSITIONS, serving, hiddenInstability, permissionDrift: permissions.drifted.length > 0 });
     if (this.open !== null) {
       if (noteEpisodeFacts(this.open, { members: memberStates, transitions: transitionsNow ?? NO_TRANSITIONS, serving, hiddenInstability, permissionDrift: permissions.drifted.length > 0 })) {
         this.episodeDirty = true;
@@ -277,12 +296,27 @@ export class GroupTracker {
 
     let episodeChanged = false;
     let closedEpisode: Episode | null = null;
-    if (this.open === null && phase !== 'healthy' && (phase !== 'unknown' || this.lastPhase === 'healthy')) {
-      this.open = openEpisode(randomUUID(), this.name, phase, nowMillis, this.rtoSeconds, this.steadyLeader, this.steadyLeaderLoad);
-      if (noteEpisodeFacts(this.open, { members: memberStates, transitions: [], serving, hiddenInstability, permissionDrift: permissions.drifted.length > 0 })) {
-        this.episodeDirty = true;
+    let blip = false;
+    if (this.open === null && this.onset === null && phase !== 'healthy' && (phase !== 'unknown' || this.lastPhase === 'healthy')) {
+      this.onset = openEpisode(randomUUID(), this.name, phase, nowMillis, this.rtoSeconds, this.steadyLeader, this.steadyLeaderLoad);
+      noteEpisodeFacts(this.onset, { members: memberStates, transitions: [], serving, hiddenInstability, permissionDrift: permissions.drifted.length > 0 });
+    }
+    if (this.onset !== null) {
+      if (phase === 'healthy') {
+        // Back to healthy before the onset delay: a blip, counted but never an episode.
+        this.onset = null;
+        blip = true;
+        for (const record of records) record.peakLagBytes = record.peakLagSeconds = null;
+      } else {
+        recordPhase(this.onset, phase, nowMillis);
+        if (nowMillis - this.onset.episode.startMillis >= this.onsetDelayMillis) {
+          markPlanned(this.onset.episode, this.maintenanceAt(this.onset.episode.startMillis));
+          this.open = this.onset;
+          this.onset = null;
+          this.episodeDirty = true;
+          episodeChanged = true;
+        }
       }
-      episodeChanged = true;
     } else if (this.open !== null) {
       episodeChanged = recordPhase(this.open, phase, nowMillis);
       if (phase === 'healthy') {
@@ -291,7 +325,7 @@ export class GroupTracker {
         for (const record of records) record.peakLagBytes = record.peakLagSeconds = null;
       }
     }
-    if (this.open === null && leaderRef !== null) {
+    if (this.open === null && this.onset === null && leaderRef !== null) {
       this.steadyLeader = leaderRef.member;
       this.steadyLeaderLoad = leaderRef.observation.load ?? null;
     }
@@ -322,9 +356,10 @@ export class GroupTracker {
       netStabilizationPerMinute: this.windows.netStabilizationPerMinute(nowMillis),
       failoverLoadRatio: failoverLoadRatio(open, leaderRef),
       episodeId: open?.episode.id ?? null,
+      episodePlanned: open?.episode.planned === true,
       derivedAtMillis: nowMillis,
     };
-    return { state: this.current, previousPhase, episodeChanged, closedEpisode };
+    return { state: this.current, previousPhase, episodeChanged, closedEpisode, blip };
   }
 
   /**
@@ -368,7 +403,7 @@ export class GroupTracker {
 
   /** Peaks grow while lag builds and reset once the member is caught up outside an episode. */
   private updatePeaks(record: MemberRecord, status: MemberStatus, lagBytes: number | null, lagSeconds: number | null): void {
-    if (status === 'converged' && this.open === null) {
+    if (status === 'converged' && this.open === null && this.onset === null) {
       record.peakLagBytes = record.peakLagSeconds = null;
       return;
     }

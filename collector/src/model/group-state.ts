@@ -69,6 +69,8 @@ export interface GroupState {
   failoverLoadRatio: number | null;
   /** Id of the open episode, or null. */
   episodeId: string | null;
+  /** The open episode started inside a maintenance window (`recovery_group_episode_planned`). */
+  episodePlanned: boolean;
   /** The tick time this state was derived at (epoch ms). */
   derivedAtMillis: number;
 }
@@ -90,6 +92,13 @@ export interface Episode {
   /** When all members converged (hold-down running); null otherwise. Kept so a restart resumes hold-down. */
   convergedAtMillis: number | null;
   rtoSeconds: number;
+  /**
+   * Started inside a maintenance window (API or config): recorded and shown like any other,
+   * but kept out of the recovery SLO. Absent on episodes stored before this existed (unplanned).
+   */
+  planned?: boolean;
+  /** The window's reason, when planned. */
+  maintenanceReason?: string;
 }
 
 /**

@@ -15,10 +15,12 @@ type Labels<T extends string> = Partial<Record<T, string | number>>;
  */
 export class PrometheusExporter {
   readonly registry: Registry;
-  private readonly gauges: Record<Exclude<keyof typeof METRICS, 'duration' | 'episodes' | 'episodesWithinRto'>, Gauge<string>>;
+  private readonly gauges: Record<Exclude<keyof typeof METRICS, 'duration' | 'episodes' | 'episodesWithinRto' | 'plannedEpisodes' | 'blips'>, Gauge<string>>;
   private readonly duration: Histogram<string>;
   private readonly episodes: Counter<string>;
   private readonly episodesWithinRto: Counter<string>;
+  private readonly plannedEpisodes: Counter<string>;
+  private readonly blips: Counter<string>;
   private readonly previous = new Map<string, GroupState>();
   private readonly sharedSeries = new Map<string, string[]>();
   private readonly sources = new Set<string>();
@@ -35,6 +37,7 @@ export class PrometheusExporter {
       groupEta: gauge(m.groupEta, () => this.collectEtas()),
       groupEtaTimestamp: gauge(m.groupEtaTimestamp),
       groupElapsed: gauge(m.groupElapsed),
+      groupEpisodePlanned: gauge(m.groupEpisodePlanned),
       groupRto: gauge(m.groupRto),
       groupMembers: gauge(m.groupMembers),
       memberStatus: gauge(m.memberStatus),
@@ -60,6 +63,8 @@ export class PrometheusExporter {
     const counter = (d: MetricDefinition) => new Counter({ name: d.name, help: d.help, labelNames: d.labels, registers: [registry] });
     this.episodes = counter(m.episodes);
     this.episodesWithinRto = counter(m.episodesWithinRto);
+    this.plannedEpisodes = counter(m.plannedEpisodes);
+    this.blips = counter(m.blips);
   }
 
   /**
@@ -70,6 +75,13 @@ export class PrometheusExporter {
     this.duration.zero({ group });
     this.episodes.inc({ group }, 0);
     this.episodesWithinRto.inc({ group }, 0);
+    this.plannedEpisodes.inc({ group }, 0);
+    this.blips.inc({ group }, 0);
+  }
+
+  /** A non-healthy run that ended within the onset delay (no episode). */
+  recordBlip(group: string): void {
+    this.blips.inc({ group });
   }
 
   /**
@@ -80,7 +92,9 @@ export class PrometheusExporter {
    * store into them made a collector started on an older store copy look like a
    * counter reset followed by new episodes.
    */
-  recordEpisode(episode: Pick<Episode, 'group' | 'durationSeconds' | 'rtoSeconds'>): void {
+  recordEpisode(episode: Pick<Episode, 'group' | 'durationSeconds' | 'rtoSeconds' | 'planned'>): void {
+    // Planned maintenance is kept out of the SLO's counters and duration histogram.
+    if (episode.planned === true) return void this.plannedEpisodes.inc({ group: episode.group });
     this.episodes.inc({ group: episode.group });
     if (episode.durationSeconds === null) return;
     this.duration.observe({ group: episode.group }, episode.durationSeconds);
@@ -119,6 +133,7 @@ export class PrometheusExporter {
     setIfChanged(g.groupProgress, group, state.progress, before?.progress);
     setOrRemove(g.groupEtaTimestamp, group, state.etaDeadlineMillis === null ? null : state.etaDeadlineMillis / 1000, before?.etaDeadlineMillis === undefined ? undefined : before.etaDeadlineMillis === null ? null : before.etaDeadlineMillis / 1000);
     setIfChanged(g.groupElapsed, group, state.elapsedSeconds, before?.elapsedSeconds);
+    setIfChanged(g.groupEpisodePlanned, group, state.episodePlanned ? 1 : 0, before === undefined ? undefined : before.episodePlanned ? 1 : 0);
     setIfChanged(g.groupRto, group, state.rtoSeconds, before?.rtoSeconds);
     setIfChanged(g.groupDivergence, group, state.divergenceRatio, before?.divergenceRatio);
     setOrRemove(g.groupPermissionConsistency, group, state.permissionConsistency, before === undefined ? undefined : before.permissionConsistency);
