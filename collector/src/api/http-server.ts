@@ -106,7 +106,7 @@ export class HttpApi {
     }
     try {
       const body = await readJsonBody(request);
-      const window = engine.addMaintenance(parseMaintenanceRequest(body, (name) => engine.hasGroup(name), Date.now()));
+      const window = engine.addMaintenance(parseMaintenanceRequest(body, (name) => engine.hasGroup(name), engine.nowMillis()));
       if (window === null) return sendJson(response, 429, { error: `${MAX_MAINTENANCE_WINDOWS} maintenance windows are open already; wait for some to end` });
       this.options.logger.info('maintenance window opened', { group: window.group, end: new Date(window.endMillis).toISOString(), reason: window.reason });
       return sendJson(response, 201, { window: maintenanceView(window) });

@@ -125,6 +125,11 @@ export class RecoveryEngine implements ObservationSink {
     return this.maintenance.add(window, this.now());
   }
 
+  /** The engine's clock (epoch ms): a window opened through the API starts on the same clock the ticks use. */
+  nowMillis(): number {
+    return this.now();
+  }
+
   /** Maintenance windows in force or to come, soonest first. */
   maintenanceWindows(): MaintenanceWindow[] {
     return this.maintenance.list(this.now());
