@@ -28,6 +28,8 @@ export function groupView(state: GroupState, nowMillis: number = Date.now()) {
       observation_age_seconds: m.observationAgeSeconds === null ? null : round(m.observationAgeSeconds),
       dependencies: m.dependencies,
     })),
+    // Most urgent first; the cause is from a fixed vocabulary (docs/recovery-model.md, "Diagnosis").
+    findings: state.findings.map((f) => ({ cause: f.cause, summary: f.summary, action: f.action, members: f.members, since: new Date(f.sinceMillis).toISOString() })),
     signals: {
       divergence_ratio: round(state.divergenceRatio),
       max_lag_seconds: state.maxLagSeconds,

@@ -68,7 +68,7 @@ export class RecoveryEngine implements ObservationSink {
   /** Add a group at run time (OTLP dynamic groups). Returns false when it exists already. */
   addGroup(config: GroupConfig): boolean {
     if (this.trackers.has(config.name)) return false;
-    this.trackers.set(config.name, new GroupTracker(config, (atMillis) => this.maintenance.activeAt(config.name, atMillis)));
+    this.trackers.set(config.name, new GroupTracker(config, (atMillis) => this.maintenance.activeAt(config.name, atMillis), (source) => this.sources.get(source)));
     return true;
   }
 

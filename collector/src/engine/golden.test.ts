@@ -62,6 +62,8 @@ function summarize(state: GroupState) {
     hidden: state.hiddenInstability,
     netStabilizationPerMinute: round(state.netStabilizationPerMinute),
     failoverLoad: round(state.failoverLoadRatio),
+    // cause[members]@since (scenario seconds); the texts are in `findingTexts`.
+    findings: state.findings.map((f) => `${f.cause}[${f.members.join(',')}]@${(f.sinceMillis - SCENARIO_START) / 1000}`),
   };
 }
 
@@ -113,9 +115,14 @@ export async function runScenario(scenario: Scenario) {
   }
   events.sort((a, b) => a.atMillis - b.atMillis || a.order - b.order);
   const ticks: ({ t: number } & ReturnType<typeof summarize>)[] = [];
+  const findingTexts = new Set<string>();
   for (const event of events) {
     now = event.atMillis;
-    if ('tick' in event) ticks.push({ t: event.tick, ...summarize(engine.tick()[0]!) });
+    if ('tick' in event) {
+      const state = engine.tick()[0]!;
+      ticks.push({ t: event.tick, ...summarize(state) });
+      for (const f of state.findings) findingTexts.add(`${f.cause}: ${f.summary} → ${f.action}`);
+    }
     else for (const observation of event.observations) engine.observe(observation);
   }
   const episodes = engine.episodes({ limit: 100 }).map((e) => ({
@@ -130,7 +137,7 @@ export async function runScenario(scenario: Scenario) {
     planned: e.planned === true,
     timeInPhase: timeInPhaseSeconds(e, now),
   }));
-  return { ticks, episodes, counters: await counters(exporter) };
+  return { ticks, episodes, counters: await counters(exporter), findingTexts: [...findingTexts] };
 }
 
 describe('derivation golden files', () => {

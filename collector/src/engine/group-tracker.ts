@@ -5,6 +5,8 @@ import { independence } from '../model/independence';
 import { chooseLeader } from '../model/leader';
 import { memberVerdict, type LeaderReference, type MemberVerdict, type StatusTolerances } from '../model/member-status';
 import { permissionConsistency, type PermissionConsistency } from '../model/permissions';
+import { diagnose, type DiagnosisInput, type Finding, type FindingCause } from '../model/diagnosis';
+import { permissionDifferences } from '../model/permission-diff';
 import { decidePhase } from '../model/phase';
 import { etaSeconds, memberProgress } from '../model/progress';
 import type { Dependencies, MemberDeclaration, MemberStatus, Observation, Phase } from '../model/types';
@@ -30,6 +32,7 @@ const NO_MEMBERS: string[] = [];
 const PERMISSIONS_AGREE: PermissionConsistency = { ratio: 1, drifted: NO_MEMBERS };
 const NO_PERMISSIONS_REPORTED: PermissionConsistency = { ratio: null, drifted: NO_MEMBERS };
 const NO_TRANSITIONS: readonly StatusChange[] = [];
+const NO_FINDINGS: Finding[] = [];
 const NO_ETA = { seconds: null, deadlineMillis: null } as const;
 const ETA_DONE = { seconds: 0, deadlineMillis: null } as const;
 
@@ -82,6 +85,10 @@ export class GroupTracker {
   private steadyLeaderLoad: number | null = null;
   private episodeDirty = false;
   private current: GroupState | null = null;
+  /** Since when each cause of the current findings has been present. */
+  private readonly findingSince = new Map<FindingCause, number>();
+  /** A healthy group's findings (shared failure domains only) change only with its independence: kept with it. */
+  private healthyFindings: { independence: GroupState['independence']; findings: Finding[] } | null = null;
   /** Independence is recomputed only when some member's dependencies changed (rare, and costly at fleet scale). */
   private independenceCache: GroupState['independence'] | null = null;
 
@@ -92,6 +99,7 @@ export class GroupTracker {
   constructor(
     readonly config: GroupConfig,
     private readonly maintenanceAt: (atMillis: number) => MaintenanceWindow | null = () => null,
+    private readonly sourceUp: (source: string) => boolean | undefined = () => undefined,
   ) {
     this.name = config.name;
     this.windows = new RecentWindows(config.progressWindowMillis, config.stabilizationWindowMillis);
@@ -335,6 +343,12 @@ export class GroupTracker {
     this.previousLeader = choice.leader;
     const open = this.open;
     const eta = this.etaAt(phase, progress, rate, everyUnconvergedIsLagging, nowMillis);
+    const independenceNow = (this.independenceCache ??= independence(memberStates.map((m) => m.dependencies)));
+    const failoverLoad = failoverLoadRatio(open, leaderRef);
+    const findings = this.findings(nowMillis, {
+      phase, members: memberStates, leader: choice.leader, hasLeaderConcept, leaderServing: leaderRef !== null && serving,
+      sharedDomains: independenceNow.sharedDomains, failoverLoadRatio: failoverLoad, etaSeconds: eta.seconds, permissions,
+    }, independenceNow);
     this.current = {
       name: this.name,
       phase,
@@ -351,15 +365,53 @@ export class GroupTracker {
       maxLagBytes,
       permissionConsistency: permissions.ratio,
       driftedMembers: permissions.drifted,
-      independence: (this.independenceCache ??= independence(memberStates.map((m) => m.dependencies))),
+      independence: independenceNow,
       hiddenInstability,
       netStabilizationPerMinute: this.windows.netStabilizationPerMinute(nowMillis),
-      failoverLoadRatio: failoverLoadRatio(open, leaderRef),
+      failoverLoadRatio: failoverLoad,
+      findings,
       episodeId: open?.episode.id ?? null,
       episodePlanned: open?.episode.planned === true,
       derivedAtMillis: nowMillis,
     };
     return { state: this.current, previousPhase, episodeChanged, closedEpisode, blip };
+  }
+
+  /**
+   * The diagnosis of this tick, each finding dated from the first tick of its cause's
+   * current run. Nothing to say for a healthy group costs nothing.
+   */
+  private findings(
+    nowMillis: number,
+    facts: Omit<DiagnosisInput, 'observations' | 'permissionDifferences' | 'permissionReference' | 'sourceUp'> & { permissions: PermissionConsistency },
+    independenceNow: GroupState['independence'],
+  ): Finding[] {
+    const drifted = facts.permissions.drifted;
+    const healthy = facts.phase === 'healthy' && drifted.length === 0;
+    if (healthy && independenceNow.sharedDomains.length === 0) {
+      this.findingSince.clear();
+      return NO_FINDINGS;
+    }
+    if (healthy && this.healthyFindings?.independence === independenceNow) return this.healthyFindings.findings;
+    const reference = drifted.length > 0 ? permissionReference(this.memberList, facts.leader, drifted) : null;
+    const differences = new Map<string, readonly string[]>();
+    for (const member of drifted) {
+      const ours = this.members.get(member)?.fresh?.permissionEntries;
+      const theirs = reference?.fresh?.permissionEntries;
+      differences.set(member, ours !== undefined && theirs !== undefined ? permissionDifferences({ member: reference!.member, entries: theirs }, { member, entries: ours }) : []);
+    }
+    const drafts = diagnose({
+      ...facts,
+      observations: this.memberList.map((r) => r.latest),
+      permissionDifferences: differences,
+      permissionReference: reference?.member ?? null,
+      sourceUp: this.sourceUp,
+    });
+    const findings = drafts.map((d) => ({ ...d, sinceMillis: this.findingSince.get(d.cause) ?? nowMillis }));
+    this.findingSince.clear();
+    for (const f of findings) this.findingSince.set(f.cause, f.sinceMillis);
+    this.healthyFindings = healthy ? { independence: independenceNow, findings } : null;
+    return findings;
   }
 
   /**
@@ -411,6 +463,12 @@ export class GroupTracker {
     if (lagBytes !== null) record.peakLagBytes = Math.max(record.peakLagBytes ?? 0, lagBytes);
     if (lagSeconds !== null) record.peakLagSeconds = Math.max(record.peakLagSeconds ?? 0, lagSeconds);
   }
+}
+
+/** The member whose permissions the drifted ones are compared to: the leader, or a member that did not drift. */
+function permissionReference(records: readonly MemberRecord[], leader: string | null, drifted: readonly string[]): MemberRecord | null {
+  const withFingerprint = records.filter((r) => r.fresh?.permissionFingerprint !== undefined);
+  return withFingerprint.find((r) => r.member === leader && !drifted.includes(r.member)) ?? withFingerprint.find((r) => !drifted.includes(r.member)) ?? null;
 }
 
 /** New leader's load ÷ the leader's load before the episode, once the leader changed within it. */

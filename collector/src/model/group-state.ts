@@ -1,3 +1,4 @@
+import type { Finding } from './diagnosis';
 import type { Dependencies, MemberStatus, Phase, Role } from './types';
 
 /** One member's derived state at a tick (API `members[]`, `recovery_member_*` metrics). */
@@ -67,6 +68,8 @@ export interface GroupState {
   netStabilizationPerMinute: number;
   /** New leader's load ÷ old leader's load before the episode; null without a failover or load data. */
   failoverLoadRatio: number | null;
+  /** What is wrong and what to do, most urgent first (docs/recovery-model.md, "Diagnosis"); empty when nothing is. */
+  findings: Finding[];
   /** Id of the open episode, or null. */
   episodeId: string | null;
   /** The open episode started inside a maintenance window (`recovery_group_episode_planned`). */

@@ -71,6 +71,11 @@ export interface Observation {
   stateFingerprint?: string;
   /** Stable hash of who may do what on this member (ACLs, roles, HBA rules, auth/TLS required). */
   permissionFingerprint?: string;
+  /**
+   * The permission facts behind `permissionFingerprint`, one per subject (a Redis user, an HBA
+   * rule, a role, a grant), with no secret in them, so drift can name what differs. Optional.
+   */
+  permissionEntries?: readonly PermissionEntry[];
   /** Operations/s or connections, where the source knows it. */
   load?: number;
   /** Failure-domain attributes. Merged over declared dependencies from config. */
@@ -86,4 +91,14 @@ export interface MemberDeclaration {
   member: string;
   role?: Role;
   dependencies?: Dependencies;
+}
+
+/**
+ * One subject's permissions as a source read them: `{ subject: 'user auditor', rules: 'on ~* +@read' }`.
+ * `rules` holds no secret: password hashes appear only as `password:<digest>` tokens, which are
+ * compared but never shown.
+ */
+export interface PermissionEntry {
+  subject: string;
+  rules: string;
 }

@@ -1,6 +1,6 @@
 import type { Observation, Role } from '../../model/types';
 import type { ProbeOutcome } from '../shared/probe-loop';
-import { aclPermissionFingerprint } from './acl-fingerprint';
+import { aclPermissionEntries, aclPermissionFingerprint } from './acl-fingerprint';
 import type { RedisNodeConfig } from './config';
 import type { ConnectedReplica, ReplicationInfo } from './replication-info';
 import { chooseRoundLeader, splitBrainReason } from '../shared/leader-choice';
@@ -83,7 +83,10 @@ export function observationsOfRound(input: RedisRoundInput): RedisRound {
     if (outcome.kind !== 'answered') return;
     const { replication, aclLines } = outcome.answer;
     const observation: Observation = { ...base, observedAtMillis: outcome.atMillis, reachable: true, position: replication.offset };
-    if (aclLines !== undefined) observation.permissionFingerprint = aclPermissionFingerprint(aclLines, input.tls);
+    if (aclLines !== undefined) {
+      observation.permissionFingerprint = aclPermissionFingerprint(aclLines, input.tls);
+      observation.permissionEntries = aclPermissionEntries(aclLines);
+    }
     if (replication.role === 'master') {
       observation.role = 'leader';
       observation.serving = true;
