@@ -15,6 +15,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startPostgresPrimaryStandby, type PostgresPrimaryStandby } from '../../collector/src/testing/postgres-primary-standby';
+import { startMariadbPrimaryReplica, type MariadbPrimaryReplica } from '../../collector/src/testing/mariadb-primary-replica';
+import { MONITOR_ACCOUNT_SQL } from '../../collector/src/receivers/mysql/testdata/monitor-account';
 import { ServerProcess } from '../../collector/src/testing/processes';
 import { findLeak } from '../../collector/src/testing/leaks';
 import { builtCollectorCli } from '../support/built-collector';
@@ -25,14 +27,14 @@ const repo = resolve(__dirname, '../..');
 
 /**
  * The secrets, each with the characters that broke redaction before (`@` `:` `/` `#` `%` `?`, spaces).
- * MySQL: when its receiver exists, add MYSQL_PASSWORD (and a wrong one) here, a `mysql:` group with
- * the same error paths in `collectorConfig()`, and its log lines to `EXPECTED_ERRORS`.
  */
 const SECRETS = {
   REDIS_PASSWORD: 'Rq7@x:/#%?Zk w9@Vb',
   REDIS_WRONG_PASSWORD: 'Yv4@j:/#%?Nf u6@Gd',
   PG_PASSWORD: 'Pg3@w:/#%?Jm y8@Tn',
   PG_WRONG_PASSWORD: 'Wx5@k:/#%?Hq z2@Lc',
+  MYSQL_PASSWORD: 'My6@r:/#%?Bd t3@Qe',
+  MYSQL_WRONG_PASSWORD: 'Mw2@f:/#%?Kp v7@Sx',
   OTLP_TOKEN: 'Otk9Qz3Xw7Lp2Mv6',
   API_TOKEN: 'Apx8Kd2Rf5Tg1Hs4',
   EXPORT_TOKEN: 'Exq4Jn7Bc2Wr9Ys5',
@@ -47,6 +49,8 @@ const EXPECTED_ERRORS: [string, RegExp][] = [
   ['PostgreSQL wrong password', /password authentication failed/],
   ['PostgreSQL unreachable node', /"member":"pg-gone".*"problem":"refused: connect ECONNREFUSED/],
   ['PostgreSQL TLS to a server without it', /does not support SSL/],
+  ['MySQL wrong password', /"member":"db-w".*Access denied/],
+  ['MySQL unreachable node', /"member":"db-gone".*ECONNREFUSED/],
   ['OTLP 401', /OTLP request refused: missing or wrong bearer token/],
   ['OTLP export failing', /OTLP export failed/],
 ];
@@ -77,6 +81,7 @@ describe('no secret in anything the collector produces, on every error path', { 
   const children: Child[] = [];
   let redis: ServerProcess | undefined;
   let pg: PostgresPrimaryStandby | undefined;
+  let mariadb: MariadbPrimaryReplica | undefined;
   let ca: Buffer;
   let redisPort = 0;
 
@@ -93,12 +98,16 @@ describe('no secret in anything the collector produces, on every error path', { 
     await pg.query(pg.primary, `CREATE ROLE rebound_monitor WITH LOGIN PASSWORD '${SECRETS.PG_PASSWORD}' IN ROLE pg_monitor`);
     await pg.waitForCatchUp();
     for (const node of [pg.primary, pg.standby]) await pg.prependHbaRule(node, 'host all rebound_monitor 127.0.0.1/32 scram-sha-256');
+    mariadb = await startMariadbPrimaryReplica();
+    for (const sql of MONITOR_ACCOUNT_SQL(SECRETS.MYSQL_PASSWORD)) await mariadb.query(mariadb.primary, sql);
+    await mariadb.waitForCatchUp();
   });
 
   after(async () => {
     await Promise.all(children.map((c) => c.stop()));
     await redis?.stop();
     await pg?.close();
+    await mariadb?.close();
     rmSync(work, { recursive: true, force: true });
   });
 
@@ -160,7 +169,15 @@ describe('no secret in anything the collector produces, on every error path', { 
       `      ssl_root_cert: ${certFile}`,
       '  - name: payments',
       '    otlp: { members: [{ member: pay-1, role: leader }, { member: pay-2, role: replica }] }',
-      // MySQL: a `mysql:` group with the right password, one with MYSQL_WRONG_PASSWORD, one unreachable.
+      '  - name: billing-db',
+      '    mysql:',
+      '      nodes:',
+      `        - { member: db-1, url: 'mysql://rebound_monitor:\${MYSQL_PASSWORD}@127.0.0.1:${mariadb!.primary.port}' }`,
+      `        - { member: db-2, url: 'mysql://rebound_monitor:\${MYSQL_PASSWORD}@127.0.0.1:${mariadb!.replica.port}' }`,
+      `        - { member: db-gone, url: 'mysql://rebound_monitor:\${MYSQL_PASSWORD}@127.0.0.1:${gonePort}' }`,
+      '  - name: billing-wrong',
+      '    mysql:',
+      `      nodes: [{ member: db-w, url: 'mysql://rebound_monitor:\${MYSQL_WRONG_PASSWORD}@127.0.0.1:${mariadb!.primary.port}' }]`,
     ].join('\n');
     const collector = start(config, 'collector');
     const base = `https://127.0.0.1:${metricsPort}`;

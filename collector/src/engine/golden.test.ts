@@ -41,6 +41,8 @@ function value(v: unknown, secondsIntoStep: number): unknown {
     const [start, perSecond] = (v as { linear: [number, number] }).linear;
     return Math.max(0, start + perSecond * secondsIntoStep);
   }
+  // Nested facts (e.g. replicationLink) may change with time too.
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, value(x, secondsIntoStep)]));
   return v;
 }
 

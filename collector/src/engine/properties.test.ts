@@ -5,9 +5,12 @@ import type { Observation } from '../model/types';
 import { RecoveryEngine } from './engine';
 import { obs, testGroup } from './testing/scenario';
 
-/** One second of a random three-member group: each member up, down, lagging, silent or diverged. */
+/**
+ * One second of a random three-member group: each member up, down, lagging, silent, diverged, or
+ * (issue 17) with its replication link down or silent while its byte lag is tiny and its seconds read 0.
+ */
 const memberMoment = fc.record({
-  kind: fc.constantFrom('ok', 'down', 'lag', 'silent', 'ahead', 'fingerprint'),
+  kind: fc.constantFrom('ok', 'down', 'lag', 'silent', 'ahead', 'fingerprint', 'link-down', 'link-silent'),
   lag: fc.integer({ min: 0, max: 50_000_000 }),
   role: fc.constantFrom('leader', 'replica'),
 });
@@ -21,15 +24,23 @@ function observationsFor(moment: unknown, t: number): Observation[] {
     const role = i === 0 ? 'leader' : (m.role as 'leader' | 'replica');
     if (m.kind === 'silent') return;
     if (m.kind === 'down') return result.push(obs(names[i]!, t, { role, reachable: false }));
-    const position = 100_000_000 - (m.kind === 'lag' ? m.lag : 0) + (m.kind === 'ahead' ? 5_000_000 : 0);
-    result.push(obs(names[i]!, t, { role, position, ...(m.kind === 'fingerprint' ? { permissionFingerprint: 'x' } : {}) }));
+    const position = 100_000_000 - (m.kind === 'lag' ? m.lag : 0) + (m.kind === 'ahead' ? 5_000_000 : 0) - (m.kind.startsWith('link-') ? m.lag % 6_000 : 0);
+    const link =
+      m.kind === 'link-down'
+        ? { lagSeconds: 0, replicationLink: { up: false, downForSeconds: m.lag % 70 } }
+        : m.kind === 'link-silent'
+          ? { lagSeconds: 0, replicationLink: { up: true, silentForSeconds: 6 + (m.lag % 60) } }
+          : {};
+    result.push(obs(names[i]!, t, { role, position, ...link, ...(m.kind === 'fingerprint' ? { permissionFingerprint: 'x' } : {}) }));
   });
   return result;
 }
 
+const HOLD_DOWN_MILLIS = 3_000;
+
 function runHistory(seconds: unknown[][]) {
   let now = 1_700_000_000_000;
-  const engine = new RecoveryEngine({ groups: [testGroup({ holdDownMillis: 3_000 })], now: () => now });
+  const engine = new RecoveryEngine({ groups: [testGroup({ holdDownMillis: HOLD_DOWN_MILLIS })], now: () => now });
   engine.declare('db', [{ member: 'a', role: 'leader' }, { member: 'b' }, { member: 'c' }]);
   let completed = 0;
   const durations: number[] = [];
@@ -108,6 +119,42 @@ describe('recovery model invariants', () => {
         for (const e of closed) {
           assert.ok(e.durationSeconds! <= (e.endMillis! - e.startMillis) / 1000);
           assert.equal(e.phases.at(-1)!.phase, 'healthy');
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('never calls a member whose replication link is down (or silent beyond the tolerance) converged, whatever its byte lag', () => {
+    fc.assert(
+      fc.property(history, (seconds) => {
+        for (const { state, moment } of runHistory(seconds).ticks) {
+          (moment as { kind: string }[]).forEach((m, i) => {
+            const member = state.members[i]!;
+            if (!m.kind.startsWith('link-') || member.member === state.leader) return;
+            assert.notEqual(member.status, 'converged', `${member.member} ${m.kind}: ${member.reason}`);
+            assert.notEqual(state.phase, 'healthy');
+            assert.notEqual(state.phase, 'stabilizing');
+          });
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("closes an episode only after a final all-converged run as long as the hold-down, with every member converged throughout", () => {
+    fc.assert(
+      fc.property(history, (seconds) => {
+        const { engine, ticks } = runHistory(seconds);
+        for (const e of engine.episodes({ limit: 10_000 }).filter((e) => e.endMillis !== null)) {
+          const convergedAt = e.startMillis + e.durationSeconds! * 1000;
+          assert.ok(e.endMillis! - convergedAt >= HOLD_DOWN_MILLIS, `closed ${e.endMillis! - convergedAt} ms after converging`);
+          const run = ticks.filter(({ now }) => now >= convergedAt && now <= e.endMillis!);
+          assert.ok(run.length > 0);
+          for (const { state, now } of run) {
+            const notConverged = state.members.filter((m) => m.status !== 'converged');
+            assert.deepEqual(notConverged.map((m) => `${m.member}:${m.status}`), [], `at +${(now - convergedAt) / 1000}s of the final run`);
+          }
         }
       }),
       { numRuns: 300 },

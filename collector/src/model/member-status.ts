@@ -53,13 +53,33 @@ export function memberVerdict(
   // A stopped link says nothing about how far behind the replica will be: never converged, whatever the lag read.
   if (latest.replicationStoppedReason !== undefined) return verdict(into, 'lagging', latest.replicationStoppedReason, latest.lagSeconds ?? null, latest.lagBytes ?? null);
 
-  const lagBytes = latest.lagBytes ?? lagBytesFromPositions(latest, leader);
-  const lagSeconds = latest.lagSeconds ?? null;
+  if (role === 'path' && latest.serving === false) {
+    return verdict(into, 'unreachable', 'path reachable but not serving', latest.lagSeconds ?? null, latest.lagBytes ?? null);
+  }
+  // Position and lag measured longer ago than the freshness window say nothing about now.
+  const factsAgeMillis = latest.replicationObservedAtMillis === undefined ? 0 : nowMillis - latest.replicationObservedAtMillis;
+  const factsStale = factsAgeMillis > tolerances.freshnessMillis;
+  const lagBytes = factsStale ? null : latest.lagBytes ?? lagBytesFromPositions(latest, leader);
+  const lagSeconds = factsStale ? null : latest.lagSeconds ?? null;
+  const link = latest.replicationLink;
+  // A cut link is never converged: the byte lag stops growing when nothing arrives.
+  if (link !== undefined && !link.up) return verdict(into, 'lagging', withLag(linkDownText(link), lagSeconds, lagBytes, leader), lagSeconds, lagBytes);
+  if (link?.silentForSeconds !== undefined && link.silentForSeconds > tolerances.lagToleranceSeconds) {
+    const text = `replication link silent for ${Math.round(link.silentForSeconds)}s (nothing acknowledged or received)`;
+    return verdict(into, 'lagging', withLag(text, lagSeconds, lagBytes, leader), lagSeconds, lagBytes);
+  }
   const behind =
     (lagBytes !== null && lagBytes > tolerances.lagToleranceBytes) ||
     (lagSeconds !== null && lagSeconds > tolerances.lagToleranceSeconds);
-  if (role === 'path' && latest.serving === false) return verdict(into, 'unreachable', 'path reachable but not serving', lagSeconds, lagBytes);
-  if (behind) return verdict(into, 'lagging', describeLag(lagSeconds, lagBytes), lagSeconds, lagBytes);
+  if (behind) return verdict(into, 'lagging', describeLag(lagSeconds, lagBytes, leader), lagSeconds, lagBytes);
+  if (role !== 'path' && lagBytes === null && lagSeconds === null) {
+    // Without a leader, nothing says this replica is behind (DESIGN.md: judged by its own source); say so.
+    // Not `unknown`: with the leader refused that would turn a plain degraded group `unknown` and read
+    // the failover's returning members as improvement; the group is not healthy either way.
+    if (leader === null && !factsStale) return verdict(into, 'converged', 'no reachable leader to compare with');
+    // With a leader, a replica is converged on evidence only: no lag and no comparable position is not "caught up".
+    return verdict(into, 'unknown', factsStale ? `position and lag last reported ${Math.round(factsAgeMillis / 1000)}s ago` : 'no replication position or lag observed');
+  }
   return verdict(into, 'converged', null, lagSeconds, lagBytes);
 }
 
@@ -92,11 +112,29 @@ function lagBytesFromPositions(latest: Observation, leader: LeaderReference | nu
   return Math.max(0, leaderPosition - latest.position);
 }
 
-function describeLag(lagSeconds: number | null, lagBytes: number | null): string {
+function describeLag(lagSeconds: number | null, lagBytes: number | null, leader: LeaderReference | null): string {
+  const amount = lagAmount(lagSeconds, lagBytes);
+  // Without a leader the numbers are the source's own (e.g. OTLP): say there is nothing to compare with.
+  return leader === null ? `behind by ${amount} as reported; no reachable leader to compare with` : `behind the leader by ${amount}`;
+}
+
+/** "replication link down for 7s; behind the leader by at least 12.0s / 6019 bytes" */
+function withLag(text: string, lagSeconds: number | null, lagBytes: number | null, leader: LeaderReference | null): string {
+  const parts = [text];
+  if (lagSeconds !== null || lagBytes !== null) parts.push(`${leader === null ? 'lag at least' : 'behind the leader by at least'} ${lagAmount(lagSeconds, lagBytes)}`);
+  if (leader === null) parts.push('no reachable leader to compare with');
+  return parts.join('; ');
+}
+
+function linkDownText(link: { downForSeconds?: number }): string {
+  return link.downForSeconds === undefined ? 'replication link down' : `replication link down for ${Math.round(link.downForSeconds)}s`;
+}
+
+function lagAmount(lagSeconds: number | null, lagBytes: number | null): string {
   const parts: string[] = [];
   if (lagSeconds !== null) parts.push(`${lagSeconds.toFixed(1)}s`);
   if (lagBytes !== null) parts.push(`${lagBytes} bytes`);
-  return `behind the leader by ${parts.join(' / ')}`;
+  return parts.join(' / ');
 }
 
 function verdict(

@@ -28,6 +28,14 @@ describe('memberVerdict', () => {
     ['behind by bytes from positions', o({ position: 9_000 }), 'lagging', /1000 bytes/],
     ['behind by reported seconds', o({ position: 10_000, lagSeconds: 6 }), 'lagging', /6\.0s/],
     ['within both tolerances', o({ position: 9_950, lagSeconds: 4 }), 'converged', null],
+    // Issue 17: a cut link with a small byte lag is never converged.
+    ['link down, bytes within tolerance', o({ position: 9_990, lagSeconds: 0, replicationLink: { up: false, downForSeconds: 7 } }), 'lagging', /^replication link down for 7s; behind the leader by at least 0\.0s \/ 10 bytes$/],
+    ['link down, caught up, duration unknown', o({ position: 10_000, replicationLink: { up: false } }), 'lagging', /^replication link down; /],
+    ['link up but silent beyond the lag tolerance', o({ position: 10_000, lagSeconds: 0, replicationLink: { up: true, silentForSeconds: 6 } }), 'lagging', /replication link silent for 6s/],
+    ['link up, silent within the lag tolerance', o({ position: 10_000, replicationLink: { up: true, silentForSeconds: 5 } }), 'converged', null],
+    ['no position, no lag, while the leader has one', o({}), 'unknown', /no replication position or lag observed/],
+    ['position and lag older than the freshness window', o({ position: 10_000, lagSeconds: 0, replicationObservedAtMillis: now - 3001 }), 'unknown', /last reported 3s ago/],
+    ['position and lag within the freshness window', o({ position: 10_000, lagSeconds: 0, replicationObservedAtMillis: now - 3000 }), 'converged', null],
   ];
   for (const [name, observation, status, reason] of table) {
     it(`${name} → ${status}`, () => {
@@ -39,6 +47,15 @@ describe('memberVerdict', () => {
   it('a rival leader is diverged, the reference leader converged', () => {
     assert.equal(memberVerdict('R', 'leader', o({ role: 'leader' }), leader, true, tolerances, now).status, 'diverged');
     assert.equal(memberVerdict('L', 'leader', leader.observation, leader, false, tolerances, now).status, 'converged');
+  });
+  it('without a leader says there is none to compare with, never "behind the leader"', () => {
+    const down = memberVerdict('m', 'replica', o({ lagBytes: 6019, lagSeconds: 9, replicationLink: { up: false, downForSeconds: 3 } }), null, false, tolerances, now);
+    assert.equal(down.status, 'lagging');
+    assert.equal(down.reason, 'replication link down for 3s; lag at least 9.0s / 6019 bytes; no reachable leader to compare with');
+    const reported = memberVerdict('m', 'replica', o({ lagSeconds: 9 }), null, false, tolerances, now);
+    assert.equal(reported.reason, 'behind by 9.0s as reported; no reachable leader to compare with');
+    const nothing = memberVerdict('m', 'replica', o({ position: 5 }), null, false, tolerances, now);
+    assert.deepEqual([nothing.status, nothing.reason], ['converged', 'no reachable leader to compare with']);
   });
   it('a path that is reachable but not serving is unreachable', () => {
     assert.equal(memberVerdict('p', 'path', o({ serving: false }), null, false, tolerances, now).status, 'unreachable');

@@ -84,6 +84,32 @@ export interface Observation {
   followsLeader?: string;
   /** Set by a source that itself detected divergence (e.g. split brain); the text says why. */
   divergedReason?: string;
+  /**
+   * For a replica: its replication link to the leader, where the source can tell. A link that is
+   * down, or silent longer than the lag tolerance, is never converged, whatever the byte lag:
+   * bytes stop growing when nothing arrives, so a small byte lag proves nothing then.
+   */
+  replicationLink?: ReplicationLink;
+  /**
+   * When `position`, `lagSeconds` and `lagBytes` were measured, if earlier than `observedAtMillis`
+   * (a source that reports them apart from `reachable`, e.g. OTLP). Older than the freshness
+   * window, they are no evidence of convergence.
+   */
+  replicationObservedAtMillis?: number;
+}
+
+/** What a source says about a replica's replication link (Observation.replicationLink). */
+export interface ReplicationLink {
+  /** False: the link is down (Redis `master_link_status:down`, no streaming WAL receiver, missing from the primary's `pg_stat_replication`). */
+  up: boolean;
+  /** How long the link has been down, where known. */
+  downForSeconds?: number;
+  /**
+   * Link up: seconds since it last carried anything the source can see (the leader's last
+   * acknowledgement from this replica, or what the replica last received); the earliest sign of a
+   * link that is cut but not yet timed out.
+   */
+  silentForSeconds?: number;
 }
 
 /** A member as declared in config before anything was observed (so it shows `unknown`, not absent). */

@@ -26,6 +26,14 @@ describe('parseMysqlConfig', () => {
     }
   });
 
+  it('takes a ${ENV} password literally, whatever it holds (@ : / # % ? and spaces), as the other probes do', () => {
+    const raw = { nodes: [{ member: 'db-1', url: 'mysql://rebound_monitor:${MYSQL_MONITOR_PASSWORD}@10.0.0.1:3307' }] };
+    const config = parseMysqlConfig(raw, KEY, { MYSQL_MONITOR_PASSWORD: 'p@ss:w/rd#50% ?x@y z' });
+    const [node] = config.nodes;
+    assert.deepEqual([node!.user, node!.password.reveal(), node!.host, node!.port], ['rebound_monitor', 'p@ss:w/rd#50% ?x@y z', '10.0.0.1', 3307]);
+    assert.equal(node!.redactedUrl, 'mysql://rebound_monitor:***@10.0.0.1:3307');
+  });
+
   const failures: [string, RegExp][] = [
     ['config-typo.yaml', /groups\[1\]\.mysql\.nodes\[0\]\.ulr: unknown key \(did you mean "url"\?\)/],
     ['config-literal-password.yaml', /nodes\[0\]\.url: write the password as a \$\{ENV_VAR\} reference/],

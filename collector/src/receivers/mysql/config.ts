@@ -1,6 +1,7 @@
 import { ConfigError } from '../../config/config-error';
 import { joinKey, readDurationMillis, readObject, readOptionalString, readReadableFile, readString } from '../../config/fields';
-import { expandEnv, redactUrl } from '../../config/secrets';
+import { parseCredentialUrl, redactedCredentialUrl } from '../../config/credential-url';
+import { redactUrl } from '../../config/secrets';
 import { readNodes, type ProbedNodeConfig } from '../shared/node-config';
 import { Secret } from '../shared/secret';
 
@@ -81,25 +82,27 @@ function readUrl(raw: unknown, keyPath: string, env: NodeJS.ProcessEnv): Omit<My
   if (writtenPassword !== undefined && writtenPassword !== '' && !/^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(writtenPassword)) {
     throw new ConfigError(keyPath, `write the password as a \${ENV_VAR} reference, not in the file, e.g. ${example} (got "${redactUrl(written)}")`);
   }
-  const expanded = expandEnv(written, keyPath, env);
+  // The shared rule (README, "Secrets"): user info up to the last `@`, a ${ENV} password taken
+  // literally, so it may hold `@ : / # % ?` and spaces.
+  const credentials = parseCredentialUrl(written, keyPath, env);
   let parsed: URL;
   try {
-    parsed = new URL(expanded);
+    parsed = new URL(`${credentials.scheme}://${credentials.location}`);
   } catch {
-    throw new ConfigError(keyPath, `expected a URL like ${example} (got "${redactUrl(written)}")`);
+    throw new ConfigError(keyPath, `expected a URL like ${example} (got "${redactedCredentialUrl(credentials)}")`);
   }
   if (parsed.protocol !== 'mysql:' && parsed.protocol !== 'mariadb:') {
     throw new ConfigError(keyPath, `expected a mysql:// or mariadb:// URL (got "${parsed.protocol}//…")`);
   }
   if (parsed.hostname === '') throw new ConfigError(keyPath, `expected a host in the URL, e.g. ${example}`);
-  if (parsed.username === '') throw new ConfigError(keyPath, `expected the monitoring user in the URL, e.g. ${example}`);
+  if (credentials.user === '') throw new ConfigError(keyPath, `expected the monitoring user in the URL, e.g. ${example}`);
   if ((parsed.pathname !== '' && parsed.pathname !== '/') || parsed.search !== '') {
     throw new ConfigError(keyPath, `expected no database or options in the URL (the probe reads server-wide state), e.g. ${example}`);
   }
   return {
-    user: decodeURIComponent(parsed.username),
-    password: new Secret(decodeURIComponent(parsed.password)),
-    redactedUrl: redactUrl(written),
+    user: credentials.user,
+    password: new Secret(credentials.password ?? ''),
+    redactedUrl: redactedCredentialUrl(credentials),
     host: parsed.hostname.replace(/^\[|\]$/g, ''),
     port: parsed.port === '' ? 3306 : Number(parsed.port),
   };

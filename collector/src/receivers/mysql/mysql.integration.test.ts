@@ -150,7 +150,12 @@ describe('MariaDB primary + replica through the recovery engine', { timeout: 600
     await stepUntil('stabilizing', (s) => s.phase === 'stabilizing');
     const healthy = await stepUntil('healthy after the hold-down', (s) => s.phase === 'healthy');
     assert.equal(member(healthy, 'db-2').lagBytes, 0);
-    assert.deepEqual(phaseSequence(states.slice(from)), ['healthy', 'degraded', 'recovering', 'stabilizing', 'healthy']);
+    // The SQL thread rests at the halfway point until the test starts it again: a pause that long
+    // is a stall (no rise for a third of the progress window), so degraded may come back in between.
+    const sequence = phaseSequence(states.slice(from));
+    assert.deepEqual(sequence.slice(0, 3), ['healthy', 'degraded', 'recovering'], sequence.join(' → '));
+    assert.deepEqual(sequence.slice(-2), ['stabilizing', 'healthy'], sequence.join(' → '));
+    assert.ok(sequence.slice(3, -2).every((p) => p === 'degraded' || p === 'recovering'), sequence.join(' → '));
     assert.ok(states.slice(from).some((s) => s.phase === 'recovering' && s.etaSeconds !== null), 'an ETA while recovering');
 
     const episodes = engine.episodes({ group: GROUP.name });

@@ -54,6 +54,7 @@ describe('MariaDB observations from captured rows', () => {
     assert.equal(replica.lagSeconds, 0);
     assert.equal(replica.position, 11);
     assert.equal(replica.replicationStoppedReason, undefined);
+    assert.deepEqual(replica.replicationLink, { up: true });
     assert.equal(replica.divergedReason, undefined);
     assert.match(primary.dependencies!['service.version']!, /^10\.11\.\d+-MariaDB/);
     assert.doesNotMatch(primary.dependencies!['service.version']!, /-log$/);
@@ -89,8 +90,12 @@ describe('MariaDB observations from captured rows', () => {
   it('IO thread stopped: lagging with the link named, even when the byte lag is inside the tolerance', async () => {
     const { primary, replica } = await roundOf('mariadb-io-stopped');
     assert.match(replica.replicationStoppedReason ?? '', /^replication link down: IO thread stopped/);
+    assert.deepEqual(replica.replicationLink, { up: false }, 'the IO thread is the replication link (issue 17)');
     assert.ok(replica.lagBytes! < TOLERANCES.lagToleranceBytes, `lag ${replica.lagBytes} bytes is small`);
     assert.equal(verdictOf(replica, primary).status, 'lagging');
+    // Even without the thread's reason, a down link alone is never converged.
+    const { replicationStoppedReason: _reason, ...linkOnly } = replica;
+    assert.equal(verdictOf(linkOnly, primary).status, 'lagging');
   });
 
   it('an errant transaction on the replica: diverged, naming the GTID; the SQL thread error is kept too', async () => {

@@ -158,6 +158,9 @@ function observeReplica(observation: Observation, r: ReplicaContext): void {
   // Every channel counts: one stopped source of a multi-source replica is data not arriving.
   const stopped = answer.channels.map(stoppedReasonOf).filter((reason) => reason !== undefined).join('; ');
   if (stopped !== '') observation.replicationStoppedReason = stopped;
+  // The link is the IO thread (issue 17): not running — `No`, or `Connecting` to a source it cannot
+  // reach — is a link down on any channel; the reason above names the thread and its error.
+  if (answer.channels.length > 0) observation.replicationLink = { up: answer.channels.every((c) => c.ioRunning === 'Yes') };
   if (leaderAnswer !== undefined && leader !== undefined) {
     const errant = errantTransactionsOf(answer, leaderAnswer);
     if (errant !== '') observation.divergedReason = `errant transactions on ${node.member} that the leader ${leader} does not have: ${errant}`;

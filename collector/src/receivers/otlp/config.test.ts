@@ -39,7 +39,24 @@ describe('parseOtlpServerConfig', () => {
       maxClockSkewMillis: 60_000,
       retryAfterSeconds: 5,
       memberExpiryMillis: 30 * 60_000,
+      maxPointsPerRequest: 10_000,
+      maxItemsPerRequest: 100_000,
+      readTimeoutMillis: 5_000,
+      memoryLimitBytes: 512 * 1024 ** 2,
     });
+  });
+
+  it('refuses a read_timeout over 1h, which timers would also turn into 1 ms past ~24.8 days', () => {
+    assert.throws(
+      () => parseOtlpServerConfig({ read_timeout: '30d' }, 'otlp', ENV),
+      (error: unknown) => error instanceof ConfigError && error.keyPath === 'otlp.read_timeout' && /at most 1h/.test(error.message),
+    );
+  });
+
+  it('defaults memory_limit to 1GiB, or 75 % of the V8 heap limit when that is smaller', () => {
+    assert.ok(createDefaultOtlpServerConfig().memoryLimitBytes <= 1024 ** 3);
+    assert.equal(parseOtlpServerConfig({ memory_limit: '64MiB' }, 'otlp', ENV).memoryLimitBytes, 64 * 1024 ** 2);
+    assert.throws(() => parseOtlpServerConfig({ memory_limit: '1MiB' }, 'otlp', ENV), (error: unknown) => error instanceof ConfigError && error.keyPath === 'otlp.memory_limit');
   });
 
   it('leaves member_expiry off by default, so members are kept until restart', () => {

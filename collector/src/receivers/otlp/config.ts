@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import { ConfigError } from '../../config/config-error';
 import {
   joinKey,
@@ -93,7 +94,33 @@ export interface OtlpServerConfig {
    * would hide the lost redundancy Rebound exists to show.
    */
   memberExpiryMillis?: number;
+  /** Most data points (of every kind) in one request, counted while decoding; more → 413. */
+  maxPointsPerRequest: number;
+  /**
+   * Most decoded items in one request: resources, scopes, metrics, data points,
+   * attributes and attribute values (in JSON every object and array), counted
+   * while decoding, so a small body cannot decode into millions of objects; more → 413.
+   */
+  maxItemsPerRequest: number;
+  /** The whole body must arrive within this after the headers; else 408 and the connection is closed. */
+  readTimeoutMillis: number;
+  /**
+   * Refuse OTLP requests with 503 + Retry-After while the V8 heap in use plus
+   * Buffers (heapUsed + external) is at or above this; accept again below 80 % of it.
+   */
+  memoryLimitBytes: number;
 }
+
+/** The longest otlp.read_timeout: a body that takes longer is a stalled client, and timers overflow past ~24.8 days. */
+export const MAX_READ_TIMEOUT_MILLIS = 3_600_000;
+
+/** 1 GiB, or 75 % of V8's heap limit (--max-old-space-size) when that is smaller: refuse before V8 runs out. */
+export function defaultMemoryLimitBytes(): number {
+  return Math.min(1024 ** 3, Math.floor(0.75 * getHeapStatistics().heap_size_limit));
+}
+
+/** The memory limiter accepts requests again once memory falls below this share of otlp.memory_limit. */
+export const MEMORY_RECOVER_RATIO = 0.8;
 
 /** The shortest member_expiry: anything shorter would retire members between ordinary pushes. */
 export const MIN_MEMBER_EXPIRY_MILLIS = 60_000;
@@ -109,6 +136,10 @@ export function createDefaultOtlpServerConfig(): OtlpServerConfig {
     maxAttributeValueLength: 1024,
     maxClockSkewMillis: 5 * 60_000,
     retryAfterSeconds: 1,
+    maxPointsPerRequest: 20_000,
+    maxItemsPerRequest: 200_000,
+    readTimeoutMillis: 10_000,
+    memoryLimitBytes: defaultMemoryLimitBytes(),
   };
 }
 
@@ -125,6 +156,10 @@ const SERVER_KEYS = [
   'max_clock_skew',
   'retry_after',
   'member_expiry',
+  'max_points_per_request',
+  'max_items_per_request',
+  'read_timeout',
+  'memory_limit',
 ] as const;
 
 /**
@@ -145,7 +180,14 @@ export function parseOtlpServerConfig(raw: unknown, keyPath: string, env: NodeJS
     maxAttributeValueLength: readNumber(o['max_attribute_value_length'], key('max_attribute_value_length'), d.maxAttributeValueLength, { min: 16, integer: true }),
     maxClockSkewMillis: readDurationMillis(o['max_clock_skew'], key('max_clock_skew'), d.maxClockSkewMillis, 0),
     retryAfterSeconds: Math.max(1, Math.round(readDurationMillis(o['retry_after'], key('retry_after'), d.retryAfterSeconds * 1000) / 1000)),
+    maxPointsPerRequest: readNumber(o['max_points_per_request'], key('max_points_per_request'), d.maxPointsPerRequest, { min: 1, integer: true }),
+    maxItemsPerRequest: readNumber(o['max_items_per_request'], key('max_items_per_request'), d.maxItemsPerRequest, { min: 16, integer: true }),
+    readTimeoutMillis: readDurationMillis(o['read_timeout'], key('read_timeout'), d.readTimeoutMillis, 100),
+    memoryLimitBytes: readByteSize(o['memory_limit'], key('memory_limit'), d.memoryLimitBytes, 16 * 1024 ** 2),
   };
+  if (config.readTimeoutMillis > MAX_READ_TIMEOUT_MILLIS) {
+    throw new ConfigError(key('read_timeout'), `expected at most ${formatDuration(MAX_READ_TIMEOUT_MILLIS)} (got ${formatDuration(config.readTimeoutMillis)})`);
+  }
   const token = readOptionalString(o['bearer_token'], key('bearer_token'));
   if (token !== undefined) {
     config.bearerToken = expandEnv(token, key('bearer_token'), env);
@@ -173,12 +215,12 @@ export function parseOtlpServerConfig(raw: unknown, keyPath: string, env: NodeJS
 const BYTE_UNITS: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, KB: 1000, MB: 1000 ** 2, GB: 1000 ** 3 };
 
 /** `4194304`, `4MiB`, `512KiB`. */
-function readByteSize(raw: unknown, keyPath: string, fallback: number): number {
+function readByteSize(raw: unknown, keyPath: string, fallback: number, min = 1024): number {
   if (raw === undefined || raw === null) return fallback;
-  if (typeof raw === 'number') return readNumber(raw, keyPath, fallback, { min: 1024, integer: true });
+  if (typeof raw === 'number') return readNumber(raw, keyPath, fallback, { min, integer: true });
   const match = typeof raw === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*(B|KiB|MiB|GiB|KB|MB|GB)\s*$/.exec(raw) : null;
   if (!match) throw new ConfigError(keyPath, `expected a size like 4MiB, 512KiB or a number of bytes (got ${JSON.stringify(raw)})`);
   const bytes = Math.floor(Number(match[1]) * BYTE_UNITS[match[2]!]!);
-  if (bytes < 1024) throw new ConfigError(keyPath, 'expected at least 1KiB');
+  if (bytes < min) throw new ConfigError(keyPath, `expected at least ${min >= 1024 ** 2 ? `${min / 1024 ** 2}MiB` : `${min / 1024}KiB`}`);
   return bytes;
 }

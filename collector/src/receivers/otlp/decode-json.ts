@@ -1,3 +1,4 @@
+import { countJsonContainers, type DecodeBudget } from './decode-budget';
 import {
   OtlpDecodeError,
   TEMPORALITY_CUMULATIVE,
@@ -19,15 +20,31 @@ import {
  * ignored. A value of the wrong type is a 400 naming where it is:
  * `resourceMetrics[0].scopeMetrics[0].metrics[2].gauge.dataPoints[0].asDouble: expected a number`.
  */
-export function decodeJsonRequest(text: string): OtlpMetricsRequest {
+export function decodeJsonRequest(body: string | Uint8Array, requestBudget?: DecodeBudget, containersCounted = false): OtlpMetricsRequest {
+  // Objects and arrays are counted before parsing, JSON.parse cannot stop halfway (decode-budget.ts);
+  // the receiver counts them as the body arrives (containersCounted).
+  if (requestBudget !== undefined && !containersCounted) countJsonContainers(typeof body === 'string' ? Buffer.from(body) : body, requestBudget);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = JSON.parse(typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
   } catch (error) {
     throw new OtlpDecodeError(`body is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
   }
-  const root = asObject(parsed, '(body)');
-  return { resourceMetrics: list(field(root, 'resourceMetrics', 'resource_metrics'), 'resourceMetrics', readResourceMetrics) };
+  budget = requestBudget;
+  try {
+    const root = asObject(parsed, '(body)');
+    return { resourceMetrics: list(field(root, 'resourceMetrics', 'resource_metrics'), 'resourceMetrics', readResourceMetrics) };
+  } finally {
+    budget = undefined;
+  }
+}
+
+/** The budget of the request being read now (reading is synchronous, so one at a time); counts data points. */
+let budget: DecodeBudget | undefined;
+
+function countPoint<T>(point: T): T {
+  budget?.point();
+  return point;
 }
 
 type JsonObject = Record<string, unknown>;
@@ -65,7 +82,7 @@ function readMetric(raw: unknown, path: string): OtlpMetric {
       const snake = kind === 'exponentialHistogram' ? 'exponential_histogram' : kind;
       const value = field(o, kind, snake);
       if (value === undefined || value === null) continue;
-      const points = list(field(asObject(value, `${path}.${kind}`), 'dataPoints', 'data_points'), `${path}.${kind}.dataPoints`, (p) => p);
+      const points = list(field(asObject(value, `${path}.${kind}`), 'dataPoints', 'data_points'), `${path}.${kind}.dataPoints`, countPoint);
       metric[kind] = { dataPoints: points };
       break;
     }
@@ -74,10 +91,11 @@ function readMetric(raw: unknown, path: string): OtlpMetric {
 }
 
 function readNumberDataPoint(raw: unknown, path: string): OtlpNumberDataPoint {
+  budget?.point();
   const o = asObject(raw, path);
   const point: OtlpNumberDataPoint = {
     attributes: list(o['attributes'], `${path}.attributes`, readKeyValue),
-    timeUnixNano: int64(field(o, 'timeUnixNano', 'time_unix_nano'), `${path}.timeUnixNano`),
+    timeUnixNano: fixed64(field(o, 'timeUnixNano', 'time_unix_nano'), `${path}.timeUnixNano`),
   };
   const asDouble = field(o, 'asDouble', 'as_double');
   const asInt = field(o, 'asInt', 'as_int');
@@ -147,13 +165,34 @@ function bool(raw: unknown, path: string): boolean {
 }
 
 const INT64_TEXT = /^-?\d{1,20}$/;
+const TWO_TO_63 = 2 ** 63;
+const TWO_TO_64 = 2 ** 64;
 
-/** int64 per proto3 JSON: an integer number or a decimal string ("1700000000000000000"). */
+/** int64 per proto3 JSON: an integer number or a decimal string ("-42"), within ±2^63. */
 function int64(raw: unknown, path: string): number {
+  return integerIn(raw, path, -TWO_TO_63, TWO_TO_63, 'a signed 64-bit integer (a number or a decimal string)');
+}
+
+/** fixed64 per proto3 JSON (timestamps: "1700000000000000000" ns since 1970): 0 to 2^64 - 1. */
+function fixed64(raw: unknown, path: string): number {
+  return integerIn(raw, path, 0, TWO_TO_64, 'an unsigned 64-bit integer, nanoseconds since 1970 (a number or a decimal string)');
+}
+
+/**
+ * An integer in [min, max]: out-of-range values (1e22, 1e300, a negative time)
+ * are a 400 naming the field, never a value carried on into the mapping.
+ * Bounds compare as doubles, as the value is used: 2^64 - 1 rounds to 2^64.
+ */
+function integerIn(raw: unknown, path: string, min: number, max: number, expected: string): number {
   if (raw === undefined || raw === null) return 0;
-  if (typeof raw === 'number' && Number.isInteger(raw)) return raw;
-  if (typeof raw === 'string' && INT64_TEXT.test(raw)) return Number(raw);
-  throw new OtlpDecodeError(`${path}: expected an integer (a number or a decimal string)`);
+  let value: number | undefined;
+  if (typeof raw === 'number' && Number.isInteger(raw)) value = raw;
+  else if (typeof raw === 'string' && INT64_TEXT.test(raw)) value = Number(raw);
+  if (value === undefined || value < min || value > max) {
+    const shown = typeof raw === 'string' ? JSON.stringify(raw.slice(0, 40)) : String(raw).slice(0, 40);
+    throw new OtlpDecodeError(`${path}: expected ${expected} (got ${shown})`);
+  }
+  return value;
 }
 
 /** double per proto3 JSON: a number, or "NaN" / "Infinity" / "-Infinity" / a numeric string. */

@@ -12,6 +12,7 @@ const GRPC_CODE_FOR_HTTP: Record<number, number> = {
   401: 16, // UNAUTHENTICATED
   404: 12, // UNIMPLEMENTED
   405: 12,
+  408: 4, // DEADLINE_EXCEEDED
   413: 8, // RESOURCE_EXHAUSTED
   415: 3,
   429: 8,

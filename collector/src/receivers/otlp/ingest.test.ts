@@ -8,6 +8,8 @@ import { decodeJsonRequest } from './decode-json';
 import { decodeProtobufRequest } from './decode-protobuf';
 import { OtlpIngest, describeRefusals } from './ingest';
 import { ExportMetricsServiceRequestType } from './otlp-schema';
+import { RecoveryEngine } from '../../engine/engine';
+import { testGroup } from '../../engine/testing/scenario';
 
 const NOW = 1_700_000_100_000;
 const fixture = (name: string): string => readFileSync(join(__dirname, 'testdata', name), 'utf8');
@@ -233,5 +235,70 @@ describe('OtlpIngest', () => {
       assert.equal(result.observations[0]!.lagSeconds, 1.5);
       assert.equal(result.rejectedDataPoints, 0);
     });
+  });
+});
+
+describe('OtlpIngest with out-of-range values', () => {
+  const point = (timeUnixNano: number | string, asDouble = 1, metric = 'recovery.member.lag', unit = 's') => ({
+    resourceMetrics: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'payments' } }, { key: 'service.instance.id', value: { stringValue: 'a' } }] },
+        scopeMetrics: [{ metrics: [{ name: metric, unit, gauge: { dataPoints: [{ attributes: [], timeUnixNano, asDouble }] } }] }],
+      },
+    ],
+  });
+  it('refuses times Date cannot show (1e22 ns and beyond) as future_timestamp instead of throwing', () => {
+    for (const time of [1e22, 1e300, Number.MAX_VALUE]) {
+      const result = ingestWith().ingest(point(time), NOW);
+      assert.equal(result.refusals.get('future_timestamp')?.points, 1, String(time));
+      assert.match(describeRefusals(result.refusals), /ns since 1970/);
+    }
+  });
+  it('refuses negative and NaN times, and values that overflow in the base unit, as invalid_value', () => {
+    for (const request of [point(-5), point('NaN'), point(0, 1e306, 'recovery.member.lag_bytes', 'MiB')]) {
+      const result = ingestWith().ingest(request, NOW);
+      assert.equal(result.observations.length, 0);
+      assert.equal(result.refusals.get('invalid_value')?.points, 1);
+    }
+  });
+});
+
+describe('OtlpIngest: replication facts that are older than up (issue 17)', () => {
+  const nanos = (millis: number) => String(BigInt(millis) * 1_000_000n);
+  const point = (metric: string, atMillis: number, value = 1) => ({ metric, group: 'payments', member: 'pay-2', value, timeNanos: nanos(atMillis) });
+  const decode = (json: string) => decodeJsonRequest(json);
+
+  it('a request with only up carries the last position and lag on, stamped with when they were measured', () => {
+    const ingest = ingestWith();
+    ingest.ingest(decode(gaugeRequest([point('recovery.member.up', NOW - 600_000), point('recovery.member.lag', NOW - 600_000, 0.2), point('recovery.member.position', NOW - 600_000, 500)])), NOW);
+    const [later] = ingest.ingest(decode(gaugeRequest([point('recovery.member.up', NOW)])), NOW).observations;
+    assert.equal(later!.observedAtMillis, NOW);
+    assert.equal(later!.lagSeconds, 0.2);
+    assert.equal(later!.position, 500);
+    assert.equal(later!.replicationObservedAtMillis, NOW - 600_000);
+  });
+
+  it('a lag point older than the up point in the same request: the observation says how old', () => {
+    const [o] = ingestWith().ingest(decode(gaugeRequest([point('recovery.member.up', NOW), point('recovery.member.lag_bytes', NOW - 90_000, 0)])), NOW).observations;
+    assert.equal(o!.replicationObservedAtMillis, NOW - 90_000);
+  });
+
+  it('through the engine: an up member whose lag stopped coming is not converged once the lag is older than freshness', () => {
+    const ingest = ingestWith();
+    let now = NOW - 10_000;
+    const engine = new RecoveryEngine({ groups: [testGroup({ name: 'payments', freshnessMillis: 3_000 })], now: () => now });
+    const leader = (at: number) => ({ metric: 'recovery.member.position', group: 'payments', member: 'pay-1', value: 1000, timeNanos: nanos(at), attributes: { 'recovery.member.role': 'leader' } });
+    const feed = (points: Parameters<typeof gaugeRequest>[0]) => ingest.ingest(decode(gaugeRequest(points)), now).observations.forEach((o) => engine.observe(o));
+    feed([leader(now), point('recovery.member.up', now), point('recovery.member.position', now, 1000)]);
+    assert.equal(engine.tick()[0]!.members.find((m) => m.member === 'pay-2')!.status, 'converged');
+    now = NOW;
+    feed([leader(now), point('recovery.member.up', now)]);
+    const pay2 = engine.tick()[0]!.members.find((m) => m.member === 'pay-2')!;
+    assert.deepEqual([pay2.status, pay2.reason], ['unknown', 'position and lag last reported 10s ago']);
+  });
+
+  it('position and lag sent with up: no separate time', () => {
+    const [o] = ingestWith().ingest(decode(gaugeRequest([point('recovery.member.up', NOW), point('recovery.member.lag', NOW, 0)])), NOW).observations;
+    assert.equal(o!.replicationObservedAtMillis, undefined);
   });
 });

@@ -36,6 +36,17 @@ export interface IngestOptions {
 /** Slots of the numeric fields in MemberDraft.values / valueAtMillis. */
 const VALUE_SLOT: Readonly<Record<Exclude<MemberField, 'info'>, number>> = { position: 0, lagSeconds: 1, lagBytes: 2, up: 3, serving: 4, load: 5 };
 const VALUE_SLOTS = 6;
+/** The slots that tell how far a member is behind (position, lagSeconds, lagBytes): carried between requests with their time. */
+const REPLICATION_SLOTS = 3;
+
+/** The Observation field of each replication slot, in slot order. */
+const REPLICATION_FIELDS = ['position', 'lagSeconds', 'lagBytes'] as const;
+
+/** A member's last replication values (NaN = never sent) and when each was measured. */
+interface ReplicationFacts {
+  values: Float64Array;
+  atMillis: Float64Array;
+}
 
 /** One member's observation being assembled from the request's points. */
 interface MemberDraft {
@@ -78,6 +89,12 @@ const int64ToNumber = int64ToNumberImported;
 export class OtlpIngest {
   private readonly admission: GroupAdmission;
   private readonly deltaPositionTotals = new Map<string, number>();
+  /**
+   * Per member, the replication values last received. A request without them (e.g. only
+   * `recovery.member.up`, from another exporter) carries them on with their own time, so a
+   * fresh `up` never makes an old lag look current: the model ignores them once older than freshness.
+   */
+  private readonly lastReplication = new Map<string, ReplicationFacts>();
 
   constructor(private readonly options: IngestOptions) {
     this.admission = new GroupAdmission(options.groups, options.server, options.declaredMembers);
@@ -162,11 +179,17 @@ export class OtlpIngest {
         return refuse(refusals, 'invalid_value', 1, `a ${metricName} point of ${group}/${member} has ${raw === undefined ? 'no value' : `value ${raw}`}`);
       }
       value = raw * unitFactor;
+      if (!Number.isFinite(value)) {
+        return refuse(refusals, 'invalid_value', 1, `a ${metricName} point of ${group}/${member} has value ${raw} that overflows once converted to the base unit`);
+      }
     }
     let atMillis = int64ToNumber(point.timeUnixNano) / 1e6;
-    if (atMillis <= 0) atMillis = nowMillis;
+    if (atMillis === 0) atMillis = nowMillis;
+    else if (!(atMillis > 0)) {
+      return refuse(refusals, 'invalid_value', 1, `a ${metricName} point of ${group}/${member} has time_unix_nano ${String(point.timeUnixNano).slice(0, 40)}, not a time since 1970`);
+    }
     else if (atMillis > nowMillis + maxClockSkewMillis) {
-      return refuse(refusals, 'future_timestamp', 1, `a ${metricName} point of ${group}/${member} is stamped ${new Date(atMillis).toISOString()}, beyond max_clock_skew ahead of now; check the sender's clock`);
+      return refuse(refusals, 'future_timestamp', 1, `a ${metricName} point of ${group}/${member} is stamped ${describeTime(atMillis)}, beyond max_clock_skew ahead of now; check the sender's clock`);
     } else if (atMillis > nowMillis) atMillis = nowMillis;
 
     const namedByResource = pointFacts.group === undefined && pointFacts.member === undefined;
@@ -232,6 +255,7 @@ export class OtlpIngest {
       }
       if (seen(v, VALUE_SLOT.lagSeconds)) observation.lagSeconds = v[VALUE_SLOT.lagSeconds];
       if (seen(v, VALUE_SLOT.lagBytes)) observation.lagBytes = v[VALUE_SLOT.lagBytes];
+      this.carryReplication(draft, observation);
       if (seen(v, VALUE_SLOT.load)) observation.load = v[VALUE_SLOT.load];
       if (draft.stateFingerprint !== undefined) observation.stateFingerprint = draft.stateFingerprint;
       if (draft.permissionFingerprint !== undefined) observation.permissionFingerprint = draft.permissionFingerprint;
@@ -244,6 +268,38 @@ export class OtlpIngest {
     return { observations, pointsPerObservation, rejectedDataPoints, refusals, retired: this.takeRetired() };
   }
 
+  /**
+   * A request with a position or lag: remember them, and stamp the observation with the oldest of
+   * their point times when older than the observation (a stale gauge beside a fresh `up`). A request
+   * with none of them (only `up`, say, from another exporter): carry the last ones on, with their time.
+   */
+  private carryReplication(draft: MemberDraft, observation: Observation): void {
+    const fields = REPLICATION_FIELDS;
+    let facts = this.lastReplication.get(draft.key);
+    const any = observation.position !== undefined || observation.lagSeconds !== undefined || observation.lagBytes !== undefined;
+    if (!any && facts === undefined) return;
+    if (facts === undefined) {
+      facts = { values: new Float64Array(REPLICATION_SLOTS), atMillis: new Float64Array(REPLICATION_SLOTS) };
+      this.lastReplication.set(draft.key, facts);
+    }
+    let oldest = observation.observedAtMillis;
+    for (let slot = 0; slot < REPLICATION_SLOTS; slot++) {
+      const field = fields[slot]!;
+      if (any) {
+        const value = observation[field];
+        facts.values[slot] = value ?? NaN;
+        if (value === undefined) continue;
+        // A delta position has no point time of its own: the request's.
+        facts.atMillis[slot] = seen(draft.values, slot) ? draft.valueAtMillis[slot]! : observation.observedAtMillis;
+      } else {
+        if (Number.isNaN(facts.values[slot]!)) continue;
+        observation[field] = facts.values[slot]!;
+      }
+      if (facts.atMillis[slot]! < oldest) oldest = facts.atMillis[slot]!;
+    }
+    if (oldest < observation.observedAtMillis) observation.replicationObservedAtMillis = oldest;
+  }
+
   /** Retire the learned members silent for member_expiry (none when it is unset) and return them. */
   retireSilentMembers(nowMillis: number): RetiredMember[] {
     this.admission.retireSilentMembers(nowMillis);
@@ -253,7 +309,10 @@ export class OtlpIngest {
   /** A retired member that comes back starts a new delta position total, like after a restart. */
   private takeRetired(): RetiredMember[] {
     const retired = this.admission.takeRetired();
-    for (const { group, member } of retired) this.deltaPositionTotals.delete(`${group}\u0000${member}`);
+    for (const { group, member } of retired) {
+      this.deltaPositionTotals.delete(`${group}\u0000${member}`);
+      this.lastReplication.delete(`${group}\u0000${member}`);
+    }
     return retired;
   }
 }
@@ -262,6 +321,11 @@ function refuse(refusals: IngestResult['refusals'], reason: PointRefusalReason, 
   const entry = refusals.get(reason);
   if (entry) entry.points += points;
   else refusals.set(reason, { points, example });
+}
+
+/** Date covers ±8.64e15 ms; a time beyond (never valid here) is shown as its number rather than throwing. */
+function describeTime(atMillis: number): string {
+  return Math.abs(atMillis) <= 8.64e15 ? new Date(atMillis).toISOString() : `${atMillis * 1e6} ns since 1970`;
 }
 
 function seen(values: Float64Array, slot: number): boolean {

@@ -11,11 +11,15 @@ import type { Observation } from '../../model/types';
 import type { ObservationSink, Receiver, ReceiverContext } from '../receiver';
 import type { RetiredMember } from './admission';
 import type { OtlpServerConfig } from './config';
+import { DecodeBudget, JsonContainerCounter, RequestTooBigError } from './decode-budget';
 import { decodeJsonRequest } from './decode-json';
 import { decodeProtobufRequest } from './decode-protobuf';
+import { DecodeTurns } from './decode-turns';
 import { BodyError, readBody } from './http-body';
 import { sendExportResponse, sendStatus, type Encoding } from './http-responses';
 import { describeRefusals, OTLP_SOURCE, OtlpIngest, type IngestResult } from './ingest';
+import { closeAfterAnswer } from './lingering-close';
+import { MemoryLimiter } from './memory-limiter';
 import { OtlpDecodeError, type OtlpMetricsRequest } from './otlp-types';
 import { refusedCounter, type RefusalReason } from './refusal';
 import { retiredCounter } from './retirement';
@@ -34,6 +38,8 @@ export interface OtlpHttpReceiverOptions {
   context: ReceiverContext;
   /** Members declared in config per group (count toward max_members_per_group). */
   declaredMembers?: ReadonlyMap<string, readonly string[]>;
+  /** Bytes the memory limiter reads (tests pass a fake); heap in use plus Buffers by default. */
+  readMemoryBytes?: () => number;
 }
 
 export interface OtlpHttpReceiver extends Receiver {
@@ -70,6 +76,8 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpHt
   const ingest = new OtlpIngest({ groups: options.groups, server: config, declaredMembers: options.declaredMembers });
   const expectedTokenDigest = config.bearerToken === undefined ? undefined : sha256(`Bearer ${config.bearerToken}`);
   const lastWarnAt = new Map<string, number>();
+  const turns = new DecodeTurns();
+  const memory = new MemoryLimiter({ limitBytes: config.memoryLimitBytes, readBytes: options.readMemoryBytes });
   let inFlight = 0;
   let server: http.Server | undefined;
   let sink: ObservationSink | undefined;
@@ -102,7 +110,8 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpHt
   /** Answer before reading the body, and close the connection so the unread body is not parsed as a next request. */
   const refuseEarly = (response: http.ServerResponse, status: number, encoding: Encoding, reason: RefusalReason | undefined, message: string, headers: Record<string, string> = {}): void => {
     if (reason) count(reason);
-    sendStatus(response, status, encoding, message, { ...headers, Connection: 'close' });
+    closeAfterAnswer(response);
+    sendStatus(response, status, encoding, message, headers);
   };
 
   const handle = async (request: http.IncomingMessage, response: http.ServerResponse): Promise<void> => {
@@ -135,6 +144,13 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpHt
     if (declaredLength > config.maxRequestBytes) {
       return refuseEarly(response, 413, encoding, 'body_too_large', `body of ${declaredLength} bytes is larger than ${config.maxRequestBytes} (otlp.max_request_bytes); send smaller batches`);
     }
+    if (memory.refusing()) {
+      const mib = (bytes: number): string => `${Math.round(bytes / 1024 ** 2)} MiB`;
+      warnSometimes('memory_limit', 'OTLP requests refused: memory above otlp.memory_limit', { memory: mib(memory.bytes), memoryLimit: mib(config.memoryLimitBytes) });
+      return refuseEarly(response, 503, encoding, 'memory_limit', `collector memory is above otlp.memory_limit (${mib(memory.bytes)} of ${mib(config.memoryLimitBytes)}); retry later`, {
+        'Retry-After': String(config.retryAfterSeconds),
+      });
+    }
     if (inFlight >= config.maxConcurrentRequests) {
       warnSometimes('overloaded', 'OTLP requests refused: too many in flight', { maxConcurrentRequests: config.maxConcurrentRequests });
       return refuseEarly(response, 503, encoding, 'overloaded', `too many requests in flight (otlp.max_concurrent_requests is ${config.maxConcurrentRequests}); retry later`, {
@@ -152,14 +168,25 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpHt
   const receive = async (request: http.IncomingMessage, response: http.ServerResponse, encoding: Encoding, gzip: boolean): Promise<void> => {
     let decoded: OtlpMetricsRequest;
     try {
-      const body = await readBody(request, gzip, config.maxRequestBytes);
-      decoded = encoding === 'protobuf' ? decodeProtobufRequest(body) : decodeJsonRequest(body.toString('utf8'));
+      const budget = new DecodeBudget(config);
+      // JSON's objects and arrays are counted as the body arrives: a body over the budget is refused halfway, unbuffered.
+      const counter = encoding === 'json' ? new JsonContainerCounter(budget) : undefined;
+      const body = await readBody(request, gzip, config.maxRequestBytes, config.readTimeoutMillis, counter && ((chunk) => counter.feed(chunk)));
+      await turns.next();
+      decoded = encoding === 'protobuf' ? decodeProtobufRequest(body, budget) : decodeJsonRequest(body, budget, true);
     } catch (error) {
       if (error instanceof BodyError) {
         if (error.kind === 'aborted') return;
-        const status = error.kind === 'too_large' ? 413 : 400;
-        count(error.kind === 'too_large' ? 'body_too_large' : 'malformed');
-        return sendStatus(response, status, encoding, error.message, { Connection: 'close' });
+        const status = error.kind === 'too_large' ? 413 : error.kind === 'timeout' ? 408 : 400;
+        count(error.kind === 'too_large' ? 'body_too_large' : error.kind === 'timeout' ? 'read_timeout' : 'malformed');
+        closeAfterAnswer(response);
+        return sendStatus(response, status, encoding, error.message);
+      }
+      if (error instanceof RequestTooBigError) {
+        count(error.reason);
+        // Refused while the body was still arriving (JSON): close after the answer, as for any unread body.
+        if (!request.complete) closeAfterAnswer(response);
+        return sendStatus(response, 413, encoding, error.message);
       }
       if (error instanceof OtlpDecodeError) {
         count('malformed');
@@ -209,7 +236,8 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpHt
       server = config.tls ? https.createServer(readTls(config.tls), onRequest) : http.createServer(onRequest);
       // A client that trickles headers or a body must not hold a slot forever.
       server.headersTimeout = 10_000;
-      server.requestTimeout = 30_000;
+      // read_timeout answers a stalled body with 408 first; this is Node's backstop for the whole request.
+      server.requestTimeout = Math.max(30_000, server.headersTimeout + config.readTimeoutMillis + 5_000);
       const listening = server;
       await listenOn(listening, options.listen.host, options.listen.port, 'listen.otlp', 'OTLP');
       listening.on('error', (error) => context.logger.error('OTLP server error', { error: error.message }));

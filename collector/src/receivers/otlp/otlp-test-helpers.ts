@@ -31,7 +31,12 @@ export interface StartedReceiver {
 }
 
 /** Start a receiver on a free loopback port, configured for group `payments` unless told otherwise. */
-export async function startTestReceiver(server: Partial<OtlpServerConfig> = {}, groups = ['payments'], now: () => number = Date.now): Promise<StartedReceiver> {
+export async function startTestReceiver(
+  server: Partial<OtlpServerConfig> = {},
+  groups = ['payments'],
+  now: () => number = Date.now,
+  readMemoryBytes?: () => number,
+): Promise<StartedReceiver> {
   const registry = new Registry();
   const sink = new RecordingSink();
   const config = { ...createDefaultOtlpServerConfig(), ...server };
@@ -41,6 +46,7 @@ export async function startTestReceiver(server: Partial<OtlpServerConfig> = {}, 
     server: config,
     registry,
     context: { intervalMillis: 1000, logger: createMemoryLogger(), now },
+    readMemoryBytes,
   });
   await receiver.start(sink);
   const { port } = receiver.address();
@@ -71,4 +77,30 @@ export function lagRequestJson(member: string, lagSeconds = 1.5, group = 'paymen
       },
     ],
   });
+}
+
+/** A protobuf field: its tag byte, the payload's length as a varint, the payload. */
+export function lengthPrefixed(tag: number, payload: Uint8Array): Buffer {
+  const length: number[] = [];
+  for (let x = payload.length; ; x >>>= 7) {
+    if (x < 128) {
+      length.push(x);
+      break;
+    }
+    length.push((x & 127) | 128);
+  }
+  return Buffer.concat([Buffer.from([tag, ...length]), payload]);
+}
+
+/** A protobuf request of `points` empty histogram data points (2 bytes each: ~4 MiB for 2 M), as found by fuzzing. */
+export function emptyHistogramPointsProtobuf(points: number): Buffer {
+  const dataPoints = Buffer.alloc(points * 2);
+  for (let i = 0; i < dataPoints.length; i += 2) dataPoints[i] = 0x0a; // Histogram.data_points, length 0
+  const metric = lengthPrefixed(0x4a, dataPoints); // Metric.histogram
+  return lengthPrefixed(0x0a, lengthPrefixed(0x12, lengthPrefixed(0x12, metric))); // request → resource_metrics → scope_metrics → metrics
+}
+
+/** `{"resourceMetrics":[{},{},…]}` with `resources` empty entries (~3 bytes each: ~4 MiB for 1.4 M). */
+export function emptyResourcesJson(resources: number): string {
+  return `{"resourceMetrics":[${'{},'.repeat(resources - 1)}{}]}`;
 }

@@ -26,6 +26,10 @@ export const REQUEST_REFUSAL_REASONS = [
   'malformed',
   'unsupported_media_type',
   'overloaded',
+  'too_many_points', // more data points in one request than max_points_per_request
+  'too_many_items', // a request decoding into more than max_items_per_request items
+  'read_timeout', // the body did not arrive within read_timeout
+  'memory_limit', // refused while memory was above memory_limit
 ] as const;
 
 export type PointRefusalReason = (typeof POINT_REFUSAL_REASONS)[number];

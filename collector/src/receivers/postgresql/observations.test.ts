@@ -92,3 +92,57 @@ describe('observationsOfRound (rows captured from a real primary and a standby w
     assert.equal(round({ 'pg-1': answered(answer) }, [nodes[0]!]).observations[0]!.permissionFingerprint, undefined);
   });
 });
+
+describe('the replication link (issue 17: a standby whose link is gone is never converged)', () => {
+  const gonePrimary = readCapturedRows('primary-standby-gone');
+  const noReceiver = readCapturedRows('standby-no-wal-receiver');
+  const probe = async (rows: ReturnType<typeof readCapturedRows>) => probePostgresqlNode(fakePostgresqlClient(rows));
+  const goneNodes = [node('pg-1', gonePrimary.port), node('pg-2', noReceiver.port)];
+
+  it('streaming and replying: up, not silent (no WAL waits for a reply)', async () => {
+    const [, s] = round({ 'pg-1': answered(await probe(primaryRows)), 'pg-2': answered(await probe(standbyRows)) }).observations;
+    assert.deepEqual(s!.replicationLink, { up: true });
+  });
+
+  it('no WAL receiver on the standby and none in the primary\'s pg_stat_replication: down, though 0 bytes behind', async () => {
+    const [, s] = round({ 'pg-1': answered(await probe(gonePrimary)), 'pg-2': answered(await probe(noReceiver)) }, goneNodes).observations;
+    assert.equal(s!.lagBytes, 0);
+    assert.deepEqual(s!.replicationLink, { up: false });
+  });
+
+  it('a WAL receiver that is not streaming is down; one whose status is hidden (no pg_read_all_stats) says nothing', async () => {
+    const standby = await probe(standbyRows);
+    const primary = await probe(primaryRows);
+    const [, waiting] = round({ 'pg-1': answered(primary), 'pg-2': answered({ ...standby, walReceiver: { ...standby.walReceiver!, status: 'waiting' } }) }).observations;
+    assert.equal(waiting!.replicationLink?.up, false);
+    const hidden = { ...standby, walReceiver: { status: null, senderHost: null, senderPort: null } };
+    const hiddenPrimary = { ...primary, replication: primary.replication.map((r) => ({ ...r, state: null, application_name: null, client_addr: null })) };
+    const [, s] = round({ 'pg-1': answered(hiddenPrimary), 'pg-2': answered(hidden) }).observations;
+    assert.equal(s!.replicationLink?.up, true);
+  });
+
+  it('missing from the primary\'s list while the standby still streams (the primary already dropped it): down', async () => {
+    const [, s] = round({ 'pg-1': answered(await probe(gonePrimary)), 'pg-2': answered(await probe(standbyRows)) }, [node('pg-1', gonePrimary.port), node('pg-2', standbyRows.port)]).observations;
+    assert.equal(s!.replicationLink?.up, false);
+  });
+
+  it('a row named for another member does not count for this standby; a row from its host does', async () => {
+    const primary = await probe(primaryRows);
+    const standby = await probe(standbyRows);
+    const three = [...nodes, node('pg-3', 1)];
+    const named = { ...primary, replication: primary.replication.map((r) => ({ ...r, application_name: 'pg-3' })) };
+    assert.equal(round({ 'pg-1': answered(named), 'pg-2': answered(standby) }, three).observations[1]!.replicationLink?.up, false);
+    assert.equal(round({ 'pg-1': answered(primary), 'pg-2': answered(standby) }, three).observations[1]!.replicationLink?.up, true);
+  });
+
+  it("WAL waiting for a reply: silent for reply_time's age; an idle link is not silent; without the primary, no claim", async () => {
+    const primary = await probe(primaryRows);
+    const standby = await probe(standbyRows);
+    const waiting = { ...primary, replication: primary.replication.map((r) => ({ ...r, reply_age_seconds: 9.5, unflushed_bytes: 4096 })) };
+    assert.deepEqual(round({ 'pg-1': answered(waiting), 'pg-2': answered(standby) }).observations[1]!.replicationLink, { up: true, silentForSeconds: 9.5 });
+    const idle = { ...primary, replication: primary.replication.map((r) => ({ ...r, reply_age_seconds: 9.5, unflushed_bytes: 0 })) };
+    assert.deepEqual(round({ 'pg-1': answered(idle), 'pg-2': answered(standby) }).observations[1]!.replicationLink, { up: true }, 'nothing to acknowledge');
+    const alone = round({ 'pg-1': { kind: 'timeout', atMillis: 1_000 } as PostgresqlOutcome, 'pg-2': answered(standby) }).observations[0]!;
+    assert.deepEqual(alone.replicationLink, { up: true });
+  });
+});

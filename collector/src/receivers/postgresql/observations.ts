@@ -1,4 +1,5 @@
-import type { Observation, Role } from '../../model/types';
+import { isIP } from 'node:net';
+import type { Observation, ReplicationLink, Role } from '../../model/types';
 import { chooseRoundLeader, splitBrainReason } from '../shared/leader-choice';
 import { memberAt, normalizeHostPort } from '../shared/node-address';
 import type { ProbeOutcome } from '../shared/probe-loop';
@@ -82,17 +83,61 @@ export function observationsOfRound(round: PostgresqlRound): { observations: Obs
       if (answer.replayLsnBytes !== undefined) observation.position = answer.replayLsnBytes;
       const followed = follows.get(node.member);
       if (followed !== undefined) observation.followsLeader = followed;
-      const comparable = leaderAnswer?.currentLsnBytes !== undefined && answer.replayLsnBytes !== undefined && (followed === undefined || followed === leader);
+      const fromLeader = followed === undefined || followed === leader;
+      const row = leaderAnswer !== undefined && fromLeader ? replicationRowOf(node, leaderAnswer.replication, round.nodes) : undefined;
+      const comparable = leaderAnswer?.currentLsnBytes !== undefined && answer.replayLsnBytes !== undefined && fromLeader;
       if (comparable) {
         // pg_wal_lsn_diff(primary's current, standby's replay), across the two servers.
         observation.lagBytes = Math.max(0, leaderAnswer!.currentLsnBytes! - answer.replayLsnBytes!);
-        const seconds = lagSecondsOf(observation.lagBytes, replicationRowOf(node, leaderAnswer!.replication, round.nodes));
+        const seconds = lagSecondsOf(observation.lagBytes, row);
         if (seconds !== undefined) observation.lagSeconds = seconds;
       }
+      observation.replicationLink = standbyLink(node, answer, fromLeader ? leaderAnswer : undefined, row, round.nodes);
     }
     observations.push(observation);
   }
   return { observations, leader };
+}
+
+/**
+ * The standby's link to the primary, from both ends. Down: it runs no WAL receiver, or one that is
+ * not `streaming`, or the primary answered and lists no walsender that can be this standby. Up but
+ * silent: the primary has WAL the standby has not confirmed and no reply for that long (`reply_time`).
+ * Not the standby's `last_msg_receipt_time`: an idle primary sends nothing for minutes on a healthy link.
+ * Details hidden (no pg_read_all_stats: NULL status) say nothing either way.
+ */
+function standbyLink(
+  node: PostgresqlNodeConfig,
+  answer: PostgresqlNodeAnswer,
+  primary: PostgresqlNodeAnswer | undefined,
+  row: ReplicationRow | undefined,
+  nodes: readonly PostgresqlNodeConfig[],
+): ReplicationLink {
+  const receiver = answer.walReceiver;
+  if (receiver === undefined || (receiver.status !== null && receiver.status !== 'streaming')) return { up: false };
+  if (primary !== undefined && missingFromPrimary(node, primary.replication, nodes)) return { up: false };
+  const link: ReplicationLink = { up: true };
+  if (row !== undefined && typeof row.reply_age_seconds === 'number' && (row.unflushed_bytes ?? 0) > 0) {
+    link.silentForSeconds = Math.max(0, row.reply_age_seconds);
+  }
+  return link;
+}
+
+/**
+ * True when none of the primary's pg_stat_replication rows can be this standby: none named for it
+ * (application_name), and none that could be it by address (same host, a socket, or a standby
+ * configured by host name, which an address cannot rule out) unless named for another member.
+ */
+function missingFromPrimary(node: PostgresqlNodeConfig, rows: readonly ReplicationRow[], nodes: readonly PostgresqlNodeConfig[]): boolean {
+  if (rows.some((r) => r.state === null)) return false;
+  const others = new Set(nodes.filter((n) => n.member !== node.member).map((n) => n.member));
+  const addressCannotTell = isIP(node.host) === 0 && node.host.toLowerCase() !== 'localhost';
+  const host = normalizeHostPort(node.host, 0);
+  return !rows.some(
+    (r) =>
+      r.application_name === node.member ||
+      (!others.has(r.application_name ?? '') && (addressCannotTell || r.client_addr === null || normalizeHostPort(r.client_addr, 0) === host)),
+  );
 }
 
 function standbyRole(hint: Role | undefined): Role {

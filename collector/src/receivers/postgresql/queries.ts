@@ -15,16 +15,22 @@ export const POSITION_SQL = `SELECT pg_is_in_recovery() AS in_recovery,
   current_setting('ssl') AS ssl,
   current_setting('password_encryption') AS password_encryption`;
 
-/** On a primary: each connected standby as the primary sees it. Lags are NULL when idle (caught up). */
+/**
+ * On a primary: each connected standby as the primary sees it. Lags are NULL when idle (caught up).
+ * `reply_age_seconds` is how long since the standby last replied, `unflushed_bytes` how much WAL it has
+ * not confirmed flushed: together, a link that is up but carries nothing back.
+ */
 export const REPLICATION_SQL = `SELECT application_name, host(client_addr) AS client_addr, state,
   replay_lsn::text AS replay_lsn,
+  EXTRACT(EPOCH FROM now() - reply_time)::float8 AS reply_age_seconds,
+  CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_wal_lsn_diff(pg_current_wal_lsn(), flush_lsn)::float8 END AS unflushed_bytes,
   EXTRACT(EPOCH FROM write_lag)::float8 AS write_lag_seconds,
   EXTRACT(EPOCH FROM flush_lag)::float8 AS flush_lag_seconds,
   EXTRACT(EPOCH FROM replay_lag)::float8 AS replay_lag_seconds,
   CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::float8 END AS replay_lag_bytes
 FROM pg_stat_replication ORDER BY application_name, client_addr`;
 
-/** On a standby: whom it streams from. */
+/** On a standby: whether a WAL receiver runs (no row: none), its status, and whom it streams from. */
 export const WAL_RECEIVER_SQL = `SELECT status, sender_host, sender_port FROM pg_stat_wal_receiver`;
 
 /** Host-based auth rules in file order; line numbers left out so comments and blank lines do not count. */
@@ -47,6 +53,9 @@ export interface ReplicationRow {
   flush_lag_seconds: number | null;
   replay_lag_seconds: number | null;
   replay_lag_bytes: number | null;
+  /** Absent in rows captured before these columns were read. */
+  reply_age_seconds?: number | null;
+  unflushed_bytes?: number | null;
 }
 
 /** What one probe of one node learned. */
@@ -59,8 +68,8 @@ export interface PostgresqlNodeAnswer {
   replayLsnBytes?: number;
   /** Primary: its standbys. */
   replication: ReplicationRow[];
-  /** Standby: the WAL receiver, when one runs. */
-  walReceiver?: { status: string; senderHost: string | null; senderPort: number | null };
+  /** Standby: the WAL receiver, when one runs (undefined: none runs). Its details read NULL without pg_read_all_stats. */
+  walReceiver?: { status: string | null; senderHost: string | null; senderPort: number | null };
   /** Undefined when the monitoring role may not read pg_hba_file_rules (see docs/monitoring-roles.md). */
   permissionFingerprint?: string;
   /** The facts behind it, one per subject, to name what drifted. */
@@ -92,7 +101,7 @@ export async function probePostgresqlNode(client: PostgresqlProbeClient): Promis
   setIfDefined(answer, 'receiveLsnBytes', optionalLsnBytes(position.receive_lsn));
   setIfDefined(answer, 'replayLsnBytes', optionalLsnBytes(position.replay_lsn));
   if (!answer.inRecovery) answer.replication = (replication ?? []) as unknown as ReplicationRow[];
-  const receiver = receivers?.[0] as { status: string; sender_host: string | null; sender_port: number | null } | undefined;
+  const receiver = receivers?.[0] as { status: string | null; sender_host: string | null; sender_port: number | null } | undefined;
   if (answer.inRecovery && receiver !== undefined) answer.walReceiver = { status: receiver.status, senderHost: receiver.sender_host, senderPort: receiver.sender_port };
   try {
     const [hba, roles] = await client.queryBatch([HBA_SQL, LOGIN_ROLES_SQL]);

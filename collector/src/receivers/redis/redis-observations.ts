@@ -1,10 +1,13 @@
-import type { Observation, Role } from '../../model/types';
+import type { Observation, ReplicationLink, Role } from '../../model/types';
 import type { ProbeOutcome } from '../shared/probe-loop';
 import { aclPermissionEntries, aclPermissionFingerprint } from './acl-fingerprint';
 import type { RedisNodeConfig } from './config';
 import type { ConnectedReplica, ReplicationInfo } from './replication-info';
 import { chooseRoundLeader, splitBrainReason } from '../shared/leader-choice';
 import { memberAt, normalizeHostPort } from '../shared/node-address';
+
+/** Redis' default `repl-ping-replica-period`: a healthy idle master sends its replicas nothing for up to this long. */
+const REPL_PING_REPLICA_PERIOD_SECONDS = 10;
 
 /** What one node answered in a round. */
 export interface RedisNodeAnswer {
@@ -25,6 +28,12 @@ export interface RedisRoundInput {
   /** The reference leader of the previous round, so a split brain does not flap between claimants. */
   previousLeader: string | undefined;
   tls: boolean;
+  /**
+   * Replicas whose `slaveN:` line a master has shown before (so matching works for them). Once its
+   * line is gone from the answering master while the replica still says `up`, the master dropped it.
+   * Updated in place; absent: no such memory (each round on its own).
+   */
+  listedByMaster?: Set<string>;
 }
 
 export interface RedisRound {
@@ -92,7 +101,7 @@ export function observationsOfRound(input: RedisRoundInput): RedisRound {
       observation.serving = true;
       if (leader !== undefined && rivals.includes(node.member)) observation.divergedReason = splitBrainReason(node.member, leader, followersOfLeader);
     } else {
-      Object.assign(observation, replicaFacts(node, replication, followed.get(node.member), answers));
+      Object.assign(observation, replicaFacts(node, replication, followed.get(node.member), answers, input.listedByMaster));
     }
     observations.push(observation);
   });
@@ -121,22 +130,37 @@ function replicaFacts(
   replication: ReplicationInfo,
   followed: string | undefined,
   answers: ReadonlyMap<string, RedisNodeAnswer>,
+  listedByMaster: Set<string> | undefined,
 ): Partial<Observation> {
   const facts: Partial<Observation> = { role: 'replica' };
+  const link: ReplicationLink = { up: replication.linkUp === true };
+  facts.replicationLink = link;
+  // A broken link means the offset is not advancing: at least this long behind (the round memory adds the lag it had).
+  if (!link.up && replication.linkDownSinceSeconds !== undefined) {
+    link.downForSeconds = facts.lagSeconds = replication.linkDownSinceSeconds;
+  }
   if (followed === undefined) return facts;
   facts.followsLeader = followed;
   const master = answers.get(followed)?.replication;
+  let ackLine: ConnectedReplica | undefined;
   if (master?.role === 'master') {
     // Both offsets come from this round, read within one probe timeout of each other.
     facts.lagBytes = Math.max(0, master.offset - replication.offset);
-    const line = master.replicas.find((r) => isReplicaLineOf(r, node, answers.get(node.member)?.remoteAddress));
-    if (line !== undefined && replication.linkUp === true) facts.lagSeconds = line.lagSeconds;
+    ackLine = master.replicas.find((r) => isReplicaLineOf(r, node, answers.get(node.member)?.remoteAddress));
+    if (ackLine !== undefined) listedByMaster?.add(node.member);
+    // The master timed the replica out (its repl-timeout) before the replica noticed: down from the master's side.
+    else if (link.up && listedByMaster?.has(node.member)) link.up = false;
+    if (ackLine !== undefined && link.up) facts.lagSeconds = ackLine.lagSeconds;
   }
-  // A broken link means the offset is not advancing: report how long it has been down.
-  if (replication.linkUp !== true && replication.linkDownSinceSeconds !== undefined) facts.lagSeconds = replication.linkDownSinceSeconds;
+  if (link.up) {
+    // The master's `lag=` (seconds since the last ACK, sent every second) is the earliest sign of a cut link.
+    // Without it, what the replica last heard, only beyond the master's ping period: an idle master is silent that long.
+    const lastIo = replication.lastIoSecondsAgo;
+    const silentFor = ackLine?.lagSeconds ?? (lastIo !== undefined && lastIo > REPL_PING_REPLICA_PERIOD_SECONDS ? lastIo : undefined);
+    if (silentFor !== undefined) link.silentForSeconds = silentFor;
+  }
   return facts;
 }
-
 
 /** The master's `slaveN:ip=…,port=…` line of this node: by configured address, else by the IP the probe reached. */
 function isReplicaLineOf(line: ConnectedReplica, node: RedisNodeConfig, remoteAddress: string | undefined): boolean {

@@ -27,6 +27,8 @@ export class RedisReceiver implements Receiver {
   private readonly loop: ProbeLoop<RedisNodeConfig, RedisNodeAnswer>;
   private readonly aclDenied = new Set<string>();
   private readonly memory = new RoundMemory();
+  /** Replicas a master has listed: one missing from its master's list later was dropped by it. */
+  private readonly listedByMaster = new Set<string>();
 
   constructor(
     private readonly group: string,
@@ -112,7 +114,8 @@ export class RedisReceiver implements Receiver {
   private observeRound(sink: ObservationSink, outcomes: readonly ProbeOutcome<RedisNodeAnswer>[]): void {
     const { group, source, config, memory } = this;
     const tls = config.tls !== false;
-    memory.deliver(sink, observationsOfRound({ group, source, nodes: config.nodes, outcomes, lastRoles: memory.lastRoles, previousLeader: memory.previousLeader, tls }));
+    const listedByMaster = this.listedByMaster;
+    memory.deliver(sink, observationsOfRound({ group, source, nodes: config.nodes, outcomes, lastRoles: memory.lastRoles, previousLeader: memory.previousLeader, tls, listedByMaster }));
     config.nodes.forEach((node, i) => this.logChange(node, outcomes[i]!));
   }
 

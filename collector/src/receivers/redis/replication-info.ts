@@ -10,6 +10,8 @@ export interface ReplicationInfo {
   linkUp?: boolean;
   /** Replica only: seconds the link has been down; absent when up or never connected (-1). */
   linkDownSinceSeconds?: number;
+  /** Replica only: `master_last_io_seconds_ago`, seconds since it last heard from its master (a master pings every `repl-ping-replica-period`, 10 s by default); absent when -1. */
+  lastIoSecondsAgo?: number;
   /** Replica only: a full sync (RDB transfer) is under way. */
   syncInProgress?: boolean;
   /** `master_replid`: the history this node's offsets count in (a replica carries its master's). */
@@ -24,7 +26,7 @@ export interface ConnectedReplica {
   port: number;
   state: string;
   offset: number;
-  /** Seconds since the replica's last acknowledgement. */
+  /** Seconds since the replica's last acknowledgement (`lag=`; a connected replica acknowledges every second). */
   lagSeconds: number;
 }
 
@@ -63,6 +65,8 @@ export function parseReplicationInfo(text: string): ReplicationInfo {
   if (port !== undefined) info.masterPort = port;
   const downSince = integer(fields.get('master_link_down_since_seconds'));
   if (!info.linkUp && downSince !== undefined && downSince >= 0) info.linkDownSinceSeconds = downSince;
+  const lastIo = integer(fields.get('master_last_io_seconds_ago'));
+  if (lastIo !== undefined && lastIo >= 0) info.lastIoSecondsAgo = lastIo;
   return info;
 }
 

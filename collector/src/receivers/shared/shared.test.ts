@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import { describe, it } from 'node:test';
+import type { Observation } from '../../model/types';
 import { RecordingSink } from '../../testing/recording-sink';
 import { classifyProbeError, safeMessage } from './errors';
 import { chooseRoundLeader, splitBrainReason } from './leader-choice';
@@ -96,5 +97,39 @@ describe('RoundMemory', () => {
     assert.deepEqual(sink.observations.map((o) => o.member), ['a', 'b', 'b']);
     assert.equal(memory.previousLeader, 'a', 'a round without a leader keeps the last one');
     assert.deepEqual([...memory.lastRoles], [['a', 'leader'], ['b', 'replica']], 'an unreachable node does not overwrite the role it was seen in');
+  });
+});
+
+describe('LinkMemory (through RoundMemory)', () => {
+  const at = (seconds: number) => 1_700_000_000_000 + seconds * 1000;
+  const replica = (seconds: number, fields: Partial<Observation>): Observation => ({ group: 'db', source: 'postgresql/db', member: 'pg-2', observedAtMillis: at(seconds), reachable: true, ...fields });
+  const deliver = (memory: RoundMemory, sink: RecordingSink, observation: Observation) => memory.deliver(sink, { observations: [observation], leader: undefined });
+
+  it('a source without a down-since count: down time from the first round seen down, lag from the last lag seen up plus the time since', () => {
+    const memory = new RoundMemory();
+    const sink = new RecordingSink();
+    deliver(memory, sink, replica(0, { lagSeconds: 3, replicationLink: { up: true } }));
+    deliver(memory, sink, replica(2, { replicationLink: { up: false } }));
+    deliver(memory, sink, replica(9, { replicationLink: { up: false } }));
+    const [, first, later] = sink.observations;
+    assert.deepEqual([first!.lagSeconds, first!.replicationLink], [5, { up: false, downForSeconds: 0 }]);
+    assert.deepEqual([later!.lagSeconds, later!.replicationLink], [12, { up: false, downForSeconds: 7 }]);
+  });
+
+  it('Redis restarting master_link_down_since_seconds at 0 does not restart the lag; a link back up starts afresh', () => {
+    const memory = new RoundMemory();
+    const sink = new RecordingSink();
+    deliver(memory, sink, replica(0, { lagSeconds: 6, replicationLink: { up: true, silentForSeconds: 6 } }));
+    deliver(memory, sink, replica(1, { lagSeconds: 0, replicationLink: { up: false, downForSeconds: 0 } }));
+    deliver(memory, sink, replica(4, { lagSeconds: 3, replicationLink: { up: false, downForSeconds: 3 } }));
+    deliver(memory, sink, replica(5, { lagSeconds: 0, replicationLink: { up: true, silentForSeconds: 0 } }));
+    assert.deepEqual(sink.observations.map((o) => o.lagSeconds), [6, 7, 10, 0]);
+  });
+
+  it('without any lag seen up (collector started while the link was down), the time down is the lag', () => {
+    const memory = new RoundMemory();
+    const sink = new RecordingSink();
+    deliver(memory, sink, replica(0, { replicationLink: { up: false, downForSeconds: 40 } }));
+    assert.equal(sink.observations[0]!.lagSeconds, 40);
   });
 });
