@@ -41,7 +41,8 @@ function value(v: unknown, secondsIntoStep: number): unknown {
     const [start, perSecond] = (v as { linear: [number, number] }).linear;
     return Math.max(0, start + perSecond * secondsIntoStep);
   }
-  // Nested facts (e.g. replicationLink) may change with time too.
+  // Nested facts (e.g. replicationLink, permissionEntries) may change with time too.
+  if (Array.isArray(v)) return v.map((x) => value(x, secondsIntoStep));
   if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, value(x, secondsIntoStep)]));
   return v;
 }

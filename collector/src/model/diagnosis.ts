@@ -123,7 +123,7 @@ function memberFindings(m: MemberState, latest: Observation | undefined, input: 
       else add('diverged', m.member, `${m.member} diverged: ${reason}`);
       return;
     case 'lagging': {
-      const link = (latest as { replicationLink?: { up: boolean } } | undefined)?.replicationLink;
+      const link = latest?.replicationLink;
       if (latest?.replicationStoppedReason !== undefined) add('replication_stopped', m.member, `${m.member}: ${latest.replicationStoppedReason}`);
       else if ((link !== undefined && !link.up) || /link (down|silent)/i.test(reason)) add('replication_link_down', m.member, `${m.member}: ${reason}`);
       else add('replica_lagging', m.member, `${m.member} ${reason || 'behind the leader'}`);
