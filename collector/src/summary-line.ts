@@ -11,7 +11,7 @@ export function summaryLine(state: GroupState): string {
   const time = clock(state.derivedAtMillis);
   const percent = `${Math.round(state.progress * 100)}%`.padStart(4);
   const eta =
-    state.progress >= 1
+    state.progress >= 1 && state.members.every((m) => m.status === 'converged')
       ? 'all converged'
       : state.etaSeconds === null
       ? state.phase === 'unknown'

@@ -196,6 +196,7 @@ export class GroupTracker {
     let unknown = 0;
     let progressSum = 0;
     let everyUnconvergedIsLagging = true;
+    let loadingCopy = false;
     let maxLagSeconds: number | null = null;
     let maxLagBytes: number | null = null;
     let leaderStale = false;
@@ -218,9 +219,14 @@ export class GroupTracker {
       else if (status === 'unknown') unknown++;
       else if (status === 'lagging' && record.latest!.observedAtMillis > lagObservedAtMillis) lagObservedAtMillis = record.latest!.observedAtMillis;
       if (status !== 'converged' && status !== 'lagging') everyUnconvergedIsLagging = false;
+      // Loading a full copy: the transfer is done, how long the load takes no rate can tell.
+      if (status === 'lagging' && freshObservation?.fullResync?.loading === true) loadingCopy = true;
       if (status === 'converged' && role === 'path' && freshObservation?.serving !== false) anyPathServing = true;
 
       this.updatePeaks(record, status, verdict.lagBytes, verdict.lagSeconds);
+      // A full copy: progress is the share transferred, whatever the offset lag was before it began.
+      const resyncTotal = freshObservation?.fullResync?.totalBytes;
+      if (resyncTotal !== undefined && status === 'lagging') record.peakLagBytes = resyncTotal;
       const useBytes = verdict.lagBytes !== null && record.peakLagBytes !== null;
       progressSum += memberProgress(
         status,
@@ -342,7 +348,7 @@ export class GroupTracker {
     this.lastPhase = phase;
     this.previousLeader = choice.leader;
     const open = this.open;
-    const eta = this.etaAt(phase, progress, rate, everyUnconvergedIsLagging, nowMillis);
+    const eta = loadingCopy ? NO_ETA : this.etaAt(phase, progress, rate, everyUnconvergedIsLagging, nowMillis);
     const independenceNow = (this.independenceCache ??= independence(memberStates.map((m) => m.dependencies)));
     const failoverLoad = failoverLoadRatio(open, leaderRef);
     const findings = this.findings(nowMillis, {

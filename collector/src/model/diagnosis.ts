@@ -16,6 +16,7 @@ export const FINDING_CAUSES = [
   'replication_stopped',
   'diverged',
   'failover_overload',
+  'full_resync',
   'replica_lagging',
   'permission_drift',
   'shared_failure_domain',
@@ -125,6 +126,7 @@ function memberFindings(m: MemberState, latest: Observation | undefined, input: 
     case 'lagging': {
       const link = latest?.replicationLink;
       if (latest?.replicationStoppedReason !== undefined) add('replication_stopped', m.member, `${m.member}: ${latest.replicationStoppedReason}`);
+      else if (latest?.fullResync !== undefined) add('full_resync', m.member, `${m.member} ${reason}`);
       else if ((link !== undefined && !link.up) || /link (down|silent)/i.test(reason)) add('replication_link_down', m.member, `${m.member}: ${reason}`);
       else add('replica_lagging', m.member, `${m.member} ${reason || 'behind the leader'}`);
       return;
@@ -155,6 +157,10 @@ function actionFor(cause: FindingCause, members: readonly string[], input: Diagn
       return `rebuild ${who} from the leader (resync); it cannot catch up by itself`;
     case 'failover_overload':
       return `add capacity or shed load on ${who}; move traffic back once the old leader has recovered`;
+    case 'full_resync':
+      return input.etaSeconds !== null
+        ? `none yet: a full copy is loading, ETA ${aboutSeconds(input.etaSeconds)} from the transfer rate`
+        : 'none yet: a full copy is loading; if it restarts over and over, raise the leader\'s client-output-buffer-limit replica and repl-backlog-size';
     case 'replica_lagging':
       if (input.etaSeconds !== null) return `none yet: catching up, ETA ${aboutSeconds(input.etaSeconds)}`;
       if (input.phase === 'recovering') return 'none yet: catching up, no ETA yet (too little movement to measure a rate)';

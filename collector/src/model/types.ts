@@ -61,6 +61,12 @@ export interface Observation {
    * the member is `unknown`, never a leader or converged; the text says why.
    */
   unknownReason?: string;
+  /**
+   * Set by a source that sees this replica loading a full copy from the leader (Redis full
+   * resync): its offset lag means nothing until the copy is in; progress follows the bytes
+   * transferred. `totalBytes` absent: the size is not announced (diskless sync).
+   */
+  fullResync?: { transferredBytes: number; totalBytes?: number; loading?: boolean };
   /** Replication position: offset, LSN, sequence — monotonic within one history. */
   position?: number;
   /** Seconds behind the leader, where the source knows it. */
