@@ -43,6 +43,8 @@ export const METRICS = {
     help: 'Non-healthy runs that ended within the group\'s onset_delay: no episode opened and the SLO is untouched, but flapping stays visible.' },
   groupEpisodePlanned: { name: 'recovery_group_episode_planned', type: 'gauge', unit: '1', labels: ['group'],
     help: '1 while the open recovery episode started inside a maintenance window (its RTO alert is a warning, not a page); 0 otherwise.' },
+  groupFinding: { name: 'recovery_group_finding', type: 'gauge', unit: '1', labels: ['group', 'cause'],
+    help: 'A diagnosis finding the group has now (cause from the fixed vocabulary of docs/recovery-model.md: member_unreachable, replication_link_down, permission_drift, …); 1 while present, absent otherwise. Text and action are in /api/v1/groups.' },
   groupMembers: { name: 'recovery_group_members', type: 'gauge', unit: '{member}', labels: ['group', 'status'],
     help: 'Members of the group per status (converged, lagging, diverged, unreachable, unknown).' },
   memberStatus: { name: 'recovery_member_status', type: 'gauge', unit: '1', labels: ['group', 'member', 'status'],

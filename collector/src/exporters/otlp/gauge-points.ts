@@ -30,6 +30,7 @@ export function forEachGaugePoint(
     if (state.etaDeadlineMillis !== null) emit('groupEtaTimestamp', state.etaDeadlineMillis / 1000, group);
     emit('groupElapsed', state.elapsedSeconds, group);
     emit('groupEpisodePlanned', state.episodePlanned ? 1 : 0, group);
+    for (const finding of state.findings) emit('groupFinding', 1, { group: state.name, cause: finding.cause });
     emit('groupRto', state.rtoSeconds, group);
     emit('groupDivergence', state.divergenceRatio, group);
     if (state.permissionConsistency !== null) emit('groupPermissionConsistency', state.permissionConsistency, group);

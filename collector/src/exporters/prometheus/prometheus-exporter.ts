@@ -38,6 +38,7 @@ export class PrometheusExporter {
       groupEtaTimestamp: gauge(m.groupEtaTimestamp),
       groupElapsed: gauge(m.groupElapsed),
       groupEpisodePlanned: gauge(m.groupEpisodePlanned),
+      groupFinding: gauge(m.groupFinding),
       groupRto: gauge(m.groupRto),
       groupMembers: gauge(m.groupMembers),
       memberStatus: gauge(m.memberStatus),
@@ -143,6 +144,16 @@ export class PrometheusExporter {
     setIfChanged(g.groupNetStabilization, group, state.netStabilizationPerMinute, before?.netStabilizationPerMinute);
     setOrRemove(g.groupFailoverLoad, group, state.failoverLoadRatio, before === undefined ? undefined : before.failoverLoadRatio);
     this.updateSharedDependencies(state);
+    this.updateFindings(state, before);
+  }
+
+  /** One series per cause present; a cause that went away loses its series. */
+  private updateFindings(state: GroupState, before: GroupState | undefined): void {
+    const old = before?.findings ?? [];
+    if (old === state.findings) return;
+    const now = new Set(state.findings.map((f) => f.cause));
+    for (const f of old) if (!now.has(f.cause)) this.gauges.groupFinding.remove({ group: state.name, cause: f.cause });
+    for (const cause of now) this.gauges.groupFinding.set({ group: state.name, cause }, 1);
   }
 
   private updateSharedDependencies(state: GroupState): void {
