@@ -5,7 +5,7 @@ import { independence } from '../model/independence';
 import { chooseLeader } from '../model/leader';
 import { memberVerdict, type LeaderReference, type MemberVerdict, type StatusTolerances } from '../model/member-status';
 import { permissionConsistency, type PermissionConsistency } from '../model/permissions';
-import { diagnose, type DiagnosisInput, type Finding, type FindingCause } from '../model/diagnosis';
+import { diagnose, FAILOVER_OVERLOAD_RATIO, type DiagnosisInput, type Finding, type FindingCause } from '../model/diagnosis';
 import { permissionDifferences } from '../model/permission-diff';
 import { decidePhase } from '../model/phase';
 import { etaSeconds, memberProgress } from '../model/progress';
@@ -351,7 +351,11 @@ export class GroupTracker {
     const eta = loadingCopy ? NO_ETA : this.etaAt(phase, progress, rate, everyUnconvergedIsLagging, nowMillis);
     const independenceNow = (this.independenceCache ??= independence(memberStates.map((m) => m.dependencies)));
     const failoverLoad = failoverLoadRatio(open, leaderRef);
-    const findings = this.findings(nowMillis, {
+    // Every member converged and no hazard (most groups, also while stabilizing): nothing to say, nothing built.
+    const quiet =
+      allConverged && permissions.drifted.length === 0 && independenceNow.sharedDomains.length === 0 &&
+      (failoverLoad === null || failoverLoad < FAILOVER_OVERLOAD_RATIO) && (!hasLeaderConcept || (leaderRef !== null && serving));
+    const findings = quiet ? this.noFindings() : this.findings(nowMillis, {
       phase, members: memberStates, leader: choice.leader, hasLeaderConcept, leaderServing: leaderRef !== null && serving,
       sharedDomains: independenceNow.sharedDomains, failoverLoadRatio: failoverLoad, etaSeconds: eta.seconds, permissions,
     }, independenceNow);
@@ -387,6 +391,13 @@ export class GroupTracker {
    * The diagnosis of this tick, each finding dated from the first tick of its cause's
    * current run. Nothing to say for a healthy group costs nothing.
    */
+  private noFindings(): Finding[] {
+    // Map.clear() allocates a fresh table even when empty: at fleet scale, every tick.
+    if (this.findingSince.size > 0) this.findingSince.clear();
+    this.healthyFindings = null;
+    return NO_FINDINGS;
+  }
+
   private findings(
     nowMillis: number,
     facts: Omit<DiagnosisInput, 'observations' | 'permissionDifferences' | 'permissionReference' | 'sourceUp'> & { permissions: PermissionConsistency },
@@ -394,10 +405,6 @@ export class GroupTracker {
   ): Finding[] {
     const drifted = facts.permissions.drifted;
     const healthy = facts.phase === 'healthy' && drifted.length === 0;
-    if (healthy && independenceNow.sharedDomains.length === 0) {
-      this.findingSince.clear();
-      return NO_FINDINGS;
-    }
     if (healthy && this.healthyFindings?.independence === independenceNow) return this.healthyFindings.findings;
     const reference = drifted.length > 0 ? permissionReference(this.memberList, facts.leader, drifted) : null;
     const differences = new Map<string, readonly string[]>();
