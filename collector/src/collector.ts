@@ -9,7 +9,7 @@ import type { GroupState } from './model/group-state';
 import type { Phase } from './model/types';
 import { startOtlpExporter, type OtlpExporter } from './exporters/otlp';
 import { createOtlpHttpReceiver, otlpGroupsOf } from './receivers/otlp';
-import { DEFAULT_OTLP_PUSH_INTERVAL_MILLIS, DYNAMIC_GROUP_FRESHNESS_MILLIS } from './receivers/otlp/config';
+import { DYNAMIC_GROUP_FRESHNESS_MILLIS } from './receivers/otlp/config';
 import type { ObservationSink, Receiver, ReceiverContext, ReceiverFactory } from './receivers/receiver';
 import { RECEIVER_FACTORIES } from './receivers/registry';
 import type { EpisodeStore } from './store/types';
@@ -160,7 +160,7 @@ export class Collector {
 
 /** A group first seen over OTLP (dynamic_groups): defaults, with freshness for the SDK's default push interval. */
 function dynamicGroup(name: string, intervalMillis: number): GroupConfig {
-  // Freshness is three pushes; one missed push plus a tick is a blip, as for configured groups.
-  const onsetDelayMillis = DEFAULT_OTLP_PUSH_INTERVAL_MILLIS + intervalMillis;
+  // As for a configured OTLP group: two ticks (the members push; there is no probe interval).
+  const onsetDelayMillis = 2 * intervalMillis;
   return { name, ...GROUP_DEFAULTS, freshnessMillis: DYNAMIC_GROUP_FRESHNESS_MILLIS, onsetDelayMillis, receivers: [] };
 }

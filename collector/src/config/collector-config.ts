@@ -131,6 +131,8 @@ function parseGroup(
   const receivers: GroupConfig['receivers'] = [];
   const members = new Map<string, string>();
   let slowestIntervalMillis = intervalMillis;
+  // Probed sources only: a pushed observation (OTLP) stays the newest until the next push, so one bad push is not a one-interval blip.
+  let slowestProbeIntervalMillis = intervalMillis;
   let sourceDefaults: Partial<Omit<GroupConfig, 'name' | 'receivers'>> = {};
   for (const factory of factories) {
     if (!(factory.type in o)) continue;
@@ -144,6 +146,7 @@ function parseGroup(
       members.set(declaration.member, receiverPath);
     }
     slowestIntervalMillis = Math.max(slowestIntervalMillis, factory.intervalMillisOf?.(config) ?? intervalMillis);
+    if (factory.type !== 'otlp') slowestProbeIntervalMillis = Math.max(slowestProbeIntervalMillis, factory.intervalMillisOf?.(config) ?? intervalMillis);
     receivers.push({ type: factory.type, config });
   }
   if (receivers.length === 0) {
@@ -154,8 +157,8 @@ function parseGroup(
     name,
     rtoMillis: readDurationMillis(o['rto'], key('rto'), d.rtoMillis),
     holdDownMillis: readDurationMillis(o['hold_down'], key('hold_down'), d.holdDownMillis, 0),
-    // One missed probe leaves a member bad for one source interval; the tick after it still reads it.
-    onsetDelayMillis: readDurationMillis(o['onset_delay'], key('onset_delay'), slowestIntervalMillis + intervalMillis, 0),
+    // One missed probe leaves a member bad for one probe interval; the tick after it still reads it.
+    onsetDelayMillis: readDurationMillis(o['onset_delay'], key('onset_delay'), slowestProbeIntervalMillis + intervalMillis, 0),
     freshnessMillis: readDurationMillis(o['freshness'], key('freshness'), d.freshnessMillis),
     lagToleranceSeconds: readDurationMillis(o['lag_tolerance'], key('lag_tolerance'), d.lagToleranceSeconds * 1000, 0) / 1000,
     lagToleranceBytes: readNumber(o['lag_tolerance_bytes'], key('lag_tolerance_bytes'), d.lagToleranceBytes, { min: 0, integer: true }),

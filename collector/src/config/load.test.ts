@@ -61,7 +61,8 @@ describe('loadConfigFile', () => {
   it('reads onset_delay and maintenance windows (start with end or duration, any offset)', () => {
     const config = loadConfigFile(join(testdata, 'maintenance.yaml'));
     assert.equal(config.groups[0]!.onsetDelayMillis, 5_000);
-    assert.equal(config.groups[1]!.onsetDelayMillis, 62_000, 'default: one OTLP push interval (60s) plus one tick (2s)');
+    assert.equal(config.groups[1]!.onsetDelayMillis, 4_000, 'default for a pushed (OTLP) group: two ticks (2s each), not its push interval');
+    assert.equal(config.groups[2]!.onsetDelayMillis, 7_000, 'default for a probed group: its probe interval (5s) plus one tick (2s)');
     assert.deepEqual(config.maintenance, [
       { group: 'orders-db', startMillis: Date.parse('2026-12-01T22:00:00Z'), endMillis: Date.parse('2026-12-01T23:00:00Z'), reason: 'kernel upgrade with a planned failover', origin: 'config' },
       { group: 'payments', startMillis: Date.parse('2026-12-02T00:00:00Z'), endMillis: Date.parse('2026-12-02T00:30:00Z'), reason: 'schema migration', origin: 'config' },
@@ -75,7 +76,7 @@ describe('loadConfigFile', () => {
     assert.equal(config.storePath, './data/rebound.db');
     assert.equal(config.groups[0]!.holdDownMillis, 60_000);
     assert.equal(config.groups[0]!.rtoMillis, 300_000);
-    assert.equal(config.groups[0]!.onsetDelayMillis, 61_000, 'one missed 60s OTLP push plus one 1s tick');
+    assert.equal(config.groups[0]!.onsetDelayMillis, 2_000, 'two 1s ticks');
     assert.deepEqual(config.maintenance, []);
   });
 
