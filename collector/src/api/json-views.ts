@@ -36,6 +36,8 @@ export function groupView(state: GroupState, nowMillis: number = Date.now()) {
       max_lag_bytes: state.maxLagBytes,
       permission_consistency_ratio: state.permissionConsistency === null ? null : round(state.permissionConsistency),
       permission_drifted_members: state.driftedMembers,
+      // No member has a permission fingerprint (e.g. a group read through exporters): say so, never "100 % consistent".
+      permissions: state.permissionConsistency === null ? 'not observed' : state.driftedMembers.length > 0 ? 'drift' : 'consistent',
       independence_ratio: state.independence.ratio === null ? null : round(state.independence.ratio),
       effective_paths: state.independence.effectivePaths,
       dependency_dimensions: state.independence.dimensions.map((d) => ({ dimension: d.dimension, distinct_values: d.distinctValues })),

@@ -56,6 +56,12 @@ describe('diagnose', () => {
     assert.match(ioFindings[0]!.action, /START SLAVE IO_THREAD/);
   });
 
+  it('names a full resync as such, also when a source can only say it is under way', () => {
+    const reason = 'full resync in progress (slave_state wait_bgsave)';
+    const findings = diagnose(input({ members: [member('cache-b', 'lagging', reason)], observations: [observation('cache-b', { replicationStoppedReason: reason })] }));
+    assert.deepEqual(findings.map((f) => [f.cause, f.summary]), [['full_resync', `cache-b: ${reason}`]]);
+  });
+
   it('says lagging is fine while catching up with an ETA, and stalled only when nothing improves', () => {
     const lagging = { members: [member('b', 'lagging', 'behind the leader by 100 bytes')], observations: [observation('b')] };
     assert.match(diagnose(input({ ...lagging, phase: 'recovering', etaSeconds: 40 }))[0]!.action, /catching up, ETA 40 s/);

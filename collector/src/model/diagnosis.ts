@@ -125,8 +125,9 @@ function memberFindings(m: MemberState, latest: Observation | undefined, input: 
       return;
     case 'lagging': {
       const link = latest?.replicationLink;
-      if (latest?.replicationStoppedReason !== undefined) add('replication_stopped', m.member, `${m.member}: ${latest.replicationStoppedReason}`);
-      else if (latest?.fullResync !== undefined) add('full_resync', m.member, `${m.member} ${reason}`);
+      // The prometheus receiver can only say a full resync is under way (no bytes): it names it as the stopped reason.
+      if (latest?.fullResync !== undefined || /full resync/i.test(latest?.replicationStoppedReason ?? '')) add('full_resync', m.member, `${m.member}: ${reason}`);
+      else if (latest?.replicationStoppedReason !== undefined) add('replication_stopped', m.member, `${m.member}: ${latest.replicationStoppedReason}`);
       else if ((link !== undefined && !link.up) || /link (down|silent)/i.test(reason)) add('replication_link_down', m.member, `${m.member}: ${reason}`);
       else add('replica_lagging', m.member, `${m.member} ${reason || 'behind the leader'}`);
       return;

@@ -2,6 +2,7 @@ import { demoReceiverFactory } from './demo/factory';
 import { mysqlReceiverFactory } from './mysql/factory';
 import { otlpReceiverFactory } from './otlp/factory';
 import { postgresqlReceiverFactory } from './postgresql/factory';
+import { prometheusReceiverFactory } from './prometheus/factory';
 import type { ReceiverFactory } from './receiver';
 import { redisReceiverFactory } from './redis/factory';
 
@@ -12,4 +13,5 @@ export const RECEIVER_FACTORIES: readonly ReceiverFactory<unknown>[] = [
   redisReceiverFactory as ReceiverFactory<unknown>,
   postgresqlReceiverFactory as ReceiverFactory<unknown>,
   mysqlReceiverFactory as ReceiverFactory<unknown>,
+  prometheusReceiverFactory as ReceiverFactory<unknown>,
 ];

@@ -9,7 +9,7 @@ import { ServerProcess, sparePort, waitFor } from './processes';
 const run = promisify(execFile);
 
 /** `/usr/lib/postgresql/<newest>/bin` (Debian's layout), or PG_BIN from the environment. */
-function newestPostgresBin(): string {
+export function newestPostgresBin(): string {
   const base = '/usr/lib/postgresql';
   const versions = existsSync(base) ? readdirSync(base).filter((v) => existsSync(join(base, v, 'bin', 'initdb'))) : [];
   versions.sort((a, b) => Number(b) - Number(a));
@@ -50,7 +50,7 @@ export interface PostgresPrimaryStandby {
 }
 
 /** The `postgres` OS user's ids: PostgreSQL refuses to run as root. */
-async function postgresUser(): Promise<{ uid: number; gid: number }> {
+export async function postgresUser(): Promise<{ uid: number; gid: number }> {
   if (process.getuid?.() !== 0) return { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
   const [uid, gid] = await Promise.all([run('id', ['-u', 'postgres']), run('id', ['-g', 'postgres'])]);
   return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };

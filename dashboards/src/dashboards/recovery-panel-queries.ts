@@ -19,6 +19,8 @@ export function recoveryPanelQueries(...matchers: string[]): Query[] {
     'recovery_group_members',
     'recovery_group_divergence_ratio',
     'recovery_member_permission_drift',
+    // Absent for a group while other groups have it: the panel says "permissions: not observed".
+    'recovery_group_permission_consistency_ratio',
     'recovery_group_shared_dependency',
     'recovery_group_effective_paths',
     'recovery_group_independence_ratio',

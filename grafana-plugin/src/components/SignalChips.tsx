@@ -1,6 +1,6 @@
 import React from 'react';
 
-import { divergenceText, hiddenInstabilityText, permissionDriftText, sharedDomainText } from '../model/describe';
+import { divergenceText, hiddenInstabilityText, permissionDriftText, permissionsNotObservedText, sharedDomainText } from '../model/describe';
 import { GroupModel } from '../model/group-model';
 import { RecoveryPanelOptions } from '../types';
 import { PanelStyles, classes } from './styles';
@@ -25,6 +25,14 @@ export function SignalChips({ group, options, styles }: Props) {
       text: drift,
       tone: 'danger',
       title: 'These members enforce different permissions (ACLs, auth rules, TLS) than the leader: a recovered node that validates less is an open door.',
+    });
+  }
+  const notObserved = options.showPermissionDriftChip ? permissionsNotObservedText(group) : undefined;
+  if (notObserved) {
+    chips.push({
+      id: 'permissions-not-observed',
+      text: notObserved,
+      title: 'No member of this group reports its permissions (ACLs, auth rules, grants) — e.g. it is read through Prometheus exporters, which expose none — so drift cannot be seen here.',
     });
   }
   if (options.showSharedDomainChip) {

@@ -17,6 +17,7 @@ export const METRICS = {
   memberStatus: 'recovery_member_status',
   memberLag: 'recovery_member_lag_seconds',
   permissionDrift: 'recovery_member_permission_drift',
+  permissionConsistency: 'recovery_group_permission_consistency_ratio',
   sharedDependency: 'recovery_group_shared_dependency',
   hiddenInstability: 'recovery_group_hidden_instability',
   divergence: 'recovery_group_divergence_ratio',

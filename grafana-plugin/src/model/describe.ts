@@ -98,6 +98,11 @@ export function permissionDriftText(group: GroupModel): string | undefined {
   return drifted.length ? `permissions drift on ${drifted.map((m) => m.member).join(', ')}` : undefined;
 }
 
+/** "permissions: not observed": no member of the group has a permission fingerprint (never shown as consistent). */
+export function permissionsNotObservedText(group: GroupModel): string | undefined {
+  return group.permissionsObserved === false ? 'permissions: not observed' : undefined;
+}
+
 const DIMENSION_WORDS: Record<string, string> = {
   'cloud.availability_zone': 'zone',
   'cloud.region': 'region',

@@ -50,6 +50,12 @@ export interface GroupModel {
   independenceRatio?: number;
   effectivePaths?: number;
   hiddenInstability: boolean;
+  /**
+   * False when the queries carry permission consistency (some group has the ratio) but this
+   * group has none: no member has a permission fingerprint (e.g. it is read through exporters),
+   * so its permissions are not observed — never "consistent". Undefined when nothing says.
+   */
+  permissionsObserved?: boolean;
   members: MemberModel[];
   /** Member counts by status from `recovery_group_members`, or counted from member series. */
   memberCounts: Partial<Record<MemberStatus, number>>;
@@ -90,7 +96,16 @@ export function buildGroups(series: Series[], settings: GroupModelSettings): Gro
     }
     list.push(s);
   }
-  return Array.from(byGroup, ([group, list]) => buildGroup(group, list, settings));
+  const groups = Array.from(byGroup, ([group, list]) => buildGroup(group, list, settings));
+  // Absent for a group means "not observed" only if the queries ask for it: some group has it.
+  const consistencyQueried = series.some((s) => s.metric === METRICS.permissionConsistency);
+  if (consistencyQueried) {
+    for (const g of groups) {
+      const ratio = byGroup.get(g.group)?.some((s) => s.metric === METRICS.permissionConsistency && s.values.some((v) => v !== null && Number.isFinite(v)));
+      g.permissionsObserved = ratio === true;
+    }
+  }
+  return groups;
 }
 
 function buildGroup(group: string, all: Series[], settings: GroupModelSettings): GroupModel {

@@ -4,7 +4,7 @@ import { FIXTURE_NOW_MS, matrixPhaseFrame, tableFrame } from '../__fixtures__/gr
 import { PromQueryResult, framesForPanel } from '../testing/prometheus-frames';
 import { scenarioGroups, scenarioQuery } from '../testing/scenarios';
 import { RecoveryPanelOptions, defaultOptions } from '../types';
-import { divergenceText, elapsedText, etaText, hiddenInstabilityText, permissionDriftText, sharedDomainText } from './describe';
+import { divergenceText, elapsedText, etaText, hiddenInstabilityText, permissionDriftText, permissionsNotObservedText, sharedDomainText } from './describe';
 import { GroupModel } from './group-model';
 import { panelModel } from './panel-model';
 import { effectivePhase } from './sort';
@@ -240,5 +240,38 @@ describe('one query per contract metric (as the Rebound dashboards query)', () =
     expect(split.groups.map((g) => [g.group, g.phase, etaText(g), permissionDriftText(g)])).toEqual(
       reference.groups.map((g) => [g.group, g.phase, etaText(g), permissionDriftText(g)])
     );
+  });
+});
+
+describe('permissions of a group no member reports them for', () => {
+  const at = (NOW - 1000) / 1000;
+  const series = (metric: Record<string, string>, value: string) => ({ metric, values: [[at, value]] as [number, string][] });
+  const query = (withRatio: boolean): PromQueryResult => ({
+    refId: 'A',
+    expr: '{__name__=~"recovery_(group|member)_.*"}',
+    format: 'time_series',
+    stepMs: 1000,
+    response: {
+      status: 'success',
+      data: {
+        resultType: 'matrix',
+        result: [
+          series({ __name__: 'recovery_group_phase', group: 'cache', phase: 'healthy' }, '1'),
+          series({ __name__: 'recovery_group_phase', group: 'sessions', phase: 'healthy' }, '1'),
+          ...(withRatio ? [series({ __name__: 'recovery_group_permission_consistency_ratio', group: 'cache' }, '1')] : []),
+        ],
+      },
+    },
+  });
+
+  it('says "permissions: not observed" for the group without a consistency ratio, nothing for the one with it', () => {
+    const { groups } = panelModel(framesForPanel([query(true)]), defaultOptions, NOW);
+    expect(permissionsNotObservedText(byName(groups, 'sessions'))).toBe('permissions: not observed');
+    expect(permissionsNotObservedText(byName(groups, 'cache'))).toBeUndefined();
+  });
+
+  it('claims nothing when the queries do not carry the ratio at all', () => {
+    const { groups } = panelModel(framesForPanel([query(false)]), defaultOptions, NOW);
+    expect(groups.map(permissionsNotObservedText)).toEqual([undefined, undefined]);
   });
 });

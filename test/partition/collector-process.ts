@@ -1,0 +1,98 @@
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Child, sparePort, waitFor } from '../support/processes';
+
+const repo = resolve(__dirname, '../..');
+
+/** One member as `GET /api/v1/groups` shows it (the fields the partition test reads). */
+export interface MemberJson {
+  member: string;
+  role: string;
+  status: string;
+  reason: string | null;
+  lag_seconds: number | null;
+  lag_bytes: number | null;
+  observation_age_seconds: number | null;
+}
+
+export interface GroupJson {
+  name: string;
+  phase: string;
+  leader: string | null;
+  episode_id: string | null;
+  members: MemberJson[];
+  signals: { hidden_instability: boolean; leader_serving: boolean };
+}
+
+export interface EpisodeJson {
+  id: string;
+  start: string;
+  end: string | null;
+  worst_phase: string;
+}
+
+/**
+ * A real collector process (`collector/src/cli.ts` under tsx, as users run it
+ * from a checkout) in the root namespace, its API on a spare loopback port, its
+ * episode store in `workDir`. `groupYaml` is the `groups:` list, indented.
+ */
+export class CollectorProcess {
+  private constructor(
+    private readonly child: Child,
+    readonly baseUrl: string,
+  ) {}
+
+  static async start(workDir: string, groupYaml: string[]): Promise<CollectorProcess> {
+    const port = await sparePort();
+    const config = join(workDir, 'rebound.yaml');
+    writeFileSync(config, ['interval: 1s', `listen: { metrics: 127.0.0.1:${port} }`, `store: ${join(workDir, 'rebound.db')}`, 'groups:', ...groupYaml, ''].join('\n'));
+    const child = new Child('collector', process.execPath, ['--import', 'tsx', join(repo, 'collector/src/cli.ts'), '--config', config], repo);
+    const collector = new CollectorProcess(child, `http://127.0.0.1:${port}`);
+    try {
+      await waitFor('the collector to serve /healthz', 60_000, async () => {
+        if (!child.running) throw new Error(`collector exited:\n${child.tail()}`);
+        return (await fetch(`${collector.baseUrl}/healthz`)).ok ? true : undefined;
+      });
+    } catch (error) {
+      await child.stop();
+      throw error;
+    }
+    return collector;
+  }
+
+  async group(name: string): Promise<GroupJson> {
+    const { groups } = (await (await fetch(`${this.baseUrl}/api/v1/groups`)).json()) as { groups: GroupJson[] };
+    const group = groups.find((g) => g.name === name);
+    if (group === undefined) throw new Error(`no group ${name} in /api/v1/groups`);
+    return group;
+  }
+
+  async episodes(group: string): Promise<EpisodeJson[]> {
+    const body = (await (await fetch(`${this.baseUrl}/api/v1/episodes?group=${encodeURIComponent(group)}&limit=100`)).json()) as { episodes: EpisodeJson[] };
+    return body.episodes;
+  }
+
+  /** `recovery_episodes_total{group=…}` from /metrics (0 before the first completed episode). */
+  async episodesTotal(group: string): Promise<number> {
+    const text = await (await fetch(`${this.baseUrl}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith(`recovery_episodes_total{group="${group}"}`));
+    return line === undefined ? 0 : Number(line.split(' ').pop());
+  }
+
+  /** Wait until the group is healthy with every member converged. */
+  async waitHealthy(group: string, timeoutMillis: number): Promise<void> {
+    await waitFor(`${group} healthy with every member converged`, timeoutMillis, async () => {
+      const g = await this.group(group);
+      return g.phase === 'healthy' && g.members.every((m) => m.status === 'converged') ? true : undefined;
+    }, 250);
+  }
+
+  /** The collector's log, for failure messages. */
+  tail(lines = 40): string {
+    return this.child.tail(lines);
+  }
+
+  async stop(): Promise<void> {
+    await this.child.stop();
+  }
+}
