@@ -1,20 +1,15 @@
 /**
- * Derivation and /metrics for a large fleet: 10,000 groups × 10 members.
- * Targets (issue 2): a tick under 100 ms and under 500 MB resident; `/metrics`
- * within 1.5× of a bare prom-client registry holding the same series,
- * measured in the same run.
+ * Derivation for a large fleet: 10,000 groups × 10 members.
+ * Targets (issue 2): a tick under 100 ms and under 500 MB resident.
+ * `/metrics` for the same fleet is exposition.bench.ts.
  */
-import { Gauge, Registry } from 'prom-client';
 import { GROUP_DEFAULTS, type GroupConfig } from '../src/config/group-config';
 import { RecoveryEngine } from '../src/engine/engine';
-import { PrometheusExporter } from '../src/exporters/prometheus/prometheus-exporter';
 import type { Observation } from '../src/model/types';
 
 const GROUPS = Number(process.env['BENCH_GROUPS'] ?? 10_000);
 const MEMBERS = 10;
 const TICKS = 20;
-/** `BENCH_PART=derivation` stops after part 1 (the tick alone), for profiling the derivation. */
-const DERIVATION_ONLY = process.env['BENCH_PART'] === 'derivation';
 
 function groupConfig(name: string): GroupConfig {
   return { ...GROUP_DEFAULTS, name, rtoMillis: 300_000, freshnessMillis: 3_000, receivers: [] };
@@ -72,56 +67,7 @@ async function main(): Promise<void> {
   console.log(`fleet: ${GROUPS} groups × ${MEMBERS} members = ${members} members; 2 % of groups catching up, 0.5 % with a member down`);
   console.log(`derivation tick:        median ${median(engineTicks).toFixed(1)} ms (target < 100 ms), max ${Math.max(...engineTicks).toFixed(1)} ms`);
   console.log(`resident memory:        ${engineRssMb.toFixed(0)} MB with the fleet's state (process before the fleet: ${rssBeforeMb.toFixed(0)} MB; target < 500 MB)`);
-  if (DERIVATION_ONLY) return;
-
-  // Part 2: with the Prometheus exporter kept in step every tick.
-  const exporter = new PrometheusExporter();
-  const tickTimes: number[] = [];
-  const updateTimes: number[] = [];
-  let firstUpdate = 0;
-  for (let round = 0; round < TICKS; round++) {
-    now += 1000;
-    observeRound(round);
-    const t0 = performance.now();
-    const states = engine.tick();
-    const t1 = performance.now();
-    exporter.update(states, new Map([['bench', true]]));
-    const t2 = performance.now();
-    if (round === 0) firstUpdate = t2 - t1;
-    else {
-      tickTimes.push(t1 - t0);
-      updateTimes.push(t2 - t1);
-    }
-  }
-  global.gc?.();
-  const rssMb = process.memoryUsage().rss / 1024 / 1024;
-
-  const scrapeTimes: number[] = [];
-  let text = '';
-  for (let i = 0; i < 3; i++) {
-    const t0 = performance.now();
-    text = await exporter.metricsText();
-    scrapeTimes.push(performance.now() - t0);
-  }
-  const seriesCount = text.split('\n').filter((l) => l !== '' && !l.startsWith('#')).length;
-
-  // Baseline: a bare prom-client registry holding the same number of series, values set beforehand.
-  const bare = new Registry();
-  const gauge = new Gauge({ name: 'bare_series', help: 'baseline', labelNames: ['group', 'member', 'status'], registers: [bare] });
-  for (let i = 0; i < seriesCount; i++) gauge.set({ group: `group-${i % GROUPS}`, member: `member-${Math.floor(i / GROUPS) % MEMBERS}`, status: `s${Math.floor(i / (GROUPS * MEMBERS))}` }, i);
-  const bareTimes: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    const t0 = performance.now();
-    await bare.metrics();
-    bareTimes.push(performance.now() - t0);
-  }
-
-  console.log(`tick with exporter on:  derivation median ${median(tickTimes).toFixed(1)} ms`);
-  console.log(`exporter update/tick:   median ${median(updateTimes).toFixed(1)} ms (first tick, all series new: ${firstUpdate.toFixed(0)} ms)`);
-  console.log(`resident memory:        ${rssMb.toFixed(0)} MB with prom-client holding every series (prom-client's own cost)`);
-  console.log(`/metrics:               ${seriesCount} series, ${(text.length / 1024 / 1024).toFixed(1)} MiB, median ${median(scrapeTimes).toFixed(0)} ms`);
-  console.log(`bare prom-client:       ${seriesCount} series, median ${median(bareTimes).toFixed(0)} ms`);
-  console.log(`ratio /metrics ÷ bare:  ${(median(scrapeTimes) / median(bareTimes)).toFixed(2)}× (target ≤ 1.5×)`);
+  // /metrics for the same fleet: exposition.bench.ts (the cached exposition, against a bare prom-client registry).
 }
 
 main().catch((error: unknown) => {

@@ -1,18 +1,18 @@
 /**
- * deploy/chaos/chaos.sh against a real Redis primary + 2 replicas and a real PostgreSQL primary +
- * standby (set up by the compose stack's own scripts): each scenario must really break what it
+ * deploy/chaos/chaos.sh against a real Redis primary + 2 replicas, a real PostgreSQL primary +
+ * standby and a real MariaDB primary + GTID replica (set up by the compose stack's own scripts): each scenario must really break what it
  * says and really restore it. Docker's restart policy is played by the test where a scenario
  * stops a process.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { waitFor } from '../support/processes';
 import { repoRoot } from './compose-files';
-import { psql, redisCli, redisCliWithin, startDemoServers, type DemoServers } from './demo-servers';
+import { MARIADB_ROOT_PASSWORD, mariadb, psql, redisCli, redisCliWithin, startDemoServers, type DemoServers } from './demo-servers';
 
 const HOLD_SECONDS = 4;
 let dir: string;
@@ -28,6 +28,10 @@ function chaos(scenario: string): Promise<string> {
     PG_PRIMARY_URL: `postgres://postgres@127.0.0.1:${servers.postgres.primaryPort}/postgres`,
     PG_STANDBY_URL: `postgres://postgres@127.0.0.1:${servers.postgres.standbyPort}/postgres`,
     STANDBY_HBA_FILE: join(servers.postgres.standbyData, 'pg_hba.conf'),
+    MYSQL_PRIMARY: servers.mariadb.primary,
+    MYSQL_REPLICA: servers.mariadb.replica,
+    MYSQL_CHAOS_USER: 'root',
+    MYSQL_CHAOS_PASSWORD: MARIADB_ROOT_PASSWORD,
     CHAOS_HOLD_SECONDS: String(HOLD_SECONDS),
     CHAOS_RESTART_HOLD_SECONDS: '2',
   };
@@ -39,6 +43,18 @@ function chaos(scenario: string): Promise<string> {
     child.on('exit', (code) => (code === 0 ? resolve(output) : reject(new Error(`chaos.sh ${scenario} exited ${code}:\n${output}`))));
   });
 }
+
+/** One column of the replica's SHOW SLAVE STATUS (vertical output: `Name: value` lines). */
+function slaveStatus(field: string): string {
+  const out = execFileSync('mariadb', [`--socket=${servers.mariadb.replicaSocket}`, '--user=root', '-e', 'SHOW SLAVE STATUS\\G'], { encoding: 'utf8', env: { ...process.env, MYSQL_PWD: '' } });
+  const line = out.split('\n').find((l) => l.trim().startsWith(`${field}:`));
+  assert.ok(line, `SHOW SLAVE STATUS has no ${field}:\n${out}`);
+  return line.split(':').slice(1).join(':').trim();
+}
+
+/** The grants of the compose monitoring account on one MariaDB node. */
+const monitorGrants = (socket: string): string => mariadb(socket, "SHOW GRANTS FOR 'rebound_monitor'@'%'");
+const demoRows = (socket: string): number => Number(mariadb(socket, 'SELECT COUNT(*) FROM rebound_demo.demo_orders'));
 
 const offset = (address: string): number => Number(/master_repl_offset:(\d+)/.exec(redisCli(address, 'INFO', 'replication'))![1]);
 
@@ -59,6 +75,54 @@ describe('deploy/chaos/chaos.sh against the demo workload', { timeout: 600_000 }
     );
     assert.equal(psql(servers.postgres.primaryPort, "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'"), '1');
     assert.equal(psql(servers.postgres.primaryPort, "SELECT rolname FROM pg_roles WHERE pg_has_role(rolname, 'pg_monitor', 'member') AND rolname = 'rebound_monitor'"), 'rebound_monitor');
+  });
+
+  it('set up the MariaDB replica the way compose does: GTID from the primary, both threads running, the monitoring account replicated', () => {
+    assert.equal(slaveStatus('Using_Gtid'), 'Slave_Pos');
+    assert.equal(slaveStatus('Slave_IO_Running'), 'Yes');
+    assert.equal(slaveStatus('Slave_SQL_Running'), 'Yes');
+    // The least-privilege account of docs/monitoring-roles.md, on both nodes (grants replicate).
+    for (const socket of [servers.mariadb.primarySocket, servers.mariadb.replicaSocket]) {
+      const grants = monitorGrants(socket);
+      assert.match(grants, /GRANT .*SLAVE MONITOR.* ON \*\.\* TO `rebound_monitor`@`%`/);
+      // REPLICATION CLIENT is shown by its 10.5+ name, BINLOG MONITOR.
+      assert.match(grants, /GRANT .*(REPLICATION CLIENT|BINLOG MONITOR).* ON \*\.\*/);
+      assert.match(grants, /GRANT SELECT ON `mysql`\.\*/);
+      assert.doesNotMatch(grants, /SUPER|ALL PRIVILEGES|rebound_demo/);
+    }
+    assert.equal(mariadb(servers.mariadb.replicaSocket, 'SELECT @@read_only'), '1');
+  });
+
+  it('mysql_sql_thread_stop stops the replica\'s SQL thread while the primary writes (IO thread still receiving), then starts it', async () => {
+    const rowsBefore = demoRows(servers.mariadb.primarySocket);
+    const run = chaos('mysql_sql_thread_stop');
+    await waitFor('the SQL thread to stop', 10_000, async () => (slaveStatus('Slave_SQL_Running') === 'No' ? true : undefined), 200);
+    assert.equal(slaveStatus('Slave_IO_Running'), 'Yes');
+    await waitFor('the primary to get writes the replica does not apply', 10_000, async () =>
+      demoRows(servers.mariadb.primarySocket) > demoRows(servers.mariadb.replicaSocket) || undefined,
+    );
+    assert.ok(demoRows(servers.mariadb.primarySocket) > rowsBefore, 'the chaos write load reaches MariaDB');
+    const output = await run;
+    assert.match(output, /chaos: mysql: .* stops its SQL thread/);
+    assert.match(output, /chaos: mysql: .* applies again/);
+    assert.equal(slaveStatus('Slave_SQL_Running'), 'Yes');
+    await waitFor('the replica to apply the backlog', 30_000, async () => {
+      const pos = mariadb(servers.mariadb.primarySocket, 'SELECT @@gtid_binlog_pos');
+      return mariadb(servers.mariadb.replicaSocket, `SELECT MASTER_GTID_WAIT('${pos}', 0.5)`) === '0' || undefined;
+    });
+  });
+
+  it('mysql_grant_drift grants on the replica only (outside the binlog), then revokes it', async () => {
+    const run = chaos('mysql_grant_drift');
+    await waitFor('the drifted grant on the replica', 10_000, async () => /rebound_demo/.test(monitorGrants(servers.mariadb.replicaSocket)) || undefined, 200);
+    assert.doesNotMatch(monitorGrants(servers.mariadb.primarySocket), /rebound_demo/);
+    const output = await run;
+    assert.match(output, /chaos: mysql: GRANT .* only \(permission drift\)/);
+    assert.match(output, /chaos: mysql: grant revoked/);
+    assert.doesNotMatch(monitorGrants(servers.mariadb.replicaSocket), /rebound_demo/);
+    // sql_log_bin=0: neither the grant nor the revoke became a replica-side (errant) transaction.
+    assert.doesNotMatch(mariadb(servers.mariadb.replicaSocket, 'SELECT @@gtid_binlog_pos'), /-2-/);
+    assert.equal(mariadb(servers.mariadb.replicaSocket, 'SELECT COUNT(*) FROM mysql.db WHERE Db = "rebound_demo"'), '0');
   });
 
   it('redis_acl_drift adds an ACL user on one replica only, then removes it', async () => {
@@ -118,8 +182,9 @@ describe('deploy/chaos/chaos.sh against the demo workload', { timeout: 600_000 }
     assert.equal(statSync(hbaFile).uid, ownerBefore);
   });
 
-  it('restore undoes what an interrupted scenario left: ACL user, pg_hba rule, paused replay', async () => {
+  it('restore undoes what an interrupted scenario left: ACL user, pg_hba rule, paused replay, stopped SQL thread, drifted grant', async () => {
     const hbaFile = join(servers.postgres.standbyData, 'pg_hba.conf');
+    mariadb(servers.mariadb.replicaSocket, "STOP SLAVE SQL_THREAD; SET sql_log_bin=0; GRANT SELECT ON rebound_demo.* TO 'rebound_monitor'@'%'");
     redisCli(servers.redis.replica2, 'ACL', 'SETUSER', 'rebound-chaos', 'on', 'nopass', '+get');
     appendFileSync(hbaFile, 'host all rebound-chaos 192.0.2.1/32 trust # rebound-chaos\n');
     psql(servers.postgres.standbyPort, 'SELECT pg_reload_conf(), pg_wal_replay_pause()');
@@ -128,6 +193,8 @@ describe('deploy/chaos/chaos.sh against the demo workload', { timeout: 600_000 }
     assert.doesNotMatch(readFileSync(hbaFile, 'utf8'), /rebound-chaos/);
     assert.equal(psql(servers.postgres.standbyPort, "SELECT count(*) FROM pg_hba_file_rules WHERE 'rebound-chaos' = ANY(user_name)"), '0');
     assert.equal(psql(servers.postgres.standbyPort, 'SELECT pg_is_wal_replay_paused()'), 'f');
+    assert.equal(slaveStatus('Slave_SQL_Running'), 'Yes');
+    assert.doesNotMatch(monitorGrants(servers.mariadb.replicaSocket), /rebound_demo/);
   });
 
   it('pg_standby_restart shuts the standby down (the restart policy brings it back as a standby)', async () => {

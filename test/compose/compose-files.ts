@@ -14,6 +14,7 @@ export interface ComposeService {
   volumes?: string[];
   ports?: string[];
   user?: string;
+  healthcheck?: { test?: string[] };
 }
 
 export interface ComposeFile {

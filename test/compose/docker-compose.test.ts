@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse, stringify } from 'yaml';
 import { loadConfigFile, parseConfigText } from '../../collector/src/config/load';
+import { MONITOR_ACCOUNT_SQL } from '../../collector/src/receivers/mysql/testdata/monitor-account';
 import { RECEIVER_FACTORIES } from '../../collector/src/receivers/registry';
 import { grafana, selectors, slo } from '../../dashboards/src/config';
 import { durationSeconds } from '../../dashboards/src/promql';
@@ -28,8 +29,8 @@ describe('docker-compose.yml', () => {
     assert.equal(out.trim(), '');
   });
 
-  it('runs the whole stack: Grafana, Prometheus, the collector, Redis primary + 2 replicas, PostgreSQL primary + standby, chaos', () => {
-    for (const name of ['grafana', 'prometheus', 'collector', 'redis-primary', 'redis-replica-1', 'redis-replica-2', 'postgres-primary', 'postgres-standby', 'chaos']) {
+  it('runs the whole stack: Grafana, Prometheus, the collector, Redis primary + 2 replicas, PostgreSQL primary + standby, MariaDB primary + replica, chaos', () => {
+    for (const name of ['grafana', 'prometheus', 'collector', 'redis-primary', 'redis-replica-1', 'redis-replica-2', 'postgres-primary', 'postgres-standby', 'mariadb-primary', 'mariadb-replica', 'chaos']) {
       service(name);
     }
     assert.match(service('grafana').image ?? '', /^grafana\/grafana:/);
@@ -88,7 +89,7 @@ describe('deploy/rebound.yaml', () => {
     });
     const registered = new Set(RECEIVER_FACTORIES.map((f) => f.type));
     const raw = parse(readFileSync(file, 'utf8')) as { groups: Record<string, unknown>[] };
-    const receiverKeys = ['redis', 'postgresql', 'otlp', 'demo'];
+    const receiverKeys = ['redis', 'postgresql', 'mysql', 'otlp', 'demo'];
     const missing = [...new Set(raw.groups.flatMap((g) => Object.keys(g).filter((k) => receiverKeys.includes(k) && !registered.has(k))))];
     if (missing.length === 0) {
       const config = loadConfigFile(file);
@@ -208,6 +209,49 @@ describe('demo workload and chaos', () => {
       assert.deepEqual(service(replica).command?.slice(1, 4), ['--replicaof', 'redis-primary', '6379']);
     }
     assert.equal(service('postgres-standby').environment?.PRIMARY_HOST, 'postgres-primary');
+  });
+
+  it('runs a MariaDB 10.11 primary and a GTID replica of it: own server ids, binlog, strict GTID, row format', () => {
+    const ids = new Set<string>();
+    for (const name of ['mariadb-primary', 'mariadb-replica']) {
+      const spec = service(name);
+      assert.equal(spec.image, 'mariadb:10.11');
+      const command = spec.command ?? [];
+      for (const option of ['--gtid-strict-mode=1', '--binlog-format=ROW', '--log-slave-updates=1']) assert.ok(command.includes(option), `${name} runs with ${option}`);
+      assert.ok(command.some((c) => c.startsWith('--log-bin=')), `${name} writes a binlog`);
+      const id = command.find((c) => c.startsWith('--server-id='));
+      assert.ok(id, `${name} sets its server id`);
+      ids.add(id);
+      assert.ok(spec.healthcheck?.test, `${name} has a healthcheck`);
+      assert.ok(mounts(compose).some((m) => m.service === name && m.target === '/var/lib/mysql' && !m.bind), `${name} keeps its datadir on a volume`);
+      assert.ok(mounts(compose).some((m) => m.service === name && m.bind && m.target.startsWith('/docker-entrypoint-initdb.d/')), `${name} runs a deploy/mariadb init script`);
+      // Passwords from the environment, with demo defaults, like the PostgreSQL ones.
+      for (const [key, value] of Object.entries(spec.environment ?? {})) {
+        if (/PASSWORD/.test(key)) assert.match(value, /^\$\{REBOUND_MYSQL_[A-Z_]+:-[^}]+\}$/, `${name} ${key}`);
+      }
+    }
+    assert.equal(ids.size, 2, 'the two servers have different server ids');
+    assert.ok(service('mariadb-replica').command?.includes('--read-only=1'));
+    assert.equal(service('mariadb-replica').environment?.PRIMARY_HOST, 'mariadb-primary');
+    assert.equal(withDefaults(service('mariadb-replica').environment!.REPLICATION_PASSWORD), withDefaults(service('mariadb-primary').environment!.REPLICATION_PASSWORD));
+    // The collector logs in with the password the primary gave the monitoring account.
+    assert.equal(withDefaults(service('collector').environment!.REBOUND_MYSQL_MONITOR_PASSWORD), withDefaults(service('mariadb-primary').environment!.MONITOR_PASSWORD));
+    assert.equal(withDefaults(service('chaos').environment!.MYSQL_CHAOS_PASSWORD), withDefaults(service('mariadb-primary').environment!.MARIADB_ROOT_PASSWORD));
+  });
+
+  it('creates the documented monitoring account (testdata/monitor-account.ts) in the primary init script', () => {
+    const script = readFileSync(join(repoRoot, 'deploy/mariadb/init-primary.sh'), 'utf8');
+    for (const statement of MONITOR_ACCOUNT_SQL('PASSWORD')) {
+      const grantOrCreate = statement.replace(/ IDENTIFIED BY 'PASSWORD'$/, ' IDENTIFIED BY ');
+      assert.ok(script.includes(grantOrCreate), `deploy/mariadb/init-primary.sh lacks: ${grantOrCreate}`);
+    }
+  });
+
+  it('lists the MariaDB scenarios in the chaos loop and installs the mariadb client', () => {
+    const script = readFileSync(join(repoRoot, 'deploy/chaos/chaos.sh'), 'utf8');
+    const scenarios = /^SCENARIOS="([^"]+)"/m.exec(script)![1].split(' ');
+    assert.ok(scenarios.includes('mysql_sql_thread_stop') && scenarios.includes('mysql_grant_drift'));
+    assert.match(readFileSync(join(repoRoot, 'deploy/chaos/Dockerfile'), 'utf8'), /apk add .*mariadb-client/);
   });
 
   it('has a chaos script that parses and edits the standby volume it mounts', () => {

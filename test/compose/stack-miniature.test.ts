@@ -1,6 +1,7 @@
 /**
  * docker-compose.yml in miniature, without Docker: the compose demo workload (Redis primary +
- * 2 replicas, PostgreSQL primary + standby, set up by deploy/postgres/*.sh) probed by the real
+ * 2 replicas, PostgreSQL primary + standby, MariaDB primary + replica, set up by
+ * deploy/postgres/*.sh and deploy/mariadb/*.sh) probed by the real
  * collector with the groups of deploy/rebound.yaml, while deploy/chaos/chaos.sh breaks it. What
  * the compose stack would show must show here: permission drift naming the member, a recovery
  * episode recorded, the standby lagging and converging again.
@@ -15,12 +16,12 @@ import { parse, stringify } from 'yaml';
 import { RECEIVER_FACTORIES } from '../../collector/src/receivers/registry';
 import { Child, sparePort, waitFor } from '../support/processes';
 import { repoRoot } from './compose-files';
-import { startDemoServers, type DemoServers } from './demo-servers';
+import { MARIADB_MONITOR_PASSWORD, MARIADB_ROOT_PASSWORD, startDemoServers, type DemoServers } from './demo-servers';
 
 interface GroupView {
   name: string;
   phase: string;
-  members: { member: string; status: string; permission_drift: boolean; lag_bytes: number | null }[];
+  members: { member: string; status: string; reason: string | null; permission_drift: boolean; lag_bytes: number | null }[];
 }
 
 const registered = new Set(RECEIVER_FACTORIES.map((f) => f.type));
@@ -54,6 +55,13 @@ function miniatureGroups(): unknown[] {
         postgresql: { nodes: pg.nodes.map((n) => ({ ...n, url: `postgres://rebound_monitor:test-monitor@127.0.0.1:${pgPort[n.member]}/postgres` })) },
       });
     }
+    if (group.mysql && registered.has('mysql')) {
+      const mysql = group.mysql as { nodes: { member: string; url: string }[] };
+      const address: Record<string, string> = { 'mariadb-primary': servers.mariadb.primary, 'mariadb-replica': servers.mariadb.replica };
+      // The compose URLs (the monitoring account deploy/mariadb/init-primary.sh creates, its
+      // password from \${REBOUND_MYSQL_MONITOR_PASSWORD}) with this machine's host:port.
+      groups.push({ ...group, ...fast, mysql: { nodes: mysql.nodes.map((n) => ({ ...n, url: n.url.replace(/@[^@]+$/, `@${address[n.member]}`) })) } });
+    }
   }
   return groups;
 }
@@ -76,6 +84,10 @@ function chaos(scenario: string, holdSeconds: number): Promise<void> {
     PG_PRIMARY_URL: `postgres://postgres@127.0.0.1:${servers.postgres.primaryPort}/postgres`,
     PG_STANDBY_URL: `postgres://postgres@127.0.0.1:${servers.postgres.standbyPort}/postgres`,
     STANDBY_HBA_FILE: join(servers.postgres.standbyData, 'pg_hba.conf'),
+    MYSQL_PRIMARY: servers.mariadb.primary,
+    MYSQL_REPLICA: servers.mariadb.replica,
+    MYSQL_CHAOS_USER: 'root',
+    MYSQL_CHAOS_PASSWORD: MARIADB_ROOT_PASSWORD,
     CHAOS_HOLD_SECONDS: String(holdSeconds),
   };
   return new Promise((resolve, reject) => {
@@ -93,7 +105,7 @@ async function waitForGroup(what: string, name: string, check: (g: GroupView) =>
 
 describe('the compose stack in miniature: collector + demo workload + chaos', { timeout: 600_000 }, () => {
   before(async () => {
-    if (!registered.has('redis') && !registered.has('postgresql')) return;
+    if (!registered.has('redis') && !registered.has('postgresql') && !registered.has('mysql')) return;
     dir = mkdtempSync(join(tmpdir(), 'rebound-stack-'));
     servers = await startDemoServers(dir);
     const [metricsPort, otlpPort] = [await sparePort(), await sparePort()];
@@ -107,6 +119,8 @@ describe('the compose stack in miniature: collector + demo workload + chaos', { 
     }));
     // From source, so the test always runs the code of this tree (a dist/ may be stale).
     const args = ['--import', 'tsx', join(repoRoot, 'collector/src/cli.ts'), '--config', configFile, '--quiet'];
+    // What compose gives the collector (the child inherits this process's environment).
+    process.env.REBOUND_MYSQL_MONITOR_PASSWORD = MARIADB_MONITOR_PASSWORD;
     collector = new Child('collector', process.execPath, args, repoRoot);
     await waitFor('the collector to answer /healthz', 60_000, async () => {
       if (!collector!.running) throw new Error(`collector exited:\n${collector!.tail()}`);
@@ -168,6 +182,34 @@ describe('the compose stack in miniature: collector + demo workload + chaos', { 
       await waitForGroup('permission drift on postgres-standby', 'orders-db', (g) => member(g, 'postgres-standby').permission_drift);
       await run;
       await waitForGroup('permissions in sync', 'orders-db', (g) => g.members.every((m) => !m.permission_drift));
+    });
+  });
+
+  describe('MariaDB group "billing-db"', () => {
+    it('is healthy with the compose monitoring account', async (t) => {
+      if (!registered.has('mysql')) return t.todo('the MySQL receiver is not registered in the collector yet');
+      await waitForGroup('healthy', 'billing-db', (g) => g.phase === 'healthy', 60);
+    });
+
+    it('shows the replica lagging with its SQL thread named while it is stopped, then converged', async (t) => {
+      if (!registered.has('mysql')) return t.todo('the MySQL receiver is not registered in the collector yet');
+      const run = chaos('mysql_sql_thread_stop', 6);
+      const lagging = await waitForGroup('mariadb-replica lagging, SQL thread named', 'billing-db', (g) =>
+        member(g, 'mariadb-replica').status === 'lagging' && /SQL thread/.test(member(g, 'mariadb-replica').reason ?? ''),
+      );
+      assert.notEqual(lagging.phase, 'healthy');
+      assert.equal(member(lagging, 'mariadb-primary').status, 'converged');
+      await run;
+      await waitForGroup('mariadb-replica converged', 'billing-db', (g) => member(g, 'mariadb-replica').status === 'converged', 60);
+    });
+
+    it('names the replica whose grants drift (a GRANT outside the binlog), and clears it after the REVOKE', async (t) => {
+      if (!registered.has('mysql')) return t.todo('the MySQL receiver is not registered in the collector yet');
+      const run = chaos('mysql_grant_drift', 6);
+      const drifted = await waitForGroup('permission drift on mariadb-replica', 'billing-db', (g) => member(g, 'mariadb-replica').permission_drift);
+      assert.equal(member(drifted, 'mariadb-primary').permission_drift, false);
+      await run;
+      await waitForGroup('permissions in sync', 'billing-db', (g) => g.members.every((m) => !m.permission_drift));
     });
   });
 });

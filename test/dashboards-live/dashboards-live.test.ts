@@ -140,8 +140,14 @@ describe('dashboards and rules against a real Prometheus and the demo collector'
     const records = (parse(readFileSync(ruleFiles[1], 'utf8')) as { groups: { rules: { record?: string }[] }[] }).groups
       .flatMap((g) => g.rules)
       .flatMap((r) => (r.record ? [r.record] : []));
-    const missing: string[] = [];
-    for (const record of records) if ((await api.instant(record)).length === 0) missing.push(record);
+    // A group has SLO samples only once an episode completed in the window (no episodes is no
+    // data), and the rule groups are evaluated independently: give every window a few evaluations.
+    let missing: string[] = [];
+    await waitFor('every SLO record to have a series', 30_000, async () => {
+      missing = [];
+      for (const record of records) if ((await api.instant(record)).length === 0) missing.push(record);
+      return missing.length === 0 ? true : undefined;
+    }).catch(() => undefined);
     assert.deepEqual(missing, [], 'recording rules that produced no series against the demo');
   });
 

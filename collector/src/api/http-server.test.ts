@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { get, type IncomingMessage } from 'node:http';
 import { after, before, describe, it } from 'node:test';
+import { gunzipSync } from 'node:zlib';
 import { RecoveryEngine } from '../engine/engine';
 import { obs, testGroup } from '../engine/testing/scenario';
 import { PrometheusExporter } from '../exporters/prometheus/prometheus-exporter';
@@ -74,6 +76,44 @@ describe('HttpApi', () => {
       assert.equal((await fetch(`${base}/healthz`)).status, 200);
       assert.equal((await fetch(`${base}/nope`)).status, 404);
       assert.equal((await fetch(`${base}/metrics`, { method: 'POST' })).status, 405);
+    });
+
+    /** The raw answer, body not decompressed. */
+    const raw = (headers: Record<string, string>, method = 'GET') =>
+      new Promise<{ response: IncomingMessage; body: Buffer }>((resolve, reject) => {
+        get(`${base}/metrics`, { headers, method }, (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (c: Buffer) => chunks.push(c));
+          response.on('end', () => resolve({ response, body: Buffer.concat(chunks) }));
+        }).on('error', reject);
+      });
+    const PROMETHEUS_ACCEPT = 'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
+
+    it('answers OpenMetrics, gzipped, to what Prometheus sends', async () => {
+      const { response, body } = await raw({ Accept: PROMETHEUS_ACCEPT, 'Accept-Encoding': 'gzip' });
+      assert.equal(response.headers['content-type'], 'application/openmetrics-text; version=1.0.0; charset=utf-8');
+      assert.equal(response.headers['content-encoding'], 'gzip');
+      assert.match(String(response.headers['vary']), /Accept-Encoding/);
+      const text = gunzipSync(body).toString('utf8');
+      assert.ok(text.endsWith('# EOF\n'));
+      assert.match(text, /^# TYPE recovery_episodes counter$/m);
+      assert.match(text, /^recovery_group_phase\{group="db",phase="degraded"\} 1$/m);
+    });
+
+    it('answers plain Prometheus text, not compressed, to a client that asks for neither', async () => {
+      const { response, body } = await raw({});
+      assert.equal(response.headers['content-type'], 'text/plain; version=0.0.4; charset=utf-8');
+      assert.equal(response.headers['content-encoding'], undefined);
+      const text = body.toString('utf8');
+      assert.doesNotMatch(text, /# EOF/);
+      assert.match(text, /^# TYPE recovery_episodes_total counter$/m);
+    });
+
+    it('answers HEAD with the negotiated headers and no body', async () => {
+      const { response, body } = await raw({ Accept: PROMETHEUS_ACCEPT, 'Accept-Encoding': 'gzip' }, 'HEAD');
+      assert.equal(response.statusCode, 200);
+      assert.equal(response.headers['content-encoding'], 'gzip');
+      assert.equal(body.length, 0);
     });
   });
 });

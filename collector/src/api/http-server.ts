@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { constants as zlibConstants, createGzip } from 'node:zlib';
 import type { RecoveryEngine } from '../engine/engine';
+import { CONTENT_TYPES, type ExpositionFormat } from '../exporters/prometheus/exposition-format';
+import { acceptsGzip, negotiateFormat } from '../exporters/prometheus/negotiation';
 import type { PrometheusExporter } from '../exporters/prometheus/prometheus-exporter';
 import { listenOn } from '../listen-error';
 import type { Logger } from '../logger';
@@ -77,12 +82,8 @@ export class HttpApi {
       return sendJson(response, 405, { error: `${request.method} not allowed; this API is read-only` });
     }
     switch (url.pathname) {
-      case '/metrics': {
-        const text = await this.options.exporter.metricsText();
-        response.writeHead(200, { 'Content-Type': this.options.exporter.registry.contentType });
-        response.end(request.method === 'HEAD' ? undefined : text);
-        return;
-      }
+      case '/metrics':
+        return this.metrics(request, response);
       case '/api/v1/groups':
         return sendJson(response, 200, { groups: this.options.engine.snapshot().map((state) => groupView(state, Date.now())) });
       case '/api/v1/episodes':
@@ -113,6 +114,43 @@ export class HttpApi {
     } catch (error) {
       if (error instanceof BadMaintenanceRequest) return sendJson(response, error.status, { error: error.message });
       throw error;
+    }
+  }
+
+  /**
+   * OpenMetrics or Prometheus text as the scraper's Accept asks, gzipped when it
+   * accepts gzip (Prometheus always does). Streamed piece by piece: a million-series
+   * answer is never one string and one buffer at once. BestSpeed: 73 MiB at level 6
+   * takes seconds of CPU and gains a few percent over level 1's ~25×.
+   */
+  private async metrics(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const format = negotiateFormat(request.headers.accept);
+    const gzip = acceptsGzip(request.headers['accept-encoding']);
+    const { pieces, release } = await this.options.exporter.exposition(format);
+    try {
+      await this.sendMetrics(request, response, pieces, gzip, format);
+    } finally {
+      release();
+    }
+  }
+
+  private async sendMetrics(request: IncomingMessage, response: ServerResponse, pieces: Buffer[], gzip: boolean, format: ExpositionFormat): Promise<void> {
+    response.writeHead(200, {
+      'Content-Type': CONTENT_TYPES[format],
+      Vary: 'Accept, Accept-Encoding',
+      ...(gzip ? { 'Content-Encoding': 'gzip' } : {}),
+    });
+    if (request.method === 'HEAD') {
+      response.end();
+      return;
+    }
+    const body = Readable.from(pieces);
+    try {
+      if (gzip) await pipeline(body, createGzip({ level: zlibConstants.Z_BEST_SPEED }), response);
+      else await pipeline(body, response);
+    } catch (error) {
+      // The scraper hung up (its scrape timeout): nothing to answer, nothing to log.
+      if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
     }
   }
 

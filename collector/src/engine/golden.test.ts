@@ -78,10 +78,12 @@ type ScenarioEvent = { atMillis: number; order: number } & ({ tick: number } | {
 /** The counters' values for group db, by metric name. */
 async function counters(exporter: PrometheusExporter): Promise<Record<string, number>> {
   const names = [METRICS.episodes, METRICS.episodesWithinRto, METRICS.plannedEpisodes, METRICS.blips].map((d) => d.name);
+  // Read from the exposition the scrape gets (the group families are cached text, not prom-client metrics).
+  const text = await exporter.metricsText();
   const result: Record<string, number> = {};
   for (const name of names) {
-    const metric = await exporter.registry.getSingleMetric(name)!.get();
-    result[name] = metric.values.find((v) => v.labels['group'] === 'db')?.value ?? 0;
+    const line = text.split('\n').find((l) => l.startsWith(`${name}{group="db"} `));
+    result[name] = line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
   }
   return result;
 }

@@ -121,7 +121,10 @@ function buildGroup(group: string, all: Series[], settings: GroupModelSettings):
   const of = (key: keyof typeof METRICS) => byMetric.get(METRICS[key]) ?? [];
   const phaseSeries = of('phase');
   const newestMs = newestTime(phaseSeries);
-  const stepMs = Math.max(0, ...phaseSeries.map((s) => s.stepMs ?? 0));
+  let stepMs = 0;
+  for (const s of phaseSeries) {
+    stepMs = Math.max(stepMs, s.stepMs ?? 0);
+  }
   const staleMs = Math.max(settings.staleAfterSeconds * 1000, 2 * stepMs);
   const stale = newestMs === undefined ? false : newestMs < settings.nowMs - staleMs;
   // A series that ended well before the newest phase sample belongs to a collector that went away
@@ -131,9 +134,7 @@ function buildGroup(group: string, all: Series[], settings: GroupModelSettings):
 
   const rto = settings.rtoOverrideSeconds > 0 ? settings.rtoOverrideSeconds : first(current('rto'));
   const members = buildMembers(all, settings.memberLabel, cutoffMs);
-  let lag: LagPoint[] | undefined;
-  let phases: PhaseSegment[] | undefined;
-  return {
+  const summary: GroupSummary = {
     group,
     phase: currentPhase(phaseSeries, cutoffMs),
     stale,
@@ -149,8 +150,24 @@ function buildGroup(group: string, all: Series[], settings: GroupModelSettings):
     members,
     memberCounts: memberCounts(of('members'), members, cutoffMs),
     sharedDomains: sharedDomains(of('sharedDependency'), cutoffMs),
+  };
+  return withHistory(summary, phaseSeries, of('memberLag'), stepMs);
+}
+
+type GroupSummary = Omit<GroupModel, 'lagHistory' | 'phaseHistory'>;
+
+/**
+ * The lazily computed history, in its own scope: the getters keep only the two series
+ * lists they read alive, not the group's index by metric (which would otherwise survive
+ * young-generation collections for every group, most of this model's GC time).
+ */
+function withHistory(summary: GroupSummary, phaseSeries: Series[], lagSeries: Series[], stepMs: number): GroupModel {
+  let lag: LagPoint[] | undefined;
+  let phases: PhaseSegment[] | undefined;
+  return {
+    ...summary,
     get lagHistory() {
-      return (lag ??= lagHistory(of('memberLag')));
+      return (lag ??= lagHistory(lagSeries));
     },
     get phaseHistory() {
       return (phases ??= phaseHistory(phaseSeries, stepMs));

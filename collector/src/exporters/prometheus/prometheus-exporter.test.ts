@@ -176,4 +176,46 @@ describe('PrometheusExporter', () => {
       });
     });
   });
+
+  describe('exposition', () => {
+    it('fills observation ages at scrape time, from the clock it is given', async () => {
+      let now = 1_700_000_000_000;
+      const engine = new RecoveryEngine({ groups: [testGroup()], now: () => now });
+      let scrapeAt = now;
+      const exporter = new PrometheusExporter(undefined, { nowMillis: () => scrapeAt });
+      engine.observe(obs('a', now - 2000, { role: 'leader', position: 1 }));
+      exporter.update(engine.tick(), new Map());
+      const age = async () => seriesOf(await exporter.metricsText(), 'recovery_member_observation_age_seconds')[0];
+      assert.equal(await age(), 'recovery_member_observation_age_seconds{group="db",member="a"} 2');
+      scrapeAt += 1500; // a scrape 1.5 s after the tick: the age moved on without a new tick
+      assert.equal(await age(), 'recovery_member_observation_age_seconds{group="db",member="a"} 3.5');
+      now += 1000;
+    });
+
+    it('never rewrites the bytes of a scrape still in flight, and reuses buffers once it is released', async () => {
+      let now = 1_700_000_000_000;
+      const engine = new RecoveryEngine({ groups: [testGroup(), testGroup({ name: 'calm' })], now: () => now });
+      const exporter = new PrometheusExporter(undefined, { nowMillis: () => now });
+      const tick = (lag: number) => {
+        engine.observe(obs('a', now, { role: 'leader', position: 100 }));
+        engine.observe(obs('b', now, { position: 100 - lag, lagSeconds: lag }));
+        exporter.update(engine.tick(), new Map());
+        now += 1000;
+      };
+      tick(0);
+      const slow = await exporter.exposition(); // a scraper that has not finished reading
+      const sent = Buffer.concat(slow.pieces).toString('utf8');
+      for (const lag of [7, 12345, 3, 98765]) {
+        tick(lag);
+        const next = await exporter.exposition();
+        next.release();
+        assert.equal(Buffer.concat(slow.pieces).toString('utf8'), sent, `after a tick with lag ${lag}`);
+      }
+      slow.release();
+      tick(5);
+      const text = await exporter.metricsText();
+      assert.ok(text.includes('recovery_member_lag_seconds{group="db",member="b"} 5\n'), 'current values after reuse');
+      assert.equal(text, await exporter.metricsText(), 'two scrapes without a tick in between agree');
+    });
+  });
 });
