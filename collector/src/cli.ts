@@ -86,6 +86,7 @@ function demoConfig(speed: number): CollectorConfig {
     groups: defaultDemoGroups(speed),
     otlp: createDefaultOtlpServerConfig(),
     exporters: {},
+    maintenance: [],
   };
 }
 

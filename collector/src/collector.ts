@@ -47,7 +47,7 @@ export class Collector {
     const { config, logger } = options;
     // Throws StoreOpenError (the CLI exits 2) only when the path cannot be opened at all.
     this.store = openEpisodeStore(config.storePath, { logger });
-    this.engine = new RecoveryEngine({ groups: config.groups, store: this.store, logger });
+    this.engine = new RecoveryEngine({ groups: config.groups, store: this.store, logger, maintenance: config.maintenance });
     this.exporter = new PrometheusExporter(new Registry());
     this.exporter.storeUp(this.engine.storeUp() ?? false);
     for (const group of config.groups) this.exporter.declareGroup(group.name);
@@ -55,6 +55,7 @@ export class Collector {
     // handles the reset, and the store's history never re-enters them (a collector started
     // on an older copy of its store would otherwise look like a reset plus new episodes).
     this.engine.onEpisodeCompleted((episode) => this.exporter.recordEpisode(episode));
+    this.engine.onBlip((group) => this.exporter.recordBlip(group));
     if (options.onPhaseChange) this.engine.onPhaseChange(options.onPhaseChange);
     this.api = new HttpApi({ ...config.listen.metrics, auth: config.listen.auth, engine: this.engine, exporter: this.exporter, logger });
   }
@@ -94,6 +95,7 @@ export class Collector {
         storeUp: () => this.engine.storeUp() ?? false,
       });
       this.engine.onEpisodeCompleted((episode) => this.otlpExporter?.recordEpisode(episode));
+      this.engine.onBlip((group) => this.otlpExporter?.recordBlip(group));
     }
     this.tick();
     this.timer = setInterval(() => this.tick(), config.intervalMillis);
@@ -143,7 +145,7 @@ export class Collector {
       observe(observation) {
         // The receiver already enforced max_groups; a new dynamic group gets the defaults.
         if (!engine.hasGroup(observation.group)) {
-          engine.addGroup(dynamicGroup(observation.group));
+          engine.addGroup(dynamicGroup(observation.group, config.intervalMillis));
           exporter.declareGroup(observation.group);
         }
         engine.observe(observation);
@@ -157,6 +159,8 @@ export class Collector {
 }
 
 /** A group first seen over OTLP (dynamic_groups): defaults, with freshness for the SDK's default push interval. */
-function dynamicGroup(name: string): GroupConfig {
-  return { name, ...GROUP_DEFAULTS, freshnessMillis: DYNAMIC_GROUP_FRESHNESS_MILLIS, receivers: [] };
+function dynamicGroup(name: string, intervalMillis: number): GroupConfig {
+  // As for a configured OTLP group: two ticks (the members push; there is no probe interval).
+  const onsetDelayMillis = 2 * intervalMillis;
+  return { name, ...GROUP_DEFAULTS, freshnessMillis: DYNAMIC_GROUP_FRESHNESS_MILLIS, onsetDelayMillis, receivers: [] };
 }

@@ -3,7 +3,7 @@ import type { GroupState } from './model/group-state';
 
 /**
  * One terminal line per phase change:
- * `21:04:05 orders-db        recovering    62% ETA 40s (21:04:45)     elapsed 1m 5s of 2m RTO  ⚠ hidden instability`
+ * `21:04:05 orders-db        recovering    62% ETA 40s (21:04:45)     elapsed 1m 5s of 2m RTO  ⚠ hidden instability ▸ replica_lagging: pg-2 behind … → none yet: …`
  * The ETA is the expected completion (in brackets, it does not age) minus the
  * line's time — the same definition the API, `/metrics` and the panel use.
  */
@@ -11,7 +11,7 @@ export function summaryLine(state: GroupState): string {
   const time = clock(state.derivedAtMillis);
   const percent = `${Math.round(state.progress * 100)}%`.padStart(4);
   const eta =
-    state.progress >= 1
+    state.progress >= 1 && state.members.every((m) => m.status === 'converged')
       ? 'all converged'
       : state.etaSeconds === null
       ? state.phase === 'unknown'
@@ -37,7 +37,16 @@ export function summaryLine(state: GroupState): string {
     showProgress ? eta.padEnd(22) : ''.padEnd(22),
     budget + over,
     hazards.length > 0 ? ` ⚠ ${hazards.join('; ')}` : '',
+    topFinding(state),
   ].join(' ').trimEnd();
+}
+
+/** `▸ member_unreachable: cache-b unreachable: … → start cache-b … (+2 more)`: the most urgent finding of a group that is not healthy. */
+function topFinding(state: GroupState): string {
+  const first = state.findings[0];
+  if (first === undefined || state.phase === 'healthy') return '';
+  const more = state.findings.length > 1 ? ` (+${state.findings.length - 1} more in /api/v1/groups)` : '';
+  return `▸ ${first.cause}: ${first.summary} → ${first.action}${more}`;
 }
 
 /** `21:04:05` (UTC, as the rest of the line). */

@@ -13,6 +13,10 @@ import { listenOn } from '../listen-error';
 import type { Logger } from '../logger';
 import { bearerCheck, clearTextTokenWarning, OPEN_PATHS, type ApiAuthConfig } from './auth';
 import { episodeView, groupView } from './json-views';
+import { BadMaintenanceRequest, maintenanceView, parseMaintenanceRequest, readJsonBody } from './maintenance-request';
+import { MAX_MAINTENANCE_WINDOWS } from '../engine/maintenance';
+
+const MAINTENANCE_PATH = '/api/v1/maintenance';
 
 export interface HttpApiOptions {
   host: string;
@@ -26,7 +30,8 @@ export interface HttpApiOptions {
 
 /**
  * The read side of the collector: `GET /metrics` (Prometheus), `/api/v1/groups`,
- * `/api/v1/episodes[?group=G&limit=N]` and `/healthz`. Answers read-only GET/HEAD.
+ * `/api/v1/episodes[?group=G&limit=N]`, `/api/v1/maintenance` (GET lists, POST opens a
+ * window) and `/healthz`. Everything else answers read-only GET/HEAD.
  * With `listen.auth` it serves HTTPS and asks for the bearer token on all but /healthz.
  */
 export class HttpApi {
@@ -71,6 +76,7 @@ export class HttpApi {
       response.setHeader('WWW-Authenticate', 'Bearer realm="rebound"');
       return sendJson(response, 401, { error: 'missing or wrong bearer token: send Authorization: Bearer <listen.auth.bearer_token>' });
     }
+    if (url.pathname === MAINTENANCE_PATH) return this.maintenance(request, response);
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.setHeader('Allow', 'GET, HEAD');
       return sendJson(response, 405, { error: `${request.method} not allowed; this API is read-only` });
@@ -85,7 +91,29 @@ export class HttpApi {
       case '/healthz':
         return sendJson(response, 200, { status: 'ok', groups: this.options.engine.groupNames().length });
       default:
-        return sendJson(response, 404, { error: `no such endpoint ${url.pathname}; try /metrics, /api/v1/groups, /api/v1/episodes, /healthz` });
+        return sendJson(response, 404, { error: `no such endpoint ${url.pathname}; try /metrics, /api/v1/groups, /api/v1/episodes, /api/v1/maintenance, /healthz` });
+    }
+  }
+
+  /** `GET` lists the windows in force or to come; `POST {group, duration, reason}` opens one now. */
+  private async maintenance(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const engine = this.options.engine;
+    if (request.method === 'GET' || request.method === 'HEAD') {
+      return sendJson(response, 200, { windows: engine.maintenanceWindows().map(maintenanceView) });
+    }
+    if (request.method !== 'POST') {
+      response.setHeader('Allow', 'GET, HEAD, POST');
+      return sendJson(response, 405, { error: `${request.method} not allowed on ${MAINTENANCE_PATH}; GET lists windows, POST opens one` });
+    }
+    try {
+      const body = await readJsonBody(request);
+      const window = engine.addMaintenance(parseMaintenanceRequest(body, (name) => engine.hasGroup(name), engine.nowMillis()));
+      if (window === null) return sendJson(response, 429, { error: `${MAX_MAINTENANCE_WINDOWS} maintenance windows are open already; wait for some to end` });
+      this.options.logger.info('maintenance window opened', { group: window.group, end: new Date(window.endMillis).toISOString(), reason: window.reason });
+      return sendJson(response, 201, { window: maintenanceView(window) });
+    } catch (error) {
+      if (error instanceof BadMaintenanceRequest) return sendJson(response, error.status, { error: error.message });
+      throw error;
     }
   }
 
@@ -134,7 +162,8 @@ export class HttpApi {
       return sendJson(response, 400, { error: `limit must be a whole number from 1 to 10000, got "${limitText}"` });
     }
     const episodes = this.options.engine.episodes({ group, limit });
-    sendJson(response, 200, { episodes: episodes.map(episodeView) });
+    const nowMillis = Date.now();
+    sendJson(response, 200, { episodes: episodes.map((e) => episodeView(e, nowMillis)) });
   }
 }
 

@@ -1,5 +1,6 @@
 import { etaSecondsAt } from '../model/eta';
 import { isWithinRto, type Episode, type GroupState } from '../model/group-state';
+import { holdDownSeconds, timeInPhaseSeconds } from '../model/time-in-phase';
 
 /** `GET /api/v1/groups` entry (DESIGN.md §4, contract field names); the ETA as of the request (`nowMillis`). */
 export function groupView(state: GroupState, nowMillis: number = Date.now()) {
@@ -15,6 +16,7 @@ export function groupView(state: GroupState, nowMillis: number = Date.now()) {
     rto_seconds: state.rtoSeconds,
     leader: state.leader,
     episode_id: state.episodeId,
+    episode_planned: state.episodePlanned,
     members: state.members.map((m) => ({
       member: m.member,
       role: m.role,
@@ -26,6 +28,8 @@ export function groupView(state: GroupState, nowMillis: number = Date.now()) {
       observation_age_seconds: m.observationAgeSeconds === null ? null : round(m.observationAgeSeconds),
       dependencies: m.dependencies,
     })),
+    // Most urgent first; the cause is from a fixed vocabulary (docs/recovery-model.md, "Diagnosis").
+    findings: state.findings.map((f) => ({ cause: f.cause, summary: f.summary, action: f.action, members: f.members, since: new Date(f.sinceMillis).toISOString() })),
     signals: {
       divergence_ratio: round(state.divergenceRatio),
       max_lag_seconds: state.maxLagSeconds,
@@ -46,8 +50,11 @@ export function groupView(state: GroupState, nowMillis: number = Date.now()) {
   };
 }
 
-/** `GET /api/v1/episodes` entry (contract field names; times RFC 3339 UTC). */
-export function episodeView(episode: Episode) {
+/**
+ * `GET /api/v1/episodes` entry (contract field names; times RFC 3339 UTC). `time_in_phase_seconds`
+ * runs to `nowMillis` for an open episode (the current phase's time so far).
+ */
+export function episodeView(episode: Episode, nowMillis: number = Date.now()) {
   return {
     id: episode.id,
     group: episode.group,
@@ -58,12 +65,22 @@ export function episodeView(episode: Episode) {
     within_rto: isWithinRto(episode),
     worst_phase: episode.worstPhase,
     phases: episode.phases.map((p) => ({ phase: p.phase, at: new Date(p.atMillis).toISOString() })),
+    time_in_phase_seconds: roundValues(timeInPhaseSeconds(episode, nowMillis)),
+    hold_down_seconds: round(holdDownSeconds(episode)),
+    planned: episode.planned === true,
+    maintenance_reason: episode.maintenanceReason ?? null,
     members_affected: episode.membersAffected,
     peak_lag_seconds: episode.peakLagSeconds,
     permission_drift_seen: episode.permissionDriftSeen,
     hidden_instability_seen: episode.hiddenInstabilitySeen,
     converged_at: episode.convergedAtMillis === null ? null : new Date(episode.convergedAtMillis).toISOString(),
   };
+}
+
+function roundValues<K extends string>(values: Partial<Record<K, number>>): Partial<Record<K, number>> {
+  const rounded: Partial<Record<K, number>> = {};
+  for (const key of Object.keys(values) as K[]) rounded[key] = round(values[key]!);
+  return rounded;
 }
 
 function round(value: number): number {

@@ -14,6 +14,7 @@ import {
   readString,
 } from './fields';
 import { GROUP_DEFAULTS, type GroupConfig } from './group-config';
+import { parseMaintenanceConfig, type ConfiguredWindow } from './maintenance-config';
 import { quoteValue } from './quote';
 import { readStorePath } from './store-path';
 
@@ -34,6 +35,8 @@ export interface CollectorConfig {
   otlp: OtlpServerConfig;
   /** Top-level `exporters:`; Prometheus `/metrics` is always on. */
   exporters: { otlp?: OtlpExporterConfig };
+  /** `maintenance:` windows; an episode starting inside one is planned (kept out of the SLO). */
+  maintenance: ConfiguredWindow[];
 }
 
 export const COLLECTOR_DEFAULTS = {
@@ -43,11 +46,12 @@ export const COLLECTOR_DEFAULTS = {
   storePath: './data/rebound.db',
 } as const;
 
-const TOP_LEVEL_KEYS = ['interval', 'listen', 'store', 'groups', 'otlp', 'exporters'] as const;
+const TOP_LEVEL_KEYS = ['interval', 'listen', 'store', 'groups', 'otlp', 'exporters', 'maintenance'] as const;
 const GROUP_KEYS = [
   'name',
   'rto',
   'hold_down',
+  'onset_delay',
   'freshness',
   'lag_tolerance',
   'lag_tolerance_bytes',
@@ -92,6 +96,7 @@ export function parseCollectorConfig(
     groups,
     otlp,
     exporters: parseExporters(top['exporters']),
+    maintenance: parseMaintenanceConfig(top['maintenance'], 'maintenance', new Set(groups.map((g) => g.name))),
   };
 }
 
@@ -126,6 +131,8 @@ function parseGroup(
   const receivers: GroupConfig['receivers'] = [];
   const members = new Map<string, string>();
   let slowestIntervalMillis = intervalMillis;
+  // Probed sources only: a pushed observation (OTLP) stays the newest until the next push, so one bad push is not a one-interval blip.
+  let slowestProbeIntervalMillis = intervalMillis;
   let sourceDefaults: Partial<Omit<GroupConfig, 'name' | 'receivers'>> = {};
   for (const factory of factories) {
     if (!(factory.type in o)) continue;
@@ -139,6 +146,7 @@ function parseGroup(
       members.set(declaration.member, receiverPath);
     }
     slowestIntervalMillis = Math.max(slowestIntervalMillis, factory.intervalMillisOf?.(config) ?? intervalMillis);
+    if (factory.type !== 'otlp') slowestProbeIntervalMillis = Math.max(slowestProbeIntervalMillis, factory.intervalMillisOf?.(config) ?? intervalMillis);
     receivers.push({ type: factory.type, config });
   }
   if (receivers.length === 0) {
@@ -149,6 +157,8 @@ function parseGroup(
     name,
     rtoMillis: readDurationMillis(o['rto'], key('rto'), d.rtoMillis),
     holdDownMillis: readDurationMillis(o['hold_down'], key('hold_down'), d.holdDownMillis, 0),
+    // One missed probe leaves a member bad for one probe interval; the tick after it still reads it.
+    onsetDelayMillis: readDurationMillis(o['onset_delay'], key('onset_delay'), slowestProbeIntervalMillis + intervalMillis, 0),
     freshnessMillis: readDurationMillis(o['freshness'], key('freshness'), d.freshnessMillis),
     lagToleranceSeconds: readDurationMillis(o['lag_tolerance'], key('lag_tolerance'), d.lagToleranceSeconds * 1000, 0) / 1000,
     lagToleranceBytes: readNumber(o['lag_tolerance_bytes'], key('lag_tolerance_bytes'), d.lagToleranceBytes, { min: 0, integer: true }),

@@ -5,6 +5,13 @@ export interface GroupConfig {
   rtoMillis: number;
   /** How long all members must stay converged before the episode ends (anti-flap). */
   holdDownMillis: number;
+  /**
+   * `onset_delay`: how long a non-healthy run must last (from its first tick) before it opens an
+   * episode; shorter runs are blips (`recovery_blips_total`). The parser's default is one tick more
+   * than a single missed probe: the slowest source interval + the tick interval. Absent: 0, every
+   * non-healthy tick opens an episode at once (configs built in code, tests).
+   */
+  onsetDelayMillis?: number;
   /** Observations older than this make a member `unknown`. Default 3 × the source interval. */
   freshnessMillis: number;
   /** A replica within this many seconds of the leader counts as converged. */

@@ -32,6 +32,10 @@ const failures: [file: string, keyPath: RegExp, says: RegExp][] = [
   ['no-groups.yaml', /^groups$/, /no groups configured; add at least one group .*or set otlp\.dynamic_groups: true/],
   ['multiline-value.yaml', /listen\.metrics/, /\(got "127\.0\.0\.1:9464\\nrebound-collector: all groups healthy\\u001b\[2K"\)/],
   ['store-directory.yaml', /^store$/, /\/tmp is a directory; give the path of the SQLite file/],
+  ['maintenance-unknown-group.yaml', /maintenance\[0\]\.group/, /no group named "orders"; use the name of one of groups\[\]/],
+  ['maintenance-bad-start.yaml', /maintenance\[0\]\.start/, /expected an RFC 3339 time with its offset, like 2026-12-01T22:00:00Z \(got "tonight at 10"\)/],
+  ['maintenance-no-end.yaml', /^maintenance\[0\]$/, /missing end or duration/],
+  ['maintenance-end-before-start.yaml', /maintenance\[0\]\.end/, /must be after start/],
   ['otlp-tls-missing-cert.yaml', /otlp\.tls\.cert_file/, /cannot read \/etc\/rebound\/no-such-otlp-cert\.pem \(ENOENT\)/],
 ];
 
@@ -54,6 +58,17 @@ describe('loadConfigFile', () => {
     assert.equal(group!.receivers[0]!.type, 'otlp');
   });
 
+  it('reads onset_delay and maintenance windows (start with end or duration, any offset)', () => {
+    const config = loadConfigFile(join(testdata, 'maintenance.yaml'));
+    assert.equal(config.groups[0]!.onsetDelayMillis, 5_000);
+    assert.equal(config.groups[1]!.onsetDelayMillis, 4_000, 'default for a pushed (OTLP) group: two ticks (2s each), not its push interval');
+    assert.equal(config.groups[2]!.onsetDelayMillis, 7_000, 'default for a probed group: its probe interval (5s) plus one tick (2s)');
+    assert.deepEqual(config.maintenance, [
+      { group: 'orders-db', startMillis: Date.parse('2026-12-01T22:00:00Z'), endMillis: Date.parse('2026-12-01T23:00:00Z'), reason: 'kernel upgrade with a planned failover', origin: 'config' },
+      { group: 'payments', startMillis: Date.parse('2026-12-02T00:00:00Z'), endMillis: Date.parse('2026-12-02T00:30:00Z'), reason: 'schema migration', origin: 'config' },
+    ]);
+  });
+
   it('applies the defaults of DESIGN.md §3.3', () => {
     const config = loadConfigFile(join(testdata, 'minimal.yaml'));
     assert.equal(config.intervalMillis, 1000);
@@ -61,6 +76,8 @@ describe('loadConfigFile', () => {
     assert.equal(config.storePath, './data/rebound.db');
     assert.equal(config.groups[0]!.holdDownMillis, 60_000);
     assert.equal(config.groups[0]!.rtoMillis, 300_000);
+    assert.equal(config.groups[0]!.onsetDelayMillis, 2_000, 'two 1s ticks');
+    assert.deepEqual(config.maintenance, []);
   });
 
   it('gives demo groups the compressed clock of their story, and --speed scales it; keys set by the user win', () => {

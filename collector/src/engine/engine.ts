@@ -5,6 +5,7 @@ import type { ObservationSink } from '../receivers/receiver';
 import { createConsoleLogger, type Logger } from '../logger';
 import { describeStoreError, type EpisodeQuery, type EpisodeStore } from '../store/types';
 import type { OpenEpisode } from './episode-record';
+import { MaintenanceSchedule, type MaintenanceWindow } from './maintenance';
 import { GroupTracker } from './group-tracker';
 import { UnsavedEpisodes, type UnsavedEpisodesOptions } from './unsaved-episodes';
 
@@ -20,12 +21,16 @@ export interface RecoveryEngineOptions {
   now?: () => number;
   /** Save open episodes' minor changes (peak lag, members affected) at most this often. Phase changes save at once. */
   saveEveryMillis?: number;
+  /** Maintenance windows from the config (`maintenance:`); more come through `addMaintenance`. */
+  maintenance?: readonly Omit<MaintenanceWindow, 'id'>[];
 }
 
 /** Called after each tick for a group whose phase changed. */
 export type PhaseChangeListener = (state: GroupState, previousPhase: Phase | null) => void;
 /** Called when an episode completes. */
 export type EpisodeListener = (episode: Episode) => void;
+/** Called when a group's non-healthy run ended inside its onset delay (no episode). */
+export type BlipListener = (group: string) => void;
 
 /**
  * The collector's core: receives observations (it is the receivers' sink),
@@ -43,6 +48,8 @@ export class RecoveryEngine implements ObservationSink {
   private readonly completedInMemory: Episode[] = [];
   private readonly phaseListeners: PhaseChangeListener[] = [];
   private readonly episodeListeners: EpisodeListener[] = [];
+  private readonly blipListeners: BlipListener[] = [];
+  private readonly maintenance: MaintenanceSchedule;
   private lastMinorSaveMillis = 0;
   private states: GroupState[] = [];
 
@@ -52,6 +59,7 @@ export class RecoveryEngine implements ObservationSink {
     this.unsaved = this.store === undefined ? undefined : new UnsavedEpisodes({ ...options.unsaved, store: this.store, logger: this.logger });
     this.now = options.now ?? Date.now;
     this.saveEveryMillis = options.saveEveryMillis ?? 5_000;
+    this.maintenance = new MaintenanceSchedule(options.maintenance);
     for (const group of options.groups) this.addGroup(group);
     const resumed = this.store?.openEpisodes() ?? new Map<string, OpenEpisode>();
     for (const [group, open] of resumed) this.trackers.get(group)?.resume(open);
@@ -60,7 +68,7 @@ export class RecoveryEngine implements ObservationSink {
   /** Add a group at run time (OTLP dynamic groups). Returns false when it exists already. */
   addGroup(config: GroupConfig): boolean {
     if (this.trackers.has(config.name)) return false;
-    this.trackers.set(config.name, new GroupTracker(config));
+    this.trackers.set(config.name, new GroupTracker(config, (atMillis) => this.maintenance.activeAt(config.name, atMillis), (source) => this.sources.get(source)));
     return true;
   }
 
@@ -108,6 +116,25 @@ export class RecoveryEngine implements ObservationSink {
     this.episodeListeners.push(listener);
   }
 
+  onBlip(listener: BlipListener): void {
+    this.blipListeners.push(listener);
+  }
+
+  /** Open a maintenance window (API); null when too many are kept already. */
+  addMaintenance(window: Omit<MaintenanceWindow, 'id'>): MaintenanceWindow | null {
+    return this.maintenance.add(window, this.now());
+  }
+
+  /** The engine's clock (epoch ms): a window opened through the API starts on the same clock the ticks use. */
+  nowMillis(): number {
+    return this.now();
+  }
+
+  /** Maintenance windows in force or to come, soonest first. */
+  maintenanceWindows(): MaintenanceWindow[] {
+    return this.maintenance.list(this.now());
+  }
+
   /**
    * Derive every group's state now, publish it and tell the listeners; then
    * save episodes that opened, changed phase or completed. The save comes last
@@ -121,6 +148,7 @@ export class RecoveryEngine implements ObservationSink {
     const toSave: OpenEpisode[] = [];
     const completed: Episode[] = [];
     const changed: { state: GroupState; previous: Phase | null }[] = [];
+    let blips: string[] | undefined;
     const minorSaveDue = nowMillis - this.lastMinorSaveMillis >= this.saveEveryMillis;
     for (const tracker of this.trackers.values()) {
       const outcome = tracker.tick(nowMillis);
@@ -130,12 +158,14 @@ export class RecoveryEngine implements ObservationSink {
       const dirty = outcome.episodeChanged || minorSaveDue ? tracker.takeEpisodeDirty() : false;
       if (open !== null && (outcome.episodeChanged || dirty)) toSave.push(open);
       if (outcome.closedEpisode !== null) completed.push(outcome.closedEpisode);
+      if (outcome.blip) (blips ??= []).push(tracker.name);
       if (outcome.previousPhase !== outcome.state.phase) changed.push({ state: outcome.state, previous: outcome.previousPhase });
     }
     if (minorSaveDue) this.lastMinorSaveMillis = nowMillis;
     this.states = states;
     try {
       for (const episode of completed) for (const listener of this.episodeListeners) listener(episode);
+      if (blips !== undefined) for (const group of blips) for (const listener of this.blipListeners) listener(group);
       for (const { state, previous } of changed) for (const listener of this.phaseListeners) listener(state, previous);
     } finally {
       this.persist(toSave, completed, nowMillis);

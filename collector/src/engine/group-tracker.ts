@@ -5,11 +5,14 @@ import { independence } from '../model/independence';
 import { chooseLeader } from '../model/leader';
 import { memberVerdict, type LeaderReference, type MemberVerdict, type StatusTolerances } from '../model/member-status';
 import { permissionConsistency, type PermissionConsistency } from '../model/permissions';
+import { diagnose, FAILOVER_OVERLOAD_RATIO, type DiagnosisInput, type Finding, type FindingCause } from '../model/diagnosis';
+import { permissionDifferences } from '../model/permission-diff';
 import { decidePhase } from '../model/phase';
 import { etaSeconds, memberProgress } from '../model/progress';
 import type { Dependencies, MemberDeclaration, MemberStatus, Observation, Phase } from '../model/types';
 import { closeEpisode, noteEpisodeFacts, openEpisode, recordPhase, type OpenEpisode } from './episode-record';
 import { freshFingerprints, leaderReference, newMemberRecord, sameDependencies, type MemberRecord } from './member-record';
+import { markPlanned, type MaintenanceWindow } from './maintenance';
 import { RecentWindows } from './recent-windows';
 
 /** What one tick produced, for the engine to persist and report. */
@@ -20,6 +23,8 @@ export interface TickOutcome {
   episodeChanged: boolean;
   /** The episode that completed on this tick, if any. */
   closedEpisode: Episode | null;
+  /** A non-healthy run ended on this tick before its onset delay: a blip, no episode. */
+  blip: boolean;
 }
 
 const NO_MEMBERS: string[] = [];
@@ -27,6 +32,7 @@ const NO_MEMBERS: string[] = [];
 const PERMISSIONS_AGREE: PermissionConsistency = { ratio: 1, drifted: NO_MEMBERS };
 const NO_PERMISSIONS_REPORTED: PermissionConsistency = { ratio: null, drifted: NO_MEMBERS };
 const NO_TRANSITIONS: readonly StatusChange[] = [];
+const NO_FINDINGS: Finding[] = [];
 const NO_ETA = { seconds: null, deadlineMillis: null } as const;
 const ETA_DONE = { seconds: 0, deadlineMillis: null } as const;
 
@@ -62,20 +68,39 @@ export class GroupTracker {
    */
   private readonly tolerances: StatusTolerances;
   private readonly holdDownMillis: number;
+  private readonly onsetDelayMillis: number;
   private readonly rtoSeconds: number;
   private previousLeader: string | null = null;
   private lastPhase: Phase | null = null;
   private open: OpenEpisode | null = null;
+  /**
+   * A non-healthy run still inside its onset delay: recorded like an episode from its first
+   * tick (so one that does open keeps its true start, phases and facts), but not published,
+   * saved or counted until it has lasted the onset delay; dropped as a blip if it ends sooner.
+   */
+  private onset: OpenEpisode | null = null;
   private readonly windows: RecentWindows;
   /** The last leader seen outside an episode and its load, so a failover can be compared to it. */
   private steadyLeader: string | null = null;
   private steadyLeaderLoad: number | null = null;
   private episodeDirty = false;
   private current: GroupState | null = null;
+  /** Since when each cause of the current findings has been present. */
+  private readonly findingSince = new Map<FindingCause, number>();
+  /** A healthy group's findings (shared failure domains only) change only with its independence: kept with it. */
+  private healthyFindings: { independence: GroupState['independence']; findings: Finding[] } | null = null;
   /** Independence is recomputed only when some member's dependencies changed (rare, and costly at fleet scale). */
   private independenceCache: GroupState['independence'] | null = null;
 
-  constructor(readonly config: GroupConfig) {
+  /**
+   * @param maintenanceAt the maintenance window of this group in force at a moment, if any:
+   *   an episode that starts inside one is planned (kept out of the recovery SLO).
+   */
+  constructor(
+    readonly config: GroupConfig,
+    private readonly maintenanceAt: (atMillis: number) => MaintenanceWindow | null = () => null,
+    private readonly sourceUp: (source: string) => boolean | undefined = () => undefined,
+  ) {
     this.name = config.name;
     this.windows = new RecentWindows(config.progressWindowMillis, config.stabilizationWindowMillis);
     this.tolerances = {
@@ -84,6 +109,7 @@ export class GroupTracker {
       lagToleranceBytes: config.lagToleranceBytes,
     };
     this.holdDownMillis = config.holdDownMillis;
+    this.onsetDelayMillis = config.onsetDelayMillis ?? 0;
     this.rtoSeconds = config.rtoMillis / 1000;
   }
 
@@ -170,6 +196,7 @@ export class GroupTracker {
     let unknown = 0;
     let progressSum = 0;
     let everyUnconvergedIsLagging = true;
+    let loadingCopy = false;
     let maxLagSeconds: number | null = null;
     let maxLagBytes: number | null = null;
     let leaderStale = false;
@@ -192,9 +219,14 @@ export class GroupTracker {
       else if (status === 'unknown') unknown++;
       else if (status === 'lagging' && record.latest!.observedAtMillis > lagObservedAtMillis) lagObservedAtMillis = record.latest!.observedAtMillis;
       if (status !== 'converged' && status !== 'lagging') everyUnconvergedIsLagging = false;
+      // Loading a full copy: the transfer is done, how long the load takes no rate can tell.
+      if (status === 'lagging' && freshObservation?.fullResync?.loading === true) loadingCopy = true;
       if (status === 'converged' && role === 'path' && freshObservation?.serving !== false) anyPathServing = true;
 
       this.updatePeaks(record, status, verdict.lagBytes, verdict.lagSeconds);
+      // A full copy: progress is the share transferred, whatever the offset lag was before it began.
+      const resyncTotal = freshObservation?.fullResync?.totalBytes;
+      if (resyncTotal !== undefined && status === 'lagging') record.peakLagBytes = resyncTotal;
       const useBytes = verdict.lagBytes !== null && record.peakLagBytes !== null;
       progressSum += memberProgress(
         status,
@@ -241,14 +273,15 @@ export class GroupTracker {
     const serving = leaderRef !== null ? leaderRef.observation.serving !== false : !hasLeaderConcept && anyPathServing;
 
     const progressObservedAtMillis = lagObservedAtMillis > -Infinity ? lagObservedAtMillis : nowMillis;
-    this.windows.rememberProgress(progressObservedAtMillis, progress, this.open !== null);
+    this.windows.rememberProgress(progressObservedAtMillis, progress, this.open !== null || this.onset !== null);
     this.windows.rememberTransitions(nowMillis, transitionsNow ?? NO_TRANSITIONS);
     const rate = this.windows.ratePerSecond();
     // Only this episode's changes are improvement in it; before one opens, only this tick's.
-    const improving = this.windows.improving(nowMillis, this.open?.episode.startMillis ?? nowMillis, rate);
+    const improving = this.windows.improving(nowMillis, (this.open ?? this.onset)?.episode.startMillis ?? nowMillis, rate);
     const allConverged = memberCount > 0 && converged === memberCount;
     const hiddenInstability = serving && (converged < memberCount || permissions.drifted.length > 0);
 
+    if (this.onset !== null) noteEpisodeFacts(this.onset, { members: memberStates, transitions: transitionsNow ?? NO_TRANSITIONS, serving, hiddenInstability, permissionDrift: permissions.drifted.length > 0 });
     if (this.open !== null) {
       if (noteEpisodeFacts(this.open, { members: memberStates, transitions: transitionsNow ?? NO_TRANSITIONS, serving, hiddenInstability, permissionDrift: permissions.drifted.length > 0 })) {
         this.episodeDirty = true;
@@ -277,12 +310,27 @@ export class GroupTracker {
 
     let episodeChanged = false;
     let closedEpisode: Episode | null = null;
-    if (this.open === null && phase !== 'healthy' && (phase !== 'unknown' || this.lastPhase === 'healthy')) {
-      this.open = openEpisode(randomUUID(), this.name, phase, nowMillis, this.rtoSeconds, this.steadyLeader, this.steadyLeaderLoad);
-      if (noteEpisodeFacts(this.open, { members: memberStates, transitions: [], serving, hiddenInstability, permissionDrift: permissions.drifted.length > 0 })) {
-        this.episodeDirty = true;
+    let blip = false;
+    if (this.open === null && this.onset === null && phase !== 'healthy' && (phase !== 'unknown' || this.lastPhase === 'healthy')) {
+      this.onset = openEpisode(randomUUID(), this.name, phase, nowMillis, this.rtoSeconds, this.steadyLeader, this.steadyLeaderLoad);
+      noteEpisodeFacts(this.onset, { members: memberStates, transitions: [], serving, hiddenInstability, permissionDrift: permissions.drifted.length > 0 });
+    }
+    if (this.onset !== null) {
+      if (phase === 'healthy') {
+        // Back to healthy before the onset delay: a blip, counted but never an episode.
+        this.onset = null;
+        blip = true;
+        for (const record of records) record.peakLagBytes = record.peakLagSeconds = null;
+      } else {
+        recordPhase(this.onset, phase, nowMillis);
+        if (nowMillis - this.onset.episode.startMillis >= this.onsetDelayMillis) {
+          markPlanned(this.onset.episode, this.maintenanceAt(this.onset.episode.startMillis));
+          this.open = this.onset;
+          this.onset = null;
+          this.episodeDirty = true;
+          episodeChanged = true;
+        }
       }
-      episodeChanged = true;
     } else if (this.open !== null) {
       episodeChanged = recordPhase(this.open, phase, nowMillis);
       if (phase === 'healthy') {
@@ -291,7 +339,7 @@ export class GroupTracker {
         for (const record of records) record.peakLagBytes = record.peakLagSeconds = null;
       }
     }
-    if (this.open === null && leaderRef !== null) {
+    if (this.open === null && this.onset === null && leaderRef !== null) {
       this.steadyLeader = leaderRef.member;
       this.steadyLeaderLoad = leaderRef.observation.load ?? null;
     }
@@ -300,7 +348,17 @@ export class GroupTracker {
     this.lastPhase = phase;
     this.previousLeader = choice.leader;
     const open = this.open;
-    const eta = this.etaAt(phase, progress, rate, everyUnconvergedIsLagging, nowMillis);
+    const eta = loadingCopy ? NO_ETA : this.etaAt(phase, progress, rate, everyUnconvergedIsLagging, nowMillis);
+    const independenceNow = (this.independenceCache ??= independence(memberStates.map((m) => m.dependencies)));
+    const failoverLoad = failoverLoadRatio(open, leaderRef);
+    // Every member converged and no hazard (most groups, also while stabilizing): nothing to say, nothing built.
+    const quiet =
+      allConverged && permissions.drifted.length === 0 && independenceNow.sharedDomains.length === 0 &&
+      (failoverLoad === null || failoverLoad < FAILOVER_OVERLOAD_RATIO) && (!hasLeaderConcept || (leaderRef !== null && serving));
+    const findings = quiet ? this.noFindings() : this.findings(nowMillis, {
+      phase, members: memberStates, leader: choice.leader, hasLeaderConcept, leaderServing: leaderRef !== null && serving,
+      sharedDomains: independenceNow.sharedDomains, failoverLoadRatio: failoverLoad, etaSeconds: eta.seconds, permissions,
+    }, independenceNow);
     this.current = {
       name: this.name,
       phase,
@@ -317,14 +375,56 @@ export class GroupTracker {
       maxLagBytes,
       permissionConsistency: permissions.ratio,
       driftedMembers: permissions.drifted,
-      independence: (this.independenceCache ??= independence(memberStates.map((m) => m.dependencies))),
+      independence: independenceNow,
       hiddenInstability,
       netStabilizationPerMinute: this.windows.netStabilizationPerMinute(nowMillis),
-      failoverLoadRatio: failoverLoadRatio(open, leaderRef),
+      failoverLoadRatio: failoverLoad,
+      findings,
       episodeId: open?.episode.id ?? null,
+      episodePlanned: open?.episode.planned === true,
       derivedAtMillis: nowMillis,
     };
-    return { state: this.current, previousPhase, episodeChanged, closedEpisode };
+    return { state: this.current, previousPhase, episodeChanged, closedEpisode, blip };
+  }
+
+  /**
+   * The diagnosis of this tick, each finding dated from the first tick of its cause's
+   * current run. Nothing to say for a healthy group costs nothing.
+   */
+  private noFindings(): Finding[] {
+    // Map.clear() allocates a fresh table even when empty: at fleet scale, every tick.
+    if (this.findingSince.size > 0) this.findingSince.clear();
+    this.healthyFindings = null;
+    return NO_FINDINGS;
+  }
+
+  private findings(
+    nowMillis: number,
+    facts: Omit<DiagnosisInput, 'observations' | 'permissionDifferences' | 'permissionReference' | 'sourceUp'> & { permissions: PermissionConsistency },
+    independenceNow: GroupState['independence'],
+  ): Finding[] {
+    const drifted = facts.permissions.drifted;
+    const healthy = facts.phase === 'healthy' && drifted.length === 0;
+    if (healthy && this.healthyFindings?.independence === independenceNow) return this.healthyFindings.findings;
+    const reference = drifted.length > 0 ? permissionReference(this.memberList, facts.leader, drifted) : null;
+    const differences = new Map<string, readonly string[]>();
+    for (const member of drifted) {
+      const ours = this.members.get(member)?.fresh?.permissionEntries;
+      const theirs = reference?.fresh?.permissionEntries;
+      differences.set(member, ours !== undefined && theirs !== undefined ? permissionDifferences({ member: reference!.member, entries: theirs }, { member, entries: ours }) : []);
+    }
+    const drafts = diagnose({
+      ...facts,
+      observations: this.memberList.map((r) => r.latest),
+      permissionDifferences: differences,
+      permissionReference: reference?.member ?? null,
+      sourceUp: this.sourceUp,
+    });
+    const findings = drafts.map((d) => ({ ...d, sinceMillis: this.findingSince.get(d.cause) ?? nowMillis }));
+    this.findingSince.clear();
+    for (const f of findings) this.findingSince.set(f.cause, f.sinceMillis);
+    this.healthyFindings = healthy ? { independence: independenceNow, findings } : null;
+    return findings;
   }
 
   /**
@@ -368,7 +468,7 @@ export class GroupTracker {
 
   /** Peaks grow while lag builds and reset once the member is caught up outside an episode. */
   private updatePeaks(record: MemberRecord, status: MemberStatus, lagBytes: number | null, lagSeconds: number | null): void {
-    if (status === 'converged' && this.open === null) {
+    if (status === 'converged' && this.open === null && this.onset === null) {
       record.peakLagBytes = record.peakLagSeconds = null;
       return;
     }
@@ -376,6 +476,12 @@ export class GroupTracker {
     if (lagBytes !== null) record.peakLagBytes = Math.max(record.peakLagBytes ?? 0, lagBytes);
     if (lagSeconds !== null) record.peakLagSeconds = Math.max(record.peakLagSeconds ?? 0, lagSeconds);
   }
+}
+
+/** The member whose permissions the drifted ones are compared to: the leader, or a member that did not drift. */
+function permissionReference(records: readonly MemberRecord[], leader: string | null, drifted: readonly string[]): MemberRecord | null {
+  const withFingerprint = records.filter((r) => r.fresh?.permissionFingerprint !== undefined);
+  return withFingerprint.find((r) => r.member === leader && !drifted.includes(r.member)) ?? withFingerprint.find((r) => !drifted.includes(r.member)) ?? null;
 }
 
 /** New leader's load ÷ the leader's load before the episode, once the leader changed within it. */

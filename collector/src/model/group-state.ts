@@ -1,3 +1,4 @@
+import type { Finding } from './diagnosis';
 import type { Dependencies, MemberStatus, Phase, Role } from './types';
 
 /** One member's derived state at a tick (API `members[]`, `recovery_member_*` metrics). */
@@ -67,8 +68,12 @@ export interface GroupState {
   netStabilizationPerMinute: number;
   /** New leader's load ÷ old leader's load before the episode; null without a failover or load data. */
   failoverLoadRatio: number | null;
+  /** What is wrong and what to do, most urgent first (docs/recovery-model.md, "Diagnosis"); empty when nothing is. */
+  findings: Finding[];
   /** Id of the open episode, or null. */
   episodeId: string | null;
+  /** The open episode started inside a maintenance window (`recovery_group_episode_planned`). */
+  episodePlanned: boolean;
   /** The tick time this state was derived at (epoch ms). */
   derivedAtMillis: number;
 }
@@ -90,6 +95,13 @@ export interface Episode {
   /** When all members converged (hold-down running); null otherwise. Kept so a restart resumes hold-down. */
   convergedAtMillis: number | null;
   rtoSeconds: number;
+  /**
+   * Started inside a maintenance window (API or config): recorded and shown like any other,
+   * but kept out of the recovery SLO. Absent on episodes stored before this existed (unplanned).
+   */
+  planned?: boolean;
+  /** The window's reason, when planned. */
+  maintenanceReason?: string;
 }
 
 /**

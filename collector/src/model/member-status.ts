@@ -52,6 +52,12 @@ export function memberVerdict(
   if (divergence !== null) return verdict(into, 'diverged', divergence);
   // A stopped link says nothing about how far behind the replica will be: never converged, whatever the lag read.
   if (latest.replicationStoppedReason !== undefined) return verdict(into, 'lagging', latest.replicationStoppedReason, latest.lagSeconds ?? null, latest.lagBytes ?? null);
+  // A full copy on its way: what is left of the transfer is the lag (not the offsets), seconds unknown.
+  const resync = latest.fullResync;
+  if (resync !== undefined) {
+    const left = resync.totalBytes === undefined ? null : Math.max(0, resync.totalBytes - resync.transferredBytes);
+    return verdict(into, 'lagging', fullResyncText(resync), null, left);
+  }
 
   if (role === 'path' && latest.serving === false) {
     return verdict(into, 'unreachable', 'path reachable but not serving', latest.lagSeconds ?? null, latest.lagBytes ?? null);
@@ -124,6 +130,16 @@ function withLag(text: string, lagSeconds: number | null, lagBytes: number | nul
   if (lagSeconds !== null || lagBytes !== null) parts.push(`${leader === null ? 'lag at least' : 'behind the leader by at least'} ${lagAmount(lagSeconds, lagBytes)}`);
   if (leader === null) parts.push('no reachable leader to compare with');
   return parts.join('; ');
+}
+
+/** `full resync from the leader: 40.0 MB of 100.0 MB received (40 %)` */
+function fullResyncText(resync: NonNullable<Observation['fullResync']>): string {
+  const mb = (bytes: number) =>
+    bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : bytes >= 1e3 ? `${(bytes / 1e3).toFixed(1)} kB` : `${bytes} B`;
+  if (resync.loading === true) return `full resync from the leader: copy${resync.totalBytes === undefined ? '' : ` of ${mb(resync.totalBytes)}`} received, loading it`;
+  if (resync.totalBytes === undefined) return `full resync from the leader: ${mb(resync.transferredBytes)} received (size not announced: diskless sync)`;
+  const percent = Math.floor((100 * resync.transferredBytes) / resync.totalBytes);
+  return `full resync from the leader: ${mb(resync.transferredBytes)} of ${mb(resync.totalBytes)} received (${percent} %)`;
 }
 
 function linkDownText(link: { downForSeconds?: number }): string {

@@ -61,6 +61,12 @@ export interface Observation {
    * the member is `unknown`, never a leader or converged; the text says why.
    */
   unknownReason?: string;
+  /**
+   * Set by a source that sees this replica loading a full copy from the leader (Redis full
+   * resync): its offset lag means nothing until the copy is in; progress follows the bytes
+   * transferred. `totalBytes` absent: the size is not announced (diskless sync).
+   */
+  fullResync?: { transferredBytes: number; totalBytes?: number; loading?: boolean };
   /** Replication position: offset, LSN, sequence — monotonic within one history. */
   position?: number;
   /** Seconds behind the leader, where the source knows it. */
@@ -71,6 +77,11 @@ export interface Observation {
   stateFingerprint?: string;
   /** Stable hash of who may do what on this member (ACLs, roles, HBA rules, auth/TLS required). */
   permissionFingerprint?: string;
+  /**
+   * The permission facts behind `permissionFingerprint`, one per subject (a Redis user, an HBA
+   * rule, a role, a grant), with no secret in them, so drift can name what differs. Optional.
+   */
+  permissionEntries?: readonly PermissionEntry[];
   /** Operations/s or connections, where the source knows it. */
   load?: number;
   /** Failure-domain attributes. Merged over declared dependencies from config. */
@@ -112,4 +123,14 @@ export interface MemberDeclaration {
   member: string;
   role?: Role;
   dependencies?: Dependencies;
+}
+
+/**
+ * One subject's permissions as a source read them: `{ subject: 'user auditor', rules: 'on ~* +@read' }`.
+ * `rules` holds no secret: password hashes appear only as `password:<digest>` tokens, which are
+ * compared but never shown.
+ */
+export interface PermissionEntry {
+  subject: string;
+  rules: string;
 }

@@ -38,6 +38,7 @@ export class ThrottlingProxy {
   private held = false;
   private refusing = false;
   private readonly burstBytes: number;
+  private nextLink = 0;
 
   constructor(private readonly options: ThrottlingProxyOptions) {
     if (!(options.bytesPerSecond > 0)) throw new Error(`bytesPerSecond must be positive, got ${options.bytesPerSecond}`);
@@ -132,7 +133,11 @@ export class ThrottlingProxy {
     this.tokens = Math.min(this.burstBytes, this.tokens + ((now - this.lastRefillMillis) / 1000) * this.options.bytesPerSecond);
     this.lastRefillMillis = now;
     if (this.held) return;
-    for (const link of this.links) {
+    // Each pump starts at the next link, so a busy replication stream cannot starve a probe's connection.
+    const links = [...this.links];
+    this.nextLink = links.length === 0 ? 0 : (this.nextLink + 1) % links.length;
+    for (let k = 0; k < links.length; k++) {
+      const link = links[(this.nextLink + k) % links.length]!;
       while (link.queue.length > 0 && this.tokens >= 1) {
         const head = link.queue[0]!;
         const take = Math.min(head.length, Math.floor(this.tokens));

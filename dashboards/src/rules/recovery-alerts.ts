@@ -5,17 +5,35 @@ import type { AlertRule, RuleGroup } from './rule-types';
 
 const elapsed = maxBy('group', series('recovery_group_episode_elapsed_seconds'));
 const rto = maxBy('group', series('recovery_group_rto_seconds'));
+/** 1 while the open episode started inside a maintenance window; absent from older collectors (then nothing is planned). */
+const planned = maxBy('group', series('recovery_group_episode_planned'));
 const detailLink = `${grafana.url}/d/${grafana.dashboardUids.groupDetail}?var-group={{ $labels.group }}`;
 
-/** Elapsed passes the RTO: strictly greater, so an episode that ends exactly at its RTO met it. */
+/**
+ * Elapsed passes the RTO: strictly greater, so an episode that ends exactly at its RTO met it.
+ * A planned episode (maintenance window) does not page: `recoveryPlannedExceedingRto` warns instead.
+ */
 export const recoveryExceedingRto: AlertRule = {
   alert: 'RecoveryExceedingRTO',
-  expr: `${elapsed} > ${on('group')} ${rto}`,
+  expr: `${elapsed} > ${on('group')} ${rto} unless ${on('group')} ${planned} == 1`,
   labels: { severity: 'critical' },
   annotations: {
     summary: 'Recovery of {{ $labels.group }} has run past its RTO.',
     description:
       'The open recovery episode of {{ $labels.group }} has lasted {{ $value | humanizeDuration }}, longer than its recovery-time objective. Open the group detail dashboard to see which members are still not converged.',
+    dashboard: detailLink,
+  },
+};
+
+/** A planned episode past its RTO: someone is doing this on purpose, so a warning, not a page. */
+export const recoveryPlannedExceedingRto: AlertRule = {
+  alert: 'RecoveryExceedingRTO',
+  expr: `${elapsed} > ${on('group')} ${rto} and ${on('group')} ${planned} == 1`,
+  labels: { severity: 'warning', reason: 'planned_maintenance' },
+  annotations: {
+    summary: 'Planned maintenance of {{ $labels.group }} has run past its RTO.',
+    description:
+      'The open recovery episode of {{ $labels.group }} started inside a maintenance window and has lasted {{ $value | humanizeDuration }}, longer than its recovery-time objective. It does not count against the recovery SLO; check with whoever runs the maintenance (GET /api/v1/maintenance names the reason) that it is going as planned.',
     dashboard: detailLink,
   },
 };
@@ -206,7 +224,7 @@ export function recoveryAlertRuleGroups(stalled: AlertRule = recoveryStalled): R
     {
       name: 'rebound-recovery',
       interval: alerts.evaluationInterval,
-      rules: [recoveryExceedingRto, recoveryNearingRto, stalled, hiddenInstability, permissionDrift, sharedFailureDomain],
+      rules: [recoveryExceedingRto, recoveryPlannedExceedingRto, recoveryNearingRto, stalled, hiddenInstability, permissionDrift, sharedFailureDomain],
     },
     {
       name: 'rebound-signals',

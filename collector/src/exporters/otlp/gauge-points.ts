@@ -4,7 +4,7 @@ import { MEMBER_STATUSES, PHASES } from '../../model/types';
 import type { MetricKey } from '../metric-definitions';
 
 /** The gauges read from the snapshot at each export (the histogram and counter are recorded, not read). */
-export type GaugeKey = Exclude<MetricKey, 'duration' | 'episodes'>;
+export type GaugeKey = Exclude<MetricKey, 'duration' | 'episodes' | 'episodesWithinRto' | 'plannedEpisodes' | 'blips'>;
 
 export type Attributes = Record<string, string>;
 
@@ -29,6 +29,8 @@ export function forEachGaugePoint(
     if (eta !== null) emit('groupEta', eta, group);
     if (state.etaDeadlineMillis !== null) emit('groupEtaTimestamp', state.etaDeadlineMillis / 1000, group);
     emit('groupElapsed', state.elapsedSeconds, group);
+    emit('groupEpisodePlanned', state.episodePlanned ? 1 : 0, group);
+    for (const finding of state.findings) emit('groupFinding', 1, { group: state.name, cause: finding.cause });
     emit('groupRto', state.rtoSeconds, group);
     emit('groupDivergence', state.divergenceRatio, group);
     if (state.permissionConsistency !== null) emit('groupPermissionConsistency', state.permissionConsistency, group);

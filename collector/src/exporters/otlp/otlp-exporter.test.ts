@@ -109,6 +109,8 @@ describe('startOtlpExporter', () => {
       assert.equal(value('recovery.group.eta_timestamp_seconds', 'group=orders-db'), 1_700_000_120);
       assert.equal(value('recovery.group.episode_elapsed_seconds', 'group=orders-db'), 30);
       assert.equal(value('recovery.group.rto_seconds', 'group=orders-db'), 900);
+      assert.equal(value('recovery.group.episode_planned', 'group=orders-db'), 0);
+      assert.deepEqual(Object.fromEntries(gauges.get('recovery.group.finding')!.points), { 'cause=replica_lagging,group=orders-db': 1 });
       assert.deepEqual(Object.fromEntries(gauges.get('recovery.group.members')!.points), {
         'group=orders-db,status=converged': 1,
         'group=orders-db,status=lagging': 1,

@@ -13,7 +13,9 @@ import { otlpName } from './otlp-names';
 
 export interface OtlpExporter {
   /** Count a completed episode (recovery.duration_seconds histogram, recovery.episodes counter). */
-  recordEpisode(episode: Pick<Episode, 'group' | 'durationSeconds' | 'rtoSeconds'>): void;
+  recordEpisode(episode: Pick<Episode, 'group' | 'durationSeconds' | 'rtoSeconds' | 'planned'>): void;
+  /** Count a non-healthy run that ended within the onset delay (recovery.blips). */
+  recordBlip(group: string): void;
   /** Push now (tests, and before exit). */
   forceFlush(): Promise<void>;
   /** Push what is left and stop; gives up after SHUTDOWN_EXPORT_DEADLINE_MILLIS (never rejects). */
@@ -100,14 +102,19 @@ export function startOtlpExporter(
   const counter = (d: MetricDefinition) => meter.createCounter(otlpName(d), { description: d.help, unit: d.unit, valueType: ValueType.INT });
   const episodes = counter(METRICS.episodes);
   const episodesWithinRto = counter(METRICS.episodesWithinRto);
+  const plannedEpisodes = counter(METRICS.plannedEpisodes);
+  const blips = counter(METRICS.blips);
 
   logger.info('OTLP exporter started', { url: target, protocol: config.protocol, intervalMillis: config.intervalMillis });
   return {
     recordEpisode(episode) {
+      // Planned maintenance is kept out of the SLO's counters and duration histogram.
+      if (episode.planned === true) return void plannedEpisodes.add(1, { group: episode.group });
       episodes.add(1, { group: episode.group });
       if (episode.durationSeconds !== null) duration.record(episode.durationSeconds, { group: episode.group });
       if (isWithinRto(episode) === true) episodesWithinRto.add(1, { group: episode.group });
     },
+    recordBlip: (group) => blips.add(1, { group }),
     forceFlush: () => provider.forceFlush(),
     async shutdown() {
       let timer: NodeJS.Timeout | undefined;

@@ -28,7 +28,8 @@ async function* expositionsOverAStory(): AsyncGenerator<{ tick: number; cached: 
   const exporter = new PrometheusExporter(undefined, { nowMillis: () => scrapeAt });
   const declared = ['db', 'calm', odd];
   for (const group of declared) exporter.declareGroup(group);
-  const episodes: Pick<Episode, 'group' | 'durationSeconds' | 'rtoSeconds'>[] = [];
+  const episodes: Pick<Episode, 'group' | 'durationSeconds' | 'rtoSeconds' | 'planned'>[] = [];
+  const blips: string[] = [];
   const refused = receiverCounter(exporter.registry);
   engine.declare('calm', [{ member: 'ghost', role: 'replica' }]);
   const deps = (zone: string) => ({ 'cloud.availability_zone': zone, 'host.name': 'shared "host"' });
@@ -44,14 +45,18 @@ async function* expositionsOverAStory(): AsyncGenerator<{ tick: number; cached: 
     engine.observe({ ...obs('w', now, { lagSeconds: tick < 3 ? 0 : Math.max(0, 30 - 2 * (tick - 3)) }), group: odd });
     engine.observe({ ...obs('m\n1', now, { role: 'leader', position: tick, load: tick === 5 ? Number.NaN : 1 }), group: odd });
     const states: readonly GroupState[] = engine.tick();
-    if (tick === 4) episodes.push({ group: 'db', durationSeconds: 42.5, rtoSeconds: 60 }, { group: 'db', durationSeconds: 90_000, rtoSeconds: 60 }, { group: 'calm', durationSeconds: null, rtoSeconds: 60 });
+    if (tick === 4) episodes.push({ group: 'db', durationSeconds: 42.5, rtoSeconds: 60 }, { group: 'db', durationSeconds: 90_000, rtoSeconds: 60 }, { group: 'calm', durationSeconds: null, rtoSeconds: 60 }, { group: odd, durationSeconds: 12, rtoSeconds: 60, planned: true });
     if (tick === 4) for (const e of episodes) exporter.recordEpisode(e);
+    if (tick === 2 || tick === 5) {
+      blips.push('calm');
+      exporter.recordBlip('calm');
+    }
     if (tick % 3 === 0) refused.inc({ receiver: 'otlp', reason: 'unknown_group' });
     const sources = new Map([['test', tick % 4 !== 1]]);
     exporter.update(states, sources);
     exporter.storeUp(tick !== 6);
     scrapeAt = now + 700; // a scrape between ticks: ages moved on
-    const reference = promClientRegistry({ declared, episodes, states, sources, storeUp: tick !== 6, nowMillis: scrapeAt });
+    const reference = promClientRegistry({ declared, episodes, blips, states, sources, storeUp: tick !== 6, nowMillis: scrapeAt });
     receiverCounter(reference).inc({ receiver: 'otlp', reason: 'unknown_group' }, Math.floor(tick / 3) + 1);
     yield { tick, cached: await exporter.metricsText(), reference: await reference.metrics(), openMetrics: await exporter.metricsText('openmetrics') };
     now += 1000;
@@ -62,7 +67,9 @@ describe('PrometheusExporter', () => {
   describe('cached exposition', () => {
     it('means what a prom-client registry holding the same states means, tick after tick (parsed, compared as sample sets)', async () => {
       let compared = 0;
+      const findingsByTick = new Set<string>();
       for await (const { tick, cached, reference } of expositionsOverAStory()) {
+        findingsByTick.add((cached.match(/^recovery_group_finding\{.*$/gm) ?? []).join('\n'));
         const mine = sampleSet(cached);
         const theirs = sampleSet(reference);
         assert.deepEqual(mine.samples, theirs.samples, `tick ${tick}: samples`);
@@ -71,6 +78,7 @@ describe('PrometheusExporter', () => {
         compared += mine.samples.length;
       }
       assert.ok(compared > 1000, `compared ${compared} samples`);
+      assert.ok(findingsByTick.size > 1, `finding series come and go over the story: ${[...findingsByTick].join(' | ')}`);
     });
 
     it('passes promtool check metrics (the Go parser Prometheus uses)', async () => {

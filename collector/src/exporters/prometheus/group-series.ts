@@ -19,6 +19,10 @@ const at = (key: MetricKey): number => FAMILY_INDEX.get(key)!;
 interface EpisodeTally {
   total: number;
   withinRto: number;
+  /** Planned episodes (maintenance): counted only here, not in the SLO's counters or histogram. */
+  planned: number;
+  /** Non-healthy runs that ended within the onset delay. */
+  blips: number;
   /** Per bucket of RECOVERY_DURATION_BUCKETS_SECONDS, not cumulative; longer ones only count in +Inf. */
   buckets: number[];
   sumSeconds: number;
@@ -70,6 +74,8 @@ export class GroupSeries {
     if (changed((s) => s.progress)) this.set('groupProgress', this.groupLine(METRICS.groupProgress.name, state.progress));
     if (changed((s) => s.etaDeadlineMillis)) this.set('groupEtaTimestamp', this.groupLine(METRICS.groupEtaTimestamp.name, state.etaDeadlineMillis === null ? null : state.etaDeadlineMillis / 1000));
     if (changed((s) => s.elapsedSeconds)) this.set('groupElapsed', this.groupLine(METRICS.groupElapsed.name, state.elapsedSeconds));
+    if (changed((s) => s.episodePlanned)) this.set('groupEpisodePlanned', this.groupLine(METRICS.groupEpisodePlanned.name, state.episodePlanned ? 1 : 0));
+    if (before === undefined || !sameFindingCauses(before, state)) this.set('groupFinding', this.findings(state));
     if (changed((s) => s.rtoSeconds)) this.set('groupRto', this.groupLine(METRICS.groupRto.name, state.rtoSeconds));
     if (changed((s) => s.divergenceRatio)) this.set('groupDivergence', this.groupLine(METRICS.groupDivergence.name, state.divergenceRatio));
     if (changed((s) => s.permissionConsistency)) this.set('groupPermissionConsistency', this.groupLine(METRICS.groupPermissionConsistency.name, state.permissionConsistency));
@@ -85,14 +91,21 @@ export class GroupSeries {
   /** Start the episode histogram and counters at zero, so Prometheus sees the first episode as an increase. */
   declare(): void {
     if (this.tally !== undefined) return;
-    this.tally = { total: 0, withinRto: 0, buckets: RECOVERY_DURATION_BUCKETS_SECONDS.map(() => 0), sumSeconds: 0, count: 0 };
+    this.tally = { total: 0, withinRto: 0, planned: 0, blips: 0, buckets: RECOVERY_DURATION_BUCKETS_SECONDS.map(() => 0), sumSeconds: 0, count: 0 };
     this.renderEpisodes();
   }
 
-  /** Count one completed episode; `withinRto` was judged once, against the RTO it ran under. */
-  recordEpisode(durationSeconds: number | null, withinRto: boolean): void {
+  /**
+   * Count one completed episode; `withinRto` was judged once, against the RTO it ran
+   * under. A planned one (maintenance) counts only in `recovery_planned_episodes_total`.
+   */
+  recordEpisode(durationSeconds: number | null, withinRto: boolean, planned = false): void {
     this.declare();
     const tally = this.tally!;
+    if (planned) {
+      tally.planned++;
+      return this.renderEpisodes();
+    }
     tally.total++;
     if (durationSeconds !== null) {
       const bucket = RECOVERY_DURATION_BUCKETS_SECONDS.findIndex((upper) => durationSeconds <= upper);
@@ -101,6 +114,13 @@ export class GroupSeries {
       tally.count++;
       if (withinRto) tally.withinRto++;
     }
+    this.renderEpisodes();
+  }
+
+  /** Count one blip: a non-healthy run that ended within the onset delay (no episode). */
+  recordBlip(): void {
+    this.declare();
+    this.tally!.blips++;
     this.renderEpisodes();
   }
 
@@ -174,6 +194,18 @@ export class GroupSeries {
     return lines.join('');
   }
 
+  /** One series per current finding cause; a cause that went away has none. */
+  private findings(state: GroupState): string {
+    const lines: string[] = [];
+    const seen = new Set<string>();
+    for (const f of state.findings) {
+      if (seen.has(f.cause)) continue;
+      seen.add(f.cause);
+      lines.push(`${METRICS.groupFinding.name}{${this.groupLabel},${labelPair('cause', f.cause)}} 1\n`);
+    }
+    return lines.join('');
+  }
+
   private updateMembers(state: GroupState, changes: MemberChanges): void {
     if (!changes.layout && !changes.status && !changes.lagSeconds && !changes.lagBytes && !changes.drift) return;
     const memberLabels = state.members.map((m) => `${this.groupLabel},member="${escapeLabelValue(m.member)}"`);
@@ -223,7 +255,15 @@ export class GroupSeries {
     this.set('duration', lines.join(''));
     this.set('episodes', `${METRICS.episodes.name}{${this.groupLabel}} ${tally.total}\n`);
     this.set('episodesWithinRto', `${METRICS.episodesWithinRto.name}{${this.groupLabel}} ${tally.withinRto}\n`);
+    this.set('plannedEpisodes', `${METRICS.plannedEpisodes.name}{${this.groupLabel}} ${tally.planned}\n`);
+    this.set('blips', `${METRICS.blips.name}{${this.groupLabel}} ${tally.blips}\n`);
   }
+}
+
+function sameFindingCauses(a: GroupState, b: GroupState): boolean {
+  const x = a.findings;
+  const y = b.findings;
+  return x === y || (x.length === y.length && x.every((f, i) => f.cause === y[i]!.cause));
 }
 
 function sameSharedDomains(a: GroupState, b: GroupState): boolean {

@@ -35,6 +35,8 @@ describe('PrometheusExporter', () => {
     it('serves every contract metric of DESIGN.md §4 with its help text', async () => {
       const { exporter } = midFailover();
       exporter.recordEpisode({ group: 'db', durationSeconds: 42, rtoSeconds: 300 });
+      exporter.recordEpisode({ group: 'db', durationSeconds: 60, rtoSeconds: 300, planned: true });
+      exporter.recordBlip('db');
       const text = await exporter.metricsText();
       for (const definition of Object.values(METRICS)) {
         assert.match(text, new RegExp(`# HELP ${definition.name} `), `${definition.name} has HELP`);

@@ -62,15 +62,22 @@ export class PrometheusExporter {
   }
 
   /**
-   * Count a completed episode in the histogram and the counters. It is judged
+   * Count a completed episode in the histogram and the counters (a planned one
+   * only in `recovery_planned_episodes_total`). It is judged
    * once, here, against the RTO it ran under, so raising an RTO later does not
    * rewrite the SLO's past. Counters start at zero in every process (plain
    * Prometheus counter semantics: `increase()` handles the reset); replaying the
    * store into them made a collector started on an older store copy look like a
    * counter reset followed by new episodes.
    */
-  recordEpisode(episode: Pick<Episode, 'group' | 'durationSeconds' | 'rtoSeconds'>): void {
-    this.series(episode.group).recordEpisode(episode.durationSeconds, isWithinRto(episode) === true);
+  recordEpisode(episode: Pick<Episode, 'group' | 'durationSeconds' | 'rtoSeconds' | 'planned'>): void {
+    // Planned maintenance is kept out of the SLO's counters and duration histogram.
+    this.series(episode.group).recordEpisode(episode.durationSeconds, isWithinRto(episode) === true, episode.planned === true);
+  }
+
+  /** A non-healthy run that ended within the onset delay (no episode). */
+  recordBlip(group: string): void {
+    this.series(group).recordBlip();
   }
 
   /** Bring the series in line with this tick's states. */

@@ -40,6 +40,8 @@ export function defaultDemoGroups(speed: number, intervalMillis = 1000): GroupCo
     ...GROUP_DEFAULTS,
     name,
     ...demoGroupSettings(scenario, speed, intervalMillis),
+    // As a configured group's default: one missed probe (one interval) plus a tick.
+    onsetDelayMillis: 2 * intervalMillis,
     receivers: [{ type: 'demo', config: { scenario, speed, seed: 42 } satisfies DemoConfig }],
   });
   return [group('orders-db', 'database'), group('sessions-cache', 'cache'), group('edge-paths', 'paths')];

@@ -1,5 +1,6 @@
 import type { Observation } from '../../model/types';
 import { clusterAt, type ClusterCondition, type MemberCondition, type Scenario } from './timeline';
+import { DEMO_PERMISSION_ENTRIES } from './permission-entries';
 
 /** Where the leader's position starts, so positions look like real offsets rather than zero. */
 const START_POSITION = 1_000_000;
@@ -70,6 +71,8 @@ export class DemoCluster {
       permissionFingerprint: m.permissionFingerprint,
       load: Math.round(m.load * this.loadNoise(m.member, Math.floor(elapsed))),
     };
+    const entries = DEMO_PERMISSION_ENTRIES[m.permissionFingerprint];
+    if (entries !== undefined) observation.permissionEntries = entries;
     if (m.followsLeader !== null) observation.followsLeader = m.followsLeader;
     const rate = this.options.scenario.writeBytesPerSecond;
     if (rate > 0) {

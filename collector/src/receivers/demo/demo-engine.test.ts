@@ -98,6 +98,9 @@ describe('the default demo through the real engine', () => {
     const db = ticks.flatMap((t) => t.states.filter((s) => s.name === 'orders-db'));
     assert.ok(db.some((s) => s.phase === 'degraded' && !s.leaderServing), 'no leader serving after pg-1 dies');
     assert.ok(db.some((s) => s.leader === 'pg-2' && s.leaderServing && s.driftedMembers.includes('pg-3')));
+    const drift = db.flatMap((s) => s.findings).find((f) => f.cause === 'permission_drift' && f.members.includes('pg-3'));
+    assert.match(drift?.summary ?? '', /pg-3 permissions differ from pg-2: hba rule #4 hostssl reports auditor 10\.0\.2\.0\/24 exists only on pg-2; role auditor exists only on pg-2/);
+    assert.ok(db.some((s) => s.findings[0]?.cause === 'no_leader'), 'no leader is the first finding while none serves');
     assert.ok(db.some((s) => s.phase === 'partial' && s.etaSeconds === null && s.hiddenInstability && s.members.find((m) => m.member === 'pg-1')!.status === 'unreachable'));
     assert.ok(db.some((s) => s.phase === 'recovering' && (s.etaSeconds ?? 0) > 0));
     const completed = engine.episodes({ group: 'orders-db' }).filter((e) => e.endMillis !== null);

@@ -106,6 +106,7 @@ export function observationsOfRound(round: MysqlRound): { observations: Observat
       dependencies: { 'service.version': answer.version, ...node.dependencies },
     };
     if (answer.permissionFingerprint !== undefined) observation.permissionFingerprint = answer.permissionFingerprint;
+    if (answer.permissionEntries !== undefined) observation.permissionEntries = answer.permissionEntries;
     const load = round.loadPerSecond?.get(node.member);
     if (load !== undefined) observation.load = load;
     if (answer.replicationStatusDenied !== undefined) {

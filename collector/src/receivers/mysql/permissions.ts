@@ -1,3 +1,4 @@
+import type { PermissionEntry } from '../../model/types';
 import { permissionHash } from '../shared/fingerprint';
 import type { MysqlFlavor } from './client';
 
@@ -53,4 +54,32 @@ export function permissionFingerprintOf(
   }
   for (const s of settings) parts.push(`setting ${s.name}=${s.value}`);
   return permissionHash(parts);
+}
+
+/** Columns that name whom a grant-table row is about (the entry's subject), not what it grants. */
+const SUBJECT_COLUMNS = ['user', 'host', 'db', 'table_name', 'grantee', 'role', 'from_user', 'from_host', 'to_user', 'to_host'];
+
+/**
+ * The grant tables one entry per row, for naming what drifted:
+ * `mysql.db app@% on shop` → `Select_priv Insert_priv`. The same columns as the
+ * fingerprint: password hashes are never read or shown.
+ */
+export function permissionEntriesOf(
+  tables: readonly { table: string; rows: readonly Record<string, unknown>[] }[],
+  settings: readonly { name: string; value: string }[],
+): PermissionEntry[] {
+  const entries: PermissionEntry[] = [];
+  for (const { table, rows } of tables) {
+    for (const row of rows) {
+      const kept = Object.entries(row).filter(([column]) => !NEVER_HASHED.has(column.toLowerCase()));
+      const subject = kept.filter(([c]) => SUBJECT_COLUMNS.includes(c.toLowerCase())).map(([, v]) => String(v));
+      const rules = kept
+        .filter(([c]) => !SUBJECT_COLUMNS.includes(c.toLowerCase()))
+        .map(([c, v]) => (v === 'Y' ? c : v === 'N' || v === '' || v === null ? '' : `${c}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`))
+        .filter((t) => t.length > 0);
+      entries.push({ subject: `${table} ${subject.join(' ')}`, rules: rules.join(' ') });
+    }
+  }
+  for (const s of settings) entries.push({ subject: `setting ${s.name}`, rules: s.value });
+  return entries;
 }

@@ -1,7 +1,8 @@
 import { ProbeTimeoutError } from '../shared/timeout';
 import type { BinaryLog } from './binlog';
 import type { MysqlFlavor, MysqlProbeClient } from './client';
-import { permissionFingerprintOf, PERMISSION_SQL } from './permissions';
+import { permissionEntriesOf, permissionFingerprintOf, PERMISSION_SQL } from './permissions';
+import type { PermissionEntry } from '../../model/types';
 import { replicationChannelOf, type ReplicationChannel } from './replica-status';
 
 /** Who the node is and where it is: one row. `@@gtid_*` are MariaDB's; `@@gtid_executed` and `@@server_uuid` MySQL's. */
@@ -55,6 +56,8 @@ export interface MysqlNodeAnswer {
   replicationStatusDenied?: string;
   /** Undefined when the account may not read the grant tables (see docs/monitoring-roles.md). */
   permissionFingerprint?: string;
+  /** The facts behind it, one per grant-table row, to name what drifted. */
+  permissionEntries?: PermissionEntry[];
   /** Why there is no fingerprint, when there is none. */
   permissionProblem?: string;
 }
@@ -113,7 +116,9 @@ export async function probeMysqlNode(client: MysqlProbeClient): Promise<MysqlNod
     const permissions = PERMISSION_SQL[client.flavor];
     const rows = await client.queryBatch(permissions.map((p) => p.sql));
     const settings = [{ name: 'require_secure_transport', value: String((results[0]?.[0] as Record<string, unknown> | undefined)?.['require_secure_transport'] ?? '') }];
-    answer.permissionFingerprint = permissionFingerprintOf(permissions.map((p, i) => ({ table: p.table, rows: rows[i] ?? [] })), settings);
+    const tables = permissions.map((p, i) => ({ table: p.table, rows: rows[i] ?? [] }));
+    answer.permissionFingerprint = permissionFingerprintOf(tables, settings);
+    answer.permissionEntries = permissionEntriesOf(tables, settings);
   } catch (error) {
     if (error instanceof ProbeTimeoutError || !TABLE_ACCESS_DENIED.has(errnoOf(error) ?? -1)) throw error;
     answer.permissionProblem = `${messageOf(error)}: grant the monitoring account SELECT ON mysql.* (docs/monitoring-roles.md)`;

@@ -67,6 +67,7 @@ export function observationsOfRound(round: PostgresqlRound): { observations: Obs
     const { answer, atMillis } = outcome;
     const observation: Observation = { ...base, observedAtMillis: atMillis, reachable: true };
     if (answer.permissionFingerprint !== undefined) observation.permissionFingerprint = answer.permissionFingerprint;
+    if (answer.permissionEntries !== undefined) observation.permissionEntries = answer.permissionEntries;
     if (!answer.inRecovery) {
       observation.role = 'leader';
       observation.serving = true;

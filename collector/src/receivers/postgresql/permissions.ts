@@ -1,3 +1,4 @@
+import type { PermissionEntry } from '../../model/types';
 import { permissionHash } from '../shared/fingerprint';
 
 /** A pg_hba_file_rules row, e.g. `{ type: 'host', database: ['all'], user_name: ['all'], address: '127.0.0.1', auth_method: 'scram-sha-256' }`. */
@@ -47,4 +48,33 @@ export function permissionFingerprintOf(
     ...settings.map((s) => `setting ${s.name}=${s.setting}`),
   ];
   return permissionHash(parts);
+}
+
+/**
+ * The same facts one entry per subject, for naming what drifted: an HBA rule by
+ * its position, type, databases, users and address (`hba #3 host all app
+ * 10.0.0.0/8` → `scram-sha-256`), a login role (`role auditor` → its powers), a
+ * setting. No secret is read: pg_hba_file_rules and pg_roles carry no passwords.
+ */
+export function permissionEntriesOf(
+  hba: readonly HbaRuleRow[],
+  roles: readonly LoginRoleRow[],
+  settings: readonly { name: string; setting: string }[],
+): PermissionEntry[] {
+  const list = (values: string[] | null) => (values ?? []).join(',');
+  return [
+    ...hba.map((r, i) => ({
+      subject: `hba rule #${i + 1} ${[r.type, list(r.database), list(r.user_name), r.address, r.netmask].filter((v) => v !== null && v !== '').join(' ')}`,
+      rules: [r.auth_method ?? '', ...(r.options ?? []), r.error === null ? '' : `error:${r.error}`].filter((v) => v.length > 0).join(' '),
+    })),
+    ...roles.map((r) => ({
+      subject: `role ${r.rolname}`,
+      rules: [
+        r.rolsuper ? 'superuser' : '', r.rolinherit ? 'inherit' : 'noinherit', r.rolcreaterole ? 'createrole' : '', r.rolcreatedb ? 'createdb' : '',
+        r.rolreplication ? 'replication' : '', r.rolbypassrls ? 'bypassrls' : '', r.rolconnlimit >= 0 ? `connlimit:${r.rolconnlimit}` : '',
+        r.rolvaliduntil === null ? '' : `validuntil:${r.rolvaliduntil}`, ...(r.member_of ?? []).map((m) => `in:${m}`),
+      ].filter((v) => v.length > 0).join(' '),
+    })),
+    ...settings.map((s) => ({ subject: `setting ${s.name}`, rules: s.setting })),
+  ];
 }

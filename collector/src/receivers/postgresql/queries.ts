@@ -1,7 +1,8 @@
 import { ProbeTimeoutError } from '../shared/timeout';
 import type { PostgresqlProbeClient } from './client';
 import { optionalLsnBytes } from './lsn';
-import { permissionFingerprintOf, type HbaRuleRow, type LoginRoleRow } from './permissions';
+import { permissionEntriesOf, permissionFingerprintOf, type HbaRuleRow, type LoginRoleRow } from './permissions';
+import type { PermissionEntry } from '../../model/types';
 
 /**
  * Where a node is in the WAL, from either side (pg_current_wal_lsn on a primary;
@@ -71,6 +72,8 @@ export interface PostgresqlNodeAnswer {
   walReceiver?: { status: string | null; senderHost: string | null; senderPort: number | null };
   /** Undefined when the monitoring role may not read pg_hba_file_rules (see docs/monitoring-roles.md). */
   permissionFingerprint?: string;
+  /** The facts behind it, one per subject, to name what drifted. */
+  permissionEntries?: PermissionEntry[];
   /** Why there is no fingerprint, when there is none. */
   permissionProblem?: string;
 }
@@ -106,7 +109,10 @@ export async function probePostgresqlNode(client: PostgresqlProbeClient): Promis
       { name: 'password_encryption', setting: position.password_encryption },
       { name: 'ssl', setting: position.ssl },
     ];
-    answer.permissionFingerprint = permissionFingerprintOf((hba ?? []) as unknown as HbaRuleRow[], (roles ?? []) as unknown as LoginRoleRow[], settings);
+    const hbaRows = (hba ?? []) as unknown as HbaRuleRow[];
+    const roleRows = (roles ?? []) as unknown as LoginRoleRow[];
+    answer.permissionFingerprint = permissionFingerprintOf(hbaRows, roleRows, settings);
+    answer.permissionEntries = permissionEntriesOf(hbaRows, roleRows, settings);
   } catch (error) {
     if (error instanceof ProbeTimeoutError || (error as { code?: unknown }).code !== '42501') throw error;
     answer.permissionProblem = `permission denied reading pg_hba_file_rules: grant the monitoring role SELECT on pg_hba_file_rules and EXECUTE on pg_hba_file_rules() (docs/monitoring-roles.md)`;

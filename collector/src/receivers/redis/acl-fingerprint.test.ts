@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { aclPermissionFingerprint, defaultUserRequiresPassword } from './acl-fingerprint';
+import { aclPermissionEntries, aclPermissionFingerprint, defaultUserRequiresPassword } from './acl-fingerprint';
 import { fixture } from './testdata/fixtures';
 
 const captured = fixture('acl-list.txt').trim().split('\n');
@@ -44,5 +44,24 @@ describe('canonicalAclLine', () => {
       aclPermissionFingerprint(['user x on nopass +@all -@dangerous'], false),
       aclPermissionFingerprint(['user x on nopass -@dangerous +@all'], false),
     );
+  });
+});
+
+describe('aclPermissionEntries', () => {
+  it('gives one entry per user of the captured ACL LIST with no password hash in it', () => {
+    const entries = aclPermissionEntries(captured);
+    assert.deepEqual(entries.map((e) => e.subject).sort(), captured.map((l) => `user ${l.split(' ')[1]}`).sort());
+    const rebound = entries.find((e) => e.subject === 'user rebound')!;
+    assert.match(rebound.rules, /^on resetchannels -@all .* password:[0-9a-f]{12}$/);
+    for (const e of entries) assert.doesNotMatch(e.rules, /#[0-9a-f]{64}/, `${e.subject}: no hash`);
+    assert.ok(!entries.some((e) => e.rules.includes('30a2958feb5c')), 'not even a prefix of the hash');
+  });
+
+  it('tells a changed password and a missing command apart from the same rules', () => {
+    const [same] = aclPermissionEntries(['user app on #aa ~* +get +set']);
+    const [reordered] = aclPermissionEntries(['user app on #aa ~* +set +get']);
+    const [otherPassword] = aclPermissionEntries(['user app on #bb ~* +get +set']);
+    assert.equal(same!.rules, reordered!.rules);
+    assert.notEqual(same!.rules, otherPassword!.rules);
   });
 });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { PermissionEntry } from '../../model/types';
 
 /**
  * Stable hash of who may do what on a node, from `ACL LIST`, e.g.
@@ -55,4 +56,23 @@ function orderFreeClass(token: string): string | undefined {
   const first = token[0];
   if (first === '#' || first === '>' || first === '~' || first === '&' || first === '%') return first;
   return undefined;
+}
+
+/**
+ * `ACL LIST` as one entry per user, for naming what drifted: `user auditor` →
+ * `on ~* resetchannels -@all +@read`. Password hashes (`#…`) are secrets: they
+ * become one `password:<digest>` token (equal hashes, equal token), so a
+ * changed password is seen as one without any hash being shown.
+ */
+export function aclPermissionEntries(aclLines: readonly string[]): PermissionEntry[] {
+  const entries: PermissionEntry[] = [];
+  for (const line of aclLines) {
+    const words = canonicalAclLine(line).split(' ');
+    if (words[0] !== 'user' || words[1] === undefined) continue;
+    const secrets = words.slice(2).filter((w) => w.startsWith('#') || w.startsWith('>') || w.startsWith('<'));
+    const rules = words.slice(2).filter((w) => !secrets.includes(w));
+    if (secrets.length > 0) rules.push(`password:${createHash('sha256').update(secrets.sort().join(' ')).digest('hex').slice(0, 12)}`);
+    entries.push({ subject: `user ${words[1]}`, rules: rules.join(' ') });
+  }
+  return entries;
 }

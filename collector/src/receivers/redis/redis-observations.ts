@@ -1,6 +1,6 @@
 import type { Observation, ReplicationLink, Role } from '../../model/types';
 import type { ProbeOutcome } from '../shared/probe-loop';
-import { aclPermissionFingerprint } from './acl-fingerprint';
+import { aclPermissionEntries, aclPermissionFingerprint } from './acl-fingerprint';
 import type { RedisNodeConfig } from './config';
 import type { ConnectedReplica, ReplicationInfo } from './replication-info';
 import { chooseRoundLeader, splitBrainReason } from '../shared/leader-choice';
@@ -34,6 +34,12 @@ export interface RedisRoundInput {
    * Updated in place; absent: no such memory (each round on its own).
    */
   listedByMaster?: Set<string>;
+  /**
+   * Replicas in a full resync and the size of their transfer (0: not announced), kept after the
+   * transfer until the link is up: while the replica loads the copy its offset still says nothing.
+   * Updated in place; absent: no such memory.
+   */
+  fullResyncs?: Map<string, number>;
 }
 
 export interface RedisRound {
@@ -92,13 +98,16 @@ export function observationsOfRound(input: RedisRoundInput): RedisRound {
     if (outcome.kind !== 'answered') return;
     const { replication, aclLines } = outcome.answer;
     const observation: Observation = { ...base, observedAtMillis: outcome.atMillis, reachable: true, position: replication.offset };
-    if (aclLines !== undefined) observation.permissionFingerprint = aclPermissionFingerprint(aclLines, input.tls);
+    if (aclLines !== undefined) {
+      observation.permissionFingerprint = aclPermissionFingerprint(aclLines, input.tls);
+      observation.permissionEntries = aclPermissionEntries(aclLines);
+    }
     if (replication.role === 'master') {
       observation.role = 'leader';
       observation.serving = true;
       if (leader !== undefined && rivals.includes(node.member)) observation.divergedReason = splitBrainReason(node.member, leader, followersOfLeader);
     } else {
-      Object.assign(observation, replicaFacts(node, replication, followed.get(node.member), answers, input.listedByMaster));
+      Object.assign(observation, replicaFacts(node, replication, followed.get(node.member), answers, input.listedByMaster, input.fullResyncs));
     }
     observations.push(observation);
   });
@@ -128,6 +137,7 @@ function replicaFacts(
   followed: string | undefined,
   answers: ReadonlyMap<string, RedisNodeAnswer>,
   listedByMaster: Set<string> | undefined,
+  fullResyncs: Map<string, number> | undefined,
 ): Partial<Observation> {
   const facts: Partial<Observation> = { role: 'replica' };
   const link: ReplicationLink = { up: replication.linkUp === true };
@@ -136,6 +146,8 @@ function replicaFacts(
   if (!link.up && replication.linkDownSinceSeconds !== undefined) {
     link.downForSeconds = facts.lagSeconds = replication.linkDownSinceSeconds;
   }
+  const resync = fullResyncOf(node.member, replication, link.up, fullResyncs);
+  if (resync !== undefined) facts.fullResync = resync;
   if (followed === undefined) return facts;
   facts.followsLeader = followed;
   const master = answers.get(followed)?.replication;
@@ -157,6 +169,26 @@ function replicaFacts(
     if (silentFor !== undefined) link.silentForSeconds = silentFor;
   }
   return facts;
+}
+
+/**
+ * A full resync: the bytes of the copy received so far (`master_sync_read_bytes` of
+ * `master_sync_total_bytes`); after the transfer, until the link is up, the replica
+ * loads the copy (`loading`): still a full resync, not "behind by" its stale offset.
+ */
+function fullResyncOf(member: string, replication: ReplicationInfo, linkUp: boolean, memory: Map<string, number> | undefined): Observation['fullResync'] {
+  if (replication.syncInProgress) {
+    memory?.set(member, replication.syncTotalBytes ?? 0);
+    const transferredBytes = replication.syncReadBytes ?? 0;
+    return replication.syncTotalBytes === undefined ? { transferredBytes } : { transferredBytes, totalBytes: replication.syncTotalBytes };
+  }
+  const total = memory?.get(member);
+  if (total === undefined) return undefined;
+  if (linkUp) {
+    memory!.delete(member);
+    return undefined;
+  }
+  return total > 0 ? { transferredBytes: total, totalBytes: total, loading: true } : { transferredBytes: 0, loading: true };
 }
 
 /** The master's `slaveN:ip=…,port=…` line of this node: by configured address, else by the IP the probe reached. */

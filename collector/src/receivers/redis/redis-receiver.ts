@@ -29,6 +29,7 @@ export class RedisReceiver implements Receiver {
   private readonly memory = new RoundMemory();
   /** Replicas a master has listed: one missing from its master's list later was dropped by it. */
   private readonly listedByMaster = new Set<string>();
+  private readonly fullResyncs = new Map<string, number>();
 
   constructor(
     private readonly group: string,
@@ -115,7 +116,7 @@ export class RedisReceiver implements Receiver {
     const { group, source, config, memory } = this;
     const tls = config.tls !== false;
     const listedByMaster = this.listedByMaster;
-    memory.deliver(sink, observationsOfRound({ group, source, nodes: config.nodes, outcomes, lastRoles: memory.lastRoles, previousLeader: memory.previousLeader, tls, listedByMaster }));
+    memory.deliver(sink, observationsOfRound({ group, source, nodes: config.nodes, outcomes, lastRoles: memory.lastRoles, previousLeader: memory.previousLeader, tls, listedByMaster, fullResyncs: this.fullResyncs }));
     config.nodes.forEach((node, i) => this.logChange(node, outcomes[i]!));
   }
 

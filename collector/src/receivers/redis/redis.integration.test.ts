@@ -170,7 +170,7 @@ describe('Redis receiver against a primary and two real replicas', { timeout: 12
     }
   });
 
-  it('ACL SETUSER on the primary only: permission drift naming both replicas, gone when the replicas match', async () => {
+  it('ACL SETUSER on the primary only: permission drift naming both replicas and what differs, gone when the replicas match', async () => {
     const w = await watch();
     try {
       await healthy(w);
@@ -178,6 +178,15 @@ describe('Redis receiver against a primary and two real replicas', { timeout: 12
       await waitFor('drift on both replicas', () => w.states.at(-1)?.driftedMembers.join(',') === 'replica1,replica2');
       assert.equal(w.member('replica1').permissionDrift, true);
       assert.equal(w.member('primary').permissionDrift, false);
+      // The finding names what differs, read from the nodes' own ACL LIST, and no secret.
+      const drift = w.states.at(-1)!.findings.find((f) => f.cause === 'permission_drift')!;
+      assert.deepEqual(drift.members, ['replica1', 'replica2']);
+      assert.match(drift.summary, /replica1 permissions differ from primary: user app exists only on primary/);
+      assert.doesNotMatch(JSON.stringify(drift), /app-pw|#[0-9a-f]{16}/);
+      await set.cli(set.replicas[0]!, 'ACL', 'SETUSER', 'app', 'on', '>other-pw', '~app:*', '+get');
+      await waitFor('replica1: the same user with another password and a command less', () =>
+        /user app on replica1: password differs, lacks \+set/.test(w.states.at(-1)!.findings.find((f) => f.cause === 'permission_drift')?.summary ?? ''));
+      await set.cli(set.replicas[0]!, 'ACL', 'DELUSER', 'app');
       for (const replica of set.replicas) await set.cli(replica, 'ACL', 'SETUSER', 'app', 'on', '>app-pw', '~app:*', '+get', '+set');
       await waitFor('no drift once the replicas have the same user', () => w.states.at(-1)?.driftedMembers.length === 0);
     } finally {

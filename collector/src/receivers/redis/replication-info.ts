@@ -14,6 +14,10 @@ export interface ReplicationInfo {
   lastIoSecondsAgo?: number;
   /** Replica only: a full sync (RDB transfer) is under way. */
   syncInProgress?: boolean;
+  /** Replica in a full sync: `master_sync_total_bytes` (absent when -1: a diskless sync does not announce its size). */
+  syncTotalBytes?: number;
+  /** Replica in a full sync: `master_sync_read_bytes`, received so far. */
+  syncReadBytes?: number;
   /** `master_replid`: the history this node's offsets count in (a replica carries its master's). */
   replicationId?: string;
   /** Master only: its `slaveN:` lines. */
@@ -65,6 +69,12 @@ export function parseReplicationInfo(text: string): ReplicationInfo {
   if (port !== undefined) info.masterPort = port;
   const downSince = integer(fields.get('master_link_down_since_seconds'));
   if (!info.linkUp && downSince !== undefined && downSince >= 0) info.linkDownSinceSeconds = downSince;
+  if (info.syncInProgress) {
+    const total = integer(fields.get('master_sync_total_bytes'));
+    const read = integer(fields.get('master_sync_read_bytes'));
+    if (total !== undefined && total > 0) info.syncTotalBytes = total;
+    if (read !== undefined && read >= 0) info.syncReadBytes = read;
+  }
   const lastIo = integer(fields.get('master_last_io_seconds_ago'));
   if (lastIo !== undefined && lastIo >= 0) info.lastIoSecondsAgo = lastIo;
   return info;

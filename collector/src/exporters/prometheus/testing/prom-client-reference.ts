@@ -12,7 +12,9 @@ import { METRICS, RECOVERY_DURATION_BUCKETS_SECONDS, type MetricDefinition, type
 export interface ReferenceInput {
   /** Groups declared (counters and histogram at zero), in any order. */
   declared: readonly string[];
-  episodes: readonly Pick<Episode, 'group' | 'durationSeconds' | 'rtoSeconds'>[];
+  episodes: readonly Pick<Episode, 'group' | 'durationSeconds' | 'rtoSeconds' | 'planned'>[];
+  /** Blips (non-healthy runs shorter than the onset delay), one entry per blip, by group. */
+  blips?: readonly string[];
   states: readonly GroupState[];
   sources: ReadonlyMap<string, boolean>;
   storeUp: boolean;
@@ -30,12 +32,21 @@ export function promClientRegistry(input: ReferenceInput): Registry {
   const counter = (d: MetricDefinition) => new Counter({ name: d.name, help: d.help, labelNames: d.labels, registers: [registry] });
   const episodes = counter(METRICS.episodes);
   const within = counter(METRICS.episodesWithinRto);
+  const planned = counter(METRICS.plannedEpisodes);
+  const blips = counter(METRICS.blips);
   for (const group of input.declared) {
     duration.zero({ group });
     episodes.inc({ group }, 0);
     within.inc({ group }, 0);
+    planned.inc({ group }, 0);
+    blips.inc({ group }, 0);
   }
+  for (const group of input.blips ?? []) blips.inc({ group });
   for (const e of input.episodes) {
+    if (e.planned === true) {
+      planned.inc({ group: e.group });
+      continue;
+    }
     episodes.inc({ group: e.group });
     if (e.durationSeconds === null) continue;
     duration.observe({ group: e.group }, e.durationSeconds);
@@ -51,6 +62,8 @@ export function promClientRegistry(input: ReferenceInput): Registry {
     setIfKnown(g.groupEta, group, etaSecondsAt(s, input.nowMillis));
     setIfKnown(g.groupEtaTimestamp, group, s.etaDeadlineMillis === null ? null : s.etaDeadlineMillis / 1000);
     g.groupElapsed.set(group, s.elapsedSeconds);
+    g.groupEpisodePlanned.set(group, s.episodePlanned ? 1 : 0);
+    for (const f of s.findings) g.groupFinding.set({ ...group, cause: f.cause }, 1);
     g.groupRto.set(group, s.rtoSeconds);
     g.groupDivergence.set(group, s.divergenceRatio);
     setIfKnown(g.groupPermissionConsistency, group, s.permissionConsistency);
