@@ -55,7 +55,13 @@ describe('collector stop with a hung OTLP export endpoint', { timeout: 240_000 }
     const child = new Child('collector', process.execPath, [cli, '--config', config], repo);
     children.push(child);
     const base = `http://127.0.0.1:${metricsPort}`;
-    await waitFor('the collector to serve /healthz', 60_000, async () => ((await fetch(`${base}/healthz`).catch(() => undefined))?.ok ? true : undefined));
+    await waitFor('the collector to serve /healthz', 60_000, async () => {
+      // A collector that exited will never answer: say why at once, with its output.
+      if (!child.running) throw new Error(`the collector exited before serving /healthz:\n${child.tail()}`);
+      return (await fetch(`${base}/healthz`).catch(() => undefined))?.ok ? true : undefined;
+    }).catch((error: unknown) => {
+      throw new Error(`${String(error)}\ncollector output:\n${child.tail()}`);
+    });
     const send = async (reports: MemberReport[]) => {
       const response = await fetch(`http://127.0.0.1:${otlpPort}/v1/metrics`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: otlpJsonBody(reports) });
       assert.equal(response.status, 200, await response.text());

@@ -6,7 +6,7 @@
  * PostgreSQL runs as the `postgres` OS user.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Child, sparePort, waitFor } from '../support/processes';
@@ -185,7 +185,15 @@ async function startTheRest(dir: string, children: Child[], mariadbReady: Promis
   children.push(new Child('postgres-primary', cmd, argv, pgDir));
   await waitFor('the PostgreSQL primary', 60_000, async () => (psql(primaryPort, 'SELECT 1') === '1' ? true : undefined));
   // The compose primary's init script, for real: roles, grants, the demo table.
-  run('sh', [join(repoRoot, 'deploy/postgres/init-primary.sh')], {
+  // The scripts run as the postgres user, which may not be able to read the checkout (a clone in
+  // a 0700 directory): run copies from the test's own directory.
+  const pgScript = (name: string): string => {
+    const copy = join(pgDir, name);
+    copyFileSync(join(repoRoot, 'deploy/postgres', name), copy);
+    chmodSync(copy, 0o755);
+    return copy;
+  };
+  run('sh', [pgScript('init-primary.sh')], {
     POSTGRES_USER: 'postgres',
     PGDATA: primaryData,
     PGHOST: '127.0.0.1',
@@ -196,7 +204,7 @@ async function startTheRest(dir: string, children: Child[], mariadbReady: Promis
   psql(primaryPort, 'SELECT pg_reload_conf()');
 
   const startStandby = async (): Promise<Child> => {
-    const [scmd, sargv] = asPostgres('sh', [join(repoRoot, 'deploy/postgres/standby-entrypoint.sh'), '-k', socketDir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off'], {
+    const [scmd, sargv] = asPostgres('sh', [pgScript('standby-entrypoint.sh'), '-k', socketDir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off'], {
       PGDATA: standbyData,
       PGPORT: String(standbyPort),
       PRIMARY_HOST: '127.0.0.1',
