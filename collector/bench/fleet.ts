@@ -1,7 +1,7 @@
 /**
  * The synthetic fleet the exposition benchmark derives and serves: `groups` × 10
  * members, 2 % of groups with a replica catching up and 0.5 % with a member down
- * each round (the same shape as derivation.bench.ts).
+ * each round; derived by derivation.bench.ts, served by exposition.bench.ts.
  */
 import { GROUP_DEFAULTS, type GroupConfig } from '../src/config/group-config';
 import { RecoveryEngine } from '../src/engine/engine';
