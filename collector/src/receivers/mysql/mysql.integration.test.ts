@@ -127,7 +127,12 @@ describe('MariaDB primary + replica through the recovery engine', { timeout: 600
     assert.match(member(first, 'db-2').reason ?? '', /^SQL thread stopped/);
     assert.notEqual(member(first, 'db-2').lagSeconds, 0, 'Seconds_Behind_Master is NULL while the thread is stopped: never 0');
     assert.ok(first.episodeId !== null);
-    for (let i = 0; i < 5; i++) await pair.query(pair.primary, rows(10_000));
+    // The second half, with the binlog position after each batch: the catch-up is replayed batch by batch below.
+    const batchEnds: { file: string; position: number }[] = [];
+    for (let i = 0; i < 5; i++) {
+      await pair.query(pair.primary, rows(10_000));
+      batchEnds.push(await binlogPosition());
+    }
     const second = await step();
     assert.match(member(second, 'db-2').reason ?? '', /^SQL thread stopped/);
     assert.ok(member(second, 'db-2').lagBytes! > member(first, 'db-2').lagBytes!, `lag bytes grew: ${member(first, 'db-2').lagBytes} → ${member(second, 'db-2').lagBytes}`);
@@ -137,15 +142,24 @@ describe('MariaDB primary + replica through the recovery engine', { timeout: 600
     assert.ok(seconds.every((v, i) => v === null ? seconds.slice(0, i).every((p) => p === null) : v > 0 && (i === 0 || v >= (seconds[i - 1] ?? 0))), `lag seconds: ${seconds.join(', ')}`);
     assert.ok(member(degraded, 'db-2').lagSeconds! > 0);
 
-    // Apply half the backlog (the thread stops again there), so the catch-up is seen in flight whatever the machine's speed.
-    await pair.query(pair.replica, `START SLAVE SQL_THREAD UNTIL MASTER_LOG_FILE='${halfway.file}', MASTER_LOG_POS=${halfway.position}`);
-    // A START while the UNTIL run is still going would be a no-op: wait for it to stop at the halfway point.
-    await waitFor('the SQL thread to stop at the halfway point', 60_000, async () => {
-      const [status] = await pair.query<{ Slave_SQL_Running: string }>(pair.replica, 'SHOW SLAVE STATUS');
-      return status?.Slave_SQL_Running === 'No' ? true : undefined;
-    });
+    // Apply the backlog in steps (the thread stops at each position), so the catch-up is seen in flight
+    // whatever the machine's speed: on a fast one the whole backlog applies between two probe rounds.
+    const applyUntil = async (what: string, until: { file: string; position: number }): Promise<void> => {
+      await pair.query(pair.replica, `START SLAVE SQL_THREAD UNTIL MASTER_LOG_FILE='${until.file}', MASTER_LOG_POS=${until.position}`);
+      // A START while the UNTIL run is still going would be a no-op: wait for it to stop there.
+      await waitFor(`the SQL thread to stop at ${what}`, 60_000, async () => {
+        const [status] = await pair.query<{ Slave_SQL_Running: string }>(pair.replica, 'SHOW SLAVE STATUS');
+        return status?.Slave_SQL_Running === 'No' ? true : undefined;
+      });
+    };
+    await applyUntil('the halfway point', halfway);
     const recovering = await stepUntil('recovering', (s) => s.phase === 'recovering');
     assert.equal(member(recovering, 'db-2').status, 'lagging');
+    // The ETA needs two samples that moved: each batch applied is one more rise.
+    for (const [i, end] of batchEnds.slice(0, -1).entries()) {
+      await applyUntil(`batch ${i + 6} of 10`, end);
+      await step();
+    }
     await pair.query(pair.replica, 'START SLAVE SQL_THREAD');
     await stepUntil('stabilizing', (s) => s.phase === 'stabilizing');
     const healthy = await stepUntil('healthy after the hold-down', (s) => s.phase === 'healthy');
