@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { sparePort, waitFor } from '../src/testing/processes';
 import { ExportMetricsServiceRequestType } from '../src/receivers/otlp/otlp-schema';
+import { startScraperProcess } from './scraper-process';
 
 const CLI = resolve(__dirname, '../src/cli.ts');
 
@@ -150,7 +151,7 @@ export interface LoadResult {
   pointsAccepted: number;
   pointsPerSecond: number;
   latencyMillis: { p50: number; p99: number };
-  scrapeMillis: { p50: number; p99: number; max: number; count: number };
+  scrapeMillis: { p50: number; p99: number; max: number; count: number; failed: number };
   rssBytes: { afterWarmup: number; end: number; max: number };
   /** Per member key `group/member`, the lag_bytes of its last accepted point. */
   lastAccepted: Map<string, number>;
@@ -195,6 +196,7 @@ export async function runOtlpLoad(options: LoadOptions): Promise<LoadResult> {
   const statuses: Record<number, number> = {};
   const latencies: number[] = [];
   const scrapes: number[] = [];
+  let scrapeFailures = 0;
   const rssSamples: { at: number; bytes: number }[] = [];
   const lastAccepted = new Map<string, number>();
   let pointsAccepted = 0;
@@ -229,20 +231,16 @@ export async function runOtlpLoad(options: LoadOptions): Promise<LoadResult> {
     }
   };
 
-  let scraping = true;
-  const scraper = (async () => {
-    while (scraping) {
-      const at = performance.now();
-      scrapes.push(await timedGet(`${collector.metricsUrl}/metrics`));
-      rssSamples.push({ at: at - started, bytes: collector.rssBytes() });
-      await new Promise((done) => setTimeout(done, Math.max(0, options.scrapeEveryMillis - (performance.now() - at))));
-    }
-  })();
+  // Scraped from a process of its own, as Prometheus does: this one is busy being the clients.
+  const scraper = startScraperProcess(`${collector.metricsUrl}/metrics`, options.scrapeEveryMillis);
+  const sampling = setInterval(() => rssSamples.push({ at: performance.now() - started, bytes: collector.rssBytes() }), options.scrapeEveryMillis);
   try {
     await Promise.all(Array.from({ length: clients }, (_, i) => client(i)));
   } finally {
-    scraping = false;
-    await scraper;
+    clearInterval(sampling);
+    scrapes.push(...(await scraper.stop()));
+    scrapeFailures = scrapes.filter((m) => m < 0).length;
+    scrapes.splice(0, scrapes.length, ...scrapes.filter((m) => m >= 0));
   }
   const elapsedMillis = performance.now() - started;
   const afterWarmup = rssSamples.filter((s) => s.at >= options.warmupMillis).map((s) => s.bytes);
@@ -254,7 +252,7 @@ export async function runOtlpLoad(options: LoadOptions): Promise<LoadResult> {
     pointsAccepted,
     pointsPerSecond: pointsAccepted / (elapsedMillis / 1000),
     latencyMillis: { p50: percentile(latencies, 50), p99: percentile(latencies, 99) },
-    scrapeMillis: { p50: percentile(scrapes, 50), p99: percentile(scrapes, 99), max: Math.max(...scrapes), count: scrapes.length },
+    scrapeMillis: { p50: percentile(scrapes, 50), p99: percentile(scrapes, 99), max: Math.max(...scrapes), count: scrapes.length, failed: scrapeFailures },
     // Medians of the first and last five samples after the warm-up: one GC-timed sample does not decide.
     rssBytes: { afterWarmup: median(afterWarmup.slice(0, 5)), end: median(afterWarmup.slice(-5)), max: Math.max(...rssSamples.map((s) => s.bytes)) },
     lastAccepted,

@@ -23,7 +23,7 @@ describe(`OTLP load: 8 clients, ${GROUPS} groups × ${MEMBERS} members, ${SECOND
     console.log(
       `OTLP load: ${result.requests} requests ${JSON.stringify(result.statuses)}, ${Math.round(result.pointsPerSecond)} points/s, ` +
         `latency p50 ${result.latencyMillis.p50.toFixed(1)} ms p99 ${result.latencyMillis.p99.toFixed(1)} ms, ` +
-        `scrape p99 ${result.scrapeMillis.p99.toFixed(1)} ms (${result.scrapeMillis.count}), RSS ${mib(result.rssBytes.afterWarmup)} → ${mib(result.rssBytes.end)} (max ${mib(result.rssBytes.max)})`,
+        `scrape p99 ${result.scrapeMillis.p99.toFixed(1)} ms (${result.scrapeMillis.count}, ${result.scrapeMillis.failed} failed), RSS ${mib(result.rssBytes.afterWarmup)} → ${mib(result.rssBytes.end)} (max ${mib(result.rssBytes.max)})`,
     );
   });
   after(async () => {
