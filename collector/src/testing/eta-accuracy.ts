@@ -1,25 +1,25 @@
 /**
- * How good is the ETA against a real catch-up? A Redis replica behind a
- * throttling proxy (testing/throttling-proxy.ts) is held while ~50 MB are
- * written to its primary, then released to catch up at a known, steady rate.
- * The real Redis receiver feeds several engines at `interval: 1s`, each ticking
- * at its own phase offset to the probe loop, so no single timer phase decides
- * the result. Ground truth: both nodes' `INFO replication` every 100 ms.
- * Used by the integration test and by `npm run bench`.
+ * How good is the ETA against a real catch-up? A replica behind a throttling
+ * proxy (testing/throttling-proxy.ts) is held while ~50 MB are written to its
+ * primary, then released to catch up at a known, steady rate: a Redis replica
+ * (REPLICAOF through the proxy) or a PostgreSQL standby (primary_conninfo
+ * through it), testing/catch-up-subjects.ts. The system's real receiver feeds
+ * several engines at `interval: 1s`, each ticking at its own phase offset to
+ * the probe loop, so no single timer phase decides the result. Ground truth:
+ * both nodes' positions every 100 ms. Used by the integration test and by
+ * `npm run bench`.
  */
-import Redis from 'ioredis';
 import { GROUP_DEFAULTS, type GroupConfig } from '../config/group-config';
 import { RecoveryEngine } from '../engine/engine';
 import { createMemoryLogger } from '../logger';
 import type { GroupState } from '../model/group-state';
-import type { ObservationSink } from '../receivers/receiver';
-import { parseRedisConfig } from '../receivers/redis/config';
-import { RedisReceiver } from '../receivers/redis/redis-receiver';
+import type { ObservationSink, Receiver } from '../receivers/receiver';
+import { startCatchUpSubject, type CatchUpSubject, type CatchUpSystem, type Positions } from './catch-up-subjects';
 import { waitFor } from './processes';
-import { startRedisReplicaSet, type RedisReplicaSet } from './redis-replica-set';
-import { ThrottlingProxy } from './throttling-proxy';
 
 export interface EtaAccuracyOptions {
+  /** Which replica catches up (default redis). */
+  system?: CatchUpSystem;
   /** Replication stream rate through the proxy (default 2 MB/s). */
   bytesPerSecond?: number;
   /** What is written while the replica is held (default 50 MB). */
@@ -28,7 +28,8 @@ export interface EtaAccuracyOptions {
   tickOffsetsMillis?: readonly number[];
   /**
    * How the replica is cut off while the data is written: `hold` (default) stops the proxy forwarding,
-   * the link stays up; `disconnect` cuts the link, and the replica resumes with a partial resync.
+   * the link stays up; `disconnect` cuts the link, and the replica resumes where it stopped (Redis:
+   * a partial resync; PostgreSQL: the WAL receiver reconnects and streams from its position).
    */
   cutOff?: 'hold' | 'disconnect';
 }
@@ -61,12 +62,6 @@ export interface EtaAccuracyResult {
   meanErrors: { progress: number; error: number | null }[];
 }
 
-interface TruthSample {
-  atMillis: number;
-  primaryOffset: number;
-  replicaOffset: number;
-}
-
 interface TickRecord {
   atMillis: number;
   state: GroupState;
@@ -79,39 +74,15 @@ export async function measureEtaAccuracy(options: EtaAccuracyOptions = {}): Prom
   const bytesPerSecond = options.bytesPerSecond ?? 2_000_000;
   const writeBytes = options.writeBytes ?? 50_000_000;
   const offsets = options.tickOffsetsMillis ?? [0, 250, 500, 750];
-  let set: RedisReplicaSet | undefined;
-  let proxy: ThrottlingProxy | undefined;
-  let receiver: RedisReceiver | undefined;
+  let subject: CatchUpSubject | undefined;
+  let receiver: Receiver | undefined;
   const timers: NodeJS.Timeout[] = [];
-  const clients: Redis[] = [];
   let sampling = true;
   let sampler: Promise<void> | undefined;
   try {
-    // A backlog and replica buffer large enough that holding the link never forces a full resync.
-    set = await startRedisReplicaSet({
-      replicas: 1,
-      extraArgs: ['--repl-backlog-size', '256mb', '--client-output-buffer-limit', 'replica 1gb 1gb 0', '--repl-timeout', '120'],
-    });
-    const [primary, replica] = set.nodes as [typeof set.primary, typeof set.primary];
-    proxy = new ThrottlingProxy({ target: { host: '127.0.0.1', port: primary.port }, bytesPerSecond });
-    const proxyPort = await proxy.start();
-    await set.cli(replica, 'REPLICAOF', '127.0.0.1', String(proxyPort));
-    const primaryClient = new Redis({ host: '127.0.0.1', port: primary.port, lazyConnect: true });
-    const replicaClient = new Redis({ host: '127.0.0.1', port: replica.port, lazyConnect: true });
-    clients.push(primaryClient, replicaClient);
-    await Promise.all([primaryClient.connect(), replicaClient.connect()]);
-    const offsetsNow = async (): Promise<TruthSample> => {
-      const [p, r] = await Promise.all([primaryClient.info('replication'), replicaClient.info('replication')]);
-      return { atMillis: Date.now(), primaryOffset: field(p, 'master_repl_offset'), replicaOffset: field(r, 'slave_repl_offset') };
-    };
-    await waitFor('the replica to sync through the proxy', 30_000, async () => {
-      const info = await replicaClient.info('replication');
-      const s = await offsetsNow();
-      return /master_link_status:up/.test(info) && s.replicaOffset === s.primaryOffset ? true : undefined;
-    });
-
-    const config = parseRedisConfig({ nodes: [{ member: 'primary', address: primary.address, role: 'leader' }, { member: 'replica', address: replica.address }] }, 'redis');
-    const group: GroupConfig = { ...GROUP_DEFAULTS, name: 'cache', rtoMillis: 300_000, freshnessMillis: 3 * INTERVAL_MILLIS, receivers: [] };
+    subject = await startCatchUpSubject(options.system ?? 'redis', bytesPerSecond);
+    const { proxy } = subject;
+    const group: GroupConfig = { ...GROUP_DEFAULTS, name: 'replicated', rtoMillis: 300_000, freshnessMillis: 3 * INTERVAL_MILLIS, receivers: [] };
     const engines = offsets.map(() => new RecoveryEngine({ groups: [group] }));
     const ticks: TickRecord[][] = offsets.map(() => []);
     const sink: ObservationSink = {
@@ -119,7 +90,7 @@ export async function measureEtaAccuracy(options: EtaAccuracyOptions = {}): Prom
       declare: (g, members) => engines.forEach((e) => e.declare(g, members)),
       sourceUp: (source, up) => engines.forEach((e) => e.sourceUp(source, up)),
     };
-    receiver = new RedisReceiver('cache', config, { intervalMillis: INTERVAL_MILLIS, logger: createMemoryLogger(), now: Date.now });
+    receiver = subject.receiver(group.name, { intervalMillis: INTERVAL_MILLIS, logger: createMemoryLogger(), now: Date.now });
     await receiver.start(sink);
     offsets.forEach((offset, k) => {
       const tick = (): void => {
@@ -136,10 +107,11 @@ export async function measureEtaAccuracy(options: EtaAccuracyOptions = {}): Prom
       ticks.every((t) => t.at(-1)?.state.phase === 'healthy') ? true : undefined,
     );
 
-    const truth: TruthSample[] = [];
+    const truth: Positions[] = [];
+    const positions = subject.positions;
     sampler = (async () => {
       while (sampling) {
-        truth.push(await offsetsNow());
+        truth.push(await positions());
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     })();
@@ -148,22 +120,22 @@ export async function measureEtaAccuracy(options: EtaAccuracyOptions = {}): Prom
     if (disconnect) proxy.disconnect();
     else proxy.hold();
     const heldAtMillis = Date.now();
-    await writeData(primaryClient, writeBytes);
+    await subject.write(writeBytes);
     // Let every engine see the whole lag (its peak) for a few ticks before the catch-up starts.
     await new Promise((resolve) => setTimeout(resolve, 4_000));
-    const before = await offsetsNow();
+    const before = await positions();
     if (disconnect) proxy.reconnect();
     else proxy.release();
     const releasedAtMillis = Date.now();
-    const target = before.primaryOffset;
-    const expectedSeconds = (target - before.replicaOffset) / bytesPerSecond;
+    const target = before.primary;
+    const expectedSeconds = (target - before.replica) / bytesPerSecond;
     await waitFor('the replica to catch up', expectedSeconds * 1000 * 3 + 30_000, () =>
-      (truth.at(-1)?.replicaOffset ?? 0) >= target ? true : undefined,
+      (truth.at(-1)?.replica ?? 0) >= target ? true : undefined,
     );
     sampling = false;
     await sampler;
 
-    const offset0 = before.replicaOffset;
+    const offset0 = before.replica;
     const crossing = (offset: number): number => crossingTime(truth, offset);
     const endMillis = crossing(target);
     const runs = offsets.map((tickOffsetMillis, k) => {
@@ -195,9 +167,7 @@ export async function measureEtaAccuracy(options: EtaAccuracyOptions = {}): Prom
     await sampler?.catch(() => undefined);
     for (const timer of timers) clearInterval(timer);
     await receiver?.stop().catch(() => undefined);
-    for (const client of clients) client.disconnect();
-    await proxy?.close();
-    await set?.close();
+    await subject?.close();
   }
 }
 
@@ -215,30 +185,13 @@ function publishedEta(ticks: readonly TickRecord[], atMillis: number): number | 
 }
 
 /** When the replica's offset passed `offset`, interpolated between the 100 ms samples. */
-function crossingTime(truth: readonly TruthSample[], offset: number): number {
+function crossingTime(truth: readonly Positions[], offset: number): number {
   for (let i = 1; i < truth.length; i++) {
     const a = truth[i - 1]!;
     const b = truth[i]!;
-    if (a.replicaOffset < offset && b.replicaOffset >= offset) {
-      return a.atMillis + ((offset - a.replicaOffset) / (b.replicaOffset - a.replicaOffset)) * (b.atMillis - a.atMillis);
+    if (a.replica < offset && b.replica >= offset) {
+      return a.atMillis + ((offset - a.replica) / (b.replica - a.replica)) * (b.atMillis - a.atMillis);
     }
   }
   throw new Error(`the replica never passed offset ${offset}`);
-}
-
-/** Values of 100 kB in pipelined batches: the replication stream grows by about `bytes`. */
-async function writeData(client: Redis, bytes: number): Promise<void> {
-  const value = 'x'.repeat(100_000);
-  const count = Math.ceil(bytes / value.length);
-  for (let start = 0; start < count; start += 50) {
-    const pipeline = client.pipeline();
-    for (let i = start; i < Math.min(count, start + 50); i++) pipeline.set(`eta-accuracy:${i}`, value);
-    await pipeline.exec();
-  }
-}
-
-function field(info: string, name: string): number {
-  const match = new RegExp(`^${name}:(\\d+)`, 'm').exec(info);
-  if (match === null) throw new Error(`INFO replication has no ${name}`);
-  return Number(match[1]);
 }
