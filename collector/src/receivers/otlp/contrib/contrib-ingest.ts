@@ -2,7 +2,7 @@ import type { Observation, Role } from '../../../model/types';
 import { ROLES } from '../../../model/types';
 import { readAttributes } from '../attribute-facts';
 import { GROUP_ATTRIBUTE, MEMBER_ATTRIBUTE, ROLE_ATTRIBUTE } from '../member-metrics';
-import { hasOwn, int64ToNumber, type OtlpKeyValue, type OtlpMetric, type OtlpMetricsRequest, type OtlpNumberDataPoint } from '../otlp-types';
+import { hasOwn, int64ToNumber, type OtlpAnyValue, type OtlpKeyValue, type OtlpMetric, type OtlpMetricsRequest, type OtlpNumberDataPoint } from '../otlp-types';
 import type { PointRefusalReason } from '../refusal';
 import type { ContribOptions } from './contrib-config';
 import {
@@ -20,7 +20,7 @@ import {
   type ContribSystem,
 } from './contrib-metrics';
 import { deriveGroup } from './derive';
-import { addChannel, newer, type MemberFacts } from './member-facts';
+import { addChannel, newer, SAME_SCRAPE_MILLIS, type MemberFacts } from './member-facts';
 
 type Refusals = Map<PointRefusalReason, { points: number; example: string }>;
 
@@ -114,7 +114,7 @@ export class ContribIngest {
     let port: string | undefined;
     for (const { key, value } of attributes) {
       if (!IDENTITY_KEYS.has(key)) continue;
-      const text = value?.stringValue ?? (value && hasOwn(value, 'intValue') ? String(int64ToNumber(value.intValue)) : undefined);
+      const text = scalarText(value);
       if (text === undefined || text.length === 0) continue;
       if (text.length > this.limits.maxAttributeValueLength) {
         return { problem: { reason: 'attribute_too_long', example: `attribute ${key} is ${text.length} characters long (max_attribute_value_length is ${this.limits.maxAttributeValueLength})` } };
@@ -197,7 +197,7 @@ export class ContribIngest {
 
     const attribute = (key: string): string | undefined => {
       const kv = point.attributes.find((a) => a.key === key);
-      return kv?.value?.stringValue;
+      return scalarText(kv?.value);
     };
     let counted: MemberFacts = facts;
     switch (definition.field) {
@@ -248,8 +248,8 @@ export class ContribIngest {
         }
         const replica = this.memberFacts(facts.group, replicaMember, definition.system, nowMillis, admission, refusals, 1);
         if (replica === undefined) return;
-        if (facts.view === undefined || atMillis > facts.view.atMillis) facts.view = { atMillis, rows: new Map() };
-        if (atMillis < facts.view.atMillis) break;
+        if (facts.view === undefined || atMillis > facts.view.atMillis + SAME_SCRAPE_MILLIS) facts.view = { atMillis, rows: new Map() };
+        if (atMillis < facts.view.atMillis - SAME_SCRAPE_MILLIS) break;
         const row = facts.view.rows.get(replicaMember) ?? { key };
         if (definition.field === 'pgDataDelay') row.lagBytes = Math.max(0, raw);
         else if (definition.field === 'pgWalDelay' || row.lagSeconds === undefined || definition.field === 'mongoLag') row.lagSeconds = Math.max(0, raw);
@@ -285,6 +285,17 @@ export class ContribIngest {
 const IDENTITY_KEYS: ReadonlySet<string> = new Set([GROUP_ATTRIBUTE, MEMBER_ATTRIBUTE, ROLE_ATTRIBUTE, SERVER_ADDRESS_ATTRIBUTE, SERVER_PORT_ATTRIBUTE, MYSQL_ENDPOINT_ATTRIBUTE]);
 
 const DEFAULT_GROUP = { members: {}, replicationClients: {}, freshnessMillis: 180_000, declaredRoles: new Map<string, Role>() };
+
+/**
+ * `{stringValue: "10.0.0.1"}` → "10.0.0.1", `{intValue: 5432}` → "5432". Presence is an own
+ * property: protobufjs puts the defaults ('' and 0) on the prototype.
+ */
+function scalarText(value: OtlpAnyValue | null | undefined): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (hasOwn(value, 'stringValue')) return value.stringValue;
+  if (hasOwn(value, 'intValue')) return String(int64ToNumber(value.intValue));
+  return undefined;
+}
 
 /** "10.0.0.2:5432" → "10.0.0.2"; "[::1]:5432" → "::1". */
 function hostOf(endpoint: string): string {

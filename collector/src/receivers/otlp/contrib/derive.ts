@@ -1,7 +1,7 @@
 import type { Observation, Role } from '../../../model/types';
 import { OTLP_SOURCE } from '../ingest';
 import type { ContribGroupOptions } from './contrib-config';
-import type { MemberFacts } from './member-facts';
+import { SAME_SCRAPE_MILLIS, type MemberFacts } from './member-facts';
 
 /**
  * One group's contrib facts in, one observation per member out. Each system has its own rules
@@ -151,7 +151,7 @@ function withLeaderRow(observation: Observation, facts: MemberFacts, leader: Mem
   }
   observation.followsLeader = leader.member;
   const view = leader.view;
-  const current = view !== undefined && view.atMillis >= leader.lastAtMillis;
+  const current = view !== undefined && view.atMillis >= leader.lastAtMillis - SAME_SCRAPE_MILLIS;
   const row = current ? view.rows.get(facts.member) : undefined;
   if (row === undefined) {
     observation.replicationLink = { up: false };
@@ -181,10 +181,10 @@ function withLeaderRow(observation: Observation, facts: MemberFacts, leader: Mem
 function mysqlMember(facts: MemberFacts, options: ContribGroupOptions): Observation {
   const observation = base(facts);
   const delay = facts.mysqlSqlDelay;
-  if (delay !== undefined && delay.atMillis >= facts.lastAtMillis) {
+  if (delay !== undefined && delay.atMillis >= facts.lastAtMillis - SAME_SCRAPE_MILLIS) {
     observation.role = 'replica';
     const behind = facts.mysqlBehindSource;
-    if (behind === undefined || behind.atMillis !== delay.atMillis || behind.points < delay.points) {
+    if (behind === undefined || Math.abs(behind.atMillis - delay.atMillis) > SAME_SCRAPE_MILLIS || behind.points < delay.points) {
       observation.replicationStoppedReason =
         'Seconds_Behind_Source is NULL (no mysql.replica.time_behind_source point in the latest scrape): the IO or SQL thread is stopped, or the IO thread is connecting; the mysql receiver does not say which';
       return observation;

@@ -1,6 +1,13 @@
 import type { Dependencies, Role } from '../../../model/types';
 import type { ContribSystem } from './contrib-metrics';
 
+/**
+ * Points this close in time belong to one scrape. A contrib scraper stamps every point of a scrape
+ * with one time; an SDK stamps each instrument as it collects it, microseconds apart. Scrapes are
+ * at least a second apart (collection_interval).
+ */
+export const SAME_SCRAPE_MILLIS = 500;
+
 /** A value with the time of the point it came from. */
 export interface Fact<T = number> {
   value: T;
@@ -70,8 +77,8 @@ export function newer<T>(current: Fact<T> | undefined, value: T, atMillis: numbe
 
 /** Add one channel's point: a newer scrape starts over, the same scrape adds up. */
 export function addChannel(current: ChannelFacts | undefined, value: number, atMillis: number): ChannelFacts {
-  if (current === undefined || atMillis > current.atMillis) return { atMillis, points: 1, max: value };
-  if (atMillis < current.atMillis) return current;
+  if (current === undefined || atMillis > current.atMillis + SAME_SCRAPE_MILLIS) return { atMillis, points: 1, max: value };
+  if (atMillis < current.atMillis - SAME_SCRAPE_MILLIS) return current;
   current.points++;
   if (value > current.max) current.max = value;
   return current;
