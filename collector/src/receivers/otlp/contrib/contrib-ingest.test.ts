@@ -174,6 +174,25 @@ describe('postgresqlreceiver', () => {
     assert.match(describeRefusals(result.refusals), /replication_client "10\.0\.0\.9", which maps to no member: add "10\.0\.0\.9: <member>" under group "orders-db"'s otlp\.contrib\.replication_clients/);
   });
 
+  it('after a failover the rows decide: the new primary leads, the declared one is its standby', () => {
+    const h = new Harness('orders-db', { ...otlp, contrib: { ...otlp.contrib, replication_clients: { '10.0.0.2': 'pg-2', '10.0.0.1': 'pg-1' } } });
+    h.send(node('10.0.0.1', T0, row('10.0.0.2', 0)), node('10.0.0.2', T0, []));
+    h.now = T0 + 10_000;
+    h.send(node('10.0.0.2', h.now, row('10.0.0.1', 4096)), node('10.0.0.1', h.now, []));
+    const m = h.members();
+    assert.deepEqual([m['pg-2']!.status, m['pg-1']!.status, m['pg-1']!.lagBytes], ['converged', 'converged', 4096]);
+    assert.equal(h.engine.tick()[0]!.leader, 'pg-2');
+  });
+
+  it("a standby whose primary's receiver went silent is unknown, not converged on old rows", () => {
+    const h = new Harness('orders-db', otlp);
+    h.send(node('10.0.0.1', T0, row('10.0.0.2', 0)), node('10.0.0.2', T0, []));
+    h.now = T0 + 40_000;
+    h.send(node('10.0.0.2', h.now, []));
+    assert.equal(h.members()['pg-2']!.status, 'unknown');
+    assert.match(h.members()['pg-2']!.reason!, /the leader pg-1 last reported 40s ago/);
+  });
+
   it('without rows or a declared primary, nobody is leader: unknown, saying so', () => {
     const h = new Harness('orders-db', { contrib: { members: { '10.0.0.1:5432': 'pg-1' } } });
     h.send(node('10.0.0.1', T0, []));
@@ -246,6 +265,17 @@ describe('mongodbreceiver', () => {
     h.send(node('mongo-1', T0, 'secondary'), node('mongo-2', T0, 'recovering'), node('mongo-0', T0, 'primary', []));
     assert.match(h.members()['mongo-1']!.reason!, /replication link down/);
     assert.deepEqual([h.members()['mongo-2']!.status, h.members()['mongo-2']!.reason], ['lagging', 'replica set member state recovering']);
+  });
+});
+
+describe('otlp.contrib config', () => {
+  it('a typo names the key and the allowed ones', () => {
+    assert.throws(() => parseOtlpGroupConfig({ contrib: { replication_client: {} } }, 'groups[0].otlp'), /groups\[0\]\.otlp\.contrib\.replication_client: unknown key \(did you mean "replication_clients"\?\)/);
+  });
+
+  it('an endpoint listed under two groups is refused', () => {
+    const g = (name: string): GroupConfig => ({ ...GROUP_DEFAULTS, name, freshnessMillis: 1, holdDownMillis: 0, receivers: [{ type: 'otlp', config: parseOtlpGroupConfig({ contrib: { members: { 'h:1': 'm' } } }, 'x') }] });
+    assert.throws(() => contribOptionsOf([g('a'), g('b')]), /groups\[1\]\.otlp\.contrib\.members\.h:1: endpoint "h:1" is also listed under group "a"/);
   });
 });
 

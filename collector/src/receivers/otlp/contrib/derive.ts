@@ -30,7 +30,7 @@ function deriveMember(facts: MemberFacts, peers: readonly MemberFacts[], options
     case 'mysql':
       return mysqlMember(facts, options);
     case 'mongodb':
-      return mongodbMember(facts, peers);
+      return mongodbMember(facts, peers, options);
   }
 }
 
@@ -106,7 +106,7 @@ function redisLinkVerdict(peers: readonly MemberFacts[], options: ContribGroupOp
  * scrape has lost its link, even while its own receiver still reaches it.
  */
 function postgresqlMember(facts: MemberFacts, peers: readonly MemberFacts[], options: ContribGroupOptions): Observation {
-  const leaders = peers.filter((p) => isPgLeader(p, options));
+  const leaders = pgLeaders(peers, options);
   if (leaders.includes(facts)) {
     const observation = base(facts);
     observation.role = 'leader';
@@ -126,14 +126,21 @@ function postgresqlMember(facts: MemberFacts, peers: readonly MemberFacts[], opt
     return observation;
   }
   observation.role = 'standby';
-  return withLeaderRow(observation, facts, leader, 'no primary reports replication rows: its replication link is not observed');
+  return withLeaderRow(observation, facts, leader, options, 'no primary reports replication rows: its replication link is not observed');
 }
 
-function isPgLeader(facts: MemberFacts, options: ContribGroupOptions): boolean {
-  const claimed = claimedRole(facts, options);
-  if (claimed !== undefined) return claimed === 'leader';
-  // A former primary that a newer leader's rows name is a standby now.
-  return facts.view !== undefined && (facts.seenAsReplicaAtMillis === undefined || facts.view.atMillis > facts.seenAsReplicaAtMillis);
+/**
+ * The primaries: members with replication rows not named in a newer leader's rows, whose rows are
+ * within the freshness window of the newest rows (a demoted primary's old rows do not keep it
+ * leader). With rows nowhere yet, the declared or resource-claimed leader.
+ */
+function pgLeaders(peers: readonly MemberFacts[], options: ContribGroupOptions): MemberFacts[] {
+  const viewers = peers.filter((p) => p.view !== undefined && !(p.seenAsReplicaAtMillis !== undefined && p.seenAsReplicaAtMillis >= p.view.atMillis));
+  if (viewers.length > 0) {
+    const newest = Math.max(...viewers.map((v) => v.view!.atMillis));
+    return viewers.filter((v) => v.view!.atMillis >= newest - options.freshnessMillis);
+  }
+  return peers.filter((p) => claimedRole(p, options) === 'leader' && p.seenAsReplicaAtMillis === undefined);
 }
 
 /** The leader whose view is the newest (several only in a split brain, which the model judges). */
@@ -144,9 +151,15 @@ function newestView(leaders: readonly MemberFacts[]): MemberFacts | undefined {
 }
 
 /** A replica's lag and link from its leader's latest scrape; no row in it → link down. */
-function withLeaderRow(observation: Observation, facts: MemberFacts, leader: MemberFacts | undefined, noLeaderReason: string): Observation {
+function withLeaderRow(observation: Observation, facts: MemberFacts, leader: MemberFacts | undefined, options: ContribGroupOptions, noLeaderReason: string): Observation {
   if (leader === undefined) {
     observation.unknownReason = noLeaderReason;
+    return observation;
+  }
+  const leaderSilentMillis = observation.observedAtMillis - leader.lastAtMillis;
+  if (leaderSilentMillis > options.freshnessMillis) {
+    // Its own receiver still reaches it, but nothing fresh says whether its link carries anything.
+    observation.unknownReason = `the leader ${leader.member} last reported ${Math.round(leaderSilentMillis / 1000)}s ago: the replication link is not observed`;
     return observation;
   }
   observation.followsLeader = leader.member;
@@ -208,7 +221,7 @@ function mysqlMember(facts: MemberFacts, options: ContribGroupOptions): Observat
 // ---------------------------------------------------------------- mongodbreceiver
 
 /** Role from the member's own `mongodb.replica_set.member.status`; lag only from the primary's `mongodb.replica_set.lag`. */
-function mongodbMember(facts: MemberFacts, peers: readonly MemberFacts[]): Observation | undefined {
+function mongodbMember(facts: MemberFacts, peers: readonly MemberFacts[], options: ContribGroupOptions): Observation | undefined {
   const state = facts.mongoState?.value;
   if (state === 'arbiter') return undefined; // holds no data: not a member whose recovery matters
   const primary = newestView(peers.filter((p) => p.mongoState?.value === 'primary'));
@@ -228,5 +241,5 @@ function mongodbMember(facts: MemberFacts, peers: readonly MemberFacts[]): Obser
     observation.replicationStoppedReason = `replica set member state ${state}`;
     return observation;
   }
-  return withLeaderRow(observation, facts, primary, 'no primary reports replica set lag: its replication is not observed');
+  return withLeaderRow(observation, facts, primary, options, 'no primary reports replica set lag: its replication is not observed');
 }
