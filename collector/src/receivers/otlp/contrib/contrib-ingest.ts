@@ -244,7 +244,8 @@ export class ContribIngest {
         if (key === undefined) return refuse(refusals, 'invalid_attribute', 1, `${where} has no ${keyAttribute} attribute`);
         const replicaMember = this.replicaOf(facts.group, key, facts.member);
         if (replicaMember === undefined) {
-          return refuse(refusals, 'missing_identity', 1, `${where} names ${keyAttribute} "${key.slice(0, 60)}", which maps to no member: add "${key.slice(0, 60)}: <member>" under group "${facts.group}"'s otlp.contrib.replication_clients`);
+          const shown = withoutNetmask(key).slice(0, 60);
+          return refuse(refusals, 'missing_identity', 1, `${where} names ${keyAttribute} "${key.slice(0, 60)}", which maps to no member: add "${shown}: <member>" under group "${facts.group}"'s otlp.contrib.replication_clients`);
         }
         const replica = this.memberFacts(facts.group, replicaMember, definition.system, nowMillis, admission, refusals, 1);
         if (replica === undefined) return;
@@ -269,7 +270,7 @@ export class ContribIngest {
    * client_addr arrives as text with its netmask ("10.0.0.2/32"), which is dropped first.
    */
   private replicaOf(group: string, key: string, leader: string): string | undefined {
-    const host = key.replace(/\/(32|128)$/, '');
+    const host = withoutNetmask(key);
     const options = this.options.groups.get(group);
     const configured = options?.replicationClients[key] ?? options?.replicationClients[host];
     if (configured !== undefined) return configured;
@@ -285,6 +286,11 @@ export class ContribIngest {
 const IDENTITY_KEYS: ReadonlySet<string> = new Set([GROUP_ATTRIBUTE, MEMBER_ATTRIBUTE, ROLE_ATTRIBUTE, SERVER_ADDRESS_ATTRIBUTE, SERVER_PORT_ATTRIBUTE, MYSQL_ENDPOINT_ATTRIBUTE]);
 
 const DEFAULT_GROUP = { members: {}, replicationClients: {}, freshnessMillis: 180_000, declaredRoles: new Map<string, Role>() };
+
+/** PostgreSQL's `cast(client_addr as varchar)` keeps a host's netmask: "10.0.0.2/32" → "10.0.0.2". */
+function withoutNetmask(key: string): string {
+  return key.replace(/\/(32|128)$/, '');
+}
 
 /**
  * `{stringValue: "10.0.0.1"}` → "10.0.0.1", `{intValue: 5432}` → "5432". Presence is an own

@@ -11,11 +11,15 @@ import { SAME_SCRAPE_MILLIS, type MemberFacts } from './member-facts';
  * freshness window (its leader may still report its link down first).
  */
 export function deriveGroup(members: ReadonlyMap<string, MemberFacts>, options: ContribGroupOptions): Observation[] {
-  const all = [...members.values()];
+  const bySystem = new Map<MemberFacts['system'], MemberFacts[]>();
+  for (const facts of members.values()) {
+    const peers = bySystem.get(facts.system);
+    if (peers === undefined) bySystem.set(facts.system, [facts]);
+    else peers.push(facts);
+  }
   const observations: Observation[] = [];
-  for (const facts of all) {
-    const peers = all.filter((m) => m.system === facts.system);
-    const observation = deriveMember(facts, peers, options);
+  for (const facts of members.values()) {
+    const observation = deriveMember(facts, bySystem.get(facts.system)!, options);
     if (observation !== undefined) observations.push(observation);
   }
   return observations;
