@@ -152,6 +152,12 @@ describe('postgresqlreceiver', () => {
     assert.equal(h.phase(), 'healthy');
   });
 
+  it('a last measured replay lag with 0 bytes left is about WAL already applied: converged', () => {
+    const h = new Harness('orders-db', otlp);
+    h.send(node('10.0.0.1', T0, row('10.0.0.2', 0, 9)), node('10.0.0.2', T0, []));
+    assert.deepEqual(h.members()['pg-2'], { status: 'converged', reason: null, lagSeconds: null, lagBytes: 0 });
+  });
+
   it("a standby missing from the primary's latest scrape has lost its link, though its own receiver still reaches it", () => {
     const h = new Harness('orders-db', otlp);
     h.send(node('10.0.0.1', T0, row('10.0.0.2', 0)), node('10.0.0.2', T0, []));

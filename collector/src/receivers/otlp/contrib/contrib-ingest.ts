@@ -63,6 +63,8 @@ export class ContribIngest {
     const touchedGroups = new Set<string>();
     for (const resourceMetrics of request.resourceMetrics) {
       let identity: ResourceIdentity | undefined;
+      // A resource is one receiver instance's, about one database: admitted once per request.
+      let resourceFacts: MemberFacts | undefined;
       for (const scopeMetrics of resourceMetrics.scopeMetrics) {
         for (const metric of scopeMetrics.metrics) {
           const definition = CONTRIB_METRICS.get(metric.name);
@@ -79,8 +81,9 @@ export class ContribIngest {
             continue;
           }
           identity ??= this.identify(resourceMetrics.resource?.attributes ?? []);
-          const facts = this.factsOf(identity, definition.system, metric.name, points.length, nowMillis, admission, refusals);
+          const facts = resourceFacts?.system === definition.system ? resourceFacts : this.factsOf(identity, definition.system, metric.name, points.length, nowMillis, admission, refusals);
           if (facts === undefined) continue;
+          resourceFacts = facts;
           touchedGroups.add(facts.group);
           for (const point of points) this.addPoint(metric, definition, point, facts, nowMillis, admission, refusals, pointsByMember);
         }
@@ -235,10 +238,9 @@ export class ContribIngest {
       case 'pgWalDelay':
       case 'mongoLag': {
         const isPg = definition.system === 'postgresql';
-        if (definition.field === 'pgWalLag' || definition.field === 'pgWalDelay') {
-          if (attribute(PG_OPERATION_ATTRIBUTE) !== 'replay') break; // write and flush lag say less than replay: read only replay
-        }
-        if (definition.field === 'mongoLag' && attribute(MONGO_LAG_TYPE_ATTRIBUTE) === 'durable') break;
+        // Write and flush lag say less than replay lag, durable less than applied: they only show the row is there.
+        const isWalLag = definition.field === 'pgWalLag' || definition.field === 'pgWalDelay';
+        const presenceOnly = (isWalLag && attribute(PG_OPERATION_ATTRIBUTE) !== 'replay') || (definition.field === 'mongoLag' && attribute(MONGO_LAG_TYPE_ATTRIBUTE) === 'durable');
         const keyAttribute = isPg ? PG_REPLICATION_CLIENT_ATTRIBUTE : MONGO_MEMBER_NAME_ATTRIBUTE;
         const key = attribute(keyAttribute);
         if (key === undefined) return refuse(refusals, 'invalid_attribute', 1, `${where} has no ${keyAttribute} attribute`);
@@ -253,7 +255,9 @@ export class ContribIngest {
         if (atMillis < facts.view.atMillis - SAME_SCRAPE_MILLIS) break;
         const row = facts.view.rows.get(replicaMember) ?? { key };
         if (definition.field === 'pgDataDelay') row.lagBytes = Math.max(0, raw);
-        else if (definition.field === 'pgWalDelay' || row.lagSeconds === undefined || definition.field === 'mongoLag') row.lagSeconds = Math.max(0, raw);
+        else if (presenceOnly) {
+          // nothing to read
+        } else if (definition.field === 'pgWalDelay' || row.lagSeconds === undefined || definition.field === 'mongoLag') row.lagSeconds = Math.max(0, raw);
         facts.view.rows.set(replicaMember, row);
         replica.seenAsReplicaAtMillis = Math.max(replica.seenAsReplicaAtMillis ?? 0, atMillis);
         counted = replica;

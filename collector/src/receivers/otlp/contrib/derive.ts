@@ -175,7 +175,9 @@ function withLeaderRow(observation: Observation, facts: MemberFacts, leader: Mem
     return observation;
   }
   if (row.lagBytes !== undefined) observation.lagBytes = row.lagBytes;
-  if (row.lagSeconds !== undefined) observation.lagSeconds = row.lagSeconds;
+  // PostgreSQL keeps showing the last measured replay_lag for a while after the standby caught up:
+  // with nothing left to replay (0 bytes), that delay is about WAL already applied, not lag now.
+  if (row.lagSeconds !== undefined && row.lagBytes !== 0) observation.lagSeconds = row.lagSeconds;
   if (row.lagBytes === undefined && row.lagSeconds === undefined) {
     // PostgreSQL: replay_lsn NULL (the standby has not reported yet); MongoDB: no optime.
     observation.unknownReason = `the leader ${leader.member}'s row for it (${row.key}) has no lag yet`;
