@@ -104,7 +104,7 @@ export class OtlpIngest {
 
   constructor(private readonly options: IngestOptions) {
     this.admission = new GroupAdmission(options.groups, options.server, options.declaredMembers);
-    this.contrib = options.contrib && new ContribIngest(options.contrib, options.server);
+    this.contrib = options.contrib && new ContribIngest(options.contrib, options.server, OTLP_SOURCE);
   }
 
   ingest(request: OtlpMetricsRequest, nowMillis: number): IngestResult {

@@ -20,7 +20,7 @@ import type { MemberState } from '../../../model/group-state';
 import { createDefaultOtlpServerConfig, parseOtlpGroupConfig } from '../config';
 import { createOtlpHttpReceiver, type OtlpHttpReceiver } from '../otlp-http-receiver';
 import { contribOptionsOf } from './contrib-config';
-import { MYSQL_RECEIVER, POSTGRESQL_RECEIVER, REDIS_RECEIVER, type ReceiverMetadata } from './testdata/contrib-metadata';
+import { MONGO_STATES, MONGODB_RECEIVER, MYSQL_RECEIVER, POSTGRESQL_RECEIVER, REDIS_RECEIVER, type ReceiverMetadata } from './testdata/contrib-metadata';
 
 /** What one node's receiver instance reports at the next export: metric → points (value, attributes). */
 type Readings = Record<string, [number, Attributes?][]>;
@@ -146,6 +146,44 @@ describe('contrib receivers\' metrics through the OpenTelemetry JS exporters', (
     await replica.scrape({ 'mysql.uptime': [[101]], 'mysql.replica.sql_delay': [[0]] });
     assert.equal(members('billing-db')['db-2']!.status, 'lagging');
     assert.match(members('billing-db')['db-2']!.reason!, /Seconds_Behind_Source is NULL/);
+  });
+});
+
+describe('mongodbreceiver through the OpenTelemetry JS exporters', () => {
+  it('role from member.status, applied lag from the primary, a secondary missing from its lags is a link down', async () => {
+    const groups = [group('catalog', {})];
+    const engine = new RecoveryEngine({ groups });
+    const receiver = createOtlpHttpReceiver({
+      listen: { host: '127.0.0.1', port: 0 },
+      groups: new Set(['catalog']),
+      server: createDefaultOtlpServerConfig(),
+      registry: new Registry(),
+      context: { intervalMillis: 1000, logger: createMemoryLogger(), now: Date.now },
+      contrib: contribOptionsOf(groups),
+    });
+    await receiver.start(engine);
+    try {
+      const url = `http://127.0.0.1:${receiver.address().port}/v1/metrics`;
+      // server.port is disabled by default in the mongodb receiver: members are named by server.address.
+      const resource = (host: string): Attributes => ({ 'server.address': host, 'recovery.group': 'catalog' });
+      const status = (state: string): [number, Attributes][] => MONGO_STATES.map((s) => [s === state ? 1 : 0, { 'mongodb.replica_set.member.state': s }]);
+      const lag = (member: string, applied: number): [number, Attributes][] => [
+        [applied, { 'mongodb.replica_set.member.name': member, 'mongodb.replica_set.lag.type': 'applied' }],
+        [applied + 60, { 'mongodb.replica_set.member.name': member, 'mongodb.replica_set.lag.type': 'durable' }],
+      ];
+      const primary = new Node(MONGODB_RECEIVER, resource('mongo-0'), url, 'protobuf');
+      const secondary = new Node(MONGODB_RECEIVER, resource('mongo-1'), url, 'json');
+      await secondary.scrape({ 'mongodb.replica_set.member.status': status('secondary') });
+      await primary.scrape({ 'mongodb.replica_set.member.status': status('primary'), 'mongodb.replica_set.lag': lag('mongo-1:27017', 2.5) });
+      const members = (): Record<string, [string, string | null, number | null]> =>
+        Object.fromEntries(engine.tick()[0]!.members.map((m) => [m.member, [m.status, m.reason, m.lagSeconds]]));
+      assert.deepEqual(members(), { 'mongo-0': ['converged', null, 0], 'mongo-1': ['converged', null, 2.5] });
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      await primary.scrape({ 'mongodb.replica_set.member.status': status('primary') });
+      assert.deepEqual(members()['mongo-1']!.slice(0, 2), ['lagging', 'replication link down']);
+    } finally {
+      await receiver.stop();
+    }
   });
 });
 

@@ -56,6 +56,8 @@ export class ContribIngest {
   constructor(
     private readonly options: ContribOptions,
     private readonly limits: { maxAttributeValueLength: number; maxClockSkewMillis: number },
+    /** `source` of the observations (the OTLP receiver's). */
+    private readonly source: string,
   ) {}
 
   ingest(request: OtlpMetricsRequest, nowMillis: number, admission: ContribAdmission, refusals: Refusals): ContribIngestResult {
@@ -93,7 +95,7 @@ export class ContribIngest {
     const pointsPerObservation: number[] = [];
     for (const group of touchedGroups) {
       const members = this.factsByGroup.get(group)!;
-      for (const observation of deriveGroup(members, this.options.groups.get(group) ?? DEFAULT_GROUP)) {
+      for (const observation of deriveGroup(members, this.options.groups.get(group) ?? DEFAULT_GROUP, this.source)) {
         observations.push(observation);
         pointsPerObservation.push(pointsByMember.get(members.get(observation.member)!) ?? 0);
       }

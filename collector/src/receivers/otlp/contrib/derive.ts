@@ -1,5 +1,4 @@
 import type { Observation, Role } from '../../../model/types';
-import { OTLP_SOURCE } from '../ingest';
 import type { ContribGroupOptions } from './contrib-config';
 import { SAME_SCRAPE_MILLIS, type MemberFacts } from './member-facts';
 
@@ -10,7 +9,7 @@ import { SAME_SCRAPE_MILLIS, type MemberFacts } from './member-facts';
  * exports anything when it cannot reach its database, so a dead node goes `unknown` after the
  * freshness window (its leader may still report its link down first).
  */
-export function deriveGroup(members: ReadonlyMap<string, MemberFacts>, options: ContribGroupOptions): Observation[] {
+export function deriveGroup(members: ReadonlyMap<string, MemberFacts>, options: ContribGroupOptions, source: string): Observation[] {
   const bySystem = new Map<MemberFacts['system'], MemberFacts[]>();
   for (const facts of members.values()) {
     const peers = bySystem.get(facts.system);
@@ -20,6 +19,7 @@ export function deriveGroup(members: ReadonlyMap<string, MemberFacts>, options: 
   const observations: Observation[] = [];
   for (const facts of members.values()) {
     const observation = deriveMember(facts, bySystem.get(facts.system)!, options);
+    if (observation !== undefined) observation.source = source;
     if (observation !== undefined) observations.push(observation);
   }
   return observations;
@@ -39,7 +39,8 @@ function deriveMember(facts: MemberFacts, peers: readonly MemberFacts[], options
 }
 
 function base(facts: MemberFacts, observedAtMillis = facts.lastAtMillis): Observation {
-  const observation: Observation = { group: facts.group, member: facts.member, source: OTLP_SOURCE, observedAtMillis, reachable: true };
+  // source: set by deriveGroup.
+  const observation: Observation = { group: facts.group, member: facts.member, source: '', observedAtMillis, reachable: true };
   if (facts.dependencies !== undefined) observation.dependencies = facts.dependencies;
   return observation;
 }
