@@ -71,17 +71,19 @@ function redisMember(facts: MemberFacts, peers: readonly MemberFacts[], options:
     observation.unknownReason = 'no redis.replication.replica_offset point: enable metrics.redis.replication.replica_offset in the Collector redis receiver (disabled by default)';
     return observation;
   }
-  if (offset.value <= 1) {
-    // Redis reports 0 or 1 before its first sync with the primary completes (a full resync, a fresh replica):
-    // the primary's offset minus that would read as every byte ever written, not as how far behind it is.
-    observation.replicationStoppedReason = `no sync with the primary completed yet (redis.replication.replica_offset ${offset.value}): full resync or first sync under way`;
-    return observation;
+  const primaryOffset = peers.find((p) => p.redisRole?.value === 'primary')?.redisOffset?.value;
+  // Redis reports 0 or 1 before its first sync with the primary completes (a full resync, a fresh replica):
+  // the primary's offset minus that would read as every byte ever written, not as how far behind it is.
+  // (A primary with nothing written yet is at 0 or 1 too: then both are simply at the start.)
+  const unsynced = offset.value <= 1 && primaryOffset !== undefined && primaryOffset > 1;
+  if (!unsynced) {
+    observation.position = offset.value;
+    if (offset.atMillis < facts.lastAtMillis) observation.replicationObservedAtMillis = offset.atMillis;
   }
-  observation.position = offset.value;
-  if (offset.atMillis < facts.lastAtMillis) observation.replicationObservedAtMillis = offset.atMillis;
   const link = redisLinkVerdict(peers, options);
   if (link === 'down') observation.replicationLink = { up: false };
   else if (link !== undefined) observation.unknownReason = link;
+  else if (unsynced) observation.replicationStoppedReason = `no sync with the primary completed yet (redis.replication.replica_offset ${offset.value}): full resync or first sync under way`;
   return observation;
 }
 
