@@ -9,6 +9,7 @@ import type { GroupState } from './model/group-state';
 import type { Phase } from './model/types';
 import { startOtlpExporter, type OtlpExporter } from './exporters/otlp';
 import { createOtlpHttpReceiver, otlpGroupsOf } from './receivers/otlp';
+import { contribOptionsOf } from './receivers/otlp/contrib/contrib-config';
 import { DYNAMIC_GROUP_FRESHNESS_MILLIS } from './receivers/otlp/config';
 import type { ObservationSink, Receiver, ReceiverContext, ReceiverFactory } from './receivers/receiver';
 import { RECEIVER_FACTORIES } from './receivers/registry';
@@ -138,7 +139,8 @@ export class Collector {
     const server = config.otlp;
     const { groups, declaredMembers } = otlpGroupsOf(config.groups);
     if (groups.size === 0 && !server.dynamicGroups) return null;
-    const receiver = createOtlpHttpReceiver({ listen: config.listen.otlp, groups, server, registry: this.exporter.registry, context, declaredMembers });
+    const contrib = contribOptionsOf(config.groups);
+    const receiver = createOtlpHttpReceiver({ listen: config.listen.otlp, groups, server, registry: this.exporter.registry, context, declaredMembers, contrib });
     const engine = this.engine;
     const exporter = this.exporter;
     const sink: ObservationSink = {

@@ -2,6 +2,7 @@ import { parseApiAuthConfig, type ApiAuthConfig } from '../api/auth';
 import { parseOtlpExporterConfig, type OtlpExporterConfig } from '../exporters/otlp/config';
 import { parseOtlpServerConfig, type OtlpServerConfig } from '../receivers/otlp/config';
 import { checkMemberExpiry } from '../receivers/otlp/factory';
+import { contribOptionsOf } from '../receivers/otlp/contrib/contrib-config';
 import type { ReceiverFactory } from '../receivers/receiver';
 import { ConfigError } from './config-error';
 import {
@@ -84,6 +85,7 @@ export function parseCollectorConfig(
   });
   const otlp = parseOtlpServerConfig(top['otlp'], 'otlp');
   checkMemberExpiry(otlp, groups);
+  contribOptionsOf(groups); // an endpoint listed under two groups' otlp.contrib.members is a config error
   checkSomethingToWatch(groups, otlp);
   return {
     intervalMillis,

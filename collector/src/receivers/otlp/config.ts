@@ -17,6 +17,7 @@ import { formatDuration } from '../../config/duration';
 import { expandEnv } from '../../config/secrets';
 import { ROLES, type MemberDeclaration, type Role } from '../../model/types';
 import { quoteValue } from '../../config/quote';
+import { parseContribGroupConfig, type ContribGroupConfig } from './contrib/contrib-config';
 
 /** `otlp:` under a group: the group accepts members over OTLP; `members` are shown `unknown` until seen. */
 export interface OtlpGroupConfig {
@@ -27,6 +28,8 @@ export interface OtlpGroupConfig {
    * that push at the SDK's pace do not flap to `unknown` between pushes.
    */
   pushIntervalMillis: number;
+  /** How points of the Collector contrib receivers map to this group's members (contrib/contrib-config.ts). */
+  contrib?: ContribGroupConfig;
 }
 
 export const DEFAULT_OTLP_PUSH_INTERVAL_MILLIS = 60_000;
@@ -39,7 +42,7 @@ export function createDefaultOtlpGroupConfig(): OtlpGroupConfig {
 
 /** `otlp: { members: [{ member: pay-1, role: leader, dependencies: { cloud.availability_zone: eu-1a } }] }` */
 export function parseOtlpGroupConfig(raw: unknown, keyPath: string): OtlpGroupConfig {
-  const o = readObject(raw, keyPath, ['members', 'push_interval']);
+  const o = readObject(raw, keyPath, ['members', 'push_interval', 'contrib']);
   const pushIntervalMillis = readDurationMillis(o['push_interval'], joinKey(keyPath, 'push_interval'), DEFAULT_OTLP_PUSH_INTERVAL_MILLIS);
   const seen = new Set<string>();
   const members = readArray(o['members'], joinKey(keyPath, 'members')).map((item, i) => {
@@ -60,7 +63,9 @@ export function parseOtlpGroupConfig(raw: unknown, keyPath: string): OtlpGroupCo
     if (Object.keys(dependencies).length > 0) declaration.dependencies = dependencies;
     return declaration;
   });
-  return { members, pushIntervalMillis };
+  const config: OtlpGroupConfig = { members, pushIntervalMillis };
+  if (o['contrib'] !== undefined && o['contrib'] !== null) config.contrib = parseContribGroupConfig(o['contrib'], joinKey(keyPath, 'contrib'));
+  return config;
 }
 
 /** The top-level `otlp:` key: how the shared OTLP/HTTP server accepts and limits requests. */

@@ -11,6 +11,8 @@ import {
   type OtlpNumberDataPoint,
 } from './otlp-types';
 import type { PointRefusalReason } from './refusal';
+import type { ContribOptions } from './contrib/contrib-config';
+import { ContribIngest } from './contrib/contrib-ingest';
 
 export const OTLP_SOURCE = 'otlp';
 
@@ -31,6 +33,8 @@ export interface IngestOptions {
   server: OtlpServerConfig;
   /** Members declared in config per group: they count toward max_members_per_group from the start. */
   declaredMembers?: ReadonlyMap<string, readonly string[]>;
+  /** Also read the Collector contrib receivers' metrics, mapped to members by these tables (contrib/). */
+  contrib?: ContribOptions;
 }
 
 /** Slots of the numeric fields in MemberDraft.values / valueAtMillis. */
@@ -96,8 +100,11 @@ export class OtlpIngest {
    */
   private readonly lastReplication = new Map<string, ReplicationFacts>();
 
+  private readonly contrib: ContribIngest | undefined;
+
   constructor(private readonly options: IngestOptions) {
     this.admission = new GroupAdmission(options.groups, options.server, options.declaredMembers);
+    this.contrib = options.contrib && new ContribIngest(options.contrib, options.server, OTLP_SOURCE);
   }
 
   ingest(request: OtlpMetricsRequest, nowMillis: number): IngestResult {
@@ -141,7 +148,13 @@ export class OtlpIngest {
         }
       }
     }
-    return this.finish(drafts, refusals);
+    const contrib = this.contrib?.ingest(request, nowMillis, this.admission, refusals);
+    const result = this.finish(drafts, refusals);
+    if (contrib) {
+      result.observations.push(...contrib.observations);
+      result.pointsPerObservation.push(...contrib.pointsPerObservation);
+    }
+    return result;
   }
 
   private addPoint(
@@ -312,6 +325,7 @@ export class OtlpIngest {
     for (const { group, member } of retired) {
       this.deltaPositionTotals.delete(`${group}\u0000${member}`);
       this.lastReplication.delete(`${group}\u0000${member}`);
+      this.contrib?.forget(group, member);
     }
     return retired;
   }

@@ -11,6 +11,7 @@ import type { Observation } from '../../model/types';
 import type { ObservationSink, Receiver, ReceiverContext } from '../receiver';
 import type { RetiredMember } from './admission';
 import type { OtlpServerConfig } from './config';
+import type { ContribOptions } from './contrib/contrib-config';
 import { DecodeBudget, JsonContainerCounter, RequestTooBigError } from './decode-budget';
 import { decodeJsonRequest } from './decode-json';
 import { decodeProtobufRequest } from './decode-protobuf';
@@ -40,6 +41,8 @@ export interface OtlpHttpReceiverOptions {
   declaredMembers?: ReadonlyMap<string, readonly string[]>;
   /** Bytes the memory limiter reads (tests pass a fake); heap in use plus Buffers by default. */
   readMemoryBytes?: () => number;
+  /** Read the Collector contrib receivers' metrics too, mapped by these tables (contribOptionsOf). */
+  contrib?: ContribOptions;
 }
 
 export interface OtlpHttpReceiver extends Receiver {
@@ -73,7 +76,7 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpHt
   const { server: config, context } = options;
   const refused = refusedCounter(options.registry);
   const retiredTotal = retiredCounter(options.registry);
-  const ingest = new OtlpIngest({ groups: options.groups, server: config, declaredMembers: options.declaredMembers });
+  const ingest = new OtlpIngest({ groups: options.groups, server: config, declaredMembers: options.declaredMembers, contrib: options.contrib });
   const expectedTokenDigest = config.bearerToken === undefined ? undefined : sha256(`Bearer ${config.bearerToken}`);
   const lastWarnAt = new Map<string, number>();
   const turns = new DecodeTurns();
