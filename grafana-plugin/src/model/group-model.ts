@@ -1,6 +1,6 @@
 import { Labels } from '@grafana/data';
 
-import { MemberStatus, METRICS, Phase, isMemberStatus, isPhase, phaseSeverity } from './contract';
+import { MemberStatus, METRICS, Phase, isMemberStatus, isPhase, phaseRank } from './contract';
 import { lagHistory, phaseHistory } from './history';
 import { Series } from './series';
 
@@ -183,7 +183,7 @@ function currentPhase(phaseSeries: Series[], cutoffMs: number): Phase {
     if (!p || p.timeMs < cutoffMs || p.value !== 1 || !isPhase(phase)) {
       continue;
     }
-    if (worst === undefined || phaseSeverity(phase) < phaseSeverity(worst)) {
+    if (worst === undefined || phaseRank(phase) > phaseRank(worst)) {
       worst = phase;
     }
   }
