@@ -104,6 +104,34 @@ export const METRICS = {
 export type MetricKey = keyof typeof METRICS;
 
 /**
+ * What the Grafana recovery panel reads, in the order the dashboards query them (one query per
+ * metric, raw series so each frame keeps `__name__` and every label). A metric the panel needs
+ * goes here, and both the panel and the dashboards' panel queries follow.
+ */
+export const PANEL_METRICS = [
+  'groupPhase',
+  'groupProgress',
+  'groupEta',
+  'groupEtaTimestamp',
+  'groupElapsed',
+  'groupRto',
+  'memberStatus',
+  'memberLagSeconds',
+  'groupMembers',
+  'groupDivergence',
+  'memberPermissionDrift',
+  // Absent for a group while other groups have it: the panel says "permissions: not observed".
+  'groupPermissionConsistency',
+  'groupSharedDependency',
+  'groupEffectivePaths',
+  'groupIndependence',
+  'groupHiddenInstability',
+  'memberObservationAge',
+] as const satisfies readonly MetricKey[];
+
+export type PanelMetricKey = (typeof PANEL_METRICS)[number];
+
+/**
  * The receivers' own counters, registered by the receivers on the collector's Prometheus
  * registry (not derived state, so not exported over OTLP). `receiver` is the receiver type
  * (`otlp`); `reason` is one of REFUSAL_REASONS.

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { METRICS } from '@rebound/contract';
 import { Child, sparePort, waitFor } from '../support/processes';
 
 const repo = resolve(__dirname, '../..');
@@ -75,7 +76,7 @@ export class CollectorProcess {
   /** `recovery_episodes_total{group=…}` from /metrics (0 before the first completed episode). */
   async episodesTotal(group: string): Promise<number> {
     const text = await (await fetch(`${this.baseUrl}/metrics`)).text();
-    const line = text.split('\n').find((l) => l.startsWith(`recovery_episodes_total{group="${group}"}`));
+    const line = text.split('\n').find((l) => l.startsWith(`${METRICS.episodes.name}{group="${group}"}`));
     return line === undefined ? 0 : Number(line.split(' ').pop());
   }
 
