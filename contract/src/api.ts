@@ -2,14 +2,21 @@
  * The collector's JSON API (DESIGN.md §4, contract field names): `GET /api/v1/groups` answers
  * `{"groups": GroupView[]}`, `GET /api/v1/episodes[?group=G&limit=N]` answers
  * `{"episodes": EpisodeView[]}`, newest first. Times are RFC 3339 UTC strings; `null` means
- * "not known" (or "not yet", for an open episode), never zero. Types only: no runtime code.
+ * "not known" (or "not yet", for an open episode), never zero. Apart from the paths, types only.
  */
 import type { MemberStatus, Phase, Role } from './states';
 
+/** The collector's HTTP endpoints on `listen.metrics`. */
 export const API_PATHS = {
-  groups: '/api/v1/groups',
-  episodes: '/api/v1/episodes',
+  /** Prometheus exposition (text 0.0.4 or OpenMetrics, optionally gzipped). */
   metrics: '/metrics',
+  /** `{"groups": GroupView[]}`. */
+  groups: '/api/v1/groups',
+  /** `{"episodes": EpisodeView[]}`, newest first; `?group=G&limit=N`. */
+  episodes: '/api/v1/episodes',
+  /** Maintenance windows: GET lists, POST adds, DELETE removes (bearer token when `listen.auth` is set). */
+  maintenance: '/api/v1/maintenance',
+  /** `{"status": "ok", "groups": N}` once the collector serves. */
   health: '/healthz',
 } as const;
 
