@@ -5,6 +5,7 @@ import {
   MEMBER_STATUSES,
   MEMBER_STATUS_COLOURS,
   MEMBER_STATUS_RANK,
+  MEMBER_STATUSES_WORST_FIRST,
   METRICS,
   OTLP_MEMBER_METRICS,
   PHASES,
@@ -65,6 +66,7 @@ describe('phases and statuses', () => {
     assert.deepEqual(PHASES_WORST_FIRST, ['degraded', 'partial', 'unknown', 'recovering', 'stabilizing', 'healthy']);
     assert.deepEqual([...new Set(MEMBER_STATUSES.map((s) => MEMBER_STATUS_RANK[s]))].sort(), [0, 1, 2, 3, 4]);
     assert.equal(MEMBER_STATUS_RANK.converged, 0);
+    assert.deepEqual(MEMBER_STATUSES_WORST_FIRST, ['diverged', 'unreachable', 'unknown', 'lagging', 'converged']);
     assert.equal(worsePhase('recovering', 'unknown'), 'unknown');
     assert.equal(worsePhase('degraded', 'partial'), 'degraded');
   });

@@ -32,16 +32,21 @@ export const PHASE_RANK: Readonly<Record<Phase, number>> = {
 };
 
 /**
- * How bad a member status is: higher is worse, converged is 0. Unknown is worst: a member nobody
- * can see may be anything, and the dashboards' member state timeline plots this number.
+ * How bad a member status is: higher is worse, converged is 0. Diverged is worst (its data differs
+ * from the leader's and must be rebuilt), then unreachable (known to be down), then unknown (not
+ * seen: never counted as fine, but not known to be broken), then lagging. The panel believes the
+ * worse of two claims by this rank, and the dashboards' member state timeline plots it.
  */
 export const MEMBER_STATUS_RANK: Readonly<Record<MemberStatus, number>> = {
   converged: 0,
   lagging: 1,
-  diverged: 2,
+  unknown: 2,
   unreachable: 3,
-  unknown: 4,
+  diverged: 4,
 };
+
+/** Member statuses worst first. */
+export const MEMBER_STATUSES_WORST_FIRST: readonly MemberStatus[] = [...MEMBER_STATUSES].sort((a, b) => MEMBER_STATUS_RANK[b] - MEMBER_STATUS_RANK[a]);
 
 /** Phases worst first: the order an SRE triages in. */
 export const PHASES_WORST_FIRST: readonly Phase[] = [...PHASES].sort((a, b) => PHASE_RANK[b] - PHASE_RANK[a]);

@@ -1,17 +1,21 @@
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
   MEMBER_STATUSES,
   MEMBER_STATUS_COLOURS,
   MEMBER_STATUS_RANK,
+  METRICS,
   PHASES,
   PHASE_COLOURS,
   PHASE_RANK,
   isMemberStatus,
   isPhase,
 } from '@rebound/contract';
+import { phaseCodeExpr, statusCodeExpr } from './phases';
 
 /**
  * The generated dashboards (what Grafana loads, not the code that writes them) give every phase and
@@ -86,5 +90,62 @@ describe('generated dashboards against the contract palette', () => {
       }
     }
     assert.ok(found >= 2 * PHASES.length + MEMBER_STATUSES.length, `ranked queries found: ${found}`);
+  });
+});
+
+/**
+ * A bug the contract exposed: the state timelines' queries joined one term per phase with `or` in
+ * PHASES order, and `or` keeps its left side, so when two collectors scraped for one group
+ * disagreed (one still healthy, one degraded) the timeline showed healthy while the panel, which
+ * believes the worse claim, showed degraded. Evaluated by Prometheus' own engine (promtool).
+ */
+describe('state timeline queries in Prometheus', () => {
+  const PROMTOOL = process.env.PROMTOOL ?? 'promtool';
+  const dashboardVariables = (expr: string) => expr.replaceAll('$job', '.*').replaceAll('$cluster', '.*');
+  const oneHot = (metric: string, labels: string, label: string, values: readonly string[], current: string) =>
+    values.map((v) => ({ series: `${metric}{${labels},${label}="${v}"}`, values: v === current ? '1x2' : '0x2' }));
+
+  it('show the worse phase and member status when two collectors disagree, as the panel does', () => {
+    const input = [
+      ...oneHot(METRICS.groupPhase.name, 'job="rebound",instance="a",group="db"', 'phase', PHASES, 'healthy'),
+      ...oneHot(METRICS.groupPhase.name, 'job="rebound",instance="b",group="db"', 'phase', PHASES, 'degraded'),
+      ...oneHot(METRICS.memberStatus.name, 'job="rebound",instance="a",group="db",member="db-2"', 'status', MEMBER_STATUSES, 'unknown'),
+      ...oneHot(METRICS.memberStatus.name, 'job="rebound",instance="b",group="db",member="db-2"', 'status', MEMBER_STATUSES, 'diverged'),
+    ];
+    const dir = mkdtempSync(join(tmpdir(), 'rebound-timeline-'));
+    try {
+      const file = join(dir, 'timeline.test.yml');
+      writeFileSync(
+        file,
+        JSON.stringify({
+          rule_files: [],
+          evaluation_interval: '1m',
+          tests: [
+            {
+              interval: '1m',
+              input_series: input,
+              promql_expr_test: [
+                { expr: dashboardVariables(phaseCodeExpr()), eval_time: '1m', exp_samples: [{ labels: '{group="db"}', value: PHASE_RANK.degraded }] },
+                {
+                  expr: dashboardVariables(statusCodeExpr()),
+                  eval_time: '1m',
+                  exp_samples: [{ labels: '{group="db",member="db-2"}', value: MEMBER_STATUS_RANK.diverged }],
+                },
+              ],
+            },
+          ],
+        }),
+      );
+      let out: string;
+      try {
+        out = execFileSync(PROMTOOL, ['test', 'rules', file], { encoding: 'utf8', stdio: 'pipe' });
+      } catch (error) {
+        const e = error as { stdout?: string; stderr?: string; message: string };
+        throw new Error(`promtool test rules failed (install it with scripts/ensure-system-deps.sh):\n${e.stdout ?? ''}${e.stderr ?? e.message}`);
+      }
+      assert.doesNotMatch(out, /FAILED/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

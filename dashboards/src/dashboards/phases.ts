@@ -1,4 +1,14 @@
-import { MEMBER_STATUSES, MEMBER_STATUS_COLOURS, MEMBER_STATUS_RANK, METRICS, PHASES, PHASE_COLOURS, PHASE_RANK } from '@rebound/contract';
+import {
+  MEMBER_STATUSES,
+  MEMBER_STATUSES_WORST_FIRST,
+  MEMBER_STATUS_COLOURS,
+  MEMBER_STATUS_RANK,
+  METRICS,
+  PHASES,
+  PHASES_WORST_FIRST,
+  PHASE_COLOURS,
+  PHASE_RANK,
+} from '@rebound/contract';
 import { maxBy } from '../promql';
 import { panelSeries } from './panel-series';
 
@@ -9,16 +19,21 @@ import { panelSeries } from './panel-series';
  */
 export { PHASES, MEMBER_STATUSES, PHASE_COLOURS };
 
-/** `(max by (group) (recovery_group_phase{phase="P"}) == 1) * 0 + rank(P) or …`: one series per group, valued by phase. */
+/**
+ * `(max by (group) (recovery_group_phase{phase="P"}) == 1) * 0 + rank(P) or …`: one series per group,
+ * valued by phase. `or` keeps its left side, so the terms go worst first: when two collectors
+ * disagree about a group, the worse phase wins, as in the panel.
+ */
 export function phaseCodeExpr(...matchers: string[]): string {
-  return PHASES.map(
+  return PHASES_WORST_FIRST.map(
     (phase) =>
       `(${maxBy('group', panelSeries(METRICS.groupPhase.name, ...matchers, `phase="${phase}"`))} == 1) * 0 + ${PHASE_RANK[phase]}`,
   ).join(' or ');
 }
 
+/** The same per member, worst status first. */
 export function statusCodeExpr(...matchers: string[]): string {
-  return MEMBER_STATUSES.map(
+  return MEMBER_STATUSES_WORST_FIRST.map(
     (status) =>
       `(${maxBy('group, member', panelSeries(METRICS.memberStatus.name, ...matchers, `status="${status}"`))} == 1) * 0 + ${MEMBER_STATUS_RANK[status]}`,
   ).join(' or ');

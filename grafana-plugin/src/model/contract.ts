@@ -1,7 +1,7 @@
 // The names the panel reads, from @rebound/contract (DESIGN.md §4). The panel reads these and nothing else.
 import { METRICS as CONTRACT_METRICS, PANEL_METRICS, PHASE_RANK, type Phase } from '@rebound/contract';
 
-export { MEMBER_STATUSES, PHASES, PHASE_COLOURS, isMemberStatus, isPhase, type MemberStatus, type Phase } from '@rebound/contract';
+export { MEMBER_STATUSES, MEMBER_STATUS_RANK, PHASES, PHASE_COLOURS, isMemberStatus, isPhase, type MemberStatus, type Phase } from '@rebound/contract';
 
 /** The panel's short keys for the contract metrics it reads (PANEL_METRICS, a test keeps them equal). */
 export const METRICS = {
