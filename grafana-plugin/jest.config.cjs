@@ -17,7 +17,8 @@ module.exports = {
   testMatch: ['**/*.test.ts', '**/*.test.tsx'],
   transform: { '^.+\\.(t|j)sx?$': swc, '^.+\\.mjs$': swc },
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
-  moduleNameMapper: { '\\.(css|scss|sass)$': '<rootDir>/jest/style-stub.cjs' },
+  // The shared names from their TypeScript source, as webpack.config.cjs and tsconfig.json read them.
+  moduleNameMapper: { '\\.(css|scss|sass)$': '<rootDir>/jest/style-stub.cjs', '^@rebound/contract$': '<rootDir>/../contract/index.ts' },
   setupFiles: ['<rootDir>/jest/polyfills.cjs'],
   setupFilesAfterEnv: ['<rootDir>/jest/setup.ts'],
 };

@@ -37,7 +37,12 @@ module.exports = (env = {}) => ({
     uniqueName: PLUGIN_ID,
     clean: false,
   },
-  resolve: { extensions: ['.ts', '.tsx', '.js', '.jsx'] },
+  resolve: {
+    extensions: ['.ts', '.tsx', '.js', '.jsx'],
+    // The shared names from their TypeScript source (always current, and tree-shaken: the panel
+    // bundles the names it reads, not the whole contract). jest.config.cjs and tsconfig.json agree.
+    alias: { '@rebound/contract$': path.join(__dirname, '../contract/index.ts') },
+  },
   module: {
     rules: [
       {

@@ -1,5 +1,6 @@
 import { PanelOptionsEditorBuilder } from '@grafana/data';
 
+import { METRICS } from './model/contract';
 import { RecoveryPanelOptions, defaultOptions as d } from './types';
 
 const DATA = ['Data'];
@@ -14,7 +15,7 @@ export function buildOptions(builder: PanelOptionsEditorBuilder<RecoveryPanelOpt
     .addNumberInput({
       path: 'rtoOverrideSeconds',
       name: 'RTO override (seconds)',
-      description: "Budget to measure elapsed time against instead of recovery_group_rto_seconds. 0 uses the collector's.",
+      description: `Budget to measure elapsed time against instead of ${METRICS.rto}. 0 uses the collector's.`,
       defaultValue: d.rtoOverrideSeconds,
       settings: { min: 0, integer: true },
       category: DATA,

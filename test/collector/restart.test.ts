@@ -3,6 +3,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
+import type { EpisodeView } from '@rebound/contract';
 import { Child, sparePort, waitFor } from '../support/processes';
 import { otlpJsonBody, type MemberReport } from '../support/otlp-json';
 
@@ -14,12 +15,7 @@ after(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-interface EpisodeJson {
-  id: string;
-  start: string;
-  end: string | null;
-  duration_seconds: number | null;
-}
+type EpisodeJson = Pick<EpisodeView, 'id' | 'start' | 'end' | 'duration_seconds'>;
 
 function startCollector(config: string): Child {
   const child = new Child('collector', process.execPath, ['--import', 'tsx', join(repo, 'collector/src/cli.ts'), '--config', config, '--quiet'], repo);

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
+import type { EpisodeView } from '@rebound/contract';
 import { clearImmutable, immutableUnsupported, setImmutable } from '../../collector/src/testing/immutable-files';
 import { otlpJsonBody, type MemberReport } from '../support/otlp-json';
 import { Child, sparePort, waitFor } from '../support/processes';
@@ -22,11 +23,7 @@ after(async () => {
 const noTmpfs = TinyFilesystem.unsupported(join(work, 'probe'));
 const noChattr = immutableUnsupported(work);
 
-interface EpisodeJson {
-  id: string;
-  start: string;
-  end: string | null;
-}
+type EpisodeJson = Pick<EpisodeView, 'id' | 'start' | 'end'>;
 
 const healthy: MemberReport[] = [
   { group: 'payments', member: 'pay-1', role: 'leader', up: true, position: 100 },

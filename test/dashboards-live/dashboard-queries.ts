@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { METRICS, type MetricDefinition } from '@rebound/contract';
 
 /** One PromQL target of a dashboard panel, as the generated JSON holds it. */
 export interface PanelTarget {
@@ -60,10 +61,15 @@ export function labelValuesQuery(variable: { query?: string | { query: string } 
 }
 
 /**
- * Series the contract allows to be absent (DESIGN.md §4): no ETA (nor expected completion) while stalled or unknown, no
- * failover load without a failover. A panel showing them still needs data from its other queries.
+ * Series the contract allows to be absent (`absentWhen` in @rebound/contract) that the demo stack really lacks at times: no
+ * ETA (nor expected completion) while stalled or unknown, no failover load without a failover. Every group of the demo has
+ * permission fingerprints and dependencies, so the other may-be-absent metrics must have data here. A panel showing them
+ * still needs data from its other queries.
  */
-export const MAY_BE_ABSENT = ['recovery_group_eta_seconds', 'recovery_group_eta_timestamp_seconds', 'recovery_group_failover_load_ratio'];
+export const MAY_BE_ABSENT: readonly string[] = [METRICS.groupEta, METRICS.groupEtaTimestamp, METRICS.groupFailoverLoad].map((m: MetricDefinition) => {
+  if (m.absentWhen === undefined) throw new Error(`${m.name} is never absent by the contract`);
+  return m.name;
+});
 
 export function mayBeAbsent(expr: string): boolean {
   return MAY_BE_ABSENT.some((metric) => expr.includes(metric));

@@ -8,12 +8,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { METRICS } from '@rebound/contract';
 import { parse } from 'yaml';
 import { selectors } from '../../dashboards/src/config';
 import { recoveryAlertRuleGroups, recoveryStalledRule } from '../../dashboards/src/rules/recovery-alerts';
 import { toYaml } from '../../dashboards/src/rules/render';
 import type { RuleGroup } from '../../dashboards/src/rules/rule-types';
-import { sloRuleGroups } from '../../dashboards/src/rules/slo-rules';
+import { sloRuleGroups, withinRtoRecord } from '../../dashboards/src/rules/slo-rules';
 import { interpolate, labelValuesQuery, mayBeAbsent, panelQueries, readDashboards, usesVariable, type PanelQueries } from './dashboard-queries';
 import { PrometheusApi, type Sample } from './prometheus-api';
 import { startDemoCollector, startPrometheus } from '../support/demo-stack';
@@ -88,8 +89,8 @@ describe('dashboards and rules against a real Prometheus and the demo collector'
     const stack = await startPrometheus(dir, { metricsPort: started.metricsPort, job, ruleFiles: fastRuleFiles(), labels: { [selectors.clusterLabel]: CLUSTER } });
     prometheus = stack.child;
     api = new PrometheusApi(stack.url);
-    groups = await waitFor('recovery_group_phase series in Prometheus', 60_000, async () => {
-      const values = await api.labelValues('group', `recovery_group_phase{${selectors.collector}}`);
+    groups = await waitFor(`${METRICS.groupPhase.name} series in Prometheus`, 60_000, async () => {
+      const values = await api.labelValues('group', `${METRICS.groupPhase.name}{${selectors.collector}}`);
       return values.length > 0 ? values : undefined;
     });
     // The demo walks through failure, partial recovery and stabilization; wait for the stall to
@@ -101,7 +102,7 @@ describe('dashboards and rules against a real Prometheus and the demo collector'
     // A group's first episode creates its histogram series, which increase() cannot count yet;
     // the next one makes the share within RTO a number rather than 0/0.
     sloShareSeen = await waitFor('a number for the share of episodes within RTO', 300_000, async () => {
-      const samples = await api.instant('group:recovery_slo_within_rto:ratio_rate28d');
+      const samples = await api.instant(withinRtoRecord);
       return samples.find((sample) => Number.isFinite(Number(sample.value?.[1])));
     }, 1000).catch(() => undefined);
   });
@@ -120,7 +121,7 @@ describe('dashboards and rules against a real Prometheus and the demo collector'
   });
 
   it('computes the share of episodes within RTO from completed demo episodes', () => {
-    assert.ok(sloShareSeen, 'group:recovery_slo_within_rto:ratio_rate28d never became a number');
+    assert.ok(sloShareSeen, `${withinRtoRecord} never became a number`);
     const share = Number(sloShareSeen.value![1]);
     assert.ok(share >= 0 && share <= 1, `share within RTO ${share} is not a ratio`);
   });

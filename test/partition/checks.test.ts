@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { MemberStatus, Phase } from '@rebound/contract';
 import { assertLagNeverRestarts, assertNeverRecoveredWhileCut, assertOneEpisode, detection, noticeDeadline, type EpisodeCount, type Window } from './checks';
-import type { CollectorProcess, GroupJson } from './collector-process';
+import type { CollectorProcess, EpisodeJson, GroupJson } from './collector-process';
 import { Timeline } from './timeline';
 
 /** A timeline that samples nothing: the samples are written by the test (no collector, no root needed). */
-async function recorded(samples: { at: number; phase: string; status: string; lag: number | null }[]): Promise<Timeline> {
+async function recorded(samples: { at: number; phase: Phase; status: MemberStatus; lag: number | null }[]): Promise<Timeline> {
   const silent = { group: () => Promise.reject(new Error('no collector in this test')) } as unknown as CollectorProcess;
   const timeline = new Timeline(silent, 'cache', async () => ({}), 1);
   await timeline.stop();
@@ -61,8 +62,8 @@ describe('partition checks', () => {
 
   it('assertOneEpisode refuses an episode that closed during the cut and a second one opened after it', () => {
     const before: EpisodeCount = { episodes: [], total: 0 };
-    const closedEarly = { id: 'e1', start: new Date(1_000).toISOString(), end: new Date(9_000).toISOString(), worst_phase: 'recovering' };
-    const reopened = { id: 'e2', start: new Date(10_000).toISOString(), end: new Date(30_000).toISOString(), worst_phase: 'partial' };
+    const closedEarly: EpisodeJson = { id: 'e1', start: new Date(1_000).toISOString(), end: new Date(9_000).toISOString(), worst_phase: 'recovering' };
+    const reopened: EpisodeJson = { id: 'e2', start: new Date(10_000).toISOString(), end: new Date(30_000).toISOString(), worst_phase: 'partial' };
     assert.throws(() => assertOneEpisode(before, { episodes: [reopened, closedEarly], total: 2 }, 20_000, 'split'), /expected one episode, got 2/);
     assert.throws(() => assertOneEpisode(before, { episodes: [closedEarly], total: 1 }, 20_000, 'early'), /before the last heal/);
     assertOneEpisode(before, { episodes: [reopened], total: 1 }, 20_000, 'one');

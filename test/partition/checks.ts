@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { METRICS } from '@rebound/contract';
 import type { CollectorProcess, EpisodeJson } from './collector-process';
 import { member, seconds, type Sample, type Timeline } from './timeline';
 
@@ -109,7 +110,7 @@ export function assertOneEpisode(before: EpisodeCount, after: EpisodeCount, last
   const [episode] = episodes as [EpisodeJson];
   assert.notEqual(episode.end, null, `${what}: the episode is still open: ${listing}`);
   assert.ok(Date.parse(episode.end!) >= lastHealMillis, `${what}: the episode closed at ${episode.end}, before the last heal at ${new Date(lastHealMillis).toISOString()}`);
-  assert.equal(after.total - before.total, 1, `${what}: recovery_episodes_total went from ${before.total} to ${after.total}`);
+  assert.equal(after.total - before.total, 1, `${what}: ${METRICS.episodes.name} went from ${before.total} to ${after.total}`);
 }
 
 /** Once the link is down (and the collector had its round to see it), the reason says so: "replication link down for 7s". */

@@ -1,35 +1,19 @@
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { METRICS, type EpisodeView, type GroupView, type MemberView, type SignalsView } from '@rebound/contract';
 import { Child, sparePort, waitFor } from '../support/processes';
 
 const repo = resolve(__dirname, '../..');
 
-/** One member as `GET /api/v1/groups` shows it (the fields the partition test reads). */
-export interface MemberJson {
-  member: string;
-  role: string;
-  status: string;
-  reason: string | null;
-  lag_seconds: number | null;
-  lag_bytes: number | null;
-  observation_age_seconds: number | null;
-}
+/** One member as `GET /api/v1/groups` shows it (the fields the partition test reads; names from the contract). */
+export type MemberJson = Pick<MemberView, 'member' | 'role' | 'status' | 'reason' | 'lag_seconds' | 'lag_bytes' | 'observation_age_seconds'>;
 
-export interface GroupJson {
-  name: string;
-  phase: string;
-  leader: string | null;
-  episode_id: string | null;
+export type GroupJson = Pick<GroupView, 'name' | 'phase' | 'leader' | 'episode_id'> & {
   members: MemberJson[];
-  signals: { hidden_instability: boolean; leader_serving: boolean };
-}
+  signals: Pick<SignalsView, 'hidden_instability' | 'leader_serving'>;
+};
 
-export interface EpisodeJson {
-  id: string;
-  start: string;
-  end: string | null;
-  worst_phase: string;
-}
+export type EpisodeJson = Pick<EpisodeView, 'id' | 'start' | 'end' | 'worst_phase'>;
 
 /**
  * A real collector process (`collector/src/cli.ts` under tsx, as users run it
@@ -75,7 +59,7 @@ export class CollectorProcess {
   /** `recovery_episodes_total{group=…}` from /metrics (0 before the first completed episode). */
   async episodesTotal(group: string): Promise<number> {
     const text = await (await fetch(`${this.baseUrl}/metrics`)).text();
-    const line = text.split('\n').find((l) => l.startsWith(`recovery_episodes_total{group="${group}"}`));
+    const line = text.split('\n').find((l) => l.startsWith(`${METRICS.episodes.name}{group="${group}"}`));
     return line === undefined ? 0 : Number(line.split(' ').pop());
   }
 

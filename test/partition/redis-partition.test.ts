@@ -3,6 +3,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { METRICS } from '@rebound/contract';
 import { assertCollectorStillReaches, assertHiddenInstabilityWhileServing, assertReasonNamesLink, assertLagNeverRestarts, assertNeverRecoveredWhileCut, assertOneEpisode, countEpisodes, detection, newEpisodes, noticeDeadline, noticeSlackMillis, type EpisodeCount, type Window } from './checks';
 import { CollectorProcess } from './collector-process';
 import { describeDetection, reportCut, type CutRecord } from './report';
@@ -168,7 +169,7 @@ describe('network partition: Redis primary and two replicas in network namespace
     }
   });
 
-  it('healing the overlapping partitions: one episode, closed after the last heal, recovery_episodes_total +1', async () => {
+  it(`healing the overlapping partitions: one episode, closed after the last heal, ${METRICS.episodes.name} +1`, async () => {
     const r = await runOverlapping();
     assertOneEpisode(r.before, r.after, r.healMillis, 'overlapping partitions');
   });
@@ -231,7 +232,7 @@ describe('network partition: Redis primary and two replicas in network namespace
           `# partition redis primary isolated: cut → group ${phaseChange ? `${phaseChange.group.phase} ${seconds(phaseChange.atMillis - cutMillis)}` : 'never left healthy'}; ` +
             `cut → replicas' link down ${seconds(bothDown.atMillis - cutMillis)}; ` +
             ['replica-a', 'replica-b'].map((name) => `${name} first non-converged ${describeDetection(t, name, cutMillis, record.healMillis)}`).join('; ') +
-            `; episodes ${episodes}, recovery_episodes_total +${healed.after.total - before.total}`,
+            `; episodes ${episodes}, ${METRICS.episodes.name} +${healed.after.total - before.total}`,
         );
         return record;
       } finally {

@@ -1,3 +1,4 @@
+import { METRICS } from '@rebound/contract';
 import { newEpisodes, type EpisodeCount } from './checks';
 import { member, seconds, type Timeline } from './timeline';
 
@@ -23,7 +24,7 @@ export function reportCut(system: string, scenario: string, t: Timeline, r: CutR
     `# partition ${system} ${scenario}: cut → ${cutMember} first non-converged ${describeDetection(t, cutMember, r.cutMillis, r.healMillis)}; ` +
       `cut → link down ${seconds(r.linkDownMillis - r.cutMillis)}; link down → ${cutMember} ${statusAfter(t, cutMember, r.linkDownMillis, r.healMillis)}; ` +
       `false converged/stabilizing/healthy samples after detection ${falseConverged(t, cutMember, r)}; heal → healthy ${seconds(r.healthyAtMillis - r.healMillis)}; ` +
-      `episodes ${newEpisodes(r.before, r.after).length}, recovery_episodes_total +${r.after.total - r.before.total}`,
+      `episodes ${newEpisodes(r.before, r.after).length}, ${METRICS.episodes.name} +${r.after.total - r.before.total}`,
   );
 }
 

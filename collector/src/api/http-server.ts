@@ -4,6 +4,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { API_PATHS } from '@rebound/contract';
 import type { RecoveryEngine } from '../engine/engine';
 import { CONTENT_TYPES, type ExpositionFormat } from '../exporters/prometheus/exposition-format';
 import { createExpositionGzip, gzipBatches } from '../exporters/prometheus/gzip-batches';
@@ -16,7 +17,7 @@ import { episodeView, groupView } from './json-views';
 import { BadMaintenanceRequest, maintenanceView, parseMaintenanceRequest, readJsonBody } from './maintenance-request';
 import { MAX_MAINTENANCE_WINDOWS } from '../engine/maintenance';
 
-const MAINTENANCE_PATH = '/api/v1/maintenance';
+const MAINTENANCE_PATH = API_PATHS.maintenance;
 
 export interface HttpApiOptions {
   host: string;
@@ -82,13 +83,13 @@ export class HttpApi {
       return sendJson(response, 405, { error: `${request.method} not allowed; this API is read-only` });
     }
     switch (url.pathname) {
-      case '/metrics':
+      case API_PATHS.metrics:
         return this.metrics(request, response);
-      case '/api/v1/groups':
+      case API_PATHS.groups:
         return sendJson(response, 200, { groups: this.options.engine.snapshot().map((state) => groupView(state, Date.now())) });
-      case '/api/v1/episodes':
+      case API_PATHS.episodes:
         return this.episodes(url, response);
-      case '/healthz':
+      case API_PATHS.health:
         return sendJson(response, 200, { status: 'ok', groups: this.options.engine.groupNames().length });
       default:
         return sendJson(response, 404, { error: `no such endpoint ${url.pathname}; try /metrics, /api/v1/groups, /api/v1/episodes, /api/v1/maintenance, /healthz` });

@@ -1,9 +1,10 @@
+import type { EpisodeView, GroupView } from '@rebound/contract';
 import { etaSecondsAt } from '../model/eta';
 import { isWithinRto, type Episode, type GroupState } from '../model/group-state';
 import { holdDownSeconds, timeInPhaseSeconds } from '../model/time-in-phase';
 
 /** `GET /api/v1/groups` entry (DESIGN.md §4, contract field names); the ETA as of the request (`nowMillis`). */
-export function groupView(state: GroupState, nowMillis: number = Date.now()) {
+export function groupView(state: GroupState, nowMillis: number = Date.now()): GroupView {
   const eta = etaSecondsAt(state, nowMillis);
   return {
     name: state.name,
@@ -54,7 +55,7 @@ export function groupView(state: GroupState, nowMillis: number = Date.now()) {
  * `GET /api/v1/episodes` entry (contract field names; times RFC 3339 UTC). `time_in_phase_seconds`
  * runs to `nowMillis` for an open episode (the current phase's time so far).
  */
-export function episodeView(episode: Episode, nowMillis: number = Date.now()) {
+export function episodeView(episode: Episode, nowMillis: number = Date.now()): EpisodeView {
   return {
     id: episode.id,
     group: episode.group,

@@ -1,5 +1,5 @@
 import type { Episode, MemberState } from '../model/group-state';
-import { PHASE_SEVERITY, type MemberStatus, type Phase } from '../model/types';
+import { PHASE_RANK, type MemberStatus, type Phase } from '../model/types';
 
 /**
  * An open episode plus the bookkeeping needed to continue it after a restart
@@ -54,7 +54,7 @@ export function recordPhase(open: OpenEpisode, phase: Phase, nowMillis: number):
   const last = episode.phases[episode.phases.length - 1];
   if (last !== undefined && last.phase === phase) return false;
   episode.phases.push({ phase, atMillis: nowMillis });
-  if (PHASE_SEVERITY[phase] > PHASE_SEVERITY[episode.worstPhase]) episode.worstPhase = phase;
+  if (PHASE_RANK[phase] > PHASE_RANK[episode.worstPhase]) episode.worstPhase = phase;
   return true;
 }
 

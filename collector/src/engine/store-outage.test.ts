@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { METRICS } from '@rebound/contract';
 import { createMemoryLogger } from '../logger';
 import type { Phase } from '../model/types';
 import { FakeEpisodeStore, sqliteError } from '../store/testing/fake-episode-store';
@@ -52,7 +53,7 @@ describe('RecoveryEngine with an episode store that cannot be written', () => {
     store.failure = diskIo();
     run(3, () => true);
     run(20); // c back, hold-down passes: the episode completes while every write fails
-    assert.deepEqual(completed, [open.id], 'the completion reached the listeners (recovery_episodes_total)');
+    assert.deepEqual(completed, [open.id], `the completion reached the listeners (${METRICS.episodes.name})`);
     assert.equal(phases.at(-1), 'healthy', 'the phase lines reached the listeners');
     assert.equal(engine.snapshot()[0]!.phase, 'healthy');
     assert.equal(engine.storeUp(), false);
@@ -142,7 +143,7 @@ describe('RecoveryEngine with an episode store that cannot be written', () => {
     readOnly.openedReadOnly = 'SqliteError: attempt to write a readonly database';
 
     const { engine, run, linesWith } = setup({ store: readOnly });
-    assert.equal(engine.storeUp(), false, 'recovery_store_up 0 from the start');
+    assert.equal(engine.storeUp(), false, `${METRICS.storeUp.name} 0 from the start`);
     assert.equal(
       linesWith('episode store /var/lib/rebound/rebound.db: not writable (SqliteError: attempt to write a readonly database); serving its stored episodes read-only').length,
       1,

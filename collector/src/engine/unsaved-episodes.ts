@@ -1,3 +1,4 @@
+import { METRICS } from '@rebound/contract';
 import type { Logger } from '../logger';
 import type { Episode } from '../model/group-state';
 import { describeStoreError, type EpisodeStore } from '../store/types';
@@ -134,7 +135,7 @@ export class UnsavedEpisodes {
     this.completed.delete(oldest);
     if (this.droppedThisOutage++ === 0) {
       this.logger.error(
-        `episode store ${this.store.path}: still not writable; more than ${this.maxCompleted} completed episodes wait in memory, dropping the oldest (they stay counted in recovery_episodes_total)`,
+        `episode store ${this.store.path}: still not writable; more than ${this.maxCompleted} completed episodes wait in memory, dropping the oldest (they stay counted in ${METRICS.episodes.name})`,
       );
     }
   }

@@ -1,3 +1,4 @@
+import { METRICS } from '@rebound/contract';
 import type { MemberState, SharedDependency } from './group-state';
 import type { Observation, Phase } from './types';
 
@@ -147,7 +148,7 @@ function actionFor(cause: FindingCause, members: readonly string[], input: Diagn
     case 'member_unreachable':
       return `start ${who} or fix the network path to it; its log says why it stopped`;
     case 'no_fresh_data':
-      return 'check the source: the collector log names its error and recovery_source_up shows which one is down';
+      return `check the source: the collector log names its error and ${METRICS.sourceUp.name} shows which one is down`;
     case 'not_observable':
       return 'grant the monitoring account what the message names (docs/monitoring-roles.md)';
     case 'replication_link_down':

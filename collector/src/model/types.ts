@@ -3,31 +3,9 @@
  * between receivers, the derivation and the exporters.
  */
 
-/** What part a member plays in its group. `leader` is the reference the others are compared to. */
-export type Role = 'leader' | 'replica' | 'standby' | 'path';
-export const ROLES: readonly Role[] = ['leader', 'replica', 'standby', 'path'];
-
-/** Member status (contract). */
-export type MemberStatus = 'converged' | 'lagging' | 'diverged' | 'unreachable' | 'unknown';
-export const MEMBER_STATUSES: readonly MemberStatus[] = ['converged', 'lagging', 'diverged', 'unreachable', 'unknown'];
-
-/** Group phase (contract). */
-export type Phase = 'healthy' | 'degraded' | 'recovering' | 'partial' | 'stabilizing' | 'unknown';
-export const PHASES: readonly Phase[] = ['healthy', 'degraded', 'recovering', 'partial', 'stabilizing', 'unknown'];
-
-/**
- * How bad a phase is, for "worst phase" of an episode and worst-first sorting.
- * Degraded (nothing improving) is worst; partial hides danger behind a serving
- * leader; unknown cannot be trusted; recovering and stabilizing are on their way.
- */
-export const PHASE_SEVERITY: Readonly<Record<Phase, number>> = {
-  healthy: 0,
-  stabilizing: 1,
-  recovering: 2,
-  unknown: 3,
-  partial: 4,
-  degraded: 5,
-};
+// Roles, member statuses and phases (contract) and the one phase rank live in @rebound/contract.
+import type { Role } from '@rebound/contract';
+export { MEMBER_STATUSES, PHASES, PHASE_RANK, ROLES, type MemberStatus, type Phase, type Role } from '@rebound/contract';
 
 /** Failure-domain attributes of a member, e.g. `{ 'cloud.availability_zone': 'eu-1a' }`. */
 export type Dependencies = Readonly<Record<string, string>>;

@@ -1,5 +1,6 @@
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { METRICS, seriesName } from '@rebound/contract';
 import { grafana } from '../config';
 import { maxBy, sumBy } from '../promql';
 import { keptVariables, panelSeries } from './panel-series';
@@ -98,8 +99,8 @@ export function groupDetailDashboard(): dashboard.Dashboard {
         title: 'Progress and ETA',
         description: 'Progress toward all members converged (left) and the estimated time to get there (right). No ETA line means stalled or unknown — never a made-up number.',
         queries: [
-          { expr: maxBy('group', groupSeries('recovery_group_progress_ratio')), legend: 'progress' },
-          { expr: maxBy('group', groupSeries('recovery_group_eta_seconds')), legend: 'ETA' },
+          { expr: maxBy('group', groupSeries(METRICS.groupProgress.name)), legend: 'progress' },
+          { expr: maxBy('group', groupSeries(METRICS.groupEta.name)), legend: 'ETA' },
         ],
         configure: (b) => {
           b.unit('percentunit').min(0).max(1);
@@ -118,8 +119,8 @@ export function groupDetailDashboard(): dashboard.Dashboard {
         title: 'Elapsed against RTO',
         description: 'How long the open episode has lasted, against the RTO of the group.',
         queries: [
-          { expr: maxBy('group', groupSeries('recovery_group_episode_elapsed_seconds')), legend: 'elapsed' },
-          { expr: maxBy('group', groupSeries('recovery_group_rto_seconds')), legend: 'RTO' },
+          { expr: maxBy('group', groupSeries(METRICS.groupElapsed.name)), legend: 'elapsed' },
+          { expr: maxBy('group', groupSeries(METRICS.groupRto.name)), legend: 'RTO' },
         ],
         configure: (b) => {
           b.unit('s').min(0);
@@ -141,7 +142,7 @@ export function groupDetailDashboard(): dashboard.Dashboard {
       timeseriesPanel({
         title: 'Replication lag (seconds)',
         description: 'How far each member is behind the leader in time.',
-        queries: [{ expr: maxBy('member', groupSeries('recovery_member_lag_seconds')), legend: '{{member}}' }],
+        queries: [{ expr: maxBy('member', groupSeries(METRICS.memberLagSeconds.name)), legend: '{{member}}' }],
         configure: (b) => b.unit('s').min(0),
       }),
       { w: 12, h: 8 },
@@ -150,7 +151,7 @@ export function groupDetailDashboard(): dashboard.Dashboard {
       timeseriesPanel({
         title: 'Replication lag (bytes)',
         description: 'How far each member is behind the leader in data.',
-        queries: [{ expr: maxBy('member', groupSeries('recovery_member_lag_bytes')), legend: '{{member}}' }],
+        queries: [{ expr: maxBy('member', groupSeries(METRICS.memberLagBytes.name)), legend: '{{member}}' }],
         configure: (b) => b.unit('bytes').min(0),
       }),
       { w: 12, h: 8 },
@@ -160,9 +161,9 @@ export function groupDetailDashboard(): dashboard.Dashboard {
         title: 'Convergence',
         description: 'Permission consistency (members whose permissions match the leader) and divergence ratio (members not converged), plus the failover load ratio when the leader changed during the episode.',
         queries: [
-          { expr: maxBy('group', groupSeries('recovery_group_permission_consistency_ratio')), legend: 'permission consistency' },
-          { expr: maxBy('group', groupSeries('recovery_group_divergence_ratio')), legend: 'divergence' },
-          { expr: maxBy('group', groupSeries('recovery_group_failover_load_ratio')), legend: 'failover load' },
+          { expr: maxBy('group', groupSeries(METRICS.groupPermissionConsistency.name)), legend: 'permission consistency' },
+          { expr: maxBy('group', groupSeries(METRICS.groupDivergence.name)), legend: 'divergence' },
+          { expr: maxBy('group', groupSeries(METRICS.groupFailoverLoad.name)), legend: 'failover load' },
         ],
         configure: (b) => {
           b.unit('percentunit').min(0);
@@ -175,7 +176,7 @@ export function groupDetailDashboard(): dashboard.Dashboard {
       tablePanel({
         title: 'Permissions by member',
         description: "Whether each member's permissions (ACLs, roles, pg_hba rules, auth/TLS) match the leader's.",
-        queries: [{ expr: maxBy('member', groupSeries('recovery_member_permission_drift')), instant: true, table: true }],
+        queries: [{ expr: maxBy('member', groupSeries(METRICS.memberPermissionDrift.name)), instant: true, table: true }],
         configure: (b) => {
           hideTime(b, { Value: 'permissions' });
           sortDescending(b, 'permissions');
@@ -189,7 +190,7 @@ export function groupDetailDashboard(): dashboard.Dashboard {
       timeseriesPanel({
         title: 'Net stabilization rate',
         description: 'Members becoming converged minus members leaving converged, per minute. Positive: recovering faster than failing.',
-        queries: [{ expr: maxBy('group', groupSeries('recovery_group_net_stabilization_rate')), legend: 'net per minute' }],
+        queries: [{ expr: maxBy('group', groupSeries(METRICS.groupNetStabilization.name)), legend: 'net per minute' }],
         configure: (b) => b.unit('suffix: members/min'),
       }),
       { w: 8, h: 8 },
@@ -199,8 +200,8 @@ export function groupDetailDashboard(): dashboard.Dashboard {
         title: 'Independence',
         description: 'Effective independent paths (fewest distinct values over the reported failure-domain dimensions) and the share of dimensions that are not shared.',
         queries: [
-          { expr: maxBy('group', groupSeries('recovery_group_effective_paths')), legend: 'effective paths', instant: true },
-          { expr: maxBy('group', groupSeries('recovery_group_independence_ratio')), legend: 'independence', instant: true },
+          { expr: maxBy('group', groupSeries(METRICS.groupEffectivePaths.name)), legend: 'effective paths', instant: true },
+          { expr: maxBy('group', groupSeries(METRICS.groupIndependence.name)), legend: 'independence', instant: true },
         ],
         configure: (b) => {
           b.textMode(common.BigValueTextMode.ValueAndName).colorMode(common.BigValueColorMode.Value);
@@ -218,7 +219,7 @@ export function groupDetailDashboard(): dashboard.Dashboard {
         title: 'Shared failure domains',
         description: 'Dependency dimensions where every member has the same value: one failure there takes the whole group down.',
         queries: [
-          { expr: maxBy('dimension, value', groupSeries('recovery_group_shared_dependency')), instant: true, table: true },
+          { expr: maxBy('dimension, value', groupSeries(METRICS.groupSharedDependency.name)), instant: true, table: true },
         ],
         configure: (b) => hideTime(b, { Value: 'shared' }),
       }),
@@ -230,10 +231,10 @@ export function groupDetailDashboard(): dashboard.Dashboard {
         title: 'Completed episodes in range',
         description: 'Recovery episodes of $group that completed in the time range, and how long they took (from the duration histogram).',
         queries: [
-          { refId: 'episodes', expr: sumBy('group', `increase(${groupSeries('recovery_episodes_total')}[$__range])`), instant: true, table: true },
-          { refId: 'p50', expr: `histogram_quantile(0.5, ${sumBy('group, le', `increase(${groupSeries('recovery_duration_seconds_bucket')}[$__range])`)})`, instant: true, table: true },
-          { refId: 'p90', expr: `histogram_quantile(0.9, ${sumBy('group, le', `increase(${groupSeries('recovery_duration_seconds_bucket')}[$__range])`)})`, instant: true, table: true },
-          { refId: 'max', expr: `max_over_time(${maxBy('group', groupSeries('recovery_group_episode_elapsed_seconds'))}[$__range:])`, instant: true, table: true },
+          { refId: 'episodes', expr: sumBy('group', `increase(${groupSeries(METRICS.episodes.name)}[$__range])`), instant: true, table: true },
+          { refId: 'p50', expr: `histogram_quantile(0.5, ${sumBy('group, le', `increase(${groupSeries(seriesName(METRICS.duration, 'bucket'))}[$__range])`)})`, instant: true, table: true },
+          { refId: 'p90', expr: `histogram_quantile(0.9, ${sumBy('group, le', `increase(${groupSeries(seriesName(METRICS.duration, 'bucket'))}[$__range])`)})`, instant: true, table: true },
+          { refId: 'max', expr: `max_over_time(${maxBy('group', groupSeries(METRICS.groupElapsed.name))}[$__range:])`, instant: true, table: true },
         ],
         configure: (b) => {
           b.withTransformation({ id: 'merge', options: {} });
@@ -249,7 +250,7 @@ export function groupDetailDashboard(): dashboard.Dashboard {
         title: 'Episode durations by bucket',
         description: 'Completed episodes of $group in the time range that took at most `le` seconds (cumulative). The bucket equal to the RTO counts the episodes within it.',
         queries: [
-          { expr: sumBy('le', `increase(${groupSeries('recovery_duration_seconds_bucket')}[$__range])`), instant: true, table: true },
+          { expr: sumBy('le', `increase(${groupSeries(seriesName(METRICS.duration, 'bucket'))}[$__range])`), instant: true, table: true },
         ],
         configure: (b) => {
           hideTime(b, { le: 'at most (s)', Value: 'episodes' });

@@ -1,5 +1,6 @@
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { METRICS } from '@rebound/contract';
 import { grafana } from '../config';
 import { maxBy, on } from '../promql';
 import { keptVariables, panelSeries } from './panel-series';
@@ -8,8 +9,8 @@ import { dataLink, layout, reboundDashboard, recoveryAnnotations, recoveryPanel,
 import { PHASES, PHASE_COLOURS, phaseCodeExpr, phaseMappings } from './phases';
 import { colourBackground, hazardMappings, hideTime, sortDescending } from './table-helpers';
 
-const elapsed = maxBy('group', panelSeries('recovery_group_episode_elapsed_seconds'));
-const rto = maxBy('group', panelSeries('recovery_group_rto_seconds'));
+const elapsed = maxBy('group', panelSeries(METRICS.groupElapsed.name));
+const rto = maxBy('group', panelSeries(METRICS.groupRto.name));
 const detailLink = `/d/${grafana.dashboardUids.groupDetail}?var-group=\${__data.fields.group}&${keptVariables}`;
 
 function phaseCounts(): ReturnType<typeof statPanel> {
@@ -17,7 +18,7 @@ function phaseCounts(): ReturnType<typeof statPanel> {
     title: 'Groups per phase',
     description: 'How many recovery groups are in each phase now. Unknown means too little fresh data to tell — it never counts as healthy.',
     queries: PHASES.map((phase) => ({
-      expr: `count(${maxBy('group', panelSeries('recovery_group_phase', `phase="${phase}"`))} == 1) or vector(0)`,
+      expr: `count(${maxBy('group', panelSeries(METRICS.groupPhase.name, `phase="${phase}"`))} == 1) or vector(0)`,
       legend: phase,
       instant: true,
     })),
@@ -80,7 +81,7 @@ export function overviewDashboard(): dashboard.Dashboard {
       tablePanel({
         title: 'Hidden instability',
         description: 'Groups that serve requests while some member is still not converged or permissions drift: "requests work again" hiding lost redundancy.',
-        queries: [{ expr: maxBy('group', panelSeries('recovery_group_hidden_instability')), instant: true, table: true }],
+        queries: [{ expr: maxBy('group', panelSeries(METRICS.groupHiddenInstability.name)), instant: true, table: true }],
         configure: (b) => {
           hideTime(b, { Value: 'hidden instability' });
           sortDescending(b, 'hidden instability');
@@ -95,7 +96,7 @@ export function overviewDashboard(): dashboard.Dashboard {
       tablePanel({
         title: 'Permission drift',
         description: "Members whose permissions (ACLs, roles, pg_hba rules, auth/TLS requirements) differ from their leader's. These are not replicated and drift silently after a failover.",
-        queries: [{ expr: maxBy('group, member', panelSeries('recovery_member_permission_drift')), instant: true, table: true }],
+        queries: [{ expr: maxBy('group, member', panelSeries(METRICS.memberPermissionDrift.name)), instant: true, table: true }],
         configure: (b) => {
           hideTime(b, { Value: 'permissions' });
           sortDescending(b, 'permissions');

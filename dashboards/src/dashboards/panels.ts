@@ -6,6 +6,7 @@ import * as statushistory from '@grafana/grafana-foundation-sdk/statushistory';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as text from '@grafana/grafana-foundation-sdk/text';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
+import { METRICS } from '@rebound/contract';
 import { grafana, selectors } from '../config';
 
 /** Panels use the dashboard's `datasource` variable, which defaults to the provisioned Prometheus. */
@@ -156,8 +157,8 @@ export function jobVariable(): dashboard.QueryVariableBuilder {
   return new dashboard.QueryVariableBuilder('job')
     .label('Job')
     .datasource(datasource)
-    .query('label_values(recovery_group_rto_seconds, job)')
-    .definition('label_values(recovery_group_rto_seconds, job)')
+    .query(`label_values(${METRICS.groupRto.name}, job)`)
+    .definition(`label_values(${METRICS.groupRto.name}, job)`)
     .current({ text: job, value: job })
     .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
     .sort(dashboard.VariableSort.AlphabeticalAsc);
@@ -168,7 +169,7 @@ export function jobVariable(): dashboard.QueryVariableBuilder {
  * "All" matches series without the label too, so a single-cluster setup needs nothing.
  */
 export function clusterVariable(): dashboard.QueryVariableBuilder {
-  const query = `label_values(recovery_group_rto_seconds{job=~"$job"}, ${selectors.clusterLabel})`;
+  const query = `label_values(${METRICS.groupRto.name}{job=~"$job"}, ${selectors.clusterLabel})`;
   return new dashboard.QueryVariableBuilder('cluster')
     .label('Cluster')
     .datasource(datasource)
@@ -184,7 +185,7 @@ export function clusterVariable(): dashboard.QueryVariableBuilder {
 
 /** The `group` variable over the chosen job and cluster. */
 export function groupVariable(options: { multi: boolean }): dashboard.QueryVariableBuilder {
-  const query = `label_values(recovery_group_rto_seconds{job=~"$job",${selectors.clusterLabel}=~"$cluster"}, group)`;
+  const query = `label_values(${METRICS.groupRto.name}{job=~"$job",${selectors.clusterLabel}=~"$cluster"}, group)`;
   const builder = new dashboard.QueryVariableBuilder('group')
     .label('Group')
     .datasource(datasource)
@@ -208,7 +209,7 @@ export function recoveryAnnotations(groupMatcher: string): dashboard.AnnotationQ
       .datasource(datasource)
       .enable(true)
       .iconColor('orange')
-      .expr(`max by (${selectors.clusterLabel}, group) (recovery_group_episode_elapsed_seconds{job=~"$job",${cluster},${groupMatcher}}) > 0`)
+      .expr(`max by (${selectors.clusterLabel}, group) (${METRICS.groupElapsed.name}{job=~"$job",${cluster},${groupMatcher}}) > 0`)
       .step('30s')
       .titleFormat('Recovery episode of {{group}}')
       .textFormat('open recovery episode')

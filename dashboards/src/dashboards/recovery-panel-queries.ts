@@ -1,3 +1,4 @@
+import { METRICS, PANEL_METRICS } from '@rebound/contract';
 import { panelSeries } from './panel-series';
 import type { Query } from './panels';
 
@@ -7,25 +8,6 @@ import type { Query } from './panels';
  * falls back to it when a query aggregates `__name__` away (grafana-plugin/src/model/series.ts).
  */
 export function recoveryPanelQueries(...matchers: string[]): Query[] {
-  const metrics: string[] = [
-    'recovery_group_phase',
-    'recovery_group_progress_ratio',
-    'recovery_group_eta_seconds',
-    'recovery_group_eta_timestamp_seconds',
-    'recovery_group_episode_elapsed_seconds',
-    'recovery_group_rto_seconds',
-    'recovery_member_status',
-    'recovery_member_lag_seconds',
-    'recovery_group_members',
-    'recovery_group_divergence_ratio',
-    'recovery_member_permission_drift',
-    // Absent for a group while other groups have it: the panel says "permissions: not observed".
-    'recovery_group_permission_consistency_ratio',
-    'recovery_group_shared_dependency',
-    'recovery_group_effective_paths',
-    'recovery_group_independence_ratio',
-    'recovery_group_hidden_instability',
-    'recovery_member_observation_age_seconds',
-  ];
+  const metrics = PANEL_METRICS.map((key) => METRICS[key].name);
   return metrics.map((metric) => ({ refId: metric, expr: panelSeries(metric, ...matchers), legend: '__auto' }));
 }

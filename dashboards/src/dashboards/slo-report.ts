@@ -1,5 +1,6 @@
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { METRICS } from '@rebound/contract';
 import { grafana, selectors, slo } from '../config';
 import { num } from '../promql';
 import { keptVariables } from './panel-series';
@@ -35,7 +36,7 @@ function sloExplanation(): ReturnType<typeof textPanel> {
     [
       `**Objective:** ${objectiveText}. Error budget: ${num(errorBudget * 100)} % of episodes may take longer.`,
       '',
-      'An episode is *within RTO* when its duration (start until all members converged, hold-down excluded) is at most the RTO in force when it ran. The collector judges each episode once, when it completes (`recovery_episodes_within_rto_total` beside `recovery_episodes_total`), so raising an RTO later does not rewrite the past. A group with no completed episode shows "no episodes", never 0 % or 100 %.',
+      'An episode is *within RTO* when its duration (start until all members converged, hold-down excluded) is at most the RTO in force when it ran. The collector judges each episode once, when it completes (`' + METRICS.episodesWithinRto.name + '` beside `' + METRICS.episodes.name + '`), so raising an RTO later does not rewrite the past. A group with no completed episode shows "no episodes", never 0 % or 100 %.',
       '',
       `**Burn rate** = share of episodes beyond RTO in a window ÷ error budget. Alerts need both windows above the factor, and at least ${slo.minEpisodesForBurnRateAlerts} episodes in the long window (recoveries are rare: one slow episode among few is already paged by RecoveryExceedingRTO). Below that, the budget in episodes tells the story:`,
       '',
@@ -43,7 +44,7 @@ function sloExplanation(): ReturnType<typeof textPanel> {
       '|---|---|---|',
       windows,
       '',
-      'Percentiles come from the `recovery_duration_seconds` histogram, so they are bucket-interpolated (good to a bucket), while the share within RTO is exact.',
+      'Percentiles come from the `' + METRICS.duration.name + '` histogram, so they are bucket-interpolated (good to a bucket), while the share within RTO is exact.',
     ].join('\n'),
   );
 }

@@ -1,12 +1,13 @@
+import { METRICS } from '@rebound/contract';
 import { alerts, grafana } from '../config';
 import { maxBy, num, on, series } from '../promql';
 import { withRunbooks } from './runbooks';
 import type { AlertRule, RuleGroup } from './rule-types';
 
-const elapsed = maxBy('group', series('recovery_group_episode_elapsed_seconds'));
-const rto = maxBy('group', series('recovery_group_rto_seconds'));
+const elapsed = maxBy('group', series(METRICS.groupElapsed.name));
+const rto = maxBy('group', series(METRICS.groupRto.name));
 /** 1 while the open episode started inside a maintenance window; absent from older collectors (then nothing is planned). */
-const planned = maxBy('group', series('recovery_group_episode_planned'));
+const planned = maxBy('group', series(METRICS.groupEpisodePlanned.name));
 const detailLink = `${grafana.url}/d/${grafana.dashboardUids.groupDetail}?var-group={{ $labels.group }}`;
 
 /**
@@ -63,8 +64,8 @@ export function recoveryStalledRule(
   resolution: string = alerts.evaluationInterval,
   holdFor: string = alerts.stalledFor,
 ): AlertRule {
-  const stuck = maxBy('group', series('recovery_group_phase', 'phase=~"degraded|partial"'));
-  const progress = series('recovery_group_progress_ratio');
+  const stuck = maxBy('group', series(METRICS.groupPhase.name, 'phase=~"degraded|partial"'));
+  const progress = series(METRICS.groupProgress.name);
   return {
     alert: 'RecoveryStalled',
     expr:
@@ -84,7 +85,7 @@ export const recoveryStalled: AlertRule = recoveryStalledRule();
 
 export const permissionDrift: AlertRule = {
   alert: 'PermissionDrift',
-  expr: `${maxBy('group, member', series('recovery_member_permission_drift'))} == 1`,
+  expr: `${maxBy('group, member', series(METRICS.memberPermissionDrift.name))} == 1`,
   for: alerts.permissionDriftFor,
   labels: { severity: 'warning' },
   annotations: {
@@ -97,7 +98,7 @@ export const permissionDrift: AlertRule = {
 
 export const sharedFailureDomain: AlertRule = {
   alert: 'SharedFailureDomain',
-  expr: `${maxBy('group, dimension, value', series('recovery_group_shared_dependency'))} == 1`,
+  expr: `${maxBy('group, dimension, value', series(METRICS.groupSharedDependency.name))} == 1`,
   for: alerts.sharedFailureDomainFor,
   labels: { severity: 'info' },
   annotations: {
@@ -110,7 +111,7 @@ export const sharedFailureDomain: AlertRule = {
 
 export const hiddenInstability: AlertRule = {
   alert: 'HiddenInstability',
-  expr: `${maxBy('group', series('recovery_group_hidden_instability'))} == 1`,
+  expr: `${maxBy('group', series(METRICS.groupHiddenInstability.name))} == 1`,
   for: alerts.hiddenInstabilityFor,
   labels: { severity: 'warning' },
   annotations: {
@@ -128,7 +129,7 @@ const staleAnnotations = {
 
 export const sourceDown: AlertRule = {
   alert: 'RecoverySignalsStale',
-  expr: `${maxBy('source', series('recovery_source_up'))} == 0`,
+  expr: `${maxBy('source', series(METRICS.sourceUp.name))} == 0`,
   for: alerts.signalsStaleFor,
   labels: { severity: 'warning', reason: 'source_down' },
   annotations: { summary: 'Rebound source {{ $labels.source }} is down.', ...staleAnnotations },
@@ -136,7 +137,7 @@ export const sourceDown: AlertRule = {
 
 export const observationsOld: AlertRule = {
   alert: 'RecoverySignalsStale',
-  expr: `${maxBy('group, member', series('recovery_member_observation_age_seconds'))} > ${alerts.maxObservationAgeSeconds}`,
+  expr: `${maxBy('group, member', series(METRICS.memberObservationAge.name))} > ${alerts.maxObservationAgeSeconds}`,
   for: alerts.signalsStaleFor,
   labels: { severity: 'warning', reason: 'observation_old' },
   annotations: {
@@ -186,7 +187,7 @@ export const collectorGone: AlertRule = {
 export const episodeUnobserved: AlertRule = {
   alert: 'RecoverySignalsStale',
   expr:
-    `${maxBy('group', `last_over_time(${series('recovery_group_episode_elapsed_seconds')}[${alerts.unobservedLookback}])`)} > 0` +
+    `${maxBy('group', `last_over_time(${series(METRICS.groupElapsed.name)}[${alerts.unobservedLookback}])`)} > 0` +
     ` unless ${on('group')} ${elapsed}`,
   labels: { severity: 'critical', reason: 'episode_unobserved' },
   annotations: {
@@ -199,7 +200,7 @@ export const episodeUnobserved: AlertRule = {
 
 export const metricsAbsent: AlertRule = {
   alert: 'RecoverySignalsStale',
-  expr: `absent(${series('recovery_group_phase')})`,
+  expr: `absent(${series(METRICS.groupPhase.name)})`,
   for: alerts.signalsStaleFor,
   labels: { severity: 'warning', reason: 'metrics_absent' },
   annotations: { summary: 'Prometheus has no Rebound recovery metrics at all.', ...staleAnnotations },
@@ -208,7 +209,7 @@ export const metricsAbsent: AlertRule = {
 /** Per collector (`instance`): each replica has its own store. Episodes wait in its memory meanwhile; a restart loses them. */
 export const storeUnwritable: AlertRule = {
   alert: 'RecoveryEpisodeStoreUnwritable',
-  expr: `${maxBy('instance', series('recovery_store_up'))} == 0`,
+  expr: `${maxBy('instance', series(METRICS.storeUp.name))} == 0`,
   for: alerts.storeUnwritableFor,
   labels: { severity: 'warning' },
   annotations: {

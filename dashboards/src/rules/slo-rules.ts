@@ -1,3 +1,4 @@
+import { METRICS, RECORDING_RULES, seriesName } from '@rebound/contract';
 import { grafana, selectors, slo } from '../config';
 import { durationSeconds, maxBy, num, on, series, sumBy } from '../promql';
 import type { AlertRule, RecordingRule, RuleGroup } from './rule-types';
@@ -11,17 +12,18 @@ export const sliWindows: string[] = [
   ...new Set([...slo.burnRateAlerts.flatMap((a) => [a.shortWindow, a.longWindow]), slo.period]),
 ].sort((a, b) => durationSeconds(a) - durationSeconds(b));
 
-export const episodesRecord = (window: string): string => `group:recovery_episodes:increase${window}`;
-export const episodesWithinRtoRecord = (window: string): string => `group:recovery_episodes_within_rto:increase${window}`;
-export const errorRatioRecord = (window: string): string => `group:recovery_slo_errors:ratio_rate${window}`;
-export const burnRateRecord = (window: string): string => `group:recovery_slo_burn_rate:rate${window}`;
-export const withinRtoRecord = `group:recovery_slo_within_rto:ratio_rate${slo.period}`;
-export const fleetWithinRtoRecord = `${selectors.clusterLabel}:recovery_slo_within_rto:ratio_rate${slo.period}`;
-export const budgetRemainingRecord = `group:recovery_slo_error_budget_remaining:ratio_rate${slo.period}`;
-export const budgetRemainingEpisodesRecord = `group:recovery_slo_error_budget_remaining:episodes${slo.period}`;
-export const objectiveRecord = 'group:recovery_slo_objective:ratio';
-export const sloRtoRecord = 'group:recovery_slo_rto_seconds:value';
-export const quantileRecord = (q: number): string => `group:recovery_duration_seconds:p${Math.round(q * 100)}_rate${slo.period}`;
+// Recording-rule names are shared (the SLO report and users' alerts read them): @rebound/contract.
+export const episodesRecord = RECORDING_RULES.episodes;
+export const episodesWithinRtoRecord = RECORDING_RULES.episodesWithinRto;
+export const errorRatioRecord = RECORDING_RULES.errorRatio;
+export const burnRateRecord = RECORDING_RULES.burnRate;
+export const withinRtoRecord = RECORDING_RULES.withinRto(slo.period);
+export const fleetWithinRtoRecord = RECORDING_RULES.fleetWithinRto(selectors.clusterLabel, slo.period);
+export const budgetRemainingRecord = RECORDING_RULES.budgetRemaining(slo.period);
+export const budgetRemainingEpisodesRecord = RECORDING_RULES.budgetRemainingEpisodes(slo.period);
+export const objectiveRecord = RECORDING_RULES.objective;
+export const sloRtoRecord = RECORDING_RULES.sloRto;
+export const quantileRecord = (q: number): string => RECORDING_RULES.durationQuantile(q, slo.period);
 
 /** Burn-rate factor: spending `budgetShare` of the period's budget in `longWindowHours`. */
 export function burnRateFactor(alert: { budgetShare: number; longWindowHours: number }): number {
@@ -35,8 +37,8 @@ export function burnRateFactor(alert: { budgetShare: number; longWindowHours: nu
  */
 function eventRecords(window: string): RecordingRule[] {
   return [
-    { record: episodesRecord(window), expr: sumBy('group', `increase(${series('recovery_episodes_total')}[${window}])`) },
-    { record: episodesWithinRtoRecord(window), expr: sumBy('group', `increase(${series('recovery_episodes_within_rto_total')}[${window}])`) },
+    { record: episodesRecord(window), expr: sumBy('group', `increase(${series(METRICS.episodes.name)}[${window}])`) },
+    { record: episodesWithinRtoRecord(window), expr: sumBy('group', `increase(${series(METRICS.episodesWithinRto.name)}[${window}])`) },
   ];
 }
 
@@ -74,12 +76,12 @@ export const periodRecords: RecordingRule[] = [
     record: fleetWithinRtoRecord,
     expr: `sum by (${selectors.clusterLabel}) (${episodesWithinRtoRecord(slo.period)}) / (sum by (${selectors.clusterLabel}) (${episodesRecord(slo.period)}) > 0)`,
   },
-  { record: objectiveRecord, expr: `${maxBy('group', series('recovery_group_rto_seconds'))} * 0 + ${num(slo.target)}` },
+  { record: objectiveRecord, expr: `${maxBy('group', series(METRICS.groupRto.name))} * 0 + ${num(slo.target)}` },
   // The RTO in force now, for the report; each episode was judged against its own by the collector.
-  { record: sloRtoRecord, expr: maxBy('group', series('recovery_group_rto_seconds')) },
+  { record: sloRtoRecord, expr: maxBy('group', series(METRICS.groupRto.name)) },
   ...slo.durationQuantiles.map((q) => ({
     record: quantileRecord(q),
-    expr: `histogram_quantile(${num(q)}, ${sumBy('group, le', `increase(${series('recovery_duration_seconds_bucket')}[${slo.period}])`)})`,
+    expr: `histogram_quantile(${num(q)}, ${sumBy('group, le', `increase(${series(seriesName(METRICS.duration, 'bucket'))}[${slo.period}])`)})`,
   })),
 ];
 
@@ -124,13 +126,13 @@ export const burnRateAlerts: AlertRule[] = [burnRateAlert('critical'), burnRateA
  */
 export const sloRtoMismatch: AlertRule = {
   alert: 'RecoverySLOMisconfigured',
-  expr: `${series('recovery_episodes_total')} unless on (job, instance, group) ${series('recovery_episodes_within_rto_total')}`,
+  expr: `${series(METRICS.episodes.name)} unless on (job, instance, group) ${series(METRICS.episodesWithinRto.name)}`,
   for: '1h',
   labels: { severity: 'info' },
   annotations: {
-    summary: 'The recovery SLO of {{ $labels.group }} has no good events: its collector does not export recovery_episodes_within_rto_total.',
+    summary: 'The recovery SLO of {{ $labels.group }} has no good events: its collector does not export ' + METRICS.episodesWithinRto.name + '.',
     description:
-      'The collector at {{ $labels.instance }} counts episodes of {{ $labels.group }} but does not judge them against their RTO, so the SLO report shows no data for it. Upgrade that collector to one that exports recovery_episodes_within_rto_total.',
+      'The collector at {{ $labels.instance }} counts episodes of {{ $labels.group }} but does not judge them against their RTO, so the SLO report shows no data for it. Upgrade that collector to one that exports ' + METRICS.episodesWithinRto.name + '.',
   },
 };
 

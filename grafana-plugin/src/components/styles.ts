@@ -1,24 +1,14 @@
 import { css } from '@emotion/css';
 import { GrafanaTheme2 } from '@grafana/data';
 
-import { Phase } from '../model/contract';
+import { PHASE_COLOURS, Phase } from '../model/contract';
 
-/** Phase colours from theme tokens. Unknown has no colour of its own: it must never read as any health. */
+/**
+ * Phase colours: the contract's palette (the dashboards' state timelines use the same names) in
+ * the theme's shade. Unknown is purple, never a health colour; no data stays grey.
+ */
 export function phaseColor(theme: GrafanaTheme2, phase: Phase | 'nodata'): string {
-  switch (phase) {
-    case 'healthy':
-      return theme.colors.success.main;
-    case 'stabilizing':
-      return theme.visualization.getColorByName('light-green');
-    case 'recovering':
-      return theme.colors.info.main;
-    case 'partial':
-      return theme.colors.warning.main;
-    case 'degraded':
-      return theme.colors.error.main;
-    default:
-      return theme.colors.text.disabled;
-  }
+  return phase === 'nodata' ? theme.colors.text.disabled : theme.visualization.getColorByName(PHASE_COLOURS[phase]);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Labels } from '@grafana/data';
 
-import { MemberStatus, METRICS, Phase, isMemberStatus, isPhase, phaseSeverity } from './contract';
+import { MEMBER_STATUS_RANK, MemberStatus, METRICS, Phase, isMemberStatus, isPhase, phaseRank } from './contract';
 import { lagHistory, phaseHistory } from './history';
 import { Series } from './series';
 
@@ -183,7 +183,7 @@ function currentPhase(phaseSeries: Series[], cutoffMs: number): Phase {
     if (!p || p.timeMs < cutoffMs || p.value !== 1 || !isPhase(phase)) {
       continue;
     }
-    if (worst === undefined || phaseSeverity(phase) < phaseSeverity(worst)) {
+    if (worst === undefined || phaseRank(phase) > phaseRank(worst)) {
       worst = phase;
     }
   }
@@ -231,15 +231,13 @@ function buildMembers(all: Series[], memberLabel: string, cutoffMs: number): Mem
   return Array.from(byName.values()).sort((a, b) => a.member.localeCompare(b.member));
 }
 
-const STATUS_ORDER: MemberStatus[] = ['diverged', 'unreachable', 'unknown', 'lagging', 'converged'];
-
 /** Two series claiming different statuses (duplicated labels): believe the worse one. */
 function worseStatus(current: MemberStatus, claimed: MemberStatus): MemberStatus {
   // `unknown` is the placeholder before any status series was read, so any claim replaces it once.
   if (current === 'unknown') {
     return claimed;
   }
-  return STATUS_ORDER.indexOf(claimed) < STATUS_ORDER.indexOf(current) ? claimed : current;
+  return MEMBER_STATUS_RANK[claimed] > MEMBER_STATUS_RANK[current] ? claimed : current;
 }
 
 function memberCounts(countSeries: Series[], members: MemberModel[], cutoffMs: number): Partial<Record<MemberStatus, number>> {

@@ -1,4 +1,4 @@
-import { isPhase, Phase, phaseSeverity } from './contract';
+import { isPhase, Phase, PHASES, phaseRank } from './contract';
 import type { LagPoint, PhaseSegment } from './group-model';
 import { Series } from './series';
 
@@ -34,7 +34,7 @@ export function phaseHistory(series: Series[], stepMs: number): PhaseSegment[] {
     alignedWorstPhase(phased) ??
     mergeByTime<Phase>(phased, (s, v, current) => {
       const phase = s.labels.phase as Phase;
-      return v === 1 && (current === undefined || phaseSeverity(phase) < phaseSeverity(current)) ? phase : current;
+      return v === 1 && (current === undefined || phaseRank(phase) > phaseRank(current)) ? phase : current;
     });
   const gapMs = Math.max(stepMs, 1000) * 2.5;
   const segments: PhaseSegment[] = [];
@@ -132,21 +132,22 @@ function alignedLagMax(series: Series[]): { times: number[]; values: number[] } 
   return { times, values };
 }
 
-const BY_SEVERITY: Phase[] = (['degraded', 'partial', 'unknown', 'recovering', 'stabilizing', 'healthy'] as Phase[]).sort((a, b) => phaseSeverity(a) - phaseSeverity(b));
+/** Phases by rank: BY_RANK[phaseRank(p)] === p. */
+const BY_RANK: Phase[] = [...PHASES].sort((a, b) => phaseRank(a) - phaseRank(b));
 
 function alignedWorstPhase(series: Series[]): { times: number[]; values: Phase[] } | undefined {
   const base = series[0]?.times;
   if (!base || !series.every((s) => sameTimes(s.times, base))) {
     return undefined;
   }
-  const NONE = 127;
+  const NONE = -1;
   const acc = new Int8Array(base.length).fill(NONE);
   for (const s of series) {
-    const severity = phaseSeverity(s.labels.phase as Phase);
+    const rank = phaseRank(s.labels.phase as Phase);
     const v = s.values;
     for (let i = 0; i < base.length; i++) {
-      if (v[i] === 1 && severity < acc[i]) {
-        acc[i] = severity;
+      if (v[i] === 1 && rank > acc[i]) {
+        acc[i] = rank;
       }
     }
   }
@@ -155,7 +156,7 @@ function alignedWorstPhase(series: Series[]): { times: number[]; values: Phase[]
   for (let i = 0; i < base.length; i++) {
     if (acc[i] !== NONE) {
       times.push(base[i]);
-      values.push(BY_SEVERITY[acc[i]]);
+      values.push(BY_RANK[acc[i]]);
     }
   }
   return { times, values };

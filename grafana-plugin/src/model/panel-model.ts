@@ -16,7 +16,7 @@ export interface PanelModel {
 export function panelModel(frames: DataFrame[], options: RecoveryPanelOptions, nowMs: number): PanelModel {
   const series = seriesFromFrames(frames);
   if (series.length === 0) {
-    return { groups: [], problem: 'No recovery_group_phase series: is the collector scraped? (queries must return the recovery_* metrics)' };
+    return { groups: [], problem: `No ${METRICS.phase} series: is the collector scraped? (queries must return the recovery_* metrics)` };
   }
   const groups = buildGroups(series, {
     groupLabel: options.groupLabel,
@@ -29,7 +29,7 @@ export function panelModel(frames: DataFrame[], options: RecoveryPanelOptions, n
     return { groups: [], problem: `No series carries the "${options.groupLabel}" label: check the panel's group label option` };
   }
   if (!series.some((s) => s.metric === METRICS.phase)) {
-    return { groups: sortGroups(groups, options.sortOrder), problem: 'No recovery_group_phase series: is the collector scraped? Phases below are unknown.' };
+    return { groups: sortGroups(groups, options.sortOrder), problem: `No ${METRICS.phase} series: is the collector scraped? Phases below are unknown.` };
   }
   return { groups: sortGroups(groups, options.sortOrder) };
 }

@@ -1,5 +1,5 @@
 import { SortOrder } from '../types';
-import { phaseSeverity } from './contract';
+import { phaseRank } from './contract';
 import { GroupModel } from './group-model';
 
 /** Phase as it should be triaged: a stale group is unknown, whatever its last phase said. */
@@ -15,12 +15,12 @@ export function budgetUsed(group: GroupModel): number {
   return group.elapsedSeconds / group.rtoSeconds;
 }
 
-/** Worst first: phase severity, then time over RTO, then name (stable, readable order). */
+/** Worst first: phase rank (higher is worse), then time over RTO, then name (stable, readable order). */
 export function sortGroups(groups: GroupModel[], order: SortOrder): GroupModel[] {
   const byName = (a: GroupModel, b: GroupModel) => a.group.localeCompare(b.group);
   const compare: Record<SortOrder, (a: GroupModel, b: GroupModel) => number> = {
     worst: (a, b) =>
-      phaseSeverity(effectivePhase(a)) - phaseSeverity(effectivePhase(b)) || budgetUsed(b) - budgetUsed(a) || byName(a, b),
+      phaseRank(effectivePhase(b)) - phaseRank(effectivePhase(a)) || budgetUsed(b) - budgetUsed(a) || byName(a, b),
     elapsed: (a, b) => (b.elapsedSeconds ?? 0) - (a.elapsedSeconds ?? 0) || byName(a, b),
     name: byName,
   };

@@ -1,3 +1,5 @@
+import { OTLP_ATTRIBUTES, OTLP_DEPENDENCY_PREFIX, OTLP_DEPENDENCY_RESOURCE_ATTRIBUTES, OTLP_MEMBER_METRICS } from '@rebound/contract';
+
 /**
  * What the OTLP receiver reads (DESIGN.md §3.1, contract): metric names,
  * identity attributes and dependency attributes. One table; the README lists
@@ -17,37 +19,31 @@ export interface MemberMetric {
 }
 
 export const MEMBER_METRICS: ReadonlyMap<string, MemberMetric> = new Map<string, MemberMetric>([
-  ['recovery.member.position', { field: 'position' }],
-  ['recovery.member.lag', { field: 'lagSeconds', units: { s: 1, ms: 0.001, '': 1 } }],
-  ['recovery.member.lag_bytes', { field: 'lagBytes', units: { By: 1, KiB: 1024, MiB: 1024 * 1024, '': 1 } }],
-  ['recovery.member.up', { field: 'up' }],
-  ['recovery.member.serving', { field: 'serving' }],
-  ['recovery.member.load', { field: 'load' }],
-  ['recovery.member.info', { field: 'info' }],
+  [OTLP_MEMBER_METRICS.position, { field: 'position' }],
+  [OTLP_MEMBER_METRICS.lagSeconds, { field: 'lagSeconds', units: { s: 1, ms: 0.001, '': 1 } }],
+  [OTLP_MEMBER_METRICS.lagBytes, { field: 'lagBytes', units: { By: 1, KiB: 1024, MiB: 1024 * 1024, '': 1 } }],
+  [OTLP_MEMBER_METRICS.up, { field: 'up' }],
+  [OTLP_MEMBER_METRICS.serving, { field: 'serving' }],
+  [OTLP_MEMBER_METRICS.load, { field: 'load' }],
+  [OTLP_MEMBER_METRICS.info, { field: 'info' }],
 ]);
 
 /** Identity attributes, read from the data point's attributes or else the resource's. */
-export const GROUP_ATTRIBUTE = 'recovery.group';
-export const MEMBER_ATTRIBUTE = 'recovery.member';
-export const ROLE_ATTRIBUTE = 'recovery.member.role';
+export const GROUP_ATTRIBUTE = OTLP_ATTRIBUTES.group;
+export const MEMBER_ATTRIBUTE = OTLP_ATTRIBUTES.member;
+export const ROLE_ATTRIBUTE = OTLP_ATTRIBUTES.role;
 /** Resource attributes used when the recovery.* ones are absent. */
-export const GROUP_FALLBACK_ATTRIBUTE = 'service.name';
-export const MEMBER_FALLBACK_ATTRIBUTE = 'service.instance.id';
+export const GROUP_FALLBACK_ATTRIBUTE = OTLP_ATTRIBUTES.groupFallback;
+export const MEMBER_FALLBACK_ATTRIBUTE = OTLP_ATTRIBUTES.memberFallback;
 
 /** Fingerprints, on `recovery.member.info` points (or the resource). */
-export const STATE_FINGERPRINT_ATTRIBUTE = 'recovery.state.fingerprint';
-export const PERMISSION_FINGERPRINT_ATTRIBUTE = 'recovery.permission.fingerprint';
+export const STATE_FINGERPRINT_ATTRIBUTE = OTLP_ATTRIBUTES.stateFingerprint;
+export const PERMISSION_FINGERPRINT_ATTRIBUTE = OTLP_ATTRIBUTES.permissionFingerprint;
 
 /**
  * Resource attributes that are failure-domain dimensions (DESIGN.md §2), by
  * their OpenTelemetry semantic-convention names. Anything else — rack, power,
  * network, config or credential source — comes as `recovery.dependency.<dimension>`.
  */
-export const DEPENDENCY_RESOURCE_ATTRIBUTES: ReadonlySet<string> = new Set([
-  'cloud.region',
-  'cloud.availability_zone',
-  'host.name',
-  'k8s.node.name',
-  'service.version',
-]);
-export const DEPENDENCY_PREFIX = 'recovery.dependency.';
+export const DEPENDENCY_RESOURCE_ATTRIBUTES: ReadonlySet<string> = new Set(OTLP_DEPENDENCY_RESOURCE_ATTRIBUTES);
+export const DEPENDENCY_PREFIX = OTLP_DEPENDENCY_PREFIX;

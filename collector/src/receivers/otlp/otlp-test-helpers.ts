@@ -1,4 +1,5 @@
 /** Test doubles for the OTLP receiver tests (not used by the collector itself). */
+import { RECEIVER_METRICS } from '@rebound/contract';
 import { Registry } from 'prom-client';
 import { createMemoryLogger } from '../../logger';
 import type { MemberDeclaration, Observation } from '../../model/types';
@@ -56,7 +57,7 @@ export async function startTestReceiver(
     registry,
     url: `${config.tls ? 'https' : 'http'}://127.0.0.1:${port}/v1/metrics`,
     async refused(reason: string): Promise<number> {
-      const metric = await registry.getSingleMetric('recovery_receiver_refused_total')!.get();
+      const metric = await registry.getSingleMetric(RECEIVER_METRICS.refused.name)!.get();
       return metric.values.find((v) => v.labels['reason'] === reason && v.labels['receiver'] === 'otlp')?.value ?? 0;
     },
   };

@@ -1,44 +1,18 @@
+import { RECEIVER_METRICS } from '@rebound/contract';
 import type { Counter, Registry } from 'prom-client';
 import { registeredCounter } from './registered-counter';
 
 /**
- * Why the OTLP receiver refused something. A fixed set, so the label set of
- * `recovery_receiver_refused_total{receiver,reason}` stays bounded whatever
- * clients send. Data-point reasons count data points; request reasons count
- * whole requests.
+ * Why the OTLP receiver refused something: a fixed set (in @rebound/contract), so the label set of
+ * `recovery_receiver_refused_total{receiver,reason}` stays bounded whatever clients send.
+ * Data-point reasons count data points; request reasons count whole requests.
  */
-export const POINT_REFUSAL_REASONS = [
-  'unknown_group', // group not configured and dynamic_groups is off
-  'too_many_groups', // dynamic group beyond max_groups
-  'too_many_members', // member beyond max_members_per_group
-  'too_many_attributes', // resource or point with more than max_attributes attributes
-  'attribute_too_long', // an attribute Rebound reads is longer than max_attribute_value_length
-  'invalid_attribute', // an identity/role/fingerprint attribute of the wrong kind (e.g. an array, unknown role)
-  'missing_identity', // no recovery.group/service.name or no recovery.member/service.instance.id
-  'future_timestamp', // point time further ahead than max_clock_skew
-  'invalid_value', // no value, NaN/Inf, unsupported unit or temporality
-  'unsupported_metric_type', // histogram/summary for a recovery.member.* metric
-  'sink_refused', // the engine refused the observation
-] as const;
-export const REQUEST_REFUSAL_REASONS = [
-  'unauthorized',
-  'body_too_large',
-  'malformed',
-  'unsupported_media_type',
-  'overloaded',
-  'too_many_points', // more data points in one request than max_points_per_request
-  'too_many_items', // a request decoding into more than max_items_per_request items
-  'read_timeout', // the body did not arrive within read_timeout
-  'memory_limit', // refused while memory was above memory_limit
-] as const;
+export { POINT_REFUSAL_REASONS, REQUEST_REFUSAL_REASONS } from '@rebound/contract';
+export type { PointRefusalReason, RefusalReason, RequestRefusalReason } from '@rebound/contract';
 
-export type PointRefusalReason = (typeof POINT_REFUSAL_REASONS)[number];
-export type RequestRefusalReason = (typeof REQUEST_REFUSAL_REASONS)[number];
-export type RefusalReason = PointRefusalReason | RequestRefusalReason;
-
-export const REFUSED_METRIC_NAME = 'recovery_receiver_refused_total';
+export const REFUSED_METRIC_NAME = RECEIVER_METRICS.refused.name;
 
 /** The shared counter; created once per registry so several receivers can use it. */
 export function refusedCounter(registry: Registry): Counter<'receiver' | 'reason'> {
-  return registeredCounter(registry, REFUSED_METRIC_NAME, 'Data points (or, for request-level reasons, whole requests) a receiver refused, by fixed reason.', ['receiver', 'reason']);
+  return registeredCounter(registry, REFUSED_METRIC_NAME, RECEIVER_METRICS.refused.help, RECEIVER_METRICS.refused.labels);
 }

@@ -1,7 +1,8 @@
+import { RECEIVER_METRICS } from '@rebound/contract';
 import type { Counter, Registry } from 'prom-client';
 import { registeredCounter } from './registered-counter';
 
-export const RETIRED_METRIC_NAME = 'recovery_receiver_members_retired_total';
+export const RETIRED_METRIC_NAME = RECEIVER_METRICS.membersRetired.name;
 
 /**
  * Members a receiver forgot after `member_expiry` of silence. A rise is lost
@@ -12,7 +13,7 @@ export function retiredCounter(registry: Registry): Counter<'receiver'> {
   return registeredCounter(
     registry,
     RETIRED_METRIC_NAME,
-    'Members a receiver retired after member_expiry without an accepted data point (learned members only; declared ones never retire).',
-    ['receiver'],
+    RECEIVER_METRICS.membersRetired.help,
+    RECEIVER_METRICS.membersRetired.labels,
   );
 }
