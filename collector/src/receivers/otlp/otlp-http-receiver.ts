@@ -8,9 +8,9 @@ import { ConfigError } from '../../config/config-error';
 import { formatDuration } from '../../config/duration';
 import { listenOn } from '../../listen-error';
 import type { Observation } from '../../model/types';
-import type { ObservationSink, Receiver, ReceiverContext } from '../receiver';
+import type { ObservationSink, ReceiverContext, SharedReceiver } from '../receiver';
 import type { RetiredMember } from './admission';
-import type { OtlpServerConfig } from './config';
+import { dynamicGroupConfig, type OtlpServerConfig } from './config';
 import { DecodeBudget, JsonContainerCounter, RequestTooBigError } from './decode-budget';
 import { decodeJsonRequest } from './decode-json';
 import { decodeProtobufRequest } from './decode-protobuf';
@@ -42,9 +42,7 @@ export interface OtlpHttpReceiverOptions {
   readMemoryBytes?: () => number;
 }
 
-export interface OtlpHttpReceiver extends Receiver {
-  /** Where it listens once started (the real port when 0 was asked). */
-  address(): { host: string; port: number };
+export interface OtlpHttpReceiver extends SharedReceiver {
   /**
    * Retire the learned members silent for `otlp.member_expiry` now (a no-op
    * when it is unset). A timer does this while the receiver runs; tests call it
@@ -82,6 +80,8 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpHt
   let server: http.Server | undefined;
   let sink: ObservationSink | undefined;
   let retirementTimer: NodeJS.Timeout | undefined;
+  /** Dynamic groups already handed to the sink's addGroup. */
+  const addedGroups = new Set<string>();
 
   const count = (reason: RefusalReason, amount = 1): void => refused.inc({ receiver: OTLP_SOURCE, reason }, amount);
   /** At most one warning per reason a minute: a misbehaving client must not flood the log. */
@@ -209,6 +209,11 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpHt
     for (let i = 0; i < observations.length; i++) {
       const observation = observations[i]!;
       try {
+        // The ingest already enforced max_groups; a new dynamic group gets the defaults.
+        if (!options.groups.has(observation.group) && !addedGroups.has(observation.group)) {
+          sink!.addGroup?.(dynamicGroupConfig(observation.group, context.intervalMillis));
+          addedGroups.add(observation.group);
+        }
         sink!.observe(observation);
       } catch (error) {
         const entry = refusals.get('sink_refused');
