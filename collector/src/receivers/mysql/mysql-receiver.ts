@@ -1,5 +1,5 @@
 import type { ObservationSink, Receiver, ReceiverContext } from '../receiver';
-import { classifyProbeError } from '../shared/errors';
+import { isRefusal } from '../shared/errors';
 import { declarationsOf } from '../shared/node-config';
 import { ProbeLoop, probeScheduleOf, type ProbeOutcome } from '../shared/probe-loop';
 import { RoundMemory } from '../shared/round-memory';
@@ -19,8 +19,6 @@ interface NodeConnection {
 }
 
 /** MySQL's client errors for a server that went away mid-connection: the node is down, as a refusal says. */
-const GONE_CODES = new Set(['PROTOCOL_CONNECTION_LOST', 'ER_SERVER_SHUTDOWN']);
-
 /**
  * Probes every node of one group each interval and reports observations plus
  * `recovery_source_up{source="mysql/<group>"}`, on the shared probe loop
@@ -48,7 +46,7 @@ export class MysqlReceiver implements Receiver {
       source: this.source,
       describe: (node) => `${node.member} (${node.redactedUrl})`,
       probe: (node, abandoned) => this.probe(node, abandoned),
-      isRefusal: (error) => classifyProbeError(error) === 'refused',
+      isRefusal,
       secretsOf: (node) => [node.password.reveal()],
       observeRound: (sink, outcomes) => this.observeRound(sink, outcomes),
     });
@@ -79,12 +77,12 @@ export class MysqlReceiver implements Receiver {
     } catch (error) {
       this.drop(connection);
       // A kept connection the server closed (restart): once more on a fresh one, within the same deadline.
-      if (!hadConnection || abandoned.aborted) throw asRefusalIfGone(error);
+      if (!hadConnection || abandoned.aborted) throw error;
       try {
         return await this.probeOnce(node, connection);
       } catch (retryError) {
         this.drop(connection);
-        throw asRefusalIfGone(retryError);
+        throw retryError;
       }
     }
   }
@@ -187,11 +185,4 @@ export class MysqlReceiver implements Receiver {
     connection.client?.close();
     connection.client = undefined;
   }
-}
-
-/** A connection lost while the server shuts down, or refused on reconnect, is the node being down. */
-function asRefusalIfGone(error: unknown): unknown {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && GONE_CODES.has(code)) return Object.assign(error as object, { code: 'ECONNRESET' });
-  return error;
 }

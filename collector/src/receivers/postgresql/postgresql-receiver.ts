@@ -1,5 +1,5 @@
 import type { ObservationSink, Receiver, ReceiverContext } from '../receiver';
-import { classifyProbeError } from '../shared/errors';
+import { isRefusal } from '../shared/errors';
 import { declarationsOf } from '../shared/node-config';
 import { ProbeLoop, probeScheduleOf, type ProbeOutcome } from '../shared/probe-loop';
 import { RoundMemory } from '../shared/round-memory';
@@ -44,7 +44,7 @@ export class PostgresqlReceiver implements Receiver {
       source: this.source,
       describe: (node) => `${node.member} (${node.redactedUrl})`,
       probe: (node, abandoned) => this.probe(node, abandoned),
-      isRefusal: (error) => classifyProbeError(error) === 'refused',
+      isRefusal,
       secretsOf: (node) => [node.url.reveal(), node.password.reveal(), encodeURIComponent(node.password.reveal())],
       observeRound: (sink, outcomes) => this.observeRound(sink, outcomes),
     });

@@ -1,15 +1,13 @@
 import type { ObservationSink, Receiver, ReceiverContext } from '../receiver';
 import { declarationsOf } from '../shared/node-config';
 import { ProbeLoop, probeScheduleOf, type ProbeOutcome } from '../shared/probe-loop';
+import { isRefusal } from '../shared/errors';
 import { RoundMemory } from '../shared/round-memory';
 import { redactSecret } from '../shared/secret';
 import type { RedisNodeConfig, RedisReceiverConfig } from './config';
 import { createIoredisClient, type RedisClientFactory, type RedisNodeClient } from './redis-client';
 import { observationsOfRound, type RedisNodeAnswer } from './redis-observations';
 import { parseReplicationInfo } from './replication-info';
-
-/** Connection errors that mean "nothing serves there": the node is down, not merely silent. */
-const REFUSAL_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 /**
  * Probes every node of one group each interval (`INFO replication`, `ACL LIST`)
@@ -46,7 +44,7 @@ export class RedisReceiver implements Receiver {
         abandoned.addEventListener('abort', () => this.dropClient(node));
         return this.probe(node);
       },
-      isRefusal: (error) => REFUSAL_CODES.has(String((error as { code?: unknown } | null)?.code)),
+      isRefusal,
       secretsOf: () => [config.password?.reveal()],
       observeRound: (sink, outcomes) => this.observeRound(sink, outcomes),
     });
