@@ -1,24 +1,15 @@
 import type { ObservationSink, Receiver, ReceiverContext } from '../receiver';
 import { isRefusal } from '../shared/errors';
 import { declarationsOf } from '../shared/node-config';
+import { KeptConnection } from '../shared/kept-connection';
 import { ProbeLoop, probeScheduleOf, type ProbeOutcome } from '../shared/probe-loop';
+import { ProblemLog } from '../shared/problem-log';
 import { RoundMemory } from '../shared/round-memory';
 import { connectWithMysql2, type MysqlConnector, type MysqlProbeClient } from './client';
 import type { MysqlNodeConfig, MysqlReceiverConfig } from './config';
 import { observationsOfRound, type LeaderHistory, type MysqlOutcome } from './observations';
 import { probeMysqlNode, type MysqlNodeAnswer } from './queries';
 
-interface NodeConnection {
-  client: MysqlProbeClient | undefined;
-  /** Bumped when a connection is dropped, so a connect that finishes late is closed, not kept. */
-  attempt: number;
-  /** Last problem logged, so a dead node logs once per change rather than every round. */
-  lastProblem: string | undefined;
-  /** The previous `Questions` sample, for the load per second. */
-  lastQuestions: { value: number; atMillis: number } | undefined;
-}
-
-/** MySQL's client errors for a server that went away mid-connection: the node is down, as a refusal says. */
 /**
  * Probes every node of one group each interval and reports observations plus
  * `recovery_source_up{source="mysql/<group>"}`, on the shared probe loop
@@ -27,7 +18,12 @@ interface NodeConnection {
  */
 export class MysqlReceiver implements Receiver {
   readonly source: string;
-  private readonly connections = new Map<string, NodeConnection>();
+  private readonly connections = new Map<string, KeptConnection<MysqlProbeClient>>();
+  /** Each node's previous `Questions` sample, for the load per second. */
+  private readonly lastQuestions = new Map<string, { value: number; atMillis: number }>();
+  private readonly problems: ProblemLog;
+  /** Why each node's problem matters, for the log line of a problem of an answering node. */
+  private readonly reasons = new Map<string, string | undefined>();
   private readonly loop: ProbeLoop<MysqlNodeConfig, MysqlNodeAnswer>;
   private readonly memory = new RoundMemory();
   /** The leader's position per round, oldest first, for the replicas' seconds behind (observations.ts). */
@@ -40,12 +36,19 @@ export class MysqlReceiver implements Receiver {
     private readonly connect: MysqlConnector = connectWithMysql2,
   ) {
     this.source = `mysql/${group}`;
-    for (const node of config.nodes) this.connections.set(node.member, { client: undefined, attempt: 0, lastProblem: undefined, lastQuestions: undefined });
+    for (const node of config.nodes) this.connections.set(node.member, new KeptConnection(() => this.connect(node, this.config)));
+    const urls = new Map(config.nodes.map((node) => [node.member, node.redactedUrl]));
+    this.problems = new ProblemLog(({ key: member, problem, previous }) => {
+      const reason = this.reasons.get(member);
+      if (problem !== undefined && reason === undefined) this.context.logger.warn(`${this.source}: ${member} did not answer the probe`, { member, url: urls.get(member), problem });
+      else if (problem !== undefined) this.context.logger.warn(`${this.source}: ${member}: ${problem}`, { member, reason });
+      else if (previous !== undefined) this.context.logger.info(`${this.source}: ${member} answers again`, { member });
+    });
     this.loop = new ProbeLoop<MysqlNodeConfig, MysqlNodeAnswer>({
       ...probeScheduleOf(config, context),
       source: this.source,
       describe: (node) => `${node.member} (${node.redactedUrl})`,
-      probe: (node, abandoned) => this.probe(node, abandoned),
+      probe: (node, abandoned) => this.connections.get(node.member)!.probe(abandoned, probeMysqlNode),
       isRefusal,
       secretsOf: (node) => [node.password.reveal()],
       observeRound: (sink, outcomes) => this.observeRound(sink, outcomes),
@@ -64,40 +67,7 @@ export class MysqlReceiver implements Receiver {
 
   async stop(): Promise<void> {
     await this.loop.stop();
-    for (const connection of this.connections.values()) this.drop(connection);
-  }
-
-  /** One node's probe, under the loop's deadline: on the kept connection, else a new one. */
-  private async probe(node: MysqlNodeConfig, abandoned: AbortSignal): Promise<MysqlNodeAnswer> {
-    const connection = this.connections.get(node.member)!;
-    abandoned.addEventListener('abort', () => this.drop(connection));
-    const hadConnection = connection.client !== undefined;
-    try {
-      return await this.probeOnce(node, connection);
-    } catch (error) {
-      this.drop(connection);
-      // A kept connection the server closed (restart): once more on a fresh one, within the same deadline.
-      if (!hadConnection || abandoned.aborted) throw error;
-      try {
-        return await this.probeOnce(node, connection);
-      } catch (retryError) {
-        this.drop(connection);
-        throw retryError;
-      }
-    }
-  }
-
-  private async probeOnce(node: MysqlNodeConfig, connection: NodeConnection): Promise<MysqlNodeAnswer> {
-    if (connection.client === undefined) {
-      const attempt = connection.attempt;
-      const client = await this.connect(node, this.config);
-      if (attempt !== connection.attempt) {
-        client.close();
-        throw new Error('connected after the probe deadline');
-      }
-      connection.client = client;
-    }
-    return probeMysqlNode(connection.client);
+    for (const connection of this.connections.values()) connection.drop();
   }
 
   private observeRound(sink: ObservationSink, outcomes: readonly MysqlOutcome[]): void {
@@ -105,7 +75,7 @@ export class MysqlReceiver implements Receiver {
     const byMember = new Map(config.nodes.map((node, i) => [node.member, outcomes[i]!]));
     const loadPerSecond = new Map<string, number>();
     config.nodes.forEach((node, i) => {
-      const load = this.loadOf(this.connections.get(node.member)!, outcomes[i]!);
+      const load = this.loadOf(node.member, outcomes[i]!);
       if (load !== undefined) loadPerSecond.set(node.member, load);
     });
     const round = observationsOfRound({
@@ -144,11 +114,11 @@ export class MysqlReceiver implements Receiver {
   }
 
   /** `Questions` per second since the previous answer; none after a restart (the counter went back). */
-  private loadOf(connection: NodeConnection, outcome: MysqlOutcome): number | undefined {
+  private loadOf(member: string, outcome: MysqlOutcome): number | undefined {
     if (outcome.kind !== 'answered' || outcome.answer.questions === undefined) return undefined;
-    const previous = connection.lastQuestions;
+    const previous = this.lastQuestions.get(member);
     const current = { value: outcome.answer.questions, atMillis: outcome.atMillis };
-    connection.lastQuestions = current;
+    this.lastQuestions.set(member, current);
     if (previous === undefined || current.value < previous.value || current.atMillis <= previous.atMillis) return undefined;
     return ((current.value - previous.value) * 1000) / (current.atMillis - previous.atMillis);
   }
@@ -156,7 +126,6 @@ export class MysqlReceiver implements Receiver {
   /** Logs a node's problem once per change (errors come with the password masked by the loop). */
   private logChange(node: MysqlNodeConfig, outcome: ProbeOutcome<MysqlNodeAnswer>): void {
     if (outcome.kind === 'backing-off') return;
-    const connection = this.connections.get(node.member)!;
     let problem: string | undefined;
     let reason: string | undefined;
     if (outcome.kind !== 'answered') {
@@ -168,21 +137,7 @@ export class MysqlReceiver implements Receiver {
       problem = 'no permission fingerprint';
       reason = outcome.answer.permissionProblem;
     }
-    if (problem === connection.lastProblem) return;
-    const previous = connection.lastProblem;
-    connection.lastProblem = problem;
-    if (outcome.kind !== 'answered') {
-      this.context.logger.warn(`${this.source}: ${node.member} did not answer the probe`, { member: node.member, url: node.redactedUrl, problem: problem! });
-    } else if (problem !== undefined) {
-      this.context.logger.warn(`${this.source}: ${node.member}: ${problem}`, { member: node.member, reason: reason! });
-    } else if (previous !== undefined) {
-      this.context.logger.info(`${this.source}: ${node.member} answers again`, { member: node.member });
-    }
-  }
-
-  private drop(connection: NodeConnection): void {
-    connection.attempt += 1;
-    connection.client?.close();
-    connection.client = undefined;
+    this.reasons.set(node.member, reason);
+    this.problems.note(node.member, problem);
   }
 }

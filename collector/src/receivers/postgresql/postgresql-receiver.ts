@@ -1,20 +1,14 @@
 import type { ObservationSink, Receiver, ReceiverContext } from '../receiver';
 import { isRefusal } from '../shared/errors';
 import { declarationsOf } from '../shared/node-config';
+import { KeptConnection } from '../shared/kept-connection';
 import { ProbeLoop, probeScheduleOf, type ProbeOutcome } from '../shared/probe-loop';
+import { ProblemLog } from '../shared/problem-log';
 import { RoundMemory } from '../shared/round-memory';
 import { connectWithPg, type PostgresqlConnector, type PostgresqlProbeClient } from './client';
 import type { PostgresqlNodeConfig, PostgresqlReceiverConfig } from './config';
 import { observationsOfRound, type PostgresqlOutcome } from './observations';
 import { probePostgresqlNode, type PostgresqlNodeAnswer } from './queries';
-
-interface NodeConnection {
-  client: PostgresqlProbeClient | undefined;
-  /** Bumped when a connection is dropped, so a connect that finishes late is closed, not kept. */
-  attempt: number;
-  /** Last problem logged, so a dead node logs once per change rather than every round. */
-  lastProblem: string | undefined;
-}
 
 /**
  * Probes every node of one group each interval and reports observations plus
@@ -26,7 +20,8 @@ interface NodeConnection {
  */
 export class PostgresqlReceiver implements Receiver {
   readonly source: string;
-  private readonly connections = new Map<string, NodeConnection>();
+  private readonly connections = new Map<string, KeptConnection<PostgresqlProbeClient>>();
+  private readonly problems: ProblemLog;
   private readonly loop: ProbeLoop<PostgresqlNodeConfig, PostgresqlNodeAnswer>;
   private readonly memory = new RoundMemory();
   private permissionWarned = new Set<string>();
@@ -38,12 +33,17 @@ export class PostgresqlReceiver implements Receiver {
     private readonly connect: PostgresqlConnector = connectWithPg,
   ) {
     this.source = `postgresql/${group}`;
-    for (const node of config.nodes) this.connections.set(node.member, { client: undefined, attempt: 0, lastProblem: undefined });
+    for (const node of config.nodes) this.connections.set(node.member, new KeptConnection(() => this.connect(node, this.config)));
+    const urls = new Map(config.nodes.map((node) => [node.member, node.redactedUrl]));
+    this.problems = new ProblemLog(({ key: member, problem, previous }) => {
+      if (problem !== undefined) this.context.logger.warn(`${this.source}: ${member} did not answer the probe`, { member, url: urls.get(member), problem });
+      else if (previous !== undefined) this.context.logger.info(`${this.source}: ${member} answers again`, { member });
+    });
     this.loop = new ProbeLoop<PostgresqlNodeConfig, PostgresqlNodeAnswer>({
       ...probeScheduleOf(config, context),
       source: this.source,
       describe: (node) => `${node.member} (${node.redactedUrl})`,
-      probe: (node, abandoned) => this.probe(node, abandoned),
+      probe: (node, abandoned) => this.connections.get(node.member)!.probe(abandoned, probePostgresqlNode),
       isRefusal,
       secretsOf: (node) => [node.url.reveal(), node.password.reveal(), encodeURIComponent(node.password.reveal())],
       observeRound: (sink, outcomes) => this.observeRound(sink, outcomes),
@@ -62,42 +62,7 @@ export class PostgresqlReceiver implements Receiver {
 
   async stop(): Promise<void> {
     await this.loop.stop();
-    for (const connection of this.connections.values()) this.drop(connection);
-  }
-
-  /** One node's probe, under the loop's deadline: on the kept connection, else a new one. */
-  private async probe(node: PostgresqlNodeConfig, abandoned: AbortSignal): Promise<PostgresqlNodeAnswer> {
-    const connection = this.connections.get(node.member)!;
-    abandoned.addEventListener('abort', () => this.drop(connection));
-    const hadConnection = connection.client !== undefined;
-    try {
-      return await this.probeOnce(node, connection);
-    } catch (error) {
-      this.drop(connection);
-      // A kept connection the server closed (restart, admin shutdown): try once more on a fresh one,
-      // within the same deadline; not after the loop gave up on this probe.
-      if (!hadConnection || abandoned.aborted) throw error;
-      try {
-        return await this.probeOnce(node, connection);
-      } catch (retryError) {
-        this.drop(connection);
-        throw retryError;
-      }
-    }
-  }
-
-  private async probeOnce(node: PostgresqlNodeConfig, connection: NodeConnection): Promise<PostgresqlNodeAnswer> {
-    if (connection.client === undefined) {
-      const attempt = connection.attempt;
-      const client = await this.connect(node, this.config);
-      // Connected after the deadline (the attempt was dropped meanwhile): close it, do not keep it.
-      if (attempt !== connection.attempt) {
-        client.close();
-        throw new Error('connected after the probe deadline');
-      }
-      connection.client = client;
-    }
-    return probePostgresqlNode(connection.client);
+    for (const connection of this.connections.values()) connection.drop();
   }
 
   /** The round's observations; the loop then reports `recovery_source_up` (and the source down if this throws). */
@@ -111,26 +76,12 @@ export class PostgresqlReceiver implements Receiver {
   /** Logs a node's problem once per change (errors come with the passwords masked by the loop). */
   private logChange(node: PostgresqlNodeConfig, outcome: ProbeOutcome<PostgresqlNodeAnswer>): void {
     if (outcome.kind === 'backing-off') return;
-    const connection = this.connections.get(node.member)!;
-    if (outcome.kind !== 'answered') {
-      const problem = `${outcome.kind}: ${outcome.error}`;
-      if (problem === connection.lastProblem) return;
-      connection.lastProblem = problem;
-      this.context.logger.warn(`${this.source}: ${node.member} did not answer the probe`, { member: node.member, url: node.redactedUrl, problem });
-      return;
-    }
-    if (connection.lastProblem !== undefined) this.context.logger.info(`${this.source}: ${node.member} answers again`, { member: node.member });
-    connection.lastProblem = undefined;
+    this.problems.note(node.member, outcome.kind === 'answered' ? undefined : `${outcome.kind}: ${outcome.error}`);
+    if (outcome.kind !== 'answered') return;
     const { permissionProblem } = outcome.answer;
     if (permissionProblem !== undefined && !this.permissionWarned.has(node.member)) {
       this.permissionWarned.add(node.member);
       this.context.logger.warn(`${this.source}: ${node.member}: no permission fingerprint`, { member: node.member, reason: permissionProblem });
     }
-  }
-
-  private drop(connection: NodeConnection): void {
-    connection.attempt += 1;
-    connection.client?.close();
-    connection.client = undefined;
   }
 }

@@ -6,6 +6,7 @@ import { RecordingSink } from '../../testing/recording-sink';
 import { classifyProbeError, isRefusal, safeMessage } from './errors';
 import { chooseRoundLeader, splitBrainReason } from './leader-choice';
 import { memberAt } from './node-address';
+import { ProblemLog, type ProblemChange } from './problem-log';
 import { RoundMemory } from './round-memory';
 import { redactSecret, Secret } from './secret';
 import { ProbeTimeoutError } from './timeout';
@@ -141,5 +142,23 @@ describe('LinkMemory (through RoundMemory)', () => {
     const sink = new RecordingSink();
     deliver(memory, sink, replica(0, { replicationLink: { up: false, downForSeconds: 40 } }));
     assert.equal(sink.observations[0]!.lagSeconds, 40);
+  });
+});
+
+describe('ProblemLog: the receivers\' change logger', () => {
+  it('logs a problem once per change, the recovery once, and nothing for a node first seen healthy', () => {
+    const changes: ProblemChange[] = [];
+    const log = new ProblemLog((change) => changes.push(change));
+    log.note('a', undefined);
+    log.note('b', 'refused: ECONNREFUSED');
+    log.note('b', 'refused: ECONNREFUSED');
+    log.note('b', 'timeout: 2s');
+    log.note('b', undefined);
+    log.note('b', undefined);
+    assert.deepEqual(changes, [
+      { key: 'b', problem: 'refused: ECONNREFUSED', previous: undefined },
+      { key: 'b', problem: 'timeout: 2s', previous: 'refused: ECONNREFUSED' },
+      { key: 'b', problem: undefined, previous: 'timeout: 2s' },
+    ]);
   });
 });
