@@ -33,8 +33,8 @@ export function memberVerdict(
   isRivalLeader: boolean,
   tolerances: StatusTolerances,
   nowMillis: number,
-  // A fleet tick passes one object for every member and copies the fields at
-  // once: a fresh verdict per member would only feed the garbage collector.
+  // The tracker passes the member's new MemberState, so the verdict lands where it is kept
+  // (no verdict object per member, and none shared between members).
   into: MemberVerdict = { status: 'unknown', reason: null, lagSeconds: null, lagBytes: null },
 ): MemberVerdict {
   if (latest === undefined) return verdict(into, 'unknown', 'never observed');
