@@ -3,7 +3,7 @@ import type { GroupConfig } from '../config/group-config';
 import type { Episode, GroupState, MemberState } from '../model/group-state';
 import { independence } from '../model/independence';
 import { chooseLeader } from '../model/leader';
-import { memberVerdict, type LeaderReference, type StatusTolerances } from '../model/member-status';
+import { memberVerdict, type LeaderReference, type StatusTolerances, type VerdictContext } from '../model/member-status';
 import { permissionConsistency, type PermissionConsistency } from '../model/permissions';
 import { diagnose, FAILOVER_OVERLOAD_RATIO, type DiagnosisInput, type Finding, type FindingCause } from '../model/diagnosis';
 import { permissionDifferences } from '../model/permission-diff';
@@ -273,6 +273,7 @@ export class GroupTracker {
     let firstFingerprint: string | undefined;
     // Most ticks change no status: the list is only made when one does.
     let transitions: StatusChange[] | undefined;
+    const context: VerdictContext = { leader: leaderRef, rivals, tolerances: this.tolerances, nowMillis };
 
     for (let i = 0; i < records.length; i++) {
       const record = records[i]!;
@@ -289,8 +290,7 @@ export class GroupTracker {
         dependencies: record.dependencies,
       };
       tally.members[i] = state;
-      const isRival = rivals.length > 0 && rivals.includes(record.member);
-      memberVerdict(record.member, role, latest, leaderRef, isRival, this.tolerances, nowMillis, state);
+      memberVerdict(record, context, state);
       const { status, lagSeconds, lagBytes } = state;
       if (role === 'leader' || record.declaredRole === 'leader') {
         tally.hasLeaderConcept = true;
