@@ -244,7 +244,7 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpHt
       // read_timeout answers a stalled body with 408 first; this is Node's backstop for the whole request.
       server.requestTimeout = Math.max(30_000, server.headersTimeout + config.readTimeoutMillis + 5_000);
       const listening = server;
-      await listenOn(listening, options.listen.host, options.listen.port, 'listen.otlp', 'OTLP');
+      await listenOn(listening, { ...options.listen, setting: 'listen.otlp', what: 'OTLP' });
       listening.on('error', (error) => context.logger.error('OTLP server error', { error: error.message }));
       const { host, port } = this.address();
       context.logger.info('OTLP/HTTP receiver listening', { url: `${config.tls ? 'https' : 'http'}://${host}:${port}${OTLP_METRICS_PATH}`, auth: expectedTokenDigest !== undefined });
