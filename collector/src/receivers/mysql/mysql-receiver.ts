@@ -1,9 +1,7 @@
 import type { ObservationSink, Receiver, ReceiverContext } from '../receiver';
-import { isRefusal } from '../shared/errors';
 import { declarationsOf } from '../shared/node-config';
-import { KeptConnection } from '../shared/kept-connection';
-import { ProbeLoop, probeScheduleOf, type ProbeOutcome } from '../shared/probe-loop';
-import { ProblemLog } from '../shared/problem-log';
+import { KeptConnectionProbe } from '../shared/kept-connection-probe';
+import type { ProbeOutcome } from '../shared/probe-loop';
 import { RoundMemory } from '../shared/round-memory';
 import { connectWithMysql2, type MysqlConnector, type MysqlProbeClient } from './client';
 import type { MysqlNodeConfig, MysqlReceiverConfig } from './config';
@@ -18,13 +16,9 @@ import { probeMysqlNode, type MysqlNodeAnswer } from './queries';
  */
 export class MysqlReceiver implements Receiver {
   readonly source: string;
-  private readonly connections = new Map<string, KeptConnection<MysqlProbeClient>>();
+  private readonly probes: KeptConnectionProbe<MysqlNodeConfig, MysqlProbeClient, MysqlNodeAnswer>;
   /** Each node's previous `Questions` sample, for the load per second. */
   private readonly lastQuestions = new Map<string, { value: number; atMillis: number }>();
-  private readonly problems: ProblemLog;
-  /** Why each node's problem matters, for the log line of a problem of an answering node. */
-  private readonly reasons = new Map<string, string | undefined>();
-  private readonly loop: ProbeLoop<MysqlNodeConfig, MysqlNodeAnswer>;
   private readonly memory = new RoundMemory();
   /** The leader's position per round, oldest first, for the replicas' seconds behind (observations.ts). */
   private history: { leader: string; entries: { atMillis: number; position: number }[] } | undefined;
@@ -32,24 +26,16 @@ export class MysqlReceiver implements Receiver {
   constructor(
     private readonly group: string,
     private readonly config: MysqlReceiverConfig,
-    private readonly context: ReceiverContext,
+    context: ReceiverContext,
     private readonly connect: MysqlConnector = connectWithMysql2,
   ) {
     this.source = `mysql/${group}`;
-    for (const node of config.nodes) this.connections.set(node.member, new KeptConnection(() => this.connect(node, this.config)));
-    const urls = new Map(config.nodes.map((node) => [node.member, node.redactedUrl]));
-    this.problems = new ProblemLog(({ key: member, problem, previous }) => {
-      const reason = this.reasons.get(member);
-      if (problem !== undefined && reason === undefined) this.context.logger.warn(`${this.source}: ${member} did not answer the probe`, { member, url: urls.get(member), problem });
-      else if (problem !== undefined) this.context.logger.warn(`${this.source}: ${member}: ${problem}`, { member, reason });
-      else if (previous !== undefined) this.context.logger.info(`${this.source}: ${member} answers again`, { member });
-    });
-    this.loop = new ProbeLoop<MysqlNodeConfig, MysqlNodeAnswer>({
-      ...probeScheduleOf(config, context),
+    this.probes = new KeptConnectionProbe({
       source: this.source,
-      describe: (node) => `${node.member} (${node.redactedUrl})`,
-      probe: (node, abandoned) => this.connections.get(node.member)!.probe(abandoned, probeMysqlNode),
-      isRefusal,
+      config,
+      context,
+      connect: (node) => this.connect(node, this.config),
+      query: probeMysqlNode,
       secretsOf: (node) => [node.password.reveal()],
       observeRound: (sink, outcomes) => this.observeRound(sink, outcomes),
     });
@@ -57,17 +43,16 @@ export class MysqlReceiver implements Receiver {
 
   async start(sink: ObservationSink): Promise<void> {
     sink.declare(this.group, declarationsOf(this.config.nodes));
-    this.loop.start(sink);
+    this.probes.start(sink);
   }
 
   /** One probe round now, without the timer (benchmarks, tests). Reports to `sink` like a timed round. */
   async round(sink: ObservationSink): Promise<MysqlOutcome[]> {
-    return this.loop.round(sink);
+    return this.probes.round(sink);
   }
 
   async stop(): Promise<void> {
-    await this.loop.stop();
-    for (const connection of this.connections.values()) connection.drop();
+    await this.probes.stop();
   }
 
   private observeRound(sink: ObservationSink, outcomes: readonly MysqlOutcome[]): void {
@@ -123,21 +108,17 @@ export class MysqlReceiver implements Receiver {
     return ((current.value - previous.value) * 1000) / (current.atMillis - previous.atMillis);
   }
 
-  /** Logs a node's problem once per change (errors come with the password masked by the loop). */
+  /** Logs a node's problem once per change: a failed probe, or an answer without what a grant gives. */
   private logChange(node: MysqlNodeConfig, outcome: ProbeOutcome<MysqlNodeAnswer>): void {
-    if (outcome.kind === 'backing-off') return;
-    let problem: string | undefined;
-    let reason: string | undefined;
-    if (outcome.kind !== 'answered') {
-      problem = `${outcome.kind}: ${outcome.error}`;
-    } else if (outcome.answer.replicationStatusDenied !== undefined) {
-      problem = 'replication status refused';
-      reason = `${outcome.answer.replicationStatusDenied}: the member stays unknown, never leader; grant the monitoring account SLAVE MONITOR (MariaDB >= 10.5) or REPLICATION CLIENT (MySQL), see docs/monitoring-roles.md`;
-    } else if (outcome.answer.permissionProblem !== undefined) {
-      problem = 'no permission fingerprint';
-      reason = outcome.answer.permissionProblem;
+    if (outcome.kind !== 'answered') return this.probes.noteOutcome(node, outcome);
+    const { replicationStatusDenied, permissionProblem } = outcome.answer;
+    if (replicationStatusDenied !== undefined) {
+      const reason = `${replicationStatusDenied}: the member stays unknown, never leader; grant the monitoring account SLAVE MONITOR (MariaDB >= 10.5) or REPLICATION CLIENT (MySQL), see docs/monitoring-roles.md`;
+      this.probes.noteOutcome(node, outcome, { problem: 'replication status refused', reason });
+    } else if (permissionProblem !== undefined) {
+      this.probes.noteOutcome(node, outcome, { problem: 'no permission fingerprint', reason: permissionProblem });
+    } else {
+      this.probes.noteOutcome(node, outcome);
     }
-    this.reasons.set(node.member, reason);
-    this.problems.note(node.member, problem);
   }
 }

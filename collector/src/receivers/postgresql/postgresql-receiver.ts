@@ -1,9 +1,7 @@
 import type { ObservationSink, Receiver, ReceiverContext } from '../receiver';
-import { isRefusal } from '../shared/errors';
 import { declarationsOf } from '../shared/node-config';
-import { KeptConnection } from '../shared/kept-connection';
-import { ProbeLoop, probeScheduleOf, type ProbeOutcome } from '../shared/probe-loop';
-import { ProblemLog } from '../shared/problem-log';
+import { KeptConnectionProbe } from '../shared/kept-connection-probe';
+import type { ProbeOutcome } from '../shared/probe-loop';
 import { RoundMemory } from '../shared/round-memory';
 import { connectWithPg, type PostgresqlConnector, type PostgresqlProbeClient } from './client';
 import type { PostgresqlNodeConfig, PostgresqlReceiverConfig } from './config';
@@ -20,9 +18,7 @@ import { probePostgresqlNode, type PostgresqlNodeAnswer } from './queries';
  */
 export class PostgresqlReceiver implements Receiver {
   readonly source: string;
-  private readonly connections = new Map<string, KeptConnection<PostgresqlProbeClient>>();
-  private readonly problems: ProblemLog;
-  private readonly loop: ProbeLoop<PostgresqlNodeConfig, PostgresqlNodeAnswer>;
+  private readonly probes: KeptConnectionProbe<PostgresqlNodeConfig, PostgresqlProbeClient, PostgresqlNodeAnswer>;
   private readonly memory = new RoundMemory();
   private permissionWarned = new Set<string>();
 
@@ -33,18 +29,12 @@ export class PostgresqlReceiver implements Receiver {
     private readonly connect: PostgresqlConnector = connectWithPg,
   ) {
     this.source = `postgresql/${group}`;
-    for (const node of config.nodes) this.connections.set(node.member, new KeptConnection(() => this.connect(node, this.config)));
-    const urls = new Map(config.nodes.map((node) => [node.member, node.redactedUrl]));
-    this.problems = new ProblemLog(({ key: member, problem, previous }) => {
-      if (problem !== undefined) this.context.logger.warn(`${this.source}: ${member} did not answer the probe`, { member, url: urls.get(member), problem });
-      else if (previous !== undefined) this.context.logger.info(`${this.source}: ${member} answers again`, { member });
-    });
-    this.loop = new ProbeLoop<PostgresqlNodeConfig, PostgresqlNodeAnswer>({
-      ...probeScheduleOf(config, context),
+    this.probes = new KeptConnectionProbe({
       source: this.source,
-      describe: (node) => `${node.member} (${node.redactedUrl})`,
-      probe: (node, abandoned) => this.connections.get(node.member)!.probe(abandoned, probePostgresqlNode),
-      isRefusal,
+      config,
+      context,
+      connect: (node) => this.connect(node, this.config),
+      query: probePostgresqlNode,
       secretsOf: (node) => [node.url.reveal(), node.password.reveal(), encodeURIComponent(node.password.reveal())],
       observeRound: (sink, outcomes) => this.observeRound(sink, outcomes),
     });
@@ -52,17 +42,16 @@ export class PostgresqlReceiver implements Receiver {
 
   async start(sink: ObservationSink): Promise<void> {
     sink.declare(this.group, declarationsOf(this.config.nodes));
-    this.loop.start(sink);
+    this.probes.start(sink);
   }
 
   /** One probe round now, without the timer (benchmarks, tests). Reports to `sink` like a timed round. */
   async round(sink: ObservationSink): Promise<PostgresqlOutcome[]> {
-    return this.loop.round(sink);
+    return this.probes.round(sink);
   }
 
   async stop(): Promise<void> {
-    await this.loop.stop();
-    for (const connection of this.connections.values()) connection.drop();
+    await this.probes.stop();
   }
 
   /** The round's observations; the loop then reports `recovery_source_up` (and the source down if this throws). */
@@ -75,8 +64,7 @@ export class PostgresqlReceiver implements Receiver {
 
   /** Logs a node's problem once per change (errors come with the passwords masked by the loop). */
   private logChange(node: PostgresqlNodeConfig, outcome: ProbeOutcome<PostgresqlNodeAnswer>): void {
-    if (outcome.kind === 'backing-off') return;
-    this.problems.note(node.member, outcome.kind === 'answered' ? undefined : `${outcome.kind}: ${outcome.error}`);
+    this.probes.noteOutcome(node, outcome);
     if (outcome.kind !== 'answered') return;
     const { permissionProblem } = outcome.answer;
     if (permissionProblem !== undefined && !this.permissionWarned.has(node.member)) {
