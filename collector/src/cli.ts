@@ -3,6 +3,7 @@ import { Collector } from './collector';
 import { ConfigError } from './config/config-error';
 import { COLLECTOR_DEFAULTS, type CollectorConfig } from './config/collector-config';
 import { createDefaultOtlpServerConfig } from './receivers/otlp/config';
+import { OTLP_TYPE } from './receivers/otlp/factory';
 import { loadConfigFile } from './config/load';
 import { quoteValue } from './config/quote';
 import { ListenError } from './listen-error';
@@ -103,7 +104,7 @@ function checkSummary(config: CollectorConfig, file: string): string {
 
 async function main(): Promise<void> {
   const args = parseArguments(process.argv.slice(2));
-  const config = args.config === undefined ? demoConfig(args.speed) : loadConfigFile(args.config, undefined, args.speedGiven ? { demoSpeed: args.speed } : {});
+  const config = args.config === undefined ? demoConfig(args.speed) : loadConfigFile(args.config, undefined, args.speedGiven ? { overrides: { demo: { speed: args.speed } } } : {});
   if (args.check) {
     // Like `promtool check config`: the file only; no port is bound, no node contacted, the store not opened.
     process.stdout.write(checkSummary(config, args.config!) + '\n');
@@ -120,11 +121,12 @@ async function main(): Promise<void> {
   });
   // A ListenError (a listen.* address that cannot be bound) ends as one line and exit 2, below.
   const endpoints = await collector.start();
+  const otlp = endpoints.receivers[OTLP_TYPE];
   const base = `${config.listen.auth.tls ? 'https' : 'http'}://${endpoints.metrics.host}:${endpoints.metrics.port}`;
   process.stdout.write(
     `Rebound collector ${args.config ? `with ${args.config}` : `with the demo cluster (speed ${args.speed})`}: ${config.groups.length} group(s)\n` +
       `  metrics  ${base}/metrics\n  groups   ${base}/api/v1/groups\n  episodes ${base}/api/v1/episodes\n  health   ${base}/healthz\n` +
-      (endpoints.otlp ? `  OTLP in  ${config.otlp.tls ? 'https' : 'http'}://${endpoints.otlp.host}:${endpoints.otlp.port}/v1/metrics
+      (otlp ? `  OTLP in  ${config.otlp.tls ? 'https' : 'http'}://${otlp.host}:${otlp.port}/v1/metrics
 ` : '') +
       `  store    ${config.storePath}${collector.engine.storeUp() === false ? ' (not writable: new episodes are kept in memory)' : ''}
 `,

@@ -1,17 +1,13 @@
 import { Registry } from 'prom-client';
 import { HttpApi } from './api/http-server';
 import type { CollectorConfig } from './config/collector-config';
-import { GROUP_DEFAULTS, type GroupConfig } from './config/group-config';
 import { RecoveryEngine } from './engine/engine';
 import { PrometheusExporter } from './exporters/prometheus/prometheus-exporter';
 import type { Logger } from './logger';
 import type { GroupState } from './model/group-state';
 import type { Phase } from './model/types';
 import { startOtlpExporter, type OtlpExporter } from './exporters/otlp';
-import { createOtlpHttpReceiver, otlpGroupsOf } from './receivers/otlp';
-import { contribOptionsOf } from './receivers/otlp/contrib/contrib-config';
-import { DYNAMIC_GROUP_FRESHNESS_MILLIS } from './receivers/otlp/config';
-import type { ObservationSink, Receiver, ReceiverContext, ReceiverFactory } from './receivers/receiver';
+import type { ObservationSink, Receiver, ReceiverContext, ReceiverFactory, SharedReceiver } from './receivers/receiver';
 import { RECEIVER_FACTORIES } from './receivers/registry';
 import type { EpisodeStore } from './store/types';
 import { openEpisodeStore } from './store/open-episode-store';
@@ -27,7 +23,8 @@ export interface CollectorOptions {
 /** Where the running collector listens. */
 export interface CollectorEndpoints {
   metrics: { host: string; port: number };
-  otlp: { host: string; port: number } | null;
+  /** The shared receivers that run (createShared), by type: `otlp` when the OTLP/HTTP server does. */
+  receivers: Record<string, { host: string; port: number }>;
 }
 
 /**
@@ -39,7 +36,10 @@ export class Collector {
   readonly engine: RecoveryEngine;
   readonly exporter: PrometheusExporter;
   private readonly store: EpisodeStore;
+  /** Per-group receivers: one failing to start leaves its members unknown. */
   private readonly receivers: Receiver[] = [];
+  /** Shared receivers by type: one failing to start fails the start. */
+  private readonly shared = new Map<string, SharedReceiver>();
   private readonly api: HttpApi;
   private timer: NodeJS.Timeout | undefined;
   private otlpExporter: OtlpExporter | undefined;
@@ -64,31 +64,24 @@ export class Collector {
   async start(): Promise<CollectorEndpoints> {
     const { config, logger } = this.options;
     const context: ReceiverContext = { intervalMillis: config.intervalMillis, logger, now: Date.now };
-    const factories = new Map((this.options.factories ?? RECEIVER_FACTORIES).map((f) => [f.type, f]));
-    for (const group of config.groups) {
-      for (const receiver of group.receivers) {
-        this.receivers.push(factories.get(receiver.type)!.create(group.name, receiver.config, context));
-      }
-    }
-    const otlp = this.createOtlpReceiver(context);
-    if (otlp !== null) this.receivers.push(otlp.receiver);
+    this.createReceivers(context);
+    const sink = this.sink();
 
     const metrics = await this.api.start();
     try {
-      for (const receiver of this.receivers) {
-        const otlpServer = otlp?.receiver === receiver;
-        await receiver.start(otlpServer ? otlp.sink : this.engine).catch((error: unknown) => {
-          // The OTLP server not binding stops the start (the caller says why): nothing runs to show unknown.
-          if (otlpServer) throw error;
-          // A failing source must never take the others down: log it, its members go unknown.
-          logger.error('source failed to start; its members will show unknown', { source: receiver.source, error: String(error) });
-          this.engine.sourceUp(receiver.source, false);
-        });
-      }
+      // The shared servers first: a port that cannot be bound stops the start (the caller says why), nothing runs to show unknown.
+      for (const receiver of this.shared.values()) await receiver.start(sink);
     } catch (error) {
-      await Promise.allSettled(this.receivers.map((r) => r.stop()));
+      await Promise.allSettled([...this.shared.values()].map((r) => r.stop()));
       await this.api.stop();
       throw error;
+    }
+    for (const receiver of this.receivers) {
+      await receiver.start(sink).catch((error: unknown) => {
+        // A failing source must never take the others down: log it, its members go unknown.
+        logger.error('source failed to start; its members will show unknown', { source: receiver.source, error: String(error) });
+        this.engine.sourceUp(receiver.source, false);
+      });
     }
     if (config.exporters.otlp !== undefined) {
       this.otlpExporter = startOtlpExporter(config.exporters.otlp, () => this.engine.snapshot(), logger, {
@@ -100,7 +93,7 @@ export class Collector {
     }
     this.tick();
     this.timer = setInterval(() => this.tick(), config.intervalMillis);
-    return { metrics, otlp: otlp === null ? null : otlp.receiver.address() };
+    return { metrics, receivers: Object.fromEntries([...this.shared].map(([type, receiver]) => [type, receiver.address()])) };
   }
 
   /**
@@ -116,7 +109,7 @@ export class Collector {
       this.engine.flush();
     } finally {
       // A store that cannot save still lets everything else stop (the error is reported after).
-      await Promise.allSettled(this.receivers.map((r) => r.stop()));
+      await Promise.allSettled([...this.receivers, ...this.shared.values()].map((r) => r.stop()));
       await this.api.stop();
       await this.otlpExporter?.shutdown();
       this.store.close();
@@ -133,36 +126,34 @@ export class Collector {
     }
   }
 
-  /** The shared OTLP/HTTP server, when some group takes OTLP or dynamic groups are allowed. */
-  private createOtlpReceiver(context: ReceiverContext) {
+  /** Each group's receivers, by its factory; then each factory's shared component, when one is needed. */
+  private createReceivers(context: ReceiverContext): void {
     const { config } = this.options;
-    const server = config.otlp;
-    const { groups, declaredMembers } = otlpGroupsOf(config.groups);
-    if (groups.size === 0 && !server.dynamicGroups) return null;
-    const contrib = contribOptionsOf(config.groups);
-    const receiver = createOtlpHttpReceiver({ listen: config.listen.otlp, groups, server, registry: this.exporter.registry, context, declaredMembers, contrib });
-    const engine = this.engine;
-    const exporter = this.exporter;
-    const sink: ObservationSink = {
-      observe(observation) {
-        // The receiver already enforced max_groups; a new dynamic group gets the defaults.
-        if (!engine.hasGroup(observation.group)) {
-          engine.addGroup(dynamicGroup(observation.group, config.intervalMillis));
-          exporter.declareGroup(observation.group);
-        }
-        engine.observe(observation);
-      },
+    const factories = this.options.factories ?? RECEIVER_FACTORIES;
+    const byType = new Map(factories.map((f) => [f.type, f]));
+    for (const group of config.groups) {
+      for (const receiver of group.receivers) {
+        this.receivers.push(byType.get(receiver.type)!.create(group.name, receiver.config, context));
+      }
+    }
+    for (const factory of factories) {
+      const groups = config.groups.flatMap((g) => g.receivers.filter((r) => r.type === factory.type).map((r) => ({ name: g.name, config: r.config })));
+      const shared = factory.createShared?.({ config, groups, registry: this.exporter.registry }, context);
+      if (shared) this.shared.set(factory.type, shared);
+    }
+  }
+
+  /** What every receiver delivers to: the engine, and groups added at run time declared to the exporter. */
+  private sink(): ObservationSink {
+    const { engine, exporter } = this;
+    return {
+      observe: (observation) => engine.observe(observation),
       declare: (group, members) => engine.declare(group, members),
       retireMember: (group, member) => engine.retireMember(group, member),
       sourceUp: (source, up) => engine.sourceUp(source, up),
+      addGroup(group) {
+        if (engine.addGroup(group)) exporter.declareGroup(group.name);
+      },
     };
-    return { receiver, sink };
   }
-}
-
-/** A group first seen over OTLP (dynamic_groups): defaults, with freshness for the SDK's default push interval. */
-function dynamicGroup(name: string, intervalMillis: number): GroupConfig {
-  // As for a configured OTLP group: two ticks (the members push; there is no probe interval).
-  const onsetDelayMillis = 2 * intervalMillis;
-  return { name, ...GROUP_DEFAULTS, freshnessMillis: DYNAMIC_GROUP_FRESHNESS_MILLIS, onsetDelayMillis, receivers: [] };
 }

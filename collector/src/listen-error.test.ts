@@ -6,7 +6,7 @@ import { ListenError, listenOn } from './listen-error';
 describe('listenOn', () => {
   it('rejects an address no interface has with a ListenError naming the setting (EADDRNOTAVAIL; nothing is sent)', async () => {
     const server = createServer();
-    await assert.rejects(listenOn(server, '192.0.2.1', 9464, 'listen.metrics', '/metrics and the API'), (error: unknown) => {
+    await assert.rejects(listenOn(server, { host: '192.0.2.1', port: 9464, setting: 'listen.metrics', what: '/metrics and the API' }), (error: unknown) => {
       assert.ok(error instanceof ListenError);
       assert.equal(error.code, 'EADDRNOTAVAIL');
       assert.equal(error.setting, 'listen.metrics');
@@ -20,10 +20,10 @@ describe('listenOn', () => {
 
   it('rejects a port in use (EADDRINUSE), and resolves once bound', async () => {
     const first = createServer();
-    await listenOn(first, '127.0.0.1', 0, 'listen.otlp', 'OTLP');
+    await listenOn(first, { host: '127.0.0.1', port: 0, setting: 'listen.otlp', what: 'OTLP' });
     const { port } = first.address() as { port: number };
     try {
-      await assert.rejects(listenOn(createServer(), '127.0.0.1', port, 'listen.otlp', 'OTLP'), (error: unknown) => error instanceof ListenError && error.code === 'EADDRINUSE' && /change listen\.otlp/.test(error.message));
+      await assert.rejects(listenOn(createServer(), { host: '127.0.0.1', port, setting: 'listen.otlp', what: 'OTLP' }), (error: unknown) => error instanceof ListenError && error.code === 'EADDRINUSE' && /change listen\.otlp/.test(error.message));
     } finally {
       await new Promise((resolve) => first.close(resolve));
     }

@@ -31,8 +31,18 @@ export class ListenError extends Error {
   }
 }
 
+/** Where a server listens, and how a bind error names it. */
+export interface ListenTarget {
+  host: string;
+  port: number;
+  /** The config key, e.g. `listen.otlp`. */
+  setting: string;
+  /** What listens there, in the error: `OTLP`, `/metrics and the API`. */
+  what: string;
+}
+
 /** `server.listen(port, host)`, rejecting with a ListenError that names `setting`. */
-export function listenOn(server: Server, host: string, port: number, setting: string, what: string): Promise<void> {
+export function listenOn(server: Server, { host, port, setting, what }: ListenTarget): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {
       reject(new ListenError(setting, host, port, error.code ?? error.message, what));

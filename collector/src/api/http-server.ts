@@ -56,7 +56,7 @@ export class HttpApi {
     // A client that fails the TLS handshake (wrong CA, plain HTTP) is the client's problem: no log line per attempt.
     server.on('tlsClientError', () => undefined);
     this.server = server;
-    await listenOn(server, this.options.host, this.options.port, 'listen.metrics', '/metrics and the API');
+    await listenOn(server, { host: this.options.host, port: this.options.port, setting: 'listen.metrics', what: '/metrics and the API' });
     const clearText = clearTextTokenWarning(this.options.auth, this.options.host);
     if (clearText !== undefined) this.options.logger.warn(clearText, { host: this.options.host });
     const address = server.address() as AddressInfo;

@@ -62,8 +62,12 @@ const GROUP_KEYS = [
 
 /** Command-line settings that apply while parsing. */
 export interface ParseOptions {
-  /** `--speed`: the demo clock speed for every `demo:` group (its RTO and windows follow). */
-  demoSpeed?: number;
+  /**
+   * Keys set over every group's section of a receiver type, as if written there, e.g.
+   * `{ demo: { speed: 5 } }` for `--speed 5` (its RTO and windows follow). The
+   * receiver's factory validates them like the file's (the OpenTelemetry Collector's `--set`).
+   */
+  overrides?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
 
 /** Validate the parsed YAML object. Throws ConfigError naming the key path. */
@@ -116,6 +120,12 @@ function parseExporters(raw: unknown): CollectorConfig['exporters'] {
   return o['otlp'] === undefined || o['otlp'] === null ? {} : { otlp: parseOtlpExporterConfig(o['otlp'], 'exporters.otlp') };
 }
 
+/** A receiver's section with the command line's keys over it; a section that is not a mapping is left for the factory to refuse. */
+function withOverrides(raw: unknown, overrides: Readonly<Record<string, unknown>> | undefined): unknown {
+  if (overrides === undefined || typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
+  return { ...raw, ...overrides };
+}
+
 function parseGroup(
   raw: unknown,
   keyPath: string,
@@ -139,8 +149,7 @@ function parseGroup(
   for (const factory of factories) {
     if (!(factory.type in o)) continue;
     const receiverPath = key(factory.type);
-    const config = factory.parseConfig(o[factory.type] ?? {}, receiverPath);
-    if (factory.type === 'demo' && options.demoSpeed !== undefined) (config as { speed: number }).speed = options.demoSpeed;
+    const config = factory.parseConfig(withOverrides(o[factory.type] ?? {}, options.overrides?.[factory.type]), receiverPath);
     sourceDefaults = { ...sourceDefaults, ...factory.groupDefaultsOf?.(config, intervalMillis) };
     for (const declaration of factory.declaredMembers?.(config) ?? []) {
       const other = members.get(declaration.member);
@@ -148,7 +157,7 @@ function parseGroup(
       members.set(declaration.member, receiverPath);
     }
     slowestIntervalMillis = Math.max(slowestIntervalMillis, factory.intervalMillisOf?.(config) ?? intervalMillis);
-    if (factory.type !== 'otlp') slowestProbeIntervalMillis = Math.max(slowestProbeIntervalMillis, factory.intervalMillisOf?.(config) ?? intervalMillis);
+    if (!factory.pushed) slowestProbeIntervalMillis = Math.max(slowestProbeIntervalMillis, factory.intervalMillisOf?.(config) ?? intervalMillis);
     receivers.push({ type: factory.type, config });
   }
   if (receivers.length === 0) {

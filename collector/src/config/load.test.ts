@@ -85,7 +85,7 @@ describe('loadConfigFile', () => {
     assert.equal(config.groups[0]!.holdDownMillis, 10_000);
     assert.equal(config.groups[0]!.rtoMillis, 45_000);
     assert.equal(config.groups[1]!.holdDownMillis, 45_000, 'hold_down set in the file');
-    const fast = loadConfigFile(join(testdata, 'demo.yaml'), undefined, { demoSpeed: 5 });
+    const fast = loadConfigFile(join(testdata, 'demo.yaml'), undefined, { overrides: { demo: { speed: 5 } } });
     assert.equal(fast.groups[0]!.holdDownMillis, 2_000);
     assert.equal(fast.groups[0]!.rtoMillis, 9_000);
     assert.equal((fast.groups[0]!.receivers[0]!.config as { speed: number }).speed, 5);

@@ -16,15 +16,16 @@ export interface OpenEpisode {
   loadBefore: number | null;
 }
 
-export function openEpisode(
-  id: string,
-  group: string,
-  phase: Phase,
-  nowMillis: number,
-  rtoSeconds: number,
-  leaderBefore: string | null,
-  loadBefore: number | null,
-): OpenEpisode {
+export function openEpisode({ id, group, phase, nowMillis, rtoSeconds, leaderBefore, loadBefore }: {
+  id: string;
+  group: string;
+  phase: Phase;
+  nowMillis: number;
+  rtoSeconds: number;
+  /** The leader before the episode and its load, for the failover load ratio. */
+  leaderBefore: string | null;
+  loadBefore: number | null;
+}): OpenEpisode {
   return {
     episode: {
       id,

@@ -3,14 +3,14 @@ import type { GroupConfig } from '../config/group-config';
 import type { Episode, GroupState, MemberState } from '../model/group-state';
 import { independence } from '../model/independence';
 import { chooseLeader } from '../model/leader';
-import { memberVerdict, type LeaderReference, type MemberVerdict, type StatusTolerances } from '../model/member-status';
+import { memberVerdict, type LeaderReference, type StatusTolerances, type VerdictContext } from '../model/member-status';
 import { permissionConsistency, type PermissionConsistency } from '../model/permissions';
 import { diagnose, FAILOVER_OVERLOAD_RATIO, type DiagnosisInput, type Finding, type FindingCause } from '../model/diagnosis';
 import { permissionDifferences } from '../model/permission-diff';
 import { decidePhase } from '../model/phase';
 import { etaSeconds, memberProgress } from '../model/progress';
 import type { Dependencies, MemberDeclaration, MemberStatus, Observation, Phase } from '../model/types';
-import { closeEpisode, noteEpisodeFacts, openEpisode, recordPhase, type OpenEpisode } from './episode-record';
+import { closeEpisode, noteEpisodeFacts, openEpisode, recordPhase, type OpenEpisode, type TickFacts } from './episode-record';
 import { freshFingerprints, leaderReference, newMemberRecord, sameDependencies, type MemberRecord } from './member-record';
 import { markPlanned, type MaintenanceWindow } from './maintenance';
 import { RecentWindows } from './recent-windows';
@@ -43,12 +43,27 @@ interface StatusChange {
   to: MemberStatus;
 }
 
-/**
- * One verdict object for every member of every group: a tick copies its fields
- * into the member's state right away and ticks never overlap, so a fresh object
- * per member would only feed the garbage collector.
- */
-const scratchVerdict: MemberVerdict = { status: 'unknown', reason: null, lagSeconds: null, lagBytes: null };
+/** What the members' verdicts add up to on one tick (judgeMembers). */
+interface MemberTally {
+  members: MemberState[];
+  /** Status changes on this tick (shared empty list when none). */
+  transitions: readonly StatusChange[];
+  converged: number;
+  unknown: number;
+  progressSum: number;
+  everyUnconvergedIsLagging: boolean;
+  /** Some lagging member is loading a full copy: no ETA. */
+  loadingCopy: boolean;
+  maxLagSeconds: number | null;
+  maxLagBytes: number | null;
+  leaderStale: boolean;
+  hasLeaderConcept: boolean;
+  anyPathServing: boolean;
+  /** The progress is as old as the lagging members' observations: the ETA counts from then, not from this tick. */
+  lagObservedAtMillis: number;
+  fingerprintCount: number;
+  fingerprintsDiffer: boolean;
+}
 
 /**
  * Derives one group's recovery state each tick from the newest observation of
@@ -177,128 +192,37 @@ export class GroupTracker {
     return dirty && this.open !== null;
   }
 
+  /**
+   * One tick, in named steps: the leader, each member's verdict (judgeMembers), the
+   * group's permissions and serving, the recent windows, the episode's facts, the
+   * phase, the episode's lifecycle (advanceEpisode), then the published state.
+   */
   tick(nowMillis: number): TickOutcome {
     const records = this.memberList;
     this.refreshCandidates(nowMillis);
     const choice = chooseLeader(records, this.previousLeader);
     const leaderRef = leaderReference(records, choice.leader);
-    const rivals = choice.rivals;
-
-    // Sized once: the member count is known, so the array never grows (and never over-allocates) while filled.
-    const memberStates = new Array<MemberState>(records.length);
-    // Most ticks every member holds the same permissions: count them, and only build the map when they differ.
-    let fingerprintCount = 0;
-    let firstFingerprint: string | undefined;
-    let fingerprintsDiffer = false;
-    // Most ticks change no status: the list is only made when one does.
-    let transitionsNow: StatusChange[] | undefined;
-    let converged = 0;
-    let unknown = 0;
-    let progressSum = 0;
-    let everyUnconvergedIsLagging = true;
-    let loadingCopy = false;
-    let maxLagSeconds: number | null = null;
-    let maxLagBytes: number | null = null;
-    let leaderStale = false;
-    let hasLeaderConcept = false;
-    let anyPathServing = false;
-    // The progress is as old as the lagging members' observations: the ETA counts from then, not from this tick.
-    let lagObservedAtMillis = -Infinity;
-
-    for (let i = 0; i < records.length; i++) {
-      const record = records[i]!;
-      const { role, fresh: freshObservation } = record;
-      const isRival = rivals.length > 0 && rivals.includes(record.member);
-      const verdict = memberVerdict(record.member, role, record.latest, leaderRef, isRival, this.tolerances, nowMillis, scratchVerdict);
-      const { status } = verdict;
-      if (role === 'leader' || record.declaredRole === 'leader') {
-        hasLeaderConcept = true;
-        if (status === 'unknown' && leaderRef === null) leaderStale = true;
-      }
-      if (status === 'converged') converged++;
-      else if (status === 'unknown') unknown++;
-      else if (status === 'lagging' && record.latest!.observedAtMillis > lagObservedAtMillis) lagObservedAtMillis = record.latest!.observedAtMillis;
-      if (status !== 'converged' && status !== 'lagging') everyUnconvergedIsLagging = false;
-      // Loading a full copy: the transfer is done, how long the load takes no rate can tell.
-      if (status === 'lagging' && freshObservation?.fullResync?.loading === true) loadingCopy = true;
-      if (status === 'converged' && role === 'path' && freshObservation?.serving !== false) anyPathServing = true;
-
-      this.updatePeaks(record, status, verdict.lagBytes, verdict.lagSeconds);
-      // A full copy: progress is the share transferred, whatever the offset lag was before it began.
-      const resyncTotal = freshObservation?.fullResync?.totalBytes;
-      if (resyncTotal !== undefined && status === 'lagging') record.peakLagBytes = resyncTotal;
-      const useBytes = verdict.lagBytes !== null && record.peakLagBytes !== null;
-      progressSum += memberProgress(
-        status,
-        useBytes ? verdict.lagBytes : verdict.lagSeconds,
-        useBytes ? record.peakLagBytes : record.peakLagSeconds,
-      );
-      if (verdict.lagSeconds !== null) maxLagSeconds = Math.max(maxLagSeconds ?? 0, verdict.lagSeconds);
-      if (verdict.lagBytes !== null) maxLagBytes = Math.max(maxLagBytes ?? 0, verdict.lagBytes);
-
-      const fingerprint = freshObservation?.permissionFingerprint;
-      if (fingerprint !== undefined) {
-        fingerprintCount++;
-        if (firstFingerprint === undefined) firstFingerprint = fingerprint;
-        else if (fingerprint !== firstFingerprint) fingerprintsDiffer = true;
-      }
-      // A member's first observation is not a change: at the collector's start, unknown → converged is not recovery.
-      if (record.previousStatus !== undefined && record.previousStatus !== status && record.observedBefore) {
-        (transitionsNow ??= []).push({ member: record.member, from: record.previousStatus, to: status });
-      }
-      record.previousStatus = status;
-      record.observedBefore = record.latest !== undefined;
-
-      memberStates[i] = {
-        member: record.member,
-        role,
-        status,
-        reason: verdict.reason,
-        lagSeconds: verdict.lagSeconds,
-        lagBytes: verdict.lagBytes,
-        permissionDrift: false,
-        observationAgeSeconds: record.latest ? Math.max(0, (nowMillis - record.latest.observedAtMillis) / 1000) : null,
-        dependencies: record.dependencies,
-      };
-    }
-
+    const tally = this.judgeMembers(nowMillis, leaderRef, choice.rivals);
     const memberCount = records.length;
-    const progress = memberCount === 0 ? 0 : progressSum / memberCount;
-    const permissions = fingerprintsDiffer
-      ? permissionConsistency(freshFingerprints(records), choice.leader)
-      : fingerprintCount > 0
-        ? PERMISSIONS_AGREE
-        : NO_PERMISSIONS_REPORTED;
-    if (permissions.drifted.length > 0) for (const state of memberStates) state.permissionDrift = permissions.drifted.includes(state.member);
-    const serving = leaderRef !== null ? leaderRef.observation.serving !== false : !hasLeaderConcept && anyPathServing;
+    const progress = memberCount === 0 ? 0 : tally.progressSum / memberCount;
+    const permissions = this.permissionsOf(tally, choice.leader);
+    const serving = leaderRef !== null ? leaderRef.observation.serving !== false : !tally.hasLeaderConcept && tally.anyPathServing;
+    const allConverged = memberCount > 0 && tally.converged === memberCount;
+    const facts: TickFacts = {
+      members: tally.members,
+      transitions: tally.transitions,
+      serving,
+      hiddenInstability: serving && (tally.converged < memberCount || permissions.drifted.length > 0),
+      permissionDrift: permissions.drifted.length > 0,
+    };
 
-    const progressObservedAtMillis = lagObservedAtMillis > -Infinity ? lagObservedAtMillis : nowMillis;
-    this.windows.rememberProgress(progressObservedAtMillis, progress, this.open !== null || this.onset !== null);
-    this.windows.rememberTransitions(nowMillis, transitionsNow ?? NO_TRANSITIONS);
-    const rate = this.windows.ratePerSecond();
-    // Only this episode's changes are improvement in it; before one opens, only this tick's.
-    const improving = this.windows.improving(nowMillis, (this.open ?? this.onset)?.episode.startMillis ?? nowMillis, rate);
-    const allConverged = memberCount > 0 && converged === memberCount;
-    const hiddenInstability = serving && (converged < memberCount || permissions.drifted.length > 0);
-
-    if (this.onset !== null) noteEpisodeFacts(this.onset, { members: memberStates, transitions: transitionsNow ?? NO_TRANSITIONS, serving, hiddenInstability, permissionDrift: permissions.drifted.length > 0 });
-    if (this.open !== null) {
-      if (noteEpisodeFacts(this.open, { members: memberStates, transitions: transitionsNow ?? NO_TRANSITIONS, serving, hiddenInstability, permissionDrift: permissions.drifted.length > 0 })) {
-        this.episodeDirty = true;
-      }
-      const episode = this.open.episode;
-      const convergedAt = allConverged ? episode.convergedAtMillis ?? nowMillis : null;
-      if (convergedAt !== episode.convergedAtMillis) {
-        episode.convergedAtMillis = convergedAt;
-        this.episodeDirty = true;
-      }
-    }
-
+    const { rate, improving } = this.rememberWindows(tally, progress, nowMillis);
+    this.noteEpisodeFacts(facts, allConverged, nowMillis);
     const phase = decidePhase({
       memberCount,
-      convergedCount: converged,
-      unknownCount: unknown,
-      leaderStale,
+      convergedCount: tally.converged,
+      unknownCount: tally.unknown,
+      leaderStale: tally.leaderStale,
       serving,
       improving,
       inEpisode: this.open !== null,
@@ -307,20 +231,167 @@ export class GroupTracker {
       holdDownMillis: this.holdDownMillis,
       nowMillis,
     });
+    const { episodeChanged, closedEpisode, blip } = this.advanceEpisode(phase, facts, nowMillis);
+    if (this.open === null && this.onset === null && leaderRef !== null) {
+      this.steadyLeader = leaderRef.member;
+      this.steadyLeaderLoad = leaderRef.observation.load ?? null;
+    }
 
+    const previousPhase = this.lastPhase;
+    this.lastPhase = phase;
+    this.previousLeader = choice.leader;
+    const eta = tally.loadingCopy ? NO_ETA : this.etaAt(phase, progress, rate, tally.everyUnconvergedIsLagging, nowMillis);
+    this.current = this.publish({ nowMillis, phase, progress, eta, tally, leader: choice.leader, leaderRef, serving, permissions, hiddenInstability: facts.hiddenInstability, allConverged });
+    return { state: this.current, previousPhase, episodeChanged, closedEpisode, blip };
+  }
+
+  /**
+   * Each member's verdict, written straight into its new MemberState (no verdict object is
+   * shared or kept between members), and what the verdicts add up to for the group.
+   */
+  private judgeMembers(nowMillis: number, leaderRef: LeaderReference | null, rivals: readonly string[]): MemberTally {
+    const records = this.memberList;
+    const tally: MemberTally = {
+      // Sized once: the member count is known, so the array never grows (and never over-allocates) while filled.
+      members: new Array<MemberState>(records.length),
+      transitions: NO_TRANSITIONS,
+      converged: 0,
+      unknown: 0,
+      progressSum: 0,
+      everyUnconvergedIsLagging: true,
+      loadingCopy: false,
+      maxLagSeconds: null,
+      maxLagBytes: null,
+      leaderStale: false,
+      hasLeaderConcept: false,
+      anyPathServing: false,
+      lagObservedAtMillis: -Infinity,
+      fingerprintCount: 0,
+      fingerprintsDiffer: false,
+    };
+    // Most ticks every member holds the same permissions: count them, and only build the map when they differ.
+    let firstFingerprint: string | undefined;
+    // Most ticks change no status: the list is only made when one does.
+    let transitions: StatusChange[] | undefined;
+    const context: VerdictContext = { leader: leaderRef, rivals, tolerances: this.tolerances, nowMillis };
+
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i]!;
+      const { role, fresh: freshObservation, latest } = record;
+      const state: MemberState = {
+        member: record.member,
+        role,
+        status: 'unknown',
+        reason: null,
+        lagSeconds: null,
+        lagBytes: null,
+        permissionDrift: false,
+        observationAgeSeconds: latest ? Math.max(0, (nowMillis - latest.observedAtMillis) / 1000) : null,
+        dependencies: record.dependencies,
+      };
+      tally.members[i] = state;
+      memberVerdict(record, context, state);
+      const { status, lagSeconds, lagBytes } = state;
+      if (role === 'leader' || record.declaredRole === 'leader') {
+        tally.hasLeaderConcept = true;
+        if (status === 'unknown' && leaderRef === null) tally.leaderStale = true;
+      }
+      if (status === 'converged') tally.converged++;
+      else if (status === 'unknown') tally.unknown++;
+      else if (status === 'lagging' && latest!.observedAtMillis > tally.lagObservedAtMillis) tally.lagObservedAtMillis = latest!.observedAtMillis;
+      if (status !== 'converged' && status !== 'lagging') tally.everyUnconvergedIsLagging = false;
+      // Loading a full copy: the transfer is done, how long the load takes no rate can tell.
+      if (status === 'lagging' && freshObservation?.fullResync?.loading === true) tally.loadingCopy = true;
+      if (status === 'converged' && role === 'path' && freshObservation?.serving !== false) tally.anyPathServing = true;
+
+      this.updatePeaks(record, status, lagBytes, lagSeconds);
+      // A full copy: progress is the share transferred, whatever the offset lag was before it began.
+      const resyncTotal = freshObservation?.fullResync?.totalBytes;
+      if (resyncTotal !== undefined && status === 'lagging') record.peakLagBytes = resyncTotal;
+      const useBytes = lagBytes !== null && record.peakLagBytes !== null;
+      tally.progressSum += memberProgress(status, useBytes ? lagBytes : lagSeconds, useBytes ? record.peakLagBytes : record.peakLagSeconds);
+      if (lagSeconds !== null) tally.maxLagSeconds = Math.max(tally.maxLagSeconds ?? 0, lagSeconds);
+      if (lagBytes !== null) tally.maxLagBytes = Math.max(tally.maxLagBytes ?? 0, lagBytes);
+
+      const fingerprint = freshObservation?.permissionFingerprint;
+      if (fingerprint !== undefined) {
+        tally.fingerprintCount++;
+        if (firstFingerprint === undefined) firstFingerprint = fingerprint;
+        else if (fingerprint !== firstFingerprint) tally.fingerprintsDiffer = true;
+      }
+      // A member's first observation is not a change: at the collector's start, unknown → converged is not recovery.
+      if (record.previousStatus !== undefined && record.previousStatus !== status && record.observedBefore) {
+        (transitions ??= []).push({ member: record.member, from: record.previousStatus, to: status });
+      }
+      record.previousStatus = status;
+      record.observedBefore = latest !== undefined;
+    }
+    if (transitions !== undefined) tally.transitions = transitions;
+    return tally;
+  }
+
+  /** The group's permission consistency; each drifted member's state is marked. */
+  private permissionsOf(tally: MemberTally, leader: string | null): PermissionConsistency {
+    const permissions = tally.fingerprintsDiffer
+      ? permissionConsistency(freshFingerprints(this.memberList), leader)
+      : tally.fingerprintCount > 0
+        ? PERMISSIONS_AGREE
+        : NO_PERMISSIONS_REPORTED;
+    if (permissions.drifted.length > 0) for (const state of tally.members) state.permissionDrift = permissions.drifted.includes(state.member);
+    return permissions;
+  }
+
+  /** Remember this tick's progress and status changes; the progress rate and whether the group is improving. */
+  private rememberWindows(tally: MemberTally, progress: number, nowMillis: number): { rate: number | null; improving: boolean } {
+    const progressObservedAtMillis = tally.lagObservedAtMillis > -Infinity ? tally.lagObservedAtMillis : nowMillis;
+    this.windows.rememberProgress(progressObservedAtMillis, progress, this.open !== null || this.onset !== null);
+    this.windows.rememberTransitions(nowMillis, tally.transitions);
+    const rate = this.windows.ratePerSecond();
+    // Only this episode's changes are improvement in it; before one opens, only this tick's.
+    const improving = this.windows.improving(nowMillis, (this.open ?? this.onset)?.episode.startMillis ?? nowMillis, rate);
+    return { rate, improving };
+  }
+
+  /** This tick's facts into the run still in its onset delay and into the open episode (which is then to be saved when they changed). */
+  private noteEpisodeFacts(facts: TickFacts, allConverged: boolean, nowMillis: number): void {
+    if (this.onset !== null) noteEpisodeFacts(this.onset, facts);
+    if (this.open === null) return;
+    if (noteEpisodeFacts(this.open, facts)) this.episodeDirty = true;
+    const episode = this.open.episode;
+    const convergedAt = allConverged ? episode.convergedAtMillis ?? nowMillis : null;
+    if (convergedAt !== episode.convergedAtMillis) {
+      episode.convergedAtMillis = convergedAt;
+      this.episodeDirty = true;
+    }
+  }
+
+  /**
+   * The episode's lifecycle on this tick's phase: a non-healthy run starts an onset; an onset
+   * back to healthy within its delay is a blip, one that lasts it opens the episode; an open
+   * episode records the phase and closes on healthy.
+   */
+  private advanceEpisode(phase: Phase, facts: TickFacts, nowMillis: number): { episodeChanged: boolean; closedEpisode: Episode | null; blip: boolean } {
     let episodeChanged = false;
     let closedEpisode: Episode | null = null;
     let blip = false;
     if (this.open === null && this.onset === null && phase !== 'healthy' && (phase !== 'unknown' || this.lastPhase === 'healthy')) {
-      this.onset = openEpisode(randomUUID(), this.name, phase, nowMillis, this.rtoSeconds, this.steadyLeader, this.steadyLeaderLoad);
-      noteEpisodeFacts(this.onset, { members: memberStates, transitions: [], serving, hiddenInstability, permissionDrift: permissions.drifted.length > 0 });
+      this.onset = openEpisode({
+        id: randomUUID(),
+        group: this.name,
+        phase,
+        nowMillis,
+        rtoSeconds: this.rtoSeconds,
+        leaderBefore: this.steadyLeader,
+        loadBefore: this.steadyLeaderLoad,
+      });
+      noteEpisodeFacts(this.onset, { ...facts, transitions: [] });
     }
     if (this.onset !== null) {
       if (phase === 'healthy') {
         // Back to healthy before the onset delay: a blip, counted but never an episode.
         this.onset = null;
         blip = true;
-        for (const record of records) record.peakLagBytes = record.peakLagSeconds = null;
+        this.resetPeaks();
       } else {
         recordPhase(this.onset, phase, nowMillis);
         if (nowMillis - this.onset.episode.startMillis >= this.onsetDelayMillis) {
@@ -336,47 +407,62 @@ export class GroupTracker {
       if (phase === 'healthy') {
         closedEpisode = closeEpisode(this.open, nowMillis);
         this.open = null;
-        for (const record of records) record.peakLagBytes = record.peakLagSeconds = null;
+        this.resetPeaks();
       }
     }
-    if (this.open === null && this.onset === null && leaderRef !== null) {
-      this.steadyLeader = leaderRef.member;
-      this.steadyLeaderLoad = leaderRef.observation.load ?? null;
-    }
+    return { episodeChanged, closedEpisode, blip };
+  }
 
-    const previousPhase = this.lastPhase;
-    this.lastPhase = phase;
-    this.previousLeader = choice.leader;
+  private resetPeaks(): void {
+    for (const record of this.memberList) record.peakLagBytes = record.peakLagSeconds = null;
+  }
+
+  /** The state this tick publishes, with its findings. */
+  private publish(t: {
+    nowMillis: number;
+    phase: Phase;
+    progress: number;
+    eta: { seconds: number | null; deadlineMillis: number | null };
+    tally: MemberTally;
+    leader: string | null;
+    leaderRef: LeaderReference | null;
+    serving: boolean;
+    permissions: PermissionConsistency;
+    hiddenInstability: boolean;
+    allConverged: boolean;
+  }): GroupState {
+    const { nowMillis, phase, tally, leaderRef, serving, permissions } = t;
     const open = this.open;
-    const eta = loadingCopy ? NO_ETA : this.etaAt(phase, progress, rate, everyUnconvergedIsLagging, nowMillis);
-    const independenceNow = (this.independenceCache ??= independence(memberStates.map((m) => m.dependencies)));
+    const memberCount = tally.members.length;
+    const independenceNow = (this.independenceCache ??= independence(tally.members.map((m) => m.dependencies)));
     const failoverLoad = failoverLoadRatio(open, leaderRef);
+    const leaderServing = leaderRef !== null && serving;
     // Every member converged and no hazard (most groups, also while stabilizing): nothing to say, nothing built.
     const quiet =
-      allConverged && permissions.drifted.length === 0 && independenceNow.sharedDomains.length === 0 &&
-      (failoverLoad === null || failoverLoad < FAILOVER_OVERLOAD_RATIO) && (!hasLeaderConcept || (leaderRef !== null && serving));
+      t.allConverged && permissions.drifted.length === 0 && independenceNow.sharedDomains.length === 0 &&
+      (failoverLoad === null || failoverLoad < FAILOVER_OVERLOAD_RATIO) && (!tally.hasLeaderConcept || leaderServing);
     const findings = quiet ? this.noFindings() : this.findings(nowMillis, {
-      phase, members: memberStates, leader: choice.leader, hasLeaderConcept, leaderServing: leaderRef !== null && serving,
-      sharedDomains: independenceNow.sharedDomains, failoverLoadRatio: failoverLoad, etaSeconds: eta.seconds, permissions,
+      phase, members: tally.members, leader: t.leader, hasLeaderConcept: tally.hasLeaderConcept, leaderServing,
+      sharedDomains: independenceNow.sharedDomains, failoverLoadRatio: failoverLoad, etaSeconds: t.eta.seconds, permissions,
     }, independenceNow);
-    this.current = {
+    return {
       name: this.name,
       phase,
-      progress,
-      etaSeconds: eta.seconds,
-      etaDeadlineMillis: eta.deadlineMillis,
+      progress: t.progress,
+      etaSeconds: t.eta.seconds,
+      etaDeadlineMillis: t.eta.deadlineMillis,
       elapsedSeconds: open ? Math.max(0, (nowMillis - open.episode.startMillis) / 1000) : 0,
       rtoSeconds: this.rtoSeconds,
-      members: memberStates,
-      leader: choice.leader,
-      leaderServing: leaderRef !== null && serving,
-      divergenceRatio: memberCount === 0 ? 0 : (memberCount - converged) / memberCount,
-      maxLagSeconds,
-      maxLagBytes,
+      members: tally.members,
+      leader: t.leader,
+      leaderServing,
+      divergenceRatio: memberCount === 0 ? 0 : (memberCount - tally.converged) / memberCount,
+      maxLagSeconds: tally.maxLagSeconds,
+      maxLagBytes: tally.maxLagBytes,
       permissionConsistency: permissions.ratio,
       driftedMembers: permissions.drifted,
       independence: independenceNow,
-      hiddenInstability,
+      hiddenInstability: t.hiddenInstability,
       netStabilizationPerMinute: this.windows.netStabilizationPerMinute(nowMillis),
       failoverLoadRatio: failoverLoad,
       findings,
@@ -384,7 +470,6 @@ export class GroupTracker {
       episodePlanned: open?.episode.planned === true,
       derivedAtMillis: nowMillis,
     };
-    return { state: this.current, previousPhase, episodeChanged, closedEpisode, blip };
   }
 
   /**

@@ -20,9 +20,8 @@ const NO_LEADER: LeaderChoice = { leader: null, rivals: NO_RIVALS };
 
 /**
  * Pick the reference leader among the fresh, reachable members that claim the
- * leader role. With several claimants (split brain), the one most replicas
- * follow wins, then the previous leader (stickiness avoids flapping), then the
- * highest position, then the name (so the choice is deterministic).
+ * leader role. With several claimants (split brain), rankLeaderClaimants
+ * decides (no hint: the config's roles are already in the candidates' roles).
  */
 export function chooseLeader(candidates: readonly LeaderCandidate[], previousLeader: string | null): LeaderChoice {
   // Almost every group has one claimant: count them first, so that case builds no list.
@@ -41,16 +40,41 @@ export function chooseLeader(candidates: readonly LeaderCandidate[], previousLea
     const followed = c.fresh?.followsLeader;
     if (followed !== undefined && c.fresh!.reachable) followers.set(followed, (followers.get(followed) ?? 0) + 1);
   }
-  const ranked = claimants.sort((a, b) => {
-    const byFollowers = (followers.get(b.member) ?? 0) - (followers.get(a.member) ?? 0);
+  const ranked = rankLeaderClaimants(
+    claimants.map((c) => ({ member: c.member, followers: followers.get(c.member) ?? 0, position: c.fresh!.position })),
+    previousLeader,
+  );
+  return { leader: ranked[0]!.member, rivals: ranked.slice(1).map((c) => c.member) };
+}
+
+/** One member claiming leader, as the leader ranking compares them. */
+export interface LeaderClaimant {
+  readonly member: string;
+  /** How many (reachable) members say they follow it. */
+  readonly followers: number;
+  readonly position?: number;
+  /** The config's `role: leader` hint (the receivers know it; the engine does not rank by it). */
+  readonly hinted?: boolean;
+}
+
+/**
+ * The one leader ranking, for the engine's ticks (chooseLeader) and the receivers' rounds
+ * (receivers/shared/leader-choice.ts), best first: the one most members follow, then the
+ * previous leader (stickiness avoids flapping), then the configured hint, then the highest
+ * position, then the name (so the choice is deterministic). Sorts `claimants` in place.
+ */
+export function rankLeaderClaimants<C extends LeaderClaimant>(claimants: C[], previousLeader: string | null | undefined): C[] {
+  return claimants.sort((a, b) => {
+    const byFollowers = b.followers - a.followers;
     if (byFollowers !== 0) return byFollowers;
     const byPrevious = Number(b.member === previousLeader) - Number(a.member === previousLeader);
     if (byPrevious !== 0) return byPrevious;
-    const byPosition = (b.fresh!.position ?? -Infinity) - (a.fresh!.position ?? -Infinity);
+    const byHint = Number(b.hinted ?? false) - Number(a.hinted ?? false);
+    if (byHint !== 0) return byHint;
+    const byPosition = (b.position ?? -Infinity) - (a.position ?? -Infinity);
     if (byPosition !== 0 && !Number.isNaN(byPosition)) return byPosition;
     return a.member < b.member ? -1 : a.member > b.member ? 1 : 0;
   });
-  return { leader: ranked[0]!.member, rivals: ranked.slice(1).map((c) => c.member) };
 }
 
 function claimsLeader(c: LeaderCandidate): boolean {

@@ -20,24 +20,37 @@ export interface MemberVerdict {
   lagBytes: number | null;
 }
 
+/** The member judged: the tracker passes its MemberRecord. */
+export interface VerdictSubject {
+  readonly member: string;
+  readonly role: Role;
+  /** Its newest observation, however old. */
+  readonly latest: Observation | undefined;
+}
+
+/** What every member of a group is judged against on one tick (made once per tick). */
+export interface VerdictContext {
+  readonly leader: LeaderReference | null;
+  /** Members that also claim leader while `leader` is the reference (split brain). */
+  readonly rivals?: readonly string[];
+  readonly tolerances: StatusTolerances;
+  readonly nowMillis: number;
+}
+
 /**
  * Decide one member's status (DESIGN.md §2.1). Order matters: staleness first
  * (absence of data is never health), then what the source said outright, then
  * what cannot be explained by lag (divergence), then lag.
  */
 export function memberVerdict(
-  member: string,
-  role: Role,
-  latest: Observation | undefined,
-  leader: LeaderReference | null,
-  isRivalLeader: boolean,
-  tolerances: StatusTolerances,
-  nowMillis: number,
-  // A fleet tick passes one object for every member and copies the fields at
-  // once: a fresh verdict per member would only feed the garbage collector.
+  { member, role, latest }: VerdictSubject,
+  { leader, rivals, tolerances, nowMillis }: VerdictContext,
+  // The tracker passes the member's new MemberState, so the verdict lands where it is kept
+  // (no verdict object per member, and none shared between members).
   into: MemberVerdict = { status: 'unknown', reason: null, lagSeconds: null, lagBytes: null },
 ): MemberVerdict {
   if (latest === undefined) return verdict(into, 'unknown', 'never observed');
+  const isRivalLeader = rivals !== undefined && rivals.length > 0 && rivals.includes(member);
   const ageMillis = nowMillis - latest.observedAtMillis;
   if (ageMillis > tolerances.freshnessMillis) {
     return verdict(into, 'unknown', `no observation for ${Math.round(ageMillis / 1000)}s`);

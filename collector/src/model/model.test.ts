@@ -39,26 +39,26 @@ describe('memberVerdict', () => {
   ];
   for (const [name, observation, status, reason] of table) {
     it(`${name} → ${status}`, () => {
-      const verdict = memberVerdict('m', 'replica', observation, leader, false, tolerances, now);
+      const verdict = memberVerdict({ member: 'm', role: 'replica', latest: observation }, { leader, tolerances, nowMillis: now });
       assert.equal(verdict.status, status);
       if (reason) assert.match(verdict.reason!, reason);
     });
   }
   it('a rival leader is diverged, the reference leader converged', () => {
-    assert.equal(memberVerdict('R', 'leader', o({ role: 'leader' }), leader, true, tolerances, now).status, 'diverged');
-    assert.equal(memberVerdict('L', 'leader', leader.observation, leader, false, tolerances, now).status, 'converged');
+    assert.equal(memberVerdict({ member: 'R', role: 'leader', latest: o({ role: 'leader' }) }, { leader, rivals: ['R'], tolerances, nowMillis: now }).status, 'diverged');
+    assert.equal(memberVerdict({ member: 'L', role: 'leader', latest: leader.observation }, { leader, tolerances, nowMillis: now }).status, 'converged');
   });
   it('without a leader says there is none to compare with, never "behind the leader"', () => {
-    const down = memberVerdict('m', 'replica', o({ lagBytes: 6019, lagSeconds: 9, replicationLink: { up: false, downForSeconds: 3 } }), null, false, tolerances, now);
+    const down = memberVerdict({ member: 'm', role: 'replica', latest: o({ lagBytes: 6019, lagSeconds: 9, replicationLink: { up: false, downForSeconds: 3 } }) }, { leader: null, tolerances, nowMillis: now });
     assert.equal(down.status, 'lagging');
     assert.equal(down.reason, 'replication link down for 3s; lag at least 9.0s / 6019 bytes; no reachable leader to compare with');
-    const reported = memberVerdict('m', 'replica', o({ lagSeconds: 9 }), null, false, tolerances, now);
+    const reported = memberVerdict({ member: 'm', role: 'replica', latest: o({ lagSeconds: 9 }) }, { leader: null, tolerances, nowMillis: now });
     assert.equal(reported.reason, 'behind by 9.0s as reported; no reachable leader to compare with');
-    const nothing = memberVerdict('m', 'replica', o({ position: 5 }), null, false, tolerances, now);
+    const nothing = memberVerdict({ member: 'm', role: 'replica', latest: o({ position: 5 }) }, { leader: null, tolerances, nowMillis: now });
     assert.deepEqual([nothing.status, nothing.reason], ['converged', 'no reachable leader to compare with']);
   });
   it('a path that is reachable but not serving is unreachable', () => {
-    assert.equal(memberVerdict('p', 'path', o({ serving: false }), null, false, tolerances, now).status, 'unreachable');
+    assert.equal(memberVerdict({ member: 'p', role: 'path', latest: o({ serving: false }) }, { leader: null, tolerances, nowMillis: now }).status, 'unreachable');
   });
 });
 
@@ -181,7 +181,7 @@ describe('memberVerdict with what a source says outright about replication (MySQ
   ];
   for (const [name, observation, status, reason] of table) {
     it(`${name} → ${status}`, () => {
-      const verdict = memberVerdict('m', 'replica', observation, leader, false, tolerances, now);
+      const verdict = memberVerdict({ member: 'm', role: 'replica', latest: observation }, { leader, tolerances, nowMillis: now });
       assert.equal(verdict.status, status);
       assert.match(verdict.reason ?? '', reason);
     });

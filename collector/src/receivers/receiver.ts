@@ -1,4 +1,6 @@
 import type { MemberDeclaration, Observation } from '../model/types';
+import type { Registry } from 'prom-client';
+import type { CollectorConfig } from '../config/collector-config';
 import type { GroupConfig } from '../config/group-config';
 import type { Logger } from '../logger';
 
@@ -13,6 +15,12 @@ export interface ObservationSink {
    * Declared members are kept. Optional: only sinks that track members need it.
    */
   retireMember?(group: string, member: string): void;
+  /**
+   * Add a group first seen at run time (the OTLP receiver's `dynamic_groups`), before
+   * its first observation; a no-op for a group that exists. Optional: only the
+   * collector's sink grows.
+   */
+  addGroup?(config: GroupConfig): void;
   /** Report whether a source answered its last round (`recovery_source_up{source}`). */
   sourceUp(source: string, up: boolean): void;
 }
@@ -34,6 +42,21 @@ export interface Receiver {
   stop(): Promise<void>;
 }
 
+/** What a shared component is made from: the whole config, and the groups that use its type. */
+export interface SharedComponentSettings<Config> {
+  config: CollectorConfig;
+  /** The groups with this receiver's key, and their parsed section. */
+  groups: readonly { name: string; config: Config }[];
+  /** Where a component registers its own counters (`recovery_receiver_*`). */
+  registry: Registry;
+}
+
+/** A component every group of a type shares; it listens on an address of its own. */
+export interface SharedReceiver extends Receiver {
+  /** Where it listens once started (the real port when 0 was asked). */
+  address(): { host: string; port: number };
+}
+
 /** Path of keys inside the YAML file, for error messages: `groups[0].redis.nodes[1].address`. */
 export type KeyPath = string;
 
@@ -51,6 +74,16 @@ export interface ReceiverFactory<Config> {
    */
   parseConfig(raw: unknown, keyPath: KeyPath): Config;
   create(group: string, config: Config, context: ReceiverContext): Receiver;
+  /**
+   * The one component all groups of this type share, made once per collector (the
+   * OTLP/HTTP server: one port for every `otlp:` group and for dynamic groups), as the
+   * OpenTelemetry Collector's sharedcomponent does; null when nothing needs it. Its
+   * start failing fails the collector's start: it has no members of its own to show
+   * `unknown`, and a port that cannot be bound is a mistake in the config.
+   */
+  createShared?(settings: SharedComponentSettings<Config>, context: ReceiverContext): SharedReceiver | null;
+  /** Its members push (OTLP): their interval sets the freshness window but not the onset delay, which follows the probes. */
+  readonly pushed?: boolean;
   /** Members this config declares (for duplicate checks and `unknown` before first sight). */
   declaredMembers?(config: Config): readonly MemberDeclaration[];
   /** The probe interval this config uses, when it overrides the collector's; sets the default freshness window. */

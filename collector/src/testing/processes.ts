@@ -13,14 +13,23 @@ export async function sparePort(): Promise<number> {
   });
 }
 
-/** Poll `check` until it returns a value, or fail after `timeoutMillis` saying what was awaited. */
-export async function waitFor<T>(what: string, timeoutMillis: number, check: () => Promise<T | undefined> | T | undefined, intervalMillis = 100): Promise<T> {
+/**
+ * Poll `check` until it returns a value (not `undefined`, `null` or `false`: a predicate
+ * works as well as a finder), or fail after `timeoutMillis` saying what was awaited.
+ * The one waitFor of the repository (the test workspace re-exports it).
+ */
+export async function waitFor<T>(
+  what: string,
+  timeoutMillis: number,
+  check: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+  intervalMillis = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMillis;
   let lastError: unknown;
   for (;;) {
     try {
       const value = await check();
-      if (value !== undefined) return value;
+      if (value !== undefined && value !== null && value !== false) return value;
     } catch (error) {
       lastError = error;
     }

@@ -1,11 +1,18 @@
+import type { GroupConfig } from '../config/group-config';
 import type { MemberDeclaration, Observation } from '../model/types';
 import type { ObservationSink } from '../receivers/receiver';
 
-/** An ObservationSink that keeps everything, for receiver tests. */
+/** An ObservationSink that keeps everything, for receiver tests (the one for every receiver). */
 export class RecordingSink implements ObservationSink {
   readonly observations: Observation[] = [];
+  /** The newest declaration per group. */
   readonly declared = new Map<string, MemberDeclaration[]>();
+  /** Every declare call, in order. */
+  readonly declarations: { group: string; members: readonly MemberDeclaration[] }[] = [];
   readonly sourceUps: { source: string; up: boolean }[] = [];
+  readonly retired: { group: string; member: string }[] = [];
+  /** Groups added at run time (OTLP dynamic groups), in order. */
+  readonly addedGroups: GroupConfig[] = [];
 
   observe(observation: Observation): void {
     this.observations.push(observation);
@@ -13,6 +20,15 @@ export class RecordingSink implements ObservationSink {
 
   declare(group: string, members: readonly MemberDeclaration[]): void {
     this.declared.set(group, [...members]);
+    this.declarations.push({ group, members });
+  }
+
+  retireMember(group: string, member: string): void {
+    this.retired.push({ group, member });
+  }
+
+  addGroup(config: GroupConfig): void {
+    this.addedGroups.push(config);
   }
 
   sourceUp(source: string, up: boolean): void {

@@ -1,23 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it, mock } from 'node:test';
 import { createMemoryLogger } from '../../logger';
-import type { MemberDeclaration, Observation } from '../../model/types';
-import type { ObservationSink } from '../receiver';
+import { RecordingSink } from '../../testing/recording-sink';
 import { parseDemoConfig } from './config';
 import { demoReceiverFactory } from './factory';
-
-/** A sink that remembers everything it was told. */
-function recordingSink() {
-  const sink = {
-    observations: [] as Observation[],
-    declared: [] as { group: string; members: readonly MemberDeclaration[] }[],
-    sourceUps: [] as [string, boolean][],
-    observe: (o: Observation) => void sink.observations.push(o),
-    declare: (group: string, members: readonly MemberDeclaration[]) => void sink.declared.push({ group, members }),
-    sourceUp: (source: string, up: boolean) => void sink.sourceUps.push([source, up]),
-  } satisfies ObservationSink & Record<string, unknown>;
-  return sink;
-}
 
 describe('DemoReceiver', () => {
   it('declares its members, reports a round at start and then every interval, and stops', async (t) => {
@@ -29,11 +15,11 @@ describe('DemoReceiver', () => {
       now: () => now,
     });
     assert.equal(receiver.source, 'demo/orders-db');
-    const sink = recordingSink();
+    const sink = new RecordingSink();
     await receiver.start(sink);
 
-    assert.deepEqual(sink.declared.map((d) => [d.group, d.members.map((m) => m.member)]), [['orders-db', ['pg-1', 'pg-2', 'pg-3']]]);
-    assert.deepEqual(sink.sourceUps, [['demo/orders-db', true]]);
+    assert.deepEqual(sink.declarations.map((d) => [d.group, d.members.map((m) => m.member)]), [['orders-db', ['pg-1', 'pg-2', 'pg-3']]]);
+    assert.deepEqual(sink.sourceUps, [{ source: 'demo/orders-db', up: true }]);
     assert.equal(sink.observations.length, 3);
     assert.ok(sink.observations.every((o) => o.group === 'orders-db' && o.source === 'demo/orders-db' && o.observedAtMillis === now));
 
@@ -59,7 +45,7 @@ describe('DemoReceiver', () => {
       logger: createMemoryLogger(),
       now: () => now,
     });
-    const sink = recordingSink();
+    const sink = new RecordingSink();
     await receiver.start(sink);
     // Speed 2 with a 500 ms interval: each round is one simulated second; the cache is blind from 2 s to 16 s.
     for (let i = 0; i < 20; i++) {
@@ -67,7 +53,7 @@ describe('DemoReceiver', () => {
       t.mock.timers.tick(500);
     }
     await receiver.stop();
-    const ups = sink.sourceUps.map(([, up]) => up);
+    const ups = sink.sourceUps.map(({ up }) => up);
     assert.deepEqual(ups.slice(0, 2), [true, true]);
     assert.ok(ups.slice(2, 16).every((up) => !up));
     assert.ok(ups.slice(16).every((up) => up));
@@ -77,11 +63,13 @@ describe('DemoReceiver', () => {
     t.mock.timers.enable({ apis: ['setInterval'] });
     const logger = createMemoryLogger();
     const receiver = demoReceiverFactory.create('g', parseDemoConfig({}, 'demo'), { intervalMillis: 1000, logger, now: () => 0 });
-    const sink = recordingSink();
-    const failing = { ...sink, observe: mock.fn(() => { throw new Error('sink is full'); }) };
-    await receiver.start(failing);
+    const sink = new RecordingSink();
+    sink.observe = mock.fn(() => {
+      throw new Error('sink is full');
+    });
+    await receiver.start(sink);
     await receiver.stop();
-    assert.deepEqual(sink.sourceUps, [['demo/g', false]]);
+    assert.deepEqual(sink.sourceUps, [{ source: 'demo/g', up: false }]);
     assert.match(logger.lines.join('\n'), /demo round failed.*sink is full/);
   });
 });

@@ -1,25 +1,12 @@
 import type { ObservationSink, Receiver, ReceiverContext } from '../receiver';
-import { classifyProbeError } from '../shared/errors';
 import { declarationsOf } from '../shared/node-config';
-import { ProbeLoop, probeScheduleOf, type ProbeOutcome } from '../shared/probe-loop';
+import { KeptConnectionProbe } from '../shared/kept-connection-probe';
+import type { ProbeOutcome } from '../shared/probe-loop';
 import { RoundMemory } from '../shared/round-memory';
 import { connectWithMysql2, type MysqlConnector, type MysqlProbeClient } from './client';
 import type { MysqlNodeConfig, MysqlReceiverConfig } from './config';
 import { observationsOfRound, type LeaderHistory, type MysqlOutcome } from './observations';
 import { probeMysqlNode, type MysqlNodeAnswer } from './queries';
-
-interface NodeConnection {
-  client: MysqlProbeClient | undefined;
-  /** Bumped when a connection is dropped, so a connect that finishes late is closed, not kept. */
-  attempt: number;
-  /** Last problem logged, so a dead node logs once per change rather than every round. */
-  lastProblem: string | undefined;
-  /** The previous `Questions` sample, for the load per second. */
-  lastQuestions: { value: number; atMillis: number } | undefined;
-}
-
-/** MySQL's client errors for a server that went away mid-connection: the node is down, as a refusal says. */
-const GONE_CODES = new Set(['PROTOCOL_CONNECTION_LOST', 'ER_SERVER_SHUTDOWN']);
 
 /**
  * Probes every node of one group each interval and reports observations plus
@@ -29,8 +16,9 @@ const GONE_CODES = new Set(['PROTOCOL_CONNECTION_LOST', 'ER_SERVER_SHUTDOWN']);
  */
 export class MysqlReceiver implements Receiver {
   readonly source: string;
-  private readonly connections = new Map<string, NodeConnection>();
-  private readonly loop: ProbeLoop<MysqlNodeConfig, MysqlNodeAnswer>;
+  private readonly probes: KeptConnectionProbe<MysqlNodeConfig, MysqlProbeClient, MysqlNodeAnswer>;
+  /** Each node's previous `Questions` sample, for the load per second. */
+  private readonly lastQuestions = new Map<string, { value: number; atMillis: number }>();
   private readonly memory = new RoundMemory();
   /** The leader's position per round, oldest first, for the replicas' seconds behind (observations.ts). */
   private history: { leader: string; entries: { atMillis: number; position: number }[] } | undefined;
@@ -38,17 +26,16 @@ export class MysqlReceiver implements Receiver {
   constructor(
     private readonly group: string,
     private readonly config: MysqlReceiverConfig,
-    private readonly context: ReceiverContext,
+    context: ReceiverContext,
     private readonly connect: MysqlConnector = connectWithMysql2,
   ) {
     this.source = `mysql/${group}`;
-    for (const node of config.nodes) this.connections.set(node.member, { client: undefined, attempt: 0, lastProblem: undefined, lastQuestions: undefined });
-    this.loop = new ProbeLoop<MysqlNodeConfig, MysqlNodeAnswer>({
-      ...probeScheduleOf(config, context),
+    this.probes = new KeptConnectionProbe({
       source: this.source,
-      describe: (node) => `${node.member} (${node.redactedUrl})`,
-      probe: (node, abandoned) => this.probe(node, abandoned),
-      isRefusal: (error) => classifyProbeError(error) === 'refused',
+      config,
+      context,
+      connect: (node) => this.connect(node, this.config),
+      query: probeMysqlNode,
       secretsOf: (node) => [node.password.reveal()],
       observeRound: (sink, outcomes) => this.observeRound(sink, outcomes),
     });
@@ -56,50 +43,16 @@ export class MysqlReceiver implements Receiver {
 
   async start(sink: ObservationSink): Promise<void> {
     sink.declare(this.group, declarationsOf(this.config.nodes));
-    this.loop.start(sink);
+    this.probes.start(sink);
   }
 
   /** One probe round now, without the timer (benchmarks, tests). Reports to `sink` like a timed round. */
   async round(sink: ObservationSink): Promise<MysqlOutcome[]> {
-    return this.loop.round(sink);
+    return this.probes.round(sink);
   }
 
   async stop(): Promise<void> {
-    await this.loop.stop();
-    for (const connection of this.connections.values()) this.drop(connection);
-  }
-
-  /** One node's probe, under the loop's deadline: on the kept connection, else a new one. */
-  private async probe(node: MysqlNodeConfig, abandoned: AbortSignal): Promise<MysqlNodeAnswer> {
-    const connection = this.connections.get(node.member)!;
-    abandoned.addEventListener('abort', () => this.drop(connection));
-    const hadConnection = connection.client !== undefined;
-    try {
-      return await this.probeOnce(node, connection);
-    } catch (error) {
-      this.drop(connection);
-      // A kept connection the server closed (restart): once more on a fresh one, within the same deadline.
-      if (!hadConnection || abandoned.aborted) throw asRefusalIfGone(error);
-      try {
-        return await this.probeOnce(node, connection);
-      } catch (retryError) {
-        this.drop(connection);
-        throw asRefusalIfGone(retryError);
-      }
-    }
-  }
-
-  private async probeOnce(node: MysqlNodeConfig, connection: NodeConnection): Promise<MysqlNodeAnswer> {
-    if (connection.client === undefined) {
-      const attempt = connection.attempt;
-      const client = await this.connect(node, this.config);
-      if (attempt !== connection.attempt) {
-        client.close();
-        throw new Error('connected after the probe deadline');
-      }
-      connection.client = client;
-    }
-    return probeMysqlNode(connection.client);
+    await this.probes.stop();
   }
 
   private observeRound(sink: ObservationSink, outcomes: readonly MysqlOutcome[]): void {
@@ -107,7 +60,7 @@ export class MysqlReceiver implements Receiver {
     const byMember = new Map(config.nodes.map((node, i) => [node.member, outcomes[i]!]));
     const loadPerSecond = new Map<string, number>();
     config.nodes.forEach((node, i) => {
-      const load = this.loadOf(this.connections.get(node.member)!, outcomes[i]!);
+      const load = this.loadOf(node.member, outcomes[i]!);
       if (load !== undefined) loadPerSecond.set(node.member, load);
     });
     const round = observationsOfRound({
@@ -146,52 +99,26 @@ export class MysqlReceiver implements Receiver {
   }
 
   /** `Questions` per second since the previous answer; none after a restart (the counter went back). */
-  private loadOf(connection: NodeConnection, outcome: MysqlOutcome): number | undefined {
+  private loadOf(member: string, outcome: MysqlOutcome): number | undefined {
     if (outcome.kind !== 'answered' || outcome.answer.questions === undefined) return undefined;
-    const previous = connection.lastQuestions;
+    const previous = this.lastQuestions.get(member);
     const current = { value: outcome.answer.questions, atMillis: outcome.atMillis };
-    connection.lastQuestions = current;
+    this.lastQuestions.set(member, current);
     if (previous === undefined || current.value < previous.value || current.atMillis <= previous.atMillis) return undefined;
     return ((current.value - previous.value) * 1000) / (current.atMillis - previous.atMillis);
   }
 
-  /** Logs a node's problem once per change (errors come with the password masked by the loop). */
+  /** Logs a node's problem once per change: a failed probe, or an answer without what a grant gives. */
   private logChange(node: MysqlNodeConfig, outcome: ProbeOutcome<MysqlNodeAnswer>): void {
-    if (outcome.kind === 'backing-off') return;
-    const connection = this.connections.get(node.member)!;
-    let problem: string | undefined;
-    let reason: string | undefined;
-    if (outcome.kind !== 'answered') {
-      problem = `${outcome.kind}: ${outcome.error}`;
-    } else if (outcome.answer.replicationStatusDenied !== undefined) {
-      problem = 'replication status refused';
-      reason = `${outcome.answer.replicationStatusDenied}: the member stays unknown, never leader; grant the monitoring account SLAVE MONITOR (MariaDB >= 10.5) or REPLICATION CLIENT (MySQL), see docs/monitoring-roles.md`;
-    } else if (outcome.answer.permissionProblem !== undefined) {
-      problem = 'no permission fingerprint';
-      reason = outcome.answer.permissionProblem;
-    }
-    if (problem === connection.lastProblem) return;
-    const previous = connection.lastProblem;
-    connection.lastProblem = problem;
-    if (outcome.kind !== 'answered') {
-      this.context.logger.warn(`${this.source}: ${node.member} did not answer the probe`, { member: node.member, url: node.redactedUrl, problem: problem! });
-    } else if (problem !== undefined) {
-      this.context.logger.warn(`${this.source}: ${node.member}: ${problem}`, { member: node.member, reason: reason! });
-    } else if (previous !== undefined) {
-      this.context.logger.info(`${this.source}: ${node.member} answers again`, { member: node.member });
+    if (outcome.kind !== 'answered') return this.probes.noteOutcome(node, outcome);
+    const { replicationStatusDenied, permissionProblem } = outcome.answer;
+    if (replicationStatusDenied !== undefined) {
+      const reason = `${replicationStatusDenied}: the member stays unknown, never leader; grant the monitoring account SLAVE MONITOR (MariaDB >= 10.5) or REPLICATION CLIENT (MySQL), see docs/monitoring-roles.md`;
+      this.probes.noteOutcome(node, outcome, { problem: 'replication status refused', reason });
+    } else if (permissionProblem !== undefined) {
+      this.probes.noteOutcome(node, outcome, { problem: 'no permission fingerprint', reason: permissionProblem });
+    } else {
+      this.probes.noteOutcome(node, outcome);
     }
   }
-
-  private drop(connection: NodeConnection): void {
-    connection.attempt += 1;
-    connection.client?.close();
-    connection.client = undefined;
-  }
-}
-
-/** A connection lost while the server shuts down, or refused on reconnect, is the node being down. */
-function asRefusalIfGone(error: unknown): unknown {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && GONE_CODES.has(code)) return Object.assign(error as object, { code: 'ECONNRESET' });
-  return error;
 }

@@ -38,7 +38,7 @@ async function roundOf(scenario: string, options: { previousLeader?: string; lea
 
 const TOLERANCES = { freshnessMillis: 10_000, lagToleranceSeconds: 5, lagToleranceBytes: 64 * 1024 };
 function verdictOf(observation: Observation, leader: Observation) {
-  return memberVerdict(observation.member, observation.role ?? 'replica', observation, { member: leader.member, observation: leader }, false, TOLERANCES, AT);
+  return memberVerdict({ member: observation.member, role: observation.role ?? 'replica', latest: observation }, { leader: { member: leader.member, observation: leader }, tolerances: TOLERANCES, nowMillis: AT });
 }
 
 describe('MariaDB observations from captured rows', () => {
@@ -118,7 +118,7 @@ describe('MariaDB observations from captured rows', () => {
     for (const o of [primary, replica]) {
       assert.notEqual(o.role, 'leader');
       assert.match(o.unknownReason ?? '', /SLAVE MONITOR/);
-      assert.equal(memberVerdict(o.member, 'replica', o, null, false, TOLERANCES, AT).status, 'unknown');
+      assert.equal(memberVerdict({ member: o.member, role: 'replica', latest: o }, { leader: null, tolerances: TOLERANCES, nowMillis: AT }).status, 'unknown');
     }
   });
 

@@ -12,6 +12,7 @@ import {
   readString,
   readStringMap,
 } from '../../config/fields';
+import { GROUP_DEFAULTS, type GroupConfig } from '../../config/group-config';
 import { checkCertificatePair } from '../../config/tls-files';
 import { formatDuration } from '../../config/duration';
 import { expandEnv } from '../../config/secrets';
@@ -35,6 +36,13 @@ export interface OtlpGroupConfig {
 export const DEFAULT_OTLP_PUSH_INTERVAL_MILLIS = 60_000;
 /** Freshness of a group first seen over OTLP (dynamic_groups): 3 × the SDK's default push interval. */
 export const DYNAMIC_GROUP_FRESHNESS_MILLIS = 3 * DEFAULT_OTLP_PUSH_INTERVAL_MILLIS;
+
+/** A group first seen over OTLP (dynamic_groups): defaults, with freshness for the SDK's default push interval. */
+export function dynamicGroupConfig(name: string, intervalMillis: number): GroupConfig {
+  // As for a configured OTLP group: two ticks (the members push; there is no probe interval).
+  const onsetDelayMillis = 2 * intervalMillis;
+  return { name, ...GROUP_DEFAULTS, freshnessMillis: DYNAMIC_GROUP_FRESHNESS_MILLIS, onsetDelayMillis, receivers: [] };
+}
 
 export function createDefaultOtlpGroupConfig(): OtlpGroupConfig {
   return { members: [], pushIntervalMillis: DEFAULT_OTLP_PUSH_INTERVAL_MILLIS };

@@ -1,3 +1,4 @@
+import { contribOptionsOf } from './contrib/contrib-config';
 import { ConfigError } from '../../config/config-error';
 import { formatDuration } from '../../config/duration';
 import type { GroupConfig } from '../../config/group-config';
@@ -11,13 +12,16 @@ import {
   type OtlpServerConfig,
 } from './config';
 import { OTLP_SOURCE } from './ingest';
+import { createOtlpHttpReceiver } from './otlp-http-receiver';
 
 export const OTLP_TYPE = 'otlp';
 
 /**
- * `otlp: {}` under a group: the group's members arrive over OTLP (the shared
- * server made by createOtlpHttpReceiver). The per-group receiver only declares
- * the configured members, so they show `unknown` until their first data point.
+ * `otlp: {}` under a group: the group's members arrive over OTLP, at the one
+ * OTLP/HTTP server all such groups share (createShared: `listen.otlp` and the
+ * top-level `otlp:` settings; made also when only dynamic groups are allowed).
+ * The per-group receiver only declares the configured members, so they show
+ * `unknown` until their first data point.
  */
 export const otlpReceiverFactory: ReceiverFactory<OtlpGroupConfig> = {
   type: OTLP_TYPE,
@@ -25,6 +29,19 @@ export const otlpReceiverFactory: ReceiverFactory<OtlpGroupConfig> = {
   parseConfig: parseOtlpGroupConfig,
   declaredMembers: (config) => config.members,
   intervalMillisOf: (config) => config.pushIntervalMillis,
+  pushed: true,
+  createShared({ config, groups, registry }, context) {
+    if (groups.length === 0 && !config.otlp.dynamicGroups) return null;
+    return createOtlpHttpReceiver({
+      listen: config.listen.otlp,
+      groups: new Set(groups.map((g) => g.name)),
+      declaredMembers: new Map(groups.map((g) => [g.name, g.config.members.map((m: MemberDeclaration) => m.member)])),
+      server: config.otlp,
+      registry,
+      context,
+      contrib: contribOptionsOf(config.groups),
+    });
+  },
   create(group: string, config: OtlpGroupConfig): Receiver {
     return {
       source: OTLP_SOURCE,
@@ -35,24 +52,6 @@ export const otlpReceiverFactory: ReceiverFactory<OtlpGroupConfig> = {
     };
   },
 };
-
-/** The groups configured with `otlp:` and their declared members: the inputs createOtlpHttpReceiver needs. */
-export function otlpGroupsOf(groups: readonly GroupConfig[]): {
-  groups: ReadonlySet<string>;
-  declaredMembers: ReadonlyMap<string, readonly string[]>;
-} {
-  const names = new Set<string>();
-  const declaredMembers = new Map<string, string[]>();
-  for (const group of groups) {
-    for (const receiver of group.receivers) {
-      if (receiver.type !== OTLP_TYPE) continue;
-      names.add(group.name);
-      const members = (receiver.config as OtlpGroupConfig).members.map((m: MemberDeclaration) => m.member);
-      declaredMembers.set(group.name, members);
-    }
-  }
-  return { groups: names, declaredMembers };
-}
 
 /**
  * `otlp.member_expiry` must be at least twice the freshness of every group

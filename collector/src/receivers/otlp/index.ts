@@ -1,5 +1,5 @@
 /** The OTLP/HTTP metrics receiver: what the config loader and the CLI use. */
-export { otlpReceiverFactory, otlpGroupsOf, OTLP_TYPE } from './factory';
+export { otlpReceiverFactory, OTLP_TYPE } from './factory';
 export {
   parseOtlpServerConfig,
   createDefaultOtlpServerConfig,

@@ -85,6 +85,24 @@ const readAttributes = readAttributesImported;
 const hasOwn = hasOwnImported;
 const int64ToNumber = int64ToNumberImported;
 
+/** What addPoint needs of a point's metric: the same for all its points. */
+interface PointMetric {
+  name: string;
+  field: MemberField;
+  /** A delta sum (recovery.member.position only): added up, not replaced. */
+  isDelta: boolean;
+  /** To the base unit (seconds, bytes). */
+  unitFactor: number;
+}
+
+/** What one request's points are gathered into. */
+interface PointBatch {
+  drafts: Map<string, MemberDraft>;
+  refusals: IngestResult['refusals'];
+  nowMillis: number;
+  maxClockSkewMillis: number;
+}
+
 /**
  * Turns decoded OTLP requests into observations (DESIGN.md §3.1). Keeps the
  * little state that spans requests: which groups and members were admitted
@@ -111,6 +129,7 @@ export class OtlpIngest {
     const refusals = new Map<PointRefusalReason, { points: number; example: string }>();
     const drafts = new Map<string, MemberDraft>();
     const { maxAttributes, maxClockSkewMillis } = this.options.server;
+    const batch: PointBatch = { drafts, refusals, nowMillis, maxClockSkewMillis };
 
     for (const resourceMetrics of request.resourceMetrics) {
       const resourceAttributes = resourceMetrics.resource?.attributes ?? [];
@@ -142,9 +161,8 @@ export class OtlpIngest {
             refuse(refusals, 'invalid_value', points.length, `${metric.name} has unit "${metric.unit}"; expected one of ${Object.keys(memberMetric.units!).map((u) => `"${u}"`).join(', ')}`);
             continue;
           }
-          for (const point of points) {
-            this.addPoint(point, memberMetric.field, isDelta, unitFactor, metric.name, resource, drafts, refusals, nowMillis, maxClockSkewMillis);
-          }
+          const pointMetric: PointMetric = { name: metric.name, field: memberMetric.field, isDelta, unitFactor };
+          for (const point of points) this.addPoint(point, pointMetric, resource, batch);
         }
       }
     }
@@ -157,18 +175,10 @@ export class OtlpIngest {
     return result;
   }
 
-  private addPoint(
-    point: OtlpNumberDataPoint,
-    field: MemberField,
-    isDelta: boolean,
-    unitFactor: number,
-    metricName: string,
-    resource: ResourceContext,
-    drafts: Map<string, MemberDraft>,
-    refusals: IngestResult['refusals'],
-    nowMillis: number,
-    maxClockSkewMillis: number,
-  ): void {
+  /** One data point into its member's draft, or counted as refused. The objects are made once per metric and per request, not per point. */
+  private addPoint(point: OtlpNumberDataPoint, metric: PointMetric, resource: ResourceContext, batch: PointBatch): void {
+    const { name: metricName, field, isDelta, unitFactor } = metric;
+    const { drafts, refusals, nowMillis, maxClockSkewMillis } = batch;
     const resourceFacts = resource.facts;
     if (resourceFacts.problem) return refuse(refusals, resourceFacts.problem.reason, 1, resourceFacts.problem.example);
     let pointFacts = NO_FACTS;

@@ -58,7 +58,7 @@ describe('createOtlpHttpReceiver', () => {
   });
 
   it('reports the otlp source up once listening', () => {
-    assert.equal(started.sink.sources.get('otlp'), true);
+    assert.deepEqual(started.sink.sourceUps, [{ source: 'otlp', up: true }]);
   });
 
   it('answers 200 with an empty ExportMetricsServiceResponse, in the request encoding', async () => {

@@ -8,9 +8,9 @@ import { ConfigError } from '../../config/config-error';
 import { formatDuration } from '../../config/duration';
 import { listenOn } from '../../listen-error';
 import type { Observation } from '../../model/types';
-import type { ObservationSink, Receiver, ReceiverContext } from '../receiver';
+import type { ObservationSink, ReceiverContext, SharedReceiver } from '../receiver';
 import type { RetiredMember } from './admission';
-import type { OtlpServerConfig } from './config';
+import { dynamicGroupConfig, type OtlpServerConfig } from './config';
 import type { ContribOptions } from './contrib/contrib-config';
 import { DecodeBudget, JsonContainerCounter, RequestTooBigError } from './decode-budget';
 import { decodeJsonRequest } from './decode-json';
@@ -45,9 +45,7 @@ export interface OtlpHttpReceiverOptions {
   contrib?: ContribOptions;
 }
 
-export interface OtlpHttpReceiver extends Receiver {
-  /** Where it listens once started (the real port when 0 was asked). */
-  address(): { host: string; port: number };
+export interface OtlpHttpReceiver extends SharedReceiver {
   /**
    * Retire the learned members silent for `otlp.member_expiry` now (a no-op
    * when it is unset). A timer does this while the receiver runs; tests call it
@@ -85,6 +83,8 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpHt
   let server: http.Server | undefined;
   let sink: ObservationSink | undefined;
   let retirementTimer: NodeJS.Timeout | undefined;
+  /** Dynamic groups already handed to the sink's addGroup. */
+  const addedGroups = new Set<string>();
 
   const count = (reason: RefusalReason, amount = 1): void => refused.inc({ receiver: OTLP_SOURCE, reason }, amount);
   /** At most one warning per reason a minute: a misbehaving client must not flood the log. */
@@ -212,6 +212,11 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpHt
     for (let i = 0; i < observations.length; i++) {
       const observation = observations[i]!;
       try {
+        // The ingest already enforced max_groups; a new dynamic group gets the defaults.
+        if (!options.groups.has(observation.group) && !addedGroups.has(observation.group)) {
+          sink!.addGroup?.(dynamicGroupConfig(observation.group, context.intervalMillis));
+          addedGroups.add(observation.group);
+        }
         sink!.observe(observation);
       } catch (error) {
         const entry = refusals.get('sink_refused');
@@ -242,7 +247,7 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpHt
       // read_timeout answers a stalled body with 408 first; this is Node's backstop for the whole request.
       server.requestTimeout = Math.max(30_000, server.headersTimeout + config.readTimeoutMillis + 5_000);
       const listening = server;
-      await listenOn(listening, options.listen.host, options.listen.port, 'listen.otlp', 'OTLP');
+      await listenOn(listening, { ...options.listen, setting: 'listen.otlp', what: 'OTLP' });
       listening.on('error', (error) => context.logger.error('OTLP server error', { error: error.message }));
       const { host, port } = this.address();
       context.logger.info('OTLP/HTTP receiver listening', { url: `${config.tls ? 'https' : 'http'}://${host}:${port}${OTLP_METRICS_PATH}`, auth: expectedTokenDigest !== undefined });

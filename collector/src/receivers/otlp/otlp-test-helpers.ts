@@ -2,25 +2,9 @@
 import { RECEIVER_METRICS } from '@rebound/contract';
 import { Registry } from 'prom-client';
 import { createMemoryLogger } from '../../logger';
-import type { MemberDeclaration, Observation } from '../../model/types';
-import type { ObservationSink } from '../receiver';
+import { RecordingSink } from '../../testing/recording-sink';
 import { createDefaultOtlpServerConfig, type OtlpServerConfig } from './config';
 import { createOtlpHttpReceiver, type OtlpHttpReceiver } from './otlp-http-receiver';
-
-export class RecordingSink implements ObservationSink {
-  readonly observations: Observation[] = [];
-  readonly declared: [string, readonly MemberDeclaration[]][] = [];
-  readonly sources = new Map<string, boolean>();
-  observe(observation: Observation): void {
-    this.observations.push(observation);
-  }
-  declare(group: string, members: readonly MemberDeclaration[]): void {
-    this.declared.push([group, members]);
-  }
-  sourceUp(source: string, up: boolean): void {
-    this.sources.set(source, up);
-  }
-}
 
 export interface StartedReceiver {
   receiver: OtlpHttpReceiver;

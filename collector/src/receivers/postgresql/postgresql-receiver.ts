@@ -1,20 +1,12 @@
 import type { ObservationSink, Receiver, ReceiverContext } from '../receiver';
-import { classifyProbeError } from '../shared/errors';
 import { declarationsOf } from '../shared/node-config';
-import { ProbeLoop, probeScheduleOf, type ProbeOutcome } from '../shared/probe-loop';
+import { KeptConnectionProbe } from '../shared/kept-connection-probe';
+import type { ProbeOutcome } from '../shared/probe-loop';
 import { RoundMemory } from '../shared/round-memory';
 import { connectWithPg, type PostgresqlConnector, type PostgresqlProbeClient } from './client';
 import type { PostgresqlNodeConfig, PostgresqlReceiverConfig } from './config';
 import { observationsOfRound, type PostgresqlOutcome } from './observations';
 import { probePostgresqlNode, type PostgresqlNodeAnswer } from './queries';
-
-interface NodeConnection {
-  client: PostgresqlProbeClient | undefined;
-  /** Bumped when a connection is dropped, so a connect that finishes late is closed, not kept. */
-  attempt: number;
-  /** Last problem logged, so a dead node logs once per change rather than every round. */
-  lastProblem: string | undefined;
-}
 
 /**
  * Probes every node of one group each interval and reports observations plus
@@ -26,8 +18,7 @@ interface NodeConnection {
  */
 export class PostgresqlReceiver implements Receiver {
   readonly source: string;
-  private readonly connections = new Map<string, NodeConnection>();
-  private readonly loop: ProbeLoop<PostgresqlNodeConfig, PostgresqlNodeAnswer>;
+  private readonly probes: KeptConnectionProbe<PostgresqlNodeConfig, PostgresqlProbeClient, PostgresqlNodeAnswer>;
   private readonly memory = new RoundMemory();
   private permissionWarned = new Set<string>();
 
@@ -38,13 +29,12 @@ export class PostgresqlReceiver implements Receiver {
     private readonly connect: PostgresqlConnector = connectWithPg,
   ) {
     this.source = `postgresql/${group}`;
-    for (const node of config.nodes) this.connections.set(node.member, { client: undefined, attempt: 0, lastProblem: undefined });
-    this.loop = new ProbeLoop<PostgresqlNodeConfig, PostgresqlNodeAnswer>({
-      ...probeScheduleOf(config, context),
+    this.probes = new KeptConnectionProbe({
       source: this.source,
-      describe: (node) => `${node.member} (${node.redactedUrl})`,
-      probe: (node, abandoned) => this.probe(node, abandoned),
-      isRefusal: (error) => classifyProbeError(error) === 'refused',
+      config,
+      context,
+      connect: (node) => this.connect(node, this.config),
+      query: probePostgresqlNode,
       secretsOf: (node) => [node.url.reveal(), node.password.reveal(), encodeURIComponent(node.password.reveal())],
       observeRound: (sink, outcomes) => this.observeRound(sink, outcomes),
     });
@@ -52,52 +42,16 @@ export class PostgresqlReceiver implements Receiver {
 
   async start(sink: ObservationSink): Promise<void> {
     sink.declare(this.group, declarationsOf(this.config.nodes));
-    this.loop.start(sink);
+    this.probes.start(sink);
   }
 
   /** One probe round now, without the timer (benchmarks, tests). Reports to `sink` like a timed round. */
   async round(sink: ObservationSink): Promise<PostgresqlOutcome[]> {
-    return this.loop.round(sink);
+    return this.probes.round(sink);
   }
 
   async stop(): Promise<void> {
-    await this.loop.stop();
-    for (const connection of this.connections.values()) this.drop(connection);
-  }
-
-  /** One node's probe, under the loop's deadline: on the kept connection, else a new one. */
-  private async probe(node: PostgresqlNodeConfig, abandoned: AbortSignal): Promise<PostgresqlNodeAnswer> {
-    const connection = this.connections.get(node.member)!;
-    abandoned.addEventListener('abort', () => this.drop(connection));
-    const hadConnection = connection.client !== undefined;
-    try {
-      return await this.probeOnce(node, connection);
-    } catch (error) {
-      this.drop(connection);
-      // A kept connection the server closed (restart, admin shutdown): try once more on a fresh one,
-      // within the same deadline; not after the loop gave up on this probe.
-      if (!hadConnection || abandoned.aborted) throw error;
-      try {
-        return await this.probeOnce(node, connection);
-      } catch (retryError) {
-        this.drop(connection);
-        throw retryError;
-      }
-    }
-  }
-
-  private async probeOnce(node: PostgresqlNodeConfig, connection: NodeConnection): Promise<PostgresqlNodeAnswer> {
-    if (connection.client === undefined) {
-      const attempt = connection.attempt;
-      const client = await this.connect(node, this.config);
-      // Connected after the deadline (the attempt was dropped meanwhile): close it, do not keep it.
-      if (attempt !== connection.attempt) {
-        client.close();
-        throw new Error('connected after the probe deadline');
-      }
-      connection.client = client;
-    }
-    return probePostgresqlNode(connection.client);
+    await this.probes.stop();
   }
 
   /** The round's observations; the loop then reports `recovery_source_up` (and the source down if this throws). */
@@ -110,27 +64,12 @@ export class PostgresqlReceiver implements Receiver {
 
   /** Logs a node's problem once per change (errors come with the passwords masked by the loop). */
   private logChange(node: PostgresqlNodeConfig, outcome: ProbeOutcome<PostgresqlNodeAnswer>): void {
-    if (outcome.kind === 'backing-off') return;
-    const connection = this.connections.get(node.member)!;
-    if (outcome.kind !== 'answered') {
-      const problem = `${outcome.kind}: ${outcome.error}`;
-      if (problem === connection.lastProblem) return;
-      connection.lastProblem = problem;
-      this.context.logger.warn(`${this.source}: ${node.member} did not answer the probe`, { member: node.member, url: node.redactedUrl, problem });
-      return;
-    }
-    if (connection.lastProblem !== undefined) this.context.logger.info(`${this.source}: ${node.member} answers again`, { member: node.member });
-    connection.lastProblem = undefined;
+    this.probes.noteOutcome(node, outcome);
+    if (outcome.kind !== 'answered') return;
     const { permissionProblem } = outcome.answer;
     if (permissionProblem !== undefined && !this.permissionWarned.has(node.member)) {
       this.permissionWarned.add(node.member);
       this.context.logger.warn(`${this.source}: ${node.member}: no permission fingerprint`, { member: node.member, reason: permissionProblem });
     }
-  }
-
-  private drop(connection: NodeConnection): void {
-    connection.attempt += 1;
-    connection.client?.close();
-    connection.client = undefined;
   }
 }

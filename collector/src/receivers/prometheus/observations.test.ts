@@ -35,7 +35,7 @@ function statuses(observations: readonly Observation[], leader: string | undefin
   const reference = leader !== undefined && leaderObservation !== undefined ? { member: leader, observation: leaderObservation } : null;
   return new Map(
     observations.map((o) => {
-      const v = memberVerdict(o.member, o.role ?? 'replica', o, reference, false, TOLERANCES, NOW);
+      const v = memberVerdict({ member: o.member, role: o.role ?? 'replica', latest: o }, { leader: reference, tolerances: TOLERANCES, nowMillis: NOW });
       return [o.member, { status: v.status, reason: v.reason, lagBytes: v.lagBytes }];
     }),
   );

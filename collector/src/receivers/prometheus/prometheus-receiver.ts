@@ -1,6 +1,7 @@
 import type { MemberDeclaration } from '../../model/types';
 import type { ObservationSink, Receiver, ReceiverContext } from '../receiver';
 import { safeMessage } from '../shared/errors';
+import { ProblemLog } from '../shared/problem-log';
 import { RoundMemory } from '../shared/round-memory';
 import { HttpPrometheusClient, type PrometheusApiClient, type PromSample } from './client';
 import type { ExporterKind, PrometheusReceiverConfig } from './config';
@@ -32,7 +33,11 @@ export class PrometheusReceiver implements Receiver {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private currentRound: Promise<unknown> | undefined;
-  private lastProblem = '';
+  /** One key, the URL: this source's problem is Prometheus's, not a node's. */
+  private readonly problems = new ProblemLog(({ problem, previous }) => {
+    if (problem !== undefined) this.context.logger.warn('Prometheus query failed; will retry', { source: this.source, url: this.config.url, problem });
+    else if (previous !== undefined) this.context.logger.info('Prometheus answers again', { source: this.source, url: this.config.url });
+  });
 
   constructor(
     private readonly group: string,
@@ -132,10 +137,7 @@ export class PrometheusReceiver implements Receiver {
 
   /** Log a failure once per change, so a dead Prometheus does not flood the log. */
   private logProblem(problem: string): void {
-    if (problem === this.lastProblem) return;
-    this.lastProblem = problem;
-    if (problem === '') this.context.logger.info('Prometheus answers again', { source: this.source, url: this.config.url });
-    else this.context.logger.warn('Prometheus query failed; will retry', { source: this.source, url: this.config.url, problem });
+    this.problems.note(this.config.url, problem === '' ? undefined : problem);
   }
 
   private redact(error: unknown): string {

@@ -107,7 +107,7 @@ export function observationsOfRound(input: RedisRoundInput): RedisRound {
       observation.serving = true;
       if (leader !== undefined && rivals.includes(node.member)) observation.divergedReason = splitBrainReason(node.member, leader, followersOfLeader);
     } else {
-      Object.assign(observation, replicaFacts(node, replication, followed.get(node.member), answers, input.listedByMaster, input.fullResyncs));
+      Object.assign(observation, replicaFacts(node, replication, { followed: followed.get(node.member), answers, listedByMaster: input.listedByMaster, fullResyncs: input.fullResyncs }));
     }
     observations.push(observation);
   });
@@ -134,11 +134,15 @@ function followedMaster(replication: ReplicationInfo, nodes: readonly RedisNodeC
 function replicaFacts(
   node: RedisNodeConfig,
   replication: ReplicationInfo,
-  followed: string | undefined,
-  answers: ReadonlyMap<string, RedisNodeAnswer>,
-  listedByMaster: Set<string> | undefined,
-  fullResyncs: Map<string, number> | undefined,
+  round: {
+    /** The configured member it follows, if one matches. */
+    followed: string | undefined;
+    answers: ReadonlyMap<string, RedisNodeAnswer>;
+    listedByMaster: Set<string> | undefined;
+    fullResyncs: Map<string, number> | undefined;
+  },
 ): Partial<Observation> {
+  const { followed, answers, listedByMaster, fullResyncs } = round;
   const facts: Partial<Observation> = { role: 'replica' };
   const link: ReplicationLink = { up: replication.linkUp === true };
   facts.replicationLink = link;

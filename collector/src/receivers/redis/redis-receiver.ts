@@ -1,15 +1,14 @@
 import type { ObservationSink, Receiver, ReceiverContext } from '../receiver';
 import { declarationsOf } from '../shared/node-config';
 import { ProbeLoop, probeScheduleOf, type ProbeOutcome } from '../shared/probe-loop';
+import { isRefusal } from '../shared/errors';
+import { ProblemLog } from '../shared/problem-log';
 import { RoundMemory } from '../shared/round-memory';
 import { redactSecret } from '../shared/secret';
 import type { RedisNodeConfig, RedisReceiverConfig } from './config';
 import { createIoredisClient, type RedisClientFactory, type RedisNodeClient } from './redis-client';
 import { observationsOfRound, type RedisNodeAnswer } from './redis-observations';
 import { parseReplicationInfo } from './replication-info';
-
-/** Connection errors that mean "nothing serves there": the node is down, not merely silent. */
-const REFUSAL_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 /**
  * Probes every node of one group each interval (`INFO replication`, `ACL LIST`)
@@ -23,7 +22,7 @@ export class RedisReceiver implements Receiver {
   readonly source: string;
   private readonly clients = new Map<string, RedisNodeClient>();
   /** The last failure per node, logged once per change so a dead node does not flood the log. */
-  private readonly lastProblem = new Map<string, string>();
+  private readonly problems: ProblemLog;
   private readonly loop: ProbeLoop<RedisNodeConfig, RedisNodeAnswer>;
   private readonly aclDenied = new Set<string>();
   private readonly memory = new RoundMemory();
@@ -38,6 +37,12 @@ export class RedisReceiver implements Receiver {
     private readonly createClient: RedisClientFactory = createIoredisClient,
   ) {
     this.source = `redis/${group}`;
+    const addresses = new Map(config.nodes.map((node) => [node.member, node.address]));
+    this.problems = new ProblemLog(({ key: member, problem, previous }) => {
+      const fields = { source: this.source, member, address: addresses.get(member) };
+      if (problem !== undefined) this.context.logger.warn('redis node probe failed; will retry', { ...fields, problem });
+      else if (previous !== undefined) this.context.logger.info('redis node answers again', fields);
+    });
     this.loop = new ProbeLoop<RedisNodeConfig, RedisNodeAnswer>({
       ...probeScheduleOf(config, context),
       source: this.source,
@@ -46,7 +51,7 @@ export class RedisReceiver implements Receiver {
         abandoned.addEventListener('abort', () => this.dropClient(node));
         return this.probe(node);
       },
-      isRefusal: (error) => REFUSAL_CODES.has(String((error as { code?: unknown } | null)?.code)),
+      isRefusal,
       secretsOf: () => [config.password?.reveal()],
       observeRound: (sink, outcomes) => this.observeRound(sink, outcomes),
     });
@@ -124,12 +129,8 @@ export class RedisReceiver implements Receiver {
     if (outcome.kind === 'backing-off') return;
     // Outcome errors come with the password already masked by the probe loop.
     const problem =
-      outcome.kind === 'answered' ? '' : outcome.kind === 'timeout' ? `no answer within ${this.config.timeoutMillis}ms` : `${outcome.kind}: ${outcome.error}`;
-    if ((this.lastProblem.get(node.member) ?? '') === problem) return;
-    this.lastProblem.set(node.member, problem);
-    const fields = { source: this.source, member: node.member, address: node.address };
-    if (problem === '') this.context.logger.info('redis node answers again', fields);
-    else this.context.logger.warn('redis node probe failed; will retry', { ...fields, problem });
+      outcome.kind === 'answered' ? undefined : outcome.kind === 'timeout' ? `no answer within ${this.config.timeoutMillis}ms` : `${outcome.kind}: ${outcome.error}`;
+    this.problems.note(node.member, problem);
   }
 
   private redact(text: string): string {

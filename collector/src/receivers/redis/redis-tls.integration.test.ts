@@ -15,7 +15,7 @@ import { GROUP_DEFAULTS } from '../../config/group-config';
 import { RecoveryEngine } from '../../engine/engine';
 import { createMemoryLogger } from '../../logger';
 import type { GroupState } from '../../model/group-state';
-import { waitFor } from '../../testing/ports';
+import { waitFor } from '../../testing/processes';
 import { ServerProcess, sparePort } from '../../testing/processes';
 import { RecordingSink } from '../../testing/recording-sink';
 import { declarationsOf } from '../shared/node-config';
@@ -72,7 +72,7 @@ describe('Redis receiver over TLS', { timeout: 60_000 }, () => {
   before(async () => {
     address = await startTlsRedis('no');
     const verified = { ca_file: certs.caFile, server_name: 'redis.test' };
-    await waitFor('the TLS redis-server to answer', async () => (await roundWith(address, verified)).sink.observations[0]?.reachable === true, 15_000, 200);
+    await waitFor('the TLS redis-server to answer', 15_000, async () => (await roundWith(address, verified)).sink.observations[0]?.reachable === true, 200);
   });
 
   it('verifies the server against ca_file under server_name, and says TLS in the fingerprint', async () => {
@@ -112,7 +112,7 @@ describe('Redis receiver with a client certificate (tls-auth-clients yes)', { ti
   before(async () => {
     address = await startTlsRedis('yes', ['--user', 'rebound', 'on', `>${PASSWORD}`, '-@all', '+info', '+acl|list', '+ping']);
     const answers = async (): Promise<boolean> => (await roundWith(address, withClientCertificate(), asMonitoringUser)).sink.observations[0]?.reachable === true;
-    await waitFor('the mutual-TLS redis-server to answer a client with a certificate', answers, 15_000, 200);
+    await waitFor('the mutual-TLS redis-server to answer a client with a certificate', 15_000, answers, 200);
   });
 
   it('with cert_file and key_file: the full probe as the monitoring user (INFO replication and ACL LIST)', async () => {

@@ -18,7 +18,7 @@ import { RecoveryEngine } from '../../engine/engine';
 import { createMemoryLogger } from '../../logger';
 import type { GroupState } from '../../model/group-state';
 import type { Observation } from '../../model/types';
-import { waitFor } from '../../testing/ports';
+import { waitFor } from '../../testing/processes';
 import { ServerProcess, sparePort } from '../../testing/processes';
 import { startRedisReplicaSet, type RedisReplicaSet, type RedisTestNode } from '../../testing/redis-replica-set';
 import type { ObservationSink } from '../receiver';
@@ -108,7 +108,7 @@ async function watch(options: { redis?: Record<string, unknown>; group?: Partial
 }
 
 async function healthy(w: Watch, what = 'the group to be healthy'): Promise<void> {
-  await waitFor(what, () => w.states.at(-1)?.phase === 'healthy', 30_000);
+  await waitFor(what, 30_000, () => w.states.at(-1)?.phase === 'healthy');
 }
 
 function lastOf(w: Watch, member: string): Observation | undefined {
@@ -145,7 +145,7 @@ describe('Redis receiver against a primary and two real replicas', { timeout: 12
       await set.cli(primary, 'SET', 'more', 'x'.repeat(1000));
       await set.waitForSync();
       const offset = Number((await set.replicationInfo(primary))['master_repl_offset']);
-      await waitFor('a round with every node at the new offset', () =>
+      await waitFor('a round with every node at the new offset', 20_000, () =>
         ['primary', 'replica1', 'replica2'].every((m) => lastOf(w, m)?.position === offset),
       );
       const last = (m: string): Observation => lastOf(w, m)!;
@@ -175,7 +175,7 @@ describe('Redis receiver against a primary and two real replicas', { timeout: 12
     try {
       await healthy(w);
       await set.cli(primary, 'ACL', 'SETUSER', 'app', 'on', '>app-pw', '~app:*', '+get', '+set');
-      await waitFor('drift on both replicas', () => w.states.at(-1)?.driftedMembers.join(',') === 'replica1,replica2');
+      await waitFor('drift on both replicas', 20_000, () => w.states.at(-1)?.driftedMembers.join(',') === 'replica1,replica2');
       assert.equal(w.member('replica1').permissionDrift, true);
       assert.equal(w.member('primary').permissionDrift, false);
       // The finding names what differs, read from the nodes' own ACL LIST, and no secret.
@@ -184,11 +184,11 @@ describe('Redis receiver against a primary and two real replicas', { timeout: 12
       assert.match(drift.summary, /replica1 permissions differ from primary: user app exists only on primary/);
       assert.doesNotMatch(JSON.stringify(drift), /app-pw|#[0-9a-f]{16}/);
       await set.cli(set.replicas[0]!, 'ACL', 'SETUSER', 'app', 'on', '>other-pw', '~app:*', '+get');
-      await waitFor('replica1: the same user with another password and a command less', () =>
+      await waitFor('replica1: the same user with another password and a command less', 20_000, () =>
         /user app on replica1: password differs, lacks \+set/.test(w.states.at(-1)!.findings.find((f) => f.cause === 'permission_drift')?.summary ?? ''));
       await set.cli(set.replicas[0]!, 'ACL', 'DELUSER', 'app');
       for (const replica of set.replicas) await set.cli(replica, 'ACL', 'SETUSER', 'app', 'on', '>app-pw', '~app:*', '+get', '+set');
-      await waitFor('no drift once the replicas have the same user', () => w.states.at(-1)?.driftedMembers.length === 0);
+      await waitFor('no drift once the replicas have the same user', 20_000, () => w.states.at(-1)?.driftedMembers.length === 0);
     } finally {
       await w.stop();
     }
@@ -202,9 +202,9 @@ describe('Redis receiver against a primary and two real replicas', { timeout: 12
       set.pause(replica1);
       let roundsAtResume: number;
       try {
-        await waitFor('replica1 unknown after the freshness window', () => w.member('replica1').status === 'unknown');
-        await waitFor('recovery_source_up false', () => w.engine.sourceStates().get(SOURCE) === false);
-        await waitFor('three more rounds', () => w.rounds.length >= roundsBefore + 4);
+        await waitFor('replica1 unknown after the freshness window', 20_000, () => w.member('replica1').status === 'unknown');
+        await waitFor('recovery_source_up false', 20_000, () => w.engine.sourceStates().get(SOURCE) === false);
+        await waitFor('three more rounds', 20_000, () => w.rounds.length >= roundsBefore + 4);
         assert.equal(w.member('primary').status, 'converged');
         assert.equal(w.member('replica2').status, 'converged');
       } finally {
@@ -221,7 +221,7 @@ describe('Redis receiver against a primary and two real replicas', { timeout: 12
       }
       assert.ok(w.logger.lines.some((l) => /no answer within 1000ms/.test(l)), 'the hang is logged');
       await healthy(w, 'the group healthy again after SIGCONT');
-      await waitFor('recovery_source_up true again', () => w.engine.sourceStates().get(SOURCE) === true);
+      await waitFor('recovery_source_up true again', 20_000, () => w.engine.sourceStates().get(SOURCE) === true);
     } finally {
       await w.stop();
     }
@@ -237,7 +237,7 @@ describe('Redis receiver against a primary and two real replicas', { timeout: 12
       const from = w.states.length;
       try {
         // Several rounds of the hung node's timeout and backoff.
-        await waitFor('five probe intervals with replica1 hung', () => w.states.length >= from + 20, 30_000);
+        await waitFor('five probe intervals with replica1 hung', 30_000, () => w.states.length >= from + 20);
       } finally {
         set.resume(replica1);
       }
@@ -261,13 +261,13 @@ describe('Redis receiver against a primary and two real replicas', { timeout: 12
     try {
       await healthy(w);
       await set.stop(replica2);
-      await waitFor('replica2 unreachable', () => w.member('replica2').status === 'unreachable');
+      await waitFor('replica2 unreachable', 20_000, () => w.member('replica2').status === 'unreachable');
       await writer.connect();
       const pipeline = writer.pipeline();
       for (let i = 0; i < 40; i++) pipeline.set(`bulk:${i}`, 'v'.repeat(50_000));
       await pipeline.exec();
       await set.start(replica2);
-      await waitFor('the episode to complete', () => w.engine.episodes().some((e) => e.endMillis !== null), 40_000);
+      await waitFor('the episode to complete', 40_000, () => w.engine.episodes().some((e) => e.endMillis !== null));
       await healthy(w);
 
       const runs = phaseRuns(w.states);
@@ -315,10 +315,10 @@ describe('Redis receiver against a primary and two real replicas', { timeout: 12
     type ApiGroup = { name: string; phase: string; members: { member: string; status: string; reason?: string | null }[] };
     const group = async (): Promise<ApiGroup> => (JSON.parse(await api('/api/v1/groups')) as { groups: ApiGroup[] }).groups.find((g) => g.name === 'cache')!;
     try {
-      await waitFor('the group healthy in the API', async () => (await group()).phase === 'healthy');
+      await waitFor('the group healthy in the API', 20_000, async () => (await group()).phase === 'healthy');
       assert.match(await api('/metrics'), /recovery_source_up\{source="redis\/cache"\} 1/);
       await set.promote(replica2);
-      await waitFor('replica2 diverged in the API', async () => (await group()).members.find((m) => m.member === 'replica2')?.status === 'diverged');
+      await waitFor('replica2 diverged in the API', 20_000, async () => (await group()).members.find((m) => m.member === 'replica2')?.status === 'diverged');
       const members = (await group()).members;
       const rival = members.find((m) => m.member === 'replica2')!;
       assert.match(JSON.stringify(rival), /split brain: replica2 claims leader while primary \(followed by replica1\) is also leader/);
@@ -347,7 +347,7 @@ describe('Redis receiver with requirepass and a least-privilege ACL user, passwo
     server = new ServerProcess('redis auth', 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--requirepass', ADMIN_PASSWORD], dir);
     const admin = new Redis({ host: '127.0.0.1', port, password: ADMIN_PASSWORD, lazyConnect: true, retryStrategy: () => 200 });
     admin.on('error', () => undefined); // refused until the server listens; waitFor retries
-    await waitFor('the redis-server with requirepass', async () => (await admin.ping()) === 'PONG');
+    await waitFor('the redis-server with requirepass', 20_000, async () => (await admin.ping()) === 'PONG');
     // The monitoring user of README.md, verbatim.
     await admin.call('ACL', 'SETUSER', 'rebound', 'on', `>${PASSWORD}`, '-@all', '+info', '+acl|list', '+ping');
     await admin.call('ACL', 'SETUSER', 'rebound-no-acl', 'on', `>${PASSWORD}`, '-@all', '+info', '+ping');
@@ -381,8 +381,8 @@ describe('Redis receiver with requirepass and a least-privilege ACL user, passwo
 
   it('a wrong password: the node error is logged, the source is down, no observation', async () => {
     const bad = await watchAs('rebound', `${PASSWORD}-wrong`);
-    await waitFor('the auth failure to be logged', () => bad.logger.lines.some((l) => /WRONGPASS/.test(l)));
-    await waitFor('recovery_source_up false', () => bad.engine.sourceStates().get(SOURCE) === false);
+    await waitFor('the auth failure to be logged', 20_000, () => bad.logger.lines.some((l) => /WRONGPASS/.test(l)));
+    await waitFor('recovery_source_up false', 20_000, () => bad.engine.sourceStates().get(SOURCE) === false);
     assert.equal(bad.observations.length, 0);
     await bad.stop();
   });

@@ -18,7 +18,7 @@ import { createMemoryLogger } from '../../logger';
 import type { GroupState } from '../../model/group-state';
 import type { Observation } from '../../model/types';
 import { CuttableLink } from '../../testing/cuttable-link';
-import { waitFor } from '../../testing/ports';
+import { waitFor } from '../../testing/processes';
 import { startRedisReplicaSet, type RedisReplicaSet, type RedisTestNode } from '../../testing/redis-replica-set';
 import { parseRedisConfig } from './config';
 import { RedisReceiver } from './redis-receiver';
@@ -108,16 +108,16 @@ describe('Redis: a replica cut from its primary (real processes, loopback relay)
     const w = await watch();
     const stopWriting = keepWriting();
     try {
-      await waitFor('the group healthy', () => w.states.at(-1)?.phase === 'healthy', 30_000);
+      await waitFor('the group healthy', 30_000, () => w.states.at(-1)?.phase === 'healthy');
       const cutAt = w.states.length;
       link.sever();
-      await waitFor('replica1 link down (repl-timeout)', async () => (await set.replicationInfo(replica1))['master_link_status'] === 'down', 60_000);
+      await waitFor('replica1 link down (repl-timeout)', 60_000, async () => (await set.replicationInfo(replica1))['master_link_status'] === 'down');
       // Past the window where issue 17 showed converged: link-down seconds restart at 0 and need 5 s to pass the tolerance.
       const downAt = Date.now();
-      await waitFor('7 s after the link went down', () => Date.now() - downAt > 7_000, 20_000);
+      await waitFor('7 s after the link went down', 20_000, () => Date.now() - downAt > 7_000);
       const healAt = w.states.length;
       link.heal();
-      await waitFor('the group healthy again', () => w.states.at(-1)?.phase === 'healthy', 60_000);
+      await waitFor('the group healthy again', 60_000, () => w.states.at(-1)?.phase === 'healthy');
 
       const during = w.states.slice(cutAt, healAt);
       const firstDetected = during.findIndex((s) => w.member(s, 'replica1').status !== 'converged');
@@ -155,14 +155,14 @@ describe('Redis: a replica cut from its primary (real processes, loopback relay)
     await set.waitForSync(30_000);
     const w = await watch();
     try {
-      await waitFor('the group healthy', () => w.states.at(-1)?.phase === 'healthy', 30_000);
+      await waitFor('the group healthy', 30_000, () => w.states.at(-1)?.phase === 'healthy');
       set.pause(primary);
       let from: number;
       try {
-        await waitFor('the group to notice', () => w.states.at(-1)?.phase !== 'healthy', 30_000);
+        await waitFor('the group to notice', 30_000, () => w.states.at(-1)?.phase !== 'healthy');
         from = w.states.length;
-        await waitFor('the replicas to see their link silent beyond the tolerance', () =>
-          set.replicas.every((r) => /^replication link (silent|down)/.test(w.member(w.states.at(-1)!, r.name).reason ?? '')), 30_000);
+        await waitFor('the replicas to see their link silent beyond the tolerance', 30_000, () =>
+          set.replicas.every((r) => /^replication link (silent|down)/.test(w.member(w.states.at(-1)!, r.name).reason ?? '')));
         await new Promise((r) => setTimeout(r, 2_000));
       } finally {
         set.resume(primary);
@@ -183,7 +183,7 @@ describe('Redis: a replica cut from its primary (real processes, loopback relay)
         // Lagging with the link named (unknown if its own probe timed out on a busy machine).
         if (m.status !== 'unknown') assert.match(m.reason!, /^replication link (silent|down).*no reachable leader to compare with$/);
       }
-      await waitFor('the group healthy again', () => w.states.at(-1)?.phase === 'healthy', 60_000);
+      await waitFor('the group healthy again', 60_000, () => w.states.at(-1)?.phase === 'healthy');
     } finally {
       set.resume(primary);
       await w.stop();

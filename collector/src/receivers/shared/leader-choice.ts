@@ -1,3 +1,5 @@
+import { rankLeaderClaimants } from '../../model/leader';
+
 /** A node that answered, as leader selection inside one probe round needs it. */
 export interface RoundNode {
   member: string;
@@ -17,20 +19,16 @@ export interface RoundLeader {
 
 /**
  * The reference leader of one round: with one claimant, that one; with several
- * (split brain), the one most replicas follow, then the previous round's leader
- * (no flapping), then the configured hint, then the highest position, then the name.
+ * (split brain), ranked as the engine ranks them (model/leader.ts rankLeaderClaimants:
+ * followers, the previous round's leader, the configured hint, position, name).
  */
 export function chooseRoundLeader(nodes: readonly RoundNode[], previousLeader: string | undefined): RoundLeader {
   const claimants = nodes.filter((n) => n.claimsLeader);
   if (claimants.length === 0) return { leader: undefined, rivals: [] };
   const followers = (member: string): number => nodes.filter((n) => n.follows === member).length;
-  const ranked = [...claimants].sort(
-    (a, b) =>
-      followers(b.member) - followers(a.member) ||
-      Number(b.member === previousLeader) - Number(a.member === previousLeader) ||
-      Number(b.hintedLeader) - Number(a.hintedLeader) ||
-      (b.position ?? -1) - (a.position ?? -1) ||
-      (a.member < b.member ? -1 : 1),
+  const ranked = rankLeaderClaimants(
+    claimants.map((n) => ({ member: n.member, followers: followers(n.member), position: n.position, hinted: n.hintedLeader })),
+    previousLeader,
   );
   return { leader: ranked[0]!.member, rivals: ranked.slice(1).map((n) => n.member) };
 }

@@ -3,9 +3,10 @@ import { inspect } from 'node:util';
 import { describe, it } from 'node:test';
 import type { Observation } from '../../model/types';
 import { RecordingSink } from '../../testing/recording-sink';
-import { classifyProbeError, safeMessage } from './errors';
+import { classifyProbeError, isRefusal, safeMessage } from './errors';
 import { chooseRoundLeader, splitBrainReason } from './leader-choice';
 import { memberAt } from './node-address';
+import { ProblemLog, type ProblemChange } from './problem-log';
 import { RoundMemory } from './round-memory';
 import { redactSecret, Secret } from './secret';
 import { ProbeTimeoutError } from './timeout';
@@ -16,6 +17,16 @@ describe('classifyProbeError and safeMessage', () => {
     assert.equal(classifyProbeError(Object.assign(new Error('the database system is shutting down'), { code: '57P03' })), 'refused');
     assert.equal(classifyProbeError(new ProbeTimeoutError('x', 1)), 'timeout');
     assert.equal(classifyProbeError(Object.assign(new Error('password authentication failed'), { code: '28P01' })), 'error');
+    assert.equal(classifyProbeError(Object.assign(new Error('Server shutdown in progress'), { code: 'ER_SERVER_SHUTDOWN' })), 'refused');
+  });
+
+  it('a reset or lost connection is a failure for every probe, not a refusal (PostgreSQL and MySQL said refused until 0.2.0, Redis failure)', () => {
+    // A running server resets a client it will not serve (Redis tls-auth-clients without a client certificate): not proof the node is down.
+    for (const code of ['ECONNRESET', 'EPIPE', 'PROTOCOL_CONNECTION_LOST']) {
+      assert.equal(classifyProbeError(Object.assign(new Error(`read ${code}`), { code })), 'error', code);
+      assert.equal(isRefusal(Object.assign(new Error(`read ${code}`), { code })), false, code);
+    }
+    assert.equal(isRefusal(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })), true);
   });
 
   it('hides passwords in URLs and any listed secret', () => {
@@ -131,5 +142,23 @@ describe('LinkMemory (through RoundMemory)', () => {
     const sink = new RecordingSink();
     deliver(memory, sink, replica(0, { replicationLink: { up: false, downForSeconds: 40 } }));
     assert.equal(sink.observations[0]!.lagSeconds, 40);
+  });
+});
+
+describe('ProblemLog: the receivers\' change logger', () => {
+  it('logs a problem once per change, the recovery once, and nothing for a node first seen healthy', () => {
+    const changes: ProblemChange[] = [];
+    const log = new ProblemLog((change) => changes.push(change));
+    log.note('a', undefined);
+    log.note('b', 'refused: ECONNREFUSED');
+    log.note('b', 'refused: ECONNREFUSED');
+    log.note('b', 'timeout: 2s');
+    log.note('b', undefined);
+    log.note('b', undefined);
+    assert.deepEqual(changes, [
+      { key: 'b', problem: 'refused: ECONNREFUSED', previous: undefined },
+      { key: 'b', problem: 'timeout: 2s', previous: 'refused: ECONNREFUSED' },
+      { key: 'b', problem: undefined, previous: 'timeout: 2s' },
+    ]);
   });
 });

@@ -38,7 +38,7 @@ groups:
     collector = new Collector({ config, logger: createMemoryLogger() });
     const endpoints = await collector.start();
     metricsUrl = `http://127.0.0.1:${endpoints.metrics.port}`;
-    otlpUrl = `http://127.0.0.1:${endpoints.otlp!.port}/v1/metrics`;
+    otlpUrl = `http://127.0.0.1:${endpoints.receivers['otlp']!.port}/v1/metrics`;
   });
   after(async () => {
     await collector.stop();

@@ -9,7 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CuttableLink } from '../../../testing/cuttable-link';
-import { waitFor } from '../../../testing/ports';
+import { waitFor } from '../../../testing/processes';
 import { startRedisReplicaSet } from '../../../testing/redis-replica-set';
 
 const here = __dirname;
@@ -24,17 +24,17 @@ async function main(): Promise<void> {
   try {
     const [replica] = set.replicas as [typeof set.primary];
     await set.cli(replica, 'REPLICAOF', '127.0.0.1', String(link.port));
-    await waitFor('some writes replicated before the cut', async () => Number((await set.replicationInfo(set.primary))['master_repl_offset']) > 2000, 20_000);
+    await waitFor('some writes replicated before the cut', 20_000, async () => Number((await set.replicationInfo(set.primary))['master_repl_offset']) > 2000);
     await set.waitForSync();
     save('cut-nodes.json', JSON.stringify({ primary: set.primary.address, replica: replica.address, relay: link.address }, null, 2));
     save('info-replication-cut-master-before.txt', await set.cli(set.primary, 'INFO', 'replication'));
     save('info-replication-cut-replica-before.txt', await set.cli(replica, 'INFO', 'replication'));
     link.sever();
     // Past the 5 s default lag tolerance, before repl-timeout.
-    await waitFor('the master to miss 7 s of ACKs', async () => /lag=([7-9]|\d\d)/.test((await set.replicationInfo(set.primary))['slave0'] ?? ''), 20_000);
+    await waitFor('the master to miss 7 s of ACKs', 20_000, async () => /lag=([7-9]|\d\d)/.test((await set.replicationInfo(set.primary))['slave0'] ?? ''));
     save('info-replication-cut-master-silent.txt', await set.cli(set.primary, 'INFO', 'replication'));
     save('info-replication-cut-replica-silent.txt', await set.cli(replica, 'INFO', 'replication'));
-    await waitFor('repl-timeout to drop the link', async () => Number((await set.replicationInfo(replica))['master_link_down_since_seconds']) >= 2, 30_000);
+    await waitFor('repl-timeout to drop the link', 30_000, async () => Number((await set.replicationInfo(replica))['master_link_down_since_seconds']) >= 2);
     save('info-replication-cut-master-link-down.txt', await set.cli(set.primary, 'INFO', 'replication'));
     save('info-replication-cut-replica-link-down.txt', await set.cli(replica, 'INFO', 'replication'));
   } finally {

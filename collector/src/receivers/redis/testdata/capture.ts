@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startRedisReplicaSet } from '../../../testing/redis-replica-set';
-import { waitFor } from '../../../testing/ports';
+import { waitFor } from '../../../testing/processes';
 
 const here = __dirname;
 const save = (name: string, text: string): void => writeFileSync(join(here, name), text.endsWith('\n') ? text : text + '\n');
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < 300; i++) await set.cli(set.primary, 'SET', `key:${i}`, 'x'.repeat(100));
     await set.start(replica2);
     save('info-replication-replica-sync-pending.txt', await set.cli(replica2, 'INFO', 'replication'));
-    await waitFor('replica2 to receive the RDB', async () => (await set.replicationInfo(replica2))['master_sync_in_progress'] === '1');
+    await waitFor('replica2 to receive the RDB', 20_000, async () => (await set.replicationInfo(replica2))['master_sync_in_progress'] === '1');
     save('info-replication-replica-syncing.txt', await set.cli(replica2, 'INFO', 'replication'));
     save('info-replication-master-while-syncing.txt', await set.cli(set.primary, 'INFO', 'replication'));
     await set.cli(set.primary, 'CONFIG', 'SET', 'rdb-key-save-delay', '0');
