@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run build`: dist/ (module.js, plugin.json, README, CHANGELOG, img/, runbooks/) as Grafana loads it,
+// `npm run build`: dist/ (module.js, plugin.json, README, CHANGELOG, LICENSE, img/, runbooks/) as Grafana loads it,
 // artifacts/rebound-recovery-panel-<version>.zip to unpack into Grafana's plugins folder, and the
 // preview page's host bundle (the real @grafana/ui and theme around the built module.js).
 import { copyFileSync, cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -25,6 +25,8 @@ const pluginJson = readFileSync(join(root, 'src/plugin.json'), 'utf8')
 writeFileSync(join(dist, 'plugin.json'), pluginJson);
 copyFileSync(join(root, 'README.md'), join(dist, 'README.md'));
 copyFileSync(join(root, 'CHANGELOG.md'), join(dist, 'CHANGELOG.md'));
+// Grafana's plugin validator wants the licence in the archive; the repository's one covers the plugin.
+copyFileSync(join(root, '../LICENSE'), join(dist, 'LICENSE'));
 cpSync(join(root, 'src/img'), join(dist, 'img'), { recursive: true });
 // The alert runbooks ship with the plugin, so an alert's runbook_url is on the same Grafana as its
 // dashboard link (Grafana serves a plugin's files under /public/plugins/<id>/).

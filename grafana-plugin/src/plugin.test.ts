@@ -40,6 +40,12 @@ describe('plugin.json', () => {
     expect(existsSync(join(__dirname, source.info.logos.small))).toBe(true);
   });
 
+  it('the package states the licence that LICENSE at the repository root holds', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    expect(pkg.license).toBe('Apache-2.0');
+    expect(readFileSync(join(root, '../LICENSE'), 'utf8')).toMatch(/Apache License\s+Version 2\.0, January 2004/);
+  });
+
   it('states the Grafana it was built against: the @grafana packages pinned in package.json', () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
     const built = pkg.dependencies['@grafana/data'];
@@ -54,6 +60,7 @@ describe('plugin.json', () => {
     checkPluginJson(JSON.parse(readFileSync(dist, 'utf8')), { built: true });
     expect(existsSync(join(root, 'dist/module.js'))).toBe(true);
     expect(existsSync(join(root, 'dist/img/logo.svg'))).toBe(true);
+    expect(readFileSync(join(root, 'dist/LICENSE'), 'utf8')).toMatch(/Apache License\s+Version 2\.0/);
     // The alerts' runbook_url points here (dashboards/src/rules/runbooks.ts).
     expect(existsSync(join(root, 'dist/runbooks/RecoveryExceedingRTO.md'))).toBe(true);
   });
