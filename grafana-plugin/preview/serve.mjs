@@ -69,7 +69,7 @@ function ensureBuilt() {
     return;
   }
   console.log('panel preview: building the plugin first (npm run build -w rebound-recovery-panel)…');
-  const r = spawnSync(process.execPath, [join(pluginRoot, 'scripts/build.mjs')], { stdio: 'inherit' });
+  const r = spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', 'build'], { cwd: pluginRoot, stdio: 'inherit' });
   if (r.status !== 0) {
     console.error('panel preview: the build failed; fix it and run npm run build -w rebound-recovery-panel');
     process.exit(1);

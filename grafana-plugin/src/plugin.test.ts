@@ -10,13 +10,16 @@ const root = join(__dirname, '..');
 const source = JSON.parse(readFileSync(join(__dirname, 'plugin.json'), 'utf8'));
 
 const TOP_LEVEL = ['$schema', 'type', 'name', 'id', 'info', 'dependencies', 'includes', 'skipDataQuery', 'state', 'preload'];
+/** Written by the build (create-plugin's BuildModeWebpackPlugin), never in the source. */
+const BUILT_ONLY = ['buildMode'];
 const INFO = ['author', 'build', 'description', 'keywords', 'links', 'logos', 'screenshots', 'updated', 'version'];
 
 function checkPluginJson(json: Record<string, any>, { built }: { built: boolean }) {
   for (const key of ['type', 'name', 'id', 'info', 'dependencies']) {
     expect(json).toHaveProperty([key]);
   }
-  expect(Object.keys(json).filter((k) => !TOP_LEVEL.includes(k))).toEqual([]);
+  const allowed = built ? [...TOP_LEVEL, ...BUILT_ONLY] : TOP_LEVEL;
+  expect(Object.keys(json).filter((k) => !allowed.includes(k))).toEqual([]);
   expect(json.type).toBe('panel');
   expect(json.id).toMatch(/^[0-9a-z]+-([0-9a-z]+-)?(app|panel|datasource|secretsmanager|transformer)$/);
   for (const key of ['logos', 'version', 'updated', 'keywords']) {
@@ -40,6 +43,12 @@ describe('plugin.json', () => {
     expect(existsSync(join(__dirname, source.info.logos.small))).toBe(true);
   });
 
+  it('the package states the licence that LICENSE at the repository root holds', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    expect(pkg.license).toBe('Apache-2.0');
+    expect(readFileSync(join(root, '../LICENSE'), 'utf8')).toMatch(/Apache License\s+Version 2\.0, January 2004/);
+  });
+
   it('states the Grafana it was built against: the @grafana packages pinned in package.json', () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
     const built = pkg.dependencies['@grafana/data'];
@@ -51,9 +60,12 @@ describe('plugin.json', () => {
 
   const dist = join(root, 'dist/plugin.json');
   (existsSync(dist) ? it : it.skip)('built dist/plugin.json has a real version and date (run npm run build first)', () => {
-    checkPluginJson(JSON.parse(readFileSync(dist, 'utf8')), { built: true });
+    const built = JSON.parse(readFileSync(dist, 'utf8'));
+    checkPluginJson(built, { built: true });
+    expect(built.buildMode).toMatch(/^(production|development)$/);
     expect(existsSync(join(root, 'dist/module.js'))).toBe(true);
     expect(existsSync(join(root, 'dist/img/logo.svg'))).toBe(true);
+    expect(readFileSync(join(root, 'dist/LICENSE'), 'utf8')).toMatch(/Apache License\s+Version 2\.0/);
     // The alerts' runbook_url points here (dashboards/src/rules/runbooks.ts).
     expect(existsSync(join(root, 'dist/runbooks/RecoveryExceedingRTO.md'))).toBe(true);
   });

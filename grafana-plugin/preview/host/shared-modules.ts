@@ -24,13 +24,16 @@ export const SHARED_MODULES: Record<string, unknown> = {
 export function loadPluginModule(url: string): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     const w = window as unknown as { define?: unknown };
+    // AMD's `module` dependency: the module's own URL, from which create-plugin's public path
+    // (the folder module.js was served from) is taken, as Grafana's loader hands it.
+    const self = { id: url, uri: new URL(url, document.baseURI).href };
     w.define = (deps: string[], factory: (...mods: unknown[]) => Record<string, unknown>) => {
-      const missing = deps.filter((d) => !(d in SHARED_MODULES));
+      const missing = deps.filter((d) => d !== 'module' && !(d in SHARED_MODULES));
       if (missing.length) {
         reject(new Error(`module.js needs modules Grafana would not share here: ${missing.join(', ')}`));
         return;
       }
-      resolve(factory(...deps.map((d) => SHARED_MODULES[d])));
+      resolve(factory(...deps.map((d) => (d === 'module' ? self : SHARED_MODULES[d]))));
     };
     (w.define as { amd?: object }).amd = {};
     const script = document.createElement('script');

@@ -245,7 +245,7 @@ describe('one query per contract metric (as the Rebound dashboards query)', () =
 
 describe('permissions of a group no member reports them for', () => {
   const at = (NOW - 1000) / 1000;
-  const series = (metric: Record<string, string>, value: string) => ({ metric, values: [[at, value]] as [number, string][] });
+  const series = (metric: Record<string, string>, value: string) => ({ metric, values: [[at, value]] as Array<[number, string]> });
   const query = (withRatio: boolean): PromQueryResult => ({
     refId: 'A',
     expr: '{__name__=~"recovery_(group|member)_.*"}',

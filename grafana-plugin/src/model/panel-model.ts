@@ -3,20 +3,22 @@ import { DataFrame } from '@grafana/data';
 import { RecoveryPanelOptions } from '../types';
 import { METRICS } from './contract';
 import { GroupModel, buildGroups } from './group-model';
-import { seriesFromFrames } from './series';
+import { noPhaseProblem, noSeriesProblem, unnamedSeriesHint } from './query-hints';
+import { noUnreadSeries, seriesFromFrames } from './series';
 import { sortGroups } from './sort';
 
 export interface PanelModel {
   groups: GroupModel[];
-  /** Set when nothing can be shown: what the user should check next. */
+  /** What the user should check next: why nothing can be shown, or what is missing from what is. */
   problem?: string;
 }
 
 /** Everything the panel shows, from the frames Grafana hands it. Pure: no React, no Grafana runtime. */
 export function panelModel(frames: DataFrame[], options: RecoveryPanelOptions, nowMs: number): PanelModel {
-  const series = seriesFromFrames(frames);
+  const unread = noUnreadSeries();
+  const series = seriesFromFrames(frames, unread);
   if (series.length === 0) {
-    return { groups: [], problem: `No ${METRICS.phase} series: is the collector scraped? (queries must return the recovery_* metrics)` };
+    return { groups: [], problem: noSeriesProblem(unread) };
   }
   const groups = buildGroups(series, {
     groupLabel: options.groupLabel,
@@ -28,8 +30,10 @@ export function panelModel(frames: DataFrame[], options: RecoveryPanelOptions, n
   if (groups.length === 0) {
     return { groups: [], problem: `No series carries the "${options.groupLabel}" label: check the panel's group label option` };
   }
+  const sorted = sortGroups(groups, options.sortOrder);
   if (!series.some((s) => s.metric === METRICS.phase)) {
-    return { groups: sortGroups(groups, options.sortOrder), problem: `No ${METRICS.phase} series: is the collector scraped? Phases below are unknown.` };
+    return { groups: sorted, problem: noPhaseProblem(unread) };
   }
-  return { groups: sortGroups(groups, options.sortOrder) };
+  const hint = unnamedSeriesHint(unread);
+  return hint ? { groups: sorted, problem: hint } : { groups: sorted };
 }

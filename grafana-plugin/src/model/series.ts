@@ -15,23 +15,47 @@ export interface Series {
 }
 
 /**
+ * Series `seriesFromFrames` could not read as a contract metric, kept so the panel can say what to
+ * change instead of "is the collector scraped?" when the collector is scraped.
+ */
+export interface UnreadSeries {
+  /** refIds of queries returning series with no metric name (no `__name__`, and no field name, legend or refId that is one). */
+  unnamedRefIds: Set<string>;
+  /** `__name__` values that are not contract metrics (e.g. `up`). */
+  otherMetrics: Set<string>;
+}
+
+export function noUnreadSeries(): UnreadSeries {
+  return { unnamedRefIds: new Set(), otherMetrics: new Set() };
+}
+
+/**
  * Frames → series. Handles both shapes Grafana's Prometheus data source produces:
  * - time series (matrix or vector, "timeseries-multi"/"numeric-multi"): one frame per series,
  *   `Time` + one number field whose `labels` hold the series labels (`__name__` included unless aggregated);
  * - table (format=table, `transformDFToTable`): one frame per query, `Time`, one string field per label,
  *   and `Value` (or `Value #A` when the panel has several queries); each row is one series' sample.
  */
-export function seriesFromFrames(frames: DataFrame[]): Series[] {
+export function seriesFromFrames(frames: DataFrame[], unread: UnreadSeries = noUnreadSeries()): Series[] {
   const out: Series[] = [];
   // Plain loops, no per-frame closures or spreads: a 2,000-group fleet is ~85,000 frames.
   for (const frame of frames) {
     if (hasStringField(frame)) {
-      seriesFromTable(frame, out);
+      seriesFromTable(frame, out, unread);
     } else {
-      seriesFromTimeSeries(frame, out);
+      seriesFromTimeSeries(frame, out, unread);
     }
   }
   return out;
+}
+
+/** Only reached for a field that is not a contract metric: off the hot path of a well-formed query. */
+function noteUnread(unread: UnreadSeries, labels: Labels, frame: DataFrame): void {
+  if (labels.__name__ !== undefined) {
+    unread.otherMetrics.add(labels.__name__);
+  } else {
+    unread.unnamedRefIds.add(frame.refId ?? '');
+  }
 }
 
 function hasStringField(frame: DataFrame): boolean {
@@ -43,7 +67,7 @@ function hasStringField(frame: DataFrame): boolean {
   return false;
 }
 
-function seriesFromTimeSeries(frame: DataFrame, out: Series[]): void {
+function seriesFromTimeSeries(frame: DataFrame, out: Series[], unread: UnreadSeries): void {
   let time: Field | undefined;
   for (const f of frame.fields) {
     if (f.type === FieldType.time) {
@@ -59,6 +83,9 @@ function seriesFromTimeSeries(frame: DataFrame, out: Series[]): void {
     const labels = field.labels ?? {};
     const metric = metricName(labels, field, frame);
     if (!metric) {
+      if (field.values.length > 0) {
+        noteUnread(unread, labels, frame);
+      }
       continue;
     }
     const times = time ? (time.values as number[]) : field.values.map(() => Date.now());
@@ -66,7 +93,7 @@ function seriesFromTimeSeries(frame: DataFrame, out: Series[]): void {
   }
 }
 
-function seriesFromTable(frame: DataFrame, out: Series[]): void {
+function seriesFromTable(frame: DataFrame, out: Series[], unread: UnreadSeries): void {
   const time = frame.fields.find((f) => f.type === FieldType.time);
   const labelFields = frame.fields.filter((f) => f.type === FieldType.string);
   const valueFields = frame.fields.filter((f) => f.type === FieldType.number);
@@ -82,6 +109,7 @@ function seriesFromTable(frame: DataFrame, out: Series[]): void {
     for (const field of valueFields) {
       const metric = metricName(labels, field, frame);
       if (!metric) {
+        noteUnread(unread, labels, frame);
         continue;
       }
       out.push({
