@@ -24,7 +24,35 @@ export const METRICS = {
   independence: 'recovery_group_independence_ratio',
   effectivePaths: 'recovery_group_effective_paths',
   observationAge: 'recovery_member_observation_age_seconds',
+  memberLagBytes: 'recovery_member_lag_bytes',
+  /** 1 for each diagnosis cause the group has now (`cause` label, FINDING_CAUSES); absent otherwise. */
+  finding: 'recovery_group_finding',
+  /** 1 while the open episode started inside a maintenance window. */
+  episodePlanned: 'recovery_group_episode_planned',
+  failoverLoad: 'recovery_group_failover_load_ratio',
 } as const;
+
+/** Diagnosis causes (docs/recovery-model.md "Diagnosis"), most urgent first: the order findings are shown in. */
+export const FINDING_CAUSES = [
+  'no_leader',
+  'split_brain',
+  'member_unreachable',
+  'no_fresh_data',
+  'not_observable',
+  'replication_link_down',
+  'replication_stopped',
+  'diverged',
+  'failover_overload',
+  'full_resync',
+  'replica_lagging',
+  'permission_drift',
+  'shared_failure_domain',
+] as const;
+export type FindingCause = (typeof FINDING_CAUSES)[number];
+
+export function isFindingCause(value: string | undefined): value is FindingCause {
+  return value !== undefined && (FINDING_CAUSES as readonly string[]).includes(value);
+}
 
 export type MetricKey = keyof typeof METRICS;
 export const METRIC_NAMES: ReadonlySet<string> = new Set(Object.values(METRICS));

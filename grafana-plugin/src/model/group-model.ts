@@ -1,6 +1,6 @@
 import { Labels } from '@grafana/data';
 
-import { MemberStatus, METRICS, Phase, isMemberStatus, isPhase, phaseSeverity } from './contract';
+import { FINDING_CAUSES, FindingCause, MemberStatus, METRICS, Phase, isFindingCause, isMemberStatus, isPhase, phaseSeverity } from './contract';
 import { lagHistory, phaseHistory } from './history';
 import { Series } from './series';
 
@@ -8,6 +8,8 @@ export interface MemberModel {
   member: string;
   status: MemberStatus;
   lagSeconds?: number;
+  /** Bytes behind the leader, where the source reports bytes. */
+  lagBytes?: number;
   permissionDrift: boolean;
   observationAgeSeconds?: number;
 }
@@ -50,6 +52,12 @@ export interface GroupModel {
   independenceRatio?: number;
   effectivePaths?: number;
   hiddenInstability: boolean;
+  /** Diagnosis causes present now (`recovery_group_finding`), most urgent first. */
+  findings: FindingCause[];
+  /** The open episode started inside a maintenance window (`recovery_group_episode_planned`). */
+  planned: boolean;
+  /** New leader's load ÷ the old leader's before the failover, when the collector reports it. */
+  failoverLoadRatio?: number;
   /**
    * False when the queries carry permission consistency (some group has the ratio) but this
    * group has none: no member has a permission fingerprint (e.g. it is read through exporters),
@@ -66,6 +74,8 @@ export interface GroupModel {
    */
   readonly lagHistory: LagPoint[];
   readonly phaseHistory: PhaseSegment[];
+  /** Each member's own lag over the time range (the drill-down's sparklines), computed on first read. */
+  readonly memberLagHistory: ReadonlyMap<string, LagPoint[]>;
 }
 
 export interface GroupModelSettings {
@@ -147,23 +157,27 @@ function buildGroup(group: string, all: Series[], settings: GroupModelSettings):
     independenceRatio: min(current('independence')),
     effectivePaths: min(current('effectivePaths')),
     hiddenInstability: (max(current('hiddenInstability')) ?? 0) >= 1,
+    findings: findings(of('finding'), cutoffMs),
+    planned: (max(current('episodePlanned')) ?? 0) >= 1,
+    failoverLoadRatio: max(current('failoverLoad')),
     members,
     memberCounts: memberCounts(of('members'), members, cutoffMs),
     sharedDomains: sharedDomains(of('sharedDependency'), cutoffMs),
   };
-  return withHistory(summary, phaseSeries, of('memberLag'), stepMs);
+  return withHistory(summary, phaseSeries, of('memberLag'), stepMs, settings.memberLabel);
 }
 
-type GroupSummary = Omit<GroupModel, 'lagHistory' | 'phaseHistory'>;
+type GroupSummary = Omit<GroupModel, 'lagHistory' | 'phaseHistory' | 'memberLagHistory'>;
 
 /**
  * The lazily computed history, in its own scope: the getters keep only the two series
  * lists they read alive, not the group's index by metric (which would otherwise survive
  * young-generation collections for every group, most of this model's GC time).
  */
-function withHistory(summary: GroupSummary, phaseSeries: Series[], lagSeries: Series[], stepMs: number): GroupModel {
+function withHistory(summary: GroupSummary, phaseSeries: Series[], lagSeries: Series[], stepMs: number, memberLabel: string): GroupModel {
   let lag: LagPoint[] | undefined;
   let phases: PhaseSegment[] | undefined;
+  let byMember: Map<string, LagPoint[]> | undefined;
   return {
     ...summary,
     get lagHistory() {
@@ -172,7 +186,46 @@ function withHistory(summary: GroupSummary, phaseSeries: Series[], lagSeries: Se
     get phaseHistory() {
       return (phases ??= phaseHistory(phaseSeries, stepMs));
     },
+    get memberLagHistory() {
+      return (byMember ??= memberLagHistories(lagSeries, memberLabel));
+    },
   };
+}
+
+function memberLagHistories(lagSeries: Series[], memberLabel: string): Map<string, LagPoint[]> {
+  const byName = new Map<string, Series[]>();
+  for (const s of lagSeries) {
+    const name = s.labels[memberLabel];
+    if (name) {
+      const list = byName.get(name);
+      if (list) {
+        list.push(s);
+      } else {
+        byName.set(name, [s]);
+      }
+    }
+  }
+  const out = new Map<string, LagPoint[]>();
+  for (const [name, list] of byName) {
+    out.set(name, lagHistory(list));
+  }
+  return out;
+}
+
+/** Causes whose newest sample is fresh and 1, in the vocabulary's order (most urgent first). */
+function findings(series: Series[], cutoffMs: number): FindingCause[] {
+  if (series.length === 0) {
+    return [];
+  }
+  const present = new Set<FindingCause>();
+  for (const s of series) {
+    const p = latest(s);
+    const cause = s.labels.cause;
+    if (p && p.timeMs >= cutoffMs && p.value >= 1 && isFindingCause(cause)) {
+      present.add(cause);
+    }
+  }
+  return FINDING_CAUSES.filter((c) => present.has(c));
 }
 
 function currentPhase(phaseSeries: Series[], cutoffMs: number): Phase {
@@ -215,6 +268,11 @@ function buildMembers(all: Series[], memberLabel: string, cutoffMs: number): Mem
       const m = member(s.labels);
       if (m && fresh) {
         m.lagSeconds = Math.max(m.lagSeconds ?? 0, p.value);
+      }
+    } else if (s.metric === METRICS.memberLagBytes) {
+      const m = member(s.labels);
+      if (m && fresh) {
+        m.lagBytes = Math.max(m.lagBytes ?? 0, p.value);
       }
     } else if (s.metric === METRICS.permissionDrift) {
       const m = member(s.labels);
