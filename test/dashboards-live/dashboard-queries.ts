@@ -61,9 +61,16 @@ export function labelValuesQuery(variable: { query?: string | { query: string } 
 
 /**
  * Series the contract allows to be absent (DESIGN.md §4): no ETA (nor expected completion) while stalled or unknown, no
- * failover load without a failover. A panel showing them still needs data from its other queries.
+ * failover load without a failover, no finding while nothing is wrong, no lag in bytes where the source reports
+ * none. A panel showing them still needs data from its other queries.
  */
-export const MAY_BE_ABSENT = ['recovery_group_eta_seconds', 'recovery_group_eta_timestamp_seconds', 'recovery_group_failover_load_ratio'];
+export const MAY_BE_ABSENT = [
+  'recovery_group_eta_seconds',
+  'recovery_group_eta_timestamp_seconds',
+  'recovery_group_failover_load_ratio',
+  'recovery_group_finding',
+  'recovery_member_lag_bytes',
+];
 
 export function mayBeAbsent(expr: string): boolean {
   return MAY_BE_ABSENT.some((metric) => expr.includes(metric));

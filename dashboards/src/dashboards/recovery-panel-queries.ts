@@ -26,6 +26,11 @@ export function recoveryPanelQueries(...matchers: string[]): Query[] {
     'recovery_group_independence_ratio',
     'recovery_group_hidden_instability',
     'recovery_member_observation_age_seconds',
+    'recovery_member_lag_bytes',
+    // The panel words the top finding and the drill-down's list from the causes and member series.
+    'recovery_group_finding',
+    'recovery_group_episode_planned',
+    'recovery_group_failover_load_ratio',
   ];
   return metrics.map((metric) => ({ refId: metric, expr: panelSeries(metric, ...matchers), legend: '__auto' }));
 }
