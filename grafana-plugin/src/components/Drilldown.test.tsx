@@ -147,10 +147,10 @@ describe('phase timeline', () => {
     timeline.getBoundingClientRect = () => ({ left: 0, width: 1000, top: 0, height: 6, right: 1000, bottom: 6, x: 0, y: 0, toJSON: () => ({}) });
     // 2 % from the right end: five minutes before now, inside the recovering stretch (the last 300 s).
     fireEvent.mouseMove(timeline, { clientX: 980 });
-    expect(within(card('orders-db')).getByTestId('timeline-hover')).toHaveTextContent(/^recovering · 21:55:\d\d → 22:00:\d\d · 5m( \d+s)?$/);
+    expect(screen.getByTestId('timeline-hover')).toHaveTextContent(/^recovering · 21:55:\d\d → 22:00:\d\d · 5m( \d+s)?$/);
     fireEvent.mouseMove(timeline, { clientX: 100 });
-    expect(within(card('orders-db')).getByTestId('timeline-hover')).toHaveTextContent(/^healthy · 21:00:00 → 21:53:00 · 53m$/);
+    expect(screen.getByTestId('timeline-hover')).toHaveTextContent(/^healthy · 21:00:00 → 21:53:00 · 53m$/);
     fireEvent.mouseLeave(timeline);
-    expect(within(card('orders-db')).queryByTestId('timeline-hover')).toBeNull();
+    expect(screen.queryByTestId('timeline-hover')).toBeNull();
   });
 });

@@ -2,7 +2,7 @@ import { GrafanaTheme2, TimeZone, dateTimeFormat } from '@grafana/data';
 import React from 'react';
 
 import { formatDuration, sharedDomainText } from '../model/describe';
-import { causeWords, describeFindings, formatBytes, memberReason } from '../model/findings';
+import { describeFindings, formatBytes, memberReason } from '../model/findings';
 import { GroupModel, MemberModel } from '../model/group-model';
 import { currentPhaseSoFar, timeInPhase } from '../model/timeline';
 import { LagSparkline } from './LagSparkline';
@@ -83,7 +83,7 @@ export function MemberDrilldown({ group, styles, theme, fromMs, toMs, timeZone, 
                 </td>
                 <td>{observed(m)}</td>
                 <td className={m.permissionDrift ? styles.statusBad : permissionsKnown ? undefined : styles.statusUnknown} data-testid="member-permissions">
-                  {m.permissionDrift ? `differs from the leader (${causeWords('permission_drift')})` : permissionsKnown ? 'same as the leader' : 'not observed'}
+                  {m.permissionDrift ? 'differs from the leader' : permissionsKnown ? 'same as the leader' : 'not observed'}
                 </td>
               </tr>
             );

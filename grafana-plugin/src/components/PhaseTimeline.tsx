@@ -1,4 +1,5 @@
 import { GrafanaTheme2, TimeZone, dateTimeFormat } from '@grafana/data';
+import { Portal } from '@grafana/ui';
 import React, { useState } from 'react';
 
 import { formatDuration } from '../model/describe';
@@ -26,12 +27,20 @@ export function segmentText(segment: PhaseSegment, timeZone?: TimeZone): string 
   return `${phase} · ${at(segment.fromMs)} → ${at(segment.toMs)} · ${formatDuration((segment.toMs - segment.fromMs) / 1000)}`;
 }
 
+/** Above the bar, or below it near the top of the window; kept inside the window's width. */
+function hoverPlacement({ x, top, bottom }: { x: number; top: number; bottom: number }): React.CSSProperties {
+  const viewportWidth = typeof window === 'undefined' ? 0 : window.innerWidth;
+  const left = viewportWidth > 300 ? Math.min(viewportWidth - 150, Math.max(150, x)) : x;
+  return top > 40 ? { left, top: top - 6, transform: 'translate(-50%, -100%)' } : { left, top: bottom + 6, transform: 'translate(-50%, 0)' };
+}
+
 /**
  * The phases over the selected time range, with a time axis; hovering says phase, from, to and
  * duration. Stretches without data stay striped (no data ≠ healthy).
  */
 export function PhaseTimeline({ segments, fromMs, toMs, styles, theme, timeZone, maxTicks = 3, wide = false }: Props) {
-  const [hover, setHover] = useState<{ segment: PhaseSegment; leftPct: number } | undefined>();
+  // Viewport coordinates: the readout is portalled out of the panel, so no scroll box clips it.
+  const [hover, setHover] = useState<{ segment: PhaseSegment; x: number; top: number; bottom: number } | undefined>();
   const span = Math.max(1, toMs - fromMs);
   const summary = segments
     .filter((s) => s.phase !== 'nodata')
@@ -42,7 +51,7 @@ export function PhaseTimeline({ segments, fromMs, toMs, styles, theme, timeZone,
     const rect = e.currentTarget.getBoundingClientRect();
     const share = rect.width > 0 ? Math.min(1, Math.max(0, (e.clientX - rect.left) / rect.width)) : 0;
     const segment = segmentAt(segments, fromMs + share * span);
-    setHover(segment ? { segment, leftPct: share * 100 } : undefined);
+    setHover(segment ? { segment, x: e.clientX, top: rect.top, bottom: rect.bottom } : undefined);
   };
   const ticks = axisTicks(fromMs, toMs, maxTicks);
   const tickFormat = span > 2 * 86400_000 ? 'MM/DD HH:mm' : 'HH:mm';
@@ -72,9 +81,11 @@ export function PhaseTimeline({ segments, fromMs, toMs, styles, theme, timeZone,
         })}
       </div>
       {hover && (
-        <div className={styles.timelineHover} data-testid="timeline-hover" role="tooltip" style={{ left: `${Math.min(85, Math.max(15, hover.leftPct))}%` }}>
-          {segmentText(hover.segment, timeZone)}
-        </div>
+        <Portal>
+          <div className={styles.timelineHover} data-testid="timeline-hover" role="tooltip" style={hoverPlacement(hover)}>
+            {segmentText(hover.segment, timeZone)}
+          </div>
+        </Portal>
       )}
       <div className={styles.timelineAxis} data-testid="timeline-axis" aria-hidden="true">
         {ticks.map((t) => (

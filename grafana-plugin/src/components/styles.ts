@@ -107,11 +107,8 @@ export const getStyles = (theme: GrafanaTheme2) => ({
   timelineAxis: css({ position: 'relative', height: 11, fontSize: 9, lineHeight: '11px', color: theme.colors.text.secondary, fontVariantNumeric: 'tabular-nums', pointerEvents: 'none' }),
   timelineTick: css({ position: 'absolute', top: 0, transform: 'translateX(-50%)', whiteSpace: 'nowrap' }),
   timelineHover: css({
-    position: 'absolute',
-    bottom: '100%',
-    marginBottom: 4,
-    transform: 'translateX(-50%)',
-    zIndex: 2,
+    position: 'fixed',
+    zIndex: theme.zIndex.tooltip,
     whiteSpace: 'nowrap',
     pointerEvents: 'none',
     fontSize: theme.typography.bodySmall.fontSize,

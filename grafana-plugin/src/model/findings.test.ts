@@ -48,7 +48,7 @@ describe('describeFinding', () => {
   });
 
   it('a lagging replica without an ETA outside recovering has stalled', () => {
-    expect(describeFinding(group(['replica_lagging'], [{ member: 'pg-3', status: 'lagging', lagSeconds: 95 }]), 'replica_lagging').action).toMatch(/^catching up has stalled: check pg-3/);
+    expect(describeFinding(group(['replica_lagging'], [{ member: 'pg-3', status: 'lagging', lagSeconds: 95 }]), 'replica_lagging').action).toMatch(/^catching up has stalled: check the disk, CPU and apply rate of pg-3 /);
     expect(describeFinding(group(['replica_lagging'], [{ member: 'pg-3', status: 'lagging' }], { phase: 'recovering' }), 'replica_lagging').action).toMatch(/no ETA yet/);
   });
 });

@@ -151,7 +151,7 @@ function laggingAction(group: GroupModel, who: string | undefined): string {
   if (group.phase === 'recovering') {
     return 'none yet: catching up, no ETA yet (too little movement to measure a rate)';
   }
-  return `catching up has stalled: check ${who ?? 'the replicas'}' disk, CPU and apply rate against the leader's write rate`;
+  return `catching up has stalled: check the disk, CPU and apply rate of ${who ?? 'the lagging replicas'} against the leader's write rate`;
 }
 
 /** Every finding, most urgent first. */
