@@ -51,7 +51,7 @@ export const GroupCard = memo(function GroupCard({ group, position, of, options,
   const drilldownId = `rebound-members-${position}`;
   return (
     <div
-      className={classes(styles.card, styles.cardClickable, compact && styles.cardCompact, phase === 'unknown' && styles.cardUnknown, expanded && styles.cardExpanded)}
+      className={classes(styles.card, styles.cardClickable, compact && styles.cardCompact, phase === 'unknown' && styles.cardUnknown, expanded && styles.cardExpanded, expanded && options.layout === 'grid' && styles.cardSpanRow)}
       data-testid="group-card"
       role="listitem"
       aria-posinset={position}

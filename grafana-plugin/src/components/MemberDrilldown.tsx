@@ -55,6 +55,7 @@ export function MemberDrilldown({ group, styles, theme, fromMs, toMs, timeZone, 
       )}
 
       <div className={styles.drilldownHeading}>Members</div>
+      <div className={styles.tableScroll}>
       <table className={styles.memberTable} data-testid="member-table">
         <thead>
           <tr>
@@ -90,6 +91,7 @@ export function MemberDrilldown({ group, styles, theme, fromMs, toMs, timeZone, 
           })}
         </tbody>
       </table>
+      </div>
 
       {group.sharedDomains.length > 0 || group.effectivePaths !== undefined ? (
         <div className={styles.phaseTimes} data-testid="failure-domains">

@@ -121,6 +121,9 @@ export const getStyles = (theme: GrafanaTheme2) => ({
   }),
   cardClickable: css({ cursor: 'pointer' }),
   cardExpanded: css({ '&&': { borderColor: theme.colors.border.strong } }),
+  // Grid layout: an opened card takes its row's whole width (its row-mates move below it), room for the member table.
+  cardSpanRow: css({ '&&': { gridColumn: '1 / -1' } }),
+  tableScroll: css({ overflowX: 'auto', maxWidth: '100%' }),
   finding: css({ fontSize: theme.typography.bodySmall.fontSize, color: theme.colors.text.primary, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', minWidth: 0 }),
   findingAction: css({ color: theme.colors.text.secondary }),
   planned: css({

@@ -159,6 +159,24 @@ describe('findings, planned episodes, drill-down and the timeline hover', () => 
     await page.close();
   });
 
+  it('grid layout: an opened card takes the row, and its member table fits in it', async () => {
+    const { page, errors } = await openPreview(browser, `${preview.base}?scenario=incident&layout=grid&width=1100&height=900`, { width: 1132, height: 940 });
+    await cardsOf(page);
+    const orders = page.locator('[data-testid="group-card"][data-group="orders-db"]');
+    await orders.getByTestId('drilldown-toggle').click();
+    await orders.getByTestId('member-drilldown').waitFor();
+    const size = await orders.evaluate((card) => ({
+      card: card.getBoundingClientRect().width,
+      list: document.querySelector('[data-testid="group-list"]').getBoundingClientRect().width,
+      table: card.querySelector('[data-testid="member-table"]').scrollWidth,
+    }));
+    assert.ok(size.card > size.list * 0.9, `the opened card spans the row (${size.card} of ${size.list} px)`);
+    assert.ok(size.table <= size.card, `the member table fits (${size.table} px in ${size.card} px)`);
+    assert.deepEqual(errors, []);
+    await page.screenshot({ path: join(shots, 'drilldown-grid.png') });
+    await page.close();
+  });
+
   it('hovering the phase timeline says phase, from, to and duration', async () => {
     const { page } = await openPreview(browser, `${preview.base}?scenario=mid-recovery`);
     await cardsOf(page);
