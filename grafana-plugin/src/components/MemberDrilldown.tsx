@@ -38,7 +38,7 @@ export function MemberDrilldown({ group, styles, theme, fromMs, toMs, timeZone, 
   const permissionsKnown = group.permissionsObserved !== false;
   return (
     <div className={styles.drilldown} id={id} data-testid="member-drilldown" onClick={(e) => e.stopPropagation()}>
-      <div className={styles.drilldownHeading}>Findings</div>
+      <div className={styles.drilldownHeading}>{group.stale ? 'Findings (last known: the data is stale)' : 'Findings'}</div>
       {findings.length ? (
         <ol className={styles.findingList} data-testid="finding-list">
           {findings.map((f) => (
@@ -50,7 +50,7 @@ export function MemberDrilldown({ group, styles, theme, fromMs, toMs, timeZone, 
         </ol>
       ) : (
         <div className={styles.findingAction} data-testid="finding-list-empty">
-          No finding reported (recovery_group_finding) for now.
+          No finding in the queried series (recovery_group_finding): nothing diagnosed, or the queries do not read it.
         </div>
       )}
 

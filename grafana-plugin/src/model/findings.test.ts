@@ -64,6 +64,7 @@ describe('topFinding', () => {
     const g = group(['shared_failure_domain'], [], { phase: 'healthy' });
     expect(topFinding(g)).toBeUndefined();
     expect(topFinding({ ...g, stale: true })?.cause).toBe('shared_failure_domain');
+    expect(topFinding({ ...g, stale: true })?.summary).toMatch(/^last known: /);
     expect(topFinding(group([], []))).toBeUndefined();
   });
 });

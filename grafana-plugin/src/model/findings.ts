@@ -168,7 +168,12 @@ export function topFinding(group: GroupModel): FindingView | undefined {
     return undefined;
   }
   const cause = group.findings.find((c) => c !== 'shared_failure_domain') ?? group.findings[0];
-  return cause === undefined ? undefined : describeFinding(group, cause);
+  if (cause === undefined) {
+    return undefined;
+  }
+  const finding = describeFinding(group, cause);
+  // A stale group's findings are from its last sample: history, not the present.
+  return group.stale ? { ...finding, summary: `last known: ${finding.summary}` } : finding;
 }
 
 /**
