@@ -2,6 +2,7 @@ import { GrafanaTheme2, TimeZone, dateTimeFormat } from '@grafana/data';
 import React from 'react';
 
 import { formatDuration, sharedDomainText } from '../model/describe';
+import { METRICS } from '../model/contract';
 import { describeFindings, formatBytes, memberReason } from '../model/findings';
 import { GroupModel, MemberModel } from '../model/group-model';
 import { currentPhaseSoFar, timeInPhase } from '../model/timeline';
@@ -50,7 +51,7 @@ export function MemberDrilldown({ group, styles, theme, fromMs, toMs, timeZone, 
         </ol>
       ) : (
         <div className={styles.findingAction} data-testid="finding-list-empty">
-          No finding in the queried series (recovery_group_finding): nothing diagnosed, or the queries do not read it.
+          No finding in the queried series ({METRICS.finding}): nothing diagnosed, or the queries do not read it.
         </div>
       )}
 

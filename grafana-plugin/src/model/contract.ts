@@ -55,6 +55,8 @@ export function isFindingCause(value: string | undefined): value is FindingCause
 }
 
 export type MetricKey = keyof typeof METRICS;
+/** Named in the panel's words (a finding's action), not read: which source is down. */
+export const SOURCE_UP_METRIC = 'recovery_source_up';
 export const METRIC_NAMES: ReadonlySet<string> = new Set(Object.values(METRICS));
 
 /** Worst first: the order an SRE triages in. Unknown ranks above recovering: absence of data is never health. */

@@ -2,7 +2,7 @@
 // rebuilt from Prometheus series alone: `recovery_group_finding{cause}` says which causes are
 // present; the member series say which members, how far behind, since when. The collector's
 // own texts (the exact error, which ACL entries differ) stay in its /api/v1/groups.
-import { FindingCause, MemberStatus } from './contract';
+import { FindingCause, MemberStatus, SOURCE_UP_METRIC } from './contract';
 import { formatDuration, sharedDomainText } from './describe';
 import { GroupModel, MemberModel } from './group-model';
 
@@ -96,7 +96,7 @@ export function describeFinding(group: GroupModel, cause: FindingCause): Finding
       const ages = members.map((m) => (m.observationAgeSeconds !== undefined && Number.isFinite(m.observationAgeSeconds) ? `${m.member} for ${formatDuration(m.observationAgeSeconds)}` : `${m.member} (never observed)`));
       return view(
         `no data from ${ages.length ? ages.join(', ') : some('unknown')}`,
-        'check the source: the collector log names its error and recovery_source_up shows which one is down'
+        `check the source: the collector log names its error and ${SOURCE_UP_METRIC} shows which one is down`
       );
     }
     case 'not_observable':
