@@ -4,6 +4,7 @@
  */
 export * from './src/metrics';
 export * from './src/states';
+export * from './src/findings';
 export * from './src/otlp';
 export * from './src/recording-rules';
 export type * from './src/api';

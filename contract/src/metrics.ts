@@ -127,6 +127,11 @@ export const PANEL_METRICS = [
   'groupIndependence',
   'groupHiddenInstability',
   'memberObservationAge',
+  // The drill-down and the findings under each group.
+  'memberLagBytes',
+  'groupFinding',
+  'groupEpisodePlanned',
+  'groupFailoverLoad',
 ] as const satisfies readonly MetricKey[];
 
 export type PanelMetricKey = (typeof PANEL_METRICS)[number];

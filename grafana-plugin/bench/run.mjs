@@ -11,7 +11,9 @@ import { launchBrowser, openPreview, pluginRoot, startPreview } from '../tests/b
 
 const SIZES = [50, 500, 2000];
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const TARGET_500_MS = 100;
+// Issue 15: a fleet of 2,000 groups draws its first render in under 100 ms (Chromium, this machine).
+const TARGET_FIRST_MS = 100;
+const TARGET_AT = 2000;
 const TARGET_MODULE_KB = 250;
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -27,7 +29,7 @@ try {
   console.log(`panel vs Grafana BigValue, Chromium ${browser.version()}, median of ${ROUNDS} rounds (interleaved), load average ${loadavg()[0].toFixed(1)} on this machine`);
   // The panel puts only the rows near the viewport in the DOM (cards in DOM); BigValue draws all n.
   console.log('groups | panel first | panel re-render | BigValue first | BigValue re-render | ratio first | ratio re-render | frames→model*        | jump to end | cards in DOM');
-  let at500;
+  let atTarget;
   for (const n of SIZES) {
     await page.evaluate((count) => window.reboundBench.prepare(count), n);
     const model = [];
@@ -48,8 +50,8 @@ try {
       big.re.push(b.rerenderMs);
     }
     const row = { pf: median(panel.first), pr: median(panel.re), bf: median(big.first), br: median(big.re), model: median(model), jump: median(panel.jump), dom: median(panel.dom) };
-    if (n === 500) {
-      at500 = row;
+    if (n === TARGET_AT) {
+      atTarget = row;
     }
     console.log(
       `${String(n).padStart(6)} | ${ms(row.pf)} | ${ms(row.pr)}      | ${ms(row.bf)}     | ${ms(row.br)}         | ${(row.pf / row.bf).toFixed(2).padStart(10)}x | ${(row.pr / row.br).toFixed(2).padStart(12)}x | ${ms(row.model)}            | ${ms(row.jump)}  | ${String(row.dom).padStart(5)}`
@@ -57,7 +59,9 @@ try {
   }
   console.log('* frames→model alone: the same src/model code, bundled by esbuild into the preview page (module.js exports only the plugin)');
   const moduleKb = statSync(join(pluginRoot, 'dist/module.js')).size / 1024;
-  console.log(`500 groups first render: ${at500.pf.toFixed(1)} ms (target < ${TARGET_500_MS} ms: ${at500.pf < TARGET_500_MS ? 'met' : 'NOT met'})`);
+  console.log(
+    `${TARGET_AT.toLocaleString('en')} groups first render: ${atTarget.pf.toFixed(1)} ms, of which frames→model ~${atTarget.model.toFixed(1)} ms (target < ${TARGET_FIRST_MS} ms: ${atTarget.pf < TARGET_FIRST_MS ? 'met' : 'NOT met'})`
+  );
   console.log(`dist/module.js: ${moduleKb.toFixed(1)} KB minified (target < ${TARGET_MODULE_KB} KB: ${moduleKb < TARGET_MODULE_KB ? 'met' : 'NOT met'}; Grafana packages, React and emotion are externals)`);
   await page.close();
 } finally {

@@ -1,28 +1,9 @@
-import { METRICS } from '@rebound/contract';
+import { FINDING_CAUSES, METRICS, type FindingCause } from '@rebound/contract';
 import type { MemberState, SharedDependency } from './group-state';
 import type { Observation, Phase } from './types';
 
-/**
- * The causes a finding may name (docs/recovery-model.md, "Diagnosis"). A fixed
- * vocabulary, so alerts and dashboards can group on it; listed most urgent first,
- * which is also the order findings are reported in.
- */
-export const FINDING_CAUSES = [
-  'no_leader',
-  'split_brain',
-  'member_unreachable',
-  'no_fresh_data',
-  'not_observable',
-  'replication_link_down',
-  'replication_stopped',
-  'diverged',
-  'failover_overload',
-  'full_resync',
-  'replica_lagging',
-  'permission_drift',
-  'shared_failure_domain',
-] as const;
-export type FindingCause = (typeof FINDING_CAUSES)[number];
+/** The causes a finding may name: the contract's fixed vocabulary, most urgent first. */
+export { FINDING_CAUSES, type FindingCause } from '@rebound/contract';
 
 /** One thing wrong with a group, what to do about it, and since when (API `findings[]`, terminal line). */
 export interface Finding {

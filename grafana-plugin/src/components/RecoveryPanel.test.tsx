@@ -94,9 +94,9 @@ describe('RecoveryPanel', () => {
   it('links the group name to the group-detail dashboard, encoded', () => {
     renderPanel('incident');
     const link = within(card('orders-db')).getByRole('link');
-    expect(link.getAttribute('href')).toBe('/d/rebound-group-detail?var-group=orders-db');
+    expect(link.getAttribute('href')).toBe('/d/rebound-group-detail?var-group=orders-db&from=now-1h&to=now');
     const html = within(card('<img src=x onerror="window.__xss=1">')).getByRole('link');
-    expect(html.getAttribute('href')).toBe(`/d/rebound-group-detail?var-group=${encodeURIComponent('<img src=x onerror="window.__xss=1">')}`);
+    expect(html.getAttribute('href')).toBe(`/d/rebound-group-detail?var-group=${encodeURIComponent('<img src=x onerror="window.__xss=1">')}&from=now-1h&to=now`);
   });
 
   it('hides chips switched off in the options, and the link when the URL is empty', () => {

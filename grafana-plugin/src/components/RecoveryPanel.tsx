@@ -1,12 +1,13 @@
 import { PanelProps } from '@grafana/data';
 import { PanelDataErrorView } from '@grafana/runtime';
 import { useStyles2, useTheme2 } from '@grafana/ui';
-import React, { useMemo, useState } from 'react';
+import React, { useCallback, useMemo, useState } from 'react';
 
 import { panelModel } from '../model/panel-model';
 import { RecoveryPanelOptions } from '../types';
 import { GroupCard } from './GroupCard';
 import { GroupRows } from './GroupRows';
+import { groupDetailLink } from './links';
 import { getStyles } from './styles';
 import { gridColumns } from './windowing';
 
@@ -19,10 +20,23 @@ type Props = PanelProps<RecoveryPanelOptions>;
 const ESTIMATED_ROW_PX = { list: { compact: 33, comfortable: 60 }, grid: { compact: 120, comfortable: 140 } };
 
 /** Thin shell: frames → model (plain functions), then one card per group, worst first, rows near the viewport in the DOM. */
-export function RecoveryPanel({ data, options, id, width, height, fieldConfig, replaceVariables }: Props) {
+export function RecoveryPanel({ data, options, id, width, height, fieldConfig, replaceVariables, timeZone }: Props) {
   const styles = useStyles2(getStyles);
   const theme = useTheme2();
   const [scrollTop, setScrollTop] = useState(0);
+  // Open drill-downs by group name: they stay open while their card scrolls out of the DOM and back.
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set());
+  const toggle = useCallback(
+    (group: string) =>
+      setExpanded((open) => {
+        const next = new Set(open);
+        if (!next.delete(group)) {
+          next.add(group);
+        }
+        return next;
+      }),
+    []
+  );
   const fromMs = data.timeRange.from.valueOf();
   const toMs = data.timeRange.to.valueOf();
   const model = useMemo(() => panelModel(data.series, options, toMs), [data.series, options, toMs]);
@@ -34,8 +48,7 @@ export function RecoveryPanel({ data, options, id, width, height, fieldConfig, r
   // Below this width fixed columns would squeeze the bar; rows wrap instead (phone-sized panels).
   const alignColumns = !grid && width >= 640;
   const columns = grid ? gridColumns(width, theme.spacing.gridSize) : 1;
-  const link = (group: string) =>
-    options.groupDetailUrl ? replaceVariables(options.groupDetailUrl.split('${group}').join(encodeURIComponent(group))) : undefined;
+  const link = (group: string) => groupDetailLink(options.groupDetailUrl, group, replaceVariables, data);
   return (
     <div className={styles.panel} data-testid="recovery-panel" onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
       {model.problem && (
@@ -65,6 +78,9 @@ export function RecoveryPanel({ data, options, id, width, height, fieldConfig, r
             toMs={toMs}
             alignColumns={alignColumns}
             href={link(group.group)}
+            timeZone={timeZone}
+            expanded={expanded.has(group.group)}
+            onToggle={toggle}
           />
         )}
       />

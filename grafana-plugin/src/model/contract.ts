@@ -23,9 +23,20 @@ export const METRICS = {
   independence: CONTRACT_METRICS.groupIndependence.name,
   effectivePaths: CONTRACT_METRICS.groupEffectivePaths.name,
   observationAge: CONTRACT_METRICS.memberObservationAge.name,
+  memberLagBytes: CONTRACT_METRICS.memberLagBytes.name,
+  /** 1 for each diagnosis cause the group has now (`cause` label, FINDING_CAUSES); absent otherwise. */
+  finding: CONTRACT_METRICS.groupFinding.name,
+  /** 1 while the open episode started inside a maintenance window. */
+  episodePlanned: CONTRACT_METRICS.groupEpisodePlanned.name,
+  failoverLoad: CONTRACT_METRICS.groupFailoverLoad.name,
 } as const;
 
+/** Diagnosis causes (docs/recovery-model.md "Diagnosis"), most urgent first: the order findings are shown in. */
+export { FINDING_CAUSES, isFindingCause, type FindingCause } from '@rebound/contract';
+
 export type MetricKey = keyof typeof METRICS;
+/** Named in the panel's words (a finding's action), not read: which source is down. */
+export const SOURCE_UP_METRIC = CONTRACT_METRICS.sourceUp.name;
 export const METRIC_NAMES: ReadonlySet<string> = new Set(PANEL_METRICS.map((key) => CONTRACT_METRICS[key].name));
 
 /**

@@ -2,13 +2,15 @@
 // last hour. The same scenarios drive the unit tests, the preview page, the screenshots and the bench.
 import { Labels } from '@grafana/data';
 
-import { MEMBER_STATUSES, MemberStatus, METRICS, PHASES, Phase } from '../model/contract';
+import { FindingCause, MEMBER_STATUSES, MemberStatus, METRICS, PHASES, Phase } from '../model/contract';
 import { PromMatrixResult, PromQueryResult } from './prometheus-frames';
 
 export interface MemberSpec {
   member: string;
   status: MemberStatus;
   lagSeconds?: number;
+  /** Bytes behind, when the source reports bytes (Redis, PostgreSQL). */
+  lagBytes?: number;
   drift?: boolean;
 }
 
@@ -24,6 +26,10 @@ export interface GroupSpec {
   members: MemberSpec[];
   shared?: Array<[string, string]>;
   hidden?: boolean;
+  /** Diagnosis causes the collector reports during the open episode (`recovery_group_finding`). */
+  findings?: FindingCause[];
+  /** The open episode started inside a maintenance window. */
+  planned?: boolean;
   /** The collector stopped being scraped this many seconds ago (stale data). */
   lastScrapeAgo?: number;
 }
@@ -56,10 +62,11 @@ const recoveringOrders: GroupSpec = {
   etaSeconds: 160,
   members: [
     { member: 'pg-1', status: 'converged' },
-    { member: 'pg-2', status: 'lagging', lagSeconds: 38 },
-    { member: 'pg-3', status: 'lagging', lagSeconds: 21 },
+    { member: 'pg-2', status: 'lagging', lagSeconds: 38, lagBytes: 41_000_000 },
+    { member: 'pg-3', status: 'lagging', lagSeconds: 21, lagBytes: 22_500_000 },
   ],
   hidden: true,
+  findings: ['replica_lagging'],
 };
 
 const stalledPartialOrders: GroupSpec = {
@@ -76,11 +83,29 @@ const stalledPartialOrders: GroupSpec = {
     { member: 'pg-5', status: 'lagging', lagSeconds: 140 },
   ],
   hidden: true,
+  findings: ['diverged', 'replica_lagging', 'permission_drift'],
 };
 
 const sharedZoneCache: GroupSpec = {
   ...healthy('cache', 300, ['cache-a', 'cache-b', 'cache-c']),
   shared: [['cloud.availability_zone', 'eu-1a']],
+  findings: ['shared_failure_domain'],
+};
+
+/** A failover the team started inside a maintenance window: planned, still shown with its phases. */
+const plannedFailover: GroupSpec = {
+  group: 'billing-db',
+  rtoSeconds: 600,
+  phases: [[RANGE_SECONDS, 'healthy'], [240, 'degraded'], [150, 'recovering']],
+  episodeStartedAgo: 240,
+  progress: 0.4,
+  etaSeconds: 90,
+  members: [
+    { member: 'bill-1', status: 'converged' },
+    { member: 'bill-2', status: 'lagging', lagSeconds: 12, lagBytes: 8_000_000 },
+  ],
+  planned: true,
+  findings: ['replica_lagging'],
 };
 
 export const SCENARIOS: Record<string, () => GroupSpec[]> = {
@@ -96,7 +121,7 @@ export const SCENARIOS: Record<string, () => GroupSpec[]> = {
     healthy('search', 1800, ['es-1', 'es-2', 'es-3']),
     stalledPartialOrders,
     { ...recoveringOrders, group: 'sessions' },
-    { group: 'payments', rtoSeconds: 600, phases: [[RANGE_SECONDS, 'healthy'], [120, 'unknown']], episodeStartedAgo: 120, progress: 0, members: [{ member: 'pay-1', status: 'unknown' }, { member: 'pay-2', status: 'unknown' }] },
+    { group: 'payments', rtoSeconds: 600, phases: [[RANGE_SECONDS, 'healthy'], [120, 'unknown']], episodeStartedAgo: 120, progress: 0, members: [{ member: 'pay-1', status: 'unknown' }, { member: 'pay-2', status: 'unknown' }], findings: ['no_fresh_data'] },
     {
       group: 'ledger',
       rtoSeconds: 600,
@@ -104,10 +129,12 @@ export const SCENARIOS: Record<string, () => GroupSpec[]> = {
       episodeStartedAgo: 1500,
       progress: 0,
       members: [{ member: 'ledger-1', status: 'converged' }, { member: 'ledger-2', status: 'unreachable' }],
+      findings: ['member_unreachable'],
     },
     sharedZoneCache,
     healthy('<img src=x onerror="window.__xss=1">', 300, ['<b>m1</b>', 'm2']),
   ],
+  planned: () => [plannedFailover, recoveringOrders, ...fleet().slice(1)],
 };
 
 /** `fleet-500`: a large fleet, a few groups in trouble, for the 500-group screenshot and the bench. */
@@ -205,6 +232,9 @@ function groupSeries(g: GroupSpec, start: number, end: number, step: number, now
       series(METRICS.memberStatus, { ...labels, status }, (t) => (statusAt(m, t) === status ? 1 : 0));
     }
     series(METRICS.memberLag, labels, (t) => (inEpisode(t) && m.lagSeconds !== undefined ? lagAt(m, g, t, end) : 0));
+    if (m.lagBytes !== undefined) {
+      series(METRICS.memberLagBytes, labels, (t) => (inEpisode(t) ? Math.round((m.lagBytes! * lagAt(m, g, t, end)) / m.lagSeconds!) : 0));
+    }
     series(METRICS.permissionDrift, labels, (t) => (m.drift && inEpisode(t) ? 1 : 0));
     series(METRICS.observationAge, labels, () => (m.status === 'unknown' ? 45 : 1));
   }
@@ -214,6 +244,11 @@ function groupSeries(g: GroupSpec, start: number, end: number, step: number, now
   const notConverged = (t: number) => g.members.filter((m) => statusAt(m, t) !== 'converged').length;
   series(METRICS.divergence, {}, (t) => notConverged(t) / g.members.length);
   series(METRICS.hiddenInstability, {}, (t) => (g.hidden && inEpisode(t) ? 1 : 0));
+  series(METRICS.episodePlanned, {}, (t) => (g.planned && inEpisode(t) ? 1 : 0));
+  for (const cause of g.findings ?? []) {
+    // Shared failure domains are findings while healthy too; the others belong to the episode.
+    series(METRICS.finding, { cause }, (t) => (cause === 'shared_failure_domain' || inEpisode(t) ? 1 : undefined));
+  }
   series(METRICS.independence, {}, () => (g.shared?.length ? 0.5 : 1));
   series(METRICS.effectivePaths, {}, () => (g.shared?.length ? 1 : g.members.length));
   return out;

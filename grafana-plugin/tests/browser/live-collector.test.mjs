@@ -64,5 +64,12 @@ it('shows the demo group live from the collector, with a phase in words', { skip
   assert.match(await card.getByTestId('phase-badge').textContent(), /healthy|degraded|recovering|partial|stabilizing|unknown/);
   await page.waitForTimeout(6000); // a few scrapes, so the sparkline and timeline have history
   await page.screenshot({ path: join(screenshotDir(), 'live-collector.png') });
+  // The drill-down from live data: the demo's members, each with a status.
+  await card.getByTestId('drilldown-toggle').click();
+  await card.getByTestId('member-drilldown').waitFor();
+  const members = await card.getByTestId('member-row').evaluateAll((rows) => rows.map((r) => r.dataset.status));
+  assert.ok(members.length >= 2, `members in the drill-down: ${members.length}`);
+  assert.ok(members.every((st) => ['converged', 'lagging', 'diverged', 'unreachable', 'unknown'].includes(st)), members.join(', '));
+  await page.screenshot({ path: join(screenshotDir(), 'live-collector-drilldown.png') });
   await page.close();
 });

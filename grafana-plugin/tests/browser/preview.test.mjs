@@ -127,6 +127,84 @@ describe('screenshots of the states a reviewer should see', () => {
   });
 });
 
+describe('findings, planned episodes, drill-down and the timeline hover', () => {
+  it('says under each unhealthy group what is wrong and what to do, and opens its members on a click', async () => {
+    const { page, errors } = await openPreview(browser, `${preview.base}?scenario=incident&width=1100&height=900`, { width: 1132, height: 940 });
+    await cardsOf(page);
+    const orders = page.locator('[data-testid="group-card"][data-group="orders-db"]');
+    assert.match(await orders.getByTestId('top-finding').textContent(), /pg-4 diverged from the leader — rebuild pg-4 from the leader/);
+    assert.match(await page.locator('[data-testid="group-card"][data-group="ledger"] [data-testid="top-finding"]').textContent(), /ledger-2 unreachable/);
+    assert.equal(await page.locator('[data-testid="group-card"][data-group="search"] [data-testid="top-finding"]').count(), 0);
+
+    await orders.getByTestId('progress').click();
+    const drill = orders.getByTestId('member-drilldown');
+    await drill.waitFor();
+    assert.deepEqual(await drill.getByTestId('member-row').evaluateAll((rows) => rows.map((r) => `${r.dataset.member}:${r.dataset.status}`)), [
+      'pg-1:converged', 'pg-2:converged', 'pg-3:lagging', 'pg-4:diverged', 'pg-5:lagging',
+    ]);
+    assert.deepEqual(await drill.getByTestId('finding').evaluateAll((f) => f.map((x) => x.dataset.cause)), ['diverged', 'replica_lagging', 'permission_drift']);
+    assert.ok((await drill.getByTestId('lag-sparkline').count()) >= 2, 'the lagging members have their own sparkline');
+    // The opened card grows; the cards below move down and nothing overlaps.
+    const boxes = await page.$$eval('[data-testid="group-card"]', (cs) => cs.map((c) => c.getBoundingClientRect()).map((r) => ({ top: r.top, bottom: r.bottom })));
+    for (let i = 1; i < boxes.length; i++) {
+      assert.ok(boxes[i].top >= boxes[i - 1].bottom, `card ${i + 1} overlaps the one above`);
+    }
+    await page.screenshot({ path: join(shots, 'drilldown.png') });
+
+    // Keyboard: the toggle of another card opens it too.
+    await page.locator('[data-testid="group-card"][data-group="ledger"] [data-testid="drilldown-toggle"]').focus();
+    await page.keyboard.press('Enter');
+    await page.locator('[data-testid="group-card"][data-group="ledger"] [data-testid="member-drilldown"]').waitFor();
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it('grid layout: an opened card takes the row, and its member table fits in it', async () => {
+    const { page, errors } = await openPreview(browser, `${preview.base}?scenario=incident&layout=grid&width=1100&height=900`, { width: 1132, height: 940 });
+    await cardsOf(page);
+    const orders = page.locator('[data-testid="group-card"][data-group="orders-db"]');
+    await orders.getByTestId('drilldown-toggle').click();
+    await orders.getByTestId('member-drilldown').waitFor();
+    const size = await orders.evaluate((card) => ({
+      card: card.getBoundingClientRect().width,
+      list: document.querySelector('[data-testid="group-list"]').getBoundingClientRect().width,
+      table: card.querySelector('[data-testid="member-table"]').scrollWidth,
+    }));
+    assert.ok(size.card > size.list * 0.9, `the opened card spans the row (${size.card} of ${size.list} px)`);
+    assert.ok(size.table <= size.card, `the member table fits (${size.table} px in ${size.card} px)`);
+    assert.deepEqual(errors, []);
+    await page.screenshot({ path: join(shots, 'drilldown-grid.png') });
+    await page.close();
+  });
+
+  it('hovering the phase timeline says phase, from, to and duration', async () => {
+    const { page } = await openPreview(browser, `${preview.base}?scenario=mid-recovery`);
+    await cardsOf(page);
+    const timeline = page.locator('[data-testid="group-card"][data-group="orders-db"] [data-testid="phase-timeline"]');
+    const box = await timeline.boundingBox();
+    await page.mouse.move(box.x + box.width * 0.98, box.y + box.height / 2);
+    const hover = page.getByTestId('timeline-hover');
+    await hover.waitFor();
+    assert.match(await hover.textContent(), /^recovering · \d\d:\d\d:\d\d → \d\d:\d\d:\d\d · \d+m/);
+    assert.ok((await timeline.locator('xpath=..').getByTestId('timeline-axis').textContent()).match(/\d\d:\d\d/), 'the axis has times');
+    await page.screenshot({ path: join(shots, 'timeline-hover.png') });
+    await page.mouse.move(0, 0);
+    await hover.waitFor({ state: 'detached' });
+    await page.close();
+  });
+
+  it('a planned episode is marked planned', async () => {
+    const { page } = await openPreview(browser, `${preview.base}?scenario=planned`);
+    const cards = await cardsOf(page);
+    const billing = page.locator('[data-testid="group-card"][data-group="billing-db"]');
+    assert.equal(await billing.getAttribute('data-planned'), 'true');
+    assert.equal(await billing.getByTestId('planned-badge').textContent(), 'planned');
+    assert.equal(cards.filter((c) => /planned/.test(c.text)).length, 1);
+    await page.screenshot({ path: join(shots, 'planned.png') });
+    await page.close();
+  });
+});
+
 describe('a large fleet: only the rows near the viewport are in the DOM', () => {
   /** Cards in the DOM: their place in the fleet, and where they are relative to the panel's visible area. */
   const placed = (page) =>

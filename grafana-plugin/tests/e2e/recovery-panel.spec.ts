@@ -27,3 +27,12 @@ test('the plugin dashboard: instant table query renders the groups too', async (
   const panel = dashboardPage.getPanelByTitle('Recovery state, instant table query');
   await expect(panel.locator.getByTestId('group-card').first()).toBeVisible({ timeout: 30_000 });
 });
+
+test('a click on a group opens its members, and the detail link keeps the time range and data source', async ({ gotoDashboardPage }) => {
+  const dashboardPage = await gotoDashboardPage({ uid: 'rebound-overview' });
+  const card = dashboardPage.getPanelByTitle('Recovery state').locator.getByTestId('group-card').first();
+  await expect(card).toBeVisible({ timeout: 30_000 });
+  await card.getByTestId('drilldown-toggle').click();
+  await expect(card.getByTestId('member-row').first()).toBeVisible();
+  await expect(card.getByTestId('group-detail-link')).toHaveAttribute('href', /var-group=.+&from=.+&to=.+&var-datasource=/);
+});
