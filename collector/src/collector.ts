@@ -14,6 +14,7 @@ import type { ObservationSink, Receiver, ReceiverContext, ReceiverFactory } from
 import { RECEIVER_FACTORIES } from './receivers/registry';
 import type { EpisodeStore } from './store/types';
 import { openEpisodeStore } from './store/open-episode-store';
+import { PostgresEpisodeStore } from './store/postgres-episode-store';
 
 export interface CollectorOptions {
   config: CollectorConfig;
@@ -46,7 +47,10 @@ export class Collector {
   constructor(private readonly options: CollectorOptions) {
     const { config, logger } = options;
     // Throws StoreOpenError (the CLI exits 2) only when the path cannot be opened at all.
-    this.store = openEpisodeStore(config.storePath, { logger });
+    this.store =
+      config.storePostgres !== undefined
+        ? new PostgresEpisodeStore({ url: config.storePostgres.url.reveal(), redacted: config.storePostgres.redacted, logger, roleCheckMillis: Math.min(config.intervalMillis, 1000) })
+        : openEpisodeStore(config.storePath, { logger });
     this.engine = new RecoveryEngine({ groups: config.groups, store: this.store, logger, maintenance: config.maintenance });
     this.exporter = new PrometheusExporter(new Registry());
     this.exporter.storeUp(this.engine.storeUp() ?? false);
@@ -72,6 +76,11 @@ export class Collector {
     const otlp = this.createOtlpReceiver(context);
     if (otlp !== null) this.receivers.push(otlp.receiver);
 
+    if (this.store instanceof PostgresEpisodeStore) {
+      // Before the first tick: a collector that is active continues the stored open episodes instead of opening new ones.
+      this.store.onActive((open) => this.engine.resumeOpenEpisodes(open));
+      await this.store.start();
+    }
     const metrics = await this.api.start();
     try {
       for (const receiver of this.receivers) {
@@ -93,6 +102,7 @@ export class Collector {
       this.otlpExporter = startOtlpExporter(config.exporters.otlp, () => this.engine.snapshot(), logger, {
         sources: () => this.engine.sourceStates(),
         storeUp: () => this.engine.storeUp() ?? false,
+        collectorActive: () => this.active(),
       });
       this.engine.onEpisodeCompleted((episode) => this.otlpExporter?.recordEpisode(episode));
       this.engine.onBlip((group) => this.otlpExporter?.recordBlip(group));
@@ -112,13 +122,13 @@ export class Collector {
   async stop(): Promise<void> {
     if (this.timer !== undefined) clearInterval(this.timer);
     try {
-      this.engine.flush();
+      await this.engine.flushAsync();
     } finally {
       // A store that cannot save still lets everything else stop (the error is reported after).
       await Promise.allSettled(this.receivers.map((r) => r.stop()));
       await this.api.stop();
       await this.otlpExporter?.shutdown();
-      this.store.close();
+      await this.store.close();
     }
   }
 
@@ -127,9 +137,15 @@ export class Collector {
       const states = this.engine.tick();
       this.exporter.update(states, this.engine.sourceStates());
       this.exporter.storeUp(this.engine.storeUp() ?? false);
+      this.exporter.collectorActive(this.active());
     } catch (error) {
       this.options.logger.error('derivation tick failed', { error: String(error), stack: (error as Error).stack });
     }
+  }
+
+  /** `recovery_collector_active`: a SQLite store is always this collector's; a PostgreSQL one while it holds the lock. */
+  active(): boolean {
+    return this.store instanceof PostgresEpisodeStore ? this.store.active : true;
   }
 
   /** The shared OTLP/HTTP server, when some group takes OTLP or dynamic groups are allowed. */

@@ -16,7 +16,7 @@ import {
 import { GROUP_DEFAULTS, type GroupConfig } from './group-config';
 import { parseMaintenanceConfig, type ConfiguredWindow } from './maintenance-config';
 import { quoteValue } from './quote';
-import { readStorePath } from './store-path';
+import { isPostgresStore, readPostgresStore, readStorePath, type PostgresStoreConfig } from './store-path';
 
 /** The whole validated config file (DESIGN.md §3.3). */
 export interface CollectorConfig {
@@ -28,8 +28,10 @@ export interface CollectorConfig {
     /** `listen.auth`: bearer token and TLS for `/metrics` and `/api/v1/*`; none by default. */
     auth: ApiAuthConfig;
   };
-  /** Episode store path (SQLite). */
+  /** Episode store path (SQLite), or the redacted URL when the store is PostgreSQL. */
   storePath: string;
+  /** `store: postgres://…`: episodes in PostgreSQL instead of SQLite (storePath is then its redacted URL). */
+  storePostgres?: PostgresStoreConfig;
   groups: GroupConfig[];
   /** Top-level `otlp:`: how the OTLP/HTTP receiver accepts and limits requests. */
   otlp: OtlpServerConfig;
@@ -92,12 +94,18 @@ export function parseCollectorConfig(
       otlp: readHostPort(listen['otlp'], 'listen.otlp', COLLECTOR_DEFAULTS.otlp),
       auth: parseApiAuthConfig(listen['auth'], 'listen.auth'),
     },
-    storePath: readStorePath(top['store'], 'store', COLLECTOR_DEFAULTS.storePath),
+    ...readStore(top['store']),
     groups,
     otlp,
     exporters: parseExporters(top['exporters']),
     maintenance: parseMaintenanceConfig(top['maintenance'], 'maintenance', new Set(groups.map((g) => g.name))),
   };
+}
+
+function readStore(raw: unknown): Pick<CollectorConfig, 'storePath' | 'storePostgres'> {
+  if (!isPostgresStore(raw)) return { storePath: readStorePath(raw, 'store', COLLECTOR_DEFAULTS.storePath) };
+  const postgres = readPostgresStore(raw, 'store');
+  return { storePath: postgres.redacted, storePostgres: postgres };
 }
 
 /**

@@ -87,6 +87,7 @@ describe('startOtlpExporter', () => {
     const exporter = startOtlpExporter(config(sink), () => states, createMemoryLogger(), {
       sources: () => new Map([['otlp', true], ['redis/cache', false]]),
       storeUp: () => false,
+      collectorActive: () => true,
       now: () => NOW,
     });
     try {

@@ -7,6 +7,7 @@ import { METRICS, type MetricDefinition, type MetricKey } from '../metric-defini
  *   recovery_member_lag_seconds   → recovery.member.lag_seconds
  *   recovery_source_up            → recovery.source.up
  *   recovery_store_up             → recovery.store.up
+ *   recovery_collector_active     → recovery.collector.active
  *   recovery_duration_seconds     → recovery.duration_seconds
  *   recovery_episodes_total       → recovery.episodes (a monotonic sum; Prometheus adds _total)
  * Kept suffixes make the way back unambiguous: an OpenTelemetry Collector's
@@ -15,7 +16,7 @@ import { METRICS, type MetricDefinition, type MetricKey } from '../metric-defini
  */
 export function otlpName(definition: Pick<MetricDefinition, 'name' | 'type'>): string {
   const name = definition.type === 'counter' ? definition.name.replace(/_total$/, '') : definition.name;
-  const entity = /^recovery_(group|member|source|store)_(.+)$/.exec(name);
+  const entity = /^recovery_(group|member|source|store|collector)_(.+)$/.exec(name);
   if (entity) return `recovery.${entity[1]}.${entity[2]}`;
   return name.replace(/^recovery_/, 'recovery.');
 }
