@@ -93,7 +93,7 @@ describe('PostgresEpisodeStore (real PostgreSQL)', { timeout: 240_000 }, () => {
     assert.equal(takenOver.length, 1);
     assert.equal(takenOver[0]!.get('orders')?.episode.id, 'e-1');
     assert.equal(takenOver[0]!.get('orders')?.episode.startMillis, 1_000);
-    assert.match(second.logger.lines.join('\n'), /this collector is active \(holds the store lock\); continuing 1 open episode/);
+    assert.match(second.logger.lines.join('\n'), new RegExp(`this collector is active \\(holds the store lock, after ${first.store.instance}\\); continuing 1 open episode`));
   });
 
   it('a failover: the primary crashes, the store is unreachable, then finds the promoted standby in its host list and writes there', async () => {
@@ -122,5 +122,6 @@ describe('PostgresEpisodeStore (real PostgreSQL)', { timeout: 240_000 }, () => {
     const rows = await pg.query<{ id: string; end_ms: string | null }>(pg.standby, 'SELECT id, end_ms FROM rebound_episodes ORDER BY id');
     assert.deepEqual(rows.map((r) => [r.id, r.end_ms === null ? null : Number(r.end_ms)]), [['e-before', 4_000]]);
     assert.match(logger.lines.join('\n'), new RegExp(`connected to 127.0.0.1:${pg.standby.port} again`));
+    assert.match(logger.lines.at(-1)!, /this collector is active again \(holds the store lock\)$/, 'nobody else was active: nothing taken over');
   });
 });

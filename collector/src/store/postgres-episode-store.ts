@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { Client } from 'pg';
 import type { Logger } from '../logger';
 import type { Episode } from '../model/group-state';
@@ -41,6 +43,8 @@ export class PostgresEpisodeStore implements EpisodeStore {
   private open = new Map<string, OpenEpisode>();
   private readonly activeListeners: ((open: Map<string, OpenEpisode>) => void)[] = [];
   private readonly hosts: string[];
+  /** This process, as `rebound_lease.holder` names it. */
+  readonly instance = `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
 
   constructor(private readonly options: PostgresStoreOptions) {
     this.hosts = hostUrls(options.url);
@@ -147,9 +151,15 @@ export class PostgresEpisodeStore implements EpisodeStore {
     if (this.isActive) return;
     const [{ locked }] = (await session.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS locked', [...LOCK_KEY])).rows as [{ locked: boolean }];
     if (!locked) return;
+    const previous = (await session.query<{ previous: string | null }>(LEASE_TAKEN, [this.instance])).rows[0]?.previous ?? null;
     this.isActive = true;
     this.open = await readOpenEpisodes(session);
-    this.options.logger.info(`episode store ${this.path}: this collector is active (holds the store lock); continuing ${this.open.size} open episode(s)`);
+    if (previous === this.instance) {
+      // Active again after an outage with no one else active meanwhile: this engine's episodes are the newest.
+      this.options.logger.info(`episode store ${this.path}: this collector is active again (holds the store lock)`);
+      return;
+    }
+    this.options.logger.info(`episode store ${this.path}: this collector is active (holds the store lock${previous === null ? '' : `, after ${previous}`}); continuing ${this.open.size} open episode(s)`);
     for (const listener of this.activeListeners) listener(this.openEpisodes());
   }
 
@@ -271,8 +281,16 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX rebound_episodes_by_group_start ON rebound_episodes (group_name, start_ms DESC);
    CREATE INDEX rebound_episodes_by_start ON rebound_episodes (start_ms DESC);
    CREATE INDEX rebound_episodes_by_revision ON rebound_episodes (revision);
-   CREATE INDEX rebound_episodes_open ON rebound_episodes (group_name) WHERE end_ms IS NULL;`,
+   CREATE INDEX rebound_episodes_open ON rebound_episodes (group_name) WHERE end_ms IS NULL;
+   CREATE TABLE rebound_lease (id integer PRIMARY KEY CHECK (id = 1), holder text NOT NULL, since timestamptz NOT NULL);`,
 ];
+
+/** Who held the lock before (null the first time); written by the new holder, under the lock. */
+const LEASE_TAKEN = `
+  WITH previous AS (SELECT holder FROM rebound_lease WHERE id = 1)
+  INSERT INTO rebound_lease (id, holder, since) VALUES (1, $1, now())
+  ON CONFLICT (id) DO UPDATE SET holder = excluded.holder, since = excluded.since
+  RETURNING (SELECT holder FROM previous) AS previous`;
 
 async function migrate(client: Client): Promise<void> {
   await client.query('BEGIN');
