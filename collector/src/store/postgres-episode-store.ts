@@ -121,13 +121,18 @@ export class PostgresEpisodeStore implements EpisodeStore {
   }
 
   private async write(session: Client, rows: Row[]): Promise<void> {
-    try {
-      await session.query('BEGIN');
-      for (let i = 0; i < rows.length; i += WRITE_BATCH) await session.query(upsertStatement(rows.slice(i, i + WRITE_BATCH)));
-      await session.query('COMMIT');
-    } catch (error) {
-      await session.query('ROLLBACK').catch(() => undefined);
-      throw error;
+    if (rows.length <= WRITE_BATCH) {
+      // One statement is one transaction: one round trip.
+      await session.query(upsertStatement(rows));
+    } else {
+      try {
+        await session.query('BEGIN');
+        for (let i = 0; i < rows.length; i += WRITE_BATCH) await session.query(upsertStatement(rows.slice(i, i + WRITE_BATCH)));
+        await session.query('COMMIT');
+      } catch (error) {
+        await session.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
     }
     for (const r of rows) this.remember(r.episode);
     this.heldBeforeOutage = false;
