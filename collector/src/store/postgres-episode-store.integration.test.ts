@@ -54,6 +54,17 @@ describe('PostgresEpisodeStore (real PostgreSQL)', { timeout: 240_000 }, () => {
     await assert.rejects(Promise.resolve(newer.store.save([episode('e-x', 'g', 1)], [])), /not connected/);
   });
 
+  it('works as the documented least-privilege role: a login that owns its database, no superuser', async () => {
+    await pg.query(pg.primary, "CREATE ROLE rebound_store LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD 'store-secret'");
+    await pg.query(pg.primary, 'CREATE DATABASE rebound_least OWNER rebound_store');
+    const url = pg.primary.url('rebound_store', 'store-secret').replace(/\/postgres$/, '/rebound_least');
+    const { store } = storeOn(url);
+    await store.start();
+    assert.equal(store.active, true, store.problem ?? '');
+    await store.save([episode('e-least', 'orders', 1_000)], []);
+    assert.deepEqual(store.list().map((e) => e.id), ['e-least']);
+  });
+
   it('saves open and completed episodes, lists them newest first and resumes the open ones; a late open write never reopens a completed one', async () => {
     const url = await freshDatabase();
     const { store } = storeOn(url);
