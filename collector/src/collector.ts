@@ -58,8 +58,10 @@ export class Collector {
     // Episode counters start at zero in every process, as Prometheus counters do: increase()
     // handles the reset, and the store's history never re-enters them (a collector started
     // on an older copy of its store would otherwise look like a reset plus new episodes).
-    this.engine.onEpisodeCompleted((episode) => this.exporter.recordEpisode(episode));
-    this.engine.onBlip((group) => this.exporter.recordBlip(group));
+    // With an HA pair (PostgreSQL store) an episode is counted where it is written, so a
+    // sum over both collectors counts it once: the standby's counters stay at zero.
+    this.engine.onEpisodeCompleted((episode) => this.countsEpisodes() && this.exporter.recordEpisode(episode));
+    this.engine.onBlip((group) => this.countsEpisodes() && this.exporter.recordBlip(group));
     if (options.onPhaseChange) this.engine.onPhaseChange(options.onPhaseChange);
     this.api = new HttpApi({ ...config.listen.metrics, auth: config.listen.auth, engine: this.engine, exporter: this.exporter, logger });
   }
@@ -104,8 +106,8 @@ export class Collector {
         storeUp: () => this.engine.storeUp() ?? false,
         collectorActive: () => this.active(),
       });
-      this.engine.onEpisodeCompleted((episode) => this.otlpExporter?.recordEpisode(episode));
-      this.engine.onBlip((group) => this.otlpExporter?.recordBlip(group));
+      this.engine.onEpisodeCompleted((episode) => this.countsEpisodes() && this.otlpExporter?.recordEpisode(episode));
+      this.engine.onBlip((group) => this.countsEpisodes() && this.otlpExporter?.recordBlip(group));
     }
     this.tick();
     this.timer = setInterval(() => this.tick(), config.intervalMillis);
@@ -146,6 +148,11 @@ export class Collector {
   /** `recovery_collector_active`: a SQLite store is always this collector's; a PostgreSQL one while it holds the lock. */
   active(): boolean {
     return this.store instanceof PostgresEpisodeStore ? this.store.active : true;
+  }
+
+  /** Episodes completing now are this collector's to count: always with SQLite; with PostgreSQL, those it writes. */
+  private countsEpisodes(): boolean {
+    return this.store instanceof PostgresEpisodeStore ? this.store.writesCompleted : true;
   }
 
   /** The shared OTLP/HTTP server, when some group takes OTLP or dynamic groups are allowed. */

@@ -78,6 +78,7 @@ async function collector(name: string, store: string) {
     metrics,
     active: () => gauge('recovery_collector_active'),
     storeUp: () => gauge('recovery_store_up'),
+    episodesTotal: async () => Number(/^recovery_episodes_total\{group="payments"\} (\d+)$/m.exec(await metrics())?.[1]),
     phase: async () => /^recovery_group_phase\{group="payments",phase="(\w+)"\} 1$/m.exec(await metrics())?.[1],
     episodes: async () => ((await (await fetch(`${base}/api/v1/episodes?group=payments`)).json()) as { episodes: EpisodeJson[] }).episodes,
   };
@@ -123,6 +124,8 @@ describe('collectors on a PostgreSQL episode store', { timeout: 300_000 }, () =>
       return listed.length === 1 && listed[0]!.id === first!.id && listed[0]!.end === first!.end ? true : undefined;
     });
 
+    assert.deepEqual([await a.episodesTotal(), await b.episodesTotal()], [1, 0], 'counted where it is written: a sum over the pair counts it once');
+
     // A second one, open when a dies.
     const [open] = await episodeUntil(a, pair, replicaDown, 'a second open episode, stored', (e) => e.length === 2 && e[0]!.end === null);
     await waitFor('the open episode in PostgreSQL', 10_000, async () => ((await storedRows('rebound_pair')).some((r) => r.id === open!.id) ? true : undefined));
@@ -141,6 +144,7 @@ describe('collectors on a PostgreSQL episode store', { timeout: 300_000 }, () =>
 
     const [closed] = await episodeUntil(b, pair, healthy, 'the second episode to complete on b', (e) => e[0]!.end !== null);
     assert.equal(closed!.id, open!.id);
+    assert.equal(await b.episodesTotal(), 1, 'b, active now, counts the episode it completed');
     const rows = await waitFor('both episodes completed in PostgreSQL', 10_000, async () => {
       const stored = await storedRows('rebound_pair');
       return stored.every((r) => r.end !== null) ? stored : undefined;

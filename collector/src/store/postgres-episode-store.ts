@@ -32,8 +32,13 @@ export class PostgresEpisodeStore implements EpisodeStore {
   private connecting: Promise<void> | null = null;
   private timer: NodeJS.Timeout | undefined;
   private isActive = false;
-  /** Held the lock when the connection was lost: completed episodes derived then are still this collector's to write. */
-  private heldBeforeOutage = false;
+  /**
+   * Held the lock when the connection was lost: completed episodes derived then
+   * are still this collector's to write. True until the first lock attempt: a
+   * collector started while its store is unreachable may well be alone.
+   */
+  private heldBeforeOutage = true;
+  private triedLock = false;
   private lastError: string | null = null;
   private downSinceLogged = false;
   private closed = false;
@@ -63,6 +68,15 @@ export class PostgresEpisodeStore implements EpisodeStore {
   /** Connected to a writable server; false from a lost connection until the next one (`recovery_store_up`). */
   get reachable(): boolean {
     return this.session !== null;
+  }
+
+  /**
+   * Completed episodes are this collector's to write (and to count in
+   * `recovery_episodes_total`): while active, and after losing the lock to an
+   * outage until its next successful write.
+   */
+  get writesCompleted(): boolean {
+    return this.isActive || this.heldBeforeOutage;
   }
 
   /** Why the store is unreachable (the last connection attempt's error), or null while connected. */
@@ -155,7 +169,13 @@ export class PostgresEpisodeStore implements EpisodeStore {
     await this.refresh(session);
     if (this.isActive) return;
     const [{ locked }] = (await session.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS locked', [...LOCK_KEY])).rows as [{ locked: boolean }];
-    if (!locked) return;
+    const first = !this.triedLock;
+    this.triedLock = true;
+    if (!locked) {
+      // Another collector is active: what this one derived before it knew is the other's to write.
+      if (first) this.heldBeforeOutage = false;
+      return;
+    }
     const previous = (await session.query<{ previous: string | null }>(LEASE_TAKEN, [this.instance])).rows[0]?.previous ?? null;
     this.isActive = true;
     this.open = await readOpenEpisodes(session);
