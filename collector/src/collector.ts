@@ -55,6 +55,7 @@ export class Collector {
     this.exporter = new PrometheusExporter(new Registry());
     this.exporter.storeUp(this.engine.storeUp() ?? false);
     for (const group of config.groups) this.exporter.declareGroup(group.name);
+    if (config.shard !== undefined) this.exporter.shardInfo(config.shard);
     // Episode counters start at zero in every process, as Prometheus counters do: increase()
     // handles the reset, and the store's history never re-enters them (a collector started
     // on an older copy of its store would otherwise look like a reset plus new episodes).
@@ -105,6 +106,7 @@ export class Collector {
         sources: () => this.engine.sourceStates(),
         storeUp: () => this.engine.storeUp() ?? false,
         collectorActive: () => this.active(),
+        ...(config.shard === undefined ? {} : { shard: config.shard }),
       });
       this.engine.onEpisodeCompleted((episode) => this.countsEpisodes() && this.otlpExporter?.recordEpisode(episode));
       this.engine.onBlip((group) => this.countsEpisodes() && this.otlpExporter?.recordBlip(group));

@@ -16,6 +16,7 @@ import {
 import { GROUP_DEFAULTS, type GroupConfig } from './group-config';
 import { parseMaintenanceConfig, type ConfiguredWindow } from './maintenance-config';
 import { quoteValue } from './quote';
+import { ownsGroup, readShard, type ShardConfig } from './shard';
 import { isPostgresStore, readPostgresStore, readStorePath, type PostgresStoreConfig } from './store-path';
 
 /** The whole validated config file (DESIGN.md §3.3). */
@@ -39,6 +40,9 @@ export interface CollectorConfig {
   exporters: { otlp?: OtlpExporterConfig };
   /** `maintenance:` windows; an episode starting inside one is planned (kept out of the SLO). */
   maintenance: ConfiguredWindow[];
+  /** `shard:` (or `--shard`): `groups` holds only this shard's groups; `shardSkipped` counts the others'. */
+  shard?: ShardConfig;
+  shardSkipped?: number;
 }
 
 export const COLLECTOR_DEFAULTS = {
@@ -48,7 +52,7 @@ export const COLLECTOR_DEFAULTS = {
   storePath: './data/rebound.db',
 } as const;
 
-const TOP_LEVEL_KEYS = ['interval', 'listen', 'store', 'groups', 'otlp', 'exporters', 'maintenance'] as const;
+const TOP_LEVEL_KEYS = ['interval', 'listen', 'store', 'groups', 'otlp', 'exporters', 'maintenance', 'shard'] as const;
 const GROUP_KEYS = [
   'name',
   'rto',
@@ -65,6 +69,8 @@ const GROUP_KEYS = [
 export interface ParseOptions {
   /** `--speed`: the demo clock speed for every `demo:` group (its RTO and windows follow). */
   demoSpeed?: number;
+  /** `--shard I/N`: overrides the file's `shard:`. */
+  shard?: ShardConfig;
 }
 
 /** Validate the parsed YAML object. Throws ConfigError naming the key path. */
@@ -84,10 +90,14 @@ export function parseCollectorConfig(
     if (first !== undefined) throw new ConfigError(joinKey(joinKey('groups', i), 'name'), `duplicate group name "${group.name}" (also groups[${first}])`);
     seen.set(group.name, i);
   });
-  const otlp = parseOtlpServerConfig(top['otlp'], 'otlp');
-  checkMemberExpiry(otlp, groups);
-  checkSomethingToWatch(groups, otlp);
+  const parsedOtlp = parseOtlpServerConfig(top['otlp'], 'otlp');
+  checkMemberExpiry(parsedOtlp, groups);
+  checkSomethingToWatch(groups, parsedOtlp);
+  const shard = options.shard ?? readShard(top['shard'], 'shard');
+  const owned = groups.filter((g) => ownsGroup(shard, g.name));
+  const otlp = shard === undefined ? parsedOtlp : { ...parsedOtlp, shard };
   return {
+    ...(shard === undefined ? {} : { shard, shardSkipped: groups.length - owned.length }),
     intervalMillis,
     listen: {
       metrics: readHostPort(listen['metrics'], 'listen.metrics', COLLECTOR_DEFAULTS.metrics),
@@ -95,10 +105,10 @@ export function parseCollectorConfig(
       auth: parseApiAuthConfig(listen['auth'], 'listen.auth'),
     },
     ...readStore(top['store']),
-    groups,
+    groups: owned,
     otlp,
     exporters: parseExporters(top['exporters']),
-    maintenance: parseMaintenanceConfig(top['maintenance'], 'maintenance', new Set(groups.map((g) => g.name))),
+    maintenance: parseMaintenanceConfig(top['maintenance'], 'maintenance', new Set(groups.map((g) => g.name))).filter((w) => ownsGroup(shard, w.group)),
   };
 }
 

@@ -77,6 +77,8 @@ export const METRICS = {
     help: '1 when the source answered its last round, 0 when it failed.' },
   storeUp: { name: 'recovery_store_up', type: 'gauge', unit: '1', labels: [],
     help: '1 when the episode store accepted the last write, 0 while it cannot be written (full, read-only, I/O error) and unsaved episodes are kept in memory.' },
+  collectorShardInfo: { name: 'recovery_collector_shard_info', type: 'gauge', unit: '1', labels: ['shard', 'shards'],
+    help: 'Always 1 on a collector with shard: set: which shard it is (shard, from 0) of how many (shards); it owns the groups whose name hashes to shard.' },
   collectorActive: { name: 'recovery_collector_active', type: 'gauge', unit: '1', labels: [],
     help: '1 when this collector writes the episodes (a SQLite store, or the holder of a PostgreSQL store\'s lock), 0 for the standby of an HA pair.' },
 } as const satisfies Record<string, MetricDefinition>;

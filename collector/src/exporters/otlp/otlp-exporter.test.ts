@@ -88,6 +88,7 @@ describe('startOtlpExporter', () => {
       sources: () => new Map([['otlp', true], ['redis/cache', false]]),
       storeUp: () => false,
       collectorActive: () => true,
+      shard: { index: 1, count: 2 },
       now: () => NOW,
     });
     try {

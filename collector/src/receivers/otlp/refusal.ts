@@ -10,6 +10,7 @@ import { registeredCounter } from './registered-counter';
 export const POINT_REFUSAL_REASONS = [
   'unknown_group', // group not configured and dynamic_groups is off
   'too_many_groups', // dynamic group beyond max_groups
+  'other_shard', // the group belongs to another shard (shard:)
   'too_many_members', // member beyond max_members_per_group
   'too_many_attributes', // resource or point with more than max_attributes attributes
   'attribute_too_long', // an attribute Rebound reads is longer than max_attribute_value_length
