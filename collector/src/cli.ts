@@ -110,7 +110,8 @@ function checkSummary(config: CollectorConfig, file: string): string {
     0,
   );
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  return `config OK: ${plural(config.groups.length, 'group')}, ${plural(members, 'declared member')} (${file})`;
+  const shard = config.shard === undefined ? '' : `\nshard ${config.shard.index} of ${config.shard.count} owns: ${config.groups.map((g) => g.name).join(', ') || '(none)'}; ${plural(config.shardSkipped ?? 0, 'group')} ${config.shardSkipped === 1 ? 'belongs' : 'belong'} to other shards`;
+  return `config OK: ${plural(config.groups.length, 'group')}, ${plural(members, 'declared member')} (${file})${shard}`;
 }
 
 async function main(): Promise<void> {
