@@ -1,9 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startPostgresPrimaryStandby, type PostgresPrimaryStandby } from '../../collector/src/testing/postgres-primary-standby';
+import { selectors } from '../../dashboards/src/config';
+import { toYaml } from '../../dashboards/src/rules/render';
+import { episodesRecord, sliWindows, sloRuleGroups } from '../../dashboards/src/rules/slo-rules';
+import { PrometheusApi } from '../dashboards-live/prometheus-api';
+import { startPrometheus } from '../support/demo-stack';
 import { otlpJsonBody, type MemberReport } from '../support/otlp-json';
 import { Child, sparePort, waitFor } from '../support/processes';
 
@@ -63,6 +68,7 @@ async function collector(name: string, store: string) {
   const gauge = async (metric: string) => Number(new RegExp(`^${metric} (\\d)$`, 'm').exec(await metrics())?.[1]);
   return {
     name,
+    metricsPort,
     get child() {
       return child!;
     },
@@ -111,6 +117,19 @@ describe('collectors on a PostgreSQL episode store', { timeout: 300_000 }, () =>
     await a.start();
     await waitFor('a to be active', 10_000, async () => ((await a.active()) === 1 ? true : undefined));
     await b.start();
+    // One real Prometheus scrapes both under the collector's job, with the SLO rules evaluated every second.
+    const promDir = join(work, 'prometheus');
+    mkdirSync(promDir);
+    const rules = join(promDir, 'recovery-slo.yml');
+    writeFileSync(rules, toYaml({ groups: sloRuleGroups.map((g) => ({ ...g, interval: '1s' })) }));
+    const job = /job="([^"]+)"/.exec(selectors.collector)![1]!;
+    const prometheus = await startPrometheus(promDir, { metricsPort: a.metricsPort, moreMetricsPorts: [b.metricsPort], job, ruleFiles: [rules], labels: { [selectors.clusterLabel]: 'ha' } });
+    children.push(prometheus.child);
+    const promApi = new PrometheusApi(prometheus.url);
+    await waitFor('both collectors scraped', 60_000, async () => ((await promApi.instant(`up{job="${job}"} == 1`)).length === 2 ? true : undefined));
+    // Exact, without increase()'s extrapolation: every sample either collector ever had, summed over the pair.
+    const episodesSummed = async () => Number((await promApi.instant(`sum by (group) (max_over_time(recovery_episodes_total{${selectors.collector},group="payments"}[5m]))`))[0]?.value?.[1] ?? NaN);
+    const episodesCounted = async () => Number((await promApi.instant(`${episodesRecord(sliWindows[0]!)}{group="payments"}`))[0]?.value?.[1] ?? NaN);
     assert.equal(await b.active(), 0, 'b is the standby');
     assert.equal(await b.storeUp(), 1);
 
@@ -125,6 +144,13 @@ describe('collectors on a PostgreSQL episode store', { timeout: 300_000 }, () =>
     });
 
     assert.deepEqual([await a.episodesTotal(), await b.episodesTotal()], [1, 0], 'counted where it is written: a sum over the pair counts it once');
+    const countedOnce = await waitFor('the SLO rules to count the first episode', 30_000, async () => {
+      const n = await episodesCounted();
+      return n >= 0.9 ? n : undefined;
+    });
+    // increase() extrapolates a series younger than its window (~1.3 here); counted by both it would be twice that.
+    assert.ok(countedOnce < 1.9, `the pair's first episode counted ${countedOnce} times by ${episodesRecord(sliWindows[0]!)}`);
+    await waitFor('Prometheus to hold the pair\'s counters summing to 1', 10_000, async () => ((await episodesSummed()) === 1 ? true : undefined));
 
     // A second one, open when a dies.
     const [open] = await episodeUntil(a, pair, replicaDown, 'a second open episode, stored', (e) => e.length === 2 && e[0]!.end === null);
@@ -145,6 +171,13 @@ describe('collectors on a PostgreSQL episode store', { timeout: 300_000 }, () =>
     const [closed] = await episodeUntil(b, pair, healthy, 'the second episode to complete on b', (e) => e[0]!.end !== null);
     assert.equal(closed!.id, open!.id);
     assert.equal(await b.episodesTotal(), 1, 'b, active now, counts the episode it completed');
+    const countedTwice = await waitFor('the SLO rules to count the second episode', 30_000, async () => {
+      const n = await episodesCounted();
+      return n >= 1.9 ? n : undefined;
+    });
+    assert.ok(countedTwice < 2.9, `two episodes counted as ${countedTwice} through Prometheus (a's series stale since kill -9, b's new)`);
+    await waitFor('Prometheus to hold the pair\'s counters summing to 2', 10_000, async () => ((await episodesSummed()) === 2 ? true : undefined));
+    console.log(`HA pair through Prometheus: ${episodesRecord(sliWindows[0]!)} = ${countedOnce.toFixed(3)} after the first episode, ${countedTwice.toFixed(3)} after the second`);
     const rows = await waitFor('both episodes completed in PostgreSQL', 10_000, async () => {
       const stored = await storedRows('rebound_pair');
       return stored.every((r) => r.end !== null) ? stored : undefined;
