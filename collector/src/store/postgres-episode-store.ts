@@ -19,7 +19,7 @@ import { describeStoreError, type EpisodeQuery, type EpisodeStore } from './type
  * The engine's interface is synchronous, PostgreSQL is not: `save` returns a
  * promise (UnsavedEpisodes keeps what it sent until it resolves and retries
  * what it refused), and `list` / `openEpisodes` answer from what was read on
- * the last role check (the newest LIST_CACHE episodes, refreshed by revision).
+ * the last role check (the newest LIST_CACHE episodes, then what was updated since).
  *
  * Several hosts (`postgres://u:p@db-1:5432,db-2:5432/rebound`) are tried in
  * order and the first that is not in recovery is used (libpq's
@@ -291,8 +291,7 @@ const REFRESH_LOOKBACK_SECONDS = 30;
  * so two collectors starting together do not both migrate.
  */
 export const MIGRATIONS: readonly string[] = [
-  `CREATE SEQUENCE rebound_episode_revision;
-   CREATE TABLE rebound_episodes (
+  `CREATE TABLE rebound_episodes (
      id text PRIMARY KEY,
      group_name text NOT NULL,
      start_ms bigint NOT NULL,
@@ -300,12 +299,11 @@ export const MIGRATIONS: readonly string[] = [
      duration_seconds double precision,
      episode jsonb NOT NULL,
      resume_state jsonb,
-     revision bigint NOT NULL DEFAULT nextval('rebound_episode_revision'),
      updated_at timestamptz NOT NULL DEFAULT now()
    );
    CREATE INDEX rebound_episodes_by_group_start ON rebound_episodes (group_name, start_ms DESC);
    CREATE INDEX rebound_episodes_by_start ON rebound_episodes (start_ms DESC);
-   CREATE INDEX rebound_episodes_by_revision ON rebound_episodes (revision);
+   CREATE INDEX rebound_episodes_by_update ON rebound_episodes (updated_at);
    CREATE INDEX rebound_episodes_open ON rebound_episodes (group_name) WHERE end_ms IS NULL;
    CREATE TABLE rebound_lease (id integer PRIMARY KEY CHECK (id = 1), holder text NOT NULL, since timestamptz NOT NULL);`,
 ];
@@ -378,7 +376,7 @@ function upsertStatement(rows: readonly Row[]): { text: string; values: unknown[
       VALUES ${tuples.join(', ')}
       ON CONFLICT (id) DO UPDATE SET end_ms = excluded.end_ms, duration_seconds = excluded.duration_seconds,
         episode = excluded.episode, resume_state = excluded.resume_state,
-        revision = nextval('rebound_episode_revision'), updated_at = now()
+        updated_at = now()
       WHERE e.end_ms IS NULL OR excluded.end_ms IS NOT NULL`,
     values,
   };
