@@ -19,6 +19,7 @@ import { toYaml } from '../../dashboards/src/rules/render';
 import type { RuleGroup } from '../../dashboards/src/rules/rule-types';
 import { sloRuleGroups } from '../../dashboards/src/rules/slo-rules';
 import { demoGroups, startPrometheus } from '../support/demo-stack';
+import { otlpJsonBody } from '../support/otlp-json';
 import { Child, sparePort, waitFor } from '../support/processes';
 import { interpolate, panelQueries, readDashboards } from './dashboard-queries';
 import { PrometheusApi, type Sample } from './prometheus-api';
@@ -32,6 +33,7 @@ const SPEED = 4;
 const VARIABLES = { job, cluster: CLUSTER, group: '.*', __range: '1h', __rate_interval: '1m', __interval: '15s' };
 const children: Child[] = [];
 const shardPorts: number[] = [];
+const shardOtlpPorts: number[] = [];
 let single: PrometheusApi;
 let sharded: PrometheusApi;
 const demoNames = (demoGroups(SPEED) as { name: string }[]).map((g) => g.name);
@@ -55,19 +57,19 @@ function ruleFiles(into: string): string[] {
   });
 }
 
-async function startCollector(name: string, args: string[]): Promise<number> {
+async function startCollector(name: string, args: string[]): Promise<[number, number]> {
   const [metricsPort, otlpPort] = [await sparePort(), await sparePort()];
   const home = join(dir, name);
   mkdirSync(home);
   const configFile = join(home, 'rebound.yaml');
-  writeFileSync(configFile, stringify({ interval: '1s', listen: { metrics: `127.0.0.1:${metricsPort}`, otlp: `127.0.0.1:${otlpPort}` }, store: join(home, 'rebound.db'), groups: demoGroups(SPEED) }));
+  writeFileSync(configFile, stringify({ interval: '1s', listen: { metrics: `127.0.0.1:${metricsPort}`, otlp: `127.0.0.1:${otlpPort}` }, store: join(home, 'rebound.db'), groups: demoGroups(SPEED), otlp: { dynamic_groups: true } }));
   const child = new Child(name, process.execPath, ['--import', 'tsx', join(repoRoot, 'collector/src/cli.ts'), '--config', configFile, '--quiet', ...args], repoRoot);
   children.push(child);
   await waitFor(`${name} to answer /healthz`, 60_000, async () => {
     if (!child.running) throw new Error(`${name} exited:\n${child.tail()}`);
     return (await fetch(`http://127.0.0.1:${metricsPort}/healthz`)).ok || undefined;
   });
-  return metricsPort;
+  return [metricsPort, otlpPort];
 }
 
 /** A result as label sets without `instance`, sorted; deduplicated when the query keeps `instance` (one series per collector). */
@@ -98,8 +100,9 @@ describe('three shards against one collector, through real Prometheus', { timeou
   before(async () => {
     // All at once, so the demo stories run nearly in step on both sides.
     const ports = await Promise.all([startCollector('single', []), ...Array.from({ length: SHARDS }, (_, i) => startCollector(`shard-${i}`, ['--shard', `${i}/${SHARDS}`]))]);
-    shardPorts.push(...ports.slice(1));
-    for (const [name, metricsPort, more] of [['single', ports[0]!, []], ['sharded', shardPorts[0]!, shardPorts.slice(1)]] as const) {
+    shardPorts.push(...ports.slice(1).map(([metrics]) => metrics));
+    shardOtlpPorts.push(...ports.slice(1).map(([, otlp]) => otlp));
+    for (const [name, metricsPort, more] of [['single', ports[0]![0], []], ['sharded', shardPorts[0]!, shardPorts.slice(1)]] as const) {
       const home = join(dir, `prometheus-${name}`);
       mkdirSync(home);
       const stack = await startPrometheus(home, { metricsPort, moreMetricsPorts: [...more], job, ruleFiles: ruleFiles(home), labels: { [selectors.clusterLabel]: CLUSTER } });
@@ -124,6 +127,20 @@ describe('three shards against one collector, through real Prometheus', { timeou
     assert.deepEqual(perGroup.map((s) => [s.metric.group, s.value![1]]).sort(), demoNames.map((g) => [g, '1']).sort(), 'one instance per group in Prometheus');
     const info = await sharded.instant(`recovery_collector_shard_info{${selectors.collector}}`);
     assert.deepEqual(info.map((s) => `${s.metric.shard}/${s.metric.shards}`).sort(), ['0/3', '1/3', '2/3']);
+  });
+
+  it('refuses OTLP points of another shard\'s group in the partial-success answer, naming the owner', async () => {
+    const owner = shardOf('orders-db', SHARDS);
+    const other = (owner + 1) % SHARDS;
+    const response = await fetch(`http://127.0.0.1:${shardOtlpPorts[other]}/v1/metrics`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: otlpJsonBody([{ group: 'orders-db', member: 'pg-1', role: 'leader', up: true, position: 1 }]),
+    });
+    assert.equal(response.status, 200);
+    const body = (await response.json()) as { partialSuccess?: { rejectedDataPoints: string; errorMessage: string } };
+    assert.ok(Number(body.partialSuccess?.rejectedDataPoints) > 0, JSON.stringify(body));
+    assert.match(body.partialSuccess!.errorMessage, new RegExp(`other_shard.*group "orders-db" belongs to shard ${owner} of ${SHARDS} \\(this is shard ${other}\\)`));
   });
 
   for (const dashboard of readDashboards(join(repoRoot, 'dashboards/grafana/dashboards'))) {
