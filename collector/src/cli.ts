@@ -7,17 +7,19 @@ import { OTLP_TYPE } from './receivers/otlp/factory';
 import { loadConfigFile } from './config/load';
 import { quoteValue } from './config/quote';
 import { ListenError } from './listen-error';
+import { parseShardFlag, type ShardConfig } from './config/shard';
 import { createConsoleLogger } from './logger';
 import { defaultDemoGroups } from './receivers/demo';
 import { StoreOpenError } from './store/open-episode-store';
 import { RECEIVER_FACTORIES } from './receivers/registry';
 import { summaryLine } from './summary-line';
 
-const USAGE = `Usage: rebound-collector [--config FILE] [--check] [--speed N] [--quiet]
+const USAGE = `Usage: rebound-collector [--config FILE] [--check] [--speed N] [--shard I/N] [--quiet]
 
   --config FILE   YAML config (see the README); without it the built-in demo cluster runs
   --check         validate the config file and exit: 0 when valid, 2 with the mistake; starts nothing
   --speed N       demo clock speed (default 1: a full failure/recovery cycle in about 2 minutes)
+  --shard I/N     own only the groups whose name hashes to shard I of N (overrides the file's shard:)
   --quiet         no per-phase summary lines on stdout and no info logs
   --help          this text`;
 
@@ -27,6 +29,7 @@ interface CliArguments {
   speed: number;
   speedGiven: boolean;
   quiet: boolean;
+  shard?: ShardConfig;
 }
 
 function parseArguments(argv: readonly string[]): CliArguments {
@@ -54,6 +57,15 @@ function parseArguments(argv: readonly string[]): CliArguments {
       case '--quiet':
         result.quiet = true;
         break;
+      case '--shard': {
+        const text = value();
+        try {
+          result.shard = parseShardFlag(text);
+        } catch (error) {
+          throw new UsageError((error as ConfigError).message);
+        }
+        break;
+      }
       case '--check':
         result.check = true;
         break;
@@ -99,12 +111,13 @@ function checkSummary(config: CollectorConfig, file: string): string {
     0,
   );
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  return `config OK: ${plural(config.groups.length, 'group')}, ${plural(members, 'declared member')} (${file})`;
+  const shard = config.shard === undefined ? '' : `\nshard ${config.shard.index} of ${config.shard.count} owns: ${config.groups.map((g) => g.name).join(', ') || '(none)'}; ${plural(config.shardSkipped ?? 0, 'group')} ${config.shardSkipped === 1 ? 'belongs' : 'belong'} to other shards`;
+  return `config OK: ${plural(config.groups.length, 'group')}, ${plural(members, 'declared member')} (${file})${shard}`;
 }
 
 async function main(): Promise<void> {
   const args = parseArguments(process.argv.slice(2));
-  const config = args.config === undefined ? demoConfig(args.speed) : loadConfigFile(args.config, undefined, args.speedGiven ? { overrides: { demo: { speed: args.speed } } } : {});
+  const config = args.config === undefined ? demoConfig(args.speed) : loadConfigFile(args.config, undefined, { ...(args.speedGiven ? { overrides: { demo: { speed: args.speed } } } : {}), ...(args.shard ? { shard: args.shard } : {}) });
   if (args.check) {
     // Like `promtool check config`: the file only; no port is bound, no node contacted, the store not opened.
     process.stdout.write(checkSummary(config, args.config!) + '\n');
@@ -124,7 +137,7 @@ async function main(): Promise<void> {
   const otlp = endpoints.receivers[OTLP_TYPE];
   const base = `${config.listen.auth.tls ? 'https' : 'http'}://${endpoints.metrics.host}:${endpoints.metrics.port}`;
   process.stdout.write(
-    `Rebound collector ${args.config ? `with ${args.config}` : `with the demo cluster (speed ${args.speed})`}: ${config.groups.length} group(s)\n` +
+    `Rebound collector ${args.config ? `with ${args.config}` : `with the demo cluster (speed ${args.speed})`}: ${config.groups.length} group(s)${config.shard ? ` (shard ${config.shard.index} of ${config.shard.count}; ${config.shardSkipped ?? 0} configured group(s) belong to other shards)` : ''}\n` +
       `  metrics  ${base}/metrics\n  groups   ${base}/api/v1/groups\n  episodes ${base}/api/v1/episodes\n  health   ${base}/healthz\n` +
       (otlp ? `  OTLP in  ${config.otlp.tls ? 'https' : 'http'}://${otlp.host}:${otlp.port}/v1/metrics
 ` : '') +

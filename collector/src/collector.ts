@@ -11,6 +11,7 @@ import type { ObservationSink, Receiver, ReceiverContext, ReceiverFactory, Share
 import { RECEIVER_FACTORIES } from './receivers/registry';
 import type { EpisodeStore } from './store/types';
 import { openEpisodeStore } from './store/open-episode-store';
+import { PostgresEpisodeStore } from './store/postgres-episode-store';
 
 export interface CollectorOptions {
   config: CollectorConfig;
@@ -47,16 +48,22 @@ export class Collector {
   constructor(private readonly options: CollectorOptions) {
     const { config, logger } = options;
     // Throws StoreOpenError (the CLI exits 2) only when the path cannot be opened at all.
-    this.store = openEpisodeStore(config.storePath, { logger });
+    this.store =
+      config.storePostgres !== undefined
+        ? new PostgresEpisodeStore({ url: config.storePostgres.url.reveal(), redacted: config.storePostgres.redacted, logger, roleCheckMillis: Math.min(config.intervalMillis, 1000) })
+        : openEpisodeStore(config.storePath, { logger });
     this.engine = new RecoveryEngine({ groups: config.groups, store: this.store, logger, maintenance: config.maintenance });
     this.exporter = new PrometheusExporter(new Registry());
     this.exporter.storeUp(this.engine.storeUp() ?? false);
     for (const group of config.groups) this.exporter.declareGroup(group.name);
+    if (config.shard !== undefined) this.exporter.shardInfo(config.shard);
     // Episode counters start at zero in every process, as Prometheus counters do: increase()
     // handles the reset, and the store's history never re-enters them (a collector started
     // on an older copy of its store would otherwise look like a reset plus new episodes).
-    this.engine.onEpisodeCompleted((episode) => this.exporter.recordEpisode(episode));
-    this.engine.onBlip((group) => this.exporter.recordBlip(group));
+    // With an HA pair (PostgreSQL store) an episode is counted where it is written, so a
+    // sum over both collectors counts it once: the standby's counters stay at zero.
+    this.engine.onEpisodeCompleted((episode) => this.countsEpisodes() && this.exporter.recordEpisode(episode));
+    this.engine.onBlip((group) => this.countsEpisodes() && this.exporter.recordBlip(group));
     if (options.onPhaseChange) this.engine.onPhaseChange(options.onPhaseChange);
     this.api = new HttpApi({ ...config.listen.metrics, auth: config.listen.auth, engine: this.engine, exporter: this.exporter, logger });
   }
@@ -67,6 +74,11 @@ export class Collector {
     this.createReceivers(context);
     const sink = this.sink();
 
+    if (this.store instanceof PostgresEpisodeStore) {
+      // Before the first tick: a collector that is active continues the stored open episodes instead of opening new ones.
+      this.store.onActive((open) => this.engine.resumeOpenEpisodes(open));
+      await this.store.start();
+    }
     const metrics = await this.api.start();
     try {
       // The shared servers first: a port that cannot be bound stops the start (the caller says why), nothing runs to show unknown.
@@ -87,9 +99,11 @@ export class Collector {
       this.otlpExporter = startOtlpExporter(config.exporters.otlp, () => this.engine.snapshot(), logger, {
         sources: () => this.engine.sourceStates(),
         storeUp: () => this.engine.storeUp() ?? false,
+        collectorActive: () => this.active(),
+        ...(config.shard === undefined ? {} : { shard: config.shard }),
       });
-      this.engine.onEpisodeCompleted((episode) => this.otlpExporter?.recordEpisode(episode));
-      this.engine.onBlip((group) => this.otlpExporter?.recordBlip(group));
+      this.engine.onEpisodeCompleted((episode) => this.countsEpisodes() && this.otlpExporter?.recordEpisode(episode));
+      this.engine.onBlip((group) => this.countsEpisodes() && this.otlpExporter?.recordBlip(group));
     }
     this.tick();
     this.timer = setInterval(() => this.tick(), config.intervalMillis);
@@ -106,13 +120,13 @@ export class Collector {
   async stop(): Promise<void> {
     if (this.timer !== undefined) clearInterval(this.timer);
     try {
-      this.engine.flush();
+      await this.engine.flushAsync();
     } finally {
       // A store that cannot save still lets everything else stop (the error is reported after).
       await Promise.allSettled([...this.receivers, ...this.shared.values()].map((r) => r.stop()));
       await this.api.stop();
       await this.otlpExporter?.shutdown();
-      this.store.close();
+      await this.store.close();
     }
   }
 
@@ -121,9 +135,20 @@ export class Collector {
       const states = this.engine.tick();
       this.exporter.update(states, this.engine.sourceStates());
       this.exporter.storeUp(this.engine.storeUp() ?? false);
+      this.exporter.collectorActive(this.active());
     } catch (error) {
       this.options.logger.error('derivation tick failed', { error: String(error), stack: (error as Error).stack });
     }
+  }
+
+  /** `recovery_collector_active`: a SQLite store is always this collector's; a PostgreSQL one while it holds the lock. */
+  active(): boolean {
+    return this.store instanceof PostgresEpisodeStore ? this.store.active : true;
+  }
+
+  /** Episodes completing now are this collector's to count: always with SQLite; with PostgreSQL, those it writes. */
+  private countsEpisodes(): boolean {
+    return this.store instanceof PostgresEpisodeStore ? this.store.writesCompleted : true;
   }
 
   /** Each group's receivers, by its factory; then each factory's shared component, when one is needed. */

@@ -99,6 +99,11 @@ export const METRICS = {
     help: '1 when the source answered its last round, 0 when it failed.' },
   storeUp: { name: 'recovery_store_up', type: 'gauge', unit: '1', labels: [],
     help: '1 when the episode store accepted the last write, 0 while it cannot be written (full, read-only, I/O error) and unsaved episodes are kept in memory.' },
+  collectorShardInfo: { name: 'recovery_collector_shard_info', type: 'gauge', unit: '1', labels: ['shard', 'shards'],
+    help: 'Always 1 on a collector with shard: set: which shard it is (shard, from 0) of how many (shards); it owns the groups whose name hashes to shard.',
+    absentWhen: 'the collector has no shard: setting' },
+  collectorActive: { name: 'recovery_collector_active', type: 'gauge', unit: '1', labels: [],
+    help: '1 when this collector writes the episodes (a SQLite store, or the holder of a PostgreSQL store\'s lock), 0 for the standby of an HA pair.' },
 } as const satisfies Record<string, MetricDefinition>;
 
 export type MetricKey = keyof typeof METRICS;
@@ -154,6 +159,7 @@ export type ReceiverMetricKey = keyof typeof RECEIVER_METRICS;
 export const POINT_REFUSAL_REASONS = [
   'unknown_group', // group not configured and dynamic_groups is off
   'too_many_groups', // dynamic group beyond max_groups
+  'other_shard', // the group belongs to another shard (shard:)
   'too_many_members', // member beyond max_members_per_group
   'too_many_attributes', // resource or point with more than max_attributes attributes
   'attribute_too_long', // an attribute Rebound reads is longer than max_attribute_value_length
@@ -213,7 +219,7 @@ export function seriesName(definition: Pick<MetricDefinition, 'name' | 'type'>, 
  */
 export function otlpName(definition: Pick<MetricDefinition, 'name' | 'type'>): string {
   const name = definition.type === 'counter' ? definition.name.replace(/_total$/, '') : definition.name;
-  const entity = /^recovery_(group|member|source|store)_(.+)$/.exec(name);
+  const entity = /^recovery_(group|member|source|store|collector)_(.+)$/.exec(name);
   if (entity) return `recovery.${entity[1]}.${entity[2]}`;
   return name.replace(/^recovery_/, 'recovery.');
 }

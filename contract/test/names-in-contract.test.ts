@@ -50,6 +50,7 @@ const ALLOWED: ReadonlyArray<{ paths: readonly string[]; reason: string }> = [
       'collector/src/receivers/prometheus/postgres-exporter.integration.test.ts',
       'collector/src/receivers/prometheus/redis-exporter.integration.test.ts',
       'collector/src/receivers/redis/redis.integration.test.ts',
+      'test/collector/ha-pair.integration.test.ts',
       'test/collector/restart.test.ts',
       'test/collector/secrets-never-leak.test.ts',
       'test/collector/shutdown.test.ts',

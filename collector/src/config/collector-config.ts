@@ -17,7 +17,8 @@ import {
 import { GROUP_DEFAULTS, type GroupConfig } from './group-config';
 import { parseMaintenanceConfig, type ConfiguredWindow } from './maintenance-config';
 import { quoteValue } from './quote';
-import { readStorePath } from './store-path';
+import { ownsGroup, readShard, type ShardConfig } from './shard';
+import { isPostgresStore, readPostgresStore, readStorePath, type PostgresStoreConfig } from './store-path';
 
 /** The whole validated config file (DESIGN.md §3.3). */
 export interface CollectorConfig {
@@ -29,8 +30,10 @@ export interface CollectorConfig {
     /** `listen.auth`: bearer token and TLS for `/metrics` and `/api/v1/*`; none by default. */
     auth: ApiAuthConfig;
   };
-  /** Episode store path (SQLite). */
+  /** Episode store path (SQLite), or the redacted URL when the store is PostgreSQL. */
   storePath: string;
+  /** `store: postgres://…`: episodes in PostgreSQL instead of SQLite (storePath is then its redacted URL). */
+  storePostgres?: PostgresStoreConfig;
   groups: GroupConfig[];
   /** Top-level `otlp:`: how the OTLP/HTTP receiver accepts and limits requests. */
   otlp: OtlpServerConfig;
@@ -38,6 +41,9 @@ export interface CollectorConfig {
   exporters: { otlp?: OtlpExporterConfig };
   /** `maintenance:` windows; an episode starting inside one is planned (kept out of the SLO). */
   maintenance: ConfiguredWindow[];
+  /** `shard:` (or `--shard`): `groups` holds only this shard's groups; `shardSkipped` counts the others'. */
+  shard?: ShardConfig;
+  shardSkipped?: number;
 }
 
 export const COLLECTOR_DEFAULTS = {
@@ -47,7 +53,7 @@ export const COLLECTOR_DEFAULTS = {
   storePath: './data/rebound.db',
 } as const;
 
-const TOP_LEVEL_KEYS = ['interval', 'listen', 'store', 'groups', 'otlp', 'exporters', 'maintenance'] as const;
+const TOP_LEVEL_KEYS = ['interval', 'listen', 'store', 'groups', 'otlp', 'exporters', 'maintenance', 'shard'] as const;
 const GROUP_KEYS = [
   'name',
   'rto',
@@ -68,6 +74,8 @@ export interface ParseOptions {
    * receiver's factory validates them like the file's (the OpenTelemetry Collector's `--set`).
    */
   overrides?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** `--shard I/N`: overrides the file's `shard:`. */
+  shard?: ShardConfig;
 }
 
 /** Validate the parsed YAML object. Throws ConfigError naming the key path. */
@@ -87,23 +95,33 @@ export function parseCollectorConfig(
     if (first !== undefined) throw new ConfigError(joinKey(joinKey('groups', i), 'name'), `duplicate group name "${group.name}" (also groups[${first}])`);
     seen.set(group.name, i);
   });
-  const otlp = parseOtlpServerConfig(top['otlp'], 'otlp');
-  checkMemberExpiry(otlp, groups);
+  const parsedOtlp = parseOtlpServerConfig(top['otlp'], 'otlp');
+  checkMemberExpiry(parsedOtlp, groups);
   contribOptionsOf(groups); // an endpoint listed under two groups' otlp.contrib.members is a config error
-  checkSomethingToWatch(groups, otlp);
+  checkSomethingToWatch(groups, parsedOtlp);
+  const shard = options.shard ?? readShard(top['shard'], 'shard');
+  const owned = groups.filter((g) => ownsGroup(shard, g.name));
+  const otlp = shard === undefined ? parsedOtlp : { ...parsedOtlp, shard };
   return {
+    ...(shard === undefined ? {} : { shard, shardSkipped: groups.length - owned.length }),
     intervalMillis,
     listen: {
       metrics: readHostPort(listen['metrics'], 'listen.metrics', COLLECTOR_DEFAULTS.metrics),
       otlp: readHostPort(listen['otlp'], 'listen.otlp', COLLECTOR_DEFAULTS.otlp),
       auth: parseApiAuthConfig(listen['auth'], 'listen.auth'),
     },
-    storePath: readStorePath(top['store'], 'store', COLLECTOR_DEFAULTS.storePath),
-    groups,
+    ...readStore(top['store']),
+    groups: owned,
     otlp,
     exporters: parseExporters(top['exporters']),
-    maintenance: parseMaintenanceConfig(top['maintenance'], 'maintenance', new Set(groups.map((g) => g.name))),
+    maintenance: parseMaintenanceConfig(top['maintenance'], 'maintenance', new Set(groups.map((g) => g.name))).filter((w) => ownsGroup(shard, w.group)),
   };
+}
+
+function readStore(raw: unknown): Pick<CollectorConfig, 'storePath' | 'storePostgres'> {
+  if (!isPostgresStore(raw)) return { storePath: readStorePath(raw, 'store', COLLECTOR_DEFAULTS.storePath) };
+  const postgres = readPostgresStore(raw, 'store');
+  return { storePath: postgres.redacted, storePostgres: postgres };
 }
 
 /**

@@ -2,6 +2,30 @@ import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConfigError } from './config-error';
 import { readString } from './fields';
+import { encodedUrl, parseCredentialUrl, redactedCredentialUrl } from './credential-url';
+import { Secret } from '../receivers/shared/secret';
+
+/** `store: postgres://rebound_store:${PASSWORD}@db:5432/rebound`: episodes in PostgreSQL (store/postgres-episode-store.ts). */
+export interface PostgresStoreConfig {
+  /** The URL with user and password percent-encoded, for node-postgres. */
+  url: Secret;
+  /** The URL with the password as `***`: what logs and messages name. */
+  redacted: string;
+}
+
+/** `postgres://…` or `postgresql://…` (as libpq takes both). */
+export function isPostgresStore(raw: unknown): raw is string {
+  return typeof raw === 'string' && /^postgres(ql)?:\/\//i.test(raw.trim());
+}
+
+/** A `store:` that is a PostgreSQL URL; user and password as every other URL in the config (credential-url.ts). */
+export function readPostgresStore(raw: string, keyPath: string, env: NodeJS.ProcessEnv = process.env): PostgresStoreConfig {
+  const url = parseCredentialUrl(raw.trim(), keyPath, env);
+  if (!/^[^/?#]+(\/[^/?#]*)?([?#].*)?$/.test(url.location) || url.location.startsWith(':')) {
+    throw new ConfigError(keyPath, 'expected postgres://USER:PASSWORD@HOST:PORT/DATABASE');
+  }
+  return { url: new Secret(encodedUrl(url)), redacted: redactedCredentialUrl(url) };
+}
 
 /**
  * `store: ./data/rebound.db`: the SQLite file, created (with its directory) when

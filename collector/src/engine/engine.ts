@@ -214,6 +214,35 @@ export class RecoveryEngine implements ObservationSink {
     return false;
   }
 
+  /**
+   * Save every open episode now and wait for the store (a store on a server
+   * writes asynchronously). Returns false when the store refused: what was
+   * unsaved is lost with the process.
+   */
+  async flushAsync(): Promise<boolean> {
+    if (this.unsaved === undefined) return true;
+    await this.unsaved.settled();
+    const open = [...this.trackers.values()].map((t) => t.openEpisode()).filter((o): o is OpenEpisode => o !== null);
+    this.unsaved.add(open, []);
+    this.unsaved.write(this.now(), true);
+    await this.unsaved.settled();
+    if (this.unsaved.size === 0) return true;
+    this.logger.error(`episode store ${this.store!.path}: not writable at shutdown; ${this.unsaved.size} unsaved episode(s) are lost`);
+    return false;
+  }
+
+  /**
+   * Continue the store's open episodes (same id and start) in place of this
+   * engine's own: a collector of an HA pair that became active takes over what
+   * the previous active one wrote, as a restart does. Every open episode is
+   * then written on the next tick (the ones only this engine had too).
+   */
+  resumeOpenEpisodes(stored: ReadonlyMap<string, OpenEpisode>): void {
+    for (const [group, open] of stored) this.trackers.get(group)?.resume(open);
+    const open = [...this.trackers.values()].map((t) => t.openEpisode()).filter((o): o is OpenEpisode => o !== null);
+    this.unsaved?.replaceOpen(open);
+  }
+
   private persist(open: OpenEpisode[], completed: Episode[], nowMillis: number): void {
     if (this.unsaved === undefined) {
       this.completedInMemory.unshift(...completed.reverse());

@@ -44,6 +44,11 @@ export class UnsavedEpisodes {
   private retryMillis: number;
   private nextAttemptMillis = 0;
   private droppedThisOutage = 0;
+  /** Each change's number, by episode id: a write that was on its way removes only what did not change meanwhile. */
+  private readonly change = new Map<string, number>();
+  private changes = 0;
+  /** A write to a store on a server (save returned a promise), until it settles. */
+  private inFlight: Promise<void> | undefined;
 
   constructor(options: UnsavedEpisodesOptions) {
     this.store = options.store;
@@ -60,7 +65,7 @@ export class UnsavedEpisodes {
 
   /** True while the store accepts writes (`recovery_store_up`). */
   get storeUp(): boolean {
-    return this.up;
+    return this.up && this.store.reachable !== false;
   }
 
   get size(): number {
@@ -69,11 +74,15 @@ export class UnsavedEpisodes {
 
   /** Queue changes; nothing is written until `write`. */
   add(open: readonly OpenEpisode[], completed: readonly Episode[]): void {
-    for (const o of open) this.open.set(o.episode.id, o);
+    for (const o of open) {
+      this.open.set(o.episode.id, o);
+      this.change.set(o.episode.id, ++this.changes);
+    }
     for (const episode of completed) {
       this.open.delete(episode.id);
       this.completed.delete(episode.id);
       this.completed.set(episode.id, episode);
+      this.change.set(episode.id, ++this.changes);
     }
     // While the store is up everything queued is written this tick, however many groups completed at once.
     if (!this.up) this.trim();
@@ -85,19 +94,59 @@ export class UnsavedEpisodes {
    * Returns whether nothing is left unsaved.
    */
   write(nowMillis: number, force = false): boolean {
+    if (this.inFlight !== undefined) return false;
     if (!this.up && !force && nowMillis < this.nextAttemptMillis) return false;
     if (this.up && this.size === 0) return true;
     const count = this.size;
+    const sent = new Map(this.change);
+    let pending: void | Promise<void>;
     try {
-      this.store.save([...this.open.values()], [...this.completed.values()]);
+      pending = this.store.save([...this.open.values()], [...this.completed.values()]);
     } catch (error) {
       this.failed(error, nowMillis);
       return false;
     }
-    this.open.clear();
-    this.completed.clear();
+    if (pending instanceof Promise) {
+      this.inFlight = pending.then(
+        () => {
+          this.written(sent);
+          if (!this.up) this.recovered(count);
+        },
+        (error: unknown) => this.failed(error, nowMillis),
+      ).finally(() => {
+        this.inFlight = undefined;
+      });
+      return false;
+    }
+    this.written(sent);
     if (!this.up) this.recovered(count);
     return true;
+  }
+
+  /** Settles when no write is on its way (a store on a server); then `size` is what is still unsaved. */
+  async settled(): Promise<void> {
+    while (this.inFlight !== undefined) await this.inFlight;
+  }
+
+  /**
+   * The open episodes are now these (a collector that became active took over
+   * the stored ones): open episodes queued that are not among them are
+   * forgotten, these are queued to be written.
+   */
+  replaceOpen(open: readonly OpenEpisode[]): void {
+    for (const id of this.open.keys()) this.change.delete(id);
+    this.open.clear();
+    this.add(open, []);
+  }
+
+  /** Forget what was written, unless it changed since it was sent. */
+  private written(sent: ReadonlyMap<string, number>): void {
+    for (const [id, number] of sent) {
+      if (this.change.get(id) !== number) continue;
+      this.change.delete(id);
+      this.open.delete(id);
+      this.completed.delete(id);
+    }
   }
 
   /** The queued episodes (open ones with their newest state), for listing while the store is down. */
@@ -133,6 +182,7 @@ export class UnsavedEpisodes {
   private dropOldest(): void {
     const oldest = this.completed.keys().next().value as string;
     this.completed.delete(oldest);
+    this.change.delete(oldest);
     if (this.droppedThisOutage++ === 0) {
       this.logger.error(
         `episode store ${this.store.path}: still not writable; more than ${this.maxCompleted} completed episodes wait in memory, dropping the oldest (they stay counted in ${METRICS.episodes.name})`,

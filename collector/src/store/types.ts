@@ -22,13 +22,20 @@ export interface EpisodeStore {
    * the store down and its episodes served read-only when this is set.
    */
   readonly openedReadOnly: string | null;
-  /** Save open episodes (with their resume state) and completed ones, in one transaction; throws when the store cannot be written. */
-  save(open: readonly OpenEpisode[], completed: readonly Episode[]): void;
+  /**
+   * Save open episodes (with their resume state) and completed ones, in one
+   * transaction; throws when the store cannot be written. A store on a server
+   * (PostgreSQL) returns a promise instead, rejected when it refused; it reads
+   * the episodes before returning, so they may change while it writes.
+   */
+  save(open: readonly OpenEpisode[], completed: readonly Episode[]): void | Promise<void>;
+  /** False while a store on a server is known to be unreachable (`recovery_store_up` 0 even with nothing to write); absent: not known. */
+  readonly reachable?: boolean;
   /** Open episodes to continue after a restart, by group. */
   openEpisodes(): Map<string, OpenEpisode>;
   /** Stored episodes, newest first. */
   list(query?: EpisodeQuery): Episode[];
-  close(): void;
+  close(): void | Promise<void>;
 }
 
 /** `SqliteError: disk I/O error`: the error's name and message, on one line. */

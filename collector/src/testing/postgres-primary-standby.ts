@@ -36,6 +36,12 @@ export interface PostgresPrimaryStandby {
   /** Fast shutdown (SIGINT) of the standby; its replication slot keeps the WAL it misses. */
   stopStandby(): Promise<void>;
   startStandby(): Promise<void>;
+  /** Immediate shutdown (SIGQUIT) of the primary: a crash, its clients' connections cut. */
+  crashPrimary(): Promise<void>;
+  /** Start the primary again after crashPrimary (crash recovery, then it serves as before). */
+  startPrimary(): Promise<void>;
+  /** `pg_ctl promote` the standby and wait until it accepts writes (a failover). */
+  promoteStandby(): Promise<void>;
   /** SIGSTOP / SIGCONT the standby's postmaster and backends: a hung node that still accepts TCP connections. */
   pauseStandby(): void;
   resumeStandby(): void;
@@ -135,6 +141,14 @@ export async function startPostgresPrimaryStandby(options: { tls?: boolean } = {
     query,
     stopStandby: async () => servers.get('standby')?.stop(10_000),
     startStandby: () => startServer(standby),
+    async crashPrimary() {
+      await run(join(PG_BIN, 'pg_ctl'), ['stop', '-D', primary.dataDir, '-m', 'immediate', '-w', '-t', '30'], { ...asPostgres, timeout: 40_000 });
+    },
+    startPrimary: () => startServer(primary),
+    async promoteStandby() {
+      await run(join(PG_BIN, 'pg_ctl'), ['promote', '-D', standby.dataDir, '-w', '-t', '60'], { ...asPostgres, timeout: 70_000 });
+      await waitFor('the promoted standby to accept writes', 60_000, async () => ((await query<{ r: boolean }>(standby, 'SELECT pg_is_in_recovery() AS r'))[0]?.['r'] === false ? true : undefined));
+    },
     pauseStandby: () => servers.get('standby')?.pause(),
     resumeStandby: () => servers.get('standby')?.resume(),
     async addHbaRule(target, line) {

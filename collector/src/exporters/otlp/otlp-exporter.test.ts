@@ -87,6 +87,8 @@ describe('startOtlpExporter', () => {
     const exporter = startOtlpExporter(config(sink), () => states, createMemoryLogger(), {
       sources: () => new Map([['otlp', true], ['redis/cache', false]]),
       storeUp: () => false,
+      collectorActive: () => true,
+      shard: { index: 1, count: 2 },
       now: () => NOW,
     });
     try {

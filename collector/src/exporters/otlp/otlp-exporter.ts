@@ -34,6 +34,10 @@ export interface OtlpExporterExtras {
   sources?: () => ReadonlyMap<string, boolean>;
   /** `recovery.store.up`: whether the episode store accepts writes; absent without it. */
   storeUp?: () => boolean;
+  /** `recovery.collector.active`. */
+  collectorActive?: () => boolean;
+  /** `recovery.collector.shard_info` with `shard`, `shards` (a collector with `shard:`). */
+  shard?: { index: number; count: number };
   /** Wall clock (epoch ms), for observation ages; tests pass a fake. */
   now?: () => number;
 }
@@ -84,6 +88,8 @@ export function startOtlpExporter(
       try {
         forEachGaugePoint(snapshot(), extras.sources?.() ?? new Map(), now(), (key, value, attributes) => observer.observe(gauges[key], value, attributes));
         if (extras.storeUp !== undefined) observer.observe(gauges.storeUp, extras.storeUp() ? 1 : 0);
+        if (extras.collectorActive !== undefined) observer.observe(gauges.collectorActive, extras.collectorActive() ? 1 : 0);
+        if (extras.shard !== undefined) observer.observe(gauges.collectorShardInfo, 1, { shard: String(extras.shard.index), shards: String(extras.shard.count) });
       } catch (error) {
         // The SDK would swallow it; say it (at most every 5 minutes) and push nothing rather than half a picture.
         if (now() - snapshotFailedAt > 300_000) logger.error('OTLP export could not read the recovery state', { error: String(error) });

@@ -11,7 +11,7 @@ import { etaSecondsAt } from '../../model/eta';
 import { escapeLabelValue, formatValue, labelPair } from './exposition-format';
 
 /** The families a group has series in, in exposition order (the one definition list's order). */
-export const GROUP_FAMILIES: readonly MetricKey[] = (Object.keys(METRICS) as MetricKey[]).filter((key) => key !== 'sourceUp' && key !== 'storeUp');
+export const GROUP_FAMILIES: readonly MetricKey[] = (Object.keys(METRICS) as MetricKey[]).filter((key) => key !== 'sourceUp' && key !== 'storeUp' && key !== 'collectorActive' && key !== 'collectorShardInfo');
 const FAMILY_INDEX = new Map<MetricKey, number>(GROUP_FAMILIES.map((key, i) => [key, i]));
 const at = (key: MetricKey): number => FAMILY_INDEX.get(key)!;
 

@@ -37,7 +37,9 @@ describe('PrometheusExporter', () => {
       exporter.recordEpisode({ group: 'db', durationSeconds: 42, rtoSeconds: 300 });
       exporter.recordEpisode({ group: 'db', durationSeconds: 60, rtoSeconds: 300, planned: true });
       exporter.recordBlip('db');
+      exporter.shardInfo({ index: 1, count: 2 });
       const text = await exporter.metricsText();
+      assert.deepEqual(seriesOf(text, 'recovery_collector_shard_info'), ['recovery_collector_shard_info{shard="1",shards="2"} 1']);
       for (const definition of Object.values(METRICS)) {
         assert.match(text, new RegExp(`# HELP ${definition.name} `), `${definition.name} has HELP`);
         assert.match(text, new RegExp(`# TYPE ${definition.name} ${definition.type}`), `${definition.name} has TYPE`);

@@ -36,6 +36,8 @@ export class PrometheusExporter {
   private readonly sourceUpLines = new Map<string, string>();
   /** prom-client started an unlabelled gauge at 0; kept, and the collector sets it at start anyway. */
   private storeUpLine = `${METRICS.storeUp.name} 0\n`;
+  private collectorActiveLine = `${METRICS.collectorActive.name} 1\n`;
+  private shardInfoLine = '';
   /** Per family (index in GROUP_FAMILIES), every group's series in group order. */
   private readonly families = GROUP_FAMILIES.map(() => new FamilyText());
   /** Ages are rendered per scrape into this buffer, reused when no scrape is in flight. */
@@ -91,6 +93,16 @@ export class PrometheusExporter {
     this.storeUpLine = `${METRICS.storeUp.name} ${up ? 1 : 0}\n`;
   }
 
+  /** `recovery_collector_shard_info{shard,shards} 1` (a collector without `shard:` has none). */
+  shardInfo(shard: { index: number; count: number }): void {
+    this.shardInfoLine = `${METRICS.collectorShardInfo.name}{${labelPair('shard', String(shard.index))},${labelPair('shards', String(shard.count))}} 1\n`;
+  }
+
+  /** `recovery_collector_active`: whether this collector writes the episodes (0 for the standby of an HA pair). */
+  collectorActive(active: boolean): void {
+    this.collectorActiveLine = `${METRICS.collectorActive.name} ${active ? 1 : 0}\n`;
+  }
+
   /**
    * The whole exposition as pieces in order (about one per family), so the HTTP
    * server can write or gzip them without first building one 70 MiB string.
@@ -106,7 +118,7 @@ export class PrometheusExporter {
       else if (key === 'groupEta') pieces.push(this.etas(groups, reuse));
       else pieces.push(this.families[index]!.render(groups.length, reuse));
     });
-    const ownMetrics = [familyHeader(METRICS.sourceUp, format), ...this.sourceUpLines.values(), familyHeader(METRICS.storeUp, format), this.storeUpLine];
+    const ownMetrics = [familyHeader(METRICS.sourceUp, format), ...this.sourceUpLines.values(), familyHeader(METRICS.storeUp, format), this.storeUpLine, familyHeader(METRICS.collectorActive, format), this.collectorActiveLine, familyHeader(METRICS.collectorShardInfo, format), this.shardInfoLine];
     pieces.push(Buffer.from(ownMetrics.join(''), 'utf8'));
     try {
       const others = format === 'openmetrics' ? (await registryAsOpenMetrics(this.registry)) + OPENMETRICS_EOF : await this.registry.metrics();

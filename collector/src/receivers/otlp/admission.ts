@@ -1,3 +1,4 @@
+import { shardOf } from '../../config/shard';
 import type { OtlpServerConfig } from './config';
 import type { PointRefusalReason } from './refusal';
 
@@ -31,7 +32,7 @@ export class GroupAdmission {
 
   constructor(
     groups: ReadonlySet<string>,
-    private readonly server: Pick<OtlpServerConfig, 'dynamicGroups' | 'maxGroups' | 'maxMembersPerGroup' | 'memberExpiryMillis'>,
+    private readonly server: Pick<OtlpServerConfig, 'dynamicGroups' | 'maxGroups' | 'maxMembersPerGroup' | 'memberExpiryMillis' | 'shard'>,
     declaredMembers?: ReadonlyMap<string, readonly string[]>,
   ) {
     for (const group of groups) this.membersByGroup.set(group, { declared: new Set(declaredMembers?.get(group) ?? []), learned: new Map() });
@@ -41,7 +42,11 @@ export class GroupAdmission {
   admit(group: string, member: string, nowMillis: number): { reason: PointRefusalReason; example: string } | undefined {
     let members = this.membersByGroup.get(group);
     if (members === undefined) {
-      const { dynamicGroups, maxGroups } = this.server;
+      const { dynamicGroups, maxGroups, shard } = this.server;
+      const owner = shard === undefined ? undefined : shardOf(group, shard.count);
+      if (owner !== undefined && owner !== shard!.index) {
+        return { reason: 'other_shard', example: `group "${group}" belongs to shard ${owner} of ${shard!.count} (this is shard ${shard!.index}); route it there, e.g. with the OpenTelemetry Collector's loadbalancing exporter` };
+      }
       if (!dynamicGroups) {
         return { reason: 'unknown_group', example: `group "${group}" is not configured: add it under groups: with otlp: {}, or set otlp.dynamic_groups: true` };
       }

@@ -78,6 +78,8 @@ export function parseOtlpGroupConfig(raw: unknown, keyPath: string): OtlpGroupCo
 
 /** The top-level `otlp:` key: how the shared OTLP/HTTP server accepts and limits requests. */
 export interface OtlpServerConfig {
+  /** `shard:`: points of groups another shard owns are refused (`other_shard`), naming that shard. */
+  shard?: { index: number; count: number };
   /** Largest body accepted, both as sent and after gzip decompression (bytes). */
   maxRequestBytes: number;
   /** Requests decoded at once; more get 503 with Retry-After. */

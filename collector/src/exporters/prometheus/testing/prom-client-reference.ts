@@ -18,6 +18,8 @@ export interface ReferenceInput {
   states: readonly GroupState[];
   sources: ReadonlyMap<string, boolean>;
   storeUp: boolean;
+  /** `recovery_collector_active`; 1 when absent. */
+  collectorActive?: boolean;
   nowMillis: number;
 }
 
@@ -86,5 +88,6 @@ export function promClientRegistry(input: ReferenceInput): Registry {
   }
   for (const [source, up] of input.sources) g.sourceUp.set({ source }, up ? 1 : 0);
   g.storeUp.set(input.storeUp ? 1 : 0);
+  g.collectorActive.set(input.collectorActive === false ? 0 : 1);
   return registry;
 }
