@@ -1,39 +1,10 @@
-import { EventBusSrv, LoadingState, PanelProps, dateTime } from '@grafana/data';
-import { fireEvent, render, screen, within } from '@testing-library/react';
-import React from 'react';
+import { fireEvent, screen, within } from '@testing-library/react';
 
 import { plugin } from '../module';
 import { registerOptionEditorsOutsideGrafana } from '../testing/option-editors';
-import { framesForPanel } from '../testing/prometheus-frames';
-import { scenarioGroups, scenarioQuery } from '../testing/scenarios';
+import { renderPanel } from '../testing/render-panel';
 import { RecoveryPanelOptions, defaultOptions } from '../types';
 import { RecoveryPanel } from './RecoveryPanel';
-
-const NOW = Date.UTC(2026, 10, 26, 22, 0, 0);
-
-function renderPanel(scenario: string | null, options: Partial<RecoveryPanelOptions> = {}) {
-  const series = scenario ? framesForPanel([scenarioQuery(scenarioGroups(scenario), NOW)]) : [];
-  const timeRange = { from: dateTime(NOW - 3600_000), to: dateTime(NOW), raw: { from: 'now-1h', to: 'now' } };
-  const props = {
-    id: 1,
-    data: { state: LoadingState.Done, series, timeRange },
-    timeRange,
-    timeZone: 'utc',
-    options: { ...defaultOptions, ...options },
-    transparent: false,
-    width: 1000,
-    height: 600,
-    fieldConfig: { defaults: {}, overrides: [] },
-    renderCounter: 0,
-    title: 'Recovery',
-    eventBus: new EventBusSrv(),
-    onOptionsChange: jest.fn(),
-    onFieldConfigChange: jest.fn(),
-    replaceVariables: (s: string) => s,
-    onChangeTimeRange: jest.fn(),
-  } as unknown as PanelProps<RecoveryPanelOptions>;
-  return render(<RecoveryPanel {...props} />);
-}
 
 const cards = () => screen.getAllByTestId('group-card');
 const card = (group: string) => cards().find((c) => c.dataset.group === group)!;

@@ -1,10 +1,11 @@
 // Renders the panel component as Grafana would, from a fixture scenario: shared by the component tests.
-import { DataQuery, EventBusSrv, LoadingState, PanelProps, dateTime } from '@grafana/data';
+import { DataQuery, PanelProps } from '@grafana/data';
 import { render } from '@testing-library/react';
 import React from 'react';
 
 import { RecoveryPanel } from '../components/RecoveryPanel';
-import { RecoveryPanelOptions, defaultOptions } from '../types';
+import { RecoveryPanelOptions } from '../types';
+import { panelProps } from './panel-props';
 import { framesForPanel } from './prometheus-frames';
 import { scenarioGroups, scenarioQuery } from './scenarios';
 
@@ -18,25 +19,12 @@ export interface RenderOptions {
 
 export function renderPanel(scenario: string | null, options: Partial<RecoveryPanelOptions> = {}, { targets, width = 1000 }: RenderOptions = {}) {
   const series = scenario ? framesForPanel([scenarioQuery(scenarioGroups(scenario), NOW)]) : [];
-  const timeRange = { from: dateTime(NOW - 3600_000), to: dateTime(NOW), raw: { from: 'now-1h', to: 'now' } };
-  const request = targets ? { targets, range: timeRange } : undefined;
-  const props = {
-    id: 1,
-    data: { state: LoadingState.Done, series, timeRange, request },
-    timeRange,
-    timeZone: 'utc',
-    options: { ...defaultOptions, ...options },
-    transparent: false,
+  const base = panelProps(series, NOW, options);
+  const props: PanelProps<RecoveryPanelOptions> = {
+    ...base,
+    data: { ...base.data, ...(targets ? { request: { targets, range: base.timeRange } as PanelProps['data']['request'] } : {}) },
     width,
-    height: 600,
-    fieldConfig: { defaults: {}, overrides: [] },
-    renderCounter: 0,
-    title: 'Recovery',
-    eventBus: new EventBusSrv(),
-    onOptionsChange: jest.fn(),
-    onFieldConfigChange: jest.fn(),
     replaceVariables: (s: string) => s.split('${datasource}').join('prom-uid-from-variable'),
-    onChangeTimeRange: jest.fn(),
-  } as unknown as PanelProps<RecoveryPanelOptions>;
+  };
   return render(<RecoveryPanel {...props} />);
 }

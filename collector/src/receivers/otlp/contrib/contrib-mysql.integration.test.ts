@@ -11,16 +11,14 @@ import { ValueType, type Attributes } from '@opentelemetry/api';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { resources } from '@opentelemetry/sdk-node';
-import { Registry } from 'prom-client';
 import { GROUP_DEFAULTS, type GroupConfig } from '../../../config/group-config';
-import { RecoveryEngine } from '../../../engine/engine';
-import { createMemoryLogger } from '../../../logger';
+import type { RecoveryEngine } from '../../../engine/engine';
 import type { MemberState } from '../../../model/group-state';
 import { startMariadbPrimaryReplica, type MariadbPrimaryReplica, type MariadbTestNode } from '../../../testing/mariadb-primary-replica';
-import { createDefaultOtlpServerConfig, parseOtlpGroupConfig } from '../config';
-import { createOtlpHttpReceiver, type OtlpHttpReceiver } from '../otlp-http-receiver';
-import { contribOptionsOf } from './contrib-config';
+import { parseOtlpGroupConfig } from '../config';
+import type { OtlpHttpReceiver } from '../otlp-http-receiver';
 import { MYSQL_RECEIVER } from './testdata/contrib-metadata';
+import { startContribReceiver } from './testdata/contrib-receiver';
 
 describe('mysqlreceiver\'s replica status against a real MariaDB primary and replica, through the OTel JS exporter', { timeout: 180_000 }, () => {
   let pair: MariadbPrimaryReplica;
@@ -76,17 +74,7 @@ describe('mysqlreceiver\'s replica status against a real MariaDB primary and rep
         },
       ],
     };
-    engine = new RecoveryEngine({ groups: [group] });
-    receiver = createOtlpHttpReceiver({
-      listen: { host: '127.0.0.1', port: 0 },
-      groups: new Set(['billing-db']),
-      server: createDefaultOtlpServerConfig(),
-      registry: new Registry(),
-      context: { intervalMillis: 1000, logger: createMemoryLogger(), now: Date.now },
-      contrib: contribOptionsOf([group]),
-    });
-    await receiver.start(engine);
-    url = `http://127.0.0.1:${receiver.address().port}/v1/metrics`;
+    ({ engine, receiver, url } = await startContribReceiver(group));
   });
   after(async () => {
     await receiver?.stop();

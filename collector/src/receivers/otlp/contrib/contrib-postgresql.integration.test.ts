@@ -12,15 +12,13 @@ import { ValueType, type Attributes } from '@opentelemetry/api';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { resources } from '@opentelemetry/sdk-node';
-import { Registry } from 'prom-client';
 import { GROUP_DEFAULTS, type GroupConfig } from '../../../config/group-config';
-import { RecoveryEngine } from '../../../engine/engine';
-import { createMemoryLogger } from '../../../logger';
+import type { RecoveryEngine } from '../../../engine/engine';
 import { startPostgresPrimaryStandby, type PostgresPrimaryStandby, type PostgresTestNode } from '../../../testing/postgres-primary-standby';
-import { createDefaultOtlpServerConfig, parseOtlpGroupConfig } from '../config';
-import { createOtlpHttpReceiver, type OtlpHttpReceiver } from '../otlp-http-receiver';
-import { contribOptionsOf } from './contrib-config';
+import { parseOtlpGroupConfig } from '../config';
+import type { OtlpHttpReceiver } from '../otlp-http-receiver';
 import { POSTGRESQL_RECEIVER } from './testdata/contrib-metadata';
+import { startContribReceiver } from './testdata/contrib-receiver';
 
 const REPLICATION_QUERY = `SELECT coalesce(cast(client_addr as varchar), 'unix') AS client_addr,
   coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn), -1) AS replication_bytes_pending,
@@ -103,17 +101,7 @@ describe('postgresqlreceiver\'s query against a real primary and standby, throug
         },
       ],
     };
-    engine = new RecoveryEngine({ groups: [group] });
-    receiver = createOtlpHttpReceiver({
-      listen: { host: '127.0.0.1', port: 0 },
-      groups: new Set(['orders-db']),
-      server: createDefaultOtlpServerConfig(),
-      registry: new Registry(),
-      context: { intervalMillis: 1000, logger: createMemoryLogger(), now: Date.now },
-      contrib: contribOptionsOf([group]),
-    });
-    await receiver.start(engine);
-    url = `http://127.0.0.1:${receiver.address().port}/v1/metrics`;
+    ({ engine, receiver, url } = await startContribReceiver(group));
   });
   after(async () => {
     await receiver?.stop();

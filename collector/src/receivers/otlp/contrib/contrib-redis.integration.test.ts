@@ -12,16 +12,14 @@ import { ValueType, type Attributes } from '@opentelemetry/api';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { resources } from '@opentelemetry/sdk-node';
-import { Registry } from 'prom-client';
 import { GROUP_DEFAULTS, type GroupConfig } from '../../../config/group-config';
-import { RecoveryEngine } from '../../../engine/engine';
-import { createMemoryLogger } from '../../../logger';
+import type { RecoveryEngine } from '../../../engine/engine';
 import type { MemberState } from '../../../model/group-state';
 import { startRedisReplicaSet, type RedisReplicaSet, type RedisTestNode } from '../../../testing/redis-replica-set';
-import { createDefaultOtlpServerConfig, parseOtlpGroupConfig } from '../config';
-import { createOtlpHttpReceiver, type OtlpHttpReceiver } from '../otlp-http-receiver';
-import { contribOptionsOf } from './contrib-config';
+import { parseOtlpGroupConfig } from '../config';
+import type { OtlpHttpReceiver } from '../otlp-http-receiver';
 import { REDIS_RECEIVER } from './testdata/contrib-metadata';
+import { startContribReceiver } from './testdata/contrib-receiver';
 
 const DATA_BYTES = 20_000 * 1000;
 
@@ -80,17 +78,7 @@ describe('redisreceiver\'s INFO mapping against a real primary and replica, thro
       holdDownMillis: 0,
       receivers: [{ type: 'otlp', config: parseOtlpGroupConfig({}, 'groups[0].otlp') }],
     };
-    engine = new RecoveryEngine({ groups: [group] });
-    receiver = createOtlpHttpReceiver({
-      listen: { host: '127.0.0.1', port: 0 },
-      groups: new Set(['cache']),
-      server: createDefaultOtlpServerConfig(),
-      registry: new Registry(),
-      context: { intervalMillis: 1000, logger: createMemoryLogger(), now: Date.now },
-      contrib: contribOptionsOf([group]),
-    });
-    await receiver.start(engine);
-    url = `http://127.0.0.1:${receiver.address().port}/v1/metrics`;
+    ({ engine, receiver, url } = await startContribReceiver(group));
   });
   after(async () => {
     await receiver?.stop();
