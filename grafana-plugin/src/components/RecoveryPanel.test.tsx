@@ -3,7 +3,7 @@ import { fireEvent, screen, within } from '@testing-library/react';
 import { plugin } from '../module';
 import { registerOptionEditorsOutsideGrafana } from '../testing/option-editors';
 import { renderPanel } from '../testing/render-panel';
-import { RecoveryPanelOptions, defaultOptions } from '../types';
+import { defaultOptions } from '../types';
 import { RecoveryPanel } from './RecoveryPanel';
 
 const cards = () => screen.getAllByTestId('group-card');
