@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import type { Episode } from '../model/group-state';
 import type { OpenEpisode } from '../engine/episode-record';
 import { describeStoreError, type EpisodeQuery, type EpisodeStore } from './types';
+import { resumedEpisode, type ResumeState } from './resume-state';
 
 export type { EpisodeQuery } from './types';
 
@@ -54,14 +55,7 @@ export class SqliteEpisodeStore implements EpisodeStore {
     const result = new Map<string, OpenEpisode>();
     for (const r of rows) {
       const episode = JSON.parse(r.episode) as Episode;
-      const resume = r.resume_state ? (JSON.parse(r.resume_state) as Omit<OpenEpisode, 'episode'>) : undefined;
-      result.set(episode.group, {
-        episode,
-        recoveredMembers: resume?.recoveredMembers ?? [],
-        serviceWasDown: resume?.serviceWasDown ?? false,
-        leaderBefore: resume?.leaderBefore ?? null,
-        loadBefore: resume?.loadBefore ?? null,
-      });
+      result.set(episode.group, resumedEpisode(episode, r.resume_state ? (JSON.parse(r.resume_state) as ResumeState) : undefined));
     }
     return result;
   }

@@ -5,6 +5,7 @@ import type { Logger } from '../logger';
 import type { Episode } from '../model/group-state';
 import type { OpenEpisode } from '../engine/episode-record';
 import { describeStoreError, type EpisodeQuery, type EpisodeStore } from './types';
+import { resumedEpisode, type ResumeState } from './resume-state';
 
 /**
  * Recovery episodes in PostgreSQL (`store: postgres://…`), shared by an HA
@@ -334,19 +335,11 @@ async function migrate(client: Client): Promise<void> {
 }
 
 async function readOpenEpisodes(session: Client): Promise<Map<string, OpenEpisode>> {
-  const { rows } = await session.query<{ episode: Episode; resume_state: Omit<OpenEpisode, 'episode'> | null }>(
+  const { rows } = await session.query<{ episode: Episode; resume_state: ResumeState | null }>(
     'SELECT episode, resume_state FROM rebound_episodes WHERE end_ms IS NULL ORDER BY start_ms',
   );
   const result = new Map<string, OpenEpisode>();
-  for (const { episode, resume_state: resume } of rows) {
-    result.set(episode.group, {
-      episode,
-      recoveredMembers: resume?.recoveredMembers ?? [],
-      serviceWasDown: resume?.serviceWasDown ?? false,
-      leaderBefore: resume?.leaderBefore ?? null,
-      loadBefore: resume?.loadBefore ?? null,
-    });
-  }
+  for (const { episode, resume_state: resume } of rows) result.set(episode.group, resumedEpisode(episode, resume));
   return result;
 }
 
