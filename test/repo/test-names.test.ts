@@ -15,7 +15,7 @@ const SKIP_DIRS = new Set(['node_modules', 'dist', 'dist-check', 'artifacts', 'c
 
 /** The harnesses that start processes (collector/src/testing, collector/bench, test/support, test/partition, grafana-plugin/tests/browser), and the programs themselves. */
 const STARTS_A_PROCESS =
-  /\b(startRedis\w*|startPostgres\w*|startMariadb\w*|startExporter|start\w*(?:Collector|Process|Prometheus|Servers|Lab)|measureEtaAccuracy|launchBrowser|startPreview|openPreview|builtCollectorCli)\b|\bnew (CollectorProcess|ServerProcess|PartitionLab)\b|['"](redis-server|mariadbd|initdb|pg_ctl|chromium|docker-compose|iptables)['"]|['"/]cli\.ts['"]/;
+  /\b(startRedis\w*|startPostgres\w*|startMariadb\w*|startExporter|start\w*(?:Collector|Process|Prometheus|Servers|Lab)|measureEtaAccuracy|launchBrowser|startPreview|openPreview|builtCollectorCli)\b|\bnew (CollectorProcess|ServerProcess|PartitionLab)\b|['"](redis-server|mariadbd|initdb|pg_ctl|chromium|docker-compose|iptables)['"]|['"](collector\/src\/)?cli\.ts['"]|collector\/dist\/cli\.js/;
 
 function testFiles(dir: string, found: string[] = []): string[] {
   let entries;
