@@ -66,9 +66,17 @@ describe('the production build', () => {
   });
 
   it('compiles every file the package exports and the bin runs', () => {
-    const pkg = JSON.parse(readFileSync(join(collectorDir, 'package.json'), 'utf8')) as { main: string; bin: Record<string, string>; exports: Record<string, Record<string, string> | string> };
+    const pkg = JSON.parse(readFileSync(join(collectorDir, 'package.json'), 'utf8')) as {
+      main: string;
+      bin: Record<string, string>;
+      exports: Record<string, Record<string, string> | string>;
+    };
     const sourceOf = (built: string) => join(collectorDir, built.replace(/^(\.\/)?dist\//, 'src/').replace(/\.(js|d\.ts)$/, '.ts'));
-    const built = [pkg.main, ...Object.values(pkg.bin), ...Object.values(pkg.exports).flatMap((e) => (typeof e === 'string' ? [] : [e.default, e.types].filter((x): x is string => x !== undefined)))];
+    const built = [
+      pkg.main,
+      ...Object.values(pkg.bin),
+      ...Object.values(pkg.exports).flatMap((e) => (typeof e === 'string' ? [] : [e.default, e.types].filter((x): x is string => x !== undefined))),
+    ];
     for (const file of built) assert.ok(reached.has(sourceOf(file)), `${file} is exported but its source is not built`);
   });
 });

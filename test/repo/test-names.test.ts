@@ -39,7 +39,10 @@ describe('test file names', () => {
 
   it('finds the test files of every workspace', () => {
     for (const w of ['collector', 'dashboards', 'grafana-plugin', 'test']) {
-      assert.ok(files.some((f) => relative(repoRoot, f).startsWith(`${w}/`)), `no test files found under ${w}/`);
+      assert.ok(
+        files.some((f) => relative(repoRoot, f).startsWith(`${w}/`)),
+        `no test files found under ${w}/`,
+      );
     }
   });
 
