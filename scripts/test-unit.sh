@@ -4,6 +4,9 @@
 # Needs Node and two programs: openssl (throwaway TLS certificates) and promtool (rule tests);
 # scripts/ensure-system-deps.sh installs them. `npm test` runs everything, integration included.
 # Each workspace's output is printed when it is done; a failing workspace's output in full.
+# The TypeScript workspaces' test:unit scripts load tsx's CommonJS hook only (`--require tsx/cjs`:
+# about 0.1 s of CPU a test file instead of 0.3 s for `--import tsx`, which also starts an ES module
+# loader thread; the workspaces are CommonJS); `npm test` runs the same files with `--import tsx`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 for program in openssl promtool; do
