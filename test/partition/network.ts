@@ -1,7 +1,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import { ServerProcess } from '../../collector/src/testing/processes';
+import { ServerProcess } from '@rebound/collector/testing';
 
 const run = promisify(execFile);
 

@@ -1,6 +1,6 @@
 import { appendFileSync, chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { newestPostgresBin, postgresUser } from '../../collector/src/testing/postgres-primary-standby';
+import { newestPostgresBin, postgresUser } from '@rebound/collector/testing';
 import { waitFor } from '../support/processes';
 import type { LabNode, PartitionLab } from './network';
 

@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { demoGroupSettings } from '../../collector/src/receivers/demo/default-groups';
+import { demoGroupSettings } from '@rebound/collector';
 import { Child, sparePort, waitFor } from './processes';
 
 const repoRoot = join(__dirname, '..', '..');

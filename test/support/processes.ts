@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 
 // One implementation of the port and polling helpers for every test, the collector's.
-export { sparePort, waitFor } from '../../collector/src/testing/processes';
+export { sparePort, waitFor } from '@rebound/collector/testing';
 
 /** A child process whose output is kept (for failure messages) and which is stopped by its pid. */
 export class Child {

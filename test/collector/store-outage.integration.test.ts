@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { EpisodeView } from '@rebound/contract';
-import { clearImmutable, immutableUnsupported, setImmutable } from '../../collector/src/testing/immutable-files';
+import { clearImmutable, immutableUnsupported, setImmutable } from '@rebound/collector/testing';
 import { otlpJsonBody, type MemberReport } from '../support/otlp-json';
 import { Child, sparePort, waitFor } from '../support/processes';
 import { TinyFilesystem } from '../support/tiny-filesystem';

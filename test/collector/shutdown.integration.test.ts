@@ -4,7 +4,7 @@ import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { SqliteEpisodeStore } from '../../collector/src/store/episode-store';
+import { SqliteEpisodeStore } from '@rebound/collector';
 import { builtCollectorCli } from '../support/built-collector';
 import { otlpJsonBody, type MemberReport } from '../support/otlp-json';
 import { Child, sparePort, waitFor } from '../support/processes';

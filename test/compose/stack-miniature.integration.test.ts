@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse, stringify } from 'yaml';
-import { RECEIVER_FACTORIES } from '../../collector/src/receivers/registry';
+import { RECEIVER_FACTORIES } from '@rebound/collector';
 import { Child, sparePort, waitFor } from '../support/processes';
 import { repoRoot } from './compose-files';
 import { MARIADB_MONITOR_PASSWORD, MARIADB_ROOT_PASSWORD, startDemoServers, type DemoServers } from './demo-servers';

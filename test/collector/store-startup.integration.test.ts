@@ -4,8 +4,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { SqliteEpisodeStore } from '../../collector/src/store/episode-store';
-import { clearImmutable, immutableUnsupported, setImmutable } from '../../collector/src/testing/immutable-files';
+import { SqliteEpisodeStore } from '@rebound/collector';
+import { clearImmutable, immutableUnsupported, setImmutable } from '@rebound/collector/testing';
 import { Child, sparePort, waitFor } from '../support/processes';
 
 const repo = resolve(__dirname, '../..');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { membersNotReflected, mib, runOtlpLoad, startLoadCollector, type LoadCollector, type LoadResult } from '../../collector/bench/otlp-load-driver';
+import { membersNotReflected, mib, runOtlpLoad, startLoadCollector, type LoadCollector, type LoadResult } from '@rebound/collector/bench';
 import { waitFor } from '../support/processes';
 
 /**

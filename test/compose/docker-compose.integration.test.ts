@@ -5,11 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse, stringify } from 'yaml';
-import { loadConfigFile, parseConfigText } from '../../collector/src/config/load';
-import { MONITOR_ACCOUNT_SQL } from '../../collector/src/receivers/mysql/testdata/monitor-account';
-import { RECEIVER_FACTORIES } from '../../collector/src/receivers/registry';
-import { grafana, selectors, slo } from '../../dashboards/src/config';
-import { durationSeconds } from '../../dashboards/src/promql';
+import { loadConfigFile, parseConfigText, RECEIVER_FACTORIES } from '@rebound/collector';
+import { MONITOR_ACCOUNT_SQL } from '@rebound/collector/testing';
+import { grafana, selectors, slo, durationSeconds } from '@rebound/dashboards';
 import { hostPathOf, mounts, readCompose, repoRoot, withDefaults } from './compose-files';
 
 const compose = readCompose();

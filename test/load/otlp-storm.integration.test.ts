@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { median, mib, percentile, postOtlp, startLoadCollector, type LoadCollector } from '../../collector/bench/otlp-load-driver';
-import { startScraperProcess } from '../../collector/bench/scraper-process';
-import { emptyHistogramPointsProtobuf, emptyResourcesJson } from '../../collector/src/receivers/otlp/otlp-test-helpers';
+import { median, mib, percentile, postOtlp, startLoadCollector, type LoadCollector, startScraperProcess } from '@rebound/collector/bench';
+import { emptyHistogramPointsProtobuf, emptyResourcesJson } from '@rebound/collector/testing';
 
 /**
  * The storm found by fuzzing (issue 9): 16 clients at once (the default

@@ -9,12 +9,8 @@ import { createServer, request as httpRequest, type IncomingHttpHeaders, type Se
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { HttpApi } from '../../collector/src/api/http-server';
-import { RecoveryEngine } from '../../collector/src/engine/engine';
-import { obs, testGroup } from '../../collector/src/engine/testing/scenario';
-import { PrometheusExporter } from '../../collector/src/exporters/prometheus/prometheus-exporter';
-import { promClientRegistry } from '../../collector/src/exporters/prometheus/testing/prom-client-reference';
-import { createMemoryLogger } from '../../collector/src/logger';
+import { HttpApi, RecoveryEngine, PrometheusExporter, createMemoryLogger } from '@rebound/collector';
+import { obs, testGroup, promClientRegistry } from '@rebound/collector/testing';
 import { PrometheusApi, type Sample } from '../dashboards-live/prometheus-api';
 import { startPrometheus } from '../support/demo-stack';
 import { sparePort, waitFor, type Child } from '../support/processes';
