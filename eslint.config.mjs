@@ -16,7 +16,17 @@ const notPlugin = (config) => ({ ...config, files: config.files ?? [CODE], ignor
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/', '**/dist/', '**/dist-check/', '**/artifacts/', '**/coverage/', '**/test-results/', '**/.tmp/', 'data/'],
+    ignores: [
+      '**/node_modules/',
+      '**/dist/',
+      'grafana-plugin/preview/build/',
+      '**/dist-check/',
+      '**/artifacts/',
+      '**/coverage/',
+      '**/test-results/',
+      '**/.tmp/',
+      'data/',
+    ],
   },
 
   // Everything but the plugin.

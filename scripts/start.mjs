@@ -10,9 +10,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const built = join(root, 'collector/dist/cli.js');
-const collectorCommand = existsSync(built)
-  ? [built, ...args]
-  : ['--import', 'tsx', join(root, 'collector/src/cli.ts'), ...args]; // not built yet: run the source
+const collectorCommand = existsSync(built) ? [built, ...args] : ['--import', 'tsx', join(root, 'collector/src/cli.ts'), ...args]; // not built yet: run the source
 
 const children = [];
 const collector = spawn(process.execPath, collectorCommand, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });

@@ -6,10 +6,9 @@ bash scripts/ensure-system-deps.sh
 # The other workspaces read @rebound/contract from its build: a fresh one, so an edit there is seen.
 npm run build -w @rebound/contract
 npm run typecheck --workspaces --if-present
-# ESLint and Prettier (`npm run lint`). LINT_GATE=report until the one-time formatting pass
-# (scripts/format-all.sh) is on main: lint runs and says how much it finds without failing.
-# Then set LINT_GATE=fail: a lint problem fails `npm test` like any test.
-LINT_GATE=report
+# ESLint and Prettier (`npm run lint`): a lint problem fails `npm test` like any test
+# (LINT_GATE=report only says how much they find; scripts/format-all.sh fixes what they can).
+LINT_GATE=fail
 if [ "$LINT_GATE" = fail ]; then
   npm run --silent lint
 else

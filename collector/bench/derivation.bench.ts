@@ -25,7 +25,9 @@ async function main(): Promise<void> {
   const members = GROUPS * MEMBERS_PER_GROUP;
   console.log(`fleet: ${GROUPS} groups × ${MEMBERS_PER_GROUP} members = ${members} members; 2 % of groups catching up, 0.5 % with a member down`);
   console.log(`derivation tick:        median ${median(engineTicks).toFixed(1)} ms (target < 100 ms), max ${Math.max(...engineTicks).toFixed(1)} ms`);
-  console.log(`resident memory:        ${engineRssMb.toFixed(0)} MB with the fleet's state (process before the fleet: ${rssBeforeMb.toFixed(0)} MB; target < 500 MB)`);
+  console.log(
+    `resident memory:        ${engineRssMb.toFixed(0)} MB with the fleet's state (process before the fleet: ${rssBeforeMb.toFixed(0)} MB; target < 500 MB)`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -29,7 +29,15 @@ async function writesPerSecond(store: EpisodeStore, batch: number, prefix: strin
   const started = performance.now();
   for (let round = 0; performance.now() - started < SECONDS * 1000; round++) {
     const completed = Array.from({ length: batch }, (_, i) => {
-      const open = openEpisode({ id: `${prefix}-${round}-${i}`, group: `group-${i % 500}`, phase: 'recovering', nowMillis: Date.now() - 60_000, rtoSeconds: 60, leaderBefore: 'db-1', loadBefore: 10 });
+      const open = openEpisode({
+        id: `${prefix}-${round}-${i}`,
+        group: `group-${i % 500}`,
+        phase: 'recovering',
+        nowMillis: Date.now() - 60_000,
+        rtoSeconds: 60,
+        leaderBefore: 'db-1',
+        loadBefore: 10,
+      });
       return closeEpisode(open, Date.now());
     });
     await store.save([], completed);
@@ -63,13 +71,18 @@ async function main(): Promise<void> {
     console.log('| store | 1 per transaction | 200 per transaction |');
     console.log('|---|---|---|');
     const results: Record<string, number[]> = {};
-    for (const [name, store] of [['SQLite (WAL, synchronous=NORMAL)', sqlite], ['PostgreSQL (loopback, harness: fsync=off)', postgres]] as const) {
+    for (const [name, store] of [
+      ['SQLite (WAL, synchronous=NORMAL)', sqlite],
+      ['PostgreSQL (loopback, harness: fsync=off)', postgres],
+    ] as const) {
       results[name] = [await writesPerSecond(store, 1, `${name[0]}1`), await writesPerSecond(store, 200, `${name[0]}200`)];
       console.log(`| ${name} | ${Math.round(results[name]![0]!)} /s | ${Math.round(results[name]![1]!)} /s |`);
     }
     const [s, p] = Object.values(results) as [number[], number[]];
     console.log(`PostgreSQL / SQLite: ${(p[0]! / s[0]!).toFixed(2)}× one at a time, ${(p[1]! / s[1]!).toFixed(2)}× in batches of 200`);
-    console.log(`for scale: a bare SELECT 1 on the same server, one at a time: ${Math.round(await roundTripsPerSecond(pg.primary.url()))} /s; load average ${loadavg()[0]!.toFixed(1)}`);
+    console.log(
+      `for scale: a bare SELECT 1 on the same server, one at a time: ${Math.round(await roundTripsPerSecond(pg.primary.url()))} /s; load average ${loadavg()[0]!.toFixed(1)}`,
+    );
   } finally {
     sqlite.close();
     await postgres.close();

@@ -26,16 +26,22 @@ async function main(): Promise<void> {
 
 async function report(system: 'redis' | 'postgresql', bytesPerSecond: number, writeBytes: number, cutOff: 'hold' | 'disconnect'): Promise<void> {
   const result = await measureEtaAccuracy({ system, bytesPerSecond, writeBytes, cutOff });
-  console.log(`${system === 'redis' ? 'Redis replica' : 'PostgreSQL standby'}: catch-up after the link was ${cutOff === 'hold' ? 'held' : 'cut (partial resync)'}: ${(result.bytesBehind / 1e6).toFixed(1)} MB at ${(bytesPerSecond / 1e6).toFixed(1)} MB/s, really took ${result.catchUpSeconds.toFixed(1)} s`);
+  console.log(
+    `${system === 'redis' ? 'Redis replica' : 'PostgreSQL standby'}: catch-up after the link was ${cutOff === 'hold' ? 'held' : 'cut (partial resync)'}: ${(result.bytesBehind / 1e6).toFixed(1)} MB at ${(bytesPerSecond / 1e6).toFixed(1)} MB/s, really took ${result.catchUpSeconds.toFixed(1)} s`,
+  );
   console.log('ETA error vs the real remaining time   at 25 %    at 50 %    at 75 %');
   for (const run of result.runs) {
     const held = run.etaWhileHeld || run.recoveringWhileHeld ? '  (ETA or recovering while nothing moved!)' : '';
-    console.log(`  tick +${String(run.tickOffsetMillis).padStart(3)} ms after the probes          ${run.readings.map((r) => percent(r.error)).join('   ')}${held}`);
+    console.log(
+      `  tick +${String(run.tickOffsetMillis).padStart(3)} ms after the probes          ${run.readings.map((r) => percent(r.error)).join('   ')}${held}`,
+    );
   }
   console.log(`  mean                                 ${result.meanErrors.map((m) => percent(m.error)).join('   ')}   (target within ±15 %)`);
   for (const run of result.runs) {
     const f = run.firstEta;
-    console.log(`  tick +${String(run.tickOffsetMillis).padStart(3)} ms: first ETA ${f === null ? 'none' : `${f.afterSeconds.toFixed(1)} s into the catch-up: ${f.etaSeconds.toFixed(1)} s, really ${f.actualSeconds.toFixed(1)} s left`}`);
+    console.log(
+      `  tick +${String(run.tickOffsetMillis).padStart(3)} ms: first ETA ${f === null ? 'none' : `${f.afterSeconds.toFixed(1)} s into the catch-up: ${f.etaSeconds.toFixed(1)} s, really ${f.actualSeconds.toFixed(1)} s left`}`,
+    );
   }
 }
 

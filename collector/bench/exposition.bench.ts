@@ -17,7 +17,8 @@ import { PrometheusExporter } from '../src/exporters/prometheus/prometheus-expor
 import { createMemoryLogger } from '../src/logger';
 import { createFleet, MEMBERS_PER_GROUP, median, rssMb } from './fleet';
 
-const PROMETHEUS_ACCEPT = 'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
+const PROMETHEUS_ACCEPT =
+  'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
 const SCALE_SIZES = (process.env['BENCH_SCALE_SIZES'] ?? '1000,2000,5000,10000,20000,50000').split(',').map(Number);
 
 interface Measured {
@@ -49,7 +50,9 @@ function scrape(port: number, headers: http.OutgoingHttpHeaders): Promise<Scrape
       .get({ host: '127.0.0.1', port, path: '/metrics', headers }, (response) => {
         let bytes = 0;
         response.on('data', (chunk: Buffer) => (bytes += chunk.length));
-        response.on('end', () => resolve({ ms: performance.now() - t0, bytes, contentType: response.headers['content-type'], encoding: response.headers['content-encoding'] }));
+        response.on('end', () =>
+          resolve({ ms: performance.now() - t0, bytes, contentType: response.headers['content-type'], encoding: response.headers['content-encoding'] }),
+        );
       })
       .on('error', reject);
   });
@@ -109,8 +112,18 @@ async function measure(groups: number, ticks: number, rounds: number): Promise<M
     }
     global.gc?.();
     return {
-      groups, series, tickMs: median(tickTimes), updateMs: median(updateTimes), firstUpdateMs, buildMs: median(buildTimes),
-      plainMs: plain.ms, gzipMs: zipped.ms, textMiB: plain.bytes / 1024 / 1024, gzipMiB: zipped.bytes / 1024 / 1024, engineRssMb, rssMb: rssMb(),
+      groups,
+      series,
+      tickMs: median(tickTimes),
+      updateMs: median(updateTimes),
+      firstUpdateMs,
+      buildMs: median(buildTimes),
+      plainMs: plain.ms,
+      gzipMs: zipped.ms,
+      textMiB: plain.bytes / 1024 / 1024,
+      gzipMiB: zipped.bytes / 1024 / 1024,
+      engineRssMb,
+      rssMb: rssMb(),
     };
   } finally {
     await api.stop();
@@ -120,7 +133,7 @@ async function measure(groups: number, ticks: number, rounds: number): Promise<M
 /** Lines not starting with `#` in one piece (pieces end with a newline). */
 function countSamples(piece: Buffer): number {
   let n = 0;
-  for (let start = 0; start < piece.length; ) {
+  for (let start = 0; start < piece.length;) {
     const end = piece.indexOf(10, start);
     if (piece[start] !== 35 /* # */ && end > start) n++;
     start = end === -1 ? piece.length : end + 1;
@@ -134,7 +147,15 @@ async function bareRegistry(series: number, groups: number, rounds: number): Pro
   const before = rssMb();
   const registry = new Registry();
   const gauge = new Gauge({ name: 'bare_series', help: 'baseline', labelNames: ['group', 'member', 'status'], registers: [registry] });
-  for (let i = 0; i < series; i++) gauge.set({ group: `group-${i % groups}`, member: `member-${Math.floor(i / groups) % MEMBERS_PER_GROUP}`, status: `s${Math.floor(i / (groups * MEMBERS_PER_GROUP))}` }, i);
+  for (let i = 0; i < series; i++)
+    gauge.set(
+      {
+        group: `group-${i % groups}`,
+        member: `member-${Math.floor(i / groups) % MEMBERS_PER_GROUP}`,
+        status: `s${Math.floor(i / (groups * MEMBERS_PER_GROUP))}`,
+      },
+      i,
+    );
   global.gc?.();
   const addedRssMb = rssMb() - before;
   const times: number[] = [];
@@ -154,13 +175,19 @@ async function main(): Promise<void> {
   const ratio = bare.ms / m.plainMs;
   console.log(`fleet: ${groups} groups × ${MEMBERS_PER_GROUP} members; 2 % of groups catching up, 0.5 % with a member down each tick`);
   console.log(`/metrics:               ${m.series} series, ${m.textMiB.toFixed(1)} MiB as text, ${m.gzipMiB.toFixed(1)} MiB gzipped`);
-  console.log(`exporter update/tick:   median ${m.updateMs.toFixed(1)} ms (first tick, every series new: ${m.firstUpdateMs.toFixed(0)} ms); derivation tick median ${m.tickMs.toFixed(1)} ms`);
+  console.log(
+    `exporter update/tick:   median ${m.updateMs.toFixed(1)} ms (first tick, every series new: ${m.firstUpdateMs.toFixed(0)} ms); derivation tick median ${m.tickMs.toFixed(1)} ms`,
+  );
   console.log(`exposition build:       median ${m.buildMs.toFixed(0)} ms (changed groups spliced into the cached bytes, observation ages formatted)`);
   console.log(`scrape, Prometheus text: median ${m.plainMs.toFixed(0)} ms over HTTP (target < 1000 ms: ${m.plainMs < 1000 ? 'met' : 'NOT met'})`);
   console.log(`scrape as Prometheus asks (OpenMetrics, gzip): median ${m.gzipMs.toFixed(0)} ms over HTTP`);
   console.log(`bare prom-client:       ${m.series} series, median ${bare.ms.toFixed(0)} ms to serialize`);
-  console.log(`ratio bare ÷ /metrics:  ${ratio.toFixed(1)}× faster (target ≥ 10×: ${ratio >= 10 ? 'met' : 'NOT met'}); with gzip ${(bare.ms / m.gzipMs).toFixed(1)}×`);
-  console.log(`resident memory:        ${m.engineRssMb.toFixed(0)} MB with the fleet's state; ${m.rssMb.toFixed(0)} MB with the exposition cached (+${(m.rssMb - m.engineRssMb).toFixed(0)} MB; process before the fleet ${rssBefore.toFixed(0)} MB)`);
+  console.log(
+    `ratio bare ÷ /metrics:  ${ratio.toFixed(1)}× faster (target ≥ 10×: ${ratio >= 10 ? 'met' : 'NOT met'}); with gzip ${(bare.ms / m.gzipMs).toFixed(1)}×`,
+  );
+  console.log(
+    `resident memory:        ${m.engineRssMb.toFixed(0)} MB with the fleet's state; ${m.rssMb.toFixed(0)} MB with the exposition cached (+${(m.rssMb - m.engineRssMb).toFixed(0)} MB; process before the fleet ${rssBefore.toFixed(0)} MB)`,
+  );
   console.log(`                        a prom-client registry holding the same number of series adds ${bare.addedRssMb.toFixed(0)} MB`);
 }
 
@@ -171,7 +198,9 @@ async function row(): Promise<void> {
 }
 
 function sweep(): void {
-  console.log(`scale sweep, one process per size, ${MEMBERS_PER_GROUP} members per group (2 % of groups troubled each tick, about a quarter in an open episode)`);
+  console.log(
+    `scale sweep, one process per size, ${MEMBERS_PER_GROUP} members per group (2 % of groups troubled each tick, about a quarter in an open episode)`,
+  );
   console.log('groups  | series    | text MiB | tick ms | update ms | first update ms | scrape ms | gzip scrape ms | RSS MB | MB per 1k groups added');
   let previous: Measured | undefined;
   for (const groups of SCALE_SIZES) {
@@ -187,8 +216,15 @@ function sweep(): void {
     }
     const r = JSON.parse(line) as Measured;
     const cells = [
-      String(r.groups).padEnd(7), String(r.series).padEnd(9), r.textMiB.toFixed(1).padStart(8), r.tickMs.toFixed(1).padStart(7), r.updateMs.toFixed(1).padStart(9),
-      r.firstUpdateMs.toFixed(0).padStart(15), r.plainMs.toFixed(0).padStart(9), r.gzipMs.toFixed(0).padStart(14), r.rssMb.toFixed(0).padStart(6),
+      String(r.groups).padEnd(7),
+      String(r.series).padEnd(9),
+      r.textMiB.toFixed(1).padStart(8),
+      r.tickMs.toFixed(1).padStart(7),
+      r.updateMs.toFixed(1).padStart(9),
+      r.firstUpdateMs.toFixed(0).padStart(15),
+      r.plainMs.toFixed(0).padStart(9),
+      r.gzipMs.toFixed(0).padStart(14),
+      r.rssMb.toFixed(0).padStart(6),
       (previous === undefined ? '' : ((r.rssMb - previous.rssMb) / ((r.groups - previous.groups) / 1000)).toFixed(1)).padStart(22),
     ];
     console.log(cells.join(' | '));

@@ -54,13 +54,23 @@ function payload(): { json: string; protobuf: Uint8Array; points: number } {
           {
             scope: { name: 'replication-exporter', version: '1.0.0' },
             metrics: [
-              { name: 'recovery.member.position', sum: { aggregationTemporality: 2, isMonotonic: true, dataPoints: [{ timeUnixNano, startTimeUnixNano: timeUnixNano, asInt: String(1_000_000 + m) }] } },
+              {
+                name: 'recovery.member.position',
+                sum: {
+                  aggregationTemporality: 2,
+                  isMonotonic: true,
+                  dataPoints: [{ timeUnixNano, startTimeUnixNano: timeUnixNano, asInt: String(1_000_000 + m) }],
+                },
+              },
               gauge('recovery.member.lag', 's', m * 0.5),
               gauge('recovery.member.lag_bytes', 'By', m * 4096),
               gauge('recovery.member.up', '', 1),
               gauge('recovery.member.serving', '', m === 0 ? 1 : 0),
               gauge('recovery.member.load', '{operation}/s', 100 + m),
-              gauge('recovery.member.info', '', 1, [kv('recovery.state.fingerprint', 'sha256:0123456789abcdef'), kv('recovery.permission.fingerprint', 'acl:fedcba9876543210')]),
+              gauge('recovery.member.info', '', 1, [
+                kv('recovery.state.fingerprint', 'sha256:0123456789abcdef'),
+                kv('recovery.permission.fingerprint', 'acl:fedcba9876543210'),
+              ]),
             ],
           },
         ],
@@ -99,10 +109,20 @@ function rateOnce(fn: () => unknown, millis: number): number {
 
 function post(agent: http.Agent, port: number, body: Uint8Array | string, contentType: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const request = http.request({ host: '127.0.0.1', port, path: '/v1/metrics', method: 'POST', agent, headers: { 'Content-Type': contentType, 'Content-Length': String(Buffer.byteLength(body)) } }, (response) => {
-      response.resume();
-      response.on('end', () => resolve(response.statusCode!));
-    });
+    const request = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/v1/metrics',
+        method: 'POST',
+        agent,
+        headers: { 'Content-Type': contentType, 'Content-Length': String(Buffer.byteLength(body)) },
+      },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode!));
+      },
+    );
     request.on('error', reject);
     request.end(body);
   });

@@ -75,10 +75,15 @@ export async function startLoadCollector(options: LoadCollectorOptions): Promise
     },
   };
   try {
-    await waitFor('the collector to serve /healthz', 60_000, async () => {
-      if (exited) throw new Error(`collector exited: ${collector.tail()}`);
-      return (await fetch(`${collector.metricsUrl}/healthz`)).ok ? true : undefined;
-    }, 200);
+    await waitFor(
+      'the collector to serve /healthz',
+      60_000,
+      async () => {
+        if (exited) throw new Error(`collector exited: ${collector.tail()}`);
+        return (await fetch(`${collector.metricsUrl}/healthz`)).ok ? true : undefined;
+      },
+      200,
+    );
   } catch (error) {
     await collector.stop();
     throw error;
@@ -97,15 +102,24 @@ export interface HttpAnswer {
 export function postOtlp(agent: http.Agent, url: string, body: Uint8Array | string, contentType: string): Promise<HttpAnswer> {
   const started = performance.now();
   return new Promise((resolvePromise, reject) => {
-    const request = http.request(url, { method: 'POST', agent, headers: { 'Content-Type': contentType, 'Content-Length': String(Buffer.byteLength(body)) } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => {
-        const retryAfter = response.headers['retry-after'];
-        resolvePromise({ status: response.statusCode!, ...(retryAfter ? { retryAfter: String(retryAfter) } : {}), body: Buffer.concat(chunks), millis: performance.now() - started });
-      });
-      response.on('error', reject);
-    });
+    const request = http.request(
+      url,
+      { method: 'POST', agent, headers: { 'Content-Type': contentType, 'Content-Length': String(Buffer.byteLength(body)) } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const retryAfter = response.headers['retry-after'];
+          resolvePromise({
+            status: response.statusCode!,
+            ...(retryAfter ? { retryAfter: String(retryAfter) } : {}),
+            body: Buffer.concat(chunks),
+            millis: performance.now() - started,
+          });
+        });
+        response.on('error', reject);
+      },
+    );
     request.on('error', reject);
     request.end(body);
   });
@@ -208,7 +222,8 @@ export async function runOtlpLoad(options: LoadOptions): Promise<LoadResult> {
   const client = async (index: number): Promise<void> => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const members: { group: string; member: string }[] = [];
-    for (let g = index; g < groups; g += clients) for (let m = 0; m < membersPerGroup; m++) members.push({ group: groupName(g), member: `${groupName(g)}-${m}` });
+    for (let g = index; g < groups; g += clients)
+      for (let m = 0; m < membersPerGroup; m++) members.push({ group: groupName(g), member: `${groupName(g)}-${m}` });
     let sequence = 0;
     try {
       while (performance.now() < deadline) {
@@ -262,10 +277,14 @@ export async function runOtlpLoad(options: LoadOptions): Promise<LoadResult> {
 
 /** Members (`group/member`) whose lag_bytes in /api/v1/groups is not their last accepted value. */
 export async function membersNotReflected(collector: LoadCollector, lastAccepted: ReadonlyMap<string, number>): Promise<string[]> {
-  const { groups } = (await (await fetch(`${collector.metricsUrl}/api/v1/groups`)).json()) as { groups: { name: string; members: { member: string; lag_bytes: number | null }[] }[] };
+  const { groups } = (await (await fetch(`${collector.metricsUrl}/api/v1/groups`)).json()) as {
+    groups: { name: string; members: { member: string; lag_bytes: number | null }[] }[];
+  };
   const shown = new Map<string, number | null>();
   for (const group of groups) for (const member of group.members) shown.set(`${group.name}/${member.member}`, member.lag_bytes);
-  return [...lastAccepted].filter(([key, sequence]) => shown.get(key) !== sequence).map(([key, sequence]) => `${key}: sent ${sequence}, shown ${shown.get(key)}`);
+  return [...lastAccepted]
+    .filter(([key, sequence]) => shown.get(key) !== sequence)
+    .map(([key, sequence]) => `${key}: sent ${sequence}, shown ${shown.get(key)}`);
 }
 
 export const mib = (bytes: number): string => `${(bytes / 1024 ** 2).toFixed(0)} MiB`;

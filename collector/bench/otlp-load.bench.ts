@@ -27,8 +27,23 @@ function bareDecodePointsPerSecond(): number {
     for (let m = 0; m < MEMBERS; m++) {
       const gauge = (name: string, value: number) => ({ name, gauge: { dataPoints: [{ timeUnixNano: Date.now() * 1e6, asDouble: value }] } });
       resourceMetrics.push({
-        resource: { attributes: [{ key: 'service.name', value: { stringValue: groupName(g) } }, { key: 'service.instance.id', value: { stringValue: `${groupName(g)}-${m}` } }, { key: 'recovery.member.role', value: { stringValue: 'replica' } }] },
-        scopeMetrics: [{ metrics: [gauge('recovery.member.up', 1), gauge('recovery.member.serving', 1), gauge('recovery.member.position', 1e6), gauge('recovery.member.lag_bytes', 7)] }],
+        resource: {
+          attributes: [
+            { key: 'service.name', value: { stringValue: groupName(g) } },
+            { key: 'service.instance.id', value: { stringValue: `${groupName(g)}-${m}` } },
+            { key: 'recovery.member.role', value: { stringValue: 'replica' } },
+          ],
+        },
+        scopeMetrics: [
+          {
+            metrics: [
+              gauge('recovery.member.up', 1),
+              gauge('recovery.member.serving', 1),
+              gauge('recovery.member.position', 1e6),
+              gauge('recovery.member.lag_bytes', 7),
+            ],
+          },
+        ],
       });
     }
   }
@@ -49,10 +64,16 @@ function bareDecodePointsPerSecond(): number {
 }
 
 function report(label: string, result: LoadResult, baseline: number): void {
-  const statuses = Object.entries(result.statuses).map(([status, n]) => `${status}×${n}`).join(' ');
+  const statuses = Object.entries(result.statuses)
+    .map(([status, n]) => `${status}×${n}`)
+    .join(' ');
   console.log(`${label}`);
-  console.log(`  requests ${result.requests} (${statuses}); accepted ${Math.round(result.pointsPerSecond).toLocaleString('en-US')} points/s, ratio to bare decode ${(result.pointsPerSecond / baseline).toFixed(3)}`);
-  console.log(`  latency p50 ${result.latencyMillis.p50.toFixed(1)} ms, p99 ${result.latencyMillis.p99.toFixed(1)} ms; /metrics p99 ${result.scrapeMillis.p99.toFixed(1)} ms (max ${result.scrapeMillis.max.toFixed(1)} ms, ${result.scrapeMillis.count} scrapes)`);
+  console.log(
+    `  requests ${result.requests} (${statuses}); accepted ${Math.round(result.pointsPerSecond).toLocaleString('en-US')} points/s, ratio to bare decode ${(result.pointsPerSecond / baseline).toFixed(3)}`,
+  );
+  console.log(
+    `  latency p50 ${result.latencyMillis.p50.toFixed(1)} ms, p99 ${result.latencyMillis.p99.toFixed(1)} ms; /metrics p99 ${result.scrapeMillis.p99.toFixed(1)} ms (max ${result.scrapeMillis.max.toFixed(1)} ms, ${result.scrapeMillis.count} scrapes)`,
+  );
   console.log(`  collector RSS after warm-up ${mib(result.rssBytes.afterWarmup)}, at the end ${mib(result.rssBytes.end)}, max ${mib(result.rssBytes.max)}`);
   if (result.statuses[503]) console.log(`  503 answers without Retry-After: ${result.unavailableWithoutRetryAfter}`);
 }
@@ -67,7 +88,15 @@ async function main(): Promise<void> {
   for (const [label, otlp] of runs) {
     const collector = await startLoadCollector({ groups: GROUPS, otlp });
     try {
-      const result = await runOtlpLoad({ collector, clients: CLIENTS, groups: GROUPS, membersPerGroup: MEMBERS, durationMillis: SECONDS * 1000, warmupMillis: Math.min(5_000, SECONDS * 250), scrapeEveryMillis: 1000 });
+      const result = await runOtlpLoad({
+        collector,
+        clients: CLIENTS,
+        groups: GROUPS,
+        membersPerGroup: MEMBERS,
+        durationMillis: SECONDS * 1000,
+        warmupMillis: Math.min(5_000, SECONDS * 250),
+        scrapeEveryMillis: 1000,
+      });
       report(label, result, baseline);
       if (otlp.length > 0 && !result.statuses[503]) console.log('  (the 503 path was NOT reached: lower LOW_MEMORY_LIMIT)');
     } finally {

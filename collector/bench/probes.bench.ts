@@ -70,7 +70,12 @@ async function postgresqlSection(): Promise<void> {
   const receiver = new PostgresqlReceiver(
     'bench',
     parsePostgresqlConfig(
-      { nodes: [{ member: 'pg-1', url: pair.primary.url() }, { member: 'pg-2', url: pair.standby.url() }] },
+      {
+        nodes: [
+          { member: 'pg-1', url: pair.primary.url() },
+          { member: 'pg-2', url: pair.standby.url() },
+        ],
+      },
       'groups[0].postgresql',
     ),
     { intervalMillis: 1000, logger: createMemoryLogger(), now: Date.now },
@@ -102,11 +107,11 @@ async function postgresqlSection(): Promise<void> {
 async function redisSection(): Promise<void> {
   const set = await startRedisReplicaSet({ replicas: 2, extraArgs: ['--repl-diskless-sync-delay', '0'] });
   const bare = set.nodes.map((n) => new Redis({ host: '127.0.0.1', port: n.port, lazyConnect: true }));
-  const receiver = new RedisReceiver(
-    'bench',
-    parseRedisConfig({ nodes: set.nodes.map((n) => ({ member: n.name, address: n.address })) }, 'groups[0].redis'),
-    { intervalMillis: 1000, logger: createMemoryLogger(), now: Date.now },
-  );
+  const receiver = new RedisReceiver('bench', parseRedisConfig({ nodes: set.nodes.map((n) => ({ member: n.name, address: n.address })) }, 'groups[0].redis'), {
+    intervalMillis: 1000,
+    logger: createMemoryLogger(),
+    now: Date.now,
+  });
   const sink = new RecordingSink();
   try {
     await set.waitForSync();
@@ -140,11 +145,17 @@ async function mariadbSection(): Promise<void> {
   for (const sql of MONITOR_ACCOUNT_SQL(password)) await pair.query(pair.primary, sql);
   await pair.waitForCatchUp();
   process.env['REBOUND_BENCH_MYSQL_PASSWORD'] = password;
-  const nodes = [{ member: 'db-1', port: pair.primary.port }, { member: 'db-2', port: pair.replica.port }];
+  const nodes = [
+    { member: 'db-1', port: pair.primary.port },
+    { member: 'db-2', port: pair.replica.port },
+  ];
   const bare = await Promise.all(nodes.map((n) => createConnection({ host: '127.0.0.1', port: n.port, user: 'rebound_monitor', password })));
   const receiver = new MysqlReceiver(
     'bench',
-    parseMysqlConfig({ nodes: nodes.map((n) => ({ member: n.member, url: `mysql://rebound_monitor:\${REBOUND_BENCH_MYSQL_PASSWORD}@127.0.0.1:${n.port}` })) }, 'groups[0].mysql'),
+    parseMysqlConfig(
+      { nodes: nodes.map((n) => ({ member: n.member, url: `mysql://rebound_monitor:\${REBOUND_BENCH_MYSQL_PASSWORD}@127.0.0.1:${n.port}` })) },
+      'groups[0].mysql',
+    ),
     { intervalMillis: 1000, logger: createMemoryLogger(), now: Date.now },
   );
   const sink = new RecordingSink();
@@ -159,7 +170,8 @@ async function mariadbSection(): Promise<void> {
       () => Promise.all(bare.map((c) => c.query('SELECT 1'))),
       'bare SELECT 1 on both nodes at once',
     );
-    if (sink.observations.length !== 2 || sink.lastSourceUp() !== true || sink.latest('db-2')?.lagBytes !== 0) throw new Error('the probe rounds did not observe both nodes');
+    if (sink.observations.length !== 2 || sink.lastSourceUp() !== true || sink.latest('db-2')?.lagBytes !== 0)
+      throw new Error('the probe rounds did not observe both nodes');
   } finally {
     await receiver.stop();
     await Promise.all(bare.map((c) => c.end()));

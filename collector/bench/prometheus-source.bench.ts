@@ -58,7 +58,9 @@ async function main(): Promise<void> {
       const query = new URLSearchParams(body).get('query') ?? '';
       const group = /cluster="([^"]+)"/.exec(query)?.[1] ?? '';
       const answer = answers.get(group);
-      res.writeHead(200, { 'content-type': 'application/json' }).end(answer === undefined ? '{"status":"success","data":{"resultType":"matrix","result":[]}}' : query.startsWith('up{') ? answer.up : answer.metrics);
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(answer === undefined ? '{"status":"success","data":{"resultType":"matrix","result":[]}}' : query.startsWith('up{') ? answer.up : answer.metrics);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -67,7 +69,10 @@ async function main(): Promise<void> {
     (group) =>
       new PrometheusReceiver(
         group,
-        parsePrometheusConfig({ url, exporter: 'redis_exporter', selector: `{job="redis", cluster="${group}"}`, member_label: 'member', timeout: '10s' }, 'groups[0].prometheus'),
+        parsePrometheusConfig(
+          { url, exporter: 'redis_exporter', selector: `{job="redis", cluster="${group}"}`, member_label: 'member', timeout: '10s' },
+          'groups[0].prometheus',
+        ),
         { intervalMillis: 1000, logger: createMemoryLogger(), now: Date.now },
       ),
   );
@@ -77,10 +82,14 @@ async function main(): Promise<void> {
   const bare = (query: string): Promise<void> =>
     new Promise((resolve, reject) => {
       const body = new URLSearchParams({ query, timeout: '10s' }).toString();
-      const req = request(`${url}/api/v1/query`, { method: 'POST', agent, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
-        res.on('data', () => undefined);
-        res.on('end', () => resolve());
-      });
+      const req = request(
+        `${url}/api/v1/query`,
+        { method: 'POST', agent, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(Buffer.byteLength(body)) } },
+        (res) => {
+          res.on('data', () => undefined);
+          res.on('end', () => resolve());
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });

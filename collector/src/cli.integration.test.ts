@@ -19,9 +19,14 @@ interface Run {
 /** The real command line (`rebound-collector`, through tsx), given at most 60 s: a hang fails the test. */
 function runCollector(args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', join(__dirname, 'cli.ts'), ...args], { cwd: collectorDir, timeout: 60_000, killSignal: 'SIGKILL' }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', join(__dirname, 'cli.ts'), ...args],
+      { cwd: collectorDir, timeout: 60_000, killSignal: 'SIGKILL' },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -80,18 +85,30 @@ describe('rebound-collector: config mistakes end as one line and exit 2 (issue 9
 
   it('listen.metrics on an address no interface has (EADDRNOTAVAIL; nothing is sent)', async () => {
     const file = config('metrics-unbindable.yaml', 'listen: { metrics: 192.0.2.1:9464 }\ngroups: [{ name: payments, demo: {} }]\n');
-    assertOneLineExit2(await runCollector(['--config', file, '--quiet']), /cannot listen for \/metrics and the API on 192\.0\.2\.1:9464 \(EADDRNOTAVAIL: .*\); change listen\.metrics/);
+    assertOneLineExit2(
+      await runCollector(['--config', file, '--quiet']),
+      /cannot listen for \/metrics and the API on 192\.0\.2\.1:9464 \(EADDRNOTAVAIL: .*\); change listen\.metrics/,
+    );
   });
 
   it('listen.otlp in use: one line, and no "its members will show unknown" for a server that never ran', async () => {
-    const file = config('otlp-in-use.yaml', `listen: { metrics: 127.0.0.1:${await sparePort()}, otlp: 127.0.0.1:${busyPort} }\ngroups: [{ name: payments, otlp: {} }]\n`);
+    const file = config(
+      'otlp-in-use.yaml',
+      `listen: { metrics: 127.0.0.1:${await sparePort()}, otlp: 127.0.0.1:${busyPort} }\ngroups: [{ name: payments, otlp: {} }]\n`,
+    );
     const run = await runCollector(['--config', file, '--quiet']);
-    assertOneLineExit2(run, new RegExp(`cannot listen for OTLP on 127\\.0\\.0\\.1:${busyPort} \\(EADDRINUSE: the address is already in use\\); change listen\\.otlp`));
+    assertOneLineExit2(
+      run,
+      new RegExp(`cannot listen for OTLP on 127\\.0\\.0\\.1:${busyPort} \\(EADDRINUSE: the address is already in use\\); change listen\\.otlp`),
+    );
     assert.doesNotMatch(run.stderr + run.stdout, /will show unknown/);
   });
 
   it('listen.otlp on an address no interface has (EADDRNOTAVAIL)', async () => {
-    const file = config('otlp-unbindable.yaml', `listen: { metrics: 127.0.0.1:${await sparePort()}, otlp: 192.0.2.1:4318 }\ngroups: [{ name: payments, otlp: {} }]\n`);
+    const file = config(
+      'otlp-unbindable.yaml',
+      `listen: { metrics: 127.0.0.1:${await sparePort()}, otlp: 192.0.2.1:4318 }\ngroups: [{ name: payments, otlp: {} }]\n`,
+    );
     assertOneLineExit2(await runCollector(['--config', file, '--quiet']), /cannot listen for OTLP on 192\.0\.2\.1:4318 \(EADDRNOTAVAIL/);
   });
 });
@@ -101,7 +118,10 @@ describe('rebound-collector --check', { concurrency: 2 }, () => {
     const work = mkdtempSync(join(tmpdir(), 'rebound-check-'));
     try {
       const file = join(work, 'rebound.yaml');
-      writeFileSync(file, `listen: { metrics: 192.0.2.1:9464 }\nstore: ${join(work, 'never-created.db')}\n${readFileSync(join(testdata, 'demo.yaml'), 'utf8')}`);
+      writeFileSync(
+        file,
+        `listen: { metrics: 192.0.2.1:9464 }\nstore: ${join(work, 'never-created.db')}\n${readFileSync(join(testdata, 'demo.yaml'), 'utf8')}`,
+      );
       const run = await runCollector(['--check', '--config', file]);
       assert.equal(run.code, 0, run.stderr);
       assert.equal(run.stdout, `config OK: 2 groups, 6 declared members (${file})\n`);

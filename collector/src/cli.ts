@@ -73,6 +73,7 @@ function parseArguments(argv: readonly string[]): CliArguments {
       case '-h':
         process.stdout.write(USAGE + '\n');
         process.exit(0);
+        break; // not reached: ESLint's no-fallthrough does not know process.exit never returns
       default:
         throw new UsageError(`unknown argument ${quoteValue(arg)}`);
     }
@@ -111,13 +112,22 @@ function checkSummary(config: CollectorConfig, file: string): string {
     0,
   );
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  const shard = config.shard === undefined ? '' : `\nshard ${config.shard.index} of ${config.shard.count} owns: ${config.groups.map((g) => g.name).join(', ') || '(none)'}; ${plural(config.shardSkipped ?? 0, 'group')} ${config.shardSkipped === 1 ? 'belongs' : 'belong'} to other shards`;
+  const shard =
+    config.shard === undefined
+      ? ''
+      : `\nshard ${config.shard.index} of ${config.shard.count} owns: ${config.groups.map((g) => g.name).join(', ') || '(none)'}; ${plural(config.shardSkipped ?? 0, 'group')} ${config.shardSkipped === 1 ? 'belongs' : 'belong'} to other shards`;
   return `config OK: ${plural(config.groups.length, 'group')}, ${plural(members, 'declared member')} (${file})${shard}`;
 }
 
 async function main(): Promise<void> {
   const args = parseArguments(process.argv.slice(2));
-  const config = args.config === undefined ? demoConfig(args.speed) : loadConfigFile(args.config, undefined, { ...(args.speedGiven ? { overrides: { demo: { speed: args.speed } } } : {}), ...(args.shard ? { shard: args.shard } : {}) });
+  const config =
+    args.config === undefined
+      ? demoConfig(args.speed)
+      : loadConfigFile(args.config, undefined, {
+          ...(args.speedGiven ? { overrides: { demo: { speed: args.speed } } } : {}),
+          ...(args.shard ? { shard: args.shard } : {}),
+        });
   if (args.check) {
     // Like `promtool check config`: the file only; no port is bound, no node contacted, the store not opened.
     process.stdout.write(checkSummary(config, args.config!) + '\n');
@@ -139,8 +149,10 @@ async function main(): Promise<void> {
   process.stdout.write(
     `Rebound collector ${args.config ? `with ${args.config}` : `with the demo cluster (speed ${args.speed})`}: ${config.groups.length} group(s)${config.shard ? ` (shard ${config.shard.index} of ${config.shard.count}; ${config.shardSkipped ?? 0} configured group(s) belong to other shards)` : ''}\n` +
       `  metrics  ${base}/metrics\n  groups   ${base}/api/v1/groups\n  episodes ${base}/api/v1/episodes\n  health   ${base}/healthz\n` +
-      (otlp ? `  OTLP in  ${config.otlp.tls ? 'https' : 'http'}://${otlp.host}:${otlp.port}/v1/metrics
-` : '') +
+      (otlp
+        ? `  OTLP in  ${config.otlp.tls ? 'https' : 'http'}://${otlp.host}:${otlp.port}/v1/metrics
+`
+        : '') +
       `  store    ${config.storePath}${collector.engine.storeUp() === false ? ' (not writable: new episodes are kept in memory)' : ''}
 `,
   );

@@ -24,7 +24,11 @@ describe('Collector: assembles the receivers from their factories', () => {
     try {
       const otlp = endpoints.receivers['otlp'];
       assert.ok(otlp, 'the shared OTLP server runs for dynamic groups alone');
-      const response = await fetch(`http://127.0.0.1:${otlp.port}/v1/metrics`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: lagRequestJson('m1', 1.5, 'checkout') });
+      const response = await fetch(`http://127.0.0.1:${otlp.port}/v1/metrics`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: lagRequestJson('m1', 1.5, 'checkout'),
+      });
       assert.equal(response.status, 200);
       assert.equal(collector.engine.hasGroup('checkout'), true);
       // Declared to the exporter: its episode counters start at zero.

@@ -50,7 +50,12 @@ export class Collector {
     // Throws StoreOpenError (the CLI exits 2) only when the path cannot be opened at all.
     this.store =
       config.storePostgres !== undefined
-        ? new PostgresEpisodeStore({ url: config.storePostgres.url.reveal(), redacted: config.storePostgres.redacted, logger, roleCheckMillis: Math.min(config.intervalMillis, 1000) })
+        ? new PostgresEpisodeStore({
+            url: config.storePostgres.url.reveal(),
+            redacted: config.storePostgres.redacted,
+            logger,
+            roleCheckMillis: Math.min(config.intervalMillis, 1000),
+          })
         : openEpisodeStore(config.storePath, { logger });
     this.engine = new RecoveryEngine({ groups: config.groups, store: this.store, logger, maintenance: config.maintenance });
     this.exporter = new PrometheusExporter(new Registry());

@@ -23,7 +23,10 @@ describe('listenOn', () => {
     await listenOn(first, { host: '127.0.0.1', port: 0, setting: 'listen.otlp', what: 'OTLP' });
     const { port } = first.address() as { port: number };
     try {
-      await assert.rejects(listenOn(createServer(), { host: '127.0.0.1', port, setting: 'listen.otlp', what: 'OTLP' }), (error: unknown) => error instanceof ListenError && error.code === 'EADDRINUSE' && /change listen\.otlp/.test(error.message));
+      await assert.rejects(
+        listenOn(createServer(), { host: '127.0.0.1', port, setting: 'listen.otlp', what: 'OTLP' }),
+        (error: unknown) => error instanceof ListenError && error.code === 'EADDRINUSE' && /change listen\.otlp/.test(error.message),
+      );
     } finally {
       await new Promise((resolve) => first.close(resolve));
     }

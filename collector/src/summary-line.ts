@@ -14,12 +14,12 @@ export function summaryLine(state: GroupState): string {
     state.progress >= 1 && state.members.every((m) => m.status === 'converged')
       ? 'all converged'
       : state.etaSeconds === null
-      ? state.phase === 'unknown'
-        ? 'no ETA: data stale'
-        : state.phase === 'recovering'
-          ? 'no ETA yet'
-          : 'stalled'
-      : `ETA ${formatDuration(state.etaSeconds * 1000)}${state.etaDeadlineMillis === null ? '' : ` (${clock(state.etaDeadlineMillis)})`}`;
+        ? state.phase === 'unknown'
+          ? 'no ETA: data stale'
+          : state.phase === 'recovering'
+            ? 'no ETA yet'
+            : 'stalled'
+        : `ETA ${formatDuration(state.etaSeconds * 1000)}${state.etaDeadlineMillis === null ? '' : ` (${clock(state.etaDeadlineMillis)})`}`;
   const budget = state.elapsedSeconds > 0 ? `elapsed ${formatDuration(state.elapsedSeconds * 1000)} of ${formatDuration(state.rtoSeconds * 1000)} RTO` : '';
   const over = state.elapsedSeconds > state.rtoSeconds ? ' (over RTO)' : '';
   const hazards: string[] = [];
@@ -38,7 +38,9 @@ export function summaryLine(state: GroupState): string {
     budget + over,
     hazards.length > 0 ? ` ⚠ ${hazards.join('; ')}` : '',
     topFinding(state),
-  ].join(' ').trimEnd();
+  ]
+    .join(' ')
+    .trimEnd();
 }
 
 /** `▸ member_unreachable: cache-b unreachable: … → start cache-b … (+2 more)`: the most urgent finding of a group that is not healthy. */

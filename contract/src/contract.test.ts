@@ -34,7 +34,7 @@ describe('metrics', () => {
     }
   });
 
-  it('keep the receivers\' counters apart from the derived state (the engine exports METRICS only)', () => {
+  it("keep the receivers' counters apart from the derived state (the engine exports METRICS only)", () => {
     for (const m of Object.values(RECEIVER_METRICS)) assert.match(m.name, /^recovery_receiver_/);
     for (const m of Object.values(METRICS)) assert.doesNotMatch(m.name, /^recovery_receiver_/);
   });
@@ -46,7 +46,7 @@ describe('metrics', () => {
     assert.equal(otlpName(METRICS.memberLagSeconds), 'recovery.member.lag_seconds');
   });
 
-  it('name a histogram\'s series and refuse _bucket on anything else', () => {
+  it("name a histogram's series and refuse _bucket on anything else", () => {
     assert.equal(seriesName(METRICS.duration, 'bucket'), 'recovery_duration_seconds_bucket');
     assert.throws(() => seriesName(METRICS.groupPhase, 'bucket'), /only a histogram/);
   });
@@ -54,7 +54,10 @@ describe('metrics', () => {
   it('share an OTLP name between what is read and what is exported only where both mean the same', () => {
     // recovery.member.lag_bytes: bytes behind the leader, gauge, unit By, in both directions.
     const exported = new Set(Object.values(METRICS).map(otlpName));
-    assert.deepEqual(Object.values(OTLP_MEMBER_METRICS).filter((name) => exported.has(name)), [OTLP_MEMBER_METRICS.lagBytes]);
+    assert.deepEqual(
+      Object.values(OTLP_MEMBER_METRICS).filter((name) => exported.has(name)),
+      [OTLP_MEMBER_METRICS.lagBytes],
+    );
     assert.equal(METRICS.memberLagBytes.unit, 'By');
   });
 });
@@ -74,8 +77,14 @@ describe('phases and statuses', () => {
   it('have one Grafana colour each; green means healthy and converged only, unknown is never green', () => {
     for (const p of PHASES) assert.ok(GRAFANA_COLOUR_NAMES.has(PHASE_COLOURS[p]), `${p}: ${PHASE_COLOURS[p]}`);
     for (const s of MEMBER_STATUSES) assert.ok(GRAFANA_COLOUR_NAMES.has(MEMBER_STATUS_COLOURS[s]), `${s}: ${MEMBER_STATUS_COLOURS[s]}`);
-    assert.deepEqual(PHASES.filter((p) => PHASE_COLOURS[p].includes('green')), ['healthy']);
-    assert.deepEqual(MEMBER_STATUSES.filter((s) => MEMBER_STATUS_COLOURS[s].includes('green')), ['converged']);
+    assert.deepEqual(
+      PHASES.filter((p) => PHASE_COLOURS[p].includes('green')),
+      ['healthy'],
+    );
+    assert.deepEqual(
+      MEMBER_STATUSES.filter((s) => MEMBER_STATUS_COLOURS[s].includes('green')),
+      ['converged'],
+    );
     assert.equal(new Set(PHASES.map((p) => PHASE_COLOURS[p])).size, PHASES.length, 'no two phases share a colour');
   });
 });

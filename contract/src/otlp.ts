@@ -44,13 +44,7 @@ export const OTLP_ATTRIBUTES = {
  * semantic-convention names. Anything else (rack, power, network, config or credential source)
  * comes as `recovery.dependency.<dimension>`.
  */
-export const OTLP_DEPENDENCY_RESOURCE_ATTRIBUTES = [
-  'cloud.region',
-  'cloud.availability_zone',
-  'host.name',
-  'k8s.node.name',
-  'service.version',
-] as const;
+export const OTLP_DEPENDENCY_RESOURCE_ATTRIBUTES = ['cloud.region', 'cloud.availability_zone', 'host.name', 'k8s.node.name', 'service.version'] as const;
 
 /** Prefix of a custom dependency attribute: `recovery.dependency.rack` is the dimension `rack`. */
 export const OTLP_DEPENDENCY_PREFIX = 'recovery.dependency.';

@@ -26,11 +26,11 @@ const ALLOWED: ReadonlyArray<{ paths: readonly string[]; reason: string }> = [
   },
   {
     paths: ['dashboards/prometheus/tests/'],
-    reason: 'promtool test cases: synthetic input series in Prometheus\' own YAML syntax, which cannot import',
+    reason: "promtool test cases: synthetic input series in Prometheus' own YAML syntax, which cannot import",
   },
   {
     paths: ['grafana-plugin/provisioning/dashboards/recovery-panel.json'],
-    reason: 'the plugin\'s development dashboard (Grafana JSON); plugin.test.ts checks its queries against the contract',
+    reason: "the plugin's development dashboard (Grafana JSON); plugin.test.ts checks its queries against the contract",
   },
   {
     paths: ['collector/src/engine/testdata/'],
@@ -95,9 +95,7 @@ function allowed(path: string): boolean {
 
 function trackedFiles(): string[] {
   try {
-    return execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' })
-      .split('\n')
-      .filter(Boolean);
+    return execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
   } catch (error) {
     throw new Error(`this test lists the repository's files with git (run it in a clone): ${(error as Error).message}`);
   }
@@ -147,8 +145,8 @@ describe('literalsOf', () => {
   it('finds names in strings, templates and regular expressions, not in comments', () => {
     const source = [
       "// 'recovery_in_line_comment'",
-      "/** `recovery_in_doc_comment` */",
-      "const a = 'recovery_single' + \"recovery_double\";",
+      '/** `recovery_in_doc_comment` */',
+      'const a = \'recovery_single\' + "recovery_double";',
       'const b = `x ${f(`recovery_nested`)} recovery_template`;',
       'const c = x / 2 / y; const d = /recovery_regex\\{/.test(s);',
       "const e = 'family recovery_member_* is no name';",

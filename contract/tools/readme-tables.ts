@@ -28,8 +28,9 @@ import {
 const code = (s: string) => `\`${s}\``;
 
 function metricRows(object: string, metrics: Record<string, MetricDefinition>, otlp: boolean): string[] {
-  return Object.entries(metrics).map(([key, m]) =>
-    `| ${code(`${object}.${key}`)} | ${code(m.name)} | ${otlp ? code(otlpName(m)) : '(Prometheus only)'} | ${m.type} | ${m.labels.join(', ') || '—'} | ${PANEL_METRICS.includes(key as never) ? 'yes' : ''} | ${m.absentWhen ?? 'never'} |`,
+  return Object.entries(metrics).map(
+    ([key, m]) =>
+      `| ${code(`${object}.${key}`)} | ${code(m.name)} | ${otlp ? code(otlpName(m)) : '(Prometheus only)'} | ${m.type} | ${m.labels.join(', ') || '—'} | ${PANEL_METRICS.includes(key as never) ? 'yes' : ''} | ${m.absentWhen ?? 'never'} |`,
   );
 }
 
@@ -55,7 +56,9 @@ export function contractTables(): string {
     '',
     '| status | `MEMBER_STATUS_RANK` | `MEMBER_STATUS_COLOURS` |',
     '|---|---|---|',
-    ...[...MEMBER_STATUSES].sort((a, b) => MEMBER_STATUS_RANK[b] - MEMBER_STATUS_RANK[a]).map((s) => `| ${code(s)} | ${MEMBER_STATUS_RANK[s]} | ${code(MEMBER_STATUS_COLOURS[s])} |`),
+    ...[...MEMBER_STATUSES]
+      .sort((a, b) => MEMBER_STATUS_RANK[b] - MEMBER_STATUS_RANK[a])
+      .map((s) => `| ${code(s)} | ${MEMBER_STATUS_RANK[s]} | ${code(MEMBER_STATUS_COLOURS[s])} |`),
     '',
     `Roles (\`ROLES\`): ${ROLES.map(code).join(', ')}.`,
     '',

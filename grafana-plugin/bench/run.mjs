@@ -26,9 +26,13 @@ try {
   const { page } = await openPreview(browser, `${preview.base}?bench=1`, { width: 1440, height: 940 });
   // Wall-clock times on a shared machine swing with its load; the ratio to BigValue, measured in the
   // same rounds on the same page, is the figure that carries over.
-  console.log(`panel vs Grafana BigValue, Chromium ${browser.version()}, median of ${ROUNDS} rounds (interleaved), load average ${loadavg()[0].toFixed(1)} on this machine`);
+  console.log(
+    `panel vs Grafana BigValue, Chromium ${browser.version()}, median of ${ROUNDS} rounds (interleaved), load average ${loadavg()[0].toFixed(1)} on this machine`,
+  );
   // The panel puts only the rows near the viewport in the DOM (cards in DOM); BigValue draws all n.
-  console.log('groups | panel first | panel re-render | BigValue first | BigValue re-render | ratio first | ratio re-render | frames→model*        | jump to end | cards in DOM');
+  console.log(
+    'groups | panel first | panel re-render | BigValue first | BigValue re-render | ratio first | ratio re-render | frames→model*        | jump to end | cards in DOM',
+  );
   let atTarget;
   for (const n of SIZES) {
     await page.evaluate((count) => window.reboundBench.prepare(count), n);
@@ -49,20 +53,30 @@ try {
       big.first.push(b.firstMs);
       big.re.push(b.rerenderMs);
     }
-    const row = { pf: median(panel.first), pr: median(panel.re), bf: median(big.first), br: median(big.re), model: median(model), jump: median(panel.jump), dom: median(panel.dom) };
+    const row = {
+      pf: median(panel.first),
+      pr: median(panel.re),
+      bf: median(big.first),
+      br: median(big.re),
+      model: median(model),
+      jump: median(panel.jump),
+      dom: median(panel.dom),
+    };
     if (n === TARGET_AT) {
       atTarget = row;
     }
     console.log(
-      `${String(n).padStart(6)} | ${ms(row.pf)} | ${ms(row.pr)}      | ${ms(row.bf)}     | ${ms(row.br)}         | ${(row.pf / row.bf).toFixed(2).padStart(10)}x | ${(row.pr / row.br).toFixed(2).padStart(12)}x | ${ms(row.model)}            | ${ms(row.jump)}  | ${String(row.dom).padStart(5)}`
+      `${String(n).padStart(6)} | ${ms(row.pf)} | ${ms(row.pr)}      | ${ms(row.bf)}     | ${ms(row.br)}         | ${(row.pf / row.bf).toFixed(2).padStart(10)}x | ${(row.pr / row.br).toFixed(2).padStart(12)}x | ${ms(row.model)}            | ${ms(row.jump)}  | ${String(row.dom).padStart(5)}`,
     );
   }
   console.log('* frames→model alone: the same src/model code, bundled by esbuild into the preview page (module.js exports only the plugin)');
   const moduleKb = statSync(join(pluginRoot, 'dist/module.js')).size / 1024;
   console.log(
-    `${TARGET_AT.toLocaleString('en')} groups first render: ${atTarget.pf.toFixed(1)} ms, of which frames→model ~${atTarget.model.toFixed(1)} ms (target < ${TARGET_FIRST_MS} ms: ${atTarget.pf < TARGET_FIRST_MS ? 'met' : 'NOT met'})`
+    `${TARGET_AT.toLocaleString('en')} groups first render: ${atTarget.pf.toFixed(1)} ms, of which frames→model ~${atTarget.model.toFixed(1)} ms (target < ${TARGET_FIRST_MS} ms: ${atTarget.pf < TARGET_FIRST_MS ? 'met' : 'NOT met'})`,
   );
-  console.log(`dist/module.js: ${moduleKb.toFixed(1)} KB minified (target < ${TARGET_MODULE_KB} KB: ${moduleKb < TARGET_MODULE_KB ? 'met' : 'NOT met'}; Grafana packages, React and emotion are externals)`);
+  console.log(
+    `dist/module.js: ${moduleKb.toFixed(1)} KB minified (target < ${TARGET_MODULE_KB} KB: ${moduleKb < TARGET_MODULE_KB ? 'met' : 'NOT met'}; Grafana packages, React and emotion are externals)`,
+  );
   await page.close();
 } finally {
   await browser.close();

@@ -20,7 +20,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const pluginRoot = join(here, '..');
 const QUERY = '{__name__=~"recovery_(group|member)_.*"}';
 
-const USAGE = 'usage: serve.mjs [--port 3000] [--host 127.0.0.1] [--collector http://127.0.0.1:9464] [--prometheus http://127.0.0.1:9090] [--scrape-interval 5] [--range-minutes 10]';
+const USAGE =
+  'usage: serve.mjs [--port 3000] [--host 127.0.0.1] [--collector http://127.0.0.1:9464] [--prometheus http://127.0.0.1:9090] [--scrape-interval 5] [--range-minutes 10]';
 
 function options() {
   try {
@@ -76,7 +77,15 @@ function ensureBuilt() {
   }
 }
 
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json', '.map': 'application/json', '.md': 'text/markdown' };
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.md': 'text/markdown',
+};
 
 function serveFile(res, base, relative) {
   const path = normalize(join(base, relative));
@@ -130,7 +139,12 @@ function main() {
       const nowMs = Date.now();
       if (opts.prometheus) {
         try {
-          return json(res, 200, { source: `Prometheus ${opts.prometheus}`, nowMs, rangeMs: opts.rangeMs, queries: await prometheusQueries(opts.prometheus, nowMs, opts.rangeMs) });
+          return json(res, 200, {
+            source: `Prometheus ${opts.prometheus}`,
+            nowMs,
+            rangeMs: opts.rangeMs,
+            queries: await prometheusQueries(opts.prometheus, nowMs, opts.rangeMs),
+          });
         } catch (e) {
           return json(res, 502, { source: `Prometheus ${opts.prometheus}`, nowMs, error: `cannot query Prometheus at ${opts.prometheus}: ${e.message}` });
         }

@@ -31,7 +31,9 @@ writeFileSync(zipPath, zip(files));
 await buildPreviewHost();
 
 const size = statSync(join(dist, 'module.js')).size;
-console.log(`grafana-plugin: dist/module.js ${(size / 1024).toFixed(1)} KB, ${relative(process.cwd(), zipPath)} and the preview host (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+console.log(
+  `grafana-plugin: dist/module.js ${(size / 1024).toFixed(1)} KB, ${relative(process.cwd(), zipPath)} and the preview host (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+);
 
 function listFiles(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(join(dir, e.name)) : [join(dir, e.name)]));

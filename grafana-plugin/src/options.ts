@@ -10,8 +10,20 @@ const SIGNALS = ['Signals'];
 /** The options editor; every default comes from `defaultOptions`. */
 export function buildOptions(builder: PanelOptionsEditorBuilder<RecoveryPanelOptions>) {
   return builder
-    .addTextInput({ path: 'groupLabel', name: 'Group label', description: 'Label that names the recovery group on the recovery_* series.', defaultValue: d.groupLabel, category: DATA })
-    .addTextInput({ path: 'memberLabel', name: 'Member label', description: 'Label that names the member on recovery_member_* series.', defaultValue: d.memberLabel, category: DATA })
+    .addTextInput({
+      path: 'groupLabel',
+      name: 'Group label',
+      description: 'Label that names the recovery group on the recovery_* series.',
+      defaultValue: d.groupLabel,
+      category: DATA,
+    })
+    .addTextInput({
+      path: 'memberLabel',
+      name: 'Member label',
+      description: 'Label that names the member on recovery_member_* series.',
+      defaultValue: d.memberLabel,
+      category: DATA,
+    })
     .addNumberInput({
       path: 'rtoOverrideSeconds',
       name: 'RTO override (seconds)',
@@ -32,14 +44,24 @@ export function buildOptions(builder: PanelOptionsEditorBuilder<RecoveryPanelOpt
       path: 'layout',
       name: 'Layout',
       defaultValue: d.layout,
-      settings: { options: [{ value: 'list', label: 'List' }, { value: 'grid', label: 'Grid' }] },
+      settings: {
+        options: [
+          { value: 'list', label: 'List' },
+          { value: 'grid', label: 'Grid' },
+        ],
+      },
       category: LAYOUT,
     })
     .addRadio({
       path: 'density',
       name: 'Density',
       defaultValue: d.density,
-      settings: { options: [{ value: 'comfortable', label: 'Comfortable' }, { value: 'compact', label: 'Compact' }] },
+      settings: {
+        options: [
+          { value: 'comfortable', label: 'Comfortable' },
+          { value: 'compact', label: 'Compact' },
+        ],
+      },
       category: LAYOUT,
     })
     .addSelect({

@@ -32,9 +32,7 @@ function checkPluginJson(json: Record<string, any>, { built }: { built: boolean 
   const updated = built ? /^\d{4}-\d{2}-\d{2}$/ : /^%TODAY%$/;
   expect(json.info.version).toMatch(version);
   expect(json.info.updated).toMatch(updated);
-  expect(json.dependencies.grafanaDependency).toMatch(
-    /^(<=|>=|<|>|=|~|\^)?([0-9]+)(\.[0-9x*]+)(\.[0-9x*]+)?(\s(<=|>=|<|=>)?([0-9]+)(\.[0-9x]+)(\.[0-9x]+))?$/
-  );
+  expect(json.dependencies.grafanaDependency).toMatch(/^(<=|>=|<|>|=|~|\^)?([0-9]+)(\.[0-9x*]+)(\.[0-9x*]+)?(\s(<=|>=|<|=>)?([0-9]+)(\.[0-9x]+)(\.[0-9x]+))?$/);
 }
 
 describe('plugin.json', () => {

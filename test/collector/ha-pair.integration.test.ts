@@ -76,7 +76,11 @@ async function collector(name: string, store: string) {
       await waitFor(`${name} to serve /healthz`, 60_000, async () => ((await fetch(`${base}/healthz`)).ok ? true : undefined));
     },
     async send(reports: MemberReport[]) {
-      const response = await fetch(`http://127.0.0.1:${otlpPort}/v1/metrics`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: otlpJsonBody(reports) });
+      const response = await fetch(`http://127.0.0.1:${otlpPort}/v1/metrics`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: otlpJsonBody(reports),
+      });
       assert.equal(response.status, 200, await response.text());
     },
     metrics,
@@ -93,20 +97,35 @@ type TestCollector = Awaited<ReturnType<typeof collector>>;
 const sendAll = (pair: readonly TestCollector[], reports: MemberReport[]) => Promise.all(pair.filter((c) => c.child.running).map((c) => c.send(reports)));
 
 const storedRows = async (database: string) =>
-  (await pg.query<{ id: string; start_ms: string; end_ms: string | null }>({ ...pg.primary, url: () => pg.primary.url().replace(/\/postgres$/, `/${database}`) }, 'SELECT id, start_ms, end_ms FROM rebound_episodes WHERE group_name = $1 ORDER BY start_ms', ['payments'])).map(
-    (r) => ({ id: r.id, start: Number(r.start_ms), end: r.end_ms === null ? null : Number(r.end_ms) }),
-  );
+  (
+    await pg.query<{ id: string; start_ms: string; end_ms: string | null }>(
+      { ...pg.primary, url: () => pg.primary.url().replace(/\/postgres$/, `/${database}`) },
+      'SELECT id, start_ms, end_ms FROM rebound_episodes WHERE group_name = $1 ORDER BY start_ms',
+      ['payments'],
+    )
+  ).map((r) => ({ id: r.id, start: Number(r.start_ms), end: r.end_ms === null ? null : Number(r.end_ms) }));
 
-async function episodeUntil(c: TestCollector, pair: readonly TestCollector[], reports: MemberReport[], what: string, done: (episodes: EpisodeJson[]) => boolean) {
-  return waitFor(what, 30_000, async () => {
-    await sendAll(pair, reports);
-    const episodes = await c.episodes();
-    return done(episodes) ? episodes : undefined;
-  }, INTERVAL_MILLIS);
+async function episodeUntil(
+  c: TestCollector,
+  pair: readonly TestCollector[],
+  reports: MemberReport[],
+  what: string,
+  done: (episodes: EpisodeJson[]) => boolean,
+) {
+  return waitFor(
+    what,
+    30_000,
+    async () => {
+      await sendAll(pair, reports);
+      const episodes = await c.episodes();
+      return done(episodes) ? episodes : undefined;
+    },
+    INTERVAL_MILLIS,
+  );
 }
 
 describe('collectors on a PostgreSQL episode store', { timeout: 300_000 }, () => {
-  it('an HA pair: one active, kill -9 it mid-episode, the standby takes over with the open episode\'s start; no episode lost or duplicated', async () => {
+  it("an HA pair: one active, kill -9 it mid-episode, the standby takes over with the open episode's start; no episode lost or duplicated", async () => {
     await pg.query(pg.primary, 'CREATE DATABASE rebound_pair');
     const store = pg.primary.url().replace(/\/postgres$/, '/rebound_pair');
     const a = await collector('collector-a', store);
@@ -121,12 +140,21 @@ describe('collectors on a PostgreSQL episode store', { timeout: 300_000 }, () =>
     const rules = join(promDir, 'recovery-slo.yml');
     writeFileSync(rules, toYaml({ groups: sloRuleGroups.map((g) => ({ ...g, interval: '1s' })) }));
     const job = /job="([^"]+)"/.exec(selectors.collector)![1]!;
-    const prometheus = await startPrometheus(promDir, { metricsPort: a.metricsPort, moreMetricsPorts: [b.metricsPort], job, ruleFiles: [rules], labels: { [selectors.clusterLabel]: 'ha' } });
+    const prometheus = await startPrometheus(promDir, {
+      metricsPort: a.metricsPort,
+      moreMetricsPorts: [b.metricsPort],
+      job,
+      ruleFiles: [rules],
+      labels: { [selectors.clusterLabel]: 'ha' },
+    });
     children.push(prometheus.child);
     const promApi = new PrometheusApi(prometheus.url);
     await waitFor('both collectors scraped', 60_000, async () => ((await promApi.instant(`up{job="${job}"} == 1`)).length === 2 ? true : undefined));
     // Exact, without increase()'s extrapolation: every sample either collector ever had, summed over the pair.
-    const episodesSummed = async () => Number((await promApi.instant(`sum by (group) (max_over_time(recovery_episodes_total{${selectors.collector},group="payments"}[5m]))`))[0]?.value?.[1] ?? NaN);
+    const episodesSummed = async () =>
+      Number(
+        (await promApi.instant(`sum by (group) (max_over_time(recovery_episodes_total{${selectors.collector},group="payments"}[5m]))`))[0]?.value?.[1] ?? NaN,
+      );
     const episodesCounted = async () => Number((await promApi.instant(`${episodesRecord(sliWindows[0]!)}{group="payments"}`))[0]?.value?.[1] ?? NaN);
     assert.equal(await b.active(), 0, 'b is the standby');
     assert.equal(await b.storeUp(), 1);
@@ -148,17 +176,22 @@ describe('collectors on a PostgreSQL episode store', { timeout: 300_000 }, () =>
     });
     // increase() extrapolates a series younger than its window (~1.3 here); counted by both it would be twice that.
     assert.ok(countedOnce < 1.9, `the pair's first episode counted ${countedOnce} times by ${episodesRecord(sliWindows[0]!)}`);
-    await waitFor('Prometheus to hold the pair\'s counters summing to 1', 10_000, async () => ((await episodesSummed()) === 1 ? true : undefined));
+    await waitFor("Prometheus to hold the pair's counters summing to 1", 10_000, async () => ((await episodesSummed()) === 1 ? true : undefined));
 
     // A second one, open when a dies.
     const [open] = await episodeUntil(a, pair, replicaDown, 'a second open episode, stored', (e) => e.length === 2 && e[0]!.end === null);
     await waitFor('the open episode in PostgreSQL', 10_000, async () => ((await storedRows('rebound_pair')).some((r) => r.id === open!.id) ? true : undefined));
     await a.child.kill('SIGKILL');
     const killedAt = Date.now();
-    await waitFor('b to take over', 10_000, async () => {
-      await sendAll(pair, replicaDown);
-      return (await b.active()) === 1 ? true : undefined;
-    }, INTERVAL_MILLIS);
+    await waitFor(
+      'b to take over',
+      10_000,
+      async () => {
+        await sendAll(pair, replicaDown);
+        return (await b.active()) === 1 ? true : undefined;
+      },
+      INTERVAL_MILLIS,
+    );
     const takeoverMillis = Date.now() - killedAt;
     assert.ok(takeoverMillis < 10 * INTERVAL_MILLIS + 2000, `took over in ${takeoverMillis} ms`);
     const [continued] = await b.episodes();
@@ -174,8 +207,10 @@ describe('collectors on a PostgreSQL episode store', { timeout: 300_000 }, () =>
       return n >= 1.9 ? n : undefined;
     });
     assert.ok(countedTwice < 2.9, `two episodes counted as ${countedTwice} through Prometheus (a's series stale since kill -9, b's new)`);
-    await waitFor('Prometheus to hold the pair\'s counters summing to 2', 10_000, async () => ((await episodesSummed()) === 2 ? true : undefined));
-    console.log(`HA pair through Prometheus: ${episodesRecord(sliWindows[0]!)} = ${countedOnce.toFixed(3)} after the first episode, ${countedTwice.toFixed(3)} after the second`);
+    await waitFor("Prometheus to hold the pair's counters summing to 2", 10_000, async () => ((await episodesSummed()) === 2 ? true : undefined));
+    console.log(
+      `HA pair through Prometheus: ${episodesRecord(sliWindows[0]!)} = ${countedOnce.toFixed(3)} after the first episode, ${countedTwice.toFixed(3)} after the second`,
+    );
     const rows = await waitFor('both episodes completed in PostgreSQL', 10_000, async () => {
       const stored = await storedRows('rebound_pair');
       return stored.every((r) => r.end !== null) ? stored : undefined;
@@ -192,14 +227,17 @@ describe('collectors on a PostgreSQL episode store', { timeout: 300_000 }, () =>
     try {
       await a.start();
       assert.equal(await a.active(), 0, 'a restarted is the standby');
-      assert.deepEqual((await a.episodes()).map((e) => e.id), [open!.id, first!.id]);
+      assert.deepEqual(
+        (await a.episodes()).map((e) => e.id),
+        [open!.id, first!.id],
+      );
     } finally {
       clearInterval(keepReporting);
     }
     console.log(`HA pair: the standby took over ${takeoverMillis} ms after kill -9 (interval ${INTERVAL_MILLIS} ms)`);
   });
 
-  it('the store\'s PostgreSQL crashes mid-episode and restarts: deriving and serving go on, recovery_store_up 0 and one line, the episode written once it is back', async () => {
+  it("the store's PostgreSQL crashes mid-episode and restarts: deriving and serving go on, recovery_store_up 0 and one line, the episode written once it is back", async () => {
     await pg.query(pg.primary, 'CREATE DATABASE rebound_outage');
     const store = pg.primary.url().replace(/\/postgres$/, '/rebound_outage');
     const c = await collector('collector-outage', store);

@@ -65,7 +65,9 @@ describe('collector restart', () => {
     const first = startCollector(config);
     await waitFor('the collector to serve /healthz', 30_000, async () => ((await fetch(`${base}/healthz`)).ok ? true : undefined));
     await send(healthy);
-    await waitFor('payments healthy', 10_000, async () => ((await (await fetch(`${base}/metrics`)).text()).includes('recovery_group_phase{group="payments",phase="healthy"} 1') ? true : undefined));
+    await waitFor('payments healthy', 10_000, async () =>
+      (await (await fetch(`${base}/metrics`)).text()).includes('recovery_group_phase{group="payments",phase="healthy"} 1') ? true : undefined,
+    );
     await send(replicaDown);
     const [open] = await waitFor('an open episode', 10_000, async () => ((await episodes()).length === 1 ? episodes() : undefined));
     assert.equal(open!.end, null);

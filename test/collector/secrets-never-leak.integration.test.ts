@@ -14,7 +14,15 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startPostgresPrimaryStandby, type PostgresPrimaryStandby, startMariadbPrimaryReplica, type MariadbPrimaryReplica, MONITOR_ACCOUNT_SQL, ServerProcess, findLeak } from '@rebound/collector/testing';
+import {
+  startPostgresPrimaryStandby,
+  type PostgresPrimaryStandby,
+  startMariadbPrimaryReplica,
+  type MariadbPrimaryReplica,
+  MONITOR_ACCOUNT_SQL,
+  ServerProcess,
+  findLeak,
+} from '@rebound/collector/testing';
 import { builtCollectorCli } from '../support/built-collector';
 import { otlpJsonBody } from '../support/otlp-json';
 import { Child, sparePort, waitFor } from '../support/processes';
@@ -82,10 +90,35 @@ describe('no secret in anything the collector produces, on every error path', { 
   let redisPort = 0;
 
   before(async () => {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        keyFile,
+        '-out',
+        certFile,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    );
     ca = readFileSync(certFile);
     redisPort = await sparePort();
-    redis = new ServerProcess('redis', 'redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--requirepass', SECRETS.REDIS_PASSWORD], work);
+    redis = new ServerProcess(
+      'redis',
+      'redis-server',
+      ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--requirepass', SECRETS.REDIS_PASSWORD],
+      work,
+    );
     await waitFor('redis-server', 15_000, () => {
       const ping = spawnSync('redis-cli', ['-p', String(redisPort), '--no-auth-warning', '-a', SECRETS.REDIS_PASSWORD, 'PING'], { encoding: 'utf8' });
       return ping.stdout.trim() === 'PONG' ? true : undefined;
@@ -179,18 +212,38 @@ describe('no secret in anything the collector produces, on every error path', { 
     const base = `https://127.0.0.1:${metricsPort}`;
     const produced: string[] = [];
     const keep = (what: string, reply: Reply): Reply => (produced.push(`${what}: ${reply.status} ${reply.headers} ${reply.body}`), reply);
-    await waitFor('the collector over HTTPS', 90_000, async () => ((await get(`${base}/healthz`, ca).catch(() => undefined))?.status === 200 ? true : undefined));
+    await waitFor('the collector over HTTPS', 90_000, async () =>
+      (await get(`${base}/healthz`, ca).catch(() => undefined))?.status === 200 ? true : undefined,
+    );
 
     // OTLP: the right token, a wrong one, none, and the other secrets sent as tokens.
     const otlp = `http://127.0.0.1:${otlpPort}/v1/metrics`;
-    const body = otlpJsonBody([{ group: 'payments', member: 'pay-1', role: 'leader', up: true, position: 10 }, { group: 'payments', member: 'pay-2', role: 'replica', up: false }]);
-    for (const authorization of [`Bearer ${SECRETS.OTLP_TOKEN}`, `Bearer ${SECRETS.OTLP_TOKEN}x`, undefined, `Bearer ${SECRETS.API_TOKEN}`, SECRETS.OTLP_TOKEN]) {
-      const response = await fetch(otlp, { method: 'POST', headers: { 'Content-Type': 'application/json', ...(authorization ? { Authorization: authorization } : {}) }, body });
+    const body = otlpJsonBody([
+      { group: 'payments', member: 'pay-1', role: 'leader', up: true, position: 10 },
+      { group: 'payments', member: 'pay-2', role: 'replica', up: false },
+    ]);
+    for (const authorization of [
+      `Bearer ${SECRETS.OTLP_TOKEN}`,
+      `Bearer ${SECRETS.OTLP_TOKEN}x`,
+      undefined,
+      `Bearer ${SECRETS.API_TOKEN}`,
+      SECRETS.OTLP_TOKEN,
+    ]) {
+      const response = await fetch(otlp, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...(authorization ? { Authorization: authorization } : {}) },
+        body,
+      });
       produced.push(`otlp ${response.status} ${JSON.stringify([...response.headers])} ${await response.text()}`);
     }
     // The API: wrong, missing and near tokens on every path, a 404 and a 400 with the right one, plain HTTP.
     for (const path of ['/metrics', '/api/v1/groups', '/api/v1/episodes', '/nope']) {
-      const attempts = [undefined, `Bearer ${SECRETS.API_TOKEN.slice(0, -1)}`, `Bearer ${SECRETS.OTLP_TOKEN}`, `Basic ${Buffer.from(`x:${SECRETS.API_TOKEN}`).toString('base64')}`];
+      const attempts = [
+        undefined,
+        `Bearer ${SECRETS.API_TOKEN.slice(0, -1)}`,
+        `Bearer ${SECRETS.OTLP_TOKEN}`,
+        `Basic ${Buffer.from(`x:${SECRETS.API_TOKEN}`).toString('base64')}`,
+      ];
       for (const [i, authorization] of attempts.entries()) {
         assert.equal(keep(`${path} attempt ${i}`, await get(`${base}${path}`, ca, authorization)).status, 401);
       }

@@ -75,12 +75,18 @@ describe('collector stop with a hung OTLP export endpoint', { timeout: 240_000 }
     }
     const base = `http://127.0.0.1:${metricsPort}`;
     const send = async (reports: MemberReport[]) => {
-      const response = await fetch(`http://127.0.0.1:${otlpPort}/v1/metrics`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: otlpJsonBody(reports) });
+      const response = await fetch(`http://127.0.0.1:${otlpPort}/v1/metrics`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: otlpJsonBody(reports),
+      });
       assert.equal(response.status, 200, await response.text());
     };
     const leader: MemberReport = { group: 'payments', member: 'pay-1', role: 'leader', up: true, position: 100 };
     await send([leader, { group: 'payments', member: 'pay-2', role: 'replica', up: true, position: 100 }]);
-    await waitFor('payments healthy', 20_000, async () => ((await (await fetch(`${base}/metrics`)).text()).includes('recovery_group_phase{group="payments",phase="healthy"} 1') ? true : undefined));
+    await waitFor('payments healthy', 20_000, async () =>
+      (await (await fetch(`${base}/metrics`)).text()).includes('recovery_group_phase{group="payments",phase="healthy"} 1') ? true : undefined,
+    );
     await send([leader, { group: 'payments', member: 'pay-2', role: 'replica', up: false }]);
     await waitFor('an open episode', 20_000, async () => {
       const { episodes } = (await (await fetch(`${base}/api/v1/episodes?group=payments`)).json()) as { episodes: { end: string | null }[] };

@@ -58,7 +58,11 @@ async function paymentsCollector(storePath: string) {
     return child;
   };
   const send = async (reports: MemberReport[]) => {
-    const response = await fetch(`http://127.0.0.1:${otlpPort}/v1/metrics`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: otlpJsonBody(reports) });
+    const response = await fetch(`http://127.0.0.1:${otlpPort}/v1/metrics`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: otlpJsonBody(reports),
+    });
     assert.equal(response.status, 200, await response.text());
   };
   const metrics = async () => (await fetch(`${base}/metrics`)).text();
@@ -68,7 +72,11 @@ async function paymentsCollector(storePath: string) {
   return { start, send, metrics, storeUp, episodesTotal, episodes };
 }
 
-const count = (child: Child, text: string) => child.output.join('').split('\n').filter((line) => line.includes(text)).length;
+const count = (child: Child, text: string) =>
+  child.output
+    .join('')
+    .split('\n')
+    .filter((line) => line.includes(text)).length;
 
 /**
  * Break the store mid-episode, complete the recovery while it is broken, heal
@@ -79,7 +87,9 @@ async function recoveryThroughOutage(storePath: string, breakStore: () => void, 
   const c = await paymentsCollector(storePath);
   const first = await c.start();
   await c.send(healthy);
-  await waitFor('payments healthy', 20_000, async () => ((await c.metrics()).includes('recovery_group_phase{group="payments",phase="healthy"} 1') ? true : undefined));
+  await waitFor('payments healthy', 20_000, async () =>
+    (await c.metrics()).includes('recovery_group_phase{group="payments",phase="healthy"} 1') ? true : undefined,
+  );
   assert.equal(await c.storeUp(), 1, 'recovery_store_up 1 before the outage');
   await c.send(replicaDown);
   const [open] = await waitFor('an open episode, stored', 20_000, async () => ((await c.episodes()).length === 1 ? c.episodes() : undefined));
@@ -130,14 +140,28 @@ describe('collector with an episode store that breaks mid-episode', () => {
     const tmpfs = new TinyFilesystem(join(work, 'tiny'));
     filesystems.push(tmpfs);
     tmpfs.mount();
-    await recoveryThroughOutage(join(tmpfs.dir, 'rebound.db'), () => tmpfs.fill(), () => tmpfs.free(), /database or disk is full/);
+    await recoveryThroughOutage(
+      join(tmpfs.dir, 'rebound.db'),
+      () => tmpfs.fill(),
+      () => tmpfs.free(),
+      /database or disk is full/,
+    );
   });
 
-  it('keeps a recovery through an immutable database and WAL (chattr +i) and stores it once they are writable', { skip: noChattr ?? false, timeout: 240_000 }, async () => {
-    const dir = join(work, 'immutable');
-    mkdirSync(dir);
-    const path = join(dir, 'rebound.db');
-    // Not the -shm: SQLite maps it, and a write to a mapped immutable file is SIGBUS, not an error.
-    await recoveryThroughOutage(path, () => setImmutable([path, `${path}-wal`], true), () => setImmutable([path, `${path}-wal`], false), /disk I\/O error/);
-  });
+  it(
+    'keeps a recovery through an immutable database and WAL (chattr +i) and stores it once they are writable',
+    { skip: noChattr ?? false, timeout: 240_000 },
+    async () => {
+      const dir = join(work, 'immutable');
+      mkdirSync(dir);
+      const path = join(dir, 'rebound.db');
+      // Not the -shm: SQLite maps it, and a write to a mapped immutable file is SIGBUS, not an error.
+      await recoveryThroughOutage(
+        path,
+        () => setImmutable([path, `${path}-wal`], true),
+        () => setImmutable([path, `${path}-wal`], false),
+        /disk I\/O error/,
+      );
+    },
+  );
 });

@@ -26,7 +26,9 @@ async function config(storePath: string) {
   const file = join(work, `rebound-${++cases}.yaml`);
   writeFileSync(
     file,
-    [`listen: { metrics: 127.0.0.1:${metricsPort}, otlp: 127.0.0.1:${otlpPort} }`, `store: ${storePath}`, 'groups:', '  - name: payments', '    otlp: {}'].join('\n'),
+    [`listen: { metrics: 127.0.0.1:${metricsPort}, otlp: 127.0.0.1:${otlpPort} }`, `store: ${storePath}`, 'groups:', '  - name: payments', '    otlp: {}'].join(
+      '\n',
+    ),
   );
   return { file, base: `http://127.0.0.1:${metricsPort}` };
 }
@@ -63,11 +65,29 @@ async function exited(storePath: string): Promise<{ status: number | null; stder
 function storeWithOneEpisode(path: string): void {
   const store = new SqliteEpisodeStore(path);
   const start = Date.now() - 120_000;
-  store.save([], [{
-    id: 'stored-before', group: 'payments', startMillis: start, endMillis: start + 60_000, durationSeconds: 50, worstPhase: 'degraded',
-    phases: [{ phase: 'degraded', atMillis: start }, { phase: 'healthy', atMillis: start + 60_000 }], membersAffected: ['pay-2'],
-    peakLagSeconds: null, permissionDriftSeen: false, hiddenInstabilitySeen: false, convergedAtMillis: start + 50_000, rtoSeconds: 300,
-  }]);
+  store.save(
+    [],
+    [
+      {
+        id: 'stored-before',
+        group: 'payments',
+        startMillis: start,
+        endMillis: start + 60_000,
+        durationSeconds: 50,
+        worstPhase: 'degraded',
+        phases: [
+          { phase: 'degraded', atMillis: start },
+          { phase: 'healthy', atMillis: start + 60_000 },
+        ],
+        membersAffected: ['pay-2'],
+        peakLagSeconds: null,
+        permissionDriftSeen: false,
+        hiddenInstabilitySeen: false,
+        convergedAtMillis: start + 50_000,
+        rtoSeconds: 300,
+      },
+    ],
+  );
   store.close();
 }
 
@@ -78,7 +98,10 @@ describe('collector starting on a broken episode store', () => {
     const path = join(dir, 'rebound.db');
     writeFileSync(path, 'this is not a database');
     const { child, storeUp, episodes } = await started(path);
-    const line = child.output.join('').split('\n').find((l) => l.includes('not a sound SQLite database'));
+    const line = child.output
+      .join('')
+      .split('\n')
+      .find((l) => l.includes('not a sound SQLite database'));
     const aside = /moved it aside to (\S+) and started a fresh store/.exec(line ?? '')?.[1];
     assert.ok(line?.includes(`episode store ${path}: `) && aside?.startsWith(`${path}.corrupt-`), `a warning naming both paths: ${child.tail()}`);
     assert.match(aside!, /\.corrupt-\d{8}T\d{6}Z$/);
@@ -89,21 +112,34 @@ describe('collector starting on a broken episode store', () => {
     assert.ok(!child.output.join('').includes('    at '), 'no stack trace');
   });
 
-  it('serves a store in a read-only directory read-only, with recovery_store_up 0, and writes again once it can', { skip: noChattr ?? false, timeout: 120_000 }, async () => {
-    const dir = join(work, 'read-only');
-    mkdirSync(dir);
-    const path = join(dir, 'rebound.db');
-    storeWithOneEpisode(path);
-    setImmutable([dir], true);
-    const { child, storeUp, episodes } = await started(path);
-    assert.deepEqual((await episodes()).map((e) => e.id), ['stored-before'], 'its episodes are listed');
-    assert.equal(await storeUp(), 0);
-    assert.match(child.tail(), new RegExp(`episode store ${path}: not writable \\(read-only: ${dir} is not writable, so SQLite cannot create ${path}-shm beside it\\); serving its stored episodes read-only, keeping new ones in memory`));
-    setImmutable([dir], false);
-    // --quiet: the "writable again" info line is not printed; the metric says it.
-    await waitFor('recovery_store_up 1 once the directory is writable', 60_000, async () => ((await storeUp()) === 1 ? true : undefined));
-    assert.ok(existsSync(`${path}-shm`), 'the real file is open again');
-  });
+  it(
+    'serves a store in a read-only directory read-only, with recovery_store_up 0, and writes again once it can',
+    { skip: noChattr ?? false, timeout: 120_000 },
+    async () => {
+      const dir = join(work, 'read-only');
+      mkdirSync(dir);
+      const path = join(dir, 'rebound.db');
+      storeWithOneEpisode(path);
+      setImmutable([dir], true);
+      const { child, storeUp, episodes } = await started(path);
+      assert.deepEqual(
+        (await episodes()).map((e) => e.id),
+        ['stored-before'],
+        'its episodes are listed',
+      );
+      assert.equal(await storeUp(), 0);
+      assert.match(
+        child.tail(),
+        new RegExp(
+          `episode store ${path}: not writable \\(read-only: ${dir} is not writable, so SQLite cannot create ${path}-shm beside it\\); serving its stored episodes read-only, keeping new ones in memory`,
+        ),
+      );
+      setImmutable([dir], false);
+      // --quiet: the "writable again" info line is not printed; the metric says it.
+      await waitFor('recovery_store_up 1 once the directory is writable', 60_000, async () => ((await storeUp()) === 1 ? true : undefined));
+      assert.ok(existsSync(`${path}-shm`), 'the real file is open again');
+    },
+  );
 
   it('serves an immutable store file read-only', { skip: noChattr ?? false, timeout: 120_000 }, async () => {
     const dir = join(work, 'immutable-file');
@@ -112,7 +148,10 @@ describe('collector starting on a broken episode store', () => {
     storeWithOneEpisode(path);
     setImmutable([path], true);
     const { child, storeUp, episodes } = await started(path);
-    assert.deepEqual((await episodes()).map((e) => e.id), ['stored-before']);
+    assert.deepEqual(
+      (await episodes()).map((e) => e.id),
+      ['stored-before'],
+    );
     assert.equal(await storeUp(), 0);
     assert.match(child.tail(), new RegExp(`episode store ${path}: not writable \\(SqliteError: attempt to write a readonly database\\)`));
     await child.stop();

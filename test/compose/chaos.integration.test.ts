@@ -46,7 +46,10 @@ function chaos(scenario: string): Promise<string> {
 
 /** One column of the replica's SHOW SLAVE STATUS (vertical output: `Name: value` lines). */
 function slaveStatus(field: string): string {
-  const out = execFileSync('mariadb', [`--socket=${servers.mariadb.replicaSocket}`, '--user=root', '-e', 'SHOW SLAVE STATUS\\G'], { encoding: 'utf8', env: { ...process.env, MYSQL_PWD: '' } });
+  const out = execFileSync('mariadb', [`--socket=${servers.mariadb.replicaSocket}`, '--user=root', '-e', 'SHOW SLAVE STATUS\\G'], {
+    encoding: 'utf8',
+    env: { ...process.env, MYSQL_PWD: '' },
+  });
   const line = out.split('\n').find((l) => l.trim().startsWith(`${field}:`));
   assert.ok(line, `SHOW SLAVE STATUS has no ${field}:\n${out}`);
   return line.split(':').slice(1).join(':').trim();
@@ -70,11 +73,16 @@ describe('deploy/chaos/chaos.sh against the demo workload', { timeout: 600_000 }
   });
 
   it('set up replication the way compose does: two Redis replicas and a streaming standby', async () => {
-    await waitFor('both Redis replicas to sync', 30_000, async () =>
-      /connected_slaves:2/.test(redisCli(servers.redis.primary, 'INFO', 'replication')) || undefined,
+    await waitFor(
+      'both Redis replicas to sync',
+      30_000,
+      async () => /connected_slaves:2/.test(redisCli(servers.redis.primary, 'INFO', 'replication')) || undefined,
     );
     assert.equal(psql(servers.postgres.primaryPort, "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'"), '1');
-    assert.equal(psql(servers.postgres.primaryPort, "SELECT rolname FROM pg_roles WHERE pg_has_role(rolname, 'pg_monitor', 'member') AND rolname = 'rebound_monitor'"), 'rebound_monitor');
+    assert.equal(
+      psql(servers.postgres.primaryPort, "SELECT rolname FROM pg_roles WHERE pg_has_role(rolname, 'pg_monitor', 'member') AND rolname = 'rebound_monitor'"),
+      'rebound_monitor',
+    );
   });
 
   it('set up the MariaDB replica the way compose does: GTID from the primary, both threads running, the monitoring account replicated', () => {
@@ -93,13 +101,15 @@ describe('deploy/chaos/chaos.sh against the demo workload', { timeout: 600_000 }
     assert.equal(mariadb(servers.mariadb.replicaSocket, 'SELECT @@read_only'), '1');
   });
 
-  it('mysql_sql_thread_stop stops the replica\'s SQL thread while the primary writes (IO thread still receiving), then starts it', async () => {
+  it("mysql_sql_thread_stop stops the replica's SQL thread while the primary writes (IO thread still receiving), then starts it", async () => {
     const rowsBefore = demoRows(servers.mariadb.primarySocket);
     const run = chaos('mysql_sql_thread_stop');
     await waitFor('the SQL thread to stop', 10_000, async () => (slaveStatus('Slave_SQL_Running') === 'No' ? true : undefined), 200);
     assert.equal(slaveStatus('Slave_IO_Running'), 'Yes');
-    await waitFor('the primary to get writes the replica does not apply', 10_000, async () =>
-      demoRows(servers.mariadb.primarySocket) > demoRows(servers.mariadb.replicaSocket) || undefined,
+    await waitFor(
+      'the primary to get writes the replica does not apply',
+      10_000,
+      async () => demoRows(servers.mariadb.primarySocket) > demoRows(servers.mariadb.replicaSocket) || undefined,
     );
     assert.ok(demoRows(servers.mariadb.primarySocket) > rowsBefore, 'the chaos write load reaches MariaDB');
     const output = await run;
@@ -127,7 +137,12 @@ describe('deploy/chaos/chaos.sh against the demo workload', { timeout: 600_000 }
 
   it('redis_acl_drift adds an ACL user on one replica only, then removes it', async () => {
     const run = chaos('redis_acl_drift');
-    await waitFor('the drifted ACL on replica 2', 10_000, async () => redisCli(servers.redis.replica2, 'ACL', 'LIST').includes('rebound-chaos') || undefined, 200);
+    await waitFor(
+      'the drifted ACL on replica 2',
+      10_000,
+      async () => redisCli(servers.redis.replica2, 'ACL', 'LIST').includes('rebound-chaos') || undefined,
+      200,
+    );
     assert.doesNotMatch(redisCli(servers.redis.primary, 'ACL', 'LIST'), /rebound-chaos/);
     assert.doesNotMatch(redisCli(servers.redis.replica1, 'ACL', 'LIST'), /rebound-chaos/);
     await run;
@@ -136,36 +151,56 @@ describe('deploy/chaos/chaos.sh against the demo workload', { timeout: 600_000 }
 
   it('redis_replica_sleep makes a replica unresponsive while the primary writes, then it catches up', async () => {
     const run = chaos('redis_replica_sleep');
-    await waitFor('replica 2 to stop answering', 10_000, async () => {
-      try {
-        // DEBUG SLEEP blocks the server for HOLD_SECONDS: a PING gets no answer within 1 s.
-        redisCliWithin(1000, servers.redis.replica2, 'PING');
-        return undefined;
-      } catch {
-        return true;
-      }
-    }, 300);
+    await waitFor(
+      'replica 2 to stop answering',
+      10_000,
+      async () => {
+        try {
+          // DEBUG SLEEP blocks the server for HOLD_SECONDS: a PING gets no answer within 1 s.
+          redisCliWithin(1000, servers.redis.replica2, 'PING');
+          return undefined;
+        } catch {
+          return true;
+        }
+      },
+      300,
+    );
     await run;
-    await waitFor('replica 2 to catch up with the primary', 30_000, async () => (offset(servers.redis.replica2) === offset(servers.redis.primary) ? true : undefined));
+    await waitFor('replica 2 to catch up with the primary', 30_000, async () =>
+      offset(servers.redis.replica2) === offset(servers.redis.primary) ? true : undefined,
+    );
   });
 
   it('redis_replica_restart stops replica 1 (the restart policy brings it back and it resyncs)', async () => {
     await chaos('redis_replica_restart');
     assert.throws(() => redisCli(servers.redis.replica1, 'PING'));
     await servers.restartRedisReplica1();
-    await waitFor('replica 1 to resync', 30_000, async () => /master_link_status:up/.test(redisCli(servers.redis.replica1, 'INFO', 'replication')) || undefined);
+    await waitFor(
+      'replica 1 to resync',
+      30_000,
+      async () => /master_link_status:up/.test(redisCli(servers.redis.replica1, 'INFO', 'replication')) || undefined,
+    );
   });
 
   it('pg_replay_pause pauses WAL replay on the standby while the primary writes, then resumes', async () => {
     const run = chaos('pg_replay_pause');
-    await waitFor('replay to be paused', 10_000, async () => (psql(servers.postgres.standbyPort, 'SELECT pg_is_wal_replay_paused()') === 't' ? true : undefined), 200);
-    await waitFor('replay lag to grow', 10_000, async () =>
-      Number(psql(servers.postgres.standbyPort, 'SELECT pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())')) > 0 || undefined,
+    await waitFor(
+      'replay to be paused',
+      10_000,
+      async () => (psql(servers.postgres.standbyPort, 'SELECT pg_is_wal_replay_paused()') === 't' ? true : undefined),
+      200,
+    );
+    await waitFor(
+      'replay lag to grow',
+      10_000,
+      async () => Number(psql(servers.postgres.standbyPort, 'SELECT pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())')) > 0 || undefined,
     );
     await run;
     assert.equal(psql(servers.postgres.standbyPort, 'SELECT pg_is_wal_replay_paused()'), 'f');
-    await waitFor('the standby to replay everything', 30_000, async () =>
-      psql(servers.postgres.standbyPort, 'SELECT pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn()') === 't' || undefined,
+    await waitFor(
+      'the standby to replay everything',
+      30_000,
+      async () => psql(servers.postgres.standbyPort, 'SELECT pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn()') === 't' || undefined,
     );
   });
 
@@ -201,8 +236,10 @@ describe('deploy/chaos/chaos.sh against the demo workload', { timeout: 600_000 }
     await chaos('pg_standby_restart');
     assert.throws(() => psql(servers.postgres.standbyPort, 'SELECT 1'));
     await servers.restartStandby();
-    await waitFor('the standby to stream again', 30_000, async () =>
-      psql(servers.postgres.primaryPort, "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'") === '1' || undefined,
+    await waitFor(
+      'the standby to stream again',
+      30_000,
+      async () => psql(servers.postgres.primaryPort, "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'") === '1' || undefined,
     );
   });
 });

@@ -83,7 +83,11 @@ async function startMariadbPair(dir: string, children: Child[]): Promise<DemoSer
   const node = async (name: 'primary' | 'replica') => ({ name, port: await sparePort(), socket: join(root, `${name}.sock`), dataDir: join(root, name) });
   const [primary, replica] = [await node('primary'), await node('replica')];
   for (const target of [primary, replica]) {
-    await execFileAsync('mariadb-install-db', ['--no-defaults', `--datadir=${target.dataDir}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...asRoot], { timeout: 120_000 });
+    await execFileAsync(
+      'mariadb-install-db',
+      ['--no-defaults', `--datadir=${target.dataDir}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...asRoot],
+      { timeout: 120_000 },
+    );
     const args = [
       '--no-defaults',
       `--datadir=${target.dataDir}`,
@@ -102,17 +106,25 @@ async function startMariadbPair(dir: string, children: Child[]): Promise<DemoSer
     ];
     const server = new Child(`mariadb-${target.name}`, MARIADBD, args, root);
     children.push(server);
-    await waitFor(`MariaDB ${target.name}`, 60_000, async () => {
-      if (!server.running) throw new Error(`mariadbd exited:\n${server.tail()}`);
-      try {
-        return mariadb(target.socket, 'SELECT 1') === '1' || undefined;
-      } catch {
-        return undefined;
-      }
-    }, 250);
+    await waitFor(
+      `MariaDB ${target.name}`,
+      60_000,
+      async () => {
+        if (!server.running) throw new Error(`mariadbd exited:\n${server.tail()}`);
+        try {
+          return mariadb(target.socket, 'SELECT 1') === '1' || undefined;
+        } catch {
+          return undefined;
+        }
+      },
+      250,
+    );
     // What the image's entrypoint does outside the binlog: root@'%' with MARIADB_ROOT_PASSWORD
     // (and no passwordless root@127.0.0.1, which would match TCP logins first).
-    mariadb(target.socket, `SET sql_log_bin=0; DROP USER IF EXISTS root@'127.0.0.1', root@'::1'; CREATE USER root@'%' IDENTIFIED BY '${MARIADB_ROOT_PASSWORD}'; GRANT ALL ON *.* TO root@'%' WITH GRANT OPTION`);
+    mariadb(
+      target.socket,
+      `SET sql_log_bin=0; DROP USER IF EXISTS root@'127.0.0.1', root@'::1'; CREATE USER root@'%' IDENTIFIED BY '${MARIADB_ROOT_PASSWORD}'; GRANT ALL ON *.* TO root@'%' WITH GRANT OPTION`,
+    );
   }
   const script = (name: string, socket: string, env: Record<string, string>) =>
     execFileAsync('sh', [join(repoRoot, 'deploy/mariadb', name)], {
@@ -121,7 +133,7 @@ async function startMariadbPair(dir: string, children: Child[]): Promise<DemoSer
     });
   await script('init-primary.sh', primary.socket, { MONITOR_PASSWORD: MARIADB_MONITOR_PASSWORD });
   await script('init-replica.sh', replica.socket, { PRIMARY_HOST: '127.0.0.1', PRIMARY_PORT: String(primary.port) });
-  await waitFor('the MariaDB replica to apply the primary\'s setup', 60_000, async () => {
+  await waitFor("the MariaDB replica to apply the primary's setup", 60_000, async () => {
     const pos = mariadb(primary.socket, 'SELECT @@gtid_binlog_pos');
     return mariadb(replica.socket, `SELECT MASTER_GTID_WAIT('${pos}', 0.5)`) === '0' || undefined;
   });
@@ -129,7 +141,22 @@ async function startMariadbPair(dir: string, children: Child[]): Promise<DemoSer
 }
 
 async function startRedis(dir: string, port: number, replicaOf?: number): Promise<Child> {
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--dir', dir, '--enable-debug-command', 'yes'];
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--daemonize',
+    'no',
+    '--dir',
+    dir,
+    '--enable-debug-command',
+    'yes',
+  ];
   if (replicaOf) args.push('--replicaof', '127.0.0.1', String(replicaOf));
   const child = new Child(`redis-${port}`, 'redis-server', args, dir);
   await waitFor(`redis on ${port}`, 20_000, async () => (redisCli(`127.0.0.1:${port}`, 'PING') === 'PONG' ? true : undefined));
@@ -181,7 +208,11 @@ async function startTheRest(dir: string, children: Child[], mariadbReady: Promis
     return execFileSync(cmd, argv, { encoding: 'utf8', stdio: 'pipe', timeout: 120_000 });
   };
   run('initdb', ['-D', primaryData, '--auth=trust', '-U', 'postgres', '--no-sync']);
-  const [cmd, argv] = asPostgres('postgres', ['-D', primaryData, '-p', String(primaryPort), '-k', socketDir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off'], {});
+  const [cmd, argv] = asPostgres(
+    'postgres',
+    ['-D', primaryData, '-p', String(primaryPort), '-k', socketDir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off'],
+    {},
+  );
   children.push(new Child('postgres-primary', cmd, argv, pgDir));
   await waitFor('the PostgreSQL primary', 60_000, async () => (psql(primaryPort, 'SELECT 1') === '1' ? true : undefined));
   // The compose primary's init script, for real: roles, grants, the demo table.

@@ -28,7 +28,19 @@ describe('docker-compose.yml', () => {
   });
 
   it('runs the whole stack: Grafana, Prometheus, the collector, Redis primary + 2 replicas, PostgreSQL primary + standby, MariaDB primary + replica, chaos', () => {
-    for (const name of ['grafana', 'prometheus', 'collector', 'redis-primary', 'redis-replica-1', 'redis-replica-2', 'postgres-primary', 'postgres-standby', 'mariadb-primary', 'mariadb-replica', 'chaos']) {
+    for (const name of [
+      'grafana',
+      'prometheus',
+      'collector',
+      'redis-primary',
+      'redis-replica-1',
+      'redis-replica-2',
+      'postgres-primary',
+      'postgres-standby',
+      'mariadb-primary',
+      'mariadb-replica',
+      'chaos',
+    ]) {
       service(name);
     }
     assert.match(service('grafana').image ?? '', /^grafana\/grafana:/);
@@ -92,7 +104,10 @@ describe('deploy/rebound.yaml', () => {
     if (missing.length === 0) {
       const config = loadConfigFile(file);
       assert.deepEqual(config.listen.metrics, { host: '0.0.0.0', port: 9464 });
-      assert.deepEqual(config.groups.map((g) => g.name), raw.groups.map((g) => g.name));
+      assert.deepEqual(
+        config.groups.map((g) => g.name),
+        raw.groups.map((g) => g.name),
+      );
       return;
     }
     // Receivers not registered yet: validate everything else, then say plainly what was not
@@ -215,14 +230,24 @@ describe('demo workload and chaos', () => {
       const spec = service(name);
       assert.equal(spec.image, 'mariadb:10.11');
       const command = spec.command ?? [];
-      for (const option of ['--gtid-strict-mode=1', '--binlog-format=ROW', '--log-slave-updates=1']) assert.ok(command.includes(option), `${name} runs with ${option}`);
-      assert.ok(command.some((c) => c.startsWith('--log-bin=')), `${name} writes a binlog`);
+      for (const option of ['--gtid-strict-mode=1', '--binlog-format=ROW', '--log-slave-updates=1'])
+        assert.ok(command.includes(option), `${name} runs with ${option}`);
+      assert.ok(
+        command.some((c) => c.startsWith('--log-bin=')),
+        `${name} writes a binlog`,
+      );
       const id = command.find((c) => c.startsWith('--server-id='));
       assert.ok(id, `${name} sets its server id`);
       ids.add(id);
       assert.ok(spec.healthcheck?.test, `${name} has a healthcheck`);
-      assert.ok(mounts(compose).some((m) => m.service === name && m.target === '/var/lib/mysql' && !m.bind), `${name} keeps its datadir on a volume`);
-      assert.ok(mounts(compose).some((m) => m.service === name && m.bind && m.target.startsWith('/docker-entrypoint-initdb.d/')), `${name} runs a deploy/mariadb init script`);
+      assert.ok(
+        mounts(compose).some((m) => m.service === name && m.target === '/var/lib/mysql' && !m.bind),
+        `${name} keeps its datadir on a volume`,
+      );
+      assert.ok(
+        mounts(compose).some((m) => m.service === name && m.bind && m.target.startsWith('/docker-entrypoint-initdb.d/')),
+        `${name} runs a deploy/mariadb init script`,
+      );
       // Passwords from the environment, with demo defaults, like the PostgreSQL ones.
       for (const [key, value] of Object.entries(spec.environment ?? {})) {
         if (/PASSWORD/.test(key)) assert.match(value, /^\$\{REBOUND_MYSQL_[A-Z_]+:-[^}]+\}$/, `${name} ${key}`);
@@ -231,9 +256,15 @@ describe('demo workload and chaos', () => {
     assert.equal(ids.size, 2, 'the two servers have different server ids');
     assert.ok(service('mariadb-replica').command?.includes('--read-only=1'));
     assert.equal(service('mariadb-replica').environment?.PRIMARY_HOST, 'mariadb-primary');
-    assert.equal(withDefaults(service('mariadb-replica').environment!.REPLICATION_PASSWORD), withDefaults(service('mariadb-primary').environment!.REPLICATION_PASSWORD));
+    assert.equal(
+      withDefaults(service('mariadb-replica').environment!.REPLICATION_PASSWORD),
+      withDefaults(service('mariadb-primary').environment!.REPLICATION_PASSWORD),
+    );
     // The collector logs in with the password the primary gave the monitoring account.
-    assert.equal(withDefaults(service('collector').environment!.REBOUND_MYSQL_MONITOR_PASSWORD), withDefaults(service('mariadb-primary').environment!.MONITOR_PASSWORD));
+    assert.equal(
+      withDefaults(service('collector').environment!.REBOUND_MYSQL_MONITOR_PASSWORD),
+      withDefaults(service('mariadb-primary').environment!.MONITOR_PASSWORD),
+    );
     assert.equal(withDefaults(service('chaos').environment!.MYSQL_CHAOS_PASSWORD), withDefaults(service('mariadb-primary').environment!.MARIADB_ROOT_PASSWORD));
   });
 

@@ -97,10 +97,15 @@ function chaos(scenario: string, holdSeconds: number): Promise<void> {
 }
 
 async function waitForGroup(what: string, name: string, check: (g: GroupView) => boolean, seconds = 30): Promise<GroupView> {
-  return waitFor(`${name}: ${what}`, seconds * 1000, async () => {
-    const group = await groupView(name);
-    return check(group) ? group : undefined;
-  }, 250);
+  return waitFor(
+    `${name}: ${what}`,
+    seconds * 1000,
+    async () => {
+      const group = await groupView(name);
+      return check(group) ? group : undefined;
+    },
+    250,
+  );
 }
 
 describe('the compose stack in miniature: collector + demo workload + chaos', { timeout: 600_000 }, () => {
@@ -111,12 +116,15 @@ describe('the compose stack in miniature: collector + demo workload + chaos', { 
     const [metricsPort, otlpPort] = [await sparePort(), await sparePort()];
     apiUrl = `http://127.0.0.1:${metricsPort}`;
     const configFile = join(dir, 'rebound.yaml');
-    writeFileSync(configFile, stringify({
-      interval: '500ms',
-      listen: { metrics: `127.0.0.1:${metricsPort}`, otlp: `127.0.0.1:${otlpPort}` },
-      store: join(dir, 'rebound.db'),
-      groups: miniatureGroups(),
-    }));
+    writeFileSync(
+      configFile,
+      stringify({
+        interval: '500ms',
+        listen: { metrics: `127.0.0.1:${metricsPort}`, otlp: `127.0.0.1:${otlpPort}` },
+        store: join(dir, 'rebound.db'),
+        groups: miniatureGroups(),
+      }),
+    );
     // From source, so the test always runs the code of this tree (a dist/ may be stale).
     const args = ['--import', 'tsx', join(repoRoot, 'collector/src/cli.ts'), '--config', configFile, '--quiet'];
     // What compose gives the collector (the child inherits this process's environment).
@@ -156,7 +164,9 @@ describe('the compose stack in miniature: collector + demo workload + chaos', { 
       await waitForGroup('leaving healthy', 'cache', (g) => g.phase !== 'healthy' && member(g, 'redis-replica-2').status !== 'converged');
       await run;
       await waitForGroup('healthy again', 'cache', (g) => g.phase === 'healthy', 60);
-      const body = (await (await fetch(`${apiUrl}/api/v1/episodes?group=cache`)).json()) as { episodes: { members_affected: string[]; duration_seconds: number | null }[] };
+      const body = (await (await fetch(`${apiUrl}/api/v1/episodes?group=cache`)).json()) as {
+        episodes: { members_affected: string[]; duration_seconds: number | null }[];
+      };
       const episode = body.episodes.find((e) => e.members_affected.includes('redis-replica-2') && e.duration_seconds !== null);
       assert.ok(episode, `no completed episode naming redis-replica-2: ${JSON.stringify(body.episodes)}`);
     });
@@ -171,7 +181,11 @@ describe('the compose stack in miniature: collector + demo workload + chaos', { 
     it('shows the standby lagging while replay is paused, then converged', async (t) => {
       if (!registered.has('postgresql')) return t.todo('the PostgreSQL receiver is not registered in the collector yet');
       const run = chaos('pg_replay_pause', 6);
-      await waitForGroup('standby not converged', 'orders-db', (g) => member(g, 'postgres-standby').status !== 'converged' || (member(g, 'postgres-standby').lag_bytes ?? 0) > 0);
+      await waitForGroup(
+        'standby not converged',
+        'orders-db',
+        (g) => member(g, 'postgres-standby').status !== 'converged' || (member(g, 'postgres-standby').lag_bytes ?? 0) > 0,
+      );
       await run;
       await waitForGroup('standby converged', 'orders-db', (g) => member(g, 'postgres-standby').status === 'converged', 60);
     });
@@ -194,8 +208,10 @@ describe('the compose stack in miniature: collector + demo workload + chaos', { 
     it('shows the replica lagging with its SQL thread named while it is stopped, then converged', async (t) => {
       if (!registered.has('mysql')) return t.todo('the MySQL receiver is not registered in the collector yet');
       const run = chaos('mysql_sql_thread_stop', 6);
-      const lagging = await waitForGroup('mariadb-replica lagging, SQL thread named', 'billing-db', (g) =>
-        member(g, 'mariadb-replica').status === 'lagging' && /SQL thread/.test(member(g, 'mariadb-replica').reason ?? ''),
+      const lagging = await waitForGroup(
+        'mariadb-replica lagging, SQL thread named',
+        'billing-db',
+        (g) => member(g, 'mariadb-replica').status === 'lagging' && /SQL thread/.test(member(g, 'mariadb-replica').reason ?? ''),
       );
       assert.notEqual(lagging.phase, 'healthy');
       assert.equal(member(lagging, 'mariadb-primary').status, 'converged');

@@ -67,7 +67,13 @@ export function labelValuesQuery(variable: { query?: string | { query: string } 
  * dependencies, so the other may-be-absent metrics must have data here. A panel showing them still needs data from its
  * other queries.
  */
-export const MAY_BE_ABSENT: readonly string[] = [METRICS.groupEta, METRICS.groupEtaTimestamp, METRICS.groupFailoverLoad, METRICS.groupFinding, METRICS.memberLagBytes].map((m: MetricDefinition) => {
+export const MAY_BE_ABSENT: readonly string[] = [
+  METRICS.groupEta,
+  METRICS.groupEtaTimestamp,
+  METRICS.groupFailoverLoad,
+  METRICS.groupFinding,
+  METRICS.memberLagBytes,
+].map((m: MetricDefinition) => {
   if (m.absentWhen === undefined) throw new Error(`${m.name} is never absent by the contract`);
   return m.name;
 });

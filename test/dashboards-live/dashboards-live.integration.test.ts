@@ -82,7 +82,12 @@ describe('dashboards and rules against a real Prometheus and the demo collector'
     dir = mkdtempSync(join(tmpdir(), 'rebound-dashboards-live-'));
     const started = await startDemoCollector(dir, DEMO_SPEED);
     collector = started.child;
-    const stack = await startPrometheus(dir, { metricsPort: started.metricsPort, job, ruleFiles: fastRuleFiles(), labels: { [selectors.clusterLabel]: CLUSTER } });
+    const stack = await startPrometheus(dir, {
+      metricsPort: started.metricsPort,
+      job,
+      ruleFiles: fastRuleFiles(),
+      labels: { [selectors.clusterLabel]: CLUSTER },
+    });
     prometheus = stack.child;
     api = new PrometheusApi(stack.url);
     groups = await waitFor(`${METRICS.groupPhase.name} series in Prometheus`, 60_000, async () => {
@@ -91,16 +96,26 @@ describe('dashboards and rules against a real Prometheus and the demo collector'
     });
     // The demo walks through failure, partial recovery and stabilization; wait for the stall to
     // raise its alert and for at least one episode to complete (the SLO rules need one).
-    stalledAlertSeen = await waitFor('RecoveryStalled to go pending or firing from the demo', 300_000, async () => {
-      const alert = (await api.alerts()).find((a) => a.labels.alertname === 'RecoveryStalled');
-      return alert && { state: alert.state, group: alert.labels.group };
-    }, 1000).catch(() => undefined);
+    stalledAlertSeen = await waitFor(
+      'RecoveryStalled to go pending or firing from the demo',
+      300_000,
+      async () => {
+        const alert = (await api.alerts()).find((a) => a.labels.alertname === 'RecoveryStalled');
+        return alert && { state: alert.state, group: alert.labels.group };
+      },
+      1000,
+    ).catch(() => undefined);
     // A group's first episode creates its histogram series, which increase() cannot count yet;
     // the next one makes the share within RTO a number rather than 0/0.
-    sloShareSeen = await waitFor('a number for the share of episodes within RTO', 300_000, async () => {
-      const samples = await api.instant(withinRtoRecord);
-      return samples.find((sample) => Number.isFinite(Number(sample.value?.[1])));
-    }, 1000).catch(() => undefined);
+    sloShareSeen = await waitFor(
+      'a number for the share of episodes within RTO',
+      300_000,
+      async () => {
+        const samples = await api.instant(withinRtoRecord);
+        return samples.find((sample) => Number.isFinite(Number(sample.value?.[1])));
+      },
+      1000,
+    ).catch(() => undefined);
   });
 
   after(async () => {
@@ -172,7 +187,9 @@ describe('dashboards and rules against a real Prometheus and the demo collector'
             if (empty.length === 0 && total > 0) return;
             failures.push(`group=${group}: empty ${empty.join(', ') || '(all)'}`);
           }
-          assert.fail(`${dashboard.title} › ${panel.panel} is empty against the demo:\n  ${failures.join('\n  ')}\n  ${panel.targets.map((t) => `${t.refId}: ${t.expr}`).join('\n  ')}`);
+          assert.fail(
+            `${dashboard.title} › ${panel.panel} is empty against the demo:\n  ${failures.join('\n  ')}\n  ${panel.targets.map((t) => `${t.refId}: ${t.expr}`).join('\n  ')}`,
+          );
         });
       }
     });

@@ -59,8 +59,22 @@ async function startCollector(name: string, args: string[]): Promise<[number, nu
   const home = join(dir, name);
   mkdirSync(home);
   const configFile = join(home, 'rebound.yaml');
-  writeFileSync(configFile, stringify({ interval: '1s', listen: { metrics: `127.0.0.1:${metricsPort}`, otlp: `127.0.0.1:${otlpPort}` }, store: join(home, 'rebound.db'), groups: demoGroups(SPEED), otlp: { dynamic_groups: true } }));
-  const child = new Child(name, process.execPath, ['--import', 'tsx', join(repoRoot, 'collector/src/cli.ts'), '--config', configFile, '--quiet', ...args], repoRoot);
+  writeFileSync(
+    configFile,
+    stringify({
+      interval: '1s',
+      listen: { metrics: `127.0.0.1:${metricsPort}`, otlp: `127.0.0.1:${otlpPort}` },
+      store: join(home, 'rebound.db'),
+      groups: demoGroups(SPEED),
+      otlp: { dynamic_groups: true },
+    }),
+  );
+  const child = new Child(
+    name,
+    process.execPath,
+    ['--import', 'tsx', join(repoRoot, 'collector/src/cli.ts'), '--config', configFile, '--quiet', ...args],
+    repoRoot,
+  );
   children.push(child);
   await waitFor(`${name} to answer /healthz`, 60_000, async () => {
     if (!child.running) throw new Error(`${name} exited:\n${child.tail()}`);
@@ -84,10 +98,15 @@ const compared = { queries: 0, withSeries: 0 };
 
 async function sameAnswer(what: string, expr: string): Promise<void> {
   let last: [string[], string[]] = [[], []];
-  await waitFor(`${what}: the same series from one collector and from the shards`, 30_000, async () => {
-    last = [labelSets(await single.instant(expr)), labelSets(await sharded.instant(expr))];
-    return JSON.stringify(last[0]) === JSON.stringify(last[1]) ? true : undefined;
-  }, 1000).catch(() => undefined);
+  await waitFor(
+    `${what}: the same series from one collector and from the shards`,
+    30_000,
+    async () => {
+      last = [labelSets(await single.instant(expr)), labelSets(await sharded.instant(expr))];
+      return JSON.stringify(last[0]) === JSON.stringify(last[1]) ? true : undefined;
+    },
+    1000,
+  ).catch(() => undefined);
   assert.deepEqual(last[1], last[0], `${what}\n  ${expr}`);
   compared.queries++;
   if (last[0].length > 0) compared.withSeries++;
@@ -96,18 +115,32 @@ async function sameAnswer(what: string, expr: string): Promise<void> {
 describe('three shards against one collector, through real Prometheus', { timeout: 600_000 }, () => {
   before(async () => {
     // All at once, so the demo stories run nearly in step on both sides.
-    const ports = await Promise.all([startCollector('single', []), ...Array.from({ length: SHARDS }, (_, i) => startCollector(`shard-${i}`, ['--shard', `${i}/${SHARDS}`]))]);
+    const ports = await Promise.all([
+      startCollector('single', []),
+      ...Array.from({ length: SHARDS }, (_, i) => startCollector(`shard-${i}`, ['--shard', `${i}/${SHARDS}`])),
+    ]);
     shardPorts.push(...ports.slice(1).map(([metrics]) => metrics));
     shardOtlpPorts.push(...ports.slice(1).map(([, otlp]) => otlp));
-    for (const [name, metricsPort, more] of [['single', ports[0]![0], []], ['sharded', shardPorts[0]!, shardPorts.slice(1)]] as const) {
+    for (const [name, metricsPort, more] of [
+      ['single', ports[0]![0], []],
+      ['sharded', shardPorts[0]!, shardPorts.slice(1)],
+    ] as const) {
       const home = join(dir, `prometheus-${name}`);
       mkdirSync(home);
-      const stack = await startPrometheus(home, { metricsPort, moreMetricsPorts: [...more], job, ruleFiles: ruleFiles(home), labels: { [selectors.clusterLabel]: CLUSTER } });
+      const stack = await startPrometheus(home, {
+        metricsPort,
+        moreMetricsPorts: [...more],
+        job,
+        ruleFiles: ruleFiles(home),
+        labels: { [selectors.clusterLabel]: CLUSTER },
+      });
       children.push(stack.child);
       if (name === 'single') single = new PrometheusApi(stack.url);
       else sharded = new PrometheusApi(stack.url);
     }
-    await waitFor('every target scraped', 60_000, async () => ((await single.instant(`up{job="${job}"} == 1`)).length === 1 && (await sharded.instant(`up{job="${job}"} == 1`)).length === SHARDS ? true : undefined));
+    await waitFor('every target scraped', 60_000, async () =>
+      (await single.instant(`up{job="${job}"} == 1`)).length === 1 && (await sharded.instant(`up{job="${job}"} == 1`)).length === SHARDS ? true : undefined,
+    );
     // A few rule evaluations and scrapes.
     await new Promise((resolve) => setTimeout(resolve, 15_000));
   });
@@ -126,7 +159,7 @@ describe('three shards against one collector, through real Prometheus', { timeou
     assert.deepEqual(info.map((s) => `${s.metric.shard}/${s.metric.shards}`).sort(), ['0/3', '1/3', '2/3']);
   });
 
-  it('refuses OTLP points of another shard\'s group in the partial-success answer, naming the owner', async () => {
+  it("refuses OTLP points of another shard's group in the partial-success answer, naming the owner", async () => {
     const owner = shardOf('orders-db', SHARDS);
     const other = (owner + 1) % SHARDS;
     const response = await fetch(`http://127.0.0.1:${shardOtlpPorts[other]}/v1/metrics`, {
@@ -137,7 +170,10 @@ describe('three shards against one collector, through real Prometheus', { timeou
     assert.equal(response.status, 200);
     const body = (await response.json()) as { partialSuccess?: { rejectedDataPoints: string; errorMessage: string } };
     assert.ok(Number(body.partialSuccess?.rejectedDataPoints) > 0, JSON.stringify(body));
-    assert.match(body.partialSuccess!.errorMessage, new RegExp(`other_shard.*group "orders-db" belongs to shard ${owner} of ${SHARDS} \\(this is shard ${other}\\)`));
+    assert.match(
+      body.partialSuccess!.errorMessage,
+      new RegExp(`other_shard.*group "orders-db" belongs to shard ${owner} of ${SHARDS} \\(this is shard ${other}\\)`),
+    );
   });
 
   for (const dashboard of readDashboards(join(repoRoot, 'dashboards/grafana/dashboards'))) {

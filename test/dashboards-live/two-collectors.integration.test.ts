@@ -62,7 +62,11 @@ describe('two collectors, one of them dying', () => {
       const found = await firing('collector_down');
       return found.length > 0 ? found : undefined;
     });
-    assert.deepEqual(alerts.map((a) => a.labels.instance), [dead], 'only the dead collector is paged');
+    assert.deepEqual(
+      alerts.map((a) => a.labels.instance),
+      [dead],
+      'only the dead collector is paged',
+    );
     assert.equal(alerts[0]!.labels.severity, 'critical');
     assert.deepEqual(await firing('metrics_absent'), [], 'the job still has metrics: a job-wide absent() cannot see the dead one');
   });
@@ -77,6 +81,9 @@ describe('two collectors, one of them dying', () => {
       const found = await firing('collector_gone');
       return found.length > 0 ? found : undefined;
     });
-    assert.deepEqual(gone.map((a) => a.labels.instance), [`127.0.0.1:${ports[1]}`]);
+    assert.deepEqual(
+      gone.map((a) => a.labels.instance),
+      [`127.0.0.1:${ports[1]}`],
+    );
   });
 });

@@ -19,7 +19,15 @@ describe(`OTLP load: 8 clients, ${GROUPS} groups × ${MEMBERS} members, ${SECOND
   let result: LoadResult;
   before(async () => {
     collector = await startLoadCollector({ groups: GROUPS });
-    result = await runOtlpLoad({ collector, clients: 8, groups: GROUPS, membersPerGroup: MEMBERS, durationMillis: SECONDS * 1000, warmupMillis: Math.min(15_000, SECONDS * 250), scrapeEveryMillis: 1000 });
+    result = await runOtlpLoad({
+      collector,
+      clients: 8,
+      groups: GROUPS,
+      membersPerGroup: MEMBERS,
+      durationMillis: SECONDS * 1000,
+      warmupMillis: Math.min(15_000, SECONDS * 250),
+      scrapeEveryMillis: 1000,
+    });
     console.log(
       `OTLP load: ${result.requests} requests ${JSON.stringify(result.statuses)}, ${Math.round(result.pointsPerSecond)} points/s, ` +
         `latency p50 ${result.latencyMillis.p50.toFixed(1)} ms p99 ${result.latencyMillis.p99.toFixed(1)} ms, ` +
@@ -40,10 +48,15 @@ describe(`OTLP load: 8 clients, ${GROUPS} groups × ${MEMBERS} members, ${SECOND
   it('loses nothing accepted: every member shows the lag_bytes of its last accepted push', async () => {
     assert.equal(result.lastAccepted.size, GROUPS * MEMBERS);
     // The API shows the state of the last derivation tick (interval 1s).
-    const lost = await waitFor('every member reflected in /api/v1/groups', 15_000, async () => {
-      const missing = await membersNotReflected(collector, result.lastAccepted);
-      return missing.length === 0 ? missing : undefined;
-    }, 500).catch(async () => membersNotReflected(collector, result.lastAccepted));
+    const lost = await waitFor(
+      'every member reflected in /api/v1/groups',
+      15_000,
+      async () => {
+        const missing = await membersNotReflected(collector, result.lastAccepted);
+        return missing.length === 0 ? missing : undefined;
+      },
+      500,
+    ).catch(async () => membersNotReflected(collector, result.lastAccepted));
     assert.deepEqual(lost.slice(0, 10), []);
   });
 

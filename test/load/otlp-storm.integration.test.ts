@@ -85,7 +85,10 @@ describe(`OTLP storm: ${CLIENTS} concurrent bad requests for ${SECONDS} s agains
     assert.ok(scrapes.length >= 4, 'scraped during the storm');
     assert.ok(!scrapes.includes(-1) && !idleScrapes.includes(-1), `every scrape answered: ${scrapes.join(', ')}`);
     const bound = Math.max(100, 5 * median(idleScrapes));
-    assert.ok(median(scrapes) < bound, `median scrape ${median(scrapes).toFixed(1)} ms, bound ${bound.toFixed(1)} ms (idle median ${median(idleScrapes).toFixed(1)} ms)`);
+    assert.ok(
+      median(scrapes) < bound,
+      `median scrape ${median(scrapes).toFixed(1)} ms, bound ${bound.toFixed(1)} ms (idle median ${median(idleScrapes).toFixed(1)} ms)`,
+    );
     assert.ok(Math.max(...scrapes) < 2000, `slowest scrape ${Math.max(...scrapes).toFixed(1)} ms`);
   });
 

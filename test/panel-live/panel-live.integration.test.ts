@@ -50,7 +50,7 @@ let page: Page;
 
 async function cards(): Promise<Card[]> {
   return page.$$eval('[data-testid="group-card"]', (els) =>
-    els.map((c) => ({ group: c.getAttribute('data-group') ?? '', phase: c.getAttribute('data-phase') ?? '', text: c.textContent ?? '' }))
+    els.map((c) => ({ group: c.getAttribute('data-group') ?? '', phase: c.getAttribute('data-phase') ?? '', text: c.textContent ?? '' })),
   );
 }
 
@@ -87,15 +87,24 @@ describe('recovery panel live: demo collector → Prometheus → preview (Grafan
       assert.ok(SEVERITY.includes(card.phase), `${card.group}: phase "${card.phase}"`);
     }
     const ranks = seen.map((c) => SEVERITY.indexOf(c.phase));
-    assert.deepEqual(ranks, [...ranks].sort((a, b) => a - b), `not worst first: ${seen.map((c) => `${c.group}=${c.phase}`).join(', ')}`);
+    assert.deepEqual(
+      ranks,
+      [...ranks].sort((a, b) => a - b),
+      `not worst first: ${seen.map((c) => `${c.group}=${c.phase}`).join(', ')}`,
+    );
   });
 
   it('the database story: a stalled partial recovery says stalled and names the drifted member', async () => {
     // The preview polls every 5 s; the database story reaches its stalled partial phase within a cycle.
-    const orders = await waitFor('orders-db to show a stalled partial recovery with permission drift', 240_000, async () => {
-      const card = (await cards()).find((c) => c.group === 'orders-db');
-      return card && card.phase === 'partial' && /stalled/.test(card.text) && /permissions drift on \S+/.test(card.text) ? card : undefined;
-    }, 1000);
+    const orders = await waitFor(
+      'orders-db to show a stalled partial recovery with permission drift',
+      240_000,
+      async () => {
+        const card = (await cards()).find((c) => c.group === 'orders-db');
+        return card && card.phase === 'partial' && /stalled/.test(card.text) && /permissions drift on \S+/.test(card.text) ? card : undefined;
+      },
+      1000,
+    );
     assert.match(orders.text, /replicas? not converged|replicas? (lagging|diverged|unreachable)/);
     await page.screenshot({ path: join(harness.screenshotDir(), 'live-prometheus-stalled-partial.png') });
   });

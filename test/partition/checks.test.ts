@@ -49,7 +49,12 @@ describe('partition checks', () => {
       { at: 12, phase: 'partial', status: 'lagging', lag: 12 },
     ]);
     const w = window(timeline, 0, 20);
-    const detected = detection(w, 'replica-a', 'growing lag', noticeDeadline({ cutMillis: 0, linkDownMillis: 3_500, lagToleranceSeconds: 5, intervalSeconds: 1 }));
+    const detected = detection(
+      w,
+      'replica-a',
+      'growing lag',
+      noticeDeadline({ cutMillis: 0, linkDownMillis: 3_500, lagToleranceSeconds: 5, intervalSeconds: 1 }),
+    );
     assertNeverRecoveredWhileCut({ ...w, fromMillis: detected.atMillis }, 'replica-a', 'growing lag');
     assertLagNeverRestarts(w, 'replica-a', 'growing lag');
     assert.throws(() => detection(w, 'replica-a', 'late', 5_000), /first not converged at \+6\.0s, later than \+5\.0s/);

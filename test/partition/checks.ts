@@ -25,7 +25,9 @@ export function detection(w: Window, memberName: string, what: string, latestMil
   const printout = () => w.timeline.describe(w.originMillis, w.fromMillis - 2_000, w.untilMillis + 1_000);
   assert.ok(found, `${what}: ${memberName} was converged on every sample until the heal\n${printout()}`);
   if (latestMillis !== undefined && found.atMillis > latestMillis) {
-    assert.fail(`${what}: ${memberName} first not converged at ${seconds(found.atMillis - w.originMillis)}, later than ${seconds(latestMillis - w.originMillis)}\n${printout()}`);
+    assert.fail(
+      `${what}: ${memberName} first not converged at ${seconds(found.atMillis - w.originMillis)}, later than ${seconds(latestMillis - w.originMillis)}\n${printout()}`,
+    );
   }
   return found;
 }
@@ -52,7 +54,9 @@ export function assertNeverRecoveredWhileCut(w: Window, memberName: string, what
     const m = member(s, memberName);
     const bad = m.status === 'converged' ? `${memberName} converged` : RECOVERED_PHASES.has(s.group.phase) ? `group ${s.group.phase}` : undefined;
     if (bad !== undefined) {
-      assert.fail(`${what}: ${bad} at ${seconds(s.atMillis - w.originMillis)} while the cut was in force\n${w.timeline.describe(w.originMillis, w.fromMillis - 2_000, w.untilMillis + 1_000)}`);
+      assert.fail(
+        `${what}: ${bad} at ${seconds(s.atMillis - w.originMillis)} while the cut was in force\n${w.timeline.describe(w.originMillis, w.fromMillis - 2_000, w.untilMillis + 1_000)}`,
+      );
     }
   }
 }
@@ -61,7 +65,9 @@ export function assertNeverRecoveredWhileCut(w: Window, memberName: string, what
 export function assertHiddenInstabilityWhileServing(w: Window, what: string): void {
   for (const s of w.timeline.between(w.fromMillis, w.untilMillis)) {
     if (!s.group.signals.leader_serving || s.group.signals.hidden_instability) continue;
-    assert.fail(`${what}: hidden instability 0 at ${seconds(s.atMillis - w.originMillis)} while the leader serves\n${w.timeline.describe(w.originMillis, w.fromMillis - 2_000, w.untilMillis + 1_000)}`);
+    assert.fail(
+      `${what}: hidden instability 0 at ${seconds(s.atMillis - w.originMillis)} while the leader serves\n${w.timeline.describe(w.originMillis, w.fromMillis - 2_000, w.untilMillis + 1_000)}`,
+    );
   }
 }
 
@@ -109,7 +115,10 @@ export function assertOneEpisode(before: EpisodeCount, after: EpisodeCount, last
   assert.equal(episodes.length, 1, `${what}: expected one episode, got ${episodes.length}: ${listing}`);
   const [episode] = episodes as [EpisodeJson];
   assert.notEqual(episode.end, null, `${what}: the episode is still open: ${listing}`);
-  assert.ok(Date.parse(episode.end!) >= lastHealMillis, `${what}: the episode closed at ${episode.end}, before the last heal at ${new Date(lastHealMillis).toISOString()}`);
+  assert.ok(
+    Date.parse(episode.end!) >= lastHealMillis,
+    `${what}: the episode closed at ${episode.end}, before the last heal at ${new Date(lastHealMillis).toISOString()}`,
+  );
   assert.equal(after.total - before.total, 1, `${what}: ${METRICS.episodes.name} went from ${before.total} to ${after.total}`);
 }
 
@@ -118,7 +127,9 @@ export function assertReasonNamesLink(w: Window, memberName: string, what: strin
   for (const s of w.timeline.between(w.fromMillis, w.untilMillis)) {
     const reason = member(s, memberName).reason ?? '';
     if (/replication link/i.test(reason)) continue;
-    assert.fail(`${what}: ${memberName}'s reason "${reason}" at ${seconds(s.atMillis - w.originMillis)} does not name the replication link\n${w.timeline.describe(w.originMillis, w.fromMillis - 2_000, w.untilMillis + 1_000)}`);
+    assert.fail(
+      `${what}: ${memberName}'s reason "${reason}" at ${seconds(s.atMillis - w.originMillis)} does not name the replication link\n${w.timeline.describe(w.originMillis, w.fromMillis - 2_000, w.untilMillis + 1_000)}`,
+    );
   }
 }
 
@@ -126,6 +137,8 @@ export function assertReasonNamesLink(w: Window, memberName: string, what: strin
 export function assertCollectorStillReaches(w: Window, memberName: string, what: string): void {
   for (const s of w.timeline.between(w.fromMillis, w.untilMillis)) {
     if (member(s, memberName).status !== 'unknown') continue;
-    assert.fail(`${what}: ${memberName} unknown at ${seconds(s.atMillis - w.originMillis)}, but the collector should still reach it\n${w.timeline.describe(w.originMillis, w.fromMillis - 2_000, w.untilMillis + 1_000)}`);
+    assert.fail(
+      `${what}: ${memberName} unknown at ${seconds(s.atMillis - w.originMillis)}, but the collector should still reach it\n${w.timeline.describe(w.originMillis, w.fromMillis - 2_000, w.untilMillis + 1_000)}`,
+    );
   }
 }

@@ -29,7 +29,10 @@ export class CollectorProcess {
   static async start(workDir: string, groupYaml: string[]): Promise<CollectorProcess> {
     const port = await sparePort();
     const config = join(workDir, 'rebound.yaml');
-    writeFileSync(config, ['interval: 1s', `listen: { metrics: 127.0.0.1:${port} }`, `store: ${join(workDir, 'rebound.db')}`, 'groups:', ...groupYaml, ''].join('\n'));
+    writeFileSync(
+      config,
+      ['interval: 1s', `listen: { metrics: 127.0.0.1:${port} }`, `store: ${join(workDir, 'rebound.db')}`, 'groups:', ...groupYaml, ''].join('\n'),
+    );
     const child = new Child('collector', process.execPath, ['--import', 'tsx', join(repo, 'collector/src/cli.ts'), '--config', config], repo);
     const collector = new CollectorProcess(child, `http://127.0.0.1:${port}`);
     try {
@@ -65,10 +68,15 @@ export class CollectorProcess {
 
   /** Wait until the group is healthy with every member converged. */
   async waitHealthy(group: string, timeoutMillis: number): Promise<void> {
-    await waitFor(`${group} healthy with every member converged`, timeoutMillis, async () => {
-      const g = await this.group(group);
-      return g.phase === 'healthy' && g.members.every((m) => m.status === 'converged') ? true : undefined;
-    }, 250);
+    await waitFor(
+      `${group} healthy with every member converged`,
+      timeoutMillis,
+      async () => {
+        const g = await this.group(group);
+        return g.phase === 'healthy' && g.members.every((m) => m.status === 'converged') ? true : undefined;
+      },
+      250,
+    );
   }
 
   /** The collector's log, for failure messages. */

@@ -100,7 +100,13 @@ export class PartitionLab {
    * [setpriv --reuid …] command …`: both exec, so the pid is the server's own);
    * stopped by close().
    */
-  spawn(node: LabNode, label: string, command: string, args: readonly string[], options: { cwd: string; uid?: number; gid?: number; env?: NodeJS.ProcessEnv; stopSignal?: NodeJS.Signals }): ServerProcess {
+  spawn(
+    node: LabNode,
+    label: string,
+    command: string,
+    args: readonly string[],
+    options: { cwd: string; uid?: number; gid?: number; env?: NodeJS.ProcessEnv; stopSignal?: NodeJS.Signals },
+  ): ServerProcess {
     const server = new ServerProcess(label, 'ip', ['netns', 'exec', node.namespace, ...asUser(options), command, ...args], options.cwd, {
       ...(options.env ? { env: options.env } : {}),
       ...(options.stopSignal ? { stopSignal: options.stopSignal } : {}),
@@ -110,7 +116,12 @@ export class PartitionLab {
   }
 
   /** Run a short command inside a node's namespace; returns its stdout. */
-  async exec(node: LabNode, command: string, args: readonly string[], options: { uid?: number; gid?: number; env?: NodeJS.ProcessEnv; timeoutMillis?: number } = {}): Promise<string> {
+  async exec(
+    node: LabNode,
+    command: string,
+    args: readonly string[],
+    options: { uid?: number; gid?: number; env?: NodeJS.ProcessEnv; timeoutMillis?: number } = {},
+  ): Promise<string> {
     const { stdout } = await run('ip', ['netns', 'exec', node.namespace, ...asUser(options), command, ...args], {
       timeout: options.timeoutMillis ?? 10_000,
       ...(options.env ? { env: options.env } : {}),
@@ -154,7 +165,8 @@ export class PartitionLab {
     // Only processes inside this run's namespaces: the ones this lab started (and their children).
     for (const namespace of this.namespaces()) {
       try {
-        for (const pid of execFileSync('ip', ['netns', 'pids', namespace], { encoding: 'utf8' }).split(/\s+/).filter(Boolean)) process.kill(Number(pid), 'SIGKILL');
+        for (const pid of execFileSync('ip', ['netns', 'pids', namespace], { encoding: 'utf8' }).split(/\s+/).filter(Boolean))
+          process.kill(Number(pid), 'SIGKILL');
       } catch {
         // Namespace already gone, or the process exited meanwhile.
       }

@@ -30,7 +30,10 @@ const PORT = '5432';
  * primary's lab address; plus a writer inside the primary's namespace (psql
  * `\watch 0.5`: a ~400-byte INSERT every 500 ms over the primary's loopback).
  */
-export async function startPostgresLab(lab: PartitionLab, options: { primary: string; standby: string; dir: string; replicationTimeoutSeconds: number }): Promise<PostgresLab> {
+export async function startPostgresLab(
+  lab: PartitionLab,
+  options: { primary: string; standby: string; dir: string; replicationTimeoutSeconds: number },
+): Promise<PostgresLab> {
   const bin = process.env['PG_BIN'] ?? newestPostgresBin();
   const { uid, gid } = await postgresUser();
   const env = { ...process.env, PATH: `${bin}:${process.env['PATH'] ?? ''}`, HOME: options.dir, PGCONNECT_TIMEOUT: '5' };
@@ -45,21 +48,40 @@ export async function startPostgresLab(lab: PartitionLab, options: { primary: st
     chownSync(socketDir(node), uid, gid);
   }
   const psql = async (node: LabNode, sql: string): Promise<string> =>
-    (await lab.exec(node, join(bin, 'psql'), ['-h', '127.0.0.1', '-p', PORT, '-U', 'postgres', '-d', 'postgres', '-Atc', sql], { ...asPostgres, timeoutMillis: 5_000 })).trim();
+    (
+      await lab.exec(node, join(bin, 'psql'), ['-h', '127.0.0.1', '-p', PORT, '-U', 'postgres', '-d', 'postgres', '-Atc', sql], {
+        ...asPostgres,
+        timeoutMillis: 5_000,
+      })
+    ).trim();
   const start = async (node: LabNode): Promise<void> => {
     const settings = [...SETTINGS, `listen_addresses=${node.address},127.0.0.1`, 'wal_receiver_status_interval=1s', 'wal_retrieve_retry_interval=1s'];
-    const server = lab.spawn(node, `postgres ${node.name}`, join(bin, 'postgres'), ['-D', dataDir(node), '-p', PORT, '-k', socketDir(node), ...settings.flatMap((s) => ['-c', s])], {
-      cwd: options.dir,
-      ...asPostgres,
-      stopSignal: 'SIGINT',
-    });
-    await waitFor(`PostgreSQL ${node.name} in ${node.namespace}`, 60_000, async () => {
-      if (!server.running) throw new Error(`postgres exited: ${server.tail()}`);
-      return (await psql(node, 'SELECT 1')) === '1' ? true : undefined;
-    }, 250);
+    const server = lab.spawn(
+      node,
+      `postgres ${node.name}`,
+      join(bin, 'postgres'),
+      ['-D', dataDir(node), '-p', PORT, '-k', socketDir(node), ...settings.flatMap((s) => ['-c', s])],
+      {
+        cwd: options.dir,
+        ...asPostgres,
+        stopSignal: 'SIGINT',
+      },
+    );
+    await waitFor(
+      `PostgreSQL ${node.name} in ${node.namespace}`,
+      60_000,
+      async () => {
+        if (!server.running) throw new Error(`postgres exited: ${server.tail()}`);
+        return (await psql(node, 'SELECT 1')) === '1' ? true : undefined;
+      },
+      250,
+    );
   };
 
-  await lab.exec(primary, join(bin, 'initdb'), ['-D', dataDir(primary), '--auth=trust', '-U', 'postgres', '--no-sync', '--no-instructions'], { ...asPostgres, timeoutMillis: 120_000 });
+  await lab.exec(primary, join(bin, 'initdb'), ['-D', dataDir(primary), '--auth=trust', '-U', 'postgres', '--no-sync', '--no-instructions'], {
+    ...asPostgres,
+    timeoutMillis: 120_000,
+  });
   // Only the lab's own /24 may connect, for queries and replication.
   appendFileSync(join(dataDir(primary), 'pg_hba.conf'), `host all all ${lab.cidr} trust\nhost replication all ${lab.cidr} trust\n`);
   // In postgresql.conf (copied to the standby by pg_basebackup), not on the command line, so ALTER SYSTEM can change them later.
@@ -69,14 +91,34 @@ export async function startPostgresLab(lab: PartitionLab, options: { primary: st
   await lab.exec(
     standby,
     join(bin, 'pg_basebackup'),
-    ['-D', dataDir(standby), '-h', primary.address, '-p', PORT, '-U', 'postgres', '-R', '-X', 'stream', '-C', '-S', 'standby_slot', '--checkpoint=fast', '--no-sync'],
+    [
+      '-D',
+      dataDir(standby),
+      '-h',
+      primary.address,
+      '-p',
+      PORT,
+      '-U',
+      'postgres',
+      '-R',
+      '-X',
+      'stream',
+      '-C',
+      '-S',
+      'standby_slot',
+      '--checkpoint=fast',
+      '--no-sync',
+    ],
     { ...asPostgres, timeoutMillis: 120_000 },
   );
   await start(standby);
   await psql(primary, 'CREATE TABLE writes (id bigserial PRIMARY KEY, at timestamptz DEFAULT now(), payload text)');
   const writerScript = join(options.dir, 'writer.sql');
   writeFileSync(writerScript, "INSERT INTO writes (payload) VALUES (repeat('x', 400)) \\watch 0.5\n");
-  lab.spawn(primary, 'writer', join(bin, 'psql'), ['-h', '127.0.0.1', '-p', PORT, '-U', 'postgres', '-d', 'postgres', '-q', '-f', writerScript], { cwd: options.dir, ...asPostgres });
+  lab.spawn(primary, 'writer', join(bin, 'psql'), ['-h', '127.0.0.1', '-p', PORT, '-U', 'postgres', '-d', 'postgres', '-q', '-f', writerScript], {
+    cwd: options.dir,
+    ...asPostgres,
+  });
 
   const pair: PostgresLab = {
     primary,
@@ -91,7 +133,12 @@ export async function startPostgresLab(lab: PartitionLab, options: { primary: st
       await psql(standby, 'SELECT pg_reload_conf()');
     },
     async waitForStreaming(timeoutMillis) {
-      await waitFor('the standby to stream from the primary', timeoutMillis, async () => ((await pair.walReceiverStatus()) === 'streaming' ? true : undefined), 250);
+      await waitFor(
+        'the standby to stream from the primary',
+        timeoutMillis,
+        async () => ((await pair.walReceiverStatus()) === 'streaming' ? true : undefined),
+        250,
+      );
     },
   };
   return pair;

@@ -3,7 +3,19 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { assertCollectorStillReaches, assertHiddenInstabilityWhileServing, assertReasonNamesLink, assertLagNeverRestarts, assertNeverRecoveredWhileCut, assertOneEpisode, countEpisodes, detection, noticeDeadline, noticeSlackMillis, type Window } from './checks';
+import {
+  assertCollectorStillReaches,
+  assertHiddenInstabilityWhileServing,
+  assertReasonNamesLink,
+  assertLagNeverRestarts,
+  assertNeverRecoveredWhileCut,
+  assertOneEpisode,
+  countEpisodes,
+  detection,
+  noticeDeadline,
+  noticeSlackMillis,
+  type Window,
+} from './checks';
 import { CollectorProcess } from './collector-process';
 import { namespacesUnavailable, PartitionLab } from './network';
 import { startPostgresLab, type PostgresLab } from './postgres-lab';
@@ -109,7 +121,11 @@ describe('network partition: PostgreSQL primary and streaming standby in network
   it('standby cut from the primary (timeouts 5s): once its WAL receiver is gone, the reason names the replication link', async () => {
     const r = await (short ??= cutStandby('replication timeouts 5s', 30_000));
     const from = r.linkDownMillis + noticeSlackMillis(INTERVAL_SECONDS);
-    assertReasonNamesLink({ timeline: timeline!, originMillis: r.cutMillis, fromMillis: from, untilMillis: r.healMillis }, 'standby', 'standby cut (timeouts 5s)');
+    assertReasonNamesLink(
+      { timeline: timeline!, originMillis: r.cutMillis, fromMillis: from, untilMillis: r.healMillis },
+      'standby',
+      'standby cut (timeouts 5s)',
+    );
   });
 
   it('standby cut from the primary with the default timeouts (60s): not converged from the lag tolerance on, one episode', async () => {

@@ -22,10 +22,14 @@ const PORT = '6379';
  * every 500 ms over the primary's loopback, so it keeps writing whatever the
  * partition. All of it is stopped by the lab's close().
  */
-export async function startRedisLab(lab: PartitionLab, options: { primary: string; replicas: string[]; dir: string; replTimeoutSeconds: number }): Promise<RedisLab> {
+export async function startRedisLab(
+  lab: PartitionLab,
+  options: { primary: string; replicas: string[]; dir: string; replTimeoutSeconds: number },
+): Promise<RedisLab> {
   const primary = lab.node(options.primary);
   const replicas = options.replicas.map((name) => lab.node(name));
-  const cli = async (node: LabNode, ...args: string[]): Promise<string> => (await lab.exec(node, 'redis-cli', ['-h', '127.0.0.1', '-p', PORT, ...args], { timeoutMillis: 5_000 })).trim();
+  const cli = async (node: LabNode, ...args: string[]): Promise<string> =>
+    (await lab.exec(node, 'redis-cli', ['-h', '127.0.0.1', '-p', PORT, ...args], { timeoutMillis: 5_000 })).trim();
   const info = async (node: LabNode): Promise<Record<string, string>> => {
     const fields: Record<string, string> = {};
     for (const line of (await cli(node, 'INFO', 'replication')).split(/\r?\n/)) {
@@ -36,7 +40,18 @@ export async function startRedisLab(lab: PartitionLab, options: { primary: strin
   };
   for (const node of [primary, ...replicas]) {
     const args = ['--port', PORT, '--bind', node.address, '127.0.0.1', '--protected-mode', 'no', '--save', '', '--appendonly', 'no'];
-    args.push('--dir', options.dir, '--dbfilename', `${node.name}.rdb`, '--logfile', '', '--repl-timeout', String(options.replTimeoutSeconds), '--repl-diskless-sync-delay', '0');
+    args.push(
+      '--dir',
+      options.dir,
+      '--dbfilename',
+      `${node.name}.rdb`,
+      '--logfile',
+      '',
+      '--repl-timeout',
+      String(options.replTimeoutSeconds),
+      '--repl-diskless-sync-delay',
+      '0',
+    );
     if (node !== primary) args.push('--replicaof', primary.address, PORT);
     const server = lab.spawn(node, `redis ${node.name}`, 'redis-server', args, { cwd: options.dir });
     await waitFor(`redis ${node.name} in ${node.namespace} to answer PING`, 15_000, async () => {
@@ -44,7 +59,9 @@ export async function startRedisLab(lab: PartitionLab, options: { primary: strin
       return (await cli(node, 'PING')) === 'PONG' ? true : undefined;
     });
   }
-  lab.spawn(primary, 'writer', 'redis-cli', ['-h', '127.0.0.1', '-p', PORT, '-r', '-1', '-i', '0.5', 'SET', 'rebound:partition:payload', 'x'.repeat(400)], { cwd: options.dir });
+  lab.spawn(primary, 'writer', 'redis-cli', ['-h', '127.0.0.1', '-p', PORT, '-r', '-1', '-i', '0.5', 'SET', 'rebound:partition:payload', 'x'.repeat(400)], {
+    cwd: options.dir,
+  });
 
   const set: RedisLab = {
     primary,
@@ -55,10 +72,15 @@ export async function startRedisLab(lab: PartitionLab, options: { primary: strin
       for (const node of [primary, ...replicas]) await cli(node, 'CONFIG', 'SET', 'repl-timeout', String(seconds));
     },
     async waitForSync(timeoutMillis) {
-      await waitFor('the Redis replicas to have an up link to the primary', timeoutMillis, async () => {
-        for (const replica of replicas) if ((await set.linkStatus(replica)) !== 'up') return undefined;
-        return true;
-      }, 250);
+      await waitFor(
+        'the Redis replicas to have an up link to the primary',
+        timeoutMillis,
+        async () => {
+          for (const replica of replicas) if ((await set.linkStatus(replica)) !== 'up') return undefined;
+          return true;
+        },
+        250,
+      );
     },
   };
   return set;

@@ -4,7 +4,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { METRICS } from '@rebound/contract';
-import { assertCollectorStillReaches, assertHiddenInstabilityWhileServing, assertReasonNamesLink, assertLagNeverRestarts, assertNeverRecoveredWhileCut, assertOneEpisode, countEpisodes, detection, newEpisodes, noticeDeadline, noticeSlackMillis, type EpisodeCount, type Window } from './checks';
+import {
+  assertCollectorStillReaches,
+  assertHiddenInstabilityWhileServing,
+  assertReasonNamesLink,
+  assertLagNeverRestarts,
+  assertNeverRecoveredWhileCut,
+  assertOneEpisode,
+  countEpisodes,
+  detection,
+  newEpisodes,
+  noticeDeadline,
+  noticeSlackMillis,
+  type EpisodeCount,
+  type Window,
+} from './checks';
 import { CollectorProcess } from './collector-process';
 import { describeDetection, reportCut, type CutRecord } from './report';
 import { namespacesUnavailable, PartitionLab, type Cut, type LabNode } from './network';
@@ -122,7 +136,9 @@ describe('network partition: Redis primary and two replicas in network namespace
         const record = { cutMillis, linkDownMillis, healMillis: healed.lastHealMillis, collectorCutMillis, collectorHealMillis, before, ...healed };
         reportCut('redis', 'replica-a ⇹ primary, repl-timeout 3s, overlapping collector ⇹ replica-b', t, record, 'replica-a');
         const unknown = t.first(collectorCutMillis, (s) => member(s, 'replica-b').status === 'unknown', collectorHealMillis);
-        console.log(`# partition redis collector ⇹ replica-b: cut → replica-b unknown ${unknown ? seconds(unknown.atMillis - collectorCutMillis) : 'never'} (freshness ${FRESHNESS_SECONDS}s)`);
+        console.log(
+          `# partition redis collector ⇹ replica-b: cut → replica-b unknown ${unknown ? seconds(unknown.atMillis - collectorCutMillis) : 'never'} (freshness ${FRESHNESS_SECONDS}s)`,
+        );
         return record;
       } finally {
         await cutB?.heal();
@@ -151,7 +167,11 @@ describe('network partition: Redis primary and two replicas in network namespace
   it('replica-a cut from the primary (repl-timeout 3s): once its link is down, the reason names the replication link', async () => {
     const r = await runOverlapping();
     const from = r.linkDownMillis + noticeSlackMillis(INTERVAL_SECONDS);
-    assertReasonNamesLink({ timeline: timeline!, originMillis: r.cutMillis, fromMillis: from, untilMillis: r.healMillis }, 'replica-a', 'replica-a cut from the primary');
+    assertReasonNamesLink(
+      { timeline: timeline!, originMillis: r.cutMillis, fromMillis: from, untilMillis: r.healMillis },
+      'replica-a',
+      'replica-a cut from the primary',
+    );
   });
 
   it('the collector cut from replica-b: replica-b unknown within the freshness window, and never converged until the cut heals', async () => {
@@ -159,13 +179,23 @@ describe('network partition: Redis primary and two replicas in network namespace
     const t = timeline!;
     const w: Window = { timeline: t, originMillis: r.collectorCutMillis, fromMillis: r.collectorCutMillis, untilMillis: r.collectorHealMillis };
     const unknown = t.first(r.collectorCutMillis, (s) => member(s, 'replica-b').status === 'unknown', r.collectorHealMillis);
-    assert.ok(unknown, `replica-b never unknown while the collector was cut from it\n${t.describe(r.collectorCutMillis, r.collectorCutMillis - 2_000, r.collectorHealMillis)}`);
+    assert.ok(
+      unknown,
+      `replica-b never unknown while the collector was cut from it\n${t.describe(r.collectorCutMillis, r.collectorCutMillis - 2_000, r.collectorHealMillis)}`,
+    );
     // The last observation is at most one interval old at the cut; the tick that notices
     // comes at most one interval after the window ends; 2s more for a loaded machine.
     const boundMillis = (FRESHNESS_SECONDS + 2 * INTERVAL_SECONDS + 2) * 1000;
-    assert.ok(unknown.atMillis - r.collectorCutMillis <= boundMillis, `replica-b unknown only ${seconds(unknown.atMillis - r.collectorCutMillis)} after the cut (freshness ${FRESHNESS_SECONDS}s)`);
+    assert.ok(
+      unknown.atMillis - r.collectorCutMillis <= boundMillis,
+      `replica-b unknown only ${seconds(unknown.atMillis - r.collectorCutMillis)} after the cut (freshness ${FRESHNESS_SECONDS}s)`,
+    );
     for (const s of t.between(unknown.atMillis, r.collectorHealMillis)) {
-      assert.notEqual(member(s, 'replica-b').status, 'converged', `replica-b converged at ${seconds(s.atMillis - r.collectorCutMillis)} while the collector could not reach it\n${t.describe(w.originMillis, w.fromMillis, w.untilMillis)}`);
+      assert.notEqual(
+        member(s, 'replica-b').status,
+        'converged',
+        `replica-b converged at ${seconds(s.atMillis - r.collectorCutMillis)} while the collector could not reach it\n${t.describe(w.originMillis, w.fromMillis, w.untilMillis)}`,
+      );
     }
   });
 
@@ -246,7 +276,10 @@ describe('network partition: Redis primary and two replicas in network namespace
     const left = t.first(r.cutMillis, (s) => s.group.phase !== 'healthy', r.healMillis);
     assert.ok(left, `the group stayed healthy with its primary isolated\n${t.describe(r.cutMillis, r.cutMillis - 2_000, r.healMillis)}`);
     for (const s of t.between(left.atMillis, r.healMillis)) {
-      assert.ok(['unknown', 'degraded'].includes(s.group.phase), `group ${s.group.phase} at ${seconds(s.atMillis - r.cutMillis)} with the primary isolated\n${t.describe(r.cutMillis, r.cutMillis - 2_000, r.healMillis)}`);
+      assert.ok(
+        ['unknown', 'degraded'].includes(s.group.phase),
+        `group ${s.group.phase} at ${seconds(s.atMillis - r.cutMillis)} with the primary isolated\n${t.describe(r.cutMillis, r.cutMillis - 2_000, r.healMillis)}`,
+      );
     }
     assertOneEpisode(r.before, r.after, r.healMillis, 'primary isolated');
   });
@@ -257,7 +290,10 @@ describe('network partition: Redis primary and two replicas in network namespace
     for (const s of t.between(r.cutMillis, r.healMillis)) {
       const leaderless = s.group.leader === null || member(s, 'primary').status !== 'converged';
       const lying = leaderless ? s.group.members.find((m) => m.reason?.includes('behind the leader')) : undefined;
-      if (lying) assert.fail(`${lying.member}: "${lying.reason}" at ${seconds(s.atMillis - r.cutMillis)} with no leader to be behind\n${t.describe(r.cutMillis, r.cutMillis - 2_000, r.healMillis)}`);
+      if (lying)
+        assert.fail(
+          `${lying.member}: "${lying.reason}" at ${seconds(s.atMillis - r.cutMillis)} with no leader to be behind\n${t.describe(r.cutMillis, r.cutMillis - 2_000, r.healMillis)}`,
+        );
     }
   });
 

@@ -47,5 +47,6 @@ function statusAfter(t: Timeline, name: string, linkDownMillis: number, healMill
 function falseConverged(t: Timeline, name: string, r: { cutMillis: number; healMillis: number }): number {
   const first = t.first(r.cutMillis, (s) => member(s, name).status !== 'converged', r.healMillis);
   if (first === undefined) return t.between(r.cutMillis, r.healMillis).length;
-  return t.between(first.atMillis, r.healMillis).filter((s) => member(s, name).status === 'converged' || ['healthy', 'stabilizing'].includes(s.group.phase)).length;
+  return t.between(first.atMillis, r.healMillis).filter((s) => member(s, name).status === 'converged' || ['healthy', 'stabilizing'].includes(s.group.phase))
+    .length;
 }

@@ -104,10 +104,10 @@ export function seconds(millis: number): string {
 
 function describeSample(s: Sample): string {
   const g = s.group;
-  const members = g.members
-    .map((m) => `${m.member}=${m.status}[${m.lag_seconds ?? '-'}s ${m.lag_bytes ?? '-'}B${m.reason ? ` "${m.reason}"` : ''}]`)
+  const members = g.members.map((m) => `${m.member}=${m.status}[${m.lag_seconds ?? '-'}s ${m.lag_bytes ?? '-'}B${m.reason ? ` "${m.reason}"` : ''}]`).join(' ');
+  const links = Object.entries(s.links)
+    .map(([k, v]) => `${k}:${v}`)
     .join(' ');
-  const links = Object.entries(s.links).map(([k, v]) => `${k}:${v}`).join(' ');
   return `phase=${g.phase} leader=${g.leader ?? '-'} hidden=${g.signals.hidden_instability ? 1 : 0} ${members}${links ? ` | links ${links}` : ''}`;
 }
 

@@ -28,7 +28,11 @@ export function builtCollectorCli(): string {
     // not built yet
   }
   if (builtMillis < newestSourceMillis(join(collector, 'src'))) {
-    execFileSync(process.execPath, [join(collector, '../node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: collector, stdio: 'inherit', timeout: 300_000 });
+    execFileSync(process.execPath, [join(collector, '../node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+      cwd: collector,
+      stdio: 'inherit',
+      timeout: 300_000,
+    });
   }
   return cli;
 }

@@ -40,7 +40,12 @@ export async function startDemoCollector(dir: string, speed: number): Promise<{ 
       groups: demoGroups(speed),
     }),
   );
-  const child = new Child('collector', process.execPath, ['--import', 'tsx', join(repoRoot, 'collector/src/cli.ts'), '--config', configFile, '--quiet'], repoRoot);
+  const child = new Child(
+    'collector',
+    process.execPath,
+    ['--import', 'tsx', join(repoRoot, 'collector/src/cli.ts'), '--config', configFile, '--quiet'],
+    repoRoot,
+  );
   await waitFor('the collector to answer /healthz', 60_000, async () => {
     if (!child.running) throw new Error(`collector exited:\n${child.tail()}`);
     return (await fetch(`http://127.0.0.1:${metricsPort}/healthz`)).ok || undefined;
@@ -81,7 +86,12 @@ export async function startPrometheus(
       ],
     }),
   );
-  const child = new Child('prometheus', PROMETHEUS, [`--config.file=${configFile}`, `--storage.tsdb.path=${join(dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${port}`], dir);
+  const child = new Child(
+    'prometheus',
+    PROMETHEUS,
+    [`--config.file=${configFile}`, `--storage.tsdb.path=${join(dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${port}`],
+    dir,
+  );
   const url = `http://127.0.0.1:${port}`;
   await waitFor('Prometheus to be ready', 60_000, async () => {
     if (!child.running) throw new Error(`prometheus exited:\n${child.tail()}`);

@@ -11,7 +11,12 @@ export class Child {
   /** The exit code once exited (null when killed by a signal). */
   exitCode: number | null = null;
 
-  constructor(readonly name: string, command: string, args: string[], cwd: string) {
+  constructor(
+    readonly name: string,
+    command: string,
+    args: string[],
+    cwd: string,
+  ) {
     this.process = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     const keep = (chunk: Buffer): void => {
       this.output.push(chunk.toString());

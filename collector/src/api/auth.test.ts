@@ -44,10 +44,39 @@ describe('listen.auth', () => {
   let api: HttpApi;
 
   before(async () => {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        keyFile,
+        '-out',
+        certFile,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    );
     ca = readFileSync(certFile);
-    const auth = parseApiAuthConfig({ bearer_token: '${REBOUND_TEST_API_TOKEN}', tls: { cert_file: certFile, key_file: keyFile } }, 'listen.auth', { REBOUND_TEST_API_TOKEN: TOKEN });
-    api = new HttpApi({ host: '127.0.0.1', port: 0, auth, engine: new RecoveryEngine({ groups: [testGroup()] }), exporter: new PrometheusExporter(), logger: createMemoryLogger() });
+    const auth = parseApiAuthConfig({ bearer_token: '${REBOUND_TEST_API_TOKEN}', tls: { cert_file: certFile, key_file: keyFile } }, 'listen.auth', {
+      REBOUND_TEST_API_TOKEN: TOKEN,
+    });
+    api = new HttpApi({
+      host: '127.0.0.1',
+      port: 0,
+      auth,
+      engine: new RecoveryEngine({ groups: [testGroup()] }),
+      exporter: new PrometheusExporter(),
+      logger: createMemoryLogger(),
+    });
     const { port } = await api.start();
     base = `https://127.0.0.1:${port}`;
   });
@@ -64,7 +93,14 @@ describe('listen.auth', () => {
   });
 
   it('answers 401 with WWW-Authenticate: Bearer to a missing, wrong or near token, never echoing what was sent or the token', async () => {
-    const attempts = [undefined, 'Bearer wrong-guess-5555', `Bearer ${TOKEN.slice(0, -1)}`, `Bearer ${TOKEN}x`, TOKEN, `Basic ${Buffer.from(`u:${TOKEN}`).toString('base64')}`];
+    const attempts = [
+      undefined,
+      'Bearer wrong-guess-5555',
+      `Bearer ${TOKEN.slice(0, -1)}`,
+      `Bearer ${TOKEN}x`,
+      TOKEN,
+      `Basic ${Buffer.from(`u:${TOKEN}`).toString('base64')}`,
+    ];
     for (const path of ['/metrics', '/api/v1/groups', '/api/v1/episodes?group=db', '/nope']) {
       for (const authorization of attempts) {
         const reply = await get(`${base}${path}`, ca, authorization);
@@ -114,13 +150,19 @@ describe('parseApiAuthConfig', () => {
     [{ bearer_token: '${NOT_SET_ANYWHERE}' }, /listen\.auth\.bearer_token: environment variable NOT_SET_ANYWHERE is not set/],
     [{ bearer_token: '${EMPTY_VAR}' }, /listen\.auth\.bearer_token: is empty after \$\{ENV\} expansion/],
     [{ bearer_token: '${NEWLINE_VAR}' }, /listen\.auth\.bearer_token: has leading or trailing white space/],
-    [{ tls: { cert_file: '/nonexistent/api.crt', key_file: '/nonexistent/api.key' } }, /listen\.auth\.tls\.cert_file: cannot read \/nonexistent\/api\.crt \(ENOENT\)/],
+    [
+      { tls: { cert_file: '/nonexistent/api.crt', key_file: '/nonexistent/api.key' } },
+      /listen\.auth\.tls\.cert_file: cannot read \/nonexistent\/api\.crt \(ENOENT\)/,
+    ],
     [{ tls: { cert_file: '/etc/hostname' } }, /listen\.auth\.tls\.key_file: missing/],
     [{ tls: { cert: 'x' } }, /listen\.auth\.tls\.cert: unknown key/],
   ];
   for (const [raw, message] of failures) {
     it(`rejects ${JSON.stringify(raw)} naming the key`, () => {
-      assert.throws(() => parseApiAuthConfig(raw, 'listen.auth', env), (error: unknown) => error instanceof ConfigError && message.test(error.message));
+      assert.throws(
+        () => parseApiAuthConfig(raw, 'listen.auth', env),
+        (error: unknown) => error instanceof ConfigError && message.test(error.message),
+      );
     });
   }
 });

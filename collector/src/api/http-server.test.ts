@@ -40,7 +40,8 @@ describe('HttpApi', () => {
       assert.equal(db['eta_seconds'], null);
       assert.equal(db['eta_at'], null, 'no expected completion without an ETA');
       const member = (db['members'] as Record<string, unknown>[]).find((m) => m['member'] === 'b')!;
-      for (const key of ['member', 'role', 'status', 'lag_seconds', 'lag_bytes', 'permission_drift', 'observation_age_seconds', 'dependencies']) assert.ok(key in member, key);
+      for (const key of ['member', 'role', 'status', 'lag_seconds', 'lag_bytes', 'permission_drift', 'observation_age_seconds', 'dependencies'])
+        assert.ok(key in member, key);
       assert.equal(member['status'], 'unreachable');
     });
   });
@@ -55,7 +56,8 @@ describe('HttpApi', () => {
       assert.equal(done!['start'], '2026-11-26T10:00:02.000Z');
       assert.equal(done!['duration_seconds'], 4);
       assert.equal(done!['worst_phase'], 'degraded');
-      for (const key of ['id', 'group', 'phases', 'members_affected', 'peak_lag_seconds', 'permission_drift_seen', 'hidden_instability_seen']) assert.ok(key in done!, key);
+      for (const key of ['id', 'group', 'phases', 'members_affected', 'peak_lag_seconds', 'permission_drift_seen', 'hidden_instability_seen'])
+        assert.ok(key in done!, key);
       assert.deepEqual((done!['phases'] as { phase: string }[]).at(-1)!.phase, 'healthy');
     });
 
@@ -87,7 +89,8 @@ describe('HttpApi', () => {
           response.on('end', () => resolve({ response, body: Buffer.concat(chunks) }));
         }).on('error', reject);
       });
-    const PROMETHEUS_ACCEPT = 'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
+    const PROMETHEUS_ACCEPT =
+      'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
 
     it('answers OpenMetrics, gzipped, to what Prometheus sends', async () => {
       const { response, body } = await raw({ Accept: PROMETHEUS_ACCEPT, 'Accept-Encoding': 'gzip' });

@@ -52,7 +52,9 @@ export class HttpApi {
       });
     };
     const tls = this.options.auth?.tls;
-    const server = tls ? createHttpsServer({ cert: readTlsFile(tls.certFile, 'cert_file'), key: readTlsFile(tls.keyFile, 'key_file') }, onRequest) : createServer(onRequest);
+    const server = tls
+      ? createHttpsServer({ cert: readTlsFile(tls.certFile, 'cert_file'), key: readTlsFile(tls.keyFile, 'key_file') }, onRequest)
+      : createServer(onRequest);
     // A client that fails the TLS handshake (wrong CA, plain HTTP) is the client's problem: no log line per attempt.
     server.on('tlsClientError', () => undefined);
     this.server = server;
@@ -92,7 +94,9 @@ export class HttpApi {
       case API_PATHS.health:
         return sendJson(response, 200, { status: 'ok', groups: this.options.engine.groupNames().length });
       default:
-        return sendJson(response, 404, { error: `no such endpoint ${url.pathname}; try /metrics, /api/v1/groups, /api/v1/episodes, /api/v1/maintenance, /healthz` });
+        return sendJson(response, 404, {
+          error: `no such endpoint ${url.pathname}; try /metrics, /api/v1/groups, /api/v1/episodes, /api/v1/maintenance, /healthz`,
+        });
     }
   }
 

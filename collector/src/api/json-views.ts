@@ -30,7 +30,13 @@ export function groupView(state: GroupState, nowMillis: number = Date.now()): Gr
       dependencies: m.dependencies,
     })),
     // Most urgent first; the cause is from a fixed vocabulary (docs/recovery-model.md, "Diagnosis").
-    findings: state.findings.map((f) => ({ cause: f.cause, summary: f.summary, action: f.action, members: f.members, since: new Date(f.sinceMillis).toISOString() })),
+    findings: state.findings.map((f) => ({
+      cause: f.cause,
+      summary: f.summary,
+      action: f.action,
+      members: f.members,
+      since: new Date(f.sinceMillis).toISOString(),
+    })),
     signals: {
       divergence_ratio: round(state.divergenceRatio),
       max_lag_seconds: state.maxLagSeconds,

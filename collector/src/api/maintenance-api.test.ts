@@ -72,7 +72,10 @@ describe('POST /api/v1/maintenance', () => {
     assert.equal(window['group'], 'db');
     assert.equal(window['origin'], 'api');
     const listed = (await (await fetch(`${base}/api/v1/maintenance`, { headers: auth })).json()) as { windows: Record<string, unknown>[] };
-    assert.deepEqual(listed.windows.map((w) => [w['group'], w['reason']]), [['db', 'planned failover']]);
+    assert.deepEqual(
+      listed.windows.map((w) => [w['group'], w['reason']]),
+      [['db', 'planned failover']],
+    );
 
     for (let i = 0; i < 4; i++) tick(true);
     const groups = (await (await fetch(`${base}/api/v1/groups`, { headers: auth })).json()) as { groups: Record<string, unknown>[] };

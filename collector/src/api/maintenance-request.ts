@@ -24,11 +24,7 @@ export class BadMaintenanceRequest extends Error {
  * `POST /api/v1/maintenance` body: `{"group": "orders-db", "duration": "30m", "reason": "planned failover"}`.
  * The window starts now. `duration` is a duration string or a number of seconds.
  */
-export function parseMaintenanceRequest(
-  body: string,
-  knownGroup: (name: string) => boolean,
-  nowMillis: number,
-): Omit<MaintenanceWindow, 'id'> {
+export function parseMaintenanceRequest(body: string, knownGroup: (name: string) => boolean, nowMillis: number): Omit<MaintenanceWindow, 'id'> {
   let raw: unknown;
   try {
     raw = JSON.parse(body);
@@ -40,18 +36,19 @@ export function parseMaintenanceRequest(
   }
   const o = raw as Record<string, unknown>;
   for (const key of Object.keys(o)) {
-    if (!['group', 'duration', 'reason'].includes(key)) throw new BadMaintenanceRequest(400, `unknown field ${quoteValue(key)}; allowed: group, duration, reason`);
+    if (!['group', 'duration', 'reason'].includes(key))
+      throw new BadMaintenanceRequest(400, `unknown field ${quoteValue(key)}; allowed: group, duration, reason`);
   }
   const group = o['group'];
   if (typeof group !== 'string' || group.length === 0) throw new BadMaintenanceRequest(400, 'group is required: the name of a group in /api/v1/groups');
   if (!knownGroup(group)) throw new BadMaintenanceRequest(404, `no group named ${quoteValue(group)}; see /api/v1/groups for the names`);
   const durationRaw = o['duration'];
-  const durationMillis =
-    typeof durationRaw === 'number' ? durationRaw * 1000 : typeof durationRaw === 'string' ? parseDurationMillis(durationRaw) : undefined;
+  const durationMillis = typeof durationRaw === 'number' ? durationRaw * 1000 : typeof durationRaw === 'string' ? parseDurationMillis(durationRaw) : undefined;
   if (durationMillis === undefined || !Number.isFinite(durationMillis) || durationMillis <= 0) {
     throw new BadMaintenanceRequest(400, `duration must be a positive duration like "30m" or "2h", or a number of seconds (got ${quoteValue(durationRaw)})`);
   }
-  if (durationMillis > MAX_API_WINDOW_MILLIS) throw new BadMaintenanceRequest(400, 'duration is longer than 7d; put a longer window in the config file (maintenance:)');
+  if (durationMillis > MAX_API_WINDOW_MILLIS)
+    throw new BadMaintenanceRequest(400, 'duration is longer than 7d; put a longer window in the config file (maintenance:)');
   let reason: string;
   try {
     reason = readReason(o['reason'], 'reason');

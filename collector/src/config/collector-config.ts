@@ -5,15 +5,7 @@ import { checkMemberExpiry } from '../receivers/otlp/factory';
 import { contribOptionsOf } from '../receivers/otlp/contrib/contrib-config';
 import type { ReceiverFactory } from '../receivers/receiver';
 import { ConfigError } from './config-error';
-import {
-  joinKey,
-  readArray,
-  readDurationMillis,
-  readHostPort,
-  readNumber,
-  readObject,
-  readString,
-} from './fields';
+import { joinKey, readArray, readDurationMillis, readHostPort, readNumber, readObject, readString } from './fields';
 import { GROUP_DEFAULTS, type GroupConfig } from './group-config';
 import { parseMaintenanceConfig, type ConfiguredWindow } from './maintenance-config';
 import { quoteValue } from './quote';
@@ -79,11 +71,7 @@ export interface ParseOptions {
 }
 
 /** Validate the parsed YAML object. Throws ConfigError naming the key path. */
-export function parseCollectorConfig(
-  raw: unknown,
-  factories: readonly ReceiverFactory<unknown>[],
-  options: ParseOptions = {},
-): CollectorConfig {
+export function parseCollectorConfig(raw: unknown, factories: readonly ReceiverFactory<unknown>[], options: ParseOptions = {}): CollectorConfig {
   const top = readObject(raw, '', TOP_LEVEL_KEYS);
   const intervalMillis = readDurationMillis(top['interval'], 'interval', COLLECTOR_DEFAULTS.intervalMillis, 50);
   const listen = readObject(top['listen'], 'listen', ['metrics', 'otlp', 'auth']);
@@ -130,7 +118,10 @@ function readStore(raw: unknown): Pick<CollectorConfig, 'storePath' | 'storePost
  */
 function checkSomethingToWatch(groups: readonly GroupConfig[], otlp: OtlpServerConfig): void {
   if (groups.length > 0 || otlp.dynamicGroups) return;
-  throw new ConfigError('groups', 'no groups configured; add at least one group (see the README), or set otlp.dynamic_groups: true to accept groups sent over OTLP');
+  throw new ConfigError(
+    'groups',
+    'no groups configured; add at least one group (see the README), or set otlp.dynamic_groups: true to accept groups sent over OTLP',
+  );
 }
 
 function parseExporters(raw: unknown): CollectorConfig['exporters'] {
@@ -144,13 +135,7 @@ function withOverrides(raw: unknown, overrides: Readonly<Record<string, unknown>
   return { ...raw, ...overrides };
 }
 
-function parseGroup(
-  raw: unknown,
-  keyPath: string,
-  factories: readonly ReceiverFactory<unknown>[],
-  intervalMillis: number,
-  options: ParseOptions,
-): GroupConfig {
+function parseGroup(raw: unknown, keyPath: string, factories: readonly ReceiverFactory<unknown>[], intervalMillis: number, options: ParseOptions): GroupConfig {
   const receiverTypes = factories.map((f) => f.type);
   const o = readObject(raw, keyPath, [...GROUP_KEYS, ...receiverTypes]);
   const key = (name: string) => joinKey(keyPath, name);

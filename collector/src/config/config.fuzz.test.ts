@@ -41,15 +41,109 @@ function validSeedIndexes(): number[] {
 }
 
 const WEIRD_VALUES: unknown[] = [
-  0, -1, 1e300, -1e300, 2 ** 53 + 1, 0.000001, Number.MAX_SAFE_INTEGER, 65536, 99999,
-  '', ' ', '\n', 'a\nb: c', '\u001b[31mred', '\u202eevil', '${NOT_SET_ANYWHERE}', '${PG_MONITOR_PASSWORD}', '$', '${',
-  '/dev/zero', '/tmp', '.', '/etc/passwd', ':memory:', '25d', '30d', '1e300s', '999999999999999d', '0ms', '-5s', '1h30m', '2147483647ms',
-  '127.0.0.1:0', '[::1]:9464', '[::1]:99999', 'localhost:65536', 'a:b:c', '%00', 'x'.repeat(5000), '__proto__', 'constructor', 'toString',
-  'postgres://u:p@@h:1/db', 'postgres://', 'http://', 'gzip', 'leader', 'demo', true, false, null, [], [1, 'two', null], {}, { a: 1 },
-  { member: 'x' }, [{ member: 'x' }], { nodes: [] }, { nodes: [{ member: 'm', address: '127.0.0.1:1' }] },
+  0,
+  -1,
+  1e300,
+  -1e300,
+  2 ** 53 + 1,
+  0.000001,
+  Number.MAX_SAFE_INTEGER,
+  65536,
+  99999,
+  '',
+  ' ',
+  '\n',
+  'a\nb: c',
+  '\u001b[31mred',
+  '\u202eevil',
+  '${NOT_SET_ANYWHERE}',
+  '${PG_MONITOR_PASSWORD}',
+  '$',
+  '${',
+  '/dev/zero',
+  '/tmp',
+  '.',
+  '/etc/passwd',
+  ':memory:',
+  '25d',
+  '30d',
+  '1e300s',
+  '999999999999999d',
+  '0ms',
+  '-5s',
+  '1h30m',
+  '2147483647ms',
+  '127.0.0.1:0',
+  '[::1]:9464',
+  '[::1]:99999',
+  'localhost:65536',
+  'a:b:c',
+  '%00',
+  'x'.repeat(5000),
+  '__proto__',
+  'constructor',
+  'toString',
+  'postgres://u:p@@h:1/db',
+  'postgres://',
+  'http://',
+  'gzip',
+  'leader',
+  'demo',
+  true,
+  false,
+  null,
+  [],
+  [1, 'two', null],
+  {},
+  { a: 1 },
+  { member: 'x' },
+  [{ member: 'x' }],
+  { nodes: [] },
+  { nodes: [{ member: 'm', address: '127.0.0.1:1' }] },
 ];
-const WEIRD_KEYS = ['', 'rto ', 'RTO', 'rtoo', '__proto__', 'constructor', 'hasOwnProperty', '<<', 'a\nb', 'x'.repeat(3000), '1', 'groups', 'redis', 'otlp', 'demo', 'tls'];
-const TEXT_SNIPPETS = ['*a', '*nope', '&a ', '&a [*a]', ': ', '\n  - ', '{', '}', '[', ']', '"', "'", '\t', '\u0000', '\r\n', '---\n', '...\n', '? ', '!!binary ', '!!str ', '%YAML 1.1\n', '#', '<<: *a\n'];
+const WEIRD_KEYS = [
+  '',
+  'rto ',
+  'RTO',
+  'rtoo',
+  '__proto__',
+  'constructor',
+  'hasOwnProperty',
+  '<<',
+  'a\nb',
+  'x'.repeat(3000),
+  '1',
+  'groups',
+  'redis',
+  'otlp',
+  'demo',
+  'tls',
+];
+const TEXT_SNIPPETS = [
+  '*a',
+  '*nope',
+  '&a ',
+  '&a [*a]',
+  ': ',
+  '\n  - ',
+  '{',
+  '}',
+  '[',
+  ']',
+  '"',
+  "'",
+  '\t',
+  '\u0000',
+  '\r\n',
+  '---\n',
+  '...\n',
+  '? ',
+  '!!binary ',
+  '!!str ',
+  '%YAML 1.1\n',
+  '#',
+  '<<: *a\n',
+];
 
 type Step = { kind: number; at: number; pick: number };
 
@@ -90,7 +184,12 @@ function mutate(text: string, { kind, at, pick }: Step): string {
       const [line, i] = withValue[at % withValue.length]!;
       lines[i] = line.replace(/:\s+/, ': &a ');
       const [other, j] = withValue[pick % withValue.length]!;
-      const many = pick % 3 === 0 ? `[${Array(101 + (pick % 50)).fill('*a').join(', ')}]` : '*a';
+      const many =
+        pick % 3 === 0
+          ? `[${Array(101 + (pick % 50))
+              .fill('*a')
+              .join(', ')}]`
+          : '*a';
       if (j > i) lines[j] = other.replace(/:\s+.*$/, `: ${many}`);
       else lines.push(`extra: ${many}`);
       return lines.join('\n');
@@ -170,7 +269,9 @@ describe('config loader fuzz (fast-check, seeded)', () => {
       }),
       { numRuns: RUNS, seed: SEED },
     );
-    t.diagnostic(`config fuzz: ${outcomes.valid + outcomes.configError} cases, ${outcomes.valid} valid, ${outcomes.configError} ConfigError, 0 other exceptions`);
+    t.diagnostic(
+      `config fuzz: ${outcomes.valid + outcomes.configError} cases, ${outcomes.valid} valid, ${outcomes.configError} ConfigError, 0 other exceptions`,
+    );
     assert.equal(outcomes.valid + outcomes.configError, RUNS);
   });
 });

@@ -32,12 +32,15 @@ describe('parseCredentialUrl', () => {
   });
 
   it('a stray % written in the file is a config error naming the key, without the password', () => {
-    assert.throws(() => parseCredentialUrl('postgres://monitor:50%off@db/x', KEY, env), (error: unknown) => {
-      assert.ok(error instanceof ConfigError);
-      assert.match(error.message, /nodes\[0\]\.url: the password written in the URL has a "%"/);
-      assert.ok(!error.message.includes('50%off'));
-      return true;
-    });
+    assert.throws(
+      () => parseCredentialUrl('postgres://monitor:50%off@db/x', KEY, env),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.match(error.message, /nodes\[0\]\.url: the password written in the URL has a "%"/);
+        assert.ok(!error.message.includes('50%off'));
+        return true;
+      },
+    );
   });
 });
 

@@ -40,7 +40,10 @@ export function parseCredentialUrl(written: string, keyPath: string, env: NodeJS
 
 /** The URL with user and password percent-encoded: what a driver parses back to exactly them. */
 export function encodedUrl(url: CredentialUrl): string {
-  const userInfo = url.user === '' && url.password === undefined ? '' : `${encodeURIComponent(url.user)}${url.password === undefined ? '' : `:${encodeURIComponent(url.password)}`}@`;
+  const userInfo =
+    url.user === '' && url.password === undefined
+      ? ''
+      : `${encodeURIComponent(url.user)}${url.password === undefined ? '' : `:${encodeURIComponent(url.password)}`}@`;
   return `${url.scheme}://${userInfo}${url.location}`;
 }
 
@@ -65,7 +68,10 @@ function decodeRange(pieces: readonly ExpandedPiece[], from: number, to: number,
     try {
       result += decodeURIComponent(slice);
     } catch {
-      throw new ConfigError(keyPath, `the ${what} written in the URL has a "%" that is not percent-encoding; write % as %25, or put it in \${ENV} (taken literally)`);
+      throw new ConfigError(
+        keyPath,
+        `the ${what} written in the URL has a "%" that is not percent-encoding; write % as %25, or put it in \${ENV} (taken literally)`,
+      );
     }
   }
   return result;

@@ -10,9 +10,10 @@ import { parseConfigText } from './load';
  */
 const DURATION_KEYS: [keyPath: string, yaml: string][] = [
   ['interval', 'interval: VALUE\ngroups: [{ name: g, otlp: {} }]'],
-  ...['rto', 'hold_down', 'freshness', 'lag_tolerance', 'progress_window', 'stabilization_window'].map(
-    (key): [string, string] => [`groups[0].${key}`, `groups: [{ name: g, ${key}: VALUE, otlp: {} }]`],
-  ),
+  ...['rto', 'hold_down', 'freshness', 'lag_tolerance', 'progress_window', 'stabilization_window'].map((key): [string, string] => [
+    `groups[0].${key}`,
+    `groups: [{ name: g, ${key}: VALUE, otlp: {} }]`,
+  ]),
   ['groups[0].otlp.push_interval', 'groups: [{ name: g, otlp: { push_interval: VALUE } }]'],
   ...['interval', 'timeout', 'max_backoff'].map((key): [string, string] => [
     `groups[0].redis.${key}`,
@@ -22,7 +23,10 @@ const DURATION_KEYS: [keyPath: string, yaml: string][] = [
     `groups[0].postgresql.${key}`,
     `groups: [{ name: g, postgresql: { ${key}: VALUE, nodes: [{ member: a, url: "postgres://monitor@127.0.0.1:5432/postgres" }] } }]`,
   ]),
-  ...['max_clock_skew', 'retry_after', 'member_expiry'].map((key): [string, string] => [`otlp.${key}`, `otlp: { ${key}: VALUE }\ngroups: [{ name: g, otlp: {} }]`]),
+  ...['max_clock_skew', 'retry_after', 'member_expiry'].map((key): [string, string] => [
+    `otlp.${key}`,
+    `otlp: { ${key}: VALUE }\ngroups: [{ name: g, otlp: {} }]`,
+  ]),
   ...['interval', 'timeout'].map((key): [string, string] => [
     `exporters.otlp.${key}`,
     `exporters: { otlp: { endpoint: "http://127.0.0.1:4318", ${key}: VALUE } }\ngroups: [{ name: g, otlp: {} }]`,

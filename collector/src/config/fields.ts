@@ -19,10 +19,7 @@ export function readObject(raw: unknown, keyPath: string, allowedKeys: readonly 
   for (const key of Object.keys(raw)) {
     if (!allowedKeys.includes(key)) {
       const hint = closestKey(key, allowedKeys);
-      throw new ConfigError(
-        joinKey(keyPath, key),
-        `unknown key${hint ? ` (did you mean "${hint}"?)` : ''}; allowed here: ${allowedKeys.join(', ')}`,
-      );
+      throw new ConfigError(joinKey(keyPath, key), `unknown key${hint ? ` (did you mean "${hint}"?)` : ''}; allowed here: ${allowedKeys.join(', ')}`);
     }
   }
   return raw as RawObject;
@@ -97,12 +94,7 @@ export function readBoolean(raw: unknown, keyPath: string, fallback: boolean): b
   return raw;
 }
 
-export function readNumber(
-  raw: unknown,
-  keyPath: string,
-  fallback: number,
-  range: { min?: number; max?: number; integer?: boolean } = {},
-): number {
+export function readNumber(raw: unknown, keyPath: string, fallback: number, range: { min?: number; max?: number; integer?: boolean } = {}): number {
   if (raw === undefined || raw === null) return fallback;
   if (typeof raw !== 'number' || !Number.isFinite(raw)) throw new ConfigError(keyPath, 'expected a number');
   if (range.integer && !Number.isInteger(raw)) throw new ConfigError(keyPath, 'expected a whole number');
@@ -127,7 +119,10 @@ export function readDurationMillis(raw: unknown, keyPath: string, fallbackMillis
   }
   if (millis < minMillis) throw new ConfigError(keyPath, `expected a duration of at least ${minMillis}ms`);
   if (millis > MAX_DURATION_MILLIS) {
-    throw new ConfigError(keyPath, `expected a duration of at most 24d 20h 31m 23s (${MAX_DURATION_MILLIS}ms, the longest timer Node.js can set; got ${quoteValue(raw)})`);
+    throw new ConfigError(
+      keyPath,
+      `expected a duration of at most 24d 20h 31m 23s (${MAX_DURATION_MILLIS}ms, the longest timer Node.js can set; got ${quoteValue(raw)})`,
+    );
   }
   return millis;
 }

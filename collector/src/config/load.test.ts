@@ -64,8 +64,20 @@ describe('loadConfigFile', () => {
     assert.equal(config.groups[1]!.onsetDelayMillis, 4_000, 'default for a pushed (OTLP) group: two ticks (2s each), not its push interval');
     assert.equal(config.groups[2]!.onsetDelayMillis, 7_000, 'default for a probed group: its probe interval (5s) plus one tick (2s)');
     assert.deepEqual(config.maintenance, [
-      { group: 'orders-db', startMillis: Date.parse('2026-12-01T22:00:00Z'), endMillis: Date.parse('2026-12-01T23:00:00Z'), reason: 'kernel upgrade with a planned failover', origin: 'config' },
-      { group: 'payments', startMillis: Date.parse('2026-12-02T00:00:00Z'), endMillis: Date.parse('2026-12-02T00:30:00Z'), reason: 'schema migration', origin: 'config' },
+      {
+        group: 'orders-db',
+        startMillis: Date.parse('2026-12-01T22:00:00Z'),
+        endMillis: Date.parse('2026-12-01T23:00:00Z'),
+        reason: 'kernel upgrade with a planned failover',
+        origin: 'config',
+      },
+      {
+        group: 'payments',
+        startMillis: Date.parse('2026-12-02T00:00:00Z'),
+        endMillis: Date.parse('2026-12-02T00:30:00Z'),
+        reason: 'schema migration',
+        origin: 'config',
+      },
     ]);
   });
 

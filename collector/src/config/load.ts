@@ -15,11 +15,7 @@ export const MAX_CONFIG_BYTES = 1024 * 1024;
  * Read and validate a config file. Every mistake becomes a ConfigError whose
  * message names the file, the key path and what was expected.
  */
-export function loadConfigFile(
-  file: string,
-  factories: readonly ReceiverFactory<unknown>[] = RECEIVER_FACTORIES,
-  options: ParseOptions = {},
-): CollectorConfig {
+export function loadConfigFile(file: string, factories: readonly ReceiverFactory<unknown>[] = RECEIVER_FACTORIES, options: ParseOptions = {}): CollectorConfig {
   return parseConfigText(readConfigFile(file), file, factories, options);
 }
 

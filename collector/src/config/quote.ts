@@ -25,7 +25,6 @@ export function quoteValue(raw: unknown): string {
  * overrides as `\n`, `\t` or `\u001b`: what JSON.stringify leaves raw is escaped here.
  */
 export function escapeControl(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => {
     if (c === '\n') return '\\n';
     if (c === '\r') return '\\r';

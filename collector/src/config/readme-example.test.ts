@@ -21,15 +21,21 @@ describe('the README configuration example', () => {
     process.env.MYSQL_MONITOR_PASSWORD = 'secret-mysql';
     try {
       const config = parseConfigText(example!, 'README.md');
-      assert.deepEqual(config.groups.map((g) => g.name), ['cache', 'orders-db', 'billing-db', 'payments', 'demo']);
+      assert.deepEqual(
+        config.groups.map((g) => g.name),
+        ['cache', 'orders-db', 'billing-db', 'payments', 'demo'],
+      );
       assert.equal(config.otlp?.maxRequestBytes, 4 * 1024 * 1024);
       assert.equal(config.otlp?.memberExpiryMillis, 30 * 60_000);
       assert.equal(config.listen.auth.bearerToken?.reveal(), 'secret-api');
       assert.equal(config.groups[0]!.onsetDelayMillis, 2_000);
-      assert.deepEqual(config.maintenance.map((w) => [w.group, new Date(w.startMillis).toISOString(), (w.endMillis - w.startMillis) / 60_000]), [
-        ['orders-db', '2026-12-01T22:00:00.000Z', 60],
-        ['cache', '2026-12-02T00:00:00.000Z', 30],
-      ]);
+      assert.deepEqual(
+        config.maintenance.map((w) => [w.group, new Date(w.startMillis).toISOString(), (w.endMillis - w.startMillis) / 60_000]),
+        [
+          ['orders-db', '2026-12-01T22:00:00.000Z', 60],
+          ['cache', '2026-12-02T00:00:00.000Z', 30],
+        ],
+      );
     } finally {
       process.env = saved;
     }

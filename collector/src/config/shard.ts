@@ -43,6 +43,7 @@ export function parseShardFlag(text: string): ShardConfig {
 
 function checkShard(index: number, count: number, keyPath: string): ShardConfig {
   if (!Number.isInteger(count) || count < 1 || count > 1024) throw new ConfigError(keyPath, `count must be a whole number from 1 to 1024, got ${count}`);
-  if (!Number.isInteger(index) || index < 0 || index >= count) throw new ConfigError(keyPath, `index must be a whole number from 0 to ${count - 1} (count ${count}), got ${index}`);
+  if (!Number.isInteger(index) || index < 0 || index >= count)
+    throw new ConfigError(keyPath, `index must be a whole number from 0 to ${count - 1} (count ${count}), got ${index}`);
   return { index, count };
 }

@@ -27,6 +27,9 @@ describe('store: a PostgreSQL URL', () => {
   });
 
   it('refuses a URL without a host, naming store', () => {
-    assert.throws(() => parseConfigText(withStore('postgres://rebound@/rebound'), 'r.yaml'), (error: unknown) => error instanceof ConfigError && /store/.test(error.message) && /postgres:\/\/USER:PASSWORD@HOST:PORT\/DATABASE/.test(error.message));
+    assert.throws(
+      () => parseConfigText(withStore('postgres://rebound@/rebound'), 'r.yaml'),
+      (error: unknown) => error instanceof ConfigError && /store/.test(error.message) && /postgres:\/\/USER:PASSWORD@HOST:PORT\/DATABASE/.test(error.message),
+    );
   });
 });

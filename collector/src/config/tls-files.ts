@@ -12,6 +12,9 @@ export function checkCertificatePair(certFile: string, keyFile: string, keyPath:
     createSecureContext({ cert: readFileSync(certFile), key: readFileSync(keyFile) });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new ConfigError(keyPath, `cert_file ${certFile} and key_file ${keyFile} do not make a pair: give a PEM certificate and the unencrypted private key that matches it (${reason})`);
+    throw new ConfigError(
+      keyPath,
+      `cert_file ${certFile} and key_file ${keyFile} do not make a pair: give a PEM certificate and the unencrypted private key that matches it (${reason})`,
+    );
   }
 }

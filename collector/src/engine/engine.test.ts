@@ -107,8 +107,14 @@ describe('RecoveryEngine', () => {
       assert.equal(engine.retireMember('nowhere', 'c'), false, 'no such group');
       assert.equal(engine.retireMember('db', 'c'), true);
       const [db, cache] = engine.tick();
-      assert.deepEqual(db!.members.map((m) => m.member), ['b', 'a']);
-      assert.deepEqual(cache!.members.map((m) => m.member), ['c']);
+      assert.deepEqual(
+        db!.members.map((m) => m.member),
+        ['b', 'a'],
+      );
+      assert.deepEqual(
+        cache!.members.map((m) => m.member),
+        ['c'],
+      );
     });
   });
 });

@@ -68,7 +68,14 @@ export class RecoveryEngine implements ObservationSink {
   /** Add a group at run time (OTLP dynamic groups). Returns false when it exists already. */
   addGroup(config: GroupConfig): boolean {
     if (this.trackers.has(config.name)) return false;
-    this.trackers.set(config.name, new GroupTracker(config, (atMillis) => this.maintenance.activeAt(config.name, atMillis), (source) => this.sources.get(source)));
+    this.trackers.set(
+      config.name,
+      new GroupTracker(
+        config,
+        (atMillis) => this.maintenance.activeAt(config.name, atMillis),
+        (source) => this.sources.get(source),
+      ),
+    );
     return true;
   }
 
@@ -258,7 +265,8 @@ export class RecoveryEngine implements ObservationSink {
       return this.store!.list(query);
     } catch (error) {
       const nowMillis = this.now();
-      if (nowMillis - this.listFailedAtMillis > 60_000) this.logger.error(`episode store ${this.store!.path}: cannot be read (${describeStoreError(error)}); listing the episodes in memory only`);
+      if (nowMillis - this.listFailedAtMillis > 60_000)
+        this.logger.error(`episode store ${this.store!.path}: cannot be read (${describeStoreError(error)}); listing the episodes in memory only`);
       this.listFailedAtMillis = nowMillis;
       return [];
     }

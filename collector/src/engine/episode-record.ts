@@ -16,7 +16,15 @@ export interface OpenEpisode {
   loadBefore: number | null;
 }
 
-export function openEpisode({ id, group, phase, nowMillis, rtoSeconds, leaderBefore, loadBefore }: {
+export function openEpisode({
+  id,
+  group,
+  phase,
+  nowMillis,
+  rtoSeconds,
+  leaderBefore,
+  loadBefore,
+}: {
   id: string;
   group: string;
   phase: Phase;

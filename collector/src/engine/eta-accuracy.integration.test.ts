@@ -27,14 +27,20 @@ describe('ETA accuracy against a real replica catching up at 2 MB/s', { timeout:
   for (const { system, cutOff, how } of CASES) {
     it(`${how}: within ±15 % of the real remaining time at 25, 50 and 75 % at every tick phase, and absent while nothing moves`, async () => {
       const result = await measureEtaAccuracy({ system, bytesPerSecond: 2_000_000, writeBytes: 50_000_000, cutOff });
-      const table = result.runs.map((r) => `tick +${r.tickOffsetMillis} ms: ${r.readings.map((x) => `${x.progress * 100}% ${x.etaSeconds?.toFixed(1)}s vs ${x.actualSeconds.toFixed(1)}s`).join(', ')}`);
+      const table = result.runs.map(
+        (r) =>
+          `tick +${r.tickOffsetMillis} ms: ${r.readings.map((x) => `${x.progress * 100}% ${x.etaSeconds?.toFixed(1)}s vs ${x.actualSeconds.toFixed(1)}s`).join(', ')}`,
+      );
       const context = `${(result.bytesBehind / 1e6).toFixed(1)} MB caught up in ${result.catchUpSeconds.toFixed(1)} s\n${table.join('\n')}`;
       for (const run of result.runs) {
         assert.equal(run.etaWhileHeld, false, `an ETA while the replica was cut off (nothing moving), tick +${run.tickOffsetMillis} ms\n${context}`);
         assert.equal(run.recoveringWhileHeld, false, `recovering while the replica was cut off, tick +${run.tickOffsetMillis} ms\n${context}`);
         for (const reading of run.readings) {
           assert.ok(reading.error !== null, `no ETA at ${reading.progress * 100} %, tick +${run.tickOffsetMillis} ms\n${context}`);
-          assert.ok(Math.abs(reading.error) <= TOLERANCE, `error ${(reading.error * 100).toFixed(1)} % at ${reading.progress * 100} %, tick +${run.tickOffsetMillis} ms\n${context}`);
+          assert.ok(
+            Math.abs(reading.error) <= TOLERANCE,
+            `error ${(reading.error * 100).toFixed(1)} % at ${reading.progress * 100} %, tick +${run.tickOffsetMillis} ms\n${context}`,
+          );
         }
       }
     });

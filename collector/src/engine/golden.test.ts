@@ -92,7 +92,11 @@ export async function runScenario(scenario: Scenario) {
   const start = SCENARIO_START;
   let now = start;
   const maintenance = (scenario.maintenance ?? []).map((w) => ({
-    group: 'db', startMillis: start + w.from * 1000, endMillis: start + w.to * 1000, reason: w.reason, origin: 'config' as const,
+    group: 'db',
+    startMillis: start + w.from * 1000,
+    endMillis: start + w.to * 1000,
+    reason: w.reason,
+    origin: 'config' as const,
   }));
   const engine = new RecoveryEngine({ groups: [testGroup(scenario.group as Partial<GroupConfig>)], now: () => now, maintenance });
   // The SLO's counters as the Prometheus exporter keeps them, fed the way the collector feeds them.
@@ -127,8 +131,7 @@ export async function runScenario(scenario: Scenario) {
       const state = engine.tick()[0]!;
       ticks.push({ t: event.tick, ...summarize(state) });
       for (const f of state.findings) findingTexts.add(`${f.cause}: ${f.summary} → ${f.action}`);
-    }
-    else for (const observation of event.observations) engine.observe(observation);
+    } else for (const observation of event.observations) engine.observe(observation);
   }
   const episodes = engine.episodes({ limit: 100 }).map((e) => ({
     start: (e.startMillis - start) / 1000,
@@ -146,7 +149,9 @@ export async function runScenario(scenario: Scenario) {
 }
 
 describe('derivation golden files', () => {
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.scenario.json')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.scenario.json'))
+    .sort()) {
     it(file.replace('.scenario.json', ''), async () => {
       const scenario = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Scenario;
       const actual = await runScenario(scenario);
@@ -160,7 +165,10 @@ describe('derivation golden files', () => {
         if (e.end === null) continue;
         assert.ok(Math.abs(sum - (e.end - e.start)) < 1e-9, `time in phase ${sum}s ≠ end − start ${e.end - e.start}s`);
         const finalStabilizing = e.phases.length >= 2 && e.phases.at(-2)!.endsWith(':stabilizing') ? e.end - Number(e.phases.at(-2)!.split(':')[0]) : 0;
-        assert.ok(Math.abs(sum - finalStabilizing - (e.duration ?? NaN)) < 1e-9, `time in phase minus hold-down ${sum - finalStabilizing}s ≠ duration ${e.duration}s`);
+        assert.ok(
+          Math.abs(sum - finalStabilizing - (e.duration ?? NaN)) < 1e-9,
+          `time in phase minus hold-down ${sum - finalStabilizing}s ≠ duration ${e.duration}s`,
+        );
       }
     });
   }

@@ -83,7 +83,12 @@ describe('GroupTracker', () => {
         const tracker = new GroupTracker(testGroup({ lagToleranceBytes: 0 }));
         const probe = (s: number) => {
           const at = s * 1000 + offsetMillis;
-          for (const o of [obs('a', at, { role: 'leader', position: 10_000 }), obs('b', at, { position: 10_000 }), obs('c', at, { position: 10_000 - lagAt(at) })]) tracker.observe(o);
+          for (const o of [
+            obs('a', at, { role: 'leader', position: 10_000 }),
+            obs('b', at, { position: 10_000 }),
+            obs('c', at, { position: 10_000 - lagAt(at) }),
+          ])
+            tracker.observe(o);
         };
         for (let s = 0; s < 30; s++) {
           // A negative offset lands before the tick; a positive one after it, so the tick reads the previous second's.
@@ -92,7 +97,10 @@ describe('GroupTracker', () => {
           if (offsetMillis > 0) probe(s);
           if (s < 10) continue;
           const real = 35 - s;
-          assert.ok(state.etaSeconds !== null && Math.abs(state.etaSeconds - real) < 0.01, `offset ${offsetMillis} ms, t=${s}: ETA ${state.etaSeconds}, really ${real}`);
+          assert.ok(
+            state.etaSeconds !== null && Math.abs(state.etaSeconds - real) < 0.01,
+            `offset ${offsetMillis} ms, t=${s}: ETA ${state.etaSeconds}, really ${real}`,
+          );
           assert.ok(Math.abs(state.etaDeadlineMillis! - 35_000) < 10, `offset ${offsetMillis} ms, t=${s}: deadline ${state.etaDeadlineMillis}`);
         }
         // The probe result is late: the next tick reads the same observation again; the deadline stays.
@@ -142,7 +150,10 @@ describe('GroupTracker', () => {
       assert.equal(state.leader, 'b');
       assert.equal(state.hiddenInstability, true);
       assert.equal(state.failoverLoadRatio, 1.8);
-      assert.deepEqual(state.members.map((m) => m.status), ['unreachable', 'converged', 'converged']);
+      assert.deepEqual(
+        state.members.map((m) => m.status),
+        ['unreachable', 'converged', 'converged'],
+      );
     });
 
     it('continues the same episode when a member relapses inside the hold-down', () => {
@@ -201,11 +212,7 @@ describe('GroupTracker', () => {
 
   describe('retire', () => {
     /** c was a pod that got replaced: it stopped reporting at 2 s, and d reports in its place. */
-    const cReplacedByD = (t: number) => [
-      obs('a', t, { role: 'leader', position: 1000 }),
-      obs('b', t, { position: 1000 }),
-      obs('d', t, { position: 1000 }),
-    ];
+    const cReplacedByD = (t: number) => [obs('a', t, { role: 'leader', position: 1000 }), obs('b', t, { position: 1000 }), obs('d', t, { position: 1000 })];
 
     it('derives the group without a retired member, so a replaced member lets it become healthy again', () => {
       const tracker = new GroupTracker(testGroup());
@@ -220,7 +227,10 @@ describe('GroupTracker', () => {
       assert.equal(tracker.retire('c'), true);
       assert.equal(tracker.memberCount(), 3);
       const next = tracker.tick(10_000).state;
-      assert.deepEqual(next.members.map((m) => m.member), ['a', 'b', 'd']);
+      assert.deepEqual(
+        next.members.map((m) => m.member),
+        ['a', 'b', 'd'],
+      );
       assert.equal(next.divergenceRatio, 0);
       assert.equal(next.progress, 1);
       assert.equal(next.episodeId, episodeId, 'the open episode continues by the normal rules');
@@ -248,7 +258,10 @@ describe('GroupTracker', () => {
       assert.equal(tracker.retire('c'), true);
       assert.equal(tracker.retire('c'), false);
       run(tracker, 1, 2, healthy);
-      assert.deepEqual(tracker.state()!.members.map((m) => m.member), ['a', 'b', 'c']);
+      assert.deepEqual(
+        tracker.state()!.members.map((m) => m.member),
+        ['a', 'b', 'c'],
+      );
       assert.equal(tracker.state()!.phase, 'healthy');
     });
   });

@@ -241,7 +241,19 @@ export class GroupTracker {
     this.lastPhase = phase;
     this.previousLeader = choice.leader;
     const eta = tally.loadingCopy ? NO_ETA : this.etaAt(phase, progress, rate, tally.everyUnconvergedIsLagging, nowMillis);
-    this.current = this.publish({ nowMillis, phase, progress, eta, tally, leader: choice.leader, leaderRef, serving, permissions, hiddenInstability: facts.hiddenInstability, allConverged });
+    this.current = this.publish({
+      nowMillis,
+      phase,
+      progress,
+      eta,
+      tally,
+      leader: choice.leader,
+      leaderRef,
+      serving,
+      permissions,
+      hiddenInstability: facts.hiddenInstability,
+      allConverged,
+    });
     return { state: this.current, previousPhase, episodeChanged, closedEpisode, blip };
   }
 
@@ -358,7 +370,7 @@ export class GroupTracker {
     if (this.open === null) return;
     if (noteEpisodeFacts(this.open, facts)) this.episodeDirty = true;
     const episode = this.open.episode;
-    const convergedAt = allConverged ? episode.convergedAtMillis ?? nowMillis : null;
+    const convergedAt = allConverged ? (episode.convergedAtMillis ?? nowMillis) : null;
     if (convergedAt !== episode.convergedAtMillis) {
       episode.convergedAtMillis = convergedAt;
       this.episodeDirty = true;
@@ -439,12 +451,28 @@ export class GroupTracker {
     const leaderServing = leaderRef !== null && serving;
     // Every member converged and no hazard (most groups, also while stabilizing): nothing to say, nothing built.
     const quiet =
-      t.allConverged && permissions.drifted.length === 0 && independenceNow.sharedDomains.length === 0 &&
-      (failoverLoad === null || failoverLoad < FAILOVER_OVERLOAD_RATIO) && (!tally.hasLeaderConcept || leaderServing);
-    const findings = quiet ? this.noFindings() : this.findings(nowMillis, {
-      phase, members: tally.members, leader: t.leader, hasLeaderConcept: tally.hasLeaderConcept, leaderServing,
-      sharedDomains: independenceNow.sharedDomains, failoverLoadRatio: failoverLoad, etaSeconds: t.eta.seconds, permissions,
-    }, independenceNow);
+      t.allConverged &&
+      permissions.drifted.length === 0 &&
+      independenceNow.sharedDomains.length === 0 &&
+      (failoverLoad === null || failoverLoad < FAILOVER_OVERLOAD_RATIO) &&
+      (!tally.hasLeaderConcept || leaderServing);
+    const findings = quiet
+      ? this.noFindings()
+      : this.findings(
+          nowMillis,
+          {
+            phase,
+            members: tally.members,
+            leader: t.leader,
+            hasLeaderConcept: tally.hasLeaderConcept,
+            leaderServing,
+            sharedDomains: independenceNow.sharedDomains,
+            failoverLoadRatio: failoverLoad,
+            etaSeconds: t.eta.seconds,
+            permissions,
+          },
+          independenceNow,
+        );
     return {
       name: this.name,
       phase,
@@ -496,7 +524,10 @@ export class GroupTracker {
     for (const member of drifted) {
       const ours = this.members.get(member)?.fresh?.permissionEntries;
       const theirs = reference?.fresh?.permissionEntries;
-      differences.set(member, ours !== undefined && theirs !== undefined ? permissionDifferences({ member: reference!.member, entries: theirs }, { member, entries: ours }) : []);
+      differences.set(
+        member,
+        ours !== undefined && theirs !== undefined ? permissionDifferences({ member: reference!.member, entries: theirs }, { member, entries: ours }) : [],
+      );
     }
     const drafts = diagnose({
       ...facts,
@@ -517,7 +548,13 @@ export class GroupTracker {
    * tick; the deadline (observation time + ETA) does not age at all, so a
    * reader late by a tick or a scrape still gets the right remaining time.
    */
-  private etaAt(phase: Phase, progress: number, rate: number | null, everyUnconvergedIsLagging: boolean, nowMillis: number): { seconds: number | null; deadlineMillis: number | null } {
+  private etaAt(
+    phase: Phase,
+    progress: number,
+    rate: number | null,
+    everyUnconvergedIsLagging: boolean,
+    nowMillis: number,
+  ): { seconds: number | null; deadlineMillis: number | null } {
     if (phase === 'unknown') return NO_ETA;
     const fromObservation = etaSeconds(progress, rate, everyUnconvergedIsLagging);
     if (fromObservation === null) return NO_ETA;

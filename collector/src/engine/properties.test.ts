@@ -50,7 +50,11 @@ function runHistory(seconds: unknown[][]) {
   });
   const ticks = [];
   // Each random second, then a calm tail so most histories also complete an episode.
-  const calm = [{ kind: 'ok', lag: 0, role: 'replica' }, { kind: 'ok', lag: 0, role: 'replica' }, { kind: 'ok', lag: 0, role: 'replica' }];
+  const calm = [
+    { kind: 'ok', lag: 0, role: 'replica' },
+    { kind: 'ok', lag: 0, role: 'replica' },
+    { kind: 'ok', lag: 0, role: 'replica' },
+  ];
   for (const moment of [...seconds, ...Array(8).fill(calm)]) {
     for (const o of observationsFor(moment, now)) engine.observe(o);
     const [state] = engine.tick();
@@ -67,7 +71,10 @@ describe('recovery model invariants', () => {
         for (const { state } of runHistory(seconds).ticks) {
           assert.ok(state.progress >= 0 && state.progress <= 1, `progress ${state.progress}`);
           if (state.phase === 'healthy') {
-            assert.ok(state.members.every((m) => m.status === 'converged'), 'healthy needs every member converged');
+            assert.ok(
+              state.members.every((m) => m.status === 'converged'),
+              'healthy needs every member converged',
+            );
           }
           const leader = state.members.find((m) => m.member === 'a')!;
           if (leader.status === 'unknown' && state.leader === null) assert.notEqual(state.phase, 'healthy');
@@ -98,7 +105,10 @@ describe('recovery model invariants', () => {
           if (state.etaSeconds === null) continue;
           assert.ok(state.etaSeconds >= 0);
           if (state.progress < 1) {
-            assert.ok(state.members.every((m) => m.status === 'converged' || m.status === 'lagging'), 'ETA only when all unconverged members drain');
+            assert.ok(
+              state.members.every((m) => m.status === 'converged' || m.status === 'lagging'),
+              'ETA only when all unconverged members drain',
+            );
             assert.notEqual(state.phase, 'unknown');
           }
         }
@@ -142,7 +152,7 @@ describe('recovery model invariants', () => {
     );
   });
 
-  it("closes an episode only after a final all-converged run as long as the hold-down, with every member converged throughout", () => {
+  it('closes an episode only after a final all-converged run as long as the hold-down, with every member converged throughout', () => {
     fc.assert(
       fc.property(history, (seconds) => {
         const { engine, ticks } = runHistory(seconds);
@@ -153,7 +163,11 @@ describe('recovery model invariants', () => {
           assert.ok(run.length > 0);
           for (const { state, now } of run) {
             const notConverged = state.members.filter((m) => m.status !== 'converged');
-            assert.deepEqual(notConverged.map((m) => `${m.member}:${m.status}`), [], `at +${(now - convergedAt) / 1000}s of the final run`);
+            assert.deepEqual(
+              notConverged.map((m) => `${m.member}:${m.status}`),
+              [],
+              `at +${(now - convergedAt) / 1000}s of the final run`,
+            );
           }
         }
       }),

@@ -19,7 +19,11 @@ describe('RecoveryEngine states', () => {
     (t) => [obs('a', t, { role: 'leader', position: 5000 }), obs('b', t, { position: 5000 }), obs('c', t, { position: 1000 })],
     (t) => [obs('a', t, { role: 'leader', position: 5000 }), obs('b', t, { reachable: false }), obs('c', t, { position: 4000 })],
     (t) => [obs('a', t, { role: 'leader', position: 5000 }), obs('b', t, { role: 'leader', position: 5000 }), obs('c', t, { followsLeader: 'b' })],
-    (t) => [obs('a', t, { role: 'leader', permissionFingerprint: 'x' }), obs('b', t, { permissionFingerprint: 'y' }), obs('c', t, { permissionFingerprint: 'x' })],
+    (t) => [
+      obs('a', t, { role: 'leader', permissionFingerprint: 'x' }),
+      obs('b', t, { permissionFingerprint: 'y' }),
+      obs('c', t, { permissionFingerprint: 'x' }),
+    ],
     () => [],
   ];
 

@@ -125,7 +125,11 @@ describe('RecoveryEngine with an episode store that cannot be written', () => {
     assert.equal(completed.length, 4, 'every completion counted');
     const listed = engine.episodes();
     assert.equal(listed.length, 2);
-    assert.deepEqual(listed.map((e) => e.id), completed.slice(2).reverse(), 'the newest two are kept');
+    assert.deepEqual(
+      listed.map((e) => e.id),
+      completed.slice(2).reverse(),
+      'the newest two are kept',
+    );
     assert.equal(linesWith('dropping the oldest').length, 1);
     store.failure = null;
     run(31);
@@ -145,7 +149,9 @@ describe('RecoveryEngine with an episode store that cannot be written', () => {
     const { engine, run, linesWith } = setup({ store: readOnly });
     assert.equal(engine.storeUp(), false, `${METRICS.storeUp.name} 0 from the start`);
     assert.equal(
-      linesWith('episode store /var/lib/rebound/rebound.db: not writable (SqliteError: attempt to write a readonly database); serving its stored episodes read-only').length,
+      linesWith(
+        'episode store /var/lib/rebound/rebound.db: not writable (SqliteError: attempt to write a readonly database); serving its stored episodes read-only',
+      ).length,
       1,
     );
     run(2);

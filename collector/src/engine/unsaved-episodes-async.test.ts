@@ -24,7 +24,8 @@ class AsyncStore implements EpisodeStore {
   close() {}
 }
 
-const open = (id: string) => openEpisode({ id, group: `group-${id}`, phase: 'recovering', nowMillis: 1_000, rtoSeconds: 60, leaderBefore: null, loadBefore: null });
+const open = (id: string) =>
+  openEpisode({ id, group: `group-${id}`, phase: 'recovering', nowMillis: 1_000, rtoSeconds: 60, leaderBefore: null, loadBefore: null });
 
 describe('UnsavedEpisodes with a store that writes asynchronously', () => {
   it('keeps what changed while a write was on its way, writes one at a time, and forgets the rest once written', async () => {
@@ -39,7 +40,10 @@ describe('UnsavedEpisodes with a store that writes asynchronously', () => {
     store.pending[0]!.resolve();
     await unsaved.settled();
     assert.equal(unsaved.size, 1, 'the completion of a is still to write; b is written');
-    assert.deepEqual(unsaved.episodes().map((e) => [e.id, e.endMillis]), [['a', 1_050]]);
+    assert.deepEqual(
+      unsaved.episodes().map((e) => [e.id, e.endMillis]),
+      [['a', 1_050]],
+    );
     unsaved.write(1_200);
     assert.deepEqual(store.pending[1]!.ids, ['a']);
     store.pending[1]!.resolve();
@@ -58,7 +62,10 @@ describe('UnsavedEpisodes with a store that writes asynchronously', () => {
     await unsaved.settled();
     assert.equal(unsaved.storeUp, false);
     assert.equal(unsaved.size, 1);
-    assert.match(logger.lines.join('\n'), /episode store postgres:\/\/rebound@db\/rebound: not writable \(Error: not connected \(connect ECONNREFUSED 127\.0\.0\.1:5432\)\); keeping 1 episode in memory/);
+    assert.match(
+      logger.lines.join('\n'),
+      /episode store postgres:\/\/rebound@db\/rebound: not writable \(Error: not connected \(connect ECONNREFUSED 127\.0\.0\.1:5432\)\); keeping 1 episode in memory/,
+    );
     unsaved.write(1_500);
     assert.equal(store.pending.length, 1, 'the retry waits for its backoff (1 s)');
     unsaved.write(2_000);
@@ -76,6 +83,12 @@ describe('UnsavedEpisodes with a store that writes asynchronously', () => {
     const unsaved = new UnsavedEpisodes({ store, logger: createMemoryLogger() });
     unsaved.add([open('local')], [closeEpisode(open('done'), 2_000)]);
     unsaved.replaceOpen([open('stored')]);
-    assert.deepEqual(unsaved.episodes().map((e) => e.id).sort(), ['done', 'stored']);
+    assert.deepEqual(
+      unsaved
+        .episodes()
+        .map((e) => e.id)
+        .sort(),
+      ['done', 'stored'],
+    );
   });
 });

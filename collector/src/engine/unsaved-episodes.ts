@@ -59,7 +59,9 @@ export class UnsavedEpisodes {
     this.retryMillis = this.firstRetryMillis;
     if (this.store.openedReadOnly !== null) {
       this.up = false;
-      this.logger.error(`episode store ${this.store.path}: not writable (${this.store.openedReadOnly}); serving its stored episodes read-only, keeping new ones in memory`);
+      this.logger.error(
+        `episode store ${this.store.path}: not writable (${this.store.openedReadOnly}); serving its stored episodes read-only, keeping new ones in memory`,
+      );
     }
   }
 
@@ -107,15 +109,17 @@ export class UnsavedEpisodes {
       return false;
     }
     if (pending instanceof Promise) {
-      this.inFlight = pending.then(
-        () => {
-          this.written(sent);
-          if (!this.up) this.recovered(count);
-        },
-        (error: unknown) => this.failed(error, nowMillis),
-      ).finally(() => {
-        this.inFlight = undefined;
-      });
+      this.inFlight = pending
+        .then(
+          () => {
+            this.written(sent);
+            if (!this.up) this.recovered(count);
+          },
+          (error: unknown) => this.failed(error, nowMillis),
+        )
+        .finally(() => {
+          this.inFlight = undefined;
+        });
       return false;
     }
     this.written(sent);
@@ -170,7 +174,10 @@ export class UnsavedEpisodes {
   private recovered(written: number): void {
     this.up = true;
     this.retryMillis = this.firstRetryMillis;
-    const dropped = this.droppedThisOutage > 0 ? ` (${episodes(this.droppedThisOutage)} completed while it was down ${this.droppedThisOutage === 1 ? 'was' : 'were'} dropped: more than ${this.maxCompleted} waited)` : '';
+    const dropped =
+      this.droppedThisOutage > 0
+        ? ` (${episodes(this.droppedThisOutage)} completed while it was down ${this.droppedThisOutage === 1 ? 'was' : 'were'} dropped: more than ${this.maxCompleted} waited)`
+        : '';
     this.logger.info(`episode store ${this.store.path}: writable again; wrote ${episodes(written)}${dropped}`);
     this.droppedThisOutage = 0;
   }

@@ -6,9 +6,7 @@ import { ALL_METRICS } from '@rebound/contract';
  * Print it with `npm run docs:metrics -w @rebound/collector`.
  */
 export function metricsMarkdownTable(): string {
-  const rows = ALL_METRICS.map(
-    (m) => `| \`${m.name}\` | ${m.type} | ${m.unit} | ${m.labels.join(', ')} | ${m.help} | ${m.absentWhen ?? 'never'} |`,
-  );
+  const rows = ALL_METRICS.map((m) => `| \`${m.name}\` | ${m.type} | ${m.unit} | ${m.labels.join(', ')} | ${m.help} | ${m.absentWhen ?? 'never'} |`);
   return ['| metric | type | unit | labels | meaning | absent when |', '|---|---|---|---|---|---|', ...rows].join('\n');
 }
 

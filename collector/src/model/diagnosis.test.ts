@@ -5,44 +5,91 @@ import type { MemberState } from './group-state';
 import type { Observation } from './types';
 
 const member = (name: string, status: MemberState['status'], reason: string | null = null, extra: Partial<MemberState> = {}): MemberState => ({
-  member: name, role: 'replica', status, reason, lagSeconds: null, lagBytes: null, permissionDrift: false, observationAgeSeconds: 1, dependencies: {}, ...extra,
+  member: name,
+  role: 'replica',
+  status,
+  reason,
+  lagSeconds: null,
+  lagBytes: null,
+  permissionDrift: false,
+  observationAgeSeconds: 1,
+  dependencies: {},
+  ...extra,
 });
-const observation = (name: string, fields: Partial<Observation> = {}): Observation => ({ group: 'g', member: name, source: 'redis/sessions', observedAtMillis: 0, reachable: true, ...fields });
+const observation = (name: string, fields: Partial<Observation> = {}): Observation => ({
+  group: 'g',
+  member: name,
+  source: 'redis/sessions',
+  observedAtMillis: 0,
+  reachable: true,
+  ...fields,
+});
 
 function input(overrides: Partial<DiagnosisInput>): DiagnosisInput {
   return {
-    phase: 'degraded', members: [], observations: [], leader: 'a', hasLeaderConcept: true, leaderServing: true, sharedDomains: [],
-    failoverLoadRatio: null, etaSeconds: null, permissionDifferences: new Map(), permissionReference: 'a', sourceUp: () => true, ...overrides,
+    phase: 'degraded',
+    members: [],
+    observations: [],
+    leader: 'a',
+    hasLeaderConcept: true,
+    leaderServing: true,
+    sharedDomains: [],
+    failoverLoadRatio: null,
+    etaSeconds: null,
+    permissionDifferences: new Map(),
+    permissionReference: 'a',
+    sourceUp: () => true,
+    ...overrides,
   };
 }
 
 describe('diagnose', () => {
   it('says whose data is missing and that its source is down', () => {
-    const findings = diagnose(input({
-      phase: 'unknown',
-      members: [member('sessions-2', 'unknown', 'no observation for 47s', { observationAgeSeconds: 47 })],
-      observations: [observation('sessions-2')],
-      sourceUp: (s) => (s === 'redis/sessions' ? false : true),
-    }));
-    assert.deepEqual(findings.map((f) => [f.cause, f.summary]), [['no_fresh_data', 'no data from sessions-2 for 47 s (source redis/sessions down)']]);
+    const findings = diagnose(
+      input({
+        phase: 'unknown',
+        members: [member('sessions-2', 'unknown', 'no observation for 47s', { observationAgeSeconds: 47 })],
+        observations: [observation('sessions-2')],
+        sourceUp: (s) => (s === 'redis/sessions' ? false : true),
+      }),
+    );
+    assert.deepEqual(
+      findings.map((f) => [f.cause, f.summary]),
+      [['no_fresh_data', 'no data from sessions-2 for 47 s (source redis/sessions down)']],
+    );
     assert.deepEqual(findings[0]!.members, ['sessions-2']);
   });
 
   it('orders findings most urgent first, one per cause, naming every member', () => {
-    const findings = diagnose(input({
-      leader: null,
-      members: [member('a', 'unreachable', 'connection refused', { role: 'leader' }), member('b', 'lagging', 'behind the leader by 3.0s'), member('c', 'unreachable', 'timeout')],
-      observations: [observation('a'), observation('b'), observation('c')],
-    }));
-    assert.deepEqual(findings.map((f) => f.cause), ['no_leader', 'member_unreachable', 'replica_lagging']);
+    const findings = diagnose(
+      input({
+        leader: null,
+        members: [
+          member('a', 'unreachable', 'connection refused', { role: 'leader' }),
+          member('b', 'lagging', 'behind the leader by 3.0s'),
+          member('c', 'unreachable', 'timeout'),
+        ],
+        observations: [observation('a'), observation('b'), observation('c')],
+      }),
+    );
+    assert.deepEqual(
+      findings.map((f) => f.cause),
+      ['no_leader', 'member_unreachable', 'replica_lagging'],
+    );
     assert.deepEqual(findings[1]!.members, ['a', 'c']);
     assert.match(findings[1]!.summary, /^a \(leader\) unreachable: connection refused; c unreachable: timeout$/);
     const ranks = findings.map((f) => FINDING_CAUSES.indexOf(f.cause));
-    assert.deepEqual(ranks, [...ranks].sort((x, y) => x - y));
+    assert.deepEqual(
+      ranks,
+      [...ranks].sort((x, y) => x - y),
+    );
   });
 
   it(`names failover overload from ${FAILOVER_OVERLOAD_RATIO}× the old leader's load, not below`, () => {
-    assert.deepEqual(diagnose(input({ leader: 'pg-3', failoverLoadRatio: 2.4 })).map((f) => f.summary), ["pg-3 took over as leader: failover load 2.4× the old leader's"]);
+    assert.deepEqual(
+      diagnose(input({ leader: 'pg-3', failoverLoadRatio: 2.4 })).map((f) => f.summary),
+      ["pg-3 took over as leader: failover load 2.4× the old leader's"],
+    );
     assert.deepEqual(diagnose(input({ leader: 'pg-3', failoverLoadRatio: 1.2 })), []);
   });
 
@@ -58,8 +105,13 @@ describe('diagnose', () => {
 
   it('names a full resync as such, also when a source can only say it is under way', () => {
     const reason = 'full resync in progress (slave_state wait_bgsave)';
-    const findings = diagnose(input({ members: [member('cache-b', 'lagging', reason)], observations: [observation('cache-b', { replicationStoppedReason: reason })] }));
-    assert.deepEqual(findings.map((f) => [f.cause, f.summary]), [['full_resync', `cache-b: ${reason}`]]);
+    const findings = diagnose(
+      input({ members: [member('cache-b', 'lagging', reason)], observations: [observation('cache-b', { replicationStoppedReason: reason })] }),
+    );
+    assert.deepEqual(
+      findings.map((f) => [f.cause, f.summary]),
+      [['full_resync', `cache-b: ${reason}`]],
+    );
   });
 
   it('says lagging is fine while catching up with an ETA, and stalled only when nothing improves', () => {
@@ -70,8 +122,18 @@ describe('diagnose', () => {
   });
 
   it('reports a shared failure domain about every member, also when healthy', () => {
-    const findings = diagnose(input({ phase: 'healthy', members: [member('a', 'converged'), member('b', 'converged')], observations: [undefined, undefined], sharedDomains: [{ dimension: 'cloud.availability_zone', value: 'eu-1a' }] }));
-    assert.deepEqual(findings.map((f) => [f.cause, f.summary, f.members]), [['shared_failure_domain', 'all members in cloud.availability_zone=eu-1a', ['a', 'b']]]);
+    const findings = diagnose(
+      input({
+        phase: 'healthy',
+        members: [member('a', 'converged'), member('b', 'converged')],
+        observations: [undefined, undefined],
+        sharedDomains: [{ dimension: 'cloud.availability_zone', value: 'eu-1a' }],
+      }),
+    );
+    assert.deepEqual(
+      findings.map((f) => [f.cause, f.summary, f.members]),
+      [['shared_failure_domain', 'all members in cloud.availability_zone=eu-1a', ['a', 'b']]],
+    );
   });
 
   it('says nothing about a healthy group without hazards', () => {

@@ -88,7 +88,11 @@ function memberFindings(m: MemberState, latest: Observation | undefined, input: 
   const reason = m.reason ?? '';
   switch (m.status) {
     case 'unreachable':
-      add('member_unreachable', m.member, `${m.member}${m.role === 'leader' || m.member === input.leader ? ' (leader)' : ''} unreachable: ${reason || 'the source reports it down'}`);
+      add(
+        'member_unreachable',
+        m.member,
+        `${m.member}${m.role === 'leader' || m.member === input.leader ? ' (leader)' : ''} unreachable: ${reason || 'the source reports it down'}`,
+      );
       return;
     case 'unknown': {
       if (latest?.unknownReason !== undefined && reason === latest.unknownReason) {
@@ -98,7 +102,11 @@ function memberFindings(m: MemberState, latest: Observation | undefined, input: 
       const source = latest?.source;
       const up = source === undefined ? undefined : input.sourceUp(source);
       const why = source === undefined ? '' : up === false ? ` (source ${source} down)` : ` (source ${source})`;
-      add('no_fresh_data', m.member, m.observationAgeSeconds === null ? `${m.member} never observed` : `no data from ${m.member} for ${Math.round(m.observationAgeSeconds)} s${why}`);
+      add(
+        'no_fresh_data',
+        m.member,
+        m.observationAgeSeconds === null ? `${m.member} never observed` : `no data from ${m.member} for ${Math.round(m.observationAgeSeconds)} s${why}`,
+      );
       return;
     }
     case 'diverged':
@@ -108,7 +116,8 @@ function memberFindings(m: MemberState, latest: Observation | undefined, input: 
     case 'lagging': {
       const link = latest?.replicationLink;
       // The prometheus receiver can only say a full resync is under way (no bytes): it names it as the stopped reason.
-      if (latest?.fullResync !== undefined || /full resync/i.test(latest?.replicationStoppedReason ?? '')) add('full_resync', m.member, `${m.member}: ${reason}`);
+      if (latest?.fullResync !== undefined || /full resync/i.test(latest?.replicationStoppedReason ?? ''))
+        add('full_resync', m.member, `${m.member}: ${reason}`);
       else if (latest?.replicationStoppedReason !== undefined) add('replication_stopped', m.member, `${m.member}: ${latest.replicationStoppedReason}`);
       else if ((link !== undefined && !link.up) || /link (down|silent)/i.test(reason)) add('replication_link_down', m.member, `${m.member}: ${reason}`);
       else add('replica_lagging', m.member, `${m.member} ${reason || 'behind the leader'}`);
@@ -143,7 +152,7 @@ function actionFor(cause: FindingCause, members: readonly string[], input: Diagn
     case 'full_resync':
       return input.etaSeconds !== null
         ? `none yet: a full copy is loading, ETA ${aboutSeconds(input.etaSeconds)} from the transfer rate`
-        : 'none yet: a full copy is loading; if it restarts over and over, raise the leader\'s client-output-buffer-limit replica and repl-backlog-size';
+        : "none yet: a full copy is loading; if it restarts over and over, raise the leader's client-output-buffer-limit replica and repl-backlog-size";
     case 'replica_lagging':
       if (input.etaSeconds !== null) return `none yet: catching up, ETA ${aboutSeconds(input.etaSeconds)}`;
       if (input.phase === 'recovering') return 'none yet: catching up, no ETA yet (too little movement to measure a rate)';
@@ -157,9 +166,14 @@ function actionFor(cause: FindingCause, members: readonly string[], input: Diagn
 
 /** MySQL/MariaDB: which thread stopped decides what to do. */
 function replicationStoppedAction(members: readonly string[], input: DiagnosisInput): string {
-  const texts = input.members.filter((m) => members.includes(m.member)).map((m) => m.reason ?? '').join(' ');
-  if (/SQL thread/i.test(texts)) return 'fix the cause the error names (a conflicting or missing row, a schema difference), then START SLAVE SQL_THREAD (START REPLICA SQL_THREAD on MySQL)';
-  if (/IO thread/i.test(texts)) return "check the primary's address, the replication account and the network, then START SLAVE IO_THREAD (START REPLICA IO_THREAD on MySQL)";
+  const texts = input.members
+    .filter((m) => members.includes(m.member))
+    .map((m) => m.reason ?? '')
+    .join(' ');
+  if (/SQL thread/i.test(texts))
+    return 'fix the cause the error names (a conflicting or missing row, a schema difference), then START SLAVE SQL_THREAD (START REPLICA SQL_THREAD on MySQL)';
+  if (/IO thread/i.test(texts))
+    return "check the primary's address, the replication account and the network, then START SLAVE IO_THREAD (START REPLICA IO_THREAD on MySQL)";
   return 'restart replication on the member once the cause in its status is fixed';
 }
 

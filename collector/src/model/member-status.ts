@@ -64,7 +64,8 @@ export function memberVerdict(
   const divergence = leader ? divergenceFromLeader(latest, leader, tolerances) : null;
   if (divergence !== null) return verdict(into, 'diverged', divergence);
   // A stopped link says nothing about how far behind the replica will be: never converged, whatever the lag read.
-  if (latest.replicationStoppedReason !== undefined) return verdict(into, 'lagging', latest.replicationStoppedReason, latest.lagSeconds ?? null, latest.lagBytes ?? null);
+  if (latest.replicationStoppedReason !== undefined)
+    return verdict(into, 'lagging', latest.replicationStoppedReason, latest.lagSeconds ?? null, latest.lagBytes ?? null);
   // A full copy on its way: what is left of the transfer is the lag (not the offsets), seconds unknown.
   const resync = latest.fullResync;
   if (resync !== undefined) {
@@ -78,8 +79,8 @@ export function memberVerdict(
   // Position and lag measured longer ago than the freshness window say nothing about now.
   const factsAgeMillis = latest.replicationObservedAtMillis === undefined ? 0 : nowMillis - latest.replicationObservedAtMillis;
   const factsStale = factsAgeMillis > tolerances.freshnessMillis;
-  const lagBytes = factsStale ? null : latest.lagBytes ?? lagBytesFromPositions(latest, leader);
-  const lagSeconds = factsStale ? null : latest.lagSeconds ?? null;
+  const lagBytes = factsStale ? null : (latest.lagBytes ?? lagBytesFromPositions(latest, leader));
+  const lagSeconds = factsStale ? null : (latest.lagSeconds ?? null);
   const link = latest.replicationLink;
   // A cut link is never converged: the byte lag stops growing when nothing arrives.
   if (link !== undefined && !link.up) return verdict(into, 'lagging', withLag(linkDownText(link), lagSeconds, lagBytes, leader), lagSeconds, lagBytes);
@@ -87,9 +88,7 @@ export function memberVerdict(
     const text = `replication link silent for ${Math.round(link.silentForSeconds)}s (nothing acknowledged or received)`;
     return verdict(into, 'lagging', withLag(text, lagSeconds, lagBytes, leader), lagSeconds, lagBytes);
   }
-  const behind =
-    (lagBytes !== null && lagBytes > tolerances.lagToleranceBytes) ||
-    (lagSeconds !== null && lagSeconds > tolerances.lagToleranceSeconds);
+  const behind = (lagBytes !== null && lagBytes > tolerances.lagToleranceBytes) || (lagSeconds !== null && lagSeconds > tolerances.lagToleranceSeconds);
   if (behind) return verdict(into, 'lagging', describeLag(lagSeconds, lagBytes, leader), lagSeconds, lagBytes);
   if (role !== 'path' && lagBytes === null && lagSeconds === null) {
     // Without a leader, nothing says this replica is behind (DESIGN.md: judged by its own source); say so.
@@ -97,7 +96,11 @@ export function memberVerdict(
     // the failover's returning members as improvement; the group is not healthy either way.
     if (leader === null && !factsStale) return verdict(into, 'converged', 'no reachable leader to compare with');
     // With a leader, a replica is converged on evidence only: no lag and no comparable position is not "caught up".
-    return verdict(into, 'unknown', factsStale ? `position and lag last reported ${Math.round(factsAgeMillis / 1000)}s ago` : 'no replication position or lag observed');
+    return verdict(
+      into,
+      'unknown',
+      factsStale ? `position and lag last reported ${Math.round(factsAgeMillis / 1000)}s ago` : 'no replication position or lag observed',
+    );
   }
   return verdict(into, 'converged', null, lagSeconds, lagBytes);
 }
@@ -140,7 +143,8 @@ function describeLag(lagSeconds: number | null, lagBytes: number | null, leader:
 /** "replication link down for 7s; behind the leader by at least 12.0s / 6019 bytes" */
 function withLag(text: string, lagSeconds: number | null, lagBytes: number | null, leader: LeaderReference | null): string {
   const parts = [text];
-  if (lagSeconds !== null || lagBytes !== null) parts.push(`${leader === null ? 'lag at least' : 'behind the leader by at least'} ${lagAmount(lagSeconds, lagBytes)}`);
+  if (lagSeconds !== null || lagBytes !== null)
+    parts.push(`${leader === null ? 'lag at least' : 'behind the leader by at least'} ${lagAmount(lagSeconds, lagBytes)}`);
   if (leader === null) parts.push('no reachable leader to compare with');
   return parts.join('; ');
 }
@@ -148,8 +152,15 @@ function withLag(text: string, lagSeconds: number | null, lagBytes: number | nul
 /** `full resync from the leader: 40.0 MB of 100.0 MB received (40 %)` */
 function fullResyncText(resync: NonNullable<Observation['fullResync']>): string {
   const mb = (bytes: number) =>
-    bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : bytes >= 1e3 ? `${(bytes / 1e3).toFixed(1)} kB` : `${bytes} B`;
-  if (resync.loading === true) return `full resync from the leader: copy${resync.totalBytes === undefined ? '' : ` of ${mb(resync.totalBytes)}`} received, loading it`;
+    bytes >= 1e9
+      ? `${(bytes / 1e9).toFixed(1)} GB`
+      : bytes >= 1e6
+        ? `${(bytes / 1e6).toFixed(1)} MB`
+        : bytes >= 1e3
+          ? `${(bytes / 1e3).toFixed(1)} kB`
+          : `${bytes} B`;
+  if (resync.loading === true)
+    return `full resync from the leader: copy${resync.totalBytes === undefined ? '' : ` of ${mb(resync.totalBytes)}`} received, loading it`;
   if (resync.totalBytes === undefined) return `full resync from the leader: ${mb(resync.transferredBytes)} received (size not announced: diskless sync)`;
   const percent = Math.floor((100 * resync.transferredBytes) / resync.totalBytes);
   return `full resync from the leader: ${mb(resync.transferredBytes)} of ${mb(resync.totalBytes)} received (${percent} %)`;

@@ -29,12 +29,27 @@ describe('memberVerdict', () => {
     ['behind by reported seconds', o({ position: 10_000, lagSeconds: 6 }), 'lagging', /6\.0s/],
     ['within both tolerances', o({ position: 9_950, lagSeconds: 4 }), 'converged', null],
     // Issue 17: a cut link with a small byte lag is never converged.
-    ['link down, bytes within tolerance', o({ position: 9_990, lagSeconds: 0, replicationLink: { up: false, downForSeconds: 7 } }), 'lagging', /^replication link down for 7s; behind the leader by at least 0\.0s \/ 10 bytes$/],
+    [
+      'link down, bytes within tolerance',
+      o({ position: 9_990, lagSeconds: 0, replicationLink: { up: false, downForSeconds: 7 } }),
+      'lagging',
+      /^replication link down for 7s; behind the leader by at least 0\.0s \/ 10 bytes$/,
+    ],
     ['link down, caught up, duration unknown', o({ position: 10_000, replicationLink: { up: false } }), 'lagging', /^replication link down; /],
-    ['link up but silent beyond the lag tolerance', o({ position: 10_000, lagSeconds: 0, replicationLink: { up: true, silentForSeconds: 6 } }), 'lagging', /replication link silent for 6s/],
+    [
+      'link up but silent beyond the lag tolerance',
+      o({ position: 10_000, lagSeconds: 0, replicationLink: { up: true, silentForSeconds: 6 } }),
+      'lagging',
+      /replication link silent for 6s/,
+    ],
     ['link up, silent within the lag tolerance', o({ position: 10_000, replicationLink: { up: true, silentForSeconds: 5 } }), 'converged', null],
     ['no position, no lag, while the leader has one', o({}), 'unknown', /no replication position or lag observed/],
-    ['position and lag older than the freshness window', o({ position: 10_000, lagSeconds: 0, replicationObservedAtMillis: now - 3001 }), 'unknown', /last reported 3s ago/],
+    [
+      'position and lag older than the freshness window',
+      o({ position: 10_000, lagSeconds: 0, replicationObservedAtMillis: now - 3001 }),
+      'unknown',
+      /last reported 3s ago/,
+    ],
     ['position and lag within the freshness window', o({ position: 10_000, lagSeconds: 0, replicationObservedAtMillis: now - 3000 }), 'converged', null],
   ];
   for (const [name, observation, status, reason] of table) {
@@ -45,11 +60,17 @@ describe('memberVerdict', () => {
     });
   }
   it('a rival leader is diverged, the reference leader converged', () => {
-    assert.equal(memberVerdict({ member: 'R', role: 'leader', latest: o({ role: 'leader' }) }, { leader, rivals: ['R'], tolerances, nowMillis: now }).status, 'diverged');
+    assert.equal(
+      memberVerdict({ member: 'R', role: 'leader', latest: o({ role: 'leader' }) }, { leader, rivals: ['R'], tolerances, nowMillis: now }).status,
+      'diverged',
+    );
     assert.equal(memberVerdict({ member: 'L', role: 'leader', latest: leader.observation }, { leader, tolerances, nowMillis: now }).status, 'converged');
   });
   it('without a leader says there is none to compare with, never "behind the leader"', () => {
-    const down = memberVerdict({ member: 'm', role: 'replica', latest: o({ lagBytes: 6019, lagSeconds: 9, replicationLink: { up: false, downForSeconds: 3 } }) }, { leader: null, tolerances, nowMillis: now });
+    const down = memberVerdict(
+      { member: 'm', role: 'replica', latest: o({ lagBytes: 6019, lagSeconds: 9, replicationLink: { up: false, downForSeconds: 3 } }) },
+      { leader: null, tolerances, nowMillis: now },
+    );
     assert.equal(down.status, 'lagging');
     assert.equal(down.reason, 'replication link down for 3s; lag at least 9.0s / 6019 bytes; no reachable leader to compare with');
     const reported = memberVerdict({ member: 'm', role: 'replica', latest: o({ lagSeconds: 9 }) }, { leader: null, tolerances, nowMillis: now });
@@ -58,7 +79,10 @@ describe('memberVerdict', () => {
     assert.deepEqual([nothing.status, nothing.reason], ['converged', 'no reachable leader to compare with']);
   });
   it('a path that is reachable but not serving is unreachable', () => {
-    assert.equal(memberVerdict({ member: 'p', role: 'path', latest: o({ serving: false }) }, { leader: null, tolerances, nowMillis: now }).status, 'unreachable');
+    assert.equal(
+      memberVerdict({ member: 'p', role: 'path', latest: o({ serving: false }) }, { leader: null, tolerances, nowMillis: now }).status,
+      'unreachable',
+    );
   });
 });
 
@@ -70,7 +94,7 @@ describe('chooseLeader', () => {
   it('has no leader when the leader is down', () => {
     assert.equal(chooseLeader([c('a', 'leader', { reachable: false }), c('b', 'replica')], 'a').leader, null);
   });
-  it('has no leader when the source cannot read the remembered leader\'s role (unknownReason)', () => {
+  it("has no leader when the source cannot read the remembered leader's role (unknownReason)", () => {
     assert.equal(chooseLeader([c('a', 'leader', { unknownReason: 'may not read the replication status' }), c('b', 'replica')], 'a').leader, null);
   });
   it('in a split brain prefers the one more replicas follow, then the previous leader', () => {
@@ -123,10 +147,30 @@ describe('progress and ETA', () => {
 
 describe('permissionConsistency', () => {
   it('compares with the leader and names the drifted', () => {
-    assert.deepEqual(permissionConsistency(new Map([['a', 'x'], ['b', 'y'], ['c', 'y']]), 'a'), { ratio: 1 / 3, drifted: ['b', 'c'] });
+    assert.deepEqual(
+      permissionConsistency(
+        new Map([
+          ['a', 'x'],
+          ['b', 'y'],
+          ['c', 'y'],
+        ]),
+        'a',
+      ),
+      { ratio: 1 / 3, drifted: ['b', 'c'] },
+    );
   });
   it('falls back to the majority without a leader, and says nothing without fingerprints', () => {
-    assert.deepEqual(permissionConsistency(new Map([['a', 'x'], ['b', 'y'], ['c', 'y']]), null), { ratio: 2 / 3, drifted: ['a'] });
+    assert.deepEqual(
+      permissionConsistency(
+        new Map([
+          ['a', 'x'],
+          ['b', 'y'],
+          ['c', 'y'],
+        ]),
+        null,
+      ),
+      { ratio: 2 / 3, drifted: ['a'] },
+    );
     assert.deepEqual(permissionConsistency(new Map(), 'a'), { ratio: null, drifted: [] });
   });
 });
@@ -138,7 +182,10 @@ describe('independence', () => {
       { zone: 'b', host: 'h1', version: '7' },
       { zone: 'c', host: 'h2' },
     ]);
-    assert.deepEqual(result.dimensions, [{ dimension: 'host', distinctValues: 2 }, { dimension: 'zone', distinctValues: 3 }]);
+    assert.deepEqual(result.dimensions, [
+      { dimension: 'host', distinctValues: 2 },
+      { dimension: 'zone', distinctValues: 3 },
+    ]);
     assert.equal(result.effectivePaths, 2);
     assert.equal(result.ratio, 1);
     assert.deepEqual(result.sharedDomains, []);
@@ -154,8 +201,17 @@ describe('independence', () => {
 
 describe('decidePhase', () => {
   const base: PhaseInputs = {
-    memberCount: 3, convergedCount: 2, unknownCount: 0, leaderStale: false, serving: true, improving: false,
-    inEpisode: true, somethingRecoveredInEpisode: false, convergedSinceMillis: null, holdDownMillis: 10_000, nowMillis: now,
+    memberCount: 3,
+    convergedCount: 2,
+    unknownCount: 0,
+    leaderStale: false,
+    serving: true,
+    improving: false,
+    inEpisode: true,
+    somethingRecoveredInEpisode: false,
+    convergedSinceMillis: null,
+    holdDownMillis: 10_000,
+    nowMillis: now,
   };
   const table: [string, Partial<PhaseInputs>, string][] = [
     ['all converged, no episode', { convergedCount: 3, inEpisode: false }, 'healthy'],
@@ -174,7 +230,12 @@ describe('decidePhase', () => {
 
 describe('memberVerdict with what a source says outright about replication (MySQL/MariaDB threads, unreadable status)', () => {
   const table: [string, Observation, MemberStatus, RegExp][] = [
-    ['replication stopped, no lag yet', o({ position: 10_000, lagBytes: 0, replicationStoppedReason: 'SQL thread stopped' }), 'lagging', /^SQL thread stopped$/],
+    [
+      'replication stopped, no lag yet',
+      o({ position: 10_000, lagBytes: 0, replicationStoppedReason: 'SQL thread stopped' }),
+      'lagging',
+      /^SQL thread stopped$/,
+    ],
     ['replica diverged and stopped', o({ divergedReason: 'errant transactions', replicationStoppedReason: 'SQL thread stopped' }), 'diverged', /errant/],
     ['follows another leader and stopped', o({ followsLeader: 'X', replicationStoppedReason: 'SQL thread stopped' }), 'diverged', /follows X/],
     ['reached but role unreadable', o({ position: 10_000, unknownReason: 'may not read the replication status' }), 'unknown', /may not read/],

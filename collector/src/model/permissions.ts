@@ -8,10 +8,7 @@ export interface PermissionConsistency {
   drifted: string[];
 }
 
-export function permissionConsistency(
-  fingerprints: ReadonlyMap<string, string>,
-  leader: string | null,
-): PermissionConsistency {
+export function permissionConsistency(fingerprints: ReadonlyMap<string, string>, leader: string | null): PermissionConsistency {
   if (fingerprints.size === 0) return { ratio: null, drifted: [] };
   const reference = (leader !== null ? fingerprints.get(leader) : undefined) ?? majority(fingerprints);
   const drifted: string[] = [];

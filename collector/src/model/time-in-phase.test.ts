@@ -7,7 +7,14 @@ describe('timeInPhaseSeconds', () => {
   const at = (s: number) => t0 + s * 1000;
 
   it('gives the open episode its current phase so far, and sums to now − start', () => {
-    const open = { endMillis: null, phases: [{ phase: 'degraded' as const, atMillis: at(0) }, { phase: 'recovering' as const, atMillis: at(40) }, { phase: 'degraded' as const, atMillis: at(50) }] };
+    const open = {
+      endMillis: null,
+      phases: [
+        { phase: 'degraded' as const, atMillis: at(0) },
+        { phase: 'recovering' as const, atMillis: at(40) },
+        { phase: 'degraded' as const, atMillis: at(50) },
+      ],
+    };
     const time = timeInPhaseSeconds(open, at(75));
     assert.deepEqual(time, { degraded: 65, recovering: 10 });
   });

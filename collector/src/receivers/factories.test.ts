@@ -84,7 +84,10 @@ describe('every receiver factory: the generated lifecycle test', () => {
 
       if (factory.createShared) {
         it('creates its shared component from the default config; it starts, and stops twice', async () => {
-          const shared = factory.createShared!({ config: collectorConfig(0), groups: [{ name: 'lifecycle', config: factory.createDefaultConfig() }], registry: new Registry() }, context());
+          const shared = factory.createShared!(
+            { config: collectorConfig(0), groups: [{ name: 'lifecycle', config: factory.createDefaultConfig() }], registry: new Registry() },
+            context(),
+          );
           assert.ok(shared, 'a group uses it, so it is made');
           const sink = new RecordingSink();
           await shared.start(sink);
@@ -104,7 +107,10 @@ describe('every receiver factory: the generated lifecycle test', () => {
           await receiver.start(sink);
           try {
             await waitFor('the source reported down', 10_000, () => (sink.sourceUps.some((s) => s.source === receiver.source && !s.up) ? true : undefined), 20);
-            assert.ok(sink.sourceUps.every((s) => !s.up), 'never reported up');
+            assert.ok(
+              sink.sourceUps.every((s) => !s.up),
+              'never reported up',
+            );
             assert.deepEqual(sink.observations, [], 'no observation: a failing node is not observed');
           } finally {
             await receiver.stop();
@@ -112,7 +118,10 @@ describe('every receiver factory: the generated lifecycle test', () => {
         });
       } else if (failure.kind === 'shared-listen-error') {
         it('its shared component not binding its address rejects the start with a ListenError; stopping after is harmless', async () => {
-          const shared = factory.createShared!({ config: collectorConfig(busyPort), groups: [{ name: 'lifecycle', config: factory.createDefaultConfig() }], registry: new Registry() }, context());
+          const shared = factory.createShared!(
+            { config: collectorConfig(busyPort), groups: [{ name: 'lifecycle', config: factory.createDefaultConfig() }], registry: new Registry() },
+            context(),
+          );
           assert.ok(shared);
           const sink = new RecordingSink();
           await assert.rejects(shared.start(sink), (error: unknown) => error instanceof ListenError && error.code === 'EADDRINUSE');

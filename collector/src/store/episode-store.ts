@@ -49,9 +49,10 @@ export class SqliteEpisodeStore implements EpisodeStore {
 
   /** Open episodes to continue after a restart, by group. */
   openEpisodes(): Map<string, OpenEpisode> {
-    const rows = this.db
-      .prepare('SELECT episode, resume_state FROM episodes WHERE end_ms IS NULL ORDER BY start_ms')
-      .all() as { episode: string; resume_state: string | null }[];
+    const rows = this.db.prepare('SELECT episode, resume_state FROM episodes WHERE end_ms IS NULL ORDER BY start_ms').all() as {
+      episode: string;
+      resume_state: string | null;
+    }[];
     const result = new Map<string, OpenEpisode>();
     for (const r of rows) {
       const episode = JSON.parse(r.episode) as Episode;

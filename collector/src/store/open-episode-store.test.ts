@@ -26,15 +26,33 @@ const noChattr = immutableUnsupported(root);
 
 function episode(id: string, startMillis = NOW - 60_000): Episode {
   return {
-    id, group: 'db', startMillis, endMillis: startMillis + 30_000, durationSeconds: 20, worstPhase: 'degraded',
-    phases: [{ phase: 'degraded', atMillis: startMillis }, { phase: 'healthy', atMillis: startMillis + 30_000 }],
-    membersAffected: ['c'], peakLagSeconds: null, permissionDriftSeen: false, hiddenInstabilitySeen: false,
-    convergedAtMillis: startMillis + 20_000, rtoSeconds: 60,
+    id,
+    group: 'db',
+    startMillis,
+    endMillis: startMillis + 30_000,
+    durationSeconds: 20,
+    worstPhase: 'degraded',
+    phases: [
+      { phase: 'degraded', atMillis: startMillis },
+      { phase: 'healthy', atMillis: startMillis + 30_000 },
+    ],
+    membersAffected: ['c'],
+    peakLagSeconds: null,
+    permissionDriftSeen: false,
+    hiddenInstabilitySeen: false,
+    convergedAtMillis: startMillis + 20_000,
+    rtoSeconds: 60,
   };
 }
 
 function openOne(id: string): OpenEpisode {
-  return { episode: { ...episode(id), endMillis: null, durationSeconds: null }, recoveredMembers: [], serviceWasDown: false, leaderBefore: null, loadBefore: null };
+  return {
+    episode: { ...episode(id), endMillis: null, durationSeconds: null },
+    recoveredMembers: [],
+    serviceWasDown: false,
+    leaderBefore: null,
+    loadBefore: null,
+  };
 }
 
 /** A store with one completed episode, closed cleanly (no -wal/-shm left). */
@@ -60,7 +78,10 @@ describe('openEpisodeStore', () => {
     ]);
     assert.equal(store.openedReadOnly, null);
     store.save([], [episode('new')]);
-    assert.deepEqual(store.list().map((e) => e.id), ['new']);
+    assert.deepEqual(
+      store.list().map((e) => e.id),
+      ['new'],
+    );
     store.close();
   });
 
@@ -84,7 +105,10 @@ describe('openEpisodeStore', () => {
     const path = join(dir, 'data', 'rebound.db');
     assert.throws(
       () => openEpisodeStore(path, { logger: createMemoryLogger() }),
-      (error: unknown) => error instanceof StoreOpenError && error.message === `episode store ${path}: cannot create its directory ${join(dir, 'data')} (${join(dir, 'data')} is a file, not a directory); set store: to a path in a writable directory`,
+      (error: unknown) =>
+        error instanceof StoreOpenError &&
+        error.message ===
+          `episode store ${path}: cannot create its directory ${join(dir, 'data')} (${join(dir, 'data')} is a file, not a directory); set store: to a path in a writable directory`,
     );
   });
 
@@ -92,7 +116,9 @@ describe('openEpisodeStore', () => {
     const dir = freshDir();
     assert.throws(
       () => openEpisodeStore(dir, { logger: createMemoryLogger() }),
-      (error: unknown) => error instanceof StoreOpenError && error.message === `episode store ${dir}: is a directory; set store: to a file inside it, e.g. ${join(dir, 'rebound.db')}`,
+      (error: unknown) =>
+        error instanceof StoreOpenError &&
+        error.message === `episode store ${dir}: is a directory; set store: to a file inside it, e.g. ${join(dir, 'rebound.db')}`,
     );
   });
 
@@ -104,12 +130,21 @@ describe('openEpisodeStore', () => {
       const store = openEpisodeStore(path, { logger: createMemoryLogger() });
       try {
         assert.equal(store.openedReadOnly, 'SqliteError: attempt to write a readonly database');
-        assert.deepEqual(store.list().map((e) => e.id), ['kept']);
+        assert.deepEqual(
+          store.list().map((e) => e.id),
+          ['kept'],
+        );
         assert.throws(() => store.save([openOne('new')], []), /readonly/);
         setImmutable([path], false);
         store.save([openOne('new')], []);
         assert.equal(store.openedReadOnly, null);
-        assert.deepEqual(store.list().map((e) => e.id).sort(), ['kept', 'new']);
+        assert.deepEqual(
+          store
+            .list()
+            .map((e) => e.id)
+            .sort(),
+          ['kept', 'new'],
+        );
       } finally {
         setImmutable([path], false);
         store.close();
@@ -124,12 +159,21 @@ describe('openEpisodeStore', () => {
       const store = openEpisodeStore(path, { logger: createMemoryLogger() });
       try {
         assert.equal(store.openedReadOnly, `read-only: ${dir} is not writable, so SQLite cannot create ${path}-shm beside it`);
-        assert.deepEqual(store.list().map((e) => e.id), ['kept']);
+        assert.deepEqual(
+          store.list().map((e) => e.id),
+          ['kept'],
+        );
         assert.throws(() => store.save([], []), /unable to open database file|not writable/);
         setImmutable([dir], false);
         store.save([openOne('new')], []);
         assert.equal(store.openedReadOnly, null);
-        assert.deepEqual(store.list().map((e) => e.id).sort(), ['kept', 'new']);
+        assert.deepEqual(
+          store
+            .list()
+            .map((e) => e.id)
+            .sort(),
+          ['kept', 'new'],
+        );
       } finally {
         setImmutable([dir], false);
         store.close();
@@ -143,7 +187,8 @@ describe('openEpisodeStore', () => {
       try {
         assert.throws(
           () => openEpisodeStore(path, { logger: createMemoryLogger() }),
-          (error: unknown) => error instanceof StoreOpenError && error.message.startsWith(`episode store ${path}: cannot be opened (SqliteError: unable to open database file)`),
+          (error: unknown) =>
+            error instanceof StoreOpenError && error.message.startsWith(`episode store ${path}: cannot be opened (SqliteError: unable to open database file)`),
         );
       } finally {
         setImmutable([dir], false);
@@ -159,9 +204,7 @@ describe('openEpisodeStore', () => {
         assert.throws(
           () => openEpisodeStore(path, { logger: createMemoryLogger(), now: () => NOW }),
           (error: unknown) =>
-            error instanceof StoreOpenError &&
-            error.message.includes(`episode store ${path}: `) &&
-            error.message.includes(`${path}.corrupt-20261201T112537Z`),
+            error instanceof StoreOpenError && error.message.includes(`episode store ${path}: `) && error.message.includes(`${path}.corrupt-20261201T112537Z`),
         );
       } finally {
         setImmutable([dir], false);

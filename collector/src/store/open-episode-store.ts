@@ -41,7 +41,9 @@ export function openEpisodeStore(path: string, options: OpenStoreOptions): Sqlit
   } catch (error) {
     if (isCorrupt(error)) return new SqliteEpisodeStore(path, moveAsideAndStartFresh(path, error, options));
     if (isCantOpen(error) && existsSync(path)) return new SqliteEpisodeStore(path, servedFromCopy(path, error));
-    throw new StoreOpenError(`episode store ${path}: cannot be opened (${describeStoreError(error)}); check the path and its permissions, or set store: to another file`);
+    throw new StoreOpenError(
+      `episode store ${path}: cannot be opened (${describeStoreError(error)}); check the path and its permissions, or set store: to another file`,
+    );
   }
 }
 
@@ -55,7 +57,10 @@ function refuseUnusablePath(path: string): void {
     mkdirSync(parent, { recursive: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const fileOnTheWay = code === 'ENOTDIR' || code === 'EEXIST' ? ` (${firstFileAncestor(parent) ?? parent} is a file, not a directory)` : ` (${code ?? describeStoreError(error)})`;
+    const fileOnTheWay =
+      code === 'ENOTDIR' || code === 'EEXIST'
+        ? ` (${firstFileAncestor(parent) ?? parent} is a file, not a directory)`
+        : ` (${code ?? describeStoreError(error)})`;
     throw new StoreOpenError(`episode store ${path}: cannot create its directory ${parent}${fileOnTheWay}; set store: to a path in a writable directory`);
   }
 }
@@ -109,7 +114,10 @@ function isCantOpen(error: unknown): boolean {
 
 /** `rebound.db.corrupt-20261201T112537Z`: sortable, and no colons to trip up shells and copies. */
 export function corruptName(path: string, nowMillis: number): string {
-  return `${path}.corrupt-${new Date(nowMillis).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
+  return `${path}.corrupt-${new Date(nowMillis)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}`;
 }
 
 function moveAsideAndStartFresh(path: string, error: unknown, options: OpenStoreOptions): Connection {
@@ -123,7 +131,9 @@ function moveAsideAndStartFresh(path: string, error: unknown, options: OpenStore
       `episode store ${path}: not a sound SQLite database (${describeStoreError(error)}) and it cannot be moved aside to ${aside} (${describeStoreError(moveError)}); move or delete it, or set store: to another file`,
     );
   }
-  options.logger.warn(`episode store ${path}: not a sound SQLite database (${describeStoreError(error)}); moved it aside to ${aside} and started a fresh store`);
+  options.logger.warn(
+    `episode store ${path}: not a sound SQLite database (${describeStoreError(error)}); moved it aside to ${aside} and started a fresh store`,
+  );
   try {
     return connect(path);
   } catch (freshError) {
@@ -144,8 +154,12 @@ function servedFromCopy(path: string, error: unknown): Connection {
     return readOnlyCopy(path, `read-only: ${reason}`);
   } catch (copyError) {
     if (isCorrupt(copyError)) {
-      throw new StoreOpenError(`episode store ${path}: read-only and not a sound SQLite database (${describeStoreError(copyError)}); move or delete it, or set store: to another file`);
+      throw new StoreOpenError(
+        `episode store ${path}: read-only and not a sound SQLite database (${describeStoreError(copyError)}); move or delete it, or set store: to another file`,
+      );
     }
-    throw new StoreOpenError(`episode store ${path}: cannot be opened (${describeStoreError(error)}; reading a copy: ${describeStoreError(copyError)}); check the path and its permissions`);
+    throw new StoreOpenError(
+      `episode store ${path}: cannot be opened (${describeStoreError(error)}; reading a copy: ${describeStoreError(copyError)}); check the path and its permissions`,
+    );
   }
 }

@@ -32,7 +32,8 @@ describe('PostgresEpisodeStore (real PostgreSQL)', { timeout: 240_000 }, () => {
     stores.push(store);
     return { store, logger };
   };
-  const episode = (id: string, group: string, startMillis: number): OpenEpisode => openEpisode({ id, group, phase: 'recovering', nowMillis: startMillis, rtoSeconds: 60, leaderBefore: 'pg-1', loadBefore: 10 });
+  const episode = (id: string, group: string, startMillis: number): OpenEpisode =>
+    openEpisode({ id, group, phase: 'recovering', nowMillis: startMillis, rtoSeconds: 60, leaderBefore: 'pg-1', loadBefore: 10 });
 
   it('creates the schema at first start and migrates once; a newer schema is refused, not written', async () => {
     const url = await freshDatabase();
@@ -41,7 +42,10 @@ describe('PostgresEpisodeStore (real PostgreSQL)', { timeout: 240_000 }, () => {
     assert.equal(store.reachable, true);
     assert.equal(store.active, true);
     const db = { ...pg.primary, url: () => url };
-    assert.deepEqual((await pg.query<{ version: number }>(db, 'SELECT version FROM rebound_schema ORDER BY version')).map((r) => r.version), MIGRATIONS.map((_, i) => i + 1));
+    assert.deepEqual(
+      (await pg.query<{ version: number }>(db, 'SELECT version FROM rebound_schema ORDER BY version')).map((r) => r.version),
+      MIGRATIONS.map((_, i) => i + 1),
+    );
     const second = storeOn(url);
     await second.store.start();
     assert.equal((await pg.query(db, 'SELECT version FROM rebound_schema')).length, MIGRATIONS.length, 'a second start migrates nothing');
@@ -62,7 +66,10 @@ describe('PostgresEpisodeStore (real PostgreSQL)', { timeout: 240_000 }, () => {
     await store.start();
     assert.equal(store.active, true, store.problem ?? '');
     await store.save([episode('e-least', 'orders', 1_000)], []);
-    assert.deepEqual(store.list().map((e) => e.id), ['e-least']);
+    assert.deepEqual(
+      store.list().map((e) => e.id),
+      ['e-least'],
+    );
   });
 
   it('saves open and completed episodes, lists them newest first and resumes the open ones; a late open write never reopens a completed one', async () => {
@@ -78,8 +85,17 @@ describe('PostgresEpisodeStore (real PostgreSQL)', { timeout: 240_000 }, () => {
     const reader = storeOn(url);
     await reader.store.start();
     assert.equal(reader.store.active, false, 'the first store holds the lock');
-    assert.deepEqual(reader.store.list().map((e) => [e.id, e.endMillis]), [['e-b', null], ['e-a', 5_000]]);
-    assert.deepEqual(reader.store.list({ group: 'orders' }).map((e) => e.id), ['e-a']);
+    assert.deepEqual(
+      reader.store.list().map((e) => [e.id, e.endMillis]),
+      [
+        ['e-b', null],
+        ['e-a', 5_000],
+      ],
+    );
+    assert.deepEqual(
+      reader.store.list({ group: 'orders' }).map((e) => e.id),
+      ['e-a'],
+    );
     assert.deepEqual([...reader.store.openEpisodes().keys()], ['users']);
     assert.equal(reader.store.openEpisodes().get('users')?.leaderBefore, 'pg-1');
   });
@@ -96,15 +112,22 @@ describe('PostgresEpisodeStore (real PostgreSQL)', { timeout: 240_000 }, () => {
 
     await first.store.save([episode('e-1', 'orders', 1_000)], []);
     await second.store.save([episode('e-standby', 'orders', 1_100)], [closeEpisode(episode('e-standby-done', 'users', 500), 900)]);
-    await waitFor('the standby to list the active one\'s episode', 5_000, () => (second.store.list().some((e) => e.id === 'e-1') ? true : undefined));
-    assert.deepEqual(second.store.list().map((e) => e.id), ['e-1'], 'the standby wrote nothing');
+    await waitFor("the standby to list the active one's episode", 5_000, () => (second.store.list().some((e) => e.id === 'e-1') ? true : undefined));
+    assert.deepEqual(
+      second.store.list().map((e) => e.id),
+      ['e-1'],
+      'the standby wrote nothing',
+    );
 
     await first.store.close(); // as kill -9 does, the session ends and PostgreSQL releases the lock
     await waitFor('the standby to become active', 5_000, () => (second.store.active ? true : undefined));
     assert.equal(takenOver.length, 1);
     assert.equal(takenOver[0]!.get('orders')?.episode.id, 'e-1');
     assert.equal(takenOver[0]!.get('orders')?.episode.startMillis, 1_000);
-    assert.match(second.logger.lines.join('\n'), new RegExp(`this collector is active \\(holds the store lock, after ${first.store.instance}\\); continuing 1 open episode`));
+    assert.match(
+      second.logger.lines.join('\n'),
+      new RegExp(`this collector is active \\(holds the store lock, after ${first.store.instance}\\); continuing 1 open episode`),
+    );
   });
 
   it('a failover: the primary crashes, the store is unreachable, then finds the promoted standby in its host list and writes there', async () => {
@@ -131,7 +154,10 @@ describe('PostgresEpisodeStore (real PostgreSQL)', { timeout: 240_000 }, () => {
     const done = closeEpisode(structuredClone(store.openEpisodes().get('orders')!), 4_000);
     await store.save([], [done]);
     const rows = await pg.query<{ id: string; end_ms: string | null }>(pg.standby, 'SELECT id, end_ms FROM rebound_episodes ORDER BY id');
-    assert.deepEqual(rows.map((r) => [r.id, r.end_ms === null ? null : Number(r.end_ms)]), [['e-before', 4_000]]);
+    assert.deepEqual(
+      rows.map((r) => [r.id, r.end_ms === null ? null : Number(r.end_ms)]),
+      [['e-before', 4_000]],
+    );
     assert.match(logger.lines.join('\n'), new RegExp(`connected to 127.0.0.1:${pg.standby.port} again`));
     assert.match(logger.lines.at(-1)!, /this collector is active again \(holds the store lock\)$/, 'nobody else was active: nothing taken over');
   });

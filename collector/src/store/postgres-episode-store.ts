@@ -169,7 +169,9 @@ export class PostgresEpisodeStore implements EpisodeStore {
     const session = this.session!;
     await this.refresh(session);
     if (this.isActive) return;
-    const [{ locked }] = (await session.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS locked', [...LOCK_KEY])).rows as [{ locked: boolean }];
+    const [{ locked }] = (await session.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS locked', [...LOCK_KEY])).rows as [
+      { locked: boolean },
+    ];
     const first = !this.triedLock;
     this.triedLock = true;
     if (!locked) {
@@ -185,14 +187,21 @@ export class PostgresEpisodeStore implements EpisodeStore {
       this.options.logger.info(`episode store ${this.path}: this collector is active again (holds the store lock)`);
       return;
     }
-    this.options.logger.info(`episode store ${this.path}: this collector is active (holds the store lock${previous === null ? '' : `, after ${previous}`}); continuing ${this.open.size} open episode(s)`);
+    this.options.logger.info(
+      `episode store ${this.path}: this collector is active (holds the store lock${previous === null ? '' : `, after ${previous}`}); continuing ${this.open.size} open episode(s)`,
+    );
     for (const listener of this.activeListeners) listener(this.openEpisodes());
   }
 
   private async connect(): Promise<void> {
     const failures: string[] = [];
     for (const url of this.hosts) {
-      const client = new Client({ connectionString: url, connectionTimeoutMillis: this.options.connectTimeoutMillis ?? 5000, query_timeout: this.options.queryTimeoutMillis ?? 10_000, keepAlive: true });
+      const client = new Client({
+        connectionString: url,
+        connectionTimeoutMillis: this.options.connectTimeoutMillis ?? 5000,
+        query_timeout: this.options.queryTimeoutMillis ?? 10_000,
+        keepAlive: true,
+      });
       client.on('error', () => undefined);
       try {
         await client.connect();
@@ -261,7 +270,9 @@ export class PostgresEpisodeStore implements EpisodeStore {
     this.lastError = describeStoreError(error);
     if (!this.downSinceLogged) {
       this.downSinceLogged = true;
-      this.options.logger.error(`episode store ${this.path}: unreachable (${this.lastError}); deriving and serving on, episodes wait in memory; retrying every ${(this.options.roleCheckMillis ?? 1000) / 1000} s`);
+      this.options.logger.error(
+        `episode store ${this.path}: unreachable (${this.lastError}); deriving and serving on, episodes wait in memory; retrying every ${(this.options.roleCheckMillis ?? 1000) / 1000} s`,
+      );
     }
   }
 }

@@ -76,7 +76,15 @@ async function startRedisSubject(bytesPerSecond: number): Promise<CatchUpSubject
       const now = await positions();
       return /master_link_status:up/.test(info) && now.replica === now.primary ? true : undefined;
     });
-    const config = parseRedisConfig({ nodes: [{ member: 'primary', address: primary.address, role: 'leader' }, { member: 'replica', address: replica.address }] }, 'redis');
+    const config = parseRedisConfig(
+      {
+        nodes: [
+          { member: 'primary', address: primary.address, role: 'leader' },
+          { member: 'replica', address: replica.address },
+        ],
+      },
+      'redis',
+    );
     return {
       system: 'redis',
       proxy,
@@ -130,13 +138,24 @@ async function startPostgresqlSubject(bytesPerSecond: number): Promise<CatchUpSu
       return { atMillis: Date.now(), primary: lsnToBytes(p.rows[0]!.lsn), replica: s.rows[0]!.lsn === null ? 0 : lsnToBytes(s.rows[0]!.lsn) };
     };
     await waitFor('the standby to stream through the proxy and catch up', 60_000, async () => {
-      const receiver = await standbyClient.query<{ port: number | null; status: string | null }>('SELECT sender_port AS port, status FROM pg_stat_wal_receiver');
+      const receiver = await standbyClient.query<{ port: number | null; status: string | null }>(
+        'SELECT sender_port AS port, status FROM pg_stat_wal_receiver',
+      );
       const row = receiver.rows[0];
       if (row?.port !== proxyPort || row.status !== 'streaming') return undefined;
       const now = await positions();
       return now.replica >= now.primary ? true : undefined;
     });
-    const config = parsePostgresqlConfig({ nodes: [{ member: 'primary', url: primary.url() }, { member: 'replica', url: standby.url() }], timeout: '1s' }, 'postgresql');
+    const config = parsePostgresqlConfig(
+      {
+        nodes: [
+          { member: 'primary', url: primary.url() },
+          { member: 'replica', url: standby.url() },
+        ],
+        timeout: '1s',
+      },
+      'postgresql',
+    );
     return {
       system: 'postgresql',
       proxy,
@@ -167,7 +186,7 @@ async function writePostgresql(client: Client, bytes: number): Promise<void> {
   const lsn = async (): Promise<number> => lsnToBytes((await client.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0]!.lsn);
   const start = await lsn();
   while ((await lsn()) - start < bytes) {
-    await client.query("INSERT INTO eta_fill SELECT repeat(md5(i::text), 32) FROM generate_series(1, 5000) AS i");
+    await client.query('INSERT INTO eta_fill SELECT repeat(md5(i::text), 32) FROM generate_series(1, 5000) AS i');
   }
 }
 

@@ -103,9 +103,7 @@ export async function measureEtaAccuracy(options: EtaAccuracyOptions = {}): Prom
         }, offset),
       );
     });
-    await waitFor('every engine to call the group healthy', 30_000, () =>
-      ticks.every((t) => t.at(-1)?.state.phase === 'healthy') ? true : undefined,
-    );
+    await waitFor('every engine to call the group healthy', 30_000, () => (ticks.every((t) => t.at(-1)?.state.phase === 'healthy') ? true : undefined));
 
     const truth: Positions[] = [];
     const positions = subject.positions;
@@ -129,9 +127,7 @@ export async function measureEtaAccuracy(options: EtaAccuracyOptions = {}): Prom
     const releasedAtMillis = Date.now();
     const target = before.primary;
     const expectedSeconds = (target - before.replica) / bytesPerSecond;
-    await waitFor('the replica to catch up', expectedSeconds * 1000 * 3 + 30_000, () =>
-      (truth.at(-1)?.replica ?? 0) >= target ? true : undefined,
-    );
+    await waitFor('the replica to catch up', expectedSeconds * 1000 * 3 + 30_000, () => ((truth.at(-1)?.replica ?? 0) >= target ? true : undefined));
     sampling = false;
     await sampler;
 
@@ -146,7 +142,11 @@ export async function measureEtaAccuracy(options: EtaAccuracyOptions = {}): Prom
         firstEta:
           first === undefined
             ? null
-            : { afterSeconds: (first.atMillis - releasedAtMillis) / 1000, etaSeconds: first.state.etaSeconds!, actualSeconds: (endMillis - first.atMillis) / 1000 },
+            : {
+                afterSeconds: (first.atMillis - releasedAtMillis) / 1000,
+                etaSeconds: first.state.etaSeconds!,
+                actualSeconds: (endMillis - first.atMillis) / 1000,
+              },
         etaWhileHeld: held.some((t) => t.state.etaSeconds !== null && t.state.progress < 1),
         recoveringWhileHeld: held.some((t) => t.state.phase === 'recovering'),
         readings: PROGRESS_POINTS.map((progress): EtaReading => {

@@ -48,7 +48,12 @@ export async function startExporter(
   let server: ServerProcess | undefined;
   const start = async (): Promise<void> => {
     if (kind === 'redis') {
-      server = new ServerProcess(`redis_exporter ${member}`, 'prometheus-redis-exporter', ['-redis.addr', `redis://${node}`, '-web.listen-address', address], dir);
+      server = new ServerProcess(
+        `redis_exporter ${member}`,
+        'prometheus-redis-exporter',
+        ['-redis.addr', `redis://${node}`, '-web.listen-address', address],
+        dir,
+      );
     } else if (kind === 'mysqld') {
       // `node` is a Go MySQL DSN, e.g. root@unix(/tmp/…/mysqld.sock)/ or user:pw@tcp(127.0.0.1:3306)/.
       server = new ServerProcess(`mysqld_exporter ${member}`, 'prometheus-mysqld-exporter', [`--web.listen-address=${address}`], dir, {
@@ -57,14 +62,24 @@ export async function startExporter(
     } else {
       const queries = join(dir, 'pg-replication-queries.yaml');
       writeFileSync(queries, PG_REPLICATION_QUERIES);
-      server = new ServerProcess(`postgres_exporter ${member}`, 'prometheus-postgres-exporter', [`--web.listen-address=${address}`, `--extend.query-path=${queries}`], dir, {
-        env: { ...process.env, DATA_SOURCE_NAME: node },
-      });
+      server = new ServerProcess(
+        `postgres_exporter ${member}`,
+        'prometheus-postgres-exporter',
+        [`--web.listen-address=${address}`, `--extend.query-path=${queries}`],
+        dir,
+        {
+          env: { ...process.env, DATA_SOURCE_NAME: node },
+        },
+      );
     }
     const running = server;
     await waitFor(`${kind} exporter of ${member} on ${address}`, 20_000, async () => {
       if (!running.running) throw new Error(`exporter exited: ${running.tail()}`);
-      return (await fetch(`http://${address}/metrics`).then((r) => r.ok).catch(() => false)) || undefined;
+      return (
+        (await fetch(`http://${address}/metrics`)
+          .then((r) => r.ok)
+          .catch(() => false)) || undefined
+      );
     });
   };
   await start();
@@ -97,18 +112,34 @@ export async function startTestPrometheus(job: string, targets: readonly Exporte
   );
   let server: ServerProcess | undefined;
   const start = async (): Promise<void> => {
-    server = new ServerProcess('prometheus', process.env['PROMETHEUS'] ?? '/usr/bin/prometheus', [`--config.file=${configFile}`, `--storage.tsdb.path=${join(dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${port}`], dir);
+    server = new ServerProcess(
+      'prometheus',
+      process.env['PROMETHEUS'] ?? '/usr/bin/prometheus',
+      [`--config.file=${configFile}`, `--storage.tsdb.path=${join(dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${port}`],
+      dir,
+    );
     const running = server;
     await waitFor('Prometheus to be ready', 60_000, async () => {
       if (!running.running) throw new Error(`prometheus exited: ${running.tail()}`);
-      return (await fetch(`${url}/-/ready`).then((r) => r.ok).catch(() => false)) || undefined;
+      return (
+        (await fetch(`${url}/-/ready`)
+          .then((r) => r.ok)
+          .catch(() => false)) || undefined
+      );
     });
   };
   const waitForTargets = async (timeoutMillis = 30_000): Promise<void> => {
-    await waitFor(`Prometheus to scrape ${targets.length} exporter(s)`, timeoutMillis, async () => {
-      const body = (await (await fetch(`${url}/api/v1/query?query=${encodeURIComponent(`up{job="${job}"} == 1`)}`)).json()) as { data: { result: unknown[] } };
-      return body.data.result.length === targets.length || undefined;
-    }, 250);
+    await waitFor(
+      `Prometheus to scrape ${targets.length} exporter(s)`,
+      timeoutMillis,
+      async () => {
+        const body = (await (await fetch(`${url}/api/v1/query?query=${encodeURIComponent(`up{job="${job}"} == 1`)}`)).json()) as {
+          data: { result: unknown[] };
+        };
+        return body.data.result.length === targets.length || undefined;
+      },
+      250,
+    );
   };
   try {
     await start();

@@ -127,11 +127,18 @@ export async function startMariadbPrimaryReplica(options: { tls?: { serverName: 
   try {
     if (options.tls) tls = await makeTestCertificates(root, options.tls.serverName);
     for (const target of [primary, replica]) {
-      await run('mariadb-install-db', ['--no-defaults', `--datadir=${target.dataDir}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...asRoot], { timeout: 120_000 });
+      await run(
+        'mariadb-install-db',
+        ['--no-defaults', `--datadir=${target.dataDir}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...asRoot],
+        { timeout: 120_000 },
+      );
     }
     await Promise.all([start(primary), start(replica)]);
     // Both datadirs were installed alike; the replica starts from the primary's first GTID (empty slave_pos).
-    await query(primary, `CREATE USER '${REPLICATION_USER}'@'127.0.0.1' IDENTIFIED BY '${REPLICATION_PASSWORD}'; GRANT REPLICATION SLAVE ON *.* TO '${REPLICATION_USER}'@'127.0.0.1'`);
+    await query(
+      primary,
+      `CREATE USER '${REPLICATION_USER}'@'127.0.0.1' IDENTIFIED BY '${REPLICATION_PASSWORD}'; GRANT REPLICATION SLAVE ON *.* TO '${REPLICATION_USER}'@'127.0.0.1'`,
+    );
     await query(
       replica,
       `CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=${primary.port}, MASTER_USER='${REPLICATION_USER}', MASTER_PASSWORD='${REPLICATION_PASSWORD}', ` +
@@ -165,7 +172,6 @@ export async function startMariadbPrimaryReplica(options: { tls?: { serverName: 
   return pair;
 }
 
-
 /** A throwaway CA and one server certificate whose only name is `serverName` (no IP SAN: connecting by IP must name it). */
 async function makeTestCertificates(root: string, serverName: string): Promise<{ caFile: string; certFile: string; keyFile: string }> {
   const file = (name: string): string => join(root, name);
@@ -173,6 +179,22 @@ async function makeTestCertificates(root: string, serverName: string): Promise<{
   await run('openssl', ['req', '-x509', ...key, '-keyout', file('ca.key'), '-out', file('ca.crt'), '-days', '1', '-subj', '/CN=rebound-test-ca']);
   await run('openssl', ['req', ...key, '-keyout', file('server.key'), '-out', file('server.csr'), '-subj', `/CN=${serverName}`]);
   writeFileSync(file('san.ext'), `subjectAltName=DNS:${serverName}\n`);
-  await run('openssl', ['x509', '-req', '-in', file('server.csr'), '-CA', file('ca.crt'), '-CAkey', file('ca.key'), '-CAcreateserial', '-out', file('server.crt'), '-days', '1', '-extfile', file('san.ext')]);
+  await run('openssl', [
+    'x509',
+    '-req',
+    '-in',
+    file('server.csr'),
+    '-CA',
+    file('ca.crt'),
+    '-CAkey',
+    file('ca.key'),
+    '-CAcreateserial',
+    '-out',
+    file('server.crt'),
+    '-days',
+    '1',
+    '-extfile',
+    file('san.ext'),
+  ]);
   return { caFile: file('ca.crt'), certFile: file('server.crt'), keyFile: file('server.key') };
 }

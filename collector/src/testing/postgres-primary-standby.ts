@@ -63,7 +63,16 @@ export async function postgresUser(): Promise<{ uid: number; gid: number }> {
 }
 
 /** Settings that make a throwaway cluster start fast; durability does not matter in a test. */
-const FAST_SETTINGS = ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off', 'shared_buffers=16MB', 'max_wal_senders=5', 'max_replication_slots=5', 'listen_addresses=127.0.0.1', 'wal_receiver_status_interval=1s'];
+const FAST_SETTINGS = [
+  'fsync=off',
+  'synchronous_commit=off',
+  'full_page_writes=off',
+  'shared_buffers=16MB',
+  'max_wal_senders=5',
+  'max_replication_slots=5',
+  'listen_addresses=127.0.0.1',
+  'wal_receiver_status_interval=1s',
+];
 
 /**
  * A PostgreSQL 15 primary and a streaming standby (initdb, then pg_basebackup -R
@@ -104,11 +113,17 @@ export async function startPostgresPrimaryStandby(options: { tls?: boolean } = {
   const startServer = async (target: PostgresTestNode): Promise<void> => {
     const tlsSettings = tls ? ['ssl=on', `ssl_cert_file=${tls.certFile}`, `ssl_key_file=${tls.keyFile}`] : [];
     const settings = [...FAST_SETTINGS, ...tlsSettings].flatMap((s) => ['-c', s]);
-    const server = new ServerProcess(`postgres ${target.name}`, join(PG_BIN, 'postgres'), ['-D', target.dataDir, '-p', String(target.port), '-k', socketDir, ...settings], root, {
-      ...asPostgres,
-      stopSignal: 'SIGINT',
-      withChildren: true,
-    });
+    const server = new ServerProcess(
+      `postgres ${target.name}`,
+      join(PG_BIN, 'postgres'),
+      ['-D', target.dataDir, '-p', String(target.port), '-k', socketDir, ...settings],
+      root,
+      {
+        ...asPostgres,
+        stopSignal: 'SIGINT',
+        withChildren: true,
+      },
+    );
     servers.set(target.name, server);
     await waitFor(`PostgreSQL ${target.name} on port ${target.port}`, 60_000, async () => {
       if (!server.running) throw new Error(`postgres exited: ${server.tail()}`);
@@ -121,11 +136,31 @@ export async function startPostgresPrimaryStandby(options: { tls?: boolean } = {
   };
 
   try {
-    await run(join(PG_BIN, 'initdb'), ['-D', primary.dataDir, '--auth=trust', '-U', 'postgres', '--no-sync', '--no-instructions'], { ...asPostgres, timeout: 120_000 });
+    await run(join(PG_BIN, 'initdb'), ['-D', primary.dataDir, '--auth=trust', '-U', 'postgres', '--no-sync', '--no-instructions'], {
+      ...asPostgres,
+      timeout: 120_000,
+    });
     await startServer(primary);
     await run(
       join(PG_BIN, 'pg_basebackup'),
-      ['-D', standby.dataDir, '-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-R', '-X', 'stream', '-C', '-S', 'standby_slot', '--checkpoint=fast', '--no-sync'],
+      [
+        '-D',
+        standby.dataDir,
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(primary.port),
+        '-U',
+        'postgres',
+        '-R',
+        '-X',
+        'stream',
+        '-C',
+        '-S',
+        'standby_slot',
+        '--checkpoint=fast',
+        '--no-sync',
+      ],
       { ...asPostgres, timeout: 120_000 },
     );
     await startServer(standby);
@@ -147,7 +182,9 @@ export async function startPostgresPrimaryStandby(options: { tls?: boolean } = {
     startPrimary: () => startServer(primary),
     async promoteStandby() {
       await run(join(PG_BIN, 'pg_ctl'), ['promote', '-D', standby.dataDir, '-w', '-t', '60'], { ...asPostgres, timeout: 70_000 });
-      await waitFor('the promoted standby to accept writes', 60_000, async () => ((await query<{ r: boolean }>(standby, 'SELECT pg_is_in_recovery() AS r'))[0]?.['r'] === false ? true : undefined));
+      await waitFor('the promoted standby to accept writes', 60_000, async () =>
+        (await query<{ r: boolean }>(standby, 'SELECT pg_is_in_recovery() AS r'))[0]?.['r'] === false ? true : undefined,
+      );
     },
     pauseStandby: () => servers.get('standby')?.pause(),
     resumeStandby: () => servers.get('standby')?.resume(),
@@ -161,9 +198,11 @@ export async function startPostgresPrimaryStandby(options: { tls?: boolean } = {
       await query(target, 'SELECT pg_reload_conf()');
     },
     async waitForCatchUp(timeoutMillis = 30_000) {
-      await waitFor('the standby to replay all of the primary\'s WAL', timeoutMillis, async () => {
+      await waitFor("the standby to replay all of the primary's WAL", timeoutMillis, async () => {
         const [{ lsn }] = (await query<{ lsn: string }>(primary, 'SELECT pg_current_wal_lsn()::text AS lsn')) as [{ lsn: string }];
-        const [{ caught }] = (await query<{ caught: boolean }>(standby, 'SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS caught', [lsn])) as [{ caught: boolean }];
+        const [{ caught }] = (await query<{ caught: boolean }>(standby, 'SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS caught', [lsn])) as [
+          { caught: boolean },
+        ];
         return caught ? true : undefined;
       });
     },
@@ -181,7 +220,23 @@ async function makeTestCertificates(root: string, uid: number, gid: number): Pro
   await run('openssl', ['req', '-x509', ...key, '-keyout', file('ca.key'), '-out', file('ca.crt'), '-days', '1', '-subj', '/CN=rebound-test-ca']);
   await run('openssl', ['req', ...key, '-keyout', file('server.key'), '-out', file('server.csr'), '-subj', '/CN=localhost']);
   writeFileSync(file('san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-  await run('openssl', ['x509', '-req', '-in', file('server.csr'), '-CA', file('ca.crt'), '-CAkey', file('ca.key'), '-CAcreateserial', '-out', file('server.crt'), '-days', '1', '-extfile', file('san.ext')]);
+  await run('openssl', [
+    'x509',
+    '-req',
+    '-in',
+    file('server.csr'),
+    '-CA',
+    file('ca.crt'),
+    '-CAkey',
+    file('ca.key'),
+    '-CAcreateserial',
+    '-out',
+    file('server.crt'),
+    '-days',
+    '1',
+    '-extfile',
+    file('san.ext'),
+  ]);
   // PostgreSQL refuses a key others can read.
   for (const name of ['server.key', 'server.crt']) chownSync(file(name), uid, gid);
   chmodSync(file('server.key'), 0o600);

@@ -101,7 +101,10 @@ export class ServerProcess {
       this.child.kill(signal);
       return;
     }
-    const children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).split(/\s+/).filter(Boolean).map(Number);
+    const children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
     // Stop the parent first so it forks no new child meanwhile; continue it last.
     const order = signal === 'SIGCONT' ? [...children, pid] : [pid, ...children];
     for (const target of order) {

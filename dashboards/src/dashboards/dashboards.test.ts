@@ -67,7 +67,8 @@ describe('dashboards', () => {
               assert.ok(matchers?.includes('cluster=~"$cluster"'), `${panel.title}: ${record} without $cluster`);
             }
             for (const [, labels] of target.expr.matchAll(/ by \(([^)]*)\)/g)) {
-              if (labels !== 'le' || !target.expr.includes('histogram_quantile')) assert.match(labels, /^cluster\b/, `${panel.title}: by (${labels}) drops the cluster`);
+              if (labels !== 'le' || !target.expr.includes('histogram_quantile'))
+                assert.match(labels, /^cluster\b/, `${panel.title}: by (${labels}) drops the cluster`);
             }
           }
         }
@@ -86,9 +87,15 @@ describe('dashboards', () => {
       });
 
       it('says "no data" (or "no episodes") on every stat rather than NaN or an empty box', () => {
-        for (const panel of panelsOf(board).filter((p) => p.type === 'stat') as unknown as { title: string; fieldConfig: { defaults: { noValue?: string; mappings?: { type: string; options: { match?: string } }[] } } }[]) {
+        for (const panel of panelsOf(board).filter((p) => p.type === 'stat') as unknown as {
+          title: string;
+          fieldConfig: { defaults: { noValue?: string; mappings?: { type: string; options: { match?: string } }[] } };
+        }[]) {
           assert.ok(panel.fieldConfig.defaults.noValue, `${panel.title}: no noValue`);
-          assert.ok(panel.fieldConfig.defaults.mappings?.some((m) => m.type === 'special' && m.options.match === 'nan'), `${panel.title}: no NaN mapping`);
+          assert.ok(
+            panel.fieldConfig.defaults.mappings?.some((m) => m.type === 'special' && m.options.match === 'nan'),
+            `${panel.title}: no NaN mapping`,
+          );
         }
       });
 
@@ -115,7 +122,10 @@ describe('dashboards', () => {
     const group = variablesOf(board).find((v) => v.name === 'group');
     assert.ok(group && !group.multi);
     for (const panel of panelsOf(board).filter((p) => p.type !== 'text')) {
-      assert.ok(panel.targets!.every((t) => t.expr.includes('group="$group"')), `${panel.title} ignores $group`);
+      assert.ok(
+        panel.targets!.every((t) => t.expr.includes('group="$group"')),
+        `${panel.title} ignores $group`,
+      );
     }
   });
 
@@ -127,13 +137,20 @@ describe('dashboards', () => {
   });
 
   it('draws the burn-rate alert factors as dashed thresholds', () => {
-    const burn = panelsOf(sloReportDashboard()).find((p) => p.title === 'Burn rate') as unknown as { fieldConfig: { defaults: { custom: { thresholdsStyle: { mode: string } }; thresholds: { steps: { value: number | null }[] } } } };
+    const burn = panelsOf(sloReportDashboard()).find((p) => p.title === 'Burn rate') as unknown as {
+      fieldConfig: { defaults: { custom: { thresholdsStyle: { mode: string } }; thresholds: { steps: { value: number | null }[] } } };
+    };
     assert.equal(burn.fieldConfig.defaults.custom.thresholdsStyle.mode, 'dashed');
-    assert.deepEqual(burn.fieldConfig.defaults.thresholds.steps.map((s) => s.value), [null, 0.933333, 2.8, 5.6, 13.44]);
+    assert.deepEqual(
+      burn.fieldConfig.defaults.thresholds.steps.map((s) => s.value),
+      [null, 0.933333, 2.8, 5.6, 13.44],
+    );
   });
 
   it('SLO report covers share within RTO, budget, burn rate, percentiles and episodes per group', () => {
-    const exprs = panelsOf(sloReportDashboard()).flatMap((p) => (p.targets ?? []).map((t) => t.expr)).join('\n');
+    const exprs = panelsOf(sloReportDashboard())
+      .flatMap((p) => (p.targets ?? []).map((t) => t.expr))
+      .join('\n');
     for (const record of ['within_rto', 'error_budget_remaining', 'burn_rate', 'p50', 'p90', 'p99', 'recovery_episodes']) {
       assert.ok(exprs.includes(record), `SLO report lacks ${record}`);
     }

@@ -90,26 +90,26 @@ export function groupDetailDashboard(): dashboard.Dashboard {
         title: 'Phase',
         description: 'Recovery phase over time. Gaps are missing data, not health.',
         queries: [{ expr: phaseCodeExpr(G), legend: '{{group}}' }],
-        configure: (b) => b.mappings(phaseMappings() as dashboard.ValueMapping[]).mergeValues(true).showValue(common.VisibilityMode.Never),
+        configure: (b) =>
+          b
+            .mappings(phaseMappings() as dashboard.ValueMapping[])
+            .mergeValues(true)
+            .showValue(common.VisibilityMode.Never),
       }),
       { w: 24, h: 4 },
     ],
     [
       timeseriesPanel({
         title: 'Progress and ETA',
-        description: 'Progress toward all members converged (left) and the estimated time to get there (right). No ETA line means stalled or unknown — never a made-up number.',
+        description:
+          'Progress toward all members converged (left) and the estimated time to get there (right). No ETA line means stalled or unknown — never a made-up number.',
         queries: [
           { expr: maxBy('group', groupSeries(METRICS.groupProgress.name)), legend: 'progress' },
           { expr: maxBy('group', groupSeries(METRICS.groupEta.name)), legend: 'ETA' },
         ],
         configure: (b) => {
           b.unit('percentunit').min(0).max(1);
-          b.overrideByName('ETA', [
-            { id: 'unit', value: 's' },
-            { id: 'min', value: 0 },
-            { id: 'max' },
-            { id: 'custom.axisPlacement', value: 'right' },
-          ]);
+          b.overrideByName('ETA', [{ id: 'unit', value: 's' }, { id: 'min', value: 0 }, { id: 'max' }, { id: 'custom.axisPlacement', value: 'right' }]);
         },
       }),
       { w: 12, h: 8 },
@@ -159,7 +159,8 @@ export function groupDetailDashboard(): dashboard.Dashboard {
     [
       timeseriesPanel({
         title: 'Convergence',
-        description: 'Permission consistency (members whose permissions match the leader) and divergence ratio (members not converged), plus the failover load ratio when the leader changed during the episode.',
+        description:
+          'Permission consistency (members whose permissions match the leader) and divergence ratio (members not converged), plus the failover load ratio when the leader changed during the episode.',
         queries: [
           { expr: maxBy('group', groupSeries(METRICS.groupPermissionConsistency.name)), legend: 'permission consistency' },
           { expr: maxBy('group', groupSeries(METRICS.groupDivergence.name)), legend: 'divergence' },
@@ -167,7 +168,10 @@ export function groupDetailDashboard(): dashboard.Dashboard {
         ],
         configure: (b) => {
           b.unit('percentunit').min(0);
-          b.overrideByName('failover load', [{ id: 'unit', value: 'x' }, { id: 'custom.axisPlacement', value: 'right' }]);
+          b.overrideByName('failover load', [
+            { id: 'unit', value: 'x' },
+            { id: 'custom.axisPlacement', value: 'right' },
+          ]);
         },
       }),
       { w: 8, h: 8 },
@@ -198,17 +202,31 @@ export function groupDetailDashboard(): dashboard.Dashboard {
     [
       statPanel({
         title: 'Independence',
-        description: 'Effective independent paths (fewest distinct values over the reported failure-domain dimensions) and the share of dimensions that are not shared.',
+        description:
+          'Effective independent paths (fewest distinct values over the reported failure-domain dimensions) and the share of dimensions that are not shared.',
         queries: [
           { expr: maxBy('group', groupSeries(METRICS.groupEffectivePaths.name)), legend: 'effective paths', instant: true },
           { expr: maxBy('group', groupSeries(METRICS.groupIndependence.name)), legend: 'independence', instant: true },
         ],
         configure: (b) => {
           b.textMode(common.BigValueTextMode.ValueAndName).colorMode(common.BigValueColorMode.Value);
-          b.thresholds(steps([['red', null], ['orange', 2], ['green', 3]]));
+          b.thresholds(
+            steps([
+              ['red', null],
+              ['orange', 2],
+              ['green', 3],
+            ]),
+          );
           b.overrideByName('independence', [
             { id: 'unit', value: 'percentunit' },
-            { id: 'thresholds', value: steps([['red', null], ['orange', 0.5], ['green', 1]]).build() },
+            {
+              id: 'thresholds',
+              value: steps([
+                ['red', null],
+                ['orange', 0.5],
+                ['green', 1],
+              ]).build(),
+            },
           ]);
         },
       }),
@@ -218,9 +236,7 @@ export function groupDetailDashboard(): dashboard.Dashboard {
       tablePanel({
         title: 'Shared failure domains',
         description: 'Dependency dimensions where every member has the same value: one failure there takes the whole group down.',
-        queries: [
-          { expr: maxBy('dimension, value', groupSeries(METRICS.groupSharedDependency.name)), instant: true, table: true },
-        ],
+        queries: [{ expr: maxBy('dimension, value', groupSeries(METRICS.groupSharedDependency.name)), instant: true, table: true }],
         configure: (b) => hideTime(b, { Value: 'shared' }),
       }),
       { w: 16, h: 7 },
@@ -232,8 +248,18 @@ export function groupDetailDashboard(): dashboard.Dashboard {
         description: 'Recovery episodes of $group that completed in the time range, and how long they took (from the duration histogram).',
         queries: [
           { refId: 'episodes', expr: sumBy('group', `increase(${groupSeries(METRICS.episodes.name)}[$__range])`), instant: true, table: true },
-          { refId: 'p50', expr: `histogram_quantile(0.5, ${sumBy('group, le', `increase(${groupSeries(seriesName(METRICS.duration, 'bucket'))}[$__range])`)})`, instant: true, table: true },
-          { refId: 'p90', expr: `histogram_quantile(0.9, ${sumBy('group, le', `increase(${groupSeries(seriesName(METRICS.duration, 'bucket'))}[$__range])`)})`, instant: true, table: true },
+          {
+            refId: 'p50',
+            expr: `histogram_quantile(0.5, ${sumBy('group, le', `increase(${groupSeries(seriesName(METRICS.duration, 'bucket'))}[$__range])`)})`,
+            instant: true,
+            table: true,
+          },
+          {
+            refId: 'p90',
+            expr: `histogram_quantile(0.9, ${sumBy('group, le', `increase(${groupSeries(seriesName(METRICS.duration, 'bucket'))}[$__range])`)})`,
+            instant: true,
+            table: true,
+          },
           { refId: 'max', expr: `max_over_time(${maxBy('group', groupSeries(METRICS.groupElapsed.name))}[$__range:])`, instant: true, table: true },
         ],
         configure: (b) => {
@@ -248,10 +274,9 @@ export function groupDetailDashboard(): dashboard.Dashboard {
     [
       tablePanel({
         title: 'Episode durations by bucket',
-        description: 'Completed episodes of $group in the time range that took at most `le` seconds (cumulative). The bucket equal to the RTO counts the episodes within it.',
-        queries: [
-          { expr: sumBy('le', `increase(${groupSeries(seriesName(METRICS.duration, 'bucket'))}[$__range])`), instant: true, table: true },
-        ],
+        description:
+          'Completed episodes of $group in the time range that took at most `le` seconds (cumulative). The bucket equal to the RTO counts the episodes within it.',
+        queries: [{ expr: sumBy('le', `increase(${groupSeries(seriesName(METRICS.duration, 'bucket'))}[$__range])`), instant: true, table: true }],
         configure: (b) => {
           hideTime(b, { le: 'at most (s)', Value: 'episodes' });
           b.decimals(0);

@@ -50,7 +50,13 @@ export function overviewDashboard(): dashboard.Dashboard {
         title: 'Groups over RTO',
         description: 'Groups whose open recovery episode has lasted longer than their recovery-time objective.',
         queries: [{ expr: `count(${elapsed} > ${on('group')} ${rto}) or vector(0)`, legend: 'over RTO', instant: true }],
-        configure: (b) => b.colorMode(common.BigValueColorMode.Background).thresholds(steps([['green', null], ['red', 1]])),
+        configure: (b) =>
+          b.colorMode(common.BigValueColorMode.Background).thresholds(
+            steps([
+              ['green', null],
+              ['red', 1],
+            ]),
+          ),
       }),
       { w: 6, h: 4 },
     ],
@@ -71,7 +77,13 @@ export function overviewDashboard(): dashboard.Dashboard {
           hideTime(b, { Value: 'RTO used' });
           sortDescending(b, 'RTO used');
           colourBackground(b);
-          b.unit('percentunit').thresholds(steps([['green', null], ['orange', 0.8], ['red', 1.0000001]]));
+          b.unit('percentunit').thresholds(
+            steps([
+              ['green', null],
+              ['orange', 0.8],
+              ['red', 1.0000001],
+            ]),
+          );
           b.dataLinks([dataLink('Open group detail', detailLink)]);
         },
       }),
@@ -95,7 +107,8 @@ export function overviewDashboard(): dashboard.Dashboard {
     [
       tablePanel({
         title: 'Permission drift',
-        description: "Members whose permissions (ACLs, roles, pg_hba rules, auth/TLS requirements) differ from their leader's. These are not replicated and drift silently after a failover.",
+        description:
+          "Members whose permissions (ACLs, roles, pg_hba rules, auth/TLS requirements) differ from their leader's. These are not replicated and drift silently after a failover.",
         queries: [{ expr: maxBy('group, member', panelSeries(METRICS.memberPermissionDrift.name)), instant: true, table: true }],
         configure: (b) => {
           hideTime(b, { Value: 'permissions' });
@@ -112,7 +125,11 @@ export function overviewDashboard(): dashboard.Dashboard {
         title: 'Phases',
         description: 'Recovery phase of every group over time. Gaps are missing data, not health.',
         queries: [{ expr: phaseCodeExpr(), legend: '{{group}}' }],
-        configure: (b) => b.mappings(phaseMappings() as dashboard.ValueMapping[]).mergeValues(true).showValue(common.VisibilityMode.Never),
+        configure: (b) =>
+          b
+            .mappings(phaseMappings() as dashboard.ValueMapping[])
+            .mergeValues(true)
+            .showValue(common.VisibilityMode.Never),
       }),
       { w: 24, h: 10 },
     ],

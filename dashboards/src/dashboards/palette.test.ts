@@ -24,11 +24,25 @@ import { phaseCodeExpr, statusCodeExpr } from './phases';
  * while these state timelines drew them yellow and blue.
  */
 const DIR = join(__dirname, '../../grafana/dashboards');
-const dashboards = readdirSync(DIR).filter((f) => f.endsWith('.json')).map((f) => ({ file: f, json: JSON.parse(readFileSync(join(DIR, f), 'utf8')) }));
+const dashboards = readdirSync(DIR)
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => ({ file: f, json: JSON.parse(readFileSync(join(DIR, f), 'utf8')) }));
 
-interface Panel { title?: string; type?: string; panels?: Panel[]; targets?: Array<{ expr?: string }>; fieldConfig?: { defaults?: { mappings?: Mapping[] }; overrides?: Override[] } }
-interface Mapping { type: string; options: Record<string, { text?: string; color?: string }> }
-interface Override { matcher: { id: string; options: string }; properties: Array<{ id: string; value?: { fixedColor?: string } }> }
+interface Panel {
+  title?: string;
+  type?: string;
+  panels?: Panel[];
+  targets?: Array<{ expr?: string }>;
+  fieldConfig?: { defaults?: { mappings?: Mapping[] }; overrides?: Override[] };
+}
+interface Mapping {
+  type: string;
+  options: Record<string, { text?: string; color?: string }>;
+}
+interface Override {
+  matcher: { id: string; options: string };
+  properties: Array<{ id: string; value?: { fixedColor?: string } }>;
+}
 
 function panels(list: Panel[] = []): Panel[] {
   return list.flatMap((p) => [p, ...panels(p.panels)]);

@@ -62,8 +62,7 @@ function withQueries<B extends { withTarget(t: prometheus.DataqueryBuilder): B; 
   return builder;
 }
 
-export const timeseriesPanel = (spec: Common<timeseries.PanelBuilder>): timeseries.PanelBuilder =>
-  withQueries(new timeseries.PanelBuilder(), spec);
+export const timeseriesPanel = (spec: Common<timeseries.PanelBuilder>): timeseries.PanelBuilder => withQueries(new timeseries.PanelBuilder(), spec);
 
 /**
  * A stat never shows "NaN" or an empty box: no series says `noDataText` ("no data" unless the
@@ -85,14 +84,11 @@ export function dashedThresholds(builder: timeseries.PanelBuilder): void {
   builder.thresholdsStyle({ build: () => ({ mode: 'dashed' }) } as never);
 }
 
-export const tablePanel = (spec: Common<table.PanelBuilder>): table.PanelBuilder =>
-  withQueries(new table.PanelBuilder(), spec);
+export const tablePanel = (spec: Common<table.PanelBuilder>): table.PanelBuilder => withQueries(new table.PanelBuilder(), spec);
 
-export const stateTimelinePanel = (spec: Common<statetimeline.PanelBuilder>): statetimeline.PanelBuilder =>
-  withQueries(new statetimeline.PanelBuilder(), spec);
+export const stateTimelinePanel = (spec: Common<statetimeline.PanelBuilder>): statetimeline.PanelBuilder => withQueries(new statetimeline.PanelBuilder(), spec);
 
-export const statusHistoryPanel = (spec: Common<statushistory.PanelBuilder>): statushistory.PanelBuilder =>
-  withQueries(new statushistory.PanelBuilder(), spec);
+export const statusHistoryPanel = (spec: Common<statushistory.PanelBuilder>): statushistory.PanelBuilder => withQueries(new statushistory.PanelBuilder(), spec);
 
 export function textPanel(title: string, markdown: string): text.PanelBuilder {
   return new text.PanelBuilder().title(title).mode(text.TextMode.Markdown).content(markdown);
@@ -239,15 +235,17 @@ export function reboundLinks(): dashboard.DashboardLinkBuilder {
 
 /** A new Rebound dashboard with the shared settings. */
 export function reboundDashboard(uid: string, title: string, description: string): dashboard.DashboardBuilder {
-  return new dashboard.DashboardBuilder(title)
-    .uid(uid)
-    .description(description)
-    .tags([...grafana.tags])
-    // Provisioned read-only (dashboards/grafana/provisioning): edits belong in dashboards/src.
-    .readonly()
-    .refresh('30s')
-    .withVariable(datasourceVariable())
-    .withVariable(jobVariable())
-    .withVariable(clusterVariable())
-    .link(reboundLinks());
+  return (
+    new dashboard.DashboardBuilder(title)
+      .uid(uid)
+      .description(description)
+      .tags([...grafana.tags])
+      // Provisioned read-only (dashboards/grafana/provisioning): edits belong in dashboards/src.
+      .readonly()
+      .refresh('30s')
+      .withVariable(datasourceVariable())
+      .withVariable(jobVariable())
+      .withVariable(clusterVariable())
+      .link(reboundLinks())
+  );
 }

@@ -26,8 +26,7 @@ export { PHASES, MEMBER_STATUSES, PHASE_COLOURS };
  */
 export function phaseCodeExpr(...matchers: string[]): string {
   return PHASES_WORST_FIRST.map(
-    (phase) =>
-      `(${maxBy('group', panelSeries(METRICS.groupPhase.name, ...matchers, `phase="${phase}"`))} == 1) * 0 + ${PHASE_RANK[phase]}`,
+    (phase) => `(${maxBy('group', panelSeries(METRICS.groupPhase.name, ...matchers, `phase="${phase}"`))} == 1) * 0 + ${PHASE_RANK[phase]}`,
   ).join(' or ');
 }
 
@@ -44,9 +43,7 @@ export function codeMappings(codes: Readonly<Record<string, number>>, colours: R
   return [
     {
       type: 'value',
-      options: Object.fromEntries(
-        Object.entries(codes).map(([name, code], index) => [String(code), { text: name, color: colours[name], index }]),
-      ),
+      options: Object.fromEntries(Object.entries(codes).map(([name, code], index) => [String(code), { text: name, color: colours[name], index }])),
     },
   ];
 }

@@ -17,7 +17,19 @@ import {
   sloRtoRecord,
   withinRtoRecord,
 } from '../rules/slo-rules';
-import { dashedThresholds, dataLink, groupVariable, layout, reboundDashboard, recoveryAnnotations, statPanel, steps, tablePanel, textPanel, timeseriesPanel } from './panels';
+import {
+  dashedThresholds,
+  dataLink,
+  groupVariable,
+  layout,
+  reboundDashboard,
+  recoveryAnnotations,
+  statPanel,
+  steps,
+  tablePanel,
+  textPanel,
+  timeseriesPanel,
+} from './panels';
 import { hideTime } from './table-helpers';
 
 const G = `{${selectors.clusterLabel}=~"$cluster",group=~"$group"}`;
@@ -36,7 +48,11 @@ function sloExplanation(): ReturnType<typeof textPanel> {
     [
       `**Objective:** ${objectiveText}. Error budget: ${num(errorBudget * 100)} % of episodes may take longer.`,
       '',
-      'An episode is *within RTO* when its duration (start until all members converged, hold-down excluded) is at most the RTO in force when it ran. The collector judges each episode once, when it completes (`' + METRICS.episodesWithinRto.name + '` beside `' + METRICS.episodes.name + '`), so raising an RTO later does not rewrite the past. A group with no completed episode shows "no episodes", never 0 % or 100 %.',
+      'An episode is *within RTO* when its duration (start until all members converged, hold-down excluded) is at most the RTO in force when it ran. The collector judges each episode once, when it completes (`' +
+        METRICS.episodesWithinRto.name +
+        '` beside `' +
+        METRICS.episodes.name +
+        '`), so raising an RTO later does not rewrite the past. A group with no completed episode shows "no episodes", never 0 % or 100 %.',
       '',
       `**Burn rate** = share of episodes beyond RTO in a window ÷ error budget. Alerts need both windows above the factor, and at least ${slo.minEpisodesForBurnRateAlerts} episodes in the long window (recoveries are rare: one slow episode among few is already paged by RecoveryExceedingRTO). Below that, the budget in episodes tells the story:`,
       '',
@@ -44,7 +60,9 @@ function sloExplanation(): ReturnType<typeof textPanel> {
       '|---|---|---|',
       windows,
       '',
-      'Percentiles come from the `' + METRICS.duration.name + '` histogram, so they are bucket-interpolated (good to a bucket), while the share within RTO is exact.',
+      'Percentiles come from the `' +
+        METRICS.duration.name +
+        '` histogram, so they are bucket-interpolated (good to a bucket), while the share within RTO is exact.',
     ].join('\n'),
   );
 }
@@ -68,7 +86,12 @@ export function sloReportDashboard(): dashboard.Dashboard {
         queries: [{ expr: `${withinRtoRecord}${G}`, legend: '{{group}}', instant: true }],
         configure: (b) => {
           b.unit('percentunit').decimals(1).min(0).max(1);
-          b.thresholds(steps([['red', null], ['green', slo.target]]));
+          b.thresholds(
+            steps([
+              ['red', null],
+              ['green', slo.target],
+            ]),
+          );
           b.colorMode(common.BigValueColorMode.Background).graphMode(common.BigValueGraphMode.None);
           b.dataLinks([dataLink('Open group detail', detailLink('${__field.labels.group}'))]);
         },
@@ -83,7 +106,13 @@ export function sloReportDashboard(): dashboard.Dashboard {
         queries: [{ expr: `${budgetRemainingRecord}${G}`, legend: '{{group}}', instant: true }],
         configure: (b) => {
           b.unit('percentunit').decimals(0);
-          b.thresholds(steps([['red', null], ['orange', 0], ['green', 0.25]]));
+          b.thresholds(
+            steps([
+              ['red', null],
+              ['orange', 0],
+              ['green', 0.25],
+            ]),
+          );
           b.colorMode(common.BigValueColorMode.Background).graphMode(common.BigValueGraphMode.None);
         },
       }),
@@ -97,7 +126,13 @@ export function sloReportDashboard(): dashboard.Dashboard {
         queries: [{ expr: `${budgetRemainingEpisodesRecord}${G}`, legend: '{{group}}', instant: true }],
         configure: (b) => {
           b.unit('none').decimals(1);
-          b.thresholds(steps([['red', null], ['orange', 0], ['green', 1]]));
+          b.thresholds(
+            steps([
+              ['red', null],
+              ['orange', 0],
+              ['green', 1],
+            ]),
+          );
           b.colorMode(common.BigValueColorMode.Background).graphMode(common.BigValueGraphMode.None);
         },
       }),
@@ -111,7 +146,12 @@ export function sloReportDashboard(): dashboard.Dashboard {
         queries: [{ expr: `${fleetWithinRtoRecord}{${selectors.clusterLabel}=~"$cluster"}`, legend: 'fleet {{cluster}}', instant: true }],
         configure: (b) => {
           b.unit('percentunit').decimals(1).min(0).max(1);
-          b.thresholds(steps([['red', null], ['green', slo.target]]));
+          b.thresholds(
+            steps([
+              ['red', null],
+              ['green', slo.target],
+            ]),
+          );
           b.colorMode(common.BigValueColorMode.Background).graphMode(common.BigValueGraphMode.None);
         },
       }),

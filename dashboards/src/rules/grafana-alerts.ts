@@ -57,9 +57,7 @@ function grafanaTemplate(text: string): string {
  */
 export function toGrafanaRule(rule: AlertRule): GrafanaAlertRule {
   const ruleTitle = title(rule);
-  const annotations = Object.fromEntries(
-    Object.entries(rule.annotations).map(([key, text]) => [key, grafanaTemplate(text)]),
-  );
+  const annotations = Object.fromEntries(Object.entries(rule.annotations).map(([key, text]) => [key, grafanaTemplate(text)]));
   return {
     uid: uid(ruleTitle),
     title: ruleTitle,

@@ -7,9 +7,13 @@ import { parse } from 'yaml';
 import { isAlertRule, type RuleGroup } from './rule-types';
 
 const prometheusDir = join(__dirname, '..', '..', 'prometheus');
-const ruleFiles = readdirSync(prometheusDir).filter((f) => f.endsWith('.yml')).map((f) => join(prometheusDir, f));
+const ruleFiles = readdirSync(prometheusDir)
+  .filter((f) => f.endsWith('.yml'))
+  .map((f) => join(prometheusDir, f));
 const testsDir = join(prometheusDir, 'tests');
-const testFiles = readdirSync(testsDir).filter((f) => f.endsWith('.test.yml')).map((f) => join(testsDir, f));
+const testFiles = readdirSync(testsDir)
+  .filter((f) => f.endsWith('.test.yml'))
+  .map((f) => join(testsDir, f));
 const PROMTOOL = process.env.PROMTOOL ?? 'promtool';
 
 function promtool(...args: string[]): string {

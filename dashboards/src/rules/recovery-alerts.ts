@@ -89,7 +89,7 @@ export const permissionDrift: AlertRule = {
   for: alerts.permissionDriftFor,
   labels: { severity: 'warning' },
   annotations: {
-    summary: "Permissions of {{ $labels.member }} differ from the rest of {{ $labels.group }}.",
+    summary: 'Permissions of {{ $labels.member }} differ from the rest of {{ $labels.group }}.',
     description:
       "{{ $labels.member }}'s ACLs, roles or host-based auth rules differ from the leader's (Redis ACLs and pg_hba.conf are not replicated). After a failover it may refuse clients or accept ones it should not: compare and sync its permissions.",
     dashboard: detailLink,
@@ -168,9 +168,7 @@ export const collectorDown: AlertRule = {
  */
 export const collectorGone: AlertRule = {
   alert: 'RecoverySignalsStale',
-  expr:
-    `${maxBy('job, instance', `max_over_time(${series('up')}[${alerts.unobservedLookback}])`)}` +
-    ` unless ${on('job, instance')} ${series('up')}`,
+  expr: `${maxBy('job, instance', `max_over_time(${series('up')}[${alerts.unobservedLookback}])`)}` + ` unless ${on('job, instance')} ${series('up')}`,
   for: alerts.signalsStaleFor,
   labels: { severity: 'critical', reason: 'collector_gone' },
   annotations: {
@@ -186,9 +184,7 @@ export const collectorGone: AlertRule = {
  */
 export const episodeUnobserved: AlertRule = {
   alert: 'RecoverySignalsStale',
-  expr:
-    `${maxBy('group', `last_over_time(${series(METRICS.groupElapsed.name)}[${alerts.unobservedLookback}])`)} > 0` +
-    ` unless ${on('group')} ${elapsed}`,
+  expr: `${maxBy('group', `last_over_time(${series(METRICS.groupElapsed.name)}[${alerts.unobservedLookback}])`)} > 0` + ` unless ${on('group')} ${elapsed}`,
   labels: { severity: 'critical', reason: 'episode_unobserved' },
   annotations: {
     summary: '{{ $labels.group }} was recovering when its signals vanished.',

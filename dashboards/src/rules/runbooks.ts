@@ -16,8 +16,6 @@ export function runbookUrl(alert: string): string {
 export function withRunbooks<R extends AlertRule | RecordingRule>(groups: RuleGroup<R>[]): RuleGroup<R>[] {
   return groups.map((group) => ({
     ...group,
-    rules: group.rules.map((rule) =>
-      isAlertRule(rule) ? { ...rule, annotations: { ...rule.annotations, runbook_url: runbookUrl(rule.alert) } } : rule,
-    ),
+    rules: group.rules.map((rule) => (isAlertRule(rule) ? { ...rule, annotations: { ...rule.annotations, runbook_url: runbookUrl(rule.alert) } } : rule)),
   }));
 }

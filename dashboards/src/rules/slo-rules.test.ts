@@ -24,7 +24,10 @@ describe('SLO math', () => {
   });
 
   it('folds the burn-rate window pairs into one page and one ticket', () => {
-    assert.deepEqual(burnRateAlerts.map((a) => a.labels.severity), ['critical', 'warning']);
+    assert.deepEqual(
+      burnRateAlerts.map((a) => a.labels.severity),
+      ['critical', 'warning'],
+    );
     assert.equal(burnRateAlerts[0]!.expr.split(' or ').length, 2);
   });
 

@@ -8,9 +8,9 @@ import { withRunbooks } from './runbooks';
 export const errorBudget = 1 - slo.target;
 
 /** Windows the SLI is recorded over: every burn-rate window plus the SLO period. */
-export const sliWindows: string[] = [
-  ...new Set([...slo.burnRateAlerts.flatMap((a) => [a.shortWindow, a.longWindow]), slo.period]),
-].sort((a, b) => durationSeconds(a) - durationSeconds(b));
+export const sliWindows: string[] = [...new Set([...slo.burnRateAlerts.flatMap((a) => [a.shortWindow, a.longWindow]), slo.period])].sort(
+  (a, b) => durationSeconds(a) - durationSeconds(b),
+);
 
 // Recording-rule names are shared (the SLO report and users' alerts read them): @rebound/contract.
 export const episodesRecord = RECORDING_RULES.episodes;
@@ -132,7 +132,9 @@ export const sloRtoMismatch: AlertRule = {
   annotations: {
     summary: 'The recovery SLO of {{ $labels.group }} has no good events: its collector does not export ' + METRICS.episodesWithinRto.name + '.',
     description:
-      'The collector at {{ $labels.instance }} counts episodes of {{ $labels.group }} but does not judge them against their RTO, so the SLO report shows no data for it. Upgrade that collector to one that exports ' + METRICS.episodesWithinRto.name + '.',
+      'The collector at {{ $labels.instance }} counts episodes of {{ $labels.group }} but does not judge them against their RTO, so the SLO report shows no data for it. Upgrade that collector to one that exports ' +
+      METRICS.episodesWithinRto.name +
+      '.',
   },
 };
 

@@ -41,7 +41,12 @@ module.exports = async (env = {}) => {
     cache: {
       type: 'filesystem',
       buildDependencies: {
-        config: [__filename, ...['../bundler/utils.cjs', '../bundler/externals.cjs', '../bundler/copyFiles.cjs', './BuildModeWebpackPlugin.cjs'].map((f) => path.join(__dirname, f))],
+        config: [
+          __filename,
+          ...['../bundler/utils.cjs', '../bundler/externals.cjs', '../bundler/copyFiles.cjs', './BuildModeWebpackPlugin.cjs'].map((f) =>
+            path.join(__dirname, f),
+          ),
+        ],
       },
     },
 

@@ -46,8 +46,21 @@ function PanelFrame({ plugin, state, width, height, options }: { plugin: PanelPl
   const Panel = plugin.panel!;
   const data = panelData(state.frames, state.nowMs, state.rangeMs, state.error);
   return (
-    <div className="preview-panel" style={{ width, height, background: theme.colors.background.primary, border: `1px solid ${theme.colors.border.weak}`, borderRadius: 2 }}>
-      <div style={{ padding: '6px 8px', fontWeight: 500, color: theme.colors.text.primary, fontSize: 14, whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }}>
+    <div
+      className="preview-panel"
+      style={{ width, height, background: theme.colors.background.primary, border: `1px solid ${theme.colors.border.weak}`, borderRadius: 2 }}
+    >
+      <div
+        style={{
+          padding: '6px 8px',
+          fontWeight: 500,
+          color: theme.colors.text.primary,
+          fontSize: 14,
+          whiteSpace: 'nowrap',
+          overflow: 'hidden',
+          textOverflow: 'ellipsis',
+        }}
+      >
         Recovery <span style={{ color: theme.colors.text.secondary, fontWeight: 400 }}>— {state.source}</span>
         {state.error && (
           <span data-testid="query-error" style={{ color: theme.colors.error.text, fontWeight: 400, marginLeft: 8 }}>
@@ -145,7 +158,7 @@ async function main() {
     root.render(
       <Shell>
         <PanelFrame plugin={plugin} state={state} width={width} height={height} options={options} />
-      </Shell>
+      </Shell>,
     );
   const scenario = params.get('scenario');
   if (scenario) {

@@ -33,7 +33,12 @@ export const tableFrame: DataFrame = {
   meta: { type: 'numeric-multi' as never, typeVersion: [0, 1], custom: { resultType: 'vector' }, preferredVisualisationType: 'rawPrometheus' },
   fields: [
     { name: 'Time', type: FieldType.time, config: {}, values: [T0, T0, T0] },
-    { name: '__name__', type: FieldType.string, config: { filterable: true }, values: ['recovery_group_phase', 'recovery_group_phase', 'recovery_member_lag_seconds'] },
+    {
+      name: '__name__',
+      type: FieldType.string,
+      config: { filterable: true },
+      values: ['recovery_group_phase', 'recovery_group_phase', 'recovery_member_lag_seconds'],
+    },
     { name: 'group', type: FieldType.string, config: { filterable: true }, values: ['orders-db', 'orders-db', 'orders-db'] },
     { name: 'member', type: FieldType.string, config: { filterable: true }, values: ['', '', 'pg-2'] },
     { name: 'phase', type: FieldType.string, config: { filterable: true }, values: ['partial', 'healthy', ''] },

@@ -48,7 +48,11 @@ describe('member drill-down', () => {
       expect(within(orders).queryByTestId('member-drilldown')).toBeNull();
       fireEvent.click(within(orders).getByTestId('progress'));
       const drill = within(card('orders-db')).getByTestId('member-drilldown');
-      expect(within(drill).getAllByTestId('member-row').map((r) => r.dataset.member)).toEqual(['pg-1', 'pg-2', 'pg-3', 'pg-4', 'pg-5']);
+      expect(
+        within(drill)
+          .getAllByTestId('member-row')
+          .map((r) => r.dataset.member),
+      ).toEqual(['pg-1', 'pg-2', 'pg-3', 'pg-4', 'pg-5']);
       fireEvent.click(within(card('orders-db')).getByTestId('progress'));
       expect(within(card('orders-db')).queryByTestId('member-drilldown')).toBeNull();
     });

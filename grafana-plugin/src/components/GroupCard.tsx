@@ -41,7 +41,21 @@ function isCardClick(e: React.MouseEvent): boolean {
 }
 
 /** One recovery group: phase, budget, progress, lag, timeline, hidden dangers. */
-export const GroupCard = memo(function GroupCard({ group, position, of, options, styles, theme, fromMs, toMs, alignColumns, href, timeZone, expanded, onToggle }: Props) {
+export const GroupCard = memo(function GroupCard({
+  group,
+  position,
+  of,
+  options,
+  styles,
+  theme,
+  fromMs,
+  toMs,
+  alignColumns,
+  href,
+  timeZone,
+  expanded,
+  onToggle,
+}: Props) {
   const compact = options.density === 'compact';
   const list = alignColumns;
   const elapsed = elapsedText(group);
@@ -51,7 +65,14 @@ export const GroupCard = memo(function GroupCard({ group, position, of, options,
   const drilldownId = `rebound-members-${position}`;
   return (
     <div
-      className={classes(styles.card, styles.cardClickable, compact && styles.cardCompact, phase === 'unknown' && styles.cardUnknown, expanded && styles.cardExpanded, expanded && options.layout === 'grid' && styles.cardSpanRow)}
+      className={classes(
+        styles.card,
+        styles.cardClickable,
+        compact && styles.cardCompact,
+        phase === 'unknown' && styles.cardUnknown,
+        expanded && styles.cardExpanded,
+        expanded && options.layout === 'grid' && styles.cardSpanRow,
+      )}
       data-testid="group-card"
       role="listitem"
       aria-posinset={position}
@@ -83,7 +104,12 @@ export const GroupCard = memo(function GroupCard({ group, position, of, options,
         </span>
         {elapsed ? (
           <span
-            className={classes(styles.elapsed, list && styles.elapsedColumn, level === 'warning' && styles.elapsedWarning, level === 'critical' && styles.elapsedCritical)}
+            className={classes(
+              styles.elapsed,
+              list && styles.elapsedColumn,
+              level === 'warning' && styles.elapsedWarning,
+              level === 'critical' && styles.elapsedCritical,
+            )}
             data-testid="elapsed"
             data-budget={level}
             title="Time since this recovery episode started, against the group's recovery-time objective (RTO)."
@@ -95,7 +121,9 @@ export const GroupCard = memo(function GroupCard({ group, position, of, options,
         )}
         <RecoveryProgress group={group} styles={styles} theme={theme} />
         {options.showLagSparkline && <LagSparkline points={group.lagHistory} fromMs={fromMs} toMs={toMs} styles={styles} keepSpace={list} />}
-        {options.showPhaseTimeline && !compact && <PhaseTimeline segments={group.phaseHistory} fromMs={fromMs} toMs={toMs} styles={styles} theme={theme} timeZone={timeZone} />}
+        {options.showPhaseTimeline && !compact && (
+          <PhaseTimeline segments={group.phaseHistory} fromMs={fromMs} toMs={toMs} styles={styles} theme={theme} timeZone={timeZone} />
+        )}
         <button
           type="button"
           className={styles.toggle}
@@ -114,7 +142,9 @@ export const GroupCard = memo(function GroupCard({ group, position, of, options,
         </div>
       )}
       <SignalChips group={group} options={options} styles={styles} />
-      {expanded && <MemberDrilldown group={group} styles={styles} theme={theme} fromMs={fromMs} toMs={toMs} timeZone={timeZone} detailHref={href} id={drilldownId} />}
+      {expanded && (
+        <MemberDrilldown group={group} styles={styles} theme={theme} fromMs={fromMs} toMs={toMs} timeZone={timeZone} detailHref={href} id={drilldownId} />
+      )}
     </div>
   );
 });

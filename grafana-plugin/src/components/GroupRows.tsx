@@ -1,3 +1,6 @@
+/* eslint-disable react-hooks/refs -- the row heights and row elements are a measurement cache of the
+   windowing, read while rendering by design: what to render is decided by the scroll state, and a
+   measurement that changes a height schedules the next render itself (see the layout effect). */
 import React, { ReactNode, useLayoutEffect, useMemo, useReducer, useRef } from 'react';
 
 import { GroupModel } from '../model/group-model';

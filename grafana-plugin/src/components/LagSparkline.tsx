@@ -37,7 +37,14 @@ export function LagSparkline({ points, fromMs, toMs, styles, width = 90, height 
     .join('');
   const now = points[points.length - 1].lagSeconds;
   return (
-    <svg className={styles.sparkline} width={width} height={height} data-testid="lag-sparkline" role="img" aria-label={`largest member lag, now ${now} s, peak ${peak} s`}>
+    <svg
+      className={styles.sparkline}
+      width={width}
+      height={height}
+      data-testid="lag-sparkline"
+      role="img"
+      aria-label={`largest member lag, now ${now} s, peak ${peak} s`}
+    >
       <title>{`Largest replication lag of any member over the time range: now ${now} s, peak ${peak} s.`}</title>
       <path d={d} fill="none" stroke="currentColor" strokeWidth={1.5} />
     </svg>

@@ -57,41 +57,41 @@ export function MemberDrilldown({ group, styles, theme, fromMs, toMs, timeZone, 
 
       <div className={styles.drilldownHeading}>Members</div>
       <div className={styles.tableScroll}>
-      <table className={styles.memberTable} data-testid="member-table">
-        <thead>
-          <tr>
-            <th>member</th>
-            <th>status</th>
-            <th>reason</th>
-            <th>lag</th>
-            <th>lag bytes</th>
-            <th>lag over the range</th>
-            <th>observed</th>
-            <th>permissions</th>
-          </tr>
-        </thead>
-        <tbody>
-          {group.members.map((m) => {
-            const statusClass = STATUS_CLASS[m.status];
-            return (
-              <tr key={m.member} data-testid="member-row" data-member={m.member} data-status={m.status}>
-                <td>{m.member}</td>
-                <td className={statusClass ? styles[statusClass] : undefined}>{m.status}</td>
-                <td data-testid="member-reason">{memberReason(group, m)}</td>
-                <td>{m.lagSeconds !== undefined ? formatDuration(m.lagSeconds) : '—'}</td>
-                <td>{m.lagBytes !== undefined ? formatBytes(m.lagBytes) : '—'}</td>
-                <td>
-                  <LagSparkline points={lags.get(m.member) ?? []} fromMs={fromMs} toMs={toMs} styles={styles} width={80} height={16} keepSpace />
-                </td>
-                <td>{observed(m)}</td>
-                <td className={m.permissionDrift ? styles.statusBad : permissionsKnown ? undefined : styles.statusUnknown} data-testid="member-permissions">
-                  {m.permissionDrift ? 'differs from the leader' : permissionsKnown ? 'same as the leader' : 'not observed'}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+        <table className={styles.memberTable} data-testid="member-table">
+          <thead>
+            <tr>
+              <th>member</th>
+              <th>status</th>
+              <th>reason</th>
+              <th>lag</th>
+              <th>lag bytes</th>
+              <th>lag over the range</th>
+              <th>observed</th>
+              <th>permissions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {group.members.map((m) => {
+              const statusClass = STATUS_CLASS[m.status];
+              return (
+                <tr key={m.member} data-testid="member-row" data-member={m.member} data-status={m.status}>
+                  <td>{m.member}</td>
+                  <td className={statusClass ? styles[statusClass] : undefined}>{m.status}</td>
+                  <td data-testid="member-reason">{memberReason(group, m)}</td>
+                  <td>{m.lagSeconds !== undefined ? formatDuration(m.lagSeconds) : '—'}</td>
+                  <td>{m.lagBytes !== undefined ? formatBytes(m.lagBytes) : '—'}</td>
+                  <td>
+                    <LagSparkline points={lags.get(m.member) ?? []} fromMs={fromMs} toMs={toMs} styles={styles} width={80} height={16} keepSpace />
+                  </td>
+                  <td>{observed(m)}</td>
+                  <td className={m.permissionDrift ? styles.statusBad : permissionsKnown ? undefined : styles.statusUnknown} data-testid="member-permissions">
+                    {m.permissionDrift ? 'differs from the leader' : permissionsKnown ? 'same as the leader' : 'not observed'}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
       </div>
 
       {group.sharedDomains.length > 0 || group.effectivePaths !== undefined ? (
@@ -108,7 +108,8 @@ export function MemberDrilldown({ group, styles, theme, fromMs, toMs, timeZone, 
       <div className={styles.phaseTimes} data-testid="time-in-phase">
         {now && (
           <span data-testid="phase-so-far">
-            {now.phase} for {formatDuration(now.seconds)} so far (since {dateTimeFormat(now.sinceMs, { timeZone, format: 'HH:mm:ss' })}{now.sinceMs <= fromMs ? ' or earlier' : ''})
+            {now.phase} for {formatDuration(now.seconds)} so far (since {dateTimeFormat(now.sinceMs, { timeZone, format: 'HH:mm:ss' })}
+            {now.sinceMs <= fromMs ? ' or earlier' : ''})
           </span>
         )}
         {phases.map((p) => (

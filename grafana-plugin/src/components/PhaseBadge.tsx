@@ -36,9 +36,7 @@ interface Props {
 /** Phase in words and colour; unknown and stale are striped grey with a dashed border, never a health colour. */
 export function PhaseBadge({ phase, stale, styles, theme, className }: Props) {
   if (stale || phase === 'unknown') {
-    const title = stale
-      ? `No fresh phase sample: the last one said "${phase}", which is history, not the present.`
-      : EXPLAIN.unknown;
+    const title = stale ? `No fresh phase sample: the last one said "${phase}", which is history, not the present.` : EXPLAIN.unknown;
     return (
       <span className={classes(styles.badge, styles.badgeUnknown, className)} data-testid="phase-badge" data-phase={stale ? 'stale' : 'unknown'} title={title}>
         {stale ? '⌛ stale' : '? unknown'}

@@ -12,7 +12,15 @@ const card = (group: string) => cards().find((c) => c.dataset.group === group)!;
 describe('RecoveryPanel', () => {
   it('renders one card per group, worst first', () => {
     renderPanel('incident');
-    expect(cards().map((c) => c.dataset.group)).toEqual(['ledger', 'orders-db', 'payments', 'sessions', '<img src=x onerror="window.__xss=1">', 'cache', 'search']);
+    expect(cards().map((c) => c.dataset.group)).toEqual([
+      'ledger',
+      'orders-db',
+      'payments',
+      'sessions',
+      '<img src=x onerror="window.__xss=1">',
+      'cache',
+      'search',
+    ]);
   });
 
   it('shows the phase in words; unknown is not styled as healthy', () => {
@@ -67,7 +75,9 @@ describe('RecoveryPanel', () => {
     const link = within(card('orders-db')).getByRole('link');
     expect(link.getAttribute('href')).toBe('/d/rebound-group-detail?var-group=orders-db&from=now-1h&to=now');
     const html = within(card('<img src=x onerror="window.__xss=1">')).getByRole('link');
-    expect(html.getAttribute('href')).toBe(`/d/rebound-group-detail?var-group=${encodeURIComponent('<img src=x onerror="window.__xss=1">')}&from=now-1h&to=now`);
+    expect(html.getAttribute('href')).toBe(
+      `/d/rebound-group-detail?var-group=${encodeURIComponent('<img src=x onerror="window.__xss=1">')}&from=now-1h&to=now`,
+    );
   });
 
   it('hides chips switched off in the options, and the link when the URL is empty', () => {

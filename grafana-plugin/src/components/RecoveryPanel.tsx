@@ -35,7 +35,7 @@ export function RecoveryPanel({ data, options, id, width, height, fieldConfig, r
         }
         return next;
       }),
-    []
+    [],
   );
   const fromMs = data.timeRange.from.valueOf();
   const toMs = data.timeRange.to.valueOf();

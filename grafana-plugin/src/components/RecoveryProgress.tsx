@@ -25,7 +25,13 @@ export function RecoveryProgress({ group, styles, theme }: Props) {
       data-testid="progress"
       title="Progress: share of members converged, lagging members counted by how much of their peak lag they have caught up. ETA: time left until the expected completion the collector publishes (remaining work at the recent catch-up rate, counted from when the progress was observed), so it does not age between scrapes."
     >
-      <div className={classes(styles.progressTrack, !known && styles.progressTrackStale)} role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={known ? Math.round(ratio * 100) : undefined}>
+      <div
+        className={classes(styles.progressTrack, !known && styles.progressTrackStale)}
+        role="progressbar"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={known ? Math.round(ratio * 100) : undefined}
+      >
         {known && <div className={styles.progressFill} style={{ width: `${ratio * 100}%`, background: phaseColor(theme, phase) }} />}
       </div>
       <span className={classes(styles.progressText, styles.percent)}>{known ? `${Math.round(ratio * 100)}%` : '—'}</span>

@@ -32,7 +32,8 @@ export function SignalChips({ group, options, styles }: Props) {
     chips.push({
       id: 'permissions-not-observed',
       text: notObserved,
-      title: 'No member of this group reports its permissions (ACLs, auth rules, grants) — e.g. it is read through Prometheus exporters, which expose none — so drift cannot be seen here.',
+      title:
+        'No member of this group reports its permissions (ACLs, auth rules, grants) — e.g. it is read through Prometheus exporters, which expose none — so drift cannot be seen here.',
     });
   }
   if (options.showSharedDomainChip) {
@@ -47,7 +48,12 @@ export function SignalChips({ group, options, styles }: Props) {
   }
   const hidden = options.showHiddenInstabilityChip ? hiddenInstabilityText(group) : undefined;
   if (hidden) {
-    chips.push({ id: 'hidden-instability', text: hidden, tone: 'warning', title: 'Requests work again, but redundancy is not back: the next failure will not be absorbed.' });
+    chips.push({
+      id: 'hidden-instability',
+      text: hidden,
+      tone: 'warning',
+      title: 'Requests work again, but redundancy is not back: the next failure will not be absorbed.',
+    });
   }
   if (chips.length === 0) {
     return null;

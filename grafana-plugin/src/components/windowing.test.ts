@@ -44,6 +44,13 @@ describe('visibleRows', () => {
   });
 
   it('no rows, no window', () => {
-    expect(visibleRows(rowOffsets(0, () => 40), 0, 400, 200)).toEqual({ start: 0, end: 0 });
+    expect(
+      visibleRows(
+        rowOffsets(0, () => 40),
+        0,
+        400,
+        200,
+      ),
+    ).toEqual({ start: 0, end: 0 });
   });
 });

@@ -31,13 +31,22 @@ describe('describeFinding', () => {
   });
 
   it('names the lagging members when only one lagging cause is present', () => {
-    const f = describeFinding(group(['replication_link_down'], [{ member: 'pg-2', status: 'lagging', lagSeconds: 75 }, { member: 'pg-1' }]), 'replication_link_down');
+    const f = describeFinding(
+      group(['replication_link_down'], [{ member: 'pg-2', status: 'lagging', lagSeconds: 75 }, { member: 'pg-1' }]),
+      'replication_link_down',
+    );
     expect(f.members).toEqual(['pg-2']);
     expect(f.summary).toBe('pg-2: replication link down (pg-2 1m 15s behind)');
   });
 
   it('does not guess which lagging member has which cause when two are present', () => {
-    const g = group(['replication_link_down', 'full_resync'], [{ member: 'r1', status: 'lagging' }, { member: 'r2', status: 'lagging', lagBytes: 4_000_000 }]);
+    const g = group(
+      ['replication_link_down', 'full_resync'],
+      [
+        { member: 'r1', status: 'lagging' },
+        { member: 'r2', status: 'lagging', lagBytes: 4_000_000 },
+      ],
+    );
     expect(describeFinding(g, 'full_resync').members).toEqual([]);
     expect(describeFinding(g, 'full_resync').summary).toBe('a lagging member (r1, r2): loading a full copy from the leader');
     expect(memberReason(g, g.members[0])).toBe('one of: replication link down, full resync from the leader');
@@ -48,8 +57,12 @@ describe('describeFinding', () => {
   });
 
   it('a lagging replica without an ETA outside recovering has stalled', () => {
-    expect(describeFinding(group(['replica_lagging'], [{ member: 'pg-3', status: 'lagging', lagSeconds: 95 }]), 'replica_lagging').action).toMatch(/^catching up has stalled: check the disk, CPU and apply rate of pg-3 /);
-    expect(describeFinding(group(['replica_lagging'], [{ member: 'pg-3', status: 'lagging' }], { phase: 'recovering' }), 'replica_lagging').action).toMatch(/no ETA yet/);
+    expect(describeFinding(group(['replica_lagging'], [{ member: 'pg-3', status: 'lagging', lagSeconds: 95 }]), 'replica_lagging').action).toMatch(
+      /^catching up has stalled: check the disk, CPU and apply rate of pg-3 /,
+    );
+    expect(describeFinding(group(['replica_lagging'], [{ member: 'pg-3', status: 'lagging' }], { phase: 'recovering' }), 'replica_lagging').action).toMatch(
+      /no ETA yet/,
+    );
   });
 });
 

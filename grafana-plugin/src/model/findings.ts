@@ -63,7 +63,13 @@ const names = (members: MemberModel[]) => members.map((m) => m.member).join(', '
 /** "pg-3 95 s behind, pg-5 140 s behind" (bytes when known). */
 function behind(members: MemberModel[]): string {
   return members
-    .map((m) => (m.lagSeconds !== undefined ? `${m.member} ${formatDuration(m.lagSeconds)} behind` : m.lagBytes !== undefined ? `${m.member} ${formatBytes(m.lagBytes)} behind` : m.member))
+    .map((m) =>
+      m.lagSeconds !== undefined
+        ? `${m.member} ${formatDuration(m.lagSeconds)} behind`
+        : m.lagBytes !== undefined
+          ? `${m.member} ${formatBytes(m.lagBytes)} behind`
+          : m.member,
+    )
     .join(', ');
 }
 
@@ -89,27 +95,37 @@ export function describeFinding(group: GroupModel, cause: FindingCause): Finding
     case 'no_leader':
       return view('no leader serving: writes fail', 'restore the primary or promote a replica');
     case 'split_brain':
-      return view(`split brain: ${who ?? some('diverged')} also claims to lead`, `fence all but one leader (stop writes to ${who ?? 'the others'}), then rebuild the fenced ones from the leader`);
+      return view(
+        `split brain: ${who ?? some('diverged')} also claims to lead`,
+        `fence all but one leader (stop writes to ${who ?? 'the others'}), then rebuild the fenced ones from the leader`,
+      );
     case 'member_unreachable':
       return view(`${who ?? some('unreachable')} unreachable`, `start ${who ?? 'it'} or fix the network path to it; its log says why it stopped`);
     case 'no_fresh_data': {
-      const ages = members.map((m) => (m.observationAgeSeconds !== undefined && Number.isFinite(m.observationAgeSeconds) ? `${m.member} for ${formatDuration(m.observationAgeSeconds)}` : `${m.member} (never observed)`));
+      const ages = members.map((m) =>
+        m.observationAgeSeconds !== undefined && Number.isFinite(m.observationAgeSeconds)
+          ? `${m.member} for ${formatDuration(m.observationAgeSeconds)}`
+          : `${m.member} (never observed)`,
+      );
       return view(
         `no data from ${ages.length ? ages.join(', ') : some('unknown')}`,
-        `check the source: the collector log names its error and ${SOURCE_UP_METRIC} shows which one is down`
+        `check the source: the collector log names its error and ${SOURCE_UP_METRIC} shows which one is down`,
       );
     }
     case 'not_observable':
-      return view(`${who ?? some('unknown')}: reachable, but the monitoring account may not read its state`, 'grant the monitoring account what the collector log names (docs/monitoring-roles.md)');
+      return view(
+        `${who ?? some('unknown')}: reachable, but the monitoring account may not read its state`,
+        'grant the monitoring account what the collector log names (docs/monitoring-roles.md)',
+      );
     case 'replication_link_down':
       return view(
         `${who ?? some('lagging')}: replication link down${members.length ? ` (${behind(members)})` : ''}`,
-        `check the network between ${who ?? 'the replica'} and the leader and the replica's log; it catches up by itself once the link is back`
+        `check the network between ${who ?? 'the replica'} and the leader and the replica's log; it catches up by itself once the link is back`,
       );
     case 'replication_stopped':
       return view(
         `${who ?? some('lagging')}: replication stopped (IO or SQL thread not running)`,
-        'fix what SHOW SLAVE STATUS names in Last_Error, then START SLAVE (START REPLICA on MySQL); the collector log has the error'
+        'fix what SHOW SLAVE STATUS names in Last_Error, then START SLAVE (START REPLICA on MySQL); the collector log has the error',
       );
     case 'diverged':
       return view(`${who ?? some('diverged')} diverged from the leader`, `rebuild ${who ?? 'it'} from the leader (resync); it cannot catch up by itself`);
@@ -117,7 +133,7 @@ export function describeFinding(group: GroupModel, cause: FindingCause): Finding
       const ratio = group.failoverLoadRatio;
       return view(
         `failover load ${ratio !== undefined ? `${ratio.toFixed(1)}×` : 'high'}: the new leader carries more than the old one did`,
-        'add capacity or shed load on the new leader; move traffic back once the old leader has recovered'
+        'add capacity or shed load on the new leader; move traffic back once the old leader has recovered',
       );
     }
     case 'full_resync':
@@ -125,19 +141,19 @@ export function describeFinding(group: GroupModel, cause: FindingCause): Finding
         `${who ?? some('lagging')}: loading a full copy from the leader`,
         etaKnown(group)
           ? `none yet: the copy is loading, ETA ${formatDuration(group.etaSeconds!)}`
-          : "none yet: the copy is loading; if it restarts over and over, raise the leader's client-output-buffer-limit replica and repl-backlog-size"
+          : "none yet: the copy is loading; if it restarts over and over, raise the leader's client-output-buffer-limit replica and repl-backlog-size",
       );
     case 'replica_lagging':
       return view(`${members.length ? behind(members) : some('lagging')}`, laggingAction(group, who));
     case 'permission_drift':
       return view(
         `${who ?? 'a member'}: permissions differ from the leader's`,
-        `apply the leader's permissions on ${who ?? 'it'} (Redis: ACL SETUSER or ACL LOAD; PostgreSQL: pg_hba.conf, then SELECT pg_reload_conf(); MySQL: the GRANTs); the collector's /api/v1/groups names what differs`
+        `apply the leader's permissions on ${who ?? 'it'} (Redis: ACL SETUSER or ACL LOAD; PostgreSQL: pg_hba.conf, then SELECT pg_reload_conf(); MySQL: the GRANTs); the collector's /api/v1/groups names what differs`,
       );
     case 'shared_failure_domain':
       return view(
         group.sharedDomains.length ? group.sharedDomains.map(sharedDomainText).join('; ') : 'every member shares one failure domain',
-        'move a member to another value of that dimension (zone, host, rack…): one failure there takes them all'
+        'move a member to another value of that dimension (zone, host, rack…): one failure there takes them all',
       );
   }
 }

@@ -12,7 +12,8 @@ const LAG_POINTS = 60;
 
 /** Largest member lag per instant, reduced to at most LAG_POINTS buckets (each keeps its peak). */
 export function lagHistory(series: Series[]): LagPoint[] {
-  const merged = alignedLagMax(series) ?? mergeByTime<number>(series, (_s, v, current) => (v !== null && Number.isFinite(v) ? Math.max(current ?? 0, v) : current));
+  const merged =
+    alignedLagMax(series) ?? mergeByTime<number>(series, (_s, v, current) => (v !== null && Number.isFinite(v) ? Math.max(current ?? 0, v) : current));
   const n = merged.times.length;
   const stride = Math.max(1, Math.ceil(n / LAG_POINTS));
   const out: LagPoint[] = [];
@@ -63,7 +64,7 @@ export function phaseHistory(series: Series[], stepMs: number): PhaseSegment[] {
  */
 function mergeByTime<T>(
   series: Series[],
-  combine: (s: Series, value: number | null, current: T | undefined) => T | undefined
+  combine: (s: Series, value: number | null, current: T | undefined) => T | undefined,
 ): { times: number[]; values: T[] } {
   const times: number[] = [];
   const values: T[] = [];

@@ -52,10 +52,24 @@ describe('panelModel', () => {
       const frames = framesForPanel([
         scenarioQuery(
           [
-            { group: 'a', rtoSeconds: 600, phases: [[3600, 'degraded']], episodeStartedAgo: 300, progress: 0, members: [{ member: 'x', status: 'unreachable' }] },
-            { group: 'b', rtoSeconds: 60, phases: [[3600, 'degraded']], episodeStartedAgo: 120, progress: 0, members: [{ member: 'x', status: 'unreachable' }] },
+            {
+              group: 'a',
+              rtoSeconds: 600,
+              phases: [[3600, 'degraded']],
+              episodeStartedAgo: 300,
+              progress: 0,
+              members: [{ member: 'x', status: 'unreachable' }],
+            },
+            {
+              group: 'b',
+              rtoSeconds: 60,
+              phases: [[3600, 'degraded']],
+              episodeStartedAgo: 120,
+              progress: 0,
+              members: [{ member: 'x', status: 'unreachable' }],
+            },
           ],
-          NOW
+          NOW,
         ),
       ]);
       expect(panelModel(frames, defaultOptions, NOW).groups.map((g) => g.group)).toEqual(['b', 'a']);
@@ -130,13 +144,14 @@ describe('panelModel', () => {
 
   describe('bad data', () => {
     it('no frames: a hint to check the scrape', () => {
-      expect(panelModel([], defaultOptions, NOW)).toEqual({ groups: [], problem: expect.stringContaining('No recovery_group_phase series: is the collector scraped?') });
+      expect(panelModel([], defaultOptions, NOW)).toEqual({
+        groups: [],
+        problem: expect.stringContaining('No recovery_group_phase series: is the collector scraped?'),
+      });
     });
 
     it('member series without phase series: groups stay unknown, with the hint', () => {
-      const frames = framesForPanel([scenarioQuery(scenarioGroups('healthy'), NOW)]).filter(
-        (f) => f.fields[1].labels?.__name__ !== 'recovery_group_phase'
-      );
+      const frames = framesForPanel([scenarioQuery(scenarioGroups('healthy'), NOW)]).filter((f) => f.fields[1].labels?.__name__ !== 'recovery_group_phase');
       const m = panelModel(frames, defaultOptions, NOW);
       expect(m.problem).toContain('No recovery_group_phase series');
       expect(m.groups.every((g) => g.phase === 'unknown')).toBe(true);
@@ -205,10 +220,24 @@ describe('etaText without an ETA series', () => {
     const frames = framesForPanel([
       scenarioQuery(
         [
-          { group: 'r', rtoSeconds: 600, phases: [[3600, 'recovering']], episodeStartedAgo: 60, progress: 0.3, members: [{ member: 'x', status: 'lagging', lagSeconds: 5 }] },
-          { group: 'p', rtoSeconds: 600, phases: [[3600, 'partial']], episodeStartedAgo: 60, progress: 0.3, members: [{ member: 'x', status: 'lagging', lagSeconds: 5 }] },
+          {
+            group: 'r',
+            rtoSeconds: 600,
+            phases: [[3600, 'recovering']],
+            episodeStartedAgo: 60,
+            progress: 0.3,
+            members: [{ member: 'x', status: 'lagging', lagSeconds: 5 }],
+          },
+          {
+            group: 'p',
+            rtoSeconds: 600,
+            phases: [[3600, 'partial']],
+            episodeStartedAgo: 60,
+            progress: 0.3,
+            members: [{ member: 'x', status: 'lagging', lagSeconds: 5 }],
+          },
         ],
-        NOW
+        NOW,
       ),
     ]);
     const { groups } = panelModel(frames, defaultOptions, NOW);
@@ -238,7 +267,7 @@ describe('one query per contract metric (as the Rebound dashboards query)', () =
     const split = panelModel(framesForPanel(queries), defaultOptions, NOW);
     const reference = scenario('incident');
     expect(split.groups.map((g) => [g.group, g.phase, etaText(g), permissionDriftText(g)])).toEqual(
-      reference.groups.map((g) => [g.group, g.phase, etaText(g), permissionDriftText(g)])
+      reference.groups.map((g) => [g.group, g.phase, etaText(g), permissionDriftText(g)]),
     );
   });
 });

@@ -60,7 +60,7 @@ describe('what the panel says when it finds no recovery_group_phase series', () 
     expect(m.groups.length).toBeGreaterThan(0);
     expect(m.groups.every((g) => g.phase === 'unknown')).toBe(true);
     expect(m.problem).toBe(
-      "No recovery_group_phase series recognised. Query Phase returns series without a metric name. An aggregation such as max by (group) drops __name__: set each query's refId to the metric it returns (e.g. recovery_group_phase), or add __name__ to its by (…) labels. Phases below are unknown."
+      "No recovery_group_phase series recognised. Query Phase returns series without a metric name. An aggregation such as max by (group) drops __name__: set each query's refId to the metric it returns (e.g. recovery_group_phase), or add __name__ to its by (…) labels. Phases below are unknown.",
     );
   });
 
@@ -74,7 +74,9 @@ describe('what the panel says when it finds no recovery_group_phase series', () 
   it('other recovery metrics read, no query for the phase: says to add one, not "is the collector scraped?"', () => {
     const m = model(framesForPanel(aggregatedQueries(healthy(), (metric) => (metric === METRICS.phase ? undefined : metric))));
     expect(m.groups.every((g) => g.phase === 'unknown')).toBe(true);
-    expect(m.problem).toBe('No recovery_group_phase series: the queries return other recovery_* metrics but not the phase. Add a query for recovery_group_phase. Phases below are unknown.');
+    expect(m.problem).toBe(
+      'No recovery_group_phase series: the queries return other recovery_* metrics but not the phase. Add a query for recovery_group_phase. Phases below are unknown.',
+    );
   });
 
   it('queries for other metrics only: names them', () => {

@@ -19,8 +19,7 @@ export function budgetUsed(group: GroupModel): number {
 export function sortGroups(groups: GroupModel[], order: SortOrder): GroupModel[] {
   const byName = (a: GroupModel, b: GroupModel) => a.group.localeCompare(b.group);
   const compare: Record<SortOrder, (a: GroupModel, b: GroupModel) => number> = {
-    worst: (a, b) =>
-      phaseRank(effectivePhase(b)) - phaseRank(effectivePhase(a)) || budgetUsed(b) - budgetUsed(a) || byName(a, b),
+    worst: (a, b) => phaseRank(effectivePhase(b)) - phaseRank(effectivePhase(a)) || budgetUsed(b) - budgetUsed(a) || byName(a, b),
     elapsed: (a, b) => (b.elapsedSeconds ?? 0) - (a.elapsedSeconds ?? 0) || byName(a, b),
     name: byName,
   };

@@ -56,7 +56,11 @@ const fleet = (): GroupSpec[] => [
 const recoveringOrders: GroupSpec = {
   group: 'orders-db',
   rtoSeconds: 900,
-  phases: [[RANGE_SECONDS, 'healthy'], [432, 'degraded'], [300, 'recovering']],
+  phases: [
+    [RANGE_SECONDS, 'healthy'],
+    [432, 'degraded'],
+    [300, 'recovering'],
+  ],
   episodeStartedAgo: 432,
   progress: 0.62,
   etaSeconds: 160,
@@ -72,7 +76,12 @@ const recoveringOrders: GroupSpec = {
 const stalledPartialOrders: GroupSpec = {
   group: 'orders-db',
   rtoSeconds: 900,
-  phases: [[RANGE_SECONDS, 'healthy'], [780, 'degraded'], [600, 'recovering'], [420, 'partial']],
+  phases: [
+    [RANGE_SECONDS, 'healthy'],
+    [780, 'degraded'],
+    [600, 'recovering'],
+    [420, 'partial'],
+  ],
   episodeStartedAgo: 780,
   progress: 0.55,
   members: [
@@ -96,7 +105,11 @@ const sharedZoneCache: GroupSpec = {
 const plannedFailover: GroupSpec = {
   group: 'billing-db',
   rtoSeconds: 600,
-  phases: [[RANGE_SECONDS, 'healthy'], [240, 'degraded'], [150, 'recovering']],
+  phases: [
+    [RANGE_SECONDS, 'healthy'],
+    [240, 'degraded'],
+    [150, 'recovering'],
+  ],
   episodeStartedAgo: 240,
   progress: 0.4,
   etaSeconds: 90,
@@ -112,7 +125,15 @@ export const SCENARIOS: Record<string, () => GroupSpec[]> = {
   healthy: fleet,
   'mid-recovery': () => [
     recoveringOrders,
-    { ...healthy('cache', 300, ['cache-a', 'cache-b', 'cache-c']), phases: [[RANGE_SECONDS, 'healthy'], [200, 'recovering'], [40, 'stabilizing']], episodeStartedAgo: 200 },
+    {
+      ...healthy('cache', 300, ['cache-a', 'cache-b', 'cache-c']),
+      phases: [
+        [RANGE_SECONDS, 'healthy'],
+        [200, 'recovering'],
+        [40, 'stabilizing'],
+      ],
+      episodeStartedAgo: 200,
+    },
     ...fleet().slice(2),
   ],
   'stalled-partial': () => [stalledPartialOrders, sharedZoneCache, ...fleet().slice(2)],
@@ -121,14 +142,34 @@ export const SCENARIOS: Record<string, () => GroupSpec[]> = {
     healthy('search', 1800, ['es-1', 'es-2', 'es-3']),
     stalledPartialOrders,
     { ...recoveringOrders, group: 'sessions' },
-    { group: 'payments', rtoSeconds: 600, phases: [[RANGE_SECONDS, 'healthy'], [120, 'unknown']], episodeStartedAgo: 120, progress: 0, members: [{ member: 'pay-1', status: 'unknown' }, { member: 'pay-2', status: 'unknown' }], findings: ['no_fresh_data'] },
+    {
+      group: 'payments',
+      rtoSeconds: 600,
+      phases: [
+        [RANGE_SECONDS, 'healthy'],
+        [120, 'unknown'],
+      ],
+      episodeStartedAgo: 120,
+      progress: 0,
+      members: [
+        { member: 'pay-1', status: 'unknown' },
+        { member: 'pay-2', status: 'unknown' },
+      ],
+      findings: ['no_fresh_data'],
+    },
     {
       group: 'ledger',
       rtoSeconds: 600,
-      phases: [[RANGE_SECONDS, 'healthy'], [1500, 'degraded']],
+      phases: [
+        [RANGE_SECONDS, 'healthy'],
+        [1500, 'degraded'],
+      ],
       episodeStartedAgo: 1500,
       progress: 0,
-      members: [{ member: 'ledger-1', status: 'converged' }, { member: 'ledger-2', status: 'unreachable' }],
+      members: [
+        { member: 'ledger-1', status: 'converged' },
+        { member: 'ledger-2', status: 'unreachable' },
+      ],
       findings: ['member_unreachable'],
     },
     sharedZoneCache,

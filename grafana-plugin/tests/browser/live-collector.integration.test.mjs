@@ -34,7 +34,7 @@ before(async () => {
   const [metrics, otlp] = [await sparePort(), await sparePort()];
   writeFileSync(
     join(dir, 'collector.yaml'),
-    `interval: 1s\nlisten:\n  metrics: 127.0.0.1:${metrics}\n  otlp: 127.0.0.1:${otlp}\nstore: ${join(dir, 'rebound.db')}\ngroups:\n  - name: demo\n    demo: {}\n`
+    `interval: 1s\nlisten:\n  metrics: 127.0.0.1:${metrics}\n  otlp: 127.0.0.1:${otlp}\nstore: ${join(dir, 'rebound.db')}\ngroups:\n  - name: demo\n    demo: {}\n`,
   );
   collector = spawn(process.execPath, [collectorCli, '--config', join(dir, 'collector.yaml'), '--quiet', '--speed', '4'], { stdio: 'ignore' });
   preview = await startPreview(['--collector', `http://127.0.0.1:${metrics}`, '--scrape-interval', '1']);
@@ -55,21 +55,28 @@ after(async () => {
   }
 });
 
-it('shows the demo group live from the collector, with a phase in words', { skip: built ? false : 'collector not built (npm run build -w collector)' }, async () => {
-  const { page } = await openPreview(browser, preview.base);
-  const card = page.locator('[data-testid="group-card"][data-group="demo"]');
-  await card.waitFor({ timeout: 30_000 });
-  const phase = await card.getAttribute('data-phase');
-  assert.ok(['healthy', 'degraded', 'recovering', 'partial', 'stabilizing', 'unknown'].includes(phase), `phase ${phase}`);
-  assert.match(await card.getByTestId('phase-badge').textContent(), /healthy|degraded|recovering|partial|stabilizing|unknown/);
-  await page.waitForTimeout(6000); // a few scrapes, so the sparkline and timeline have history
-  await page.screenshot({ path: join(screenshotDir(), 'live-collector.png') });
-  // The drill-down from live data: the demo's members, each with a status.
-  await card.getByTestId('drilldown-toggle').click();
-  await card.getByTestId('member-drilldown').waitFor();
-  const members = await card.getByTestId('member-row').evaluateAll((rows) => rows.map((r) => r.dataset.status));
-  assert.ok(members.length >= 2, `members in the drill-down: ${members.length}`);
-  assert.ok(members.every((st) => ['converged', 'lagging', 'diverged', 'unreachable', 'unknown'].includes(st)), members.join(', '));
-  await page.screenshot({ path: join(screenshotDir(), 'live-collector-drilldown.png') });
-  await page.close();
-});
+it(
+  'shows the demo group live from the collector, with a phase in words',
+  { skip: built ? false : 'collector not built (npm run build -w collector)' },
+  async () => {
+    const { page } = await openPreview(browser, preview.base);
+    const card = page.locator('[data-testid="group-card"][data-group="demo"]');
+    await card.waitFor({ timeout: 30_000 });
+    const phase = await card.getAttribute('data-phase');
+    assert.ok(['healthy', 'degraded', 'recovering', 'partial', 'stabilizing', 'unknown'].includes(phase), `phase ${phase}`);
+    assert.match(await card.getByTestId('phase-badge').textContent(), /healthy|degraded|recovering|partial|stabilizing|unknown/);
+    await page.waitForTimeout(6000); // a few scrapes, so the sparkline and timeline have history
+    await page.screenshot({ path: join(screenshotDir(), 'live-collector.png') });
+    // The drill-down from live data: the demo's members, each with a status.
+    await card.getByTestId('drilldown-toggle').click();
+    await card.getByTestId('member-drilldown').waitFor();
+    const members = await card.getByTestId('member-row').evaluateAll((rows) => rows.map((r) => r.dataset.status));
+    assert.ok(members.length >= 2, `members in the drill-down: ${members.length}`);
+    assert.ok(
+      members.every((st) => ['converged', 'lagging', 'diverged', 'unreachable', 'unknown'].includes(st)),
+      members.join(', '),
+    );
+    await page.screenshot({ path: join(screenshotDir(), 'live-collector-drilldown.png') });
+    await page.close();
+  },
+);

@@ -31,7 +31,7 @@ async function cardsOf(page) {
       text: c.textContent,
       badgeBackground: getComputedStyle(c.querySelector('[data-testid="phase-badge"]')).backgroundColor,
       badgeBorder: getComputedStyle(c.querySelector('[data-testid="phase-badge"]')).borderStyle,
-    }))
+    })),
   );
 }
 
@@ -42,14 +42,15 @@ describe('preview page, incident fixture', () => {
       const cards = await cardsOf(page);
       assert.deepEqual(
         cards.map((c) => c.group),
-        ['ledger', 'orders-db', 'payments', 'sessions', '<img src=x onerror="window.__xss=1">', 'cache', 'search']
+        ['ledger', 'orders-db', 'payments', 'sessions', '<img src=x onerror="window.__xss=1">', 'cache', 'search'],
       );
       assert.equal(cards[0].phase, 'degraded');
 
       const orders = cards.find((c) => c.group === 'orders-db');
       assert.match(orders.text, /stalled/, 'the stalled group says stalled');
       assert.match(orders.text, /permissions drift on pg-2/, 'the drifted member is named');
-      const etaColour = (group) => page.locator(`[data-testid="group-card"][data-group="${group}"] [data-testid="eta"]`).evaluate((e) => getComputedStyle(e).color);
+      const etaColour = (group) =>
+        page.locator(`[data-testid="group-card"][data-group="${group}"] [data-testid="eta"]`).evaluate((e) => getComputedStyle(e).color);
       assert.notEqual(await etaColour('orders-db'), await etaColour('sessions'), '"stalled" stands out from a running ETA');
 
       const unknown = cards.find((c) => c.group === 'payments');
@@ -99,14 +100,25 @@ describe('screenshots of the states a reviewer should see', () => {
   const states = [
     ['healthy-fleet', 'healthy', (cards) => assert.ok(cards.every((c) => c.phase === 'healthy'))],
     ['mid-recovery-with-eta', 'mid-recovery', (cards) => assert.match(cards[0].text, /ETA 2m 40s/)],
-    ['stalled-partial-drift-shared-zone', 'stalled-partial', (cards) => {
-      assert.match(cards[0].text, /stalled/);
-      assert.match(cards.find((c) => c.group === 'cache').text, /all replicas in zone eu-1a/);
-    }],
-    ['stale-data', 'stale', (cards) => {
-      assert.deepEqual(cards.slice(0, 3).map((c) => c.phase), ['stale', 'stale', 'stale']);
-      assert.match(cards[0].text, /no ETA: data stale/);
-    }],
+    [
+      'stalled-partial-drift-shared-zone',
+      'stalled-partial',
+      (cards) => {
+        assert.match(cards[0].text, /stalled/);
+        assert.match(cards.find((c) => c.group === 'cache').text, /all replicas in zone eu-1a/);
+      },
+    ],
+    [
+      'stale-data',
+      'stale',
+      (cards) => {
+        assert.deepEqual(
+          cards.slice(0, 3).map((c) => c.phase),
+          ['stale', 'stale', 'stale'],
+        );
+        assert.match(cards[0].text, /no ETA: data stale/);
+      },
+    ],
   ];
   for (const [file, scenario, check] of states) {
     it(file, async () => {
@@ -118,7 +130,10 @@ describe('screenshots of the states a reviewer should see', () => {
   }
 
   it('500 groups, compact grid', async () => {
-    const { page } = await openPreview(browser, `${preview.base}?scenario=fleet-500&layout=grid&density=compact&width=1400&height=900`, { width: 1440, height: 940 });
+    const { page } = await openPreview(browser, `${preview.base}?scenario=fleet-500&layout=grid&density=compact&width=1400&height=900`, {
+      width: 1440,
+      height: 940,
+    });
     const cards = await cardsOf(page);
     assert.equal(await page.getByTestId('group-list').getAttribute('data-group-count'), '500');
     assert.equal(cards[0].phase, 'partial', 'the stalled partial groups lead the fleet');
@@ -140,12 +155,18 @@ describe('findings, planned episodes, drill-down and the timeline hover', () => 
     const drill = orders.getByTestId('member-drilldown');
     await drill.waitFor();
     assert.deepEqual(await drill.getByTestId('member-row').evaluateAll((rows) => rows.map((r) => `${r.dataset.member}:${r.dataset.status}`)), [
-      'pg-1:converged', 'pg-2:converged', 'pg-3:lagging', 'pg-4:diverged', 'pg-5:lagging',
+      'pg-1:converged',
+      'pg-2:converged',
+      'pg-3:lagging',
+      'pg-4:diverged',
+      'pg-5:lagging',
     ]);
     assert.deepEqual(await drill.getByTestId('finding').evaluateAll((f) => f.map((x) => x.dataset.cause)), ['diverged', 'replica_lagging', 'permission_drift']);
     assert.ok((await drill.getByTestId('lag-sparkline').count()) >= 2, 'the lagging members have their own sparkline');
     // The opened card grows; the cards below move down and nothing overlaps.
-    const boxes = await page.$$eval('[data-testid="group-card"]', (cs) => cs.map((c) => c.getBoundingClientRect()).map((r) => ({ top: r.top, bottom: r.bottom })));
+    const boxes = await page.$$eval('[data-testid="group-card"]', (cs) =>
+      cs.map((c) => c.getBoundingClientRect()).map((r) => ({ top: r.top, bottom: r.bottom })),
+    );
     for (let i = 1; i < boxes.length; i++) {
       assert.ok(boxes[i].top >= boxes[i - 1].bottom, `card ${i + 1} overlaps the one above`);
     }
@@ -212,7 +233,13 @@ describe('a large fleet: only the rows near the viewport are in the DOM', () => 
       const panel = document.querySelector('[data-testid="recovery-panel"]').getBoundingClientRect();
       return [...document.querySelectorAll('[data-testid="group-card"]')].map((c) => {
         const r = c.getBoundingClientRect();
-        return { position: Number(c.getAttribute('aria-posinset')), of: Number(c.getAttribute('aria-setsize')), left: r.left, top: r.top - panel.top, bottom: r.bottom - panel.top };
+        return {
+          position: Number(c.getAttribute('aria-posinset')),
+          of: Number(c.getAttribute('aria-setsize')),
+          left: r.left,
+          top: r.top - panel.top,
+          bottom: r.bottom - panel.top,
+        };
       });
     });
   /** Every few pixels down the panel's visible area, a card is there: no blank band where rows should be. */
@@ -232,11 +259,18 @@ describe('a large fleet: only the rows near the viewport are in the DOM', () => 
     });
 
   it('grid of 500: rows of whole cards, the worst on top, the last group reachable with the keyboard', async () => {
-    const { page } = await openPreview(browser, `${preview.base}?scenario=fleet-500&layout=grid&density=compact&width=1400&height=900`, { width: 1440, height: 940 });
+    const { page } = await openPreview(browser, `${preview.base}?scenario=fleet-500&layout=grid&density=compact&width=1400&height=900`, {
+      width: 1440,
+      height: 940,
+    });
     await cardsOf(page);
     let cards = await placed(page);
     assert.ok(cards.length < 150, `${cards.length} cards in the DOM for 500 groups`);
-    assert.deepEqual(cards.map((c) => c.position), cards.map((_, i) => i + 1), 'the window starts at the worst group, in order');
+    assert.deepEqual(
+      cards.map((c) => c.position),
+      cards.map((_, i) => i + 1),
+      'the window starts at the worst group, in order',
+    );
     assert.ok(cards.every((c) => c.of === 500));
     // 1,384 px of panel, cards ≥ 280 px with 8 px gaps: four to a row, side by side.
     const firstRow = cards.filter((c) => c.top === cards[0].top);
@@ -249,7 +283,11 @@ describe('a large fleet: only the rows near the viewport are in the DOM', () => 
     cards = await placed(page);
     const last = cards.find((c) => c.position === 500);
     assert.ok(last.bottom <= 900 && last.top >= 0, `the last group is in view after End (top ${last.top}, bottom ${last.bottom})`);
-    assert.deepEqual(cards.map((c) => c.position), cards.map((_, i) => cards[0].position + i), 'contiguous groups around the viewport');
+    assert.deepEqual(
+      cards.map((c) => c.position),
+      cards.map((_, i) => cards[0].position + i),
+      'contiguous groups around the viewport',
+    );
     assert.ok(cards[0].position > 300, 'the top of the fleet left the DOM');
     await page.screenshot({ path: join(shots, 'fleet-500-end.png') });
 
@@ -264,14 +302,23 @@ describe('a large fleet: only the rows near the viewport are in the DOM', () => 
     await cardsOf(page);
     const panel = await page.getByTestId('recovery-panel').boundingBox();
     await page.mouse.move(panel.x + panel.width / 2, panel.y + panel.height / 2);
-    for (const [dy, label] of [[0, 'top'], [4000, 'after one long scroll'], [30_000, 'deep in the fleet'], [-1500, 'back up']]) {
+    for (const [dy, label] of [
+      [0, 'top'],
+      [4000, 'after one long scroll'],
+      [30_000, 'deep in the fleet'],
+      [-1500, 'back up'],
+    ]) {
       await page.mouse.wheel(0, dy);
       // The browser fires `scroll` on its next frame; React renders the new window right after.
       await page.waitForTimeout(150);
       assert.deepEqual(await blankBands(page), [], `no blank band ${label}`);
       const cards = await placed(page);
       assert.ok(cards.length < 120, `${cards.length} cards in the DOM ${label}`);
-      assert.deepEqual(cards.map((c) => c.position), cards.map((_, i) => cards[0].position + i), `contiguous groups ${label}`);
+      assert.deepEqual(
+        cards.map((c) => c.position),
+        cards.map((_, i) => cards[0].position + i),
+        `contiguous groups ${label}`,
+      );
     }
     const scroll = await page.getByTestId('recovery-panel').evaluate((e) => ({ top: e.scrollTop, height: e.scrollHeight }));
     assert.ok(scroll.height > 2000 * 40, `the scrollbar stands for all 2,000 groups (${scroll.height} px)`);

@@ -37,7 +37,11 @@ describe('ScrapeHistory', () => {
     assert.equal(answer.data.resultType, 'matrix');
     const [series] = answer.data.result;
     assert.deepEqual(series.metric, { __name__: 'recovery_group_phase', group: 'g', phase: 'healthy', job: 'rebound', instance: '127.0.0.1:9464' });
-    assert.deepEqual(series.values, [[10, '1'], [15, '0'], [20, '0']]);
+    assert.deepEqual(series.values, [
+      [10, '1'],
+      [15, '0'],
+      [20, '0'],
+    ]);
   });
 
   it('ends a series that disappears (staleness marker), so the panel sees stale data, not the last value', () => {

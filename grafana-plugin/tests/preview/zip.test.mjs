@@ -44,23 +44,33 @@ describe('zip', () => {
       { name: 'p/img/ünïcode.svg', data: Buffer.from('<svg/>') },
     ];
     const back = readZip(zip(files));
-    assert.deepEqual(back.map((e) => e.name), files.map((f) => f.name));
+    assert.deepEqual(
+      back.map((e) => e.name),
+      files.map((f) => f.name),
+    );
     back.forEach((e, i) => assert.ok(e.data.equals(files[i].data)));
   });
 
   const artifacts = join(pluginRoot, 'artifacts');
   const built = existsSync(artifacts) ? readdirSync(artifacts).filter((f) => f.endsWith('.zip')) : [];
-  it('the built archive unpacks to rebound-recovery-panel/ with module.js, plugin.json and the LICENSE', { skip: built.length ? false : 'run npm run build first' }, () => {
-    const entries = readZip(readFileSync(join(artifacts, built[0])));
-    const names = entries.map((e) => e.name);
-    assert.ok(names.every((n) => n.startsWith('rebound-recovery-panel/')), names.join(', '));
-    for (const needed of ['module.js', 'plugin.json', 'README.md', 'LICENSE', 'img/logo.svg']) {
-      assert.ok(names.includes(`rebound-recovery-panel/${needed}`), `missing ${needed}`);
-    }
-    const pluginJson = JSON.parse(entries.find((e) => e.name.endsWith('/plugin.json')).data.toString());
-    assert.equal(pluginJson.id, 'rebound-recovery-panel');
-    assert.match(pluginJson.info.version, /^\d+\.\d+\.\d+$/);
-    const license = entries.find((e) => e.name === 'rebound-recovery-panel/LICENSE').data.toString();
-    assert.match(license, /Apache License\s+Version 2\.0/);
-  });
+  it(
+    'the built archive unpacks to rebound-recovery-panel/ with module.js, plugin.json and the LICENSE',
+    { skip: built.length ? false : 'run npm run build first' },
+    () => {
+      const entries = readZip(readFileSync(join(artifacts, built[0])));
+      const names = entries.map((e) => e.name);
+      assert.ok(
+        names.every((n) => n.startsWith('rebound-recovery-panel/')),
+        names.join(', '),
+      );
+      for (const needed of ['module.js', 'plugin.json', 'README.md', 'LICENSE', 'img/logo.svg']) {
+        assert.ok(names.includes(`rebound-recovery-panel/${needed}`), `missing ${needed}`);
+      }
+      const pluginJson = JSON.parse(entries.find((e) => e.name.endsWith('/plugin.json')).data.toString());
+      assert.equal(pluginJson.id, 'rebound-recovery-panel');
+      assert.match(pluginJson.info.version, /^\d+\.\d+\.\d+$/);
+      const license = entries.find((e) => e.name === 'rebound-recovery-panel/LICENSE').data.toString();
+      assert.match(license, /Apache License\s+Version 2\.0/);
+    },
+  );
 });

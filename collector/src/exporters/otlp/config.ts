@@ -38,7 +38,10 @@ export function parseOtlpExporterConfig(raw: unknown, keyPath: string, env: Node
   const key = (name: string) => joinKey(keyPath, name);
   const protocol = readString(o['protocol'], key('protocol'), d.protocol);
   if (!(PROTOCOLS as readonly string[]).includes(protocol)) {
-    throw new ConfigError(key('protocol'), `expected http/protobuf or http/json (got ${quoteValue(protocol)}); gRPC is not supported, use the OTLP/HTTP port (4318)`);
+    throw new ConfigError(
+      key('protocol'),
+      `expected http/protobuf or http/json (got ${quoteValue(protocol)}); gRPC is not supported, use the OTLP/HTTP port (4318)`,
+    );
   }
   const compression = readString(o['compression'], key('compression'), d.compression);
   if (compression !== 'gzip' && compression !== 'none') throw new ConfigError(key('compression'), `expected gzip or none (got ${quoteValue(compression)})`);

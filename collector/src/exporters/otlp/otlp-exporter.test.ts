@@ -55,7 +55,10 @@ function gaugesOf(request: OtlpMetricsRequest): Map<string, { unit: string; poin
         if (!metric.gauge) continue;
         const points = new Map<string, number>();
         for (const point of metric.gauge.dataPoints) {
-          const key = point.attributes.map((kv) => `${kv.key}=${kv.value?.stringValue}`).sort().join(',');
+          const key = point.attributes
+            .map((kv) => `${kv.key}=${kv.value?.stringValue}`)
+            .sort()
+            .join(',');
           points.set(key, Object.prototype.hasOwnProperty.call(point, 'asDouble') ? point.asDouble! : int64ToNumber(point.asInt));
         }
         result.set(metric.name, { unit: metric.unit, points });
@@ -85,7 +88,11 @@ describe('startOtlpExporter', () => {
   it('pushes every gauge with its dotted name, unit and the snapshot values (protobuf)', async () => {
     let states: GroupState[] = SNAPSHOT;
     const exporter = startOtlpExporter(config(sink), () => states, createMemoryLogger(), {
-      sources: () => new Map([['otlp', true], ['redis/cache', false]]),
+      sources: () =>
+        new Map([
+          ['otlp', true],
+          ['redis/cache', false],
+        ]),
       storeUp: () => false,
       collectorActive: () => true,
       shard: { index: 1, count: 2 },
@@ -122,8 +129,14 @@ describe('startOtlpExporter', () => {
       });
       assert.equal(value('recovery.member.status', 'group=orders-db,member=pg-2,status=lagging'), 1);
       assert.equal(value('recovery.member.status', 'group=orders-db,member=pg-2,status=converged'), 0);
-      assert.deepEqual(Object.fromEntries(gauges.get('recovery.member.lag_seconds')!.points), { 'group=orders-db,member=pg-1': 0, 'group=orders-db,member=pg-2': 12.5 });
-      assert.deepEqual(Object.fromEntries(gauges.get('recovery.member.lag_bytes')!.points), { 'group=orders-db,member=pg-1': 0, 'group=orders-db,member=pg-2': 1048576 });
+      assert.deepEqual(Object.fromEntries(gauges.get('recovery.member.lag_seconds')!.points), {
+        'group=orders-db,member=pg-1': 0,
+        'group=orders-db,member=pg-2': 12.5,
+      });
+      assert.deepEqual(Object.fromEntries(gauges.get('recovery.member.lag_bytes')!.points), {
+        'group=orders-db,member=pg-1': 0,
+        'group=orders-db,member=pg-2': 1048576,
+      });
       assert.equal(value('recovery.group.divergence_ratio', 'group=orders-db'), 2 / 3);
       assert.equal(value('recovery.group.permission_consistency_ratio', 'group=orders-db'), 0.5);
       assert.equal(value('recovery.member.permission_drift', 'group=orders-db,member=pg-2'), 1);
@@ -133,7 +146,10 @@ describe('startOtlpExporter', () => {
       assert.equal(value('recovery.group.hidden_instability', 'group=orders-db'), 1);
       assert.equal(value('recovery.group.net_stabilization_rate', 'group=orders-db'), 2);
       assert.equal(gauges.has('recovery.group.failover_load_ratio'), false, 'absent without a failover');
-      assert.deepEqual(Object.fromEntries(gauges.get('recovery.member.observation_age_seconds')!.points), { 'group=orders-db,member=pg-1': 0.5, 'group=orders-db,member=pg-2': 1.5 });
+      assert.deepEqual(Object.fromEntries(gauges.get('recovery.member.observation_age_seconds')!.points), {
+        'group=orders-db,member=pg-1': 0.5,
+        'group=orders-db,member=pg-2': 1.5,
+      });
       assert.deepEqual(Object.fromEntries(gauges.get('recovery.source.up')!.points), { 'source=otlp': 1, 'source=redis/cache': 0 });
 
       // The ETA goes unknown: the next push must not repeat the last known value.
@@ -150,7 +166,13 @@ describe('startOtlpExporter', () => {
 
   it('pushes JSON with gzip and the configured headers, and records completed episodes', async () => {
     const cfg = parseOtlpExporterConfig(
-      { endpoint: sink.url, protocol: 'http/json', compression: 'gzip', headers: { authorization: 'Bearer ${REBOUND_TEST_OTLP_EXPORT_TOKEN}' }, interval: '1h' },
+      {
+        endpoint: sink.url,
+        protocol: 'http/json',
+        compression: 'gzip',
+        headers: { authorization: 'Bearer ${REBOUND_TEST_OTLP_EXPORT_TOKEN}' },
+        interval: '1h',
+      },
       'exporters.otlp',
       { REBOUND_TEST_OTLP_EXPORT_TOKEN: 'export-secret' },
     );
@@ -164,7 +186,12 @@ describe('startOtlpExporter', () => {
       assert.equal(request.headers['content-encoding'], 'gzip');
       assert.equal(request.headers['authorization'], 'Bearer export-secret');
       const body = JSON.parse(gunzipSync(request.body).toString());
-      const metrics: { name: string; unit: string; histogram?: any; sum?: any; gauge?: any }[] = body.resourceMetrics.flatMap((rm: any) => rm.scopeMetrics.flatMap((sm: any) => sm.metrics));
+      // The OTLP/JSON body as sent, read field by field below: typing every OTLP message here would restate the proto.
+      /* eslint-disable @typescript-eslint/no-explicit-any */
+      const metrics: { name: string; unit: string; histogram?: any; sum?: any; gauge?: any }[] = body.resourceMetrics.flatMap((rm: any) =>
+        rm.scopeMetrics.flatMap((sm: any) => sm.metrics),
+      );
+      /* eslint-enable @typescript-eslint/no-explicit-any */
       const histogram = metrics.find((m) => m.name === 'recovery.duration_seconds')!;
       assert.equal(histogram.unit, 's');
       assert.equal(Number(histogram.histogram.dataPoints[0].count), 1);
@@ -186,13 +213,21 @@ describe('startOtlpExporter', () => {
   it('logs a snapshot that cannot be read, and keeps exporting when it can again', async () => {
     let broken = true;
     const logger = createMemoryLogger();
-    const exporter = startOtlpExporter(config(sink), () => {
-      if (broken) throw new Error('engine not ready');
-      return SNAPSHOT;
-    }, logger, { now: () => NOW });
+    const exporter = startOtlpExporter(
+      config(sink),
+      () => {
+        if (broken) throw new Error('engine not ready');
+        return SNAPSHOT;
+      },
+      logger,
+      { now: () => NOW },
+    );
     try {
       await exporter.forceFlush();
-      assert.ok(logger.lines.some((line) => line.startsWith('error OTLP export could not read the recovery state')), logger.lines.join('\n'));
+      assert.ok(
+        logger.lines.some((line) => line.startsWith('error OTLP export could not read the recovery state')),
+        logger.lines.join('\n'),
+      );
       broken = false;
       await exporter.forceFlush();
       const gauges = gaugesOf(decodeProtobufRequest(sink.requests.at(-1)!.body));
@@ -231,7 +266,10 @@ describe('parseOtlpExporterConfig', () => {
   it('an endpoint that is no URL is refused without its password, up to the last @', () => {
     assert.throws(
       () => parseOtlpExporterConfig({ endpoint: 'http://gw:p@ss w0rd/#x@otel collector:4318' }, 'exporters.otlp', {}),
-      (error: Error) => /exporters\.otlp\.endpoint: expected a URL/.test(error.message) && error.message.includes('http://gw:***@otel collector:4318') && !/ss w0|0rd/.test(error.message),
+      (error: Error) =>
+        /exporters\.otlp\.endpoint: expected a URL/.test(error.message) &&
+        error.message.includes('http://gw:***@otel collector:4318') &&
+        !/ss w0|0rd/.test(error.message),
     );
   });
 
@@ -281,6 +319,9 @@ describe('otlpName', () => {
   });
 
   it('is documented by the table in README.md', () => {
-    assert.ok(readFileSync(join(__dirname, 'README.md'), 'utf8').includes(renderOtlpNameTable()), 'README.md table is up to date (paste renderOtlpNameTable())');
+    assert.ok(
+      readFileSync(join(__dirname, 'README.md'), 'utf8').includes(renderOtlpNameTable()),
+      'README.md table is up to date (paste renderOtlpNameTable())',
+    );
   });
 });

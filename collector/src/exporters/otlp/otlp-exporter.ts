@@ -79,26 +79,27 @@ export function startOtlpExporter(
   for (const key of Object.keys(METRICS) as (keyof typeof METRICS)[]) {
     const definition = METRICS[key];
     if (definition.type !== 'gauge') continue;
-    gauges[key as GaugeKey] = meter.createObservableGauge(otlpName(definition), { description: definition.help, unit: definition.unit, valueType: ValueType.DOUBLE });
+    gauges[key as GaugeKey] = meter.createObservableGauge(otlpName(definition), {
+      description: definition.help,
+      unit: definition.unit,
+      valueType: ValueType.DOUBLE,
+    });
   }
   const now = extras.now ?? Date.now;
   let snapshotFailedAt = -Infinity;
-  meter.addBatchObservableCallback(
-    (observer) => {
-      try {
-        forEachGaugePoint(snapshot(), extras.sources?.() ?? new Map(), now(), (key, value, attributes) => observer.observe(gauges[key], value, attributes));
-        if (extras.storeUp !== undefined) observer.observe(gauges.storeUp, extras.storeUp() ? 1 : 0);
-        if (extras.collectorActive !== undefined) observer.observe(gauges.collectorActive, extras.collectorActive() ? 1 : 0);
-        if (extras.shard !== undefined) observer.observe(gauges.collectorShardInfo, 1, { shard: String(extras.shard.index), shards: String(extras.shard.count) });
-      } catch (error) {
-        // The SDK would swallow it; say it (at most every 5 minutes) and push nothing rather than half a picture.
-        if (now() - snapshotFailedAt > 300_000) logger.error('OTLP export could not read the recovery state', { error: String(error) });
-        snapshotFailedAt = now();
-        throw error;
-      }
-    },
-    Object.values(gauges),
-  );
+  meter.addBatchObservableCallback((observer) => {
+    try {
+      forEachGaugePoint(snapshot(), extras.sources?.() ?? new Map(), now(), (key, value, attributes) => observer.observe(gauges[key], value, attributes));
+      if (extras.storeUp !== undefined) observer.observe(gauges.storeUp, extras.storeUp() ? 1 : 0);
+      if (extras.collectorActive !== undefined) observer.observe(gauges.collectorActive, extras.collectorActive() ? 1 : 0);
+      if (extras.shard !== undefined) observer.observe(gauges.collectorShardInfo, 1, { shard: String(extras.shard.index), shards: String(extras.shard.count) });
+    } catch (error) {
+      // The SDK would swallow it; say it (at most every 5 minutes) and push nothing rather than half a picture.
+      if (now() - snapshotFailedAt > 300_000) logger.error('OTLP export could not read the recovery state', { error: String(error) });
+      snapshotFailedAt = now();
+      throw error;
+    }
+  }, Object.values(gauges));
 
   const duration = meter.createHistogram(otlpName(METRICS.duration), {
     description: METRICS.duration.help,
@@ -131,7 +132,8 @@ export function startOtlpExporter(
       );
       const ended = await Promise.race([pushed, deadline]);
       clearTimeout(timer);
-      if (ended === 'deadline') logger.warn(`OTLP exporter: the last push did not finish within ${SHUTDOWN_EXPORT_DEADLINE_MILLIS} ms; stopping without it`, { url: target });
+      if (ended === 'deadline')
+        logger.warn(`OTLP exporter: the last push did not finish within ${SHUTDOWN_EXPORT_DEADLINE_MILLIS} ms; stopping without it`, { url: target });
     },
   };
 }

@@ -11,7 +11,12 @@ import { repeatedHeaders, sampleSet } from './testing/sample-set';
 
 /** The receivers' own counter, registered on the exporter's registry as the OTLP receiver does. */
 function receiverCounter(registry: Registry): Counter<'receiver' | 'reason'> {
-  return new Counter({ name: 'recovery_receiver_refused_total', help: 'Data points a receiver refused.', labelNames: ['receiver', 'reason'], registers: [registry] });
+  return new Counter({
+    name: 'recovery_receiver_refused_total',
+    help: 'Data points a receiver refused.',
+    labelNames: ['receiver', 'reason'],
+    registers: [registry],
+  });
 }
 
 /**
@@ -35,9 +40,28 @@ async function* expositionsOverAStory(): AsyncGenerator<{ tick: number; cached: 
   const deps = (zone: string) => ({ 'cloud.availability_zone': zone, 'host.name': 'shared "host"' });
   for (let tick = 0; tick < 12; tick++) {
     const failed = tick >= 3 && tick < 9;
-    engine.observe(obs('a', now, failed ? { role: 'leader', reachable: false, dependencies: deps('z1') } : { role: 'leader', position: 10, load: 100, dependencies: deps('z1'), permissionFingerprint: 'p' }));
-    engine.observe(obs('b', now, { role: failed ? 'leader' : 'replica', position: 10, load: 250, dependencies: deps('z2'), permissionFingerprint: failed ? 'q' : 'p' }));
-    if (tick < 7) engine.observe(obs('c\\"x', now, { position: 10, lagSeconds: failed ? 30 - tick : 0, ...(failed ? { lagBytes: 4096 } : {}), dependencies: deps('z3'), permissionFingerprint: 'p' }));
+    engine.observe(
+      obs(
+        'a',
+        now,
+        failed
+          ? { role: 'leader', reachable: false, dependencies: deps('z1') }
+          : { role: 'leader', position: 10, load: 100, dependencies: deps('z1'), permissionFingerprint: 'p' },
+      ),
+    );
+    engine.observe(
+      obs('b', now, { role: failed ? 'leader' : 'replica', position: 10, load: 250, dependencies: deps('z2'), permissionFingerprint: failed ? 'q' : 'p' }),
+    );
+    if (tick < 7)
+      engine.observe(
+        obs('c\\"x', now, {
+          position: 10,
+          lagSeconds: failed ? 30 - tick : 0,
+          ...(failed ? { lagBytes: 4096 } : {}),
+          dependencies: deps('z3'),
+          permissionFingerprint: 'p',
+        }),
+      );
     if (tick === 7) engine.retireMember('db', 'c\\"x');
     if (tick >= 7) engine.observe(obs('d', now, { position: 10, dependencies: deps('z3'), permissionFingerprint: 'p' }));
     engine.observe({ ...obs('x', now, { role: 'leader', position: 1 }), group: 'calm' });
@@ -45,7 +69,13 @@ async function* expositionsOverAStory(): AsyncGenerator<{ tick: number; cached: 
     engine.observe({ ...obs('w', now, { lagSeconds: tick < 3 ? 0 : Math.max(0, 30 - 2 * (tick - 3)) }), group: odd });
     engine.observe({ ...obs('m\n1', now, { role: 'leader', position: tick, load: tick === 5 ? Number.NaN : 1 }), group: odd });
     const states: readonly GroupState[] = engine.tick();
-    if (tick === 4) episodes.push({ group: 'db', durationSeconds: 42.5, rtoSeconds: 60 }, { group: 'db', durationSeconds: 90_000, rtoSeconds: 60 }, { group: 'calm', durationSeconds: null, rtoSeconds: 60 }, { group: odd, durationSeconds: 12, rtoSeconds: 60, planned: true });
+    if (tick === 4)
+      episodes.push(
+        { group: 'db', durationSeconds: 42.5, rtoSeconds: 60 },
+        { group: 'db', durationSeconds: 90_000, rtoSeconds: 60 },
+        { group: 'calm', durationSeconds: null, rtoSeconds: 60 },
+        { group: odd, durationSeconds: 12, rtoSeconds: 60, planned: true },
+      );
     if (tick === 4) for (const e of episodes) exporter.recordEpisode(e);
     if (tick === 2 || tick === 5) {
       blips.push('calm');
@@ -91,7 +121,11 @@ describe('PrometheusExporter', () => {
 
     it('has the same samples in OpenMetrics, counter families named without _total, and ends with # EOF', async () => {
       for await (const { tick, cached, openMetrics } of expositionsOverAStory()) {
-        const samples = (text: string) => text.split('\n').filter((l) => l !== '' && !l.startsWith('#')).sort();
+        const samples = (text: string) =>
+          text
+            .split('\n')
+            .filter((l) => l !== '' && !l.startsWith('#'))
+            .sort();
         assert.deepEqual(samples(openMetrics), samples(cached), `tick ${tick}`);
         assert.ok(openMetrics.endsWith('\n# EOF\n'), 'ends with # EOF');
         assert.equal(openMetrics.match(/^# EOF$/gm)!.length, 1);

@@ -11,7 +11,9 @@ import { etaSecondsAt } from '../../model/eta';
 import { escapeLabelValue, formatValue, labelPair } from './exposition-format';
 
 /** The families a group has series in, in exposition order (the one definition list's order). */
-export const GROUP_FAMILIES: readonly MetricKey[] = (Object.keys(METRICS) as MetricKey[]).filter((key) => key !== 'sourceUp' && key !== 'storeUp' && key !== 'collectorActive' && key !== 'collectorShardInfo');
+export const GROUP_FAMILIES: readonly MetricKey[] = (Object.keys(METRICS) as MetricKey[]).filter(
+  (key) => key !== 'sourceUp' && key !== 'storeUp' && key !== 'collectorActive' && key !== 'collectorShardInfo',
+);
 const FAMILY_INDEX = new Map<MetricKey, number>(GROUP_FAMILIES.map((key, i) => [key, i]));
 const at = (key: MetricKey): number => FAMILY_INDEX.get(key)!;
 
@@ -72,17 +74,22 @@ export class GroupSeries {
     const changed = <T>(read: (s: GroupState) => T): boolean => before === undefined || read(before) !== read(state);
     if (changed((s) => s.phase)) this.set('groupPhase', this.oneHot(METRICS.groupPhase.name, 'phase', PHASES, state.phase));
     if (changed((s) => s.progress)) this.set('groupProgress', this.groupLine(METRICS.groupProgress.name, state.progress));
-    if (changed((s) => s.etaDeadlineMillis)) this.set('groupEtaTimestamp', this.groupLine(METRICS.groupEtaTimestamp.name, state.etaDeadlineMillis === null ? null : state.etaDeadlineMillis / 1000));
+    if (changed((s) => s.etaDeadlineMillis))
+      this.set('groupEtaTimestamp', this.groupLine(METRICS.groupEtaTimestamp.name, state.etaDeadlineMillis === null ? null : state.etaDeadlineMillis / 1000));
     if (changed((s) => s.elapsedSeconds)) this.set('groupElapsed', this.groupLine(METRICS.groupElapsed.name, state.elapsedSeconds));
     if (changed((s) => s.episodePlanned)) this.set('groupEpisodePlanned', this.groupLine(METRICS.groupEpisodePlanned.name, state.episodePlanned ? 1 : 0));
     if (before === undefined || !sameFindingCauses(before, state)) this.set('groupFinding', this.findings(state));
     if (changed((s) => s.rtoSeconds)) this.set('groupRto', this.groupLine(METRICS.groupRto.name, state.rtoSeconds));
     if (changed((s) => s.divergenceRatio)) this.set('groupDivergence', this.groupLine(METRICS.groupDivergence.name, state.divergenceRatio));
-    if (changed((s) => s.permissionConsistency)) this.set('groupPermissionConsistency', this.groupLine(METRICS.groupPermissionConsistency.name, state.permissionConsistency));
+    if (changed((s) => s.permissionConsistency))
+      this.set('groupPermissionConsistency', this.groupLine(METRICS.groupPermissionConsistency.name, state.permissionConsistency));
     if (changed((s) => s.independence.ratio)) this.set('groupIndependence', this.groupLine(METRICS.groupIndependence.name, state.independence.ratio));
-    if (changed((s) => s.independence.effectivePaths)) this.set('groupEffectivePaths', this.groupLine(METRICS.groupEffectivePaths.name, state.independence.effectivePaths));
-    if (changed((s) => s.hiddenInstability)) this.set('groupHiddenInstability', this.groupLine(METRICS.groupHiddenInstability.name, state.hiddenInstability ? 1 : 0));
-    if (changed((s) => s.netStabilizationPerMinute)) this.set('groupNetStabilization', this.groupLine(METRICS.groupNetStabilization.name, state.netStabilizationPerMinute));
+    if (changed((s) => s.independence.effectivePaths))
+      this.set('groupEffectivePaths', this.groupLine(METRICS.groupEffectivePaths.name, state.independence.effectivePaths));
+    if (changed((s) => s.hiddenInstability))
+      this.set('groupHiddenInstability', this.groupLine(METRICS.groupHiddenInstability.name, state.hiddenInstability ? 1 : 0));
+    if (changed((s) => s.netStabilizationPerMinute))
+      this.set('groupNetStabilization', this.groupLine(METRICS.groupNetStabilization.name, state.netStabilizationPerMinute));
     if (changed((s) => s.failoverLoadRatio)) this.set('groupFailoverLoad', this.groupLine(METRICS.groupFailoverLoad.name, state.failoverLoadRatio));
     if (before === undefined || !sameSharedDomains(before, state)) this.set('groupSharedDependency', this.sharedDependencies(state));
     this.updateMembers(state, memberChanges(before, state));
@@ -216,7 +223,10 @@ export class GroupSeries {
       this.agePrefixBytes = this.agePrefixes.reduce((sum, prefix) => sum + (ascii ? prefix.length : Buffer.byteLength(prefix, 'utf8')), 0);
     }
     if (changes.layout || changes.status) {
-      this.set('memberStatus', state.members.map((m, i) => this.oneHot(METRICS.memberStatus.name, 'status', MEMBER_STATUSES, m.status, memberLabels[i])).join(''));
+      this.set(
+        'memberStatus',
+        state.members.map((m, i) => this.oneHot(METRICS.memberStatus.name, 'status', MEMBER_STATUSES, m.status, memberLabels[i])).join(''),
+      );
       this.set('groupMembers', this.memberCounts(state.members));
     }
     const perMember = (name: string, read: (m: MemberState) => number | null): string => {
@@ -227,9 +237,21 @@ export class GroupSeries {
       });
       return lines.join('');
     };
-    if (changes.layout || changes.lagSeconds) this.set('memberLagSeconds', perMember(METRICS.memberLagSeconds.name, (m) => m.lagSeconds));
-    if (changes.layout || changes.lagBytes) this.set('memberLagBytes', perMember(METRICS.memberLagBytes.name, (m) => m.lagBytes));
-    if (changes.layout || changes.drift) this.set('memberPermissionDrift', perMember(METRICS.memberPermissionDrift.name, (m) => (m.permissionDrift ? 1 : 0)));
+    if (changes.layout || changes.lagSeconds)
+      this.set(
+        'memberLagSeconds',
+        perMember(METRICS.memberLagSeconds.name, (m) => m.lagSeconds),
+      );
+    if (changes.layout || changes.lagBytes)
+      this.set(
+        'memberLagBytes',
+        perMember(METRICS.memberLagBytes.name, (m) => m.lagBytes),
+      );
+    if (changes.layout || changes.drift)
+      this.set(
+        'memberPermissionDrift',
+        perMember(METRICS.memberPermissionDrift.name, (m) => (m.permissionDrift ? 1 : 0)),
+      );
   }
 
   private memberCounts(members: readonly MemberState[]): string {

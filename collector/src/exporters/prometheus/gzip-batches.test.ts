@@ -17,8 +17,14 @@ describe('gzipBatches', () => {
 
   it('starts a new batch before one would pass the size, and passes a large piece through whole', () => {
     const input = pieces([60, 60, 250, 10]);
-    assert.deepEqual([...gzipBatches(input, 100)].map((b) => b.length), [60, 60, 250, 10]);
-    assert.deepEqual([...gzipBatches(pieces([40, 40, 40]), 100)].map((b) => b.length), [80, 40]);
+    assert.deepEqual(
+      [...gzipBatches(input, 100)].map((b) => b.length),
+      [60, 60, 250, 10],
+    );
+    assert.deepEqual(
+      [...gzipBatches(pieces([40, 40, 40]), 100)].map((b) => b.length),
+      [80, 40],
+    );
   });
 
   it('yields nothing for no pieces', () => {

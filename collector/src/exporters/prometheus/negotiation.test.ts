@@ -4,7 +4,10 @@ import { acceptsGzip, negotiateFormat } from './negotiation';
 
 describe('negotiateFormat', () => {
   it('picks OpenMetrics for the header Prometheus sends', () => {
-    assert.equal(negotiateFormat('application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1'), 'openmetrics');
+    assert.equal(
+      negotiateFormat('application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1'),
+      'openmetrics',
+    );
   });
   it('picks Prometheus text without an Accept, for */* (curl, browsers) and when text/plain is preferred', () => {
     assert.equal(negotiateFormat(undefined), 'prometheus');

@@ -18,8 +18,18 @@ function midFailover() {
   const deps = (zone: string) => ({ 'cloud.availability_zone': zone, 'host.name': 'shared-host' });
   for (let s = 0; s < 12; s++) {
     const failed = s >= 3;
-    engine.observe(obs('a', now, failed ? { role: 'leader', reachable: false, dependencies: deps('z1') } : { role: 'leader', position: 10, load: 100, dependencies: deps('z1'), permissionFingerprint: 'p' }));
-    engine.observe(obs('b', now, { role: failed ? 'leader' : 'replica', position: 10, load: 250, dependencies: deps('z2'), permissionFingerprint: failed ? 'q' : 'p' }));
+    engine.observe(
+      obs(
+        'a',
+        now,
+        failed
+          ? { role: 'leader', reachable: false, dependencies: deps('z1') }
+          : { role: 'leader', position: 10, load: 100, dependencies: deps('z1'), permissionFingerprint: 'p' },
+      ),
+    );
+    engine.observe(
+      obs('b', now, { role: failed ? 'leader' : 'replica', position: 10, load: 250, dependencies: deps('z2'), permissionFingerprint: failed ? 'q' : 'p' }),
+    );
     engine.observe(obs('c', now, { position: 10, lagSeconds: failed ? 30 - s : 0, dependencies: deps('z3'), permissionFingerprint: 'p' }));
     engine.observe({ ...obs('x', now, { role: 'leader', position: 1 }), group: 'calm' });
     engine.observe({ ...obs('y', now, { role: 'leader', position: 1 }), group: 'drain' });
@@ -57,9 +67,10 @@ describe('PrometheusExporter', () => {
 
     it('names the shared failure domain and the drifted member', async () => {
       const text = await midFailover().exporter.metricsText();
-      assert.deepEqual(seriesOf(text, 'recovery_group_shared_dependency').filter((l) => l.includes('group="db"')), [
-        'recovery_group_shared_dependency{group="db",dimension="host.name",value="shared-host"} 1',
-      ]);
+      assert.deepEqual(
+        seriesOf(text, 'recovery_group_shared_dependency').filter((l) => l.includes('group="db"')),
+        ['recovery_group_shared_dependency{group="db",dimension="host.name",value="shared-host"} 1'],
+      );
       assert.ok(seriesOf(text, 'recovery_member_permission_drift').includes('recovery_member_permission_drift{group="db",member="c"} 1'));
       assert.ok(seriesOf(text, 'recovery_group_failover_load_ratio').includes('recovery_group_failover_load_ratio{group="db"} 2.5'));
     });
@@ -68,8 +79,15 @@ describe('PrometheusExporter', () => {
       const { exporter, engine } = midFailover();
       assert.equal(engine.snapshot()[0]!.etaSeconds, null);
       const text = await exporter.metricsText();
-      assert.deepEqual(seriesOf(text, 'recovery_group_eta_seconds').filter((l) => !l.includes('drain')), ['recovery_group_eta_seconds{group="calm"} 0']);
-      assert.deepEqual(seriesOf(text, 'recovery_group_eta_timestamp_seconds').filter((l) => !l.includes('drain')), [], 'no deadline without an ETA, nor once all converged');
+      assert.deepEqual(
+        seriesOf(text, 'recovery_group_eta_seconds').filter((l) => !l.includes('drain')),
+        ['recovery_group_eta_seconds{group="calm"} 0'],
+      );
+      assert.deepEqual(
+        seriesOf(text, 'recovery_group_eta_timestamp_seconds').filter((l) => !l.includes('drain')),
+        [],
+        'no deadline without an ETA, nor once all converged',
+      );
     });
 
     it('publishes the expected completion time, and ages eta_seconds to the scrape rather than to the tick', async () => {
@@ -80,10 +98,17 @@ describe('PrometheusExporter', () => {
       const text = await exporter.metricsText();
       assert.deepEqual(seriesOf(text, 'recovery_group_eta_timestamp_seconds'), ['recovery_group_eta_timestamp_seconds{group="drain"} 1700000018']);
       // The tick ran at a fake 2023 clock; the scrape runs now, long after the deadline: what is left is 0, not the tick's 7 s.
-      assert.deepEqual(seriesOf(text, 'recovery_group_eta_seconds').filter((l) => l.includes('drain')), ['recovery_group_eta_seconds{group="drain"} 0']);
+      assert.deepEqual(
+        seriesOf(text, 'recovery_group_eta_seconds').filter((l) => l.includes('drain')),
+        ['recovery_group_eta_seconds{group="drain"} 0'],
+      );
       const late = { ...drain, derivedAtMillis: Date.now() - 1_500, etaSeconds: 10, etaDeadlineMillis: Date.now() + 8_500 };
       exporter.update([late], new Map());
-      const eta = Number(seriesOf(await exporter.metricsText(), 'recovery_group_eta_seconds').find((l) => l.includes('drain'))!.split(' ')[1]);
+      const eta = Number(
+        seriesOf(await exporter.metricsText(), 'recovery_group_eta_seconds')
+          .find((l) => l.includes('drain'))!
+          .split(' ')[1],
+      );
       assert.ok(eta > 8 && eta <= 8.5, `scraped 1.5 s after the tick that said 10 s: ${eta}`);
     });
 
@@ -153,8 +178,17 @@ describe('PrometheusExporter', () => {
       it('loses every series it had once it is no longer in the state', async () => {
         const { engine, exporter } = withLaggingMember();
         const before = memberLines(await exporter.metricsText(), 'c');
-        for (const name of ['recovery_member_status', 'recovery_member_lag_seconds', 'recovery_member_lag_bytes', 'recovery_member_permission_drift', 'recovery_member_observation_age_seconds']) {
-          assert.ok(before.some((l) => l.startsWith(name + '{')), `c has ${name} before retirement`);
+        for (const name of [
+          'recovery_member_status',
+          'recovery_member_lag_seconds',
+          'recovery_member_lag_bytes',
+          'recovery_member_permission_drift',
+          'recovery_member_observation_age_seconds',
+        ]) {
+          assert.ok(
+            before.some((l) => l.startsWith(name + '{')),
+            `c has ${name} before retirement`,
+          );
         }
         assert.equal(engine.retireMember('db', 'c'), true);
         exporter.update(engine.tick(), new Map());
@@ -170,7 +204,11 @@ describe('PrometheusExporter', () => {
         engine.retireMember('db', 'c');
         engine.observe(obs('d', now, { position: 100, permissionFingerprint: 'p' }));
         const state = engine.tick();
-        assert.deepEqual(state[0]!.members.map((m) => m.member), ['a', 'b', 'd'], 'same member count, different members');
+        assert.deepEqual(
+          state[0]!.members.map((m) => m.member),
+          ['a', 'b', 'd'],
+          'same member count, different members',
+        );
         exporter.update(state, new Map());
         const text = await exporter.metricsText();
         assert.deepEqual(memberLines(text, 'c'), []);

@@ -118,7 +118,16 @@ export class PrometheusExporter {
       else if (key === 'groupEta') pieces.push(this.etas(groups, reuse));
       else pieces.push(this.families[index]!.render(groups.length, reuse));
     });
-    const ownMetrics = [familyHeader(METRICS.sourceUp, format), ...this.sourceUpLines.values(), familyHeader(METRICS.storeUp, format), this.storeUpLine, familyHeader(METRICS.collectorActive, format), this.collectorActiveLine, familyHeader(METRICS.collectorShardInfo, format), this.shardInfoLine];
+    const ownMetrics = [
+      familyHeader(METRICS.sourceUp, format),
+      ...this.sourceUpLines.values(),
+      familyHeader(METRICS.storeUp, format),
+      this.storeUpLine,
+      familyHeader(METRICS.collectorActive, format),
+      this.collectorActiveLine,
+      familyHeader(METRICS.collectorShardInfo, format),
+      this.shardInfoLine,
+    ];
     pieces.push(Buffer.from(ownMetrics.join(''), 'utf8'));
     try {
       const others = format === 'openmetrics' ? (await registryAsOpenMetrics(this.registry)) + OPENMETRICS_EOF : await this.registry.metrics();

@@ -53,7 +53,10 @@ describe('demoReceiverFactory', () => {
     const config = parseDemoConfig({ scenario: 'cache', members: 4 }, KEY);
     assert.equal(demoMemberCount(config), 4);
     const declared = demoReceiverFactory.declaredMembers!(config);
-    assert.deepEqual(declared.map((d) => d.member), ['cache-a', 'cache-b', 'cache-c', 'cache-d']);
+    assert.deepEqual(
+      declared.map((d) => d.member),
+      ['cache-a', 'cache-b', 'cache-c', 'cache-d'],
+    );
     assert.equal(declared[0]!.role, 'leader');
     assert.ok(declared.every((d) => d.dependencies?.['cloud.availability_zone'] === 'eu-1a'));
   });
@@ -62,20 +65,26 @@ describe('demoReceiverFactory', () => {
 describe('a demo group in a whole config file', () => {
   it('fails on a typo with the file and the full key path', () => {
     const text = 'groups:\n  - name: shop-db\n    demo:\n      scenario: database\n      membrs: 4\n';
-    assert.throws(() => parseConfigText(text, 'rebound.yaml'), (e: unknown) => {
-      assert.ok(e instanceof ConfigError);
-      assert.equal(e.message, 'rebound.yaml: groups[0].demo.membrs: unknown key (did you mean "members"?); allowed here: scenario, speed, members, seed');
-      return true;
-    });
+    assert.throws(
+      () => parseConfigText(text, 'rebound.yaml'),
+      (e: unknown) => {
+        assert.ok(e instanceof ConfigError);
+        assert.equal(e.message, 'rebound.yaml: groups[0].demo.membrs: unknown key (did you mean "members"?); allowed here: scenario, speed, members, seed');
+        return true;
+      },
+    );
   });
 
   it('parses demo groups side by side, each with its own simulated members', () => {
     const text = 'groups:\n  - name: a\n    demo: { scenario: paths, members: 3 }\n  - name: b\n    demo: {}\n';
     const config = parseConfigText(text, 'rebound.yaml');
-    assert.deepEqual(config.groups.map((g) => [g.name, g.receivers[0]!.config]), [
-      ['a', { scenario: 'paths', speed: 1, members: 3, seed: 42 }],
-      ['b', { scenario: 'database', speed: 1, seed: 42 }],
-    ]);
+    assert.deepEqual(
+      config.groups.map((g) => [g.name, g.receivers[0]!.config]),
+      [
+        ['a', { scenario: 'paths', speed: 1, members: 3, seed: 42 }],
+        ['b', { scenario: 'database', speed: 1, seed: 42 }],
+      ],
+    );
   });
 });
 

@@ -6,11 +6,14 @@ import { defaultDemoGroups, demoGroupSettings } from './default-groups';
 describe('defaultDemoGroups', () => {
   it('runs a database, a cache and network paths, each from its own demo story', () => {
     const groups = defaultDemoGroups(1);
-    assert.deepEqual(groups.map((g) => [g.name, g.receivers.map((r) => r.type), (g.receivers[0]!.config as { scenario: string }).scenario]), [
-      ['orders-db', ['demo'], 'database'],
-      ['sessions-cache', ['demo'], 'cache'],
-      ['edge-paths', ['demo'], 'paths'],
-    ]);
+    assert.deepEqual(
+      groups.map((g) => [g.name, g.receivers.map((r) => r.type), (g.receivers[0]!.config as { scenario: string }).scenario]),
+      [
+        ['orders-db', ['demo'], 'database'],
+        ['sessions-cache', ['demo'], 'cache'],
+        ['edge-paths', ['demo'], 'paths'],
+      ],
+    );
     for (const g of groups) assert.deepEqual(parseDemoConfig(g.receivers[0]!.config, 'demo'), g.receivers[0]!.config, 'a config the parser accepts');
   });
 

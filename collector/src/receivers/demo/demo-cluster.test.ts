@@ -43,7 +43,10 @@ describe('DemoCluster: the database story in observations', () => {
     const promoted = rounds.find((r) => r.second > firstDown && leadersIn(r).includes('pg-2'));
     assert.ok(promoted, 'pg-2 becomes the leader');
     assert.equal(promoted.byMember.get('pg-2')!.serving, true);
-    assert.ok(rounds.every((r) => leadersIn(r).length <= 1), 'never two database leaders');
+    assert.ok(
+      rounds.every((r) => leadersIn(r).length <= 1),
+      'never two database leaders',
+    );
   });
 
   it('gives the promoted leader a permission fingerprint the others do not have', () => {
@@ -61,8 +64,16 @@ describe('DemoCluster: the database story in observations', () => {
     assert.ok(pg3[peakIndex]!.lagBytes! > TOLERANCE_BYTES && pg3[peakIndex]!.lagSeconds! > 5, 'lag beyond both tolerances');
     const rising = pg3.slice(peakIndex - 5, peakIndex + 1).map((o) => o.lagBytes!);
     const falling = pg3.slice(peakIndex, peakIndex + 10).map((o) => o.lagBytes!);
-    assert.deepEqual([...rising].sort((a, b) => a - b), rising, 'rising before the peak');
-    assert.deepEqual([...falling].sort((a, b) => b - a), falling, 'falling after the peak');
+    assert.deepEqual(
+      [...rising].sort((a, b) => a - b),
+      rising,
+      'rising before the peak',
+    );
+    assert.deepEqual(
+      [...falling].sort((a, b) => b - a),
+      falling,
+      'falling after the peak',
+    );
     for (let i = 1; i < pg3.length; i++) {
       assert.ok(pg3[i]!.position! >= pg3[i - 1]!.position!, `pg-3 position went back at ${i}s`);
       assert.ok(Math.abs(pg3[i]!.lagBytes! - pg3[i - 1]!.lagBytes!) <= 8 * MB, `no lag jump at ${i}s`);
@@ -128,8 +139,14 @@ describe('DemoCluster: the cache story in observations', () => {
   });
 
   it('has split brain, a replica following the wrong leader, then a resync', () => {
-    assert.ok(rounds.some((r) => leadersIn(r).length === 2), 'two members claim leader at once');
-    assert.ok(rounds.some((r) => r.byMember.get('cache-b')?.followsLeader === 'cache-c' && !leadersIn(r).includes('cache-c')), 'cache-b follows a non-leader');
+    assert.ok(
+      rounds.some((r) => leadersIn(r).length === 2),
+      'two members claim leader at once',
+    );
+    assert.ok(
+      rounds.some((r) => r.byMember.get('cache-b')?.followsLeader === 'cache-c' && !leadersIn(r).includes('cache-c')),
+      'cache-b follows a non-leader',
+    );
     const resync = of(rounds, 'cache-c').filter((x) => x.o?.role === 'replica' && x.o.lagBytes! > TOLERANCE_BYTES);
     assert.ok(resync.length >= 5, 'cache-c resyncs with lag');
     const splitFingerprint = rounds.find((r) => leadersIn(r).length === 2)!;

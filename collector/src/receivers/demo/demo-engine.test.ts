@@ -77,16 +77,28 @@ describe('the default demo through the real engine', () => {
   for (let k = 0; k < cycles; k++) {
     it(`cycle ${k + 1}: shows every phase`, () => {
       const seen = new Set(statesOf(k).map((s) => s.phase));
-      assert.deepEqual(PHASES.filter((p) => !seen.has(p)), []);
+      assert.deepEqual(
+        PHASES.filter((p) => !seen.has(p)),
+        [],
+      );
     });
     it(`cycle ${k + 1}: shows every member status`, () => {
       const seen = new Set(statesOf(k).flatMap((s) => s.members.map((m) => m.status)));
-      assert.deepEqual(MEMBER_STATUSES.filter((st) => !seen.has(st)), []);
+      assert.deepEqual(
+        MEMBER_STATUSES.filter((st) => !seen.has(st)),
+        [],
+      );
     });
     it(`cycle ${k + 1}: shows every signal`, () => {
       const states = statesOf(k);
-      assert.deepEqual(Object.keys(SIGNALS).filter((name) => !states.some(SIGNALS[name]!)), []);
-      assert.ok(cycleTicks(k).some((t) => t.sourcesDown.includes('demo/sessions-cache')), 'a source reported down');
+      assert.deepEqual(
+        Object.keys(SIGNALS).filter((name) => !states.some(SIGNALS[name]!)),
+        [],
+      );
+      assert.ok(
+        cycleTicks(k).some((t) => t.sourcesDown.includes('demo/sessions-cache')),
+        'a source reported down',
+      );
     });
     it(`cycle ${k + 1}: something is not healthy most of the time`, () => {
       const busy = cycleTicks(k).filter((t) => t.states.some((s) => s.phase !== 'healthy')).length;
@@ -96,12 +108,25 @@ describe('the default demo through the real engine', () => {
 
   it('orders-db: failover, drift named on the replicas, stalled partial recovery, over its RTO, relapse in the same episode', () => {
     const db = ticks.flatMap((t) => t.states.filter((s) => s.name === 'orders-db'));
-    assert.ok(db.some((s) => s.phase === 'degraded' && !s.leaderServing), 'no leader serving after pg-1 dies');
+    assert.ok(
+      db.some((s) => s.phase === 'degraded' && !s.leaderServing),
+      'no leader serving after pg-1 dies',
+    );
     assert.ok(db.some((s) => s.leader === 'pg-2' && s.leaderServing && s.driftedMembers.includes('pg-3')));
     const drift = db.flatMap((s) => s.findings).find((f) => f.cause === 'permission_drift' && f.members.includes('pg-3'));
-    assert.match(drift?.summary ?? '', /pg-3 permissions differ from pg-2: hba rule #4 hostssl reports auditor 10\.0\.2\.0\/24 exists only on pg-2; role auditor exists only on pg-2/);
-    assert.ok(db.some((s) => s.findings[0]?.cause === 'no_leader'), 'no leader is the first finding while none serves');
-    assert.ok(db.some((s) => s.phase === 'partial' && s.etaSeconds === null && s.hiddenInstability && s.members.find((m) => m.member === 'pg-1')!.status === 'unreachable'));
+    assert.match(
+      drift?.summary ?? '',
+      /pg-3 permissions differ from pg-2: hba rule #4 hostssl reports auditor 10\.0\.2\.0\/24 exists only on pg-2; role auditor exists only on pg-2/,
+    );
+    assert.ok(
+      db.some((s) => s.findings[0]?.cause === 'no_leader'),
+      'no leader is the first finding while none serves',
+    );
+    assert.ok(
+      db.some(
+        (s) => s.phase === 'partial' && s.etaSeconds === null && s.hiddenInstability && s.members.find((m) => m.member === 'pg-1')!.status === 'unreachable',
+      ),
+    );
     assert.ok(db.some((s) => s.phase === 'recovering' && (s.etaSeconds ?? 0) > 0));
     const completed = engine.episodes({ group: 'orders-db' }).filter((e) => e.endMillis !== null);
     assert.equal(completed.length, cycles);
@@ -121,8 +146,14 @@ describe('the default demo through the real engine', () => {
     const cache = ticks.flatMap((t) => t.states.filter((s) => s.name === 'sessions-cache'));
     assert.ok(cache.every((s) => s.independence.sharedDomains.some((d) => d.dimension === 'cloud.availability_zone' && d.value === 'eu-1a')));
     const reasons = cache.flatMap((s) => s.members.filter((m) => m.status === 'diverged').map((m) => m.reason ?? ''));
-    assert.ok(reasons.some((r) => /split brain/.test(r)), 'split brain');
-    assert.ok(reasons.some((r) => /follows cache-c, not the leader cache-a/.test(r)), 'wrong leader');
+    assert.ok(
+      reasons.some((r) => /split brain/.test(r)),
+      'split brain',
+    );
+    assert.ok(
+      reasons.some((r) => /follows cache-c, not the leader cache-a/.test(r)),
+      'wrong leader',
+    );
     assert.ok(cache.some((s) => s.phase === 'unknown' && s.members.every((m) => m.status === 'unknown')));
     assert.ok(!cache.some((s) => s.phase === 'healthy' && s.members.some((m) => m.status !== 'converged')), 'never healthy unless all converged');
     const completed = engine.episodes({ group: 'sessions-cache' }).filter((e) => e.endMillis !== null);
@@ -144,6 +175,9 @@ describe('the default demo at twice the speed', () => {
   before(async () => ({ ticks } = await runDefaultDemo(CYCLE_SECONDS, 2)));
   it('still shows every phase within a (one-minute) cycle', () => {
     const seen = new Set(ticks.filter((t) => t.second < CYCLE_SECONDS / 2).flatMap((t) => t.states.map((s) => s.phase)));
-    assert.deepEqual(PHASES.filter((p) => !seen.has(p)), []);
+    assert.deepEqual(
+      PHASES.filter((p) => !seen.has(p)),
+      [],
+    );
   });
 });

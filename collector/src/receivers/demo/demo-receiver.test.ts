@@ -18,7 +18,10 @@ describe('DemoReceiver', () => {
     const sink = new RecordingSink();
     await receiver.start(sink);
 
-    assert.deepEqual(sink.declarations.map((d) => [d.group, d.members.map((m) => m.member)]), [['orders-db', ['pg-1', 'pg-2', 'pg-3']]]);
+    assert.deepEqual(
+      sink.declarations.map((d) => [d.group, d.members.map((m) => m.member)]),
+      [['orders-db', ['pg-1', 'pg-2', 'pg-3']]],
+    );
     assert.deepEqual(sink.sourceUps, [{ source: 'demo/orders-db', up: true }]);
     assert.equal(sink.observations.length, 3);
     assert.ok(sink.observations.every((o) => o.group === 'orders-db' && o.source === 'demo/orders-db' && o.observedAtMillis === now));
@@ -37,7 +40,7 @@ describe('DemoReceiver', () => {
     assert.equal(sink.sourceUps.length, 13, 'no rounds after stop');
   });
 
-  it('reports the source down during the story\'s blind spot', async (t) => {
+  it("reports the source down during the story's blind spot", async (t) => {
     t.mock.timers.enable({ apis: ['setInterval'] });
     let now = 0;
     const receiver = demoReceiverFactory.create('sessions-cache', parseDemoConfig({ scenario: 'cache', speed: 2 }, 'demo'), {

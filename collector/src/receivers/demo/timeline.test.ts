@@ -26,10 +26,13 @@ describe('clusterAt', () => {
   it('starts each cycle from the member specs', () => {
     const c = clusterAt(tiny, 0);
     assert.equal(c.sourcePaused, false);
-    assert.deepEqual(c.members.map((m) => [m.member, m.role, m.reachable, m.lagBytes, m.followsLeader]), [
-      ['a', 'leader', true, 0, null],
-      ['b', 'replica', true, 0, 'a'],
-    ]);
+    assert.deepEqual(
+      c.members.map((m) => [m.member, m.role, m.reachable, m.lagBytes, m.followsLeader]),
+      [
+        ['a', 'leader', true, 0, null],
+        ['b', 'replica', true, 0, 'a'],
+      ],
+    );
   });
 
   it('moves lag smoothly along a ramp and starts the next ramp where the last one was', () => {

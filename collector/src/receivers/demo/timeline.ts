@@ -134,7 +134,8 @@ export function checkScenario(scenario: Scenario): void {
   const names = new Set(scenario.members.map((m) => m.member));
   let previous = 0;
   for (const step of scenario.steps) {
-    if (step.at < previous || step.at >= scenario.cycleSeconds) throw new Error(`step at ${step.at}s is out of order or beyond the ${scenario.cycleSeconds}s cycle`);
+    if (step.at < previous || step.at >= scenario.cycleSeconds)
+      throw new Error(`step at ${step.at}s is out of order or beyond the ${scenario.cycleSeconds}s cycle`);
     if ('member' in step && !names.has(step.member)) throw new Error(`step at ${step.at}s names unknown member ${step.member}`);
     previous = step.at;
   }

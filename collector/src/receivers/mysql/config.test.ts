@@ -17,7 +17,13 @@ describe('parseMysqlConfig', () => {
     assert.equal(config.intervalMillis, 5_000);
     assert.equal(config.timeoutMillis, 800);
     assert.deepEqual(config.tls, { serverName: 'db.internal' });
-    assert.deepEqual(config.nodes.map((n) => [n.member, n.user, n.host, n.port, n.role]), [['db-1', 'rebound_monitor', '10.0.0.1', 3306, 'leader'], ['db-2', 'rebound_monitor', '::1', 3306, undefined]]);
+    assert.deepEqual(
+      config.nodes.map((n) => [n.member, n.user, n.host, n.port, n.role]),
+      [
+        ['db-1', 'rebound_monitor', '10.0.0.1', 3306, 'leader'],
+        ['db-2', 'rebound_monitor', '::1', 3306, undefined],
+      ],
+    );
     assert.equal(config.nodes[0]!.password.reveal(), 's3cret-from-env');
     assert.equal(config.nodes[0]!.redactedUrl, 'mysql://rebound_monitor:***@10.0.0.1:3306');
     assert.deepEqual(config.nodes[0]!.dependencies, { 'cloud.availability_zone': 'eu-1a' });
@@ -44,12 +50,15 @@ describe('parseMysqlConfig', () => {
   ];
   for (const [file, message] of failures) {
     it(`rejects ${file} naming the key`, () => {
-      assert.throws(() => parseMysqlConfig(read(file), KEY, env), (error: unknown) => {
-        assert.ok(error instanceof ConfigError);
-        assert.match(error.message, message);
-        assert.ok(!error.message.includes('hunter2') && !error.message.includes('s3cret-from-env'), 'no password in the message');
-        return true;
-      });
+      assert.throws(
+        () => parseMysqlConfig(read(file), KEY, env),
+        (error: unknown) => {
+          assert.ok(error instanceof ConfigError);
+          assert.match(error.message, message);
+          assert.ok(!error.message.includes('hunter2') && !error.message.includes('s3cret-from-env'), 'no password in the message');
+          return true;
+        },
+      );
     });
   }
 

@@ -26,7 +26,10 @@ function setup(behaviour: Record<string, Behaviour>) {
       case 'hang':
         return new Promise<MysqlProbeClient>(() => undefined);
       case 'bad-password':
-        throw Object.assign(new Error(`Access denied for user 'monitor'@'127.0.0.1' (using password: YES) ${node.password.reveal()}`), { code: 'ER_ACCESS_DENIED_ERROR', errno: 1045 });
+        throw Object.assign(new Error(`Access denied for user 'monitor'@'127.0.0.1' (using password: YES) ${node.password.reveal()}`), {
+          code: 'ER_ACCESS_DENIED_ERROR',
+          errno: 1045,
+        });
       case 'shutting-down':
         throw Object.assign(new Error('Connection lost: The server closed the connection.'), { code: 'PROTOCOL_CONNECTION_LOST' });
       case 'server-gone': {
@@ -34,7 +37,13 @@ function setup(behaviour: Record<string, Behaviour>) {
         behaviour[node.member] = 'shutting-down';
         const client = fakeMysqlClient(captured);
         let uses = 0;
-        return { ...client, queryBatch: async (sql) => (++uses > 2 ? Promise.reject(Object.assign(new Error('Connection lost: The server closed the connection.'), { code: 'PROTOCOL_CONNECTION_LOST' })) : client.queryBatch(sql)) };
+        return {
+          ...client,
+          queryBatch: async (sql) =>
+            ++uses > 2
+              ? Promise.reject(Object.assign(new Error('Connection lost: The server closed the connection.'), { code: 'PROTOCOL_CONNECTION_LOST' }))
+              : client.queryBatch(sql),
+        };
       }
       default: {
         const client = fakeMysqlClient(captured);
@@ -43,7 +52,9 @@ function setup(behaviour: Record<string, Behaviour>) {
           queryBatch: async (sql) => {
             const rows = await client.queryBatch(sql);
             // A live Questions counter: +50 per round.
-            return rows.map((r) => (r.some((row) => row['Variable_name'] === 'Questions') ? [{ Variable_name: 'Questions', Value: String((questions += 25)) }] : r));
+            return rows.map((r) =>
+              r.some((row) => row['Variable_name'] === 'Questions') ? [{ Variable_name: 'Questions', Value: String((questions += 25)) }] : r,
+            );
           },
         };
       }
@@ -90,7 +101,11 @@ describe('MysqlReceiver with fake connections', () => {
     assert.equal(t.sink.latest('db-2')!.role, 'replica');
     const seen = t.sink.observations.length;
     await t.round(); // the kept connection is lost, and the reconnect too: within the same round
-    assert.deepEqual(t.sink.observations.slice(seen).map((o) => o.member), ['db-1'], 'no observation of db-2');
+    assert.deepEqual(
+      t.sink.observations.slice(seen).map((o) => o.member),
+      ['db-1'],
+      'no observation of db-2',
+    );
     assert.equal(t.sink.lastSourceUp(), false);
     behaviour['db-2'] = 'refuse'; // the server is gone: nothing listens
     await t.round(); // the first failure is retried the next round

@@ -74,7 +74,10 @@ export class MysqlReceiver implements Receiver {
       ...(this.history ? { leaderHistory: this.history as LeaderHistory } : {}),
     });
     memory.deliver(sink, round);
-    this.remember(round.leader, round.observations.find((o) => o.member === round.leader));
+    this.remember(
+      round.leader,
+      round.observations.find((o) => o.member === round.leader),
+    );
     config.nodes.forEach((node, i) => this.logChange(node, outcomes[i]!));
   }
 

@@ -45,7 +45,10 @@ const otherStates: GroupState[] = [];
 
 function receiverFor(name: string, nodes: { member: string; port: number; role?: 'leader' }[], user = 'rebound_monitor'): MysqlReceiver {
   const config = parseMysqlConfig(
-    { nodes: nodes.map((n) => ({ member: n.member, url: `mysql://${user}:\${${ENV}}@127.0.0.1:${n.port}`, ...(n.role ? { role: n.role } : {}) })), timeout: '1s' },
+    {
+      nodes: nodes.map((n) => ({ member: n.member, url: `mysql://${user}:\${${ENV}}@127.0.0.1:${n.port}`, ...(n.role ? { role: n.role } : {}) })),
+      timeout: '1s',
+    },
     'groups[0].mysql',
   );
   return new MysqlReceiver(name, config, { intervalMillis: 200, logger, now: Date.now });
@@ -63,10 +66,15 @@ async function step(): Promise<GroupState> {
 }
 
 const stepUntil = (what: string, done: (s: GroupState) => boolean, timeoutMillis = 60_000): Promise<GroupState> =>
-  waitFor(what, timeoutMillis, async () => {
-    const state = await step();
-    return done(state) ? state : undefined;
-  }, 0);
+  waitFor(
+    what,
+    timeoutMillis,
+    async () => {
+      const state = await step();
+      return done(state) ? state : undefined;
+    },
+    0,
+  );
 
 const member = (state: GroupState, name: string): MemberState => state.members.find((m) => m.member === name)!;
 
@@ -91,7 +99,10 @@ describe('MariaDB primary + replica through the recovery engine', { timeout: 600
     process.env[ENV] = PASSWORD;
     engine = new RecoveryEngine({ groups: [GROUP, OTHER] });
     // db-1 declared `role: leader` (a tie-break hint): a declared leader must still never lead unseen.
-    receiver = receiverFor(GROUP.name, [{ member: 'db-1', port: pair.primary.port, role: 'leader' }, { member: 'db-2', port: pair.replica.port }]);
+    receiver = receiverFor(GROUP.name, [
+      { member: 'db-1', port: pair.primary.port, role: 'leader' },
+      { member: 'db-2', port: pair.replica.port },
+    ]);
     other = receiverFor(OTHER.name, [{ member: 'ledger-1', port: pair.primary.port }]);
     for (const r of [receiver, other]) {
       await r.start(engine);
@@ -135,11 +146,21 @@ describe('MariaDB primary + replica through the recovery engine', { timeout: 600
     }
     const second = await step();
     assert.match(member(second, 'db-2').reason ?? '', /^SQL thread stopped/);
-    assert.ok(member(second, 'db-2').lagBytes! > member(first, 'db-2').lagBytes!, `lag bytes grew: ${member(first, 'db-2').lagBytes} → ${member(second, 'db-2').lagBytes}`);
+    assert.ok(
+      member(second, 'db-2').lagBytes! > member(first, 'db-2').lagBytes!,
+      `lag bytes grew: ${member(first, 'db-2').lagBytes} → ${member(second, 'db-2').lagBytes}`,
+    );
     const degraded = await stepUntil('degraded (nothing improving)', (s) => s.phase === 'degraded');
     // Lag seconds from the leader's history: present once the leader moved past the replica, then only growing.
-    const seconds = states.slice(from).map((s) => member(s, 'db-2')).filter((m) => m.status === 'lagging').map((m) => m.lagSeconds);
-    assert.ok(seconds.every((v, i) => v === null ? seconds.slice(0, i).every((p) => p === null) : v > 0 && (i === 0 || v >= (seconds[i - 1] ?? 0))), `lag seconds: ${seconds.join(', ')}`);
+    const seconds = states
+      .slice(from)
+      .map((s) => member(s, 'db-2'))
+      .filter((m) => m.status === 'lagging')
+      .map((m) => m.lagSeconds);
+    assert.ok(
+      seconds.every((v, i) => (v === null ? seconds.slice(0, i).every((p) => p === null) : v > 0 && (i === 0 || v >= (seconds[i - 1] ?? 0)))),
+      `lag seconds: ${seconds.join(', ')}`,
+    );
     assert.ok(member(degraded, 'db-2').lagSeconds! > 0);
 
     // Apply the backlog in steps (the thread stops at each position), so the catch-up is seen in flight
@@ -169,8 +190,14 @@ describe('MariaDB primary + replica through the recovery engine', { timeout: 600
     const sequence = phaseSequence(states.slice(from));
     assert.deepEqual(sequence.slice(0, 3), ['healthy', 'degraded', 'recovering'], sequence.join(' → '));
     assert.deepEqual(sequence.slice(-2), ['stabilizing', 'healthy'], sequence.join(' → '));
-    assert.ok(sequence.slice(3, -2).every((p) => p === 'degraded' || p === 'recovering'), sequence.join(' → '));
-    assert.ok(states.slice(from).some((s) => s.phase === 'recovering' && s.etaSeconds !== null), 'an ETA while recovering');
+    assert.ok(
+      sequence.slice(3, -2).every((p) => p === 'degraded' || p === 'recovering'),
+      sequence.join(' → '),
+    );
+    assert.ok(
+      states.slice(from).some((s) => s.phase === 'recovering' && s.etaSeconds !== null),
+      'an ETA while recovering',
+    );
 
     const episodes = engine.episodes({ group: GROUP.name });
     assert.equal(episodes.length, 1);
@@ -207,7 +234,10 @@ describe('MariaDB primary + replica through the recovery engine', { timeout: 600
     assert.match(member(lagging, 'db-2').reason ?? '', /replication link down: IO thread stopped; SQL thread stopped/);
     await pair.query(pair.replica, 'START SLAVE');
     await stepUntil('converged', (s) => member(s, 'db-2').status === 'converged');
-    const statuses = states.slice(from).map((s) => member(s, 'db-2').status).filter((v, i, a) => a[i - 1] !== v);
+    const statuses = states
+      .slice(from)
+      .map((s) => member(s, 'db-2').status)
+      .filter((v, i, a) => a[i - 1] !== v);
     assert.deepEqual(statuses, ['unreachable', 'lagging', 'converged']);
     await stepUntil('healthy', (s) => s.phase === 'healthy');
   });
@@ -223,7 +253,10 @@ describe('MariaDB primary + replica through the recovery engine', { timeout: 600
     } finally {
       pair.resume(pair.replica);
     }
-    assert.ok(otherStates.slice(from).every((s) => s.phase === 'healthy'), 'the other group stayed healthy');
+    assert.ok(
+      otherStates.slice(from).every((s) => s.phase === 'healthy'),
+      'the other group stayed healthy',
+    );
     assert.equal(engine.sourceStates().get('mysql/ledger-db'), true);
     await stepUntil('the replica converged again', (s) => member(s, 'db-2').status === 'converged');
   });
@@ -231,7 +264,10 @@ describe('MariaDB primary + replica through the recovery engine', { timeout: 600
   it('8 wrong password: the source down, no observation, logged without any password', async () => {
     const wrongEngine = new RecoveryEngine({ groups: [group('wrong-db')] });
     process.env['REBOUND_TEST_WRONG_PASSWORD'] = `wrong-${PASSWORD}`;
-    const config = parseMysqlConfig({ nodes: [{ member: 'w-1', url: `mysql://rebound_monitor:\${REBOUND_TEST_WRONG_PASSWORD}@127.0.0.1:${pair.primary.port}` }] }, 'groups[0].mysql');
+    const config = parseMysqlConfig(
+      { nodes: [{ member: 'w-1', url: `mysql://rebound_monitor:\${REBOUND_TEST_WRONG_PASSWORD}@127.0.0.1:${pair.primary.port}` }] },
+      'groups[0].mysql',
+    );
     const wrong = new MysqlReceiver('wrong-db', config, { intervalMillis: 200, logger, now: Date.now });
     await wrong.start(wrongEngine);
     await wrong.stop();
@@ -243,10 +279,20 @@ describe('MariaDB primary + replica through the recovery engine', { timeout: 600
   });
 
   it('7 an account without SLAVE MONITOR: the replica unknown with the reason, never a false leader, said in the log', async () => {
-    await pair.query(pair.primary, `CREATE USER 'bare_monitor'@'%' IDENTIFIED BY '${PASSWORD}'; GRANT REPLICATION CLIENT ON *.* TO 'bare_monitor'@'%'; GRANT SELECT ON mysql.* TO 'bare_monitor'@'%'`);
+    await pair.query(
+      pair.primary,
+      `CREATE USER 'bare_monitor'@'%' IDENTIFIED BY '${PASSWORD}'; GRANT REPLICATION CLIENT ON *.* TO 'bare_monitor'@'%'; GRANT SELECT ON mysql.* TO 'bare_monitor'@'%'`,
+    );
     await pair.waitForCatchUp();
     const bareEngine = new RecoveryEngine({ groups: [group('bare-db')] });
-    const bare = receiverFor('bare-db', [{ member: 'b-1', port: pair.primary.port }, { member: 'b-2', port: pair.replica.port }], 'bare_monitor');
+    const bare = receiverFor(
+      'bare-db',
+      [
+        { member: 'b-1', port: pair.primary.port },
+        { member: 'b-2', port: pair.replica.port },
+      ],
+      'bare_monitor',
+    );
     await bare.start(bareEngine);
     await bare.stop();
     await bare.round(bareEngine);
@@ -292,7 +338,7 @@ describe('MariaDB primary + replica through the recovery engine', { timeout: 600
   it('6 promotion: old primary stopped, the replica reset but left read_only → not serving; read_only=0 → failover recorded with its load ratio', async () => {
     // Load on the primary before the episode, so the failover has something to compare to.
     for (let i = 0; i < 3; i++) {
-      await pair.query(pair.primary, "SELECT 1; SELECT 2; SELECT 3; SELECT 4; SELECT 5");
+      await pair.query(pair.primary, 'SELECT 1; SELECT 2; SELECT 3; SELECT 4; SELECT 5');
       await step();
     }
     await pair.stop(pair.primary);

@@ -43,7 +43,10 @@ async function probeWith(tls: Record<string, string> | undefined): Promise<Recor
 describe('MySQL receiver over TLS against real MariaDB servers', { timeout: 120_000 }, () => {
   before(async () => {
     pair = await startMariadbPrimaryReplica({ tls: { serverName: SERVER_NAME } });
-    await pair.query(pair.primary, `CREATE USER 'rebound_monitor'@'%' IDENTIFIED BY '${PASSWORD}' REQUIRE SSL; GRANT SLAVE MONITOR, REPLICATION CLIENT ON *.* TO 'rebound_monitor'@'%'; GRANT SELECT ON mysql.* TO 'rebound_monitor'@'%'`);
+    await pair.query(
+      pair.primary,
+      `CREATE USER 'rebound_monitor'@'%' IDENTIFIED BY '${PASSWORD}' REQUIRE SSL; GRANT SLAVE MONITOR, REPLICATION CLIENT ON *.* TO 'rebound_monitor'@'%'; GRANT SELECT ON mysql.* TO 'rebound_monitor'@'%'`,
+    );
     await pair.waitForCatchUp();
     process.env['REBOUND_TEST_MYSQL_TLS_PASSWORD'] = PASSWORD;
   });
@@ -63,7 +66,10 @@ describe('MySQL receiver over TLS against real MariaDB servers', { timeout: 120_
     const sink = await probeWith({ ca_file: pair.caFile! });
     assert.deepEqual(sink.observations, []);
     assert.equal(sink.lastSourceUp(), false);
-    assert.ok(logger.lines.some((l) => l.includes('db-1 did not answer') && /IP: 127\.0\.0\.1 is not in the cert's list|altnames/i.test(l)), logger.lines.join('\n'));
+    assert.ok(
+      logger.lines.some((l) => l.includes('db-1 did not answer') && /IP: 127\.0\.0\.1 is not in the cert's list|altnames/i.test(l)),
+      logger.lines.join('\n'),
+    );
   });
 
   it('without ca_file the system CAs do not trust the test CA: refused, source down', async () => {
@@ -71,14 +77,20 @@ describe('MySQL receiver over TLS against real MariaDB servers', { timeout: 120_
     const sink = await probeWith({ server_name: SERVER_NAME });
     assert.deepEqual(sink.observations, []);
     assert.equal(sink.lastSourceUp(), false);
-    assert.ok(logger.lines.some((l) => /self[- ]signed|unable to get local issuer|unable to verify/i.test(l)), logger.lines.join('\n'));
+    assert.ok(
+      logger.lines.some((l) => /self[- ]signed|unable to get local issuer|unable to verify/i.test(l)),
+      logger.lines.join('\n'),
+    );
   });
 
   it('without tls: the account REQUIRE SSL refuses the plain login', async () => {
     logger.lines.length = 0;
     const sink = await probeWith(undefined);
     assert.deepEqual(sink.observations, []);
-    assert.ok(logger.lines.some((l) => l.includes('Access denied')), logger.lines.join('\n'));
+    assert.ok(
+      logger.lines.some((l) => l.includes('Access denied')),
+      logger.lines.join('\n'),
+    );
     assert.ok(!logger.lines.join('\n').includes(PASSWORD));
   });
 });

@@ -16,12 +16,20 @@ async function roundOf(scenario: string, options: { previousLeader?: string; lea
   // The MySQL fixtures name the primary 10.0.0.1:3306, as the replica's Source_Host says.
   const host = primary!.flavor === 'mysql' ? '10.0.0.1' : '127.0.0.1';
   const config = parseMysqlConfig(
-    { nodes: [{ member: 'db-1', url: `mysql://monitor@${host}:${primary!.port}` }, { member: 'db-2', url: `mysql://monitor@10.9.9.9:${replica!.port}` }] },
+    {
+      nodes: [
+        { member: 'db-1', url: `mysql://monitor@${host}:${primary!.port}` },
+        { member: 'db-2', url: `mysql://monitor@10.9.9.9:${replica!.port}` },
+      ],
+    },
     'groups[0].mysql',
     {},
   );
   const outcomes = new Map<string, MysqlOutcome>();
-  for (const [member, node] of [['db-1', primary!], ['db-2', replica!]] as const) {
+  for (const [member, node] of [
+    ['db-1', primary!],
+    ['db-2', replica!],
+  ] as const) {
     outcomes.set(member, { kind: 'answered', answer: await probeMysqlNode(fakeMysqlClient(node)), atMillis: AT });
   }
   const { observations, leader } = observationsOfRound({
@@ -38,7 +46,10 @@ async function roundOf(scenario: string, options: { previousLeader?: string; lea
 
 const TOLERANCES = { freshnessMillis: 10_000, lagToleranceSeconds: 5, lagToleranceBytes: 64 * 1024 };
 function verdictOf(observation: Observation, leader: Observation) {
-  return memberVerdict({ member: observation.member, role: observation.role ?? 'replica', latest: observation }, { leader: { member: leader.member, observation: leader }, tolerances: TOLERANCES, nowMillis: AT });
+  return memberVerdict(
+    { member: observation.member, role: observation.role ?? 'replica', latest: observation },
+    { leader: { member: leader.member, observation: leader }, tolerances: TOLERANCES, nowMillis: AT },
+  );
 }
 
 describe('MariaDB observations from captured rows', () => {
@@ -76,7 +87,14 @@ describe('MariaDB observations from captured rows', () => {
 
   it('SQL thread stopped: the lag in seconds is the time since the leader first held what the replica has not applied, growing', async () => {
     // The replica applied 0-1-11 (position 11); the leader was first seen beyond it 6 s ago.
-    const history: LeaderHistory = { leader: 'db-1', entries: [{ atMillis: AT - 9_000, position: 11 }, { atMillis: AT - 6_000, position: 12 }, { atMillis: AT - 1_000, position: 14 }] };
+    const history: LeaderHistory = {
+      leader: 'db-1',
+      entries: [
+        { atMillis: AT - 9_000, position: 11 },
+        { atMillis: AT - 6_000, position: 12 },
+        { atMillis: AT - 1_000, position: 14 },
+      ],
+    };
     const { primary, replica } = await roundOf('mariadb-sql-stopped', { leaderHistory: history });
     assert.equal(replica.lagSeconds, 6);
     const verdict = verdictOf(replica, primary);
@@ -84,7 +102,7 @@ describe('MariaDB observations from captured rows', () => {
     assert.equal(verdict.lagSeconds, 6);
     assert.equal(secondsBehindHistory(history, 'db-1', 11, AT + 4_000), 10, 'four seconds later: 4 s more, never back to 0');
     assert.equal(secondsBehindHistory(history, 'db-1', 14, AT), 0, 'has everything the leader was seen holding');
-    assert.equal(secondsBehindHistory(history, 'db-9', 11, AT), undefined, 'another leader\'s history says nothing');
+    assert.equal(secondsBehindHistory(history, 'db-9', 11, AT), undefined, "another leader's history says nothing");
   });
 
   it('IO thread stopped: lagging with the link named, even when the byte lag is inside the tolerance', async () => {
@@ -124,7 +142,13 @@ describe('MariaDB observations from captured rows', () => {
 
   it('without BINLOG MONITOR on the primary: still the leader, replicas without lag bytes, the missing grant named; two round trips', async () => {
     const primary = structuredClone(readCapturedScenario('mariadb-healthy').nodes['primary']!);
-    primary.rows['BINARY_LOGS_SQL'] = { error: { errno: 1227, code: 'ER_SPECIFIC_ACCESS_DENIED_ERROR', sqlMessage: 'Access denied; you need (at least one of) the SUPER, BINLOG MONITOR privilege(s) for this operation' } };
+    primary.rows['BINARY_LOGS_SQL'] = {
+      error: {
+        errno: 1227,
+        code: 'ER_SPECIFIC_ACCESS_DENIED_ERROR',
+        sqlMessage: 'Access denied; you need (at least one of) the SUPER, BINLOG MONITOR privilege(s) for this operation',
+      },
+    };
     const client = fakeMysqlClient(primary);
     const answer = await probeMysqlNode(client);
     assert.equal(client.batches.length, 2);
@@ -152,15 +176,32 @@ async function detachedReplicaRound(readOnly: '0' | '1', options: { primaryDown?
   replicaNode.rows['MARIADB_REPLICA_STATUS_SQL'] = [];
   (replicaNode.rows['MARIADB_VARIABLES_SQL'] as Record<string, unknown>[])[0]!['read_only'] = readOnly;
   const config = parseMysqlConfig(
-    { nodes: [{ member: 'db-1', url: `mysql://monitor@127.0.0.1:${captured.nodes['primary']!.port}` }, { member: 'db-2', url: `mysql://monitor@127.0.0.1:${replicaNode.port}` }] },
+    {
+      nodes: [
+        { member: 'db-1', url: `mysql://monitor@127.0.0.1:${captured.nodes['primary']!.port}` },
+        { member: 'db-2', url: `mysql://monitor@127.0.0.1:${replicaNode.port}` },
+      ],
+    },
     'groups[0].mysql',
     {},
   );
   const outcomes = new Map<string, MysqlOutcome>([
-    ['db-1', options.primaryDown ? { kind: 'refused', error: 'connect ECONNREFUSED', atMillis: AT } : { kind: 'answered', answer: await probeMysqlNode(fakeMysqlClient(captured.nodes['primary']!)), atMillis: AT }],
+    [
+      'db-1',
+      options.primaryDown
+        ? { kind: 'refused', error: 'connect ECONNREFUSED', atMillis: AT }
+        : { kind: 'answered', answer: await probeMysqlNode(fakeMysqlClient(captured.nodes['primary']!)), atMillis: AT },
+    ],
     ['db-2', { kind: 'answered', answer: await probeMysqlNode(fakeMysqlClient(replicaNode)), atMillis: AT }],
   ]);
-  const round = observationsOfRound({ group: 'billing-db', source: 'mysql/billing-db', nodes: config.nodes, outcomes, previousLeader: options.previousLeader, lastRoles: new Map([['db-1', 'leader']]) });
+  const round = observationsOfRound({
+    group: 'billing-db',
+    source: 'mysql/billing-db',
+    nodes: config.nodes,
+    outcomes,
+    previousLeader: options.previousLeader,
+    lastRoles: new Map([['db-1', 'leader']]),
+  });
   return { leader: round.leader, primary: round.observations.find((o) => o.member === 'db-1')!, replica: round.observations.find((o) => o.member === 'db-2')! };
 }
 
@@ -197,7 +238,12 @@ describe('MariaDB replicas with less to go on', () => {
     const status = (replicaNode.rows['MARIADB_REPLICA_STATUS_SQL'] as Record<string, unknown>[])[0]!;
     Object.assign(status, { Master_Host: '10.1.2.3', Master_Port: 3306, Master_Server_Id: 7 });
     const config = parseMysqlConfig(
-      { nodes: [{ member: 'db-1', url: `mysql://monitor@127.0.0.1:${captured.nodes['primary']!.port}` }, { member: 'db-2', url: `mysql://monitor@127.0.0.1:${replicaNode.port}` }] },
+      {
+        nodes: [
+          { member: 'db-1', url: `mysql://monitor@127.0.0.1:${captured.nodes['primary']!.port}` },
+          { member: 'db-2', url: `mysql://monitor@127.0.0.1:${replicaNode.port}` },
+        ],
+      },
       'groups[0].mysql',
       {},
     );
@@ -208,16 +254,21 @@ describe('MariaDB replicas with less to go on', () => {
     const { observations } = observationsOfRound({ group: 'g', source: 'mysql/g', nodes: config.nodes, outcomes, previousLeader: undefined });
     const replica = observations.find((o) => o.member === 'db-2')!;
     assert.equal(replica.divergedReason, 'replicates from 10.1.2.3:3306 (server id 7), no member of this group; the leader is db-1');
-    assert.equal(replica.lagBytes, undefined, 'another primary\'s binlog offsets are not compared to this leader\'s');
+    assert.equal(replica.lagBytes, undefined, "another primary's binlog offsets are not compared to this leader's");
   });
 
-  it('without the leader\'s binary logs: no lag bytes nor position, but Seconds_Behind_Master while both threads run', async () => {
+  it("without the leader's binary logs: no lag bytes nor position, but Seconds_Behind_Master while both threads run", async () => {
     const captured = readCapturedScenario('mariadb-healthy');
     const primaryNode = { ...structuredClone(captured.nodes['primary']!), logBin: false };
     const replicaNode = structuredClone(captured.nodes['replica']!);
     (replicaNode.rows['MARIADB_REPLICA_STATUS_SQL'] as Record<string, unknown>[])[0]!['Seconds_Behind_Master'] = 12;
     const config = parseMysqlConfig(
-      { nodes: [{ member: 'db-1', url: `mysql://monitor@127.0.0.1:${primaryNode.port}` }, { member: 'db-2', url: `mysql://monitor@127.0.0.1:${replicaNode.port}` }] },
+      {
+        nodes: [
+          { member: 'db-1', url: `mysql://monitor@127.0.0.1:${primaryNode.port}` },
+          { member: 'db-2', url: `mysql://monitor@127.0.0.1:${replicaNode.port}` },
+        ],
+      },
       'groups[0].mysql',
       {},
     );

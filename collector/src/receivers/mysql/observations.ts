@@ -93,7 +93,13 @@ export function observationsOfRound(round: MysqlRound): { observations: Observat
     const base = { group: round.group, member: node.member, source: round.source };
     const lastRole = round.lastRoles?.get(node.member) ?? node.role;
     if (outcome?.kind === 'refused') {
-      observations.push({ ...base, dependencies: node.dependencies, observedAtMillis: outcome.atMillis, reachable: false, ...(lastRole ? { role: lastRole } : {}) });
+      observations.push({
+        ...base,
+        dependencies: node.dependencies,
+        observedAtMillis: outcome.atMillis,
+        reachable: false,
+        ...(lastRole ? { role: lastRole } : {}),
+      });
       continue;
     }
     if (outcome?.kind !== 'answered') continue;
@@ -132,7 +138,16 @@ export function observationsOfRound(round: MysqlRound): { observations: Observat
       observation.role = replicaRole(node.role);
       observation.replicationStoppedReason = `replicates from no one (no replication channel) and is read-only beside the writable ${leader ?? 'primary'}`;
     } else {
-      observeReplica(observation, { node, answer, channel: channels.get(node.member), followed: follows.get(node.member), leader, leaderAnswer, position, history: round.leaderHistory });
+      observeReplica(observation, {
+        node,
+        answer,
+        channel: channels.get(node.member),
+        followed: follows.get(node.member),
+        leader,
+        leaderAnswer,
+        position,
+        history: round.leaderHistory,
+      });
     }
     observations.push(observation);
   }
@@ -156,7 +171,10 @@ function observeReplica(observation: Observation, r: ReplicaContext): void {
   observation.role = replicaRole(node.role);
   if (followed !== undefined) observation.followsLeader = followed;
   // Every channel counts: one stopped source of a multi-source replica is data not arriving.
-  const stopped = answer.channels.map(stoppedReasonOf).filter((reason) => reason !== undefined).join('; ');
+  const stopped = answer.channels
+    .map(stoppedReasonOf)
+    .filter((reason) => reason !== undefined)
+    .join('; ');
   if (stopped !== '') observation.replicationStoppedReason = stopped;
   // The link is the IO thread (issue 17): not running — `No`, or `Connecting` to a source it cannot
   // reach — is a link down on any channel; the reason above names the thread and its error.
@@ -171,7 +189,8 @@ function observeReplica(observation: Observation, r: ReplicaContext): void {
   }
   if (channel === undefined || leader === undefined || followed !== leader) return;
   // Exact bytes from the leader's own binary logs; without them nothing is guessed (and no position: see the README).
-  const lagBytes = leaderAnswer?.binaryLogs !== undefined ? lagBytesFromBinaryLogs(leaderAnswer.binaryLogs, channel.execSourceLogFile, channel.execSourceLogPos) : undefined;
+  const lagBytes =
+    leaderAnswer?.binaryLogs !== undefined ? lagBytesFromBinaryLogs(leaderAnswer.binaryLogs, channel.execSourceLogFile, channel.execSourceLogPos) : undefined;
   if (lagBytes !== undefined) {
     observation.lagBytes = lagBytes;
     if (position !== undefined) observation.position = position;

@@ -21,15 +21,27 @@ export const PERMISSION_SQL: Readonly<Record<MysqlFlavor, readonly { table: stri
 FROM mysql.global_priv ORDER BY User, Host`,
     },
     { table: 'mysql.db', sql: 'SELECT * FROM mysql.db ORDER BY Host, Db, User' },
-    { table: 'mysql.tables_priv', sql: 'SELECT Host, Db, User, Table_name, Grantor, Table_priv, Column_priv FROM mysql.tables_priv ORDER BY Host, Db, User, Table_name' },
+    {
+      table: 'mysql.tables_priv',
+      sql: 'SELECT Host, Db, User, Table_name, Grantor, Table_priv, Column_priv FROM mysql.tables_priv ORDER BY Host, Db, User, Table_name',
+    },
     { table: 'mysql.roles_mapping', sql: 'SELECT Host, User, Role, Admin_option FROM mysql.roles_mapping ORDER BY Host, User, Role' },
   ],
   mysql: [
     { table: 'mysql.user', sql: 'SELECT User, Host, plugin, ssl_type, account_locked, password_expired FROM mysql.user ORDER BY User, Host' },
-    { table: 'information_schema.USER_PRIVILEGES', sql: 'SELECT GRANTEE, PRIVILEGE_TYPE, IS_GRANTABLE FROM information_schema.USER_PRIVILEGES ORDER BY GRANTEE, PRIVILEGE_TYPE' },
+    {
+      table: 'information_schema.USER_PRIVILEGES',
+      sql: 'SELECT GRANTEE, PRIVILEGE_TYPE, IS_GRANTABLE FROM information_schema.USER_PRIVILEGES ORDER BY GRANTEE, PRIVILEGE_TYPE',
+    },
     { table: 'mysql.db', sql: 'SELECT * FROM mysql.db ORDER BY Host, Db, User' },
-    { table: 'mysql.tables_priv', sql: 'SELECT Host, Db, User, Table_name, Grantor, Table_priv, Column_priv FROM mysql.tables_priv ORDER BY Host, Db, User, Table_name' },
-    { table: 'mysql.role_edges', sql: 'SELECT FROM_HOST, FROM_USER, TO_HOST, TO_USER, WITH_ADMIN_OPTION FROM mysql.role_edges ORDER BY FROM_HOST, FROM_USER, TO_HOST, TO_USER' },
+    {
+      table: 'mysql.tables_priv',
+      sql: 'SELECT Host, Db, User, Table_name, Grantor, Table_priv, Column_priv FROM mysql.tables_priv ORDER BY Host, Db, User, Table_name',
+    },
+    {
+      table: 'mysql.role_edges',
+      sql: 'SELECT FROM_HOST, FROM_USER, TO_HOST, TO_USER, WITH_ADMIN_OPTION FROM mysql.role_edges ORDER BY FROM_HOST, FROM_USER, TO_HOST, TO_USER',
+    },
   ],
 };
 

@@ -115,7 +115,9 @@ export async function probeMysqlNode(client: MysqlProbeClient): Promise<MysqlNod
   try {
     const permissions = PERMISSION_SQL[client.flavor];
     const rows = await client.queryBatch(permissions.map((p) => p.sql));
-    const settings = [{ name: 'require_secure_transport', value: String((results[0]?.[0] as Record<string, unknown> | undefined)?.['require_secure_transport'] ?? '') }];
+    const settings = [
+      { name: 'require_secure_transport', value: String((results[0]?.[0] as Record<string, unknown> | undefined)?.['require_secure_transport'] ?? '') },
+    ];
     const tables = permissions.map((p, i) => ({ table: p.table, rows: rows[i] ?? [] }));
     answer.permissionFingerprint = permissionFingerprintOf(tables, settings);
     answer.permissionEntries = permissionEntriesOf(tables, settings);

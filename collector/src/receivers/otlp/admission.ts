@@ -45,7 +45,10 @@ export class GroupAdmission {
       const { dynamicGroups, maxGroups, shard } = this.server;
       const owner = shard === undefined ? undefined : shardOf(group, shard.count);
       if (owner !== undefined && owner !== shard!.index) {
-        return { reason: 'other_shard', example: `group "${group}" belongs to shard ${owner} of ${shard!.count} (this is shard ${shard!.index}); route it there, e.g. with the OpenTelemetry Collector's loadbalancing exporter` };
+        return {
+          reason: 'other_shard',
+          example: `group "${group}" belongs to shard ${owner} of ${shard!.count} (this is shard ${shard!.index}); route it there, e.g. with the OpenTelemetry Collector's loadbalancing exporter`,
+        };
       }
       if (!dynamicGroups) {
         return { reason: 'unknown_group', example: `group "${group}" is not configured: add it under groups: with otlp: {}, or set otlp.dynamic_groups: true` };

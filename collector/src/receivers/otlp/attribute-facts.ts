@@ -51,7 +51,10 @@ export function readAttributes(attributes: readonly OtlpKeyValue[], onResource: 
       return facts;
     }
     if (text.length > maxValueLength) {
-      facts.problem = { reason: 'attribute_too_long', example: `attribute ${key} is ${text.length} characters long (max_attribute_value_length is ${maxValueLength})` };
+      facts.problem = {
+        reason: 'attribute_too_long',
+        example: `attribute ${key} is ${text.length} characters long (max_attribute_value_length is ${maxValueLength})`,
+      };
       return facts;
     }
     switch (kind) {
@@ -98,15 +101,7 @@ export function readAttributes(attributes: readonly OtlpKeyValue[], onResource: 
 
 /** What an attribute Rebound reads is for; one Map lookup per attribute on the hot path. */
 type AttributeKind =
-  | 'group'
-  | 'member'
-  | 'groupFallback'
-  | 'memberFallback'
-  | 'role'
-  | 'stateFingerprint'
-  | 'permissionFingerprint'
-  | 'resourceDependency'
-  | 'recoveryDependency';
+  'group' | 'member' | 'groupFallback' | 'memberFallback' | 'role' | 'stateFingerprint' | 'permissionFingerprint' | 'resourceDependency' | 'recoveryDependency';
 
 const ATTRIBUTE_KIND: ReadonlyMap<string, AttributeKind> = new Map<string, AttributeKind>([
   [GROUP_ATTRIBUTE, 'group'],

@@ -57,7 +57,10 @@ describe('parseOtlpServerConfig', () => {
   it('defaults memory_limit to 1GiB, or 75 % of the V8 heap limit when that is smaller', () => {
     assert.ok(createDefaultOtlpServerConfig().memoryLimitBytes <= 1024 ** 3);
     assert.equal(parseOtlpServerConfig({ memory_limit: '64MiB' }, 'otlp', ENV).memoryLimitBytes, 64 * 1024 ** 2);
-    assert.throws(() => parseOtlpServerConfig({ memory_limit: '1MiB' }, 'otlp', ENV), (error: unknown) => error instanceof ConfigError && error.keyPath === 'otlp.memory_limit');
+    assert.throws(
+      () => parseOtlpServerConfig({ memory_limit: '1MiB' }, 'otlp', ENV),
+      (error: unknown) => error instanceof ConfigError && error.keyPath === 'otlp.memory_limit',
+    );
   });
 
   it('leaves member_expiry off by default, so members are kept until restart', () => {
@@ -164,7 +167,7 @@ groups:
     );
   });
 
-  it('with dynamic_groups, also needs twice the dynamic groups\' freshness (3 × the 60 s push interval)', () => {
+  it("with dynamic_groups, also needs twice the dynamic groups' freshness (3 × the 60 s push interval)", () => {
     const dynamic = (expiry: string) => parseConfigText(`otlp: { dynamic_groups: true, member_expiry: ${expiry} }\ngroups: []\n`, 'test.yaml');
     assert.equal(dynamic('6m').otlp.memberExpiryMillis, 6 * 60_000);
     assert.throws(

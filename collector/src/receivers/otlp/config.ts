@@ -192,7 +192,10 @@ export function parseOtlpServerConfig(raw: unknown, keyPath: string, env: NodeJS
     maxGroups: readNumber(o['max_groups'], key('max_groups'), d.maxGroups, { min: 0, integer: true }),
     maxMembersPerGroup: readNumber(o['max_members_per_group'], key('max_members_per_group'), d.maxMembersPerGroup, { min: 1, integer: true }),
     maxAttributes: readNumber(o['max_attributes'], key('max_attributes'), d.maxAttributes, { min: 1, integer: true }),
-    maxAttributeValueLength: readNumber(o['max_attribute_value_length'], key('max_attribute_value_length'), d.maxAttributeValueLength, { min: 16, integer: true }),
+    maxAttributeValueLength: readNumber(o['max_attribute_value_length'], key('max_attribute_value_length'), d.maxAttributeValueLength, {
+      min: 16,
+      integer: true,
+    }),
     maxClockSkewMillis: readDurationMillis(o['max_clock_skew'], key('max_clock_skew'), d.maxClockSkewMillis, 0),
     retryAfterSeconds: Math.max(1, Math.round(readDurationMillis(o['retry_after'], key('retry_after'), d.retryAfterSeconds * 1000) / 1000)),
     maxPointsPerRequest: readNumber(o['max_points_per_request'], key('max_points_per_request'), d.maxPointsPerRequest, { min: 1, integer: true }),
@@ -211,7 +214,10 @@ export function parseOtlpServerConfig(raw: unknown, keyPath: string, env: NodeJS
   if (o['member_expiry'] !== undefined && o['member_expiry'] !== null) {
     config.memberExpiryMillis = readDurationMillis(o['member_expiry'], key('member_expiry'), 0, 0);
     if (config.memberExpiryMillis < MIN_MEMBER_EXPIRY_MILLIS) {
-      throw new ConfigError(key('member_expiry'), `expected at least ${formatDuration(MIN_MEMBER_EXPIRY_MILLIS)}, or leave it unset to keep members until restart (got ${formatDuration(config.memberExpiryMillis)})`);
+      throw new ConfigError(
+        key('member_expiry'),
+        `expected at least ${formatDuration(MIN_MEMBER_EXPIRY_MILLIS)}, or leave it unset to keep members until restart (got ${formatDuration(config.memberExpiryMillis)})`,
+      );
     }
   }
   if (o['tls'] !== undefined && o['tls'] !== null) {

@@ -16,20 +16,28 @@ describe('DecodeBudget while decoding', () => {
   it('stops a protobuf of 2 M empty histogram points at otlp.max_points_per_request', () => {
     const body = emptyHistogramPointsProtobuf(2_000_000);
     assert.ok(body.length < 4.2 * 1024 * 1024);
-    assert.throws(() => decodeProtobufRequest(body, budget()), (error: unknown) => tooBig('too_many_points')(error) && /max_points_per_request/.test(String(error)));
+    assert.throws(
+      () => decodeProtobufRequest(body, budget()),
+      (error: unknown) => tooBig('too_many_points')(error) && /max_points_per_request/.test(String(error)),
+    );
   });
 
   it('stops a protobuf that repeats one message field a million times at otlp.max_items_per_request', () => {
     // Metric { gauge {} gauge {} … }: a non-repeated field sent again is merged, decoded each time.
     const gauges = Buffer.alloc(1_000_000 * 2);
     for (let i = 0; i < gauges.length; i += 2) gauges[i] = 0x2a; // field 5, length-delimited, length 0
-    const metric = ExportMetricsServiceRequestType.encode(ExportMetricsServiceRequestType.fromObject({ resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'x' }] }] }] })).finish();
+    const metric = ExportMetricsServiceRequestType.encode(
+      ExportMetricsServiceRequestType.fromObject({ resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'x' }] }] }] }),
+    ).finish();
     const body = Buffer.concat([wrap(0x0a, wrap(0x12, wrap(0x12, Buffer.concat([Buffer.from(metric.subarray(6)), gauges]))))]);
     assert.throws(() => decodeProtobufRequest(body, budget()), tooBig('too_many_items'));
   });
 
   it('stops JSON of 1.39 M empty resources before JSON.parse, at otlp.max_items_per_request', () => {
-    assert.throws(() => decodeJsonRequest(emptyResourcesJson(1_390_000), budget()), (error: unknown) => tooBig('too_many_items')(error) && /max_items_per_request/.test(String(error)));
+    assert.throws(
+      () => decodeJsonRequest(emptyResourcesJson(1_390_000), budget()),
+      (error: unknown) => tooBig('too_many_items')(error) && /max_items_per_request/.test(String(error)),
+    );
   });
 
   it('counts JSON data points of every kind against otlp.max_points_per_request', () => {
@@ -40,7 +48,14 @@ describe('DecodeBudget while decoding', () => {
   });
 
   it('decodes a request within the limits exactly as without a budget', () => {
-    const request = { resourceMetrics: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'pay{[' } }] }, scopeMetrics: [{ metrics: [{ name: 'recovery.member.lag', unit: 's', gauge: { dataPoints: [{ asDouble: 2, timeUnixNano: '5' }] } }] }] }] };
+    const request = {
+      resourceMetrics: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'pay{[' } }] },
+          scopeMetrics: [{ metrics: [{ name: 'recovery.member.lag', unit: 's', gauge: { dataPoints: [{ asDouble: 2, timeUnixNano: '5' }] } }] }],
+        },
+      ],
+    };
     const protobuf = ExportMetricsServiceRequestType.encode(ExportMetricsServiceRequestType.fromObject(request)).finish();
     assert.deepEqual(JSON.parse(JSON.stringify(decodeProtobufRequest(protobuf, budget()))), JSON.parse(JSON.stringify(decodeProtobufRequest(protobuf))));
     assert.deepEqual(decodeJsonRequest(JSON.stringify(request), budget()), decodeJsonRequest(JSON.stringify(request)));

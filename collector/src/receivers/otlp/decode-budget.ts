@@ -30,7 +30,10 @@ export class DecodeBudget {
   /** A data point of any kind (number, histogram, exponential histogram, summary). */
   point(): void {
     if (++this.points > this.limits.maxPointsPerRequest) {
-      throw new RequestTooBigError('too_many_points', `request has more than ${this.limits.maxPointsPerRequest} data points (otlp.max_points_per_request); send smaller batches`);
+      throw new RequestTooBigError(
+        'too_many_points',
+        `request has more than ${this.limits.maxPointsPerRequest} data points (otlp.max_points_per_request); send smaller batches`,
+      );
     }
   }
 

@@ -14,12 +14,17 @@ describe('DecodeTurns', () => {
     setImmediate(tick);
     const turns = new DecodeTurns();
     const seen: [number, number][] = [];
-    await Promise.all([0, 1, 2, 3].map(async (request) => {
-      await turns.next();
-      seen.push([request, turn]);
-    }));
+    await Promise.all(
+      [0, 1, 2, 3].map(async (request) => {
+        await turns.next();
+        seen.push([request, turn]);
+      }),
+    );
     ticking = false;
-    assert.deepEqual(seen.map(([request]) => request), [0, 1, 2, 3]);
+    assert.deepEqual(
+      seen.map(([request]) => request),
+      [0, 1, 2, 3],
+    );
     const loopTurns = seen.map(([, at]) => at);
     assert.equal(new Set(loopTurns).size, 4, `each decode in a turn of its own (turns ${loopTurns.join(', ')})`);
   });

@@ -29,8 +29,15 @@ const validProtobuf = ExportMetricsServiceRequestType.encode(
   ExportMetricsServiceRequestType.fromObject({
     resourceMetrics: [
       {
-        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'payments' } }, { key: 'service.instance.id', value: { stringValue: 'a' } }] },
-        scopeMetrics: [{ metrics: [{ name: 'recovery.member.lag', unit: 's', gauge: { dataPoints: [{ timeUnixNano: '1699999999000000000', asDouble: 2 }] } }] }],
+        resource: {
+          attributes: [
+            { key: 'service.name', value: { stringValue: 'payments' } },
+            { key: 'service.instance.id', value: { stringValue: 'a' } },
+          ],
+        },
+        scopeMetrics: [
+          { metrics: [{ name: 'recovery.member.lag', unit: 's', gauge: { dataPoints: [{ timeUnixNano: '1699999999000000000', asDouble: 2 }] } }] },
+        ],
       },
     ],
   }),
@@ -38,7 +45,10 @@ const validProtobuf = ExportMetricsServiceRequestType.encode(
 
 describe('OTLP decoding under arbitrary input (fast-check)', () => {
   it('random bytes as protobuf', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 512 }), (bytes) => decodeThenIngest(() => decodeProtobufRequest(bytes))), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 512 }), (bytes) => decodeThenIngest(() => decodeProtobufRequest(bytes))),
+      { numRuns: 2000 },
+    );
   });
 
   it('a valid protobuf request with bytes flipped or cut', () => {
@@ -53,12 +63,23 @@ describe('OTLP decoding under arbitrary input (fast-check)', () => {
   });
 
   it('arbitrary JSON values, and OTLP-shaped JSON with arbitrary leaves', () => {
-    fc.assert(fc.property(fc.json(), (text) => decodeThenIngest(() => decodeJsonRequest(text))), { numRuns: 1000 });
+    fc.assert(
+      fc.property(fc.json(), (text) => decodeThenIngest(() => decodeJsonRequest(text))),
+      { numRuns: 1000 },
+    );
     const leaf = fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 2 }));
     const shaped = fc.record({
       resourceMetrics: fc.array(
         fc.record({
-          resource: fc.record({ attributes: fc.array(fc.record({ key: fc.constantFrom('service.name', 'recovery.member', 'recovery.member.role', 'host.name', 'x'), value: fc.record({ stringValue: leaf }) }), { maxLength: 4 }) }),
+          resource: fc.record({
+            attributes: fc.array(
+              fc.record({
+                key: fc.constantFrom('service.name', 'recovery.member', 'recovery.member.role', 'host.name', 'x'),
+                value: fc.record({ stringValue: leaf }),
+              }),
+              { maxLength: 4 },
+            ),
+          }),
           scopeMetrics: fc.array(
             fc.record({
               metrics: fc.array(
@@ -75,6 +96,9 @@ describe('OTLP decoding under arbitrary input (fast-check)', () => {
         { maxLength: 3 },
       ),
     });
-    fc.assert(fc.property(shaped, (request) => decodeThenIngest(() => decodeJsonRequest(JSON.stringify(request)))), { numRuns: 1000 });
+    fc.assert(
+      fc.property(shaped, (request) => decodeThenIngest(() => decodeJsonRequest(JSON.stringify(request)))),
+      { numRuns: 1000 },
+    );
   });
 });

@@ -49,12 +49,36 @@ describe('decodeJsonRequest', () => {
       /timeUnixNano: expected an unsigned 64-bit integer/,
     ],
     // Beyond what fixed64 holds (and, from ~8.64e21 ns, beyond what Date can show): a 400 naming the field.
-    ['a time of 1e22 ns', '{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"x","gauge":{"dataPoints":[{"timeUnixNano":1e22}]}}]}]}]}', /timeUnixNano: expected an unsigned 64-bit integer.*\(got 1e\+22\)/],
-    ['a time of 1e300 ns', '{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"x","gauge":{"dataPoints":[{"timeUnixNano":1e300}]}}]}]}]}', /timeUnixNano: expected an unsigned 64-bit integer/],
-    ['a negative time', '{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"x","gauge":{"dataPoints":[{"timeUnixNano":"-5"}]}}]}]}]}', /timeUnixNano: expected an unsigned 64-bit integer.*\(got "-5"\)/],
-    ['a 20-digit time beyond 2^64', '{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"x","gauge":{"dataPoints":[{"timeUnixNano":"99999999999999999999"}]}}]}]}]}', /timeUnixNano: expected an unsigned 64-bit integer/],
-    ['a NaN time', '{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"x","gauge":{"dataPoints":[{"timeUnixNano":"NaN"}]}}]}]}]}', /timeUnixNano: expected an unsigned 64-bit integer/],
-    ['an asInt beyond int64', '{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"x","gauge":{"dataPoints":[{"asInt":1e300}]}}]}]}]}', /asInt: expected a signed 64-bit integer/],
+    [
+      'a time of 1e22 ns',
+      '{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"x","gauge":{"dataPoints":[{"timeUnixNano":1e22}]}}]}]}]}',
+      /timeUnixNano: expected an unsigned 64-bit integer.*\(got 1e\+22\)/,
+    ],
+    [
+      'a time of 1e300 ns',
+      '{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"x","gauge":{"dataPoints":[{"timeUnixNano":1e300}]}}]}]}]}',
+      /timeUnixNano: expected an unsigned 64-bit integer/,
+    ],
+    [
+      'a negative time',
+      '{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"x","gauge":{"dataPoints":[{"timeUnixNano":"-5"}]}}]}]}]}',
+      /timeUnixNano: expected an unsigned 64-bit integer.*\(got "-5"\)/,
+    ],
+    [
+      'a 20-digit time beyond 2^64',
+      '{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"x","gauge":{"dataPoints":[{"timeUnixNano":"99999999999999999999"}]}}]}]}]}',
+      /timeUnixNano: expected an unsigned 64-bit integer/,
+    ],
+    [
+      'a NaN time',
+      '{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"x","gauge":{"dataPoints":[{"timeUnixNano":"NaN"}]}}]}]}]}',
+      /timeUnixNano: expected an unsigned 64-bit integer/,
+    ],
+    [
+      'an asInt beyond int64',
+      '{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"x","gauge":{"dataPoints":[{"asInt":1e300}]}}]}]}]}',
+      /asInt: expected a signed 64-bit integer/,
+    ],
     ['a string attribute list', '{"resourceMetrics":[{"resource":{"attributes":"service.name=x"}}]}', /resource\.attributes: expected an array/],
   ];
   for (const [name, body, message] of malformed) {
@@ -67,7 +91,12 @@ describe('decodeJsonRequest', () => {
 describe('decodeProtobufRequest', () => {
   const valid = ExportMetricsServiceRequestType.encode(
     ExportMetricsServiceRequestType.fromObject({
-      resourceMetrics: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'payments' } }] }, scopeMetrics: [{ metrics: [{ name: 'recovery.member.up', gauge: { dataPoints: [{ asInt: 1 }] } }] }] }],
+      resourceMetrics: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'payments' } }] },
+          scopeMetrics: [{ metrics: [{ name: 'recovery.member.up', gauge: { dataPoints: [{ asInt: 1 }] } }] }],
+        },
+      ],
     }),
   ).finish();
 

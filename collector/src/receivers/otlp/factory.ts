@@ -4,13 +4,7 @@ import { formatDuration } from '../../config/duration';
 import type { GroupConfig } from '../../config/group-config';
 import type { MemberDeclaration } from '../../model/types';
 import type { ObservationSink, Receiver, ReceiverFactory } from '../receiver';
-import {
-  createDefaultOtlpGroupConfig,
-  DYNAMIC_GROUP_FRESHNESS_MILLIS,
-  parseOtlpGroupConfig,
-  type OtlpGroupConfig,
-  type OtlpServerConfig,
-} from './config';
+import { createDefaultOtlpGroupConfig, DYNAMIC_GROUP_FRESHNESS_MILLIS, parseOtlpGroupConfig, type OtlpGroupConfig, type OtlpServerConfig } from './config';
 import { OTLP_SOURCE } from './ingest';
 import { createOtlpHttpReceiver } from './otlp-http-receiver';
 

@@ -26,26 +26,16 @@ export function sendExportResponse(response: ServerResponse, encoding: Encoding,
   if (encoding === 'json') {
     body = rejectedDataPoints > 0 || errorMessage ? JSON.stringify({ partialSuccess: { rejectedDataPoints: String(rejectedDataPoints), errorMessage } }) : '{}';
   } else {
-    const message =
-      rejectedDataPoints > 0 || errorMessage ? { partialSuccess: { rejectedDataPoints, errorMessage } } : {};
+    const message = rejectedDataPoints > 0 || errorMessage ? { partialSuccess: { rejectedDataPoints, errorMessage } } : {};
     body = ExportMetricsServiceResponseType.encode(ExportMetricsServiceResponseType.fromObject(message)).finish();
   }
   send(response, 200, encoding, body, {});
 }
 
 /** An error status with a google.rpc.Status body saying what to do. */
-export function sendStatus(
-  response: ServerResponse,
-  httpStatus: number,
-  encoding: Encoding,
-  message: string,
-  headers: Record<string, string> = {},
-): void {
+export function sendStatus(response: ServerResponse, httpStatus: number, encoding: Encoding, message: string, headers: Record<string, string> = {}): void {
   const code = GRPC_CODE_FOR_HTTP[httpStatus] ?? 2; // UNKNOWN
-  const body =
-    encoding === 'json'
-      ? JSON.stringify({ code, message })
-      : StatusType.encode(StatusType.fromObject({ code, message })).finish();
+  const body = encoding === 'json' ? JSON.stringify({ code, message }) : StatusType.encode(StatusType.fromObject({ code, message })).finish();
   send(response, httpStatus, encoding, body, headers);
 }
 

@@ -28,10 +28,17 @@ function byMember(observations: Observation[]): Observation[] {
 }
 
 /** A request with one gauge point per (metric, member), for the limit tests. */
-function gaugeRequest(points: { metric: string; group: string; member: string; value?: number; timeNanos?: string; attributes?: Record<string, string> }[]): string {
+function gaugeRequest(
+  points: { metric: string; group: string; member: string; value?: number; timeNanos?: string; attributes?: Record<string, string> }[],
+): string {
   return JSON.stringify({
     resourceMetrics: points.map((p) => ({
-      resource: { attributes: [{ key: 'recovery.group', value: { stringValue: p.group } }, { key: 'recovery.member', value: { stringValue: p.member } }] },
+      resource: {
+        attributes: [
+          { key: 'recovery.group', value: { stringValue: p.group } },
+          { key: 'recovery.member', value: { stringValue: p.member } },
+        ],
+      },
       scopeMetrics: [
         {
           metrics: [
@@ -120,7 +127,10 @@ describe('OtlpIngest', () => {
       assert.equal(result.refusals.get('too_many_attributes')?.points, 1);
       assert.equal(result.refusals.get('attribute_too_long')?.points, 1);
       // Attributes Rebound does not read are not checked for length (the body limit bounds them).
-      assert.deepEqual(result.observations.map((o) => o.member), ['c']);
+      assert.deepEqual(
+        result.observations.map((o) => o.member),
+        ['c'],
+      );
     });
 
     it('refuses points from the far future and clamps small clock skew to now', () => {
@@ -154,8 +164,24 @@ describe('OtlpIngest', () => {
               {
                 metrics: [
                   { name: 'recovery.member.lag', gauge: { dataPoints: [{ asDouble: 1 }] } },
-                  { name: 'recovery.member.lag', gauge: { dataPoints: [{ asDouble: 1, attributes: [{ key: 'recovery.member', value: { stringValue: 'a' } }, { key: 'recovery.member.role', value: { stringValue: 'primary' } }] }] } },
-                  { name: 'recovery.member.lag', gauge: { dataPoints: [{ asDouble: 'NaN', attributes: [{ key: 'recovery.member', value: { stringValue: 'a' } }] }] } },
+                  {
+                    name: 'recovery.member.lag',
+                    gauge: {
+                      dataPoints: [
+                        {
+                          asDouble: 1,
+                          attributes: [
+                            { key: 'recovery.member', value: { stringValue: 'a' } },
+                            { key: 'recovery.member.role', value: { stringValue: 'primary' } },
+                          ],
+                        },
+                      ],
+                    },
+                  },
+                  {
+                    name: 'recovery.member.lag',
+                    gauge: { dataPoints: [{ asDouble: 'NaN', attributes: [{ key: 'recovery.member', value: { stringValue: 'a' } }] }] },
+                  },
                   { name: 'recovery.member.lag', histogram: { dataPoints: [{}, {}] } },
                   { name: 'recovery.member.lag', unit: 'h', gauge: { dataPoints: [{ asDouble: 1 }] } },
                   { name: 'recovery.member.lag', sum: { aggregationTemporality: 1, dataPoints: [{ asDouble: 1 }] } },
@@ -182,8 +208,22 @@ describe('OtlpIngest', () => {
         JSON.stringify({
           resourceMetrics: [
             {
-              resource: { attributes: [{ key: 'recovery.group', value: { stringValue: 'payments' } }, { key: 'recovery.member', value: { stringValue: 'a' } }] },
-              scopeMetrics: [{ metrics: [{ name: 'recovery.member.position', sum: { aggregationTemporality: 1, isMonotonic: true, dataPoints: [{ asInt: String(delta) }, { asInt: '1' }] } }] }],
+              resource: {
+                attributes: [
+                  { key: 'recovery.group', value: { stringValue: 'payments' } },
+                  { key: 'recovery.member', value: { stringValue: 'a' } },
+                ],
+              },
+              scopeMetrics: [
+                {
+                  metrics: [
+                    {
+                      name: 'recovery.member.position',
+                      sum: { aggregationTemporality: 1, isMonotonic: true, dataPoints: [{ asInt: String(delta) }, { asInt: '1' }] },
+                    },
+                  ],
+                },
+              ],
             },
           ],
         });
@@ -191,13 +231,20 @@ describe('OtlpIngest', () => {
       assert.equal(ingest.ingest(decodeJsonRequest(request(50)), NOW).observations[0]!.position, 152);
     });
 
-    it('starts a retired member\'s delta position total again from zero when it comes back (member_expiry)', () => {
+    it("starts a retired member's delta position total again from zero when it comes back (member_expiry)", () => {
       const ingest = ingestWith({ memberExpiryMillis: 60_000 });
       const request = JSON.stringify({
         resourceMetrics: [
           {
-            resource: { attributes: [{ key: 'recovery.group', value: { stringValue: 'payments' } }, { key: 'recovery.member', value: { stringValue: 'a' } }] },
-            scopeMetrics: [{ metrics: [{ name: 'recovery.member.position', sum: { aggregationTemporality: 1, isMonotonic: true, dataPoints: [{ asInt: '100' }] } }] }],
+            resource: {
+              attributes: [
+                { key: 'recovery.group', value: { stringValue: 'payments' } },
+                { key: 'recovery.member', value: { stringValue: 'a' } },
+              ],
+            },
+            scopeMetrics: [
+              { metrics: [{ name: 'recovery.member.position', sum: { aggregationTemporality: 1, isMonotonic: true, dataPoints: [{ asInt: '100' }] } }] },
+            ],
           },
         ],
       });
@@ -224,9 +271,19 @@ describe('OtlpIngest', () => {
       const request = JSON.stringify({
         resourceMetrics: [
           {
-            resource: { attributes: [{ key: 'recovery.group', value: { stringValue: 'payments' } }, { key: 'recovery.member', value: { stringValue: 'a' } }] },
+            resource: {
+              attributes: [
+                { key: 'recovery.group', value: { stringValue: 'payments' } },
+                { key: 'recovery.member', value: { stringValue: 'a' } },
+              ],
+            },
             scopeMetrics: [
-              { metrics: [{ name: 'recovery.member.lag', unit: 'ms', gauge: { dataPoints: [{ asInt: 1500 }] } }, { name: 'process.cpu.time', sum: { aggregationTemporality: 1, dataPoints: [{ asDouble: 1 }] } }] },
+              {
+                metrics: [
+                  { name: 'recovery.member.lag', unit: 'ms', gauge: { dataPoints: [{ asInt: 1500 }] } },
+                  { name: 'process.cpu.time', sum: { aggregationTemporality: 1, dataPoints: [{ asDouble: 1 }] } },
+                ],
+              },
             ],
           },
         ],
@@ -242,7 +299,12 @@ describe('OtlpIngest with out-of-range values', () => {
   const point = (timeUnixNano: number | string, asDouble = 1, metric = 'recovery.member.lag', unit = 's') => ({
     resourceMetrics: [
       {
-        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'payments' } }, { key: 'service.instance.id', value: { stringValue: 'a' } }] },
+        resource: {
+          attributes: [
+            { key: 'service.name', value: { stringValue: 'payments' } },
+            { key: 'service.instance.id', value: { stringValue: 'a' } },
+          ],
+        },
         scopeMetrics: [{ metrics: [{ name: metric, unit, gauge: { dataPoints: [{ attributes: [], timeUnixNano, asDouble }] } }] }],
       },
     ],
@@ -270,7 +332,16 @@ describe('OtlpIngest: replication facts that are older than up (issue 17)', () =
 
   it('a request with only up carries the last position and lag on, stamped with when they were measured', () => {
     const ingest = ingestWith();
-    ingest.ingest(decode(gaugeRequest([point('recovery.member.up', NOW - 600_000), point('recovery.member.lag', NOW - 600_000, 0.2), point('recovery.member.position', NOW - 600_000, 500)])), NOW);
+    ingest.ingest(
+      decode(
+        gaugeRequest([
+          point('recovery.member.up', NOW - 600_000),
+          point('recovery.member.lag', NOW - 600_000, 0.2),
+          point('recovery.member.position', NOW - 600_000, 500),
+        ]),
+      ),
+      NOW,
+    );
     const [later] = ingest.ingest(decode(gaugeRequest([point('recovery.member.up', NOW)])), NOW).observations;
     assert.equal(later!.observedAtMillis, NOW);
     assert.equal(later!.lagSeconds, 0.2);
@@ -279,7 +350,10 @@ describe('OtlpIngest: replication facts that are older than up (issue 17)', () =
   });
 
   it('a lag point older than the up point in the same request: the observation says how old', () => {
-    const [o] = ingestWith().ingest(decode(gaugeRequest([point('recovery.member.up', NOW), point('recovery.member.lag_bytes', NOW - 90_000, 0)])), NOW).observations;
+    const [o] = ingestWith().ingest(
+      decode(gaugeRequest([point('recovery.member.up', NOW), point('recovery.member.lag_bytes', NOW - 90_000, 0)])),
+      NOW,
+    ).observations;
     assert.equal(o!.replicationObservedAtMillis, NOW - 90_000);
   });
 
@@ -287,8 +361,16 @@ describe('OtlpIngest: replication facts that are older than up (issue 17)', () =
     const ingest = ingestWith();
     let now = NOW - 10_000;
     const engine = new RecoveryEngine({ groups: [testGroup({ name: 'payments', freshnessMillis: 3_000 })], now: () => now });
-    const leader = (at: number) => ({ metric: 'recovery.member.position', group: 'payments', member: 'pay-1', value: 1000, timeNanos: nanos(at), attributes: { 'recovery.member.role': 'leader' } });
-    const feed = (points: Parameters<typeof gaugeRequest>[0]) => ingest.ingest(decode(gaugeRequest(points)), now).observations.forEach((o) => engine.observe(o));
+    const leader = (at: number) => ({
+      metric: 'recovery.member.position',
+      group: 'payments',
+      member: 'pay-1',
+      value: 1000,
+      timeNanos: nanos(at),
+      attributes: { 'recovery.member.role': 'leader' },
+    });
+    const feed = (points: Parameters<typeof gaugeRequest>[0]) =>
+      ingest.ingest(decode(gaugeRequest(points)), now).observations.forEach((o) => engine.observe(o));
     feed([leader(now), point('recovery.member.up', now), point('recovery.member.position', now, 1000)]);
     assert.equal(engine.tick()[0]!.members.find((m) => m.member === 'pay-2')!.status, 'converged');
     now = NOW;

@@ -135,7 +135,9 @@ export class OtlpIngest {
       const resourceAttributes = resourceMetrics.resource?.attributes ?? [];
       const resource: ResourceContext = { facts: NO_FACTS };
       if (resourceAttributes.length > maxAttributes) {
-        resource.facts = { problem: { reason: 'too_many_attributes', example: `a resource has ${resourceAttributes.length} attributes (max_attributes is ${maxAttributes})` } };
+        resource.facts = {
+          problem: { reason: 'too_many_attributes', example: `a resource has ${resourceAttributes.length} attributes (max_attributes is ${maxAttributes})` },
+        };
       } else if (resourceAttributes.length > 0) {
         resource.facts = readAttributes(resourceAttributes, true, this.options.server.maxAttributeValueLength);
       }
@@ -158,7 +160,14 @@ export class OtlpIngest {
           }
           const unitFactor = memberMetric.units === undefined ? 1 : memberMetric.units[metric.unit];
           if (unitFactor === undefined) {
-            refuse(refusals, 'invalid_value', points.length, `${metric.name} has unit "${metric.unit}"; expected one of ${Object.keys(memberMetric.units!).map((u) => `"${u}"`).join(', ')}`);
+            refuse(
+              refusals,
+              'invalid_value',
+              points.length,
+              `${metric.name} has unit "${metric.unit}"; expected one of ${Object.keys(memberMetric.units!)
+                .map((u) => `"${u}"`)
+                .join(', ')}`,
+            );
             continue;
           }
           const pointMetric: PointMetric = { name: metric.name, field: memberMetric.field, isDelta, unitFactor };
@@ -183,7 +192,12 @@ export class OtlpIngest {
     if (resourceFacts.problem) return refuse(refusals, resourceFacts.problem.reason, 1, resourceFacts.problem.example);
     let pointFacts = NO_FACTS;
     if (point.attributes.length > this.options.server.maxAttributes) {
-      return refuse(refusals, 'too_many_attributes', 1, `a ${metricName} point has ${point.attributes.length} attributes (max_attributes is ${this.options.server.maxAttributes})`);
+      return refuse(
+        refusals,
+        'too_many_attributes',
+        1,
+        `a ${metricName} point has ${point.attributes.length} attributes (max_attributes is ${this.options.server.maxAttributes})`,
+      );
     }
     if (point.attributes.length > 0) {
       pointFacts = readAttributes(point.attributes, false, this.options.server.maxAttributeValueLength);
@@ -192,7 +206,12 @@ export class OtlpIngest {
     const group = pointFacts.group ?? resourceFacts.group;
     const member = pointFacts.member ?? resourceFacts.member;
     if (group === undefined || member === undefined) {
-      return refuse(refusals, 'missing_identity', 1, `a ${metricName} point names no ${group === undefined ? 'group (recovery.group or resource service.name)' : 'member (recovery.member or resource service.instance.id)'}`);
+      return refuse(
+        refusals,
+        'missing_identity',
+        1,
+        `a ${metricName} point names no ${group === undefined ? 'group (recovery.group or resource service.name)' : 'member (recovery.member or resource service.instance.id)'}`,
+      );
     }
 
     let value = 1;
@@ -203,16 +222,30 @@ export class OtlpIngest {
       }
       value = raw * unitFactor;
       if (!Number.isFinite(value)) {
-        return refuse(refusals, 'invalid_value', 1, `a ${metricName} point of ${group}/${member} has value ${raw} that overflows once converted to the base unit`);
+        return refuse(
+          refusals,
+          'invalid_value',
+          1,
+          `a ${metricName} point of ${group}/${member} has value ${raw} that overflows once converted to the base unit`,
+        );
       }
     }
     let atMillis = int64ToNumber(point.timeUnixNano) / 1e6;
     if (atMillis === 0) atMillis = nowMillis;
     else if (!(atMillis > 0)) {
-      return refuse(refusals, 'invalid_value', 1, `a ${metricName} point of ${group}/${member} has time_unix_nano ${String(point.timeUnixNano).slice(0, 40)}, not a time since 1970`);
-    }
-    else if (atMillis > nowMillis + maxClockSkewMillis) {
-      return refuse(refusals, 'future_timestamp', 1, `a ${metricName} point of ${group}/${member} is stamped ${describeTime(atMillis)}, beyond max_clock_skew ahead of now; check the sender's clock`);
+      return refuse(
+        refusals,
+        'invalid_value',
+        1,
+        `a ${metricName} point of ${group}/${member} has time_unix_nano ${String(point.timeUnixNano).slice(0, 40)}, not a time since 1970`,
+      );
+    } else if (atMillis > nowMillis + maxClockSkewMillis) {
+      return refuse(
+        refusals,
+        'future_timestamp',
+        1,
+        `a ${metricName} point of ${group}/${member} is stamped ${describeTime(atMillis)}, beyond max_clock_skew ahead of now; check the sender's clock`,
+      );
     } else if (atMillis > nowMillis) atMillis = nowMillis;
 
     const namedByResource = pointFacts.group === undefined && pointFacts.member === undefined;
@@ -223,7 +256,15 @@ export class OtlpIngest {
       if (draft === undefined) {
         const admission = this.admission.admit(group, member, nowMillis);
         if (admission) return refuse(refusals, admission.reason, 1, admission.example);
-        draft = { key, group, member, points: 0, observedAtMillis: atMillis, values: new Float64Array(VALUE_SLOTS).fill(NaN), valueAtMillis: new Float64Array(VALUE_SLOTS) };
+        draft = {
+          key,
+          group,
+          member,
+          points: 0,
+          observedAtMillis: atMillis,
+          values: new Float64Array(VALUE_SLOTS).fill(NaN),
+          valueAtMillis: new Float64Array(VALUE_SLOTS),
+        };
         drafts.set(key, draft);
       }
       if (namedByResource) resource.draft = draft;

@@ -22,7 +22,10 @@ async function startPipeline(server: Partial<OtlpServerConfig>, declared: string
   const registry = new Registry();
   const logger = createMemoryLogger();
   const engine = new RecoveryEngine({ groups: [testGroup({ name: 'payments', freshnessMillis: 30_000, holdDownMillis: 0 })], now: () => now });
-  engine.declare('payments', declared.map((member) => ({ member })));
+  engine.declare(
+    'payments',
+    declared.map((member) => ({ member })),
+  );
   const exporter = new PrometheusExporter(registry);
   const receiver = createOtlpHttpReceiver({
     listen: { host: '127.0.0.1', port: 0 },
@@ -127,7 +130,10 @@ describe('OTLP receiver with otlp.member_expiry', () => {
       assert.deepEqual(await p.push(['pod-b', 'replica']), { rejected: 0, message: '' }, "pod-a's slot is free");
       const full = await p.push(['pod-c', 'replica']);
       assert.equal(full.rejected, 1, 'pay-1 still holds its slot');
-      assert.deepEqual(p.tick().members.map((m) => m.member), ['pay-1', 'pod-b']);
+      assert.deepEqual(
+        p.tick().members.map((m) => m.member),
+        ['pay-1', 'pod-b'],
+      );
       assert.equal(await p.retiredTotal(), 1);
     } finally {
       await p.receiver.stop();

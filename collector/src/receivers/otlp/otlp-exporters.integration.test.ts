@@ -122,42 +122,58 @@ describe('OTLP receiver with the official OpenTelemetry JS exporters', () => {
         const after = Date.now();
 
         const sent = proxy.seen.slice(-2);
-        assert.deepEqual(sent.map((h) => h['content-type']), Array(2).fill(c.protocol === 'http/json' ? 'application/json' : 'application/x-protobuf'));
-        assert.deepEqual(sent.map((h) => h['content-encoding']), Array(2).fill(c.compression === 'gzip' ? 'gzip' : undefined));
+        assert.deepEqual(
+          sent.map((h) => h['content-type']),
+          Array(2).fill(c.protocol === 'http/json' ? 'application/json' : 'application/x-protobuf'),
+        );
+        assert.deepEqual(
+          sent.map((h) => h['content-encoding']),
+          Array(2).fill(c.compression === 'gzip' ? 'gzip' : undefined),
+        );
 
         const leader = started.sink.observations.filter((o) => o.member === member);
         const replica = started.sink.observations.filter((o) => o.member === `${member}-replica`);
         assert.equal(leader.length, 2, 'one observation per export for the leader');
         assert.equal(replica.length, 2, 'one observation per export for the replica');
-        assert.deepEqual(leader.map((o) => o.position), [1000, 1500], 'position follows the counter, delta or cumulative');
+        assert.deepEqual(
+          leader.map((o) => o.position),
+          [1000, 1500],
+          'position follows the counter, delta or cumulative',
+        );
         const last = leader[1]!;
         assert.ok(last.observedAtMillis >= before && last.observedAtMillis <= after, 'time from the data point');
-        assert.deepEqual({ ...last, observedAtMillis: 0 }, {
-          group: 'payments',
-          member,
-          source: 'otlp',
-          observedAtMillis: 0,
-          reachable: true,
-          role: 'leader',
-          serving: true,
-          position: 1500,
-          lagSeconds: 0,
-          load: 812.5,
-          stateFingerprint: 'v42',
-          permissionFingerprint: 'acl-7',
-          dependencies: { 'cloud.availability_zone': 'eu-1a', 'host.name': 'node-1', 'service.version': '2.4.1' },
-        });
-        assert.deepEqual({ ...replica[1]!, observedAtMillis: 0 }, {
-          group: 'payments',
-          member: `${member}-replica`,
-          source: 'otlp',
-          observedAtMillis: 0,
-          reachable: false,
-          role: 'replica',
-          lagSeconds: 3.25,
-          lagBytes: 65536,
-          dependencies: { 'cloud.availability_zone': 'eu-1a', 'host.name': 'node-1', 'service.version': '2.4.1', rack: 'r2' },
-        });
+        assert.deepEqual(
+          { ...last, observedAtMillis: 0 },
+          {
+            group: 'payments',
+            member,
+            source: 'otlp',
+            observedAtMillis: 0,
+            reachable: true,
+            role: 'leader',
+            serving: true,
+            position: 1500,
+            lagSeconds: 0,
+            load: 812.5,
+            stateFingerprint: 'v42',
+            permissionFingerprint: 'acl-7',
+            dependencies: { 'cloud.availability_zone': 'eu-1a', 'host.name': 'node-1', 'service.version': '2.4.1' },
+          },
+        );
+        assert.deepEqual(
+          { ...replica[1]!, observedAtMillis: 0 },
+          {
+            group: 'payments',
+            member: `${member}-replica`,
+            source: 'otlp',
+            observedAtMillis: 0,
+            reachable: false,
+            role: 'replica',
+            lagSeconds: 3.25,
+            lagBytes: 65536,
+            dependencies: { 'cloud.availability_zone': 'eu-1a', 'host.name': 'node-1', 'service.version': '2.4.1', rack: 'r2' },
+          },
+        );
       } finally {
         await provider.shutdown();
       }
@@ -171,7 +187,10 @@ describe('OTLP receiver with the official OpenTelemetry JS exporters', () => {
       readers: [new PeriodicExportingMetricReader({ exporter: new ProtoExporter({ url: started.url }), exportIntervalMillis: 3_600_000 })],
     });
     try {
-      provider.getMeter('t').createObservableGauge('recovery.member.up').addCallback((r) => r.observe(1));
+      provider
+        .getMeter('t')
+        .createObservableGauge('recovery.member.up')
+        .addCallback((r) => r.observe(1));
       await provider.forceFlush(); // the reader reports the failed export to the global error handler, it does not throw
       assert.equal(await started.refused('unauthorized'), refusedBefore + 1);
       assert.ok(!started.sink.observations.some((o) => o.member === 'no-token'));

@@ -93,7 +93,10 @@ describe('OTLP/HTTP receiver limits', () => {
       bytes = 400 * 1024 ** 2;
       await waitFor('accepting again', 5_000, async () => ((await post(started.url, lagRequestJson('m-3'))).status === 200 ? true : undefined), 20);
       assert.ok((await started.refused('memory_limit')) >= 2);
-      assert.deepEqual(started.sink.observations.map((o) => o.member), ['m-3']);
+      assert.deepEqual(
+        started.sink.observations.map((o) => o.member),
+        ['m-3'],
+      );
     } finally {
       await started.receiver.stop();
     }
@@ -103,7 +106,10 @@ describe('OTLP/HTTP receiver limits', () => {
     withReceiver({ maxRequestBytes: 64 * 1024 }, async (started) => {
       // Like curl or most HTTP clients: write the whole body, then read the answer.
       const declared = 32 * 1024 * 1024;
-      const exchange = await rawConnect(started, `POST /v1/metrics HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\nContent-Length: ${declared}\r\n\r\n`);
+      const exchange = await rawConnect(
+        started,
+        `POST /v1/metrics HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\nContent-Length: ${declared}\r\n\r\n`,
+      );
       const errors: string[] = [];
       exchange.socket.on('error', (error: NodeJS.ErrnoException) => errors.push(error.code ?? error.message));
       const chunk = Buffer.alloc(64 * 1024, 1);
@@ -121,7 +127,10 @@ describe('OTLP/HTTP receiver limits', () => {
   it('answers 408 to a body that stops halfway, and closes the connection (otlp.read_timeout)', () =>
     withReceiver({ readTimeoutMillis: 300 }, async (started) => {
       const body = lagRequestJson('slow');
-      const exchange = await rawConnect(started, `POST /v1/metrics HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 20)}`);
+      const exchange = await rawConnect(
+        started,
+        `POST /v1/metrics HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 20)}`,
+      );
       await waitFor('an answer and the connection closed by the server', 10_000, async () => {
         const ended = await Promise.race([exchange.ended.then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), 50))]);
         return ended ? true : undefined;

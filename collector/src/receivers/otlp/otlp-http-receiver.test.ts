@@ -47,7 +47,10 @@ describe('createOtlpHttpReceiver', () => {
   const stillServing = async (member: string): Promise<void> => {
     const reply = await post(started.url, lagRequestJson(member), JSON_TYPE);
     assert.equal(reply.status, 200, reply.body.toString());
-    assert.ok(started.sink.observations.some((o) => o.member === member), `observation of ${member} delivered`);
+    assert.ok(
+      started.sink.observations.some((o) => o.member === member),
+      `observation of ${member} delivered`,
+    );
   };
 
   before(async () => {
@@ -70,14 +73,19 @@ describe('createOtlpHttpReceiver', () => {
     assert.equal(proto.status, 200);
     assert.equal(proto.headers['content-type'], 'application/x-protobuf');
     assert.equal(proto.body.length, 0);
-    assert.deepEqual(started.sink.observations.slice(-2).map((o) => [o.member, o.lagSeconds]), [
-      ['json-1', 1.5],
-      ['proto-1', 1.5],
-    ]);
+    assert.deepEqual(
+      started.sink.observations.slice(-2).map((o) => [o.member, o.lagSeconds]),
+      [
+        ['json-1', 1.5],
+        ['proto-1', 1.5],
+      ],
+    );
   });
 
   it('answers partial success with the count and reason for unknown groups', async () => {
-    const body = JSON.stringify({ resourceMetrics: [...JSON.parse(lagRequestJson('p-1')).resourceMetrics, ...JSON.parse(lagRequestJson('x-1', 1, 'not-configured')).resourceMetrics] });
+    const body = JSON.stringify({
+      resourceMetrics: [...JSON.parse(lagRequestJson('p-1')).resourceMetrics, ...JSON.parse(lagRequestJson('x-1', 1, 'not-configured')).resourceMetrics],
+    });
     const json = await post(started.url, body, JSON_TYPE);
     assert.equal(json.status, 200);
     const answer = JSON.parse(json.body.toString());
@@ -95,7 +103,12 @@ describe('createOtlpHttpReceiver', () => {
       ['garbage protobuf', Buffer.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x01, 0x02]), PROTO_TYPE, /not a valid protobuf/],
       ['truncated protobuf', valid.subarray(0, valid.length - 7), PROTO_TYPE, /not a valid protobuf/],
       ['truncated JSON', lagRequestJson('t-2').slice(0, 40), JSON_TYPE, /not valid JSON/],
-      ['wrong JSON types', '{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"recovery.member.lag","gauge":{"dataPoints":[{"asDouble":"fast"}]}}]}]}]}', JSON_TYPE, /asDouble: expected a number/],
+      [
+        'wrong JSON types',
+        '{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"recovery.member.lag","gauge":{"dataPoints":[{"asDouble":"fast"}]}}]}]}]}',
+        JSON_TYPE,
+        /asDouble: expected a number/,
+      ],
       ['not gzip', 'plain text', { ...JSON_TYPE, 'Content-Encoding': 'gzip' }, /not valid gzip/],
     ];
     for (const [name, body, headers, message] of cases) {
@@ -159,9 +172,8 @@ describe('createOtlpHttpReceiver under load and with auth', () => {
       // Hold one request open: headers sent, body not finished.
       const body = lagRequestJson('slow-1');
       const target = new URL(started.url);
-      let slowStatus: Promise<number> | undefined;
       const slow = http.request(target, { method: 'POST', agent: false, headers: { ...JSON_TYPE, 'Content-Length': String(body.length) } });
-      slowStatus = new Promise((resolve, reject) => {
+      const slowStatus: Promise<number> = new Promise((resolve, reject) => {
         slow.on('response', (response) => {
           response.resume();
           resolve(response.statusCode!);
@@ -195,7 +207,10 @@ describe('createOtlpHttpReceiver under load and with auth', () => {
       assert.equal((await post(started.url, lagRequestJson('a-1'), { ...JSON_TYPE, Authorization: 'Bearer wrong' })).status, 401);
       assert.equal((await post(started.url, lagRequestJson('a-1'), { ...JSON_TYPE, Authorization: 'Bearer tok-123' })).status, 200);
       assert.equal(await started.refused('unauthorized'), 2);
-      assert.deepEqual(started.sink.observations.map((o) => o.member), ['a-1']);
+      assert.deepEqual(
+        started.sink.observations.map((o) => o.member),
+        ['a-1'],
+      );
     } finally {
       await started.receiver.stop();
     }
@@ -206,7 +221,27 @@ describe('createOtlpHttpReceiver under load and with auth', () => {
     try {
       const certFile = join(dir, 'cert.pem');
       const keyFile = join(dir, 'key.pem');
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-keyout',
+          keyFile,
+          '-out',
+          certFile,
+          '-days',
+          '1',
+          '-subj',
+          '/CN=127.0.0.1',
+          '-addext',
+          'subjectAltName=IP:127.0.0.1',
+        ],
+        { stdio: 'ignore' },
+      );
       const started = await startTestReceiver({ tls: { certFile, keyFile } });
       try {
         assert.ok(started.url.startsWith('https://'));

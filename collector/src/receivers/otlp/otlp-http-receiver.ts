@@ -111,7 +111,14 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpHt
   const retireSilentMembers = (): void => retire(ingest.retireSilentMembers(context.now()));
 
   /** Answer before reading the body, and close the connection so the unread body is not parsed as a next request. */
-  const refuseEarly = (response: http.ServerResponse, status: number, encoding: Encoding, reason: RefusalReason | undefined, message: string, headers: Record<string, string> = {}): void => {
+  const refuseEarly = (
+    response: http.ServerResponse,
+    status: number,
+    encoding: Encoding,
+    reason: RefusalReason | undefined,
+    message: string,
+    headers: Record<string, string> = {},
+  ): void => {
     if (reason) count(reason);
     closeAfterAnswer(response);
     sendStatus(response, status, encoding, message, headers);
@@ -137,7 +144,13 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpHt
       }
     }
     if (encoding === undefined) {
-      return refuseEarly(response, 415, 'json', 'unsupported_media_type', `Content-Type "${mediaType}" is not supported; send application/x-protobuf or application/json`);
+      return refuseEarly(
+        response,
+        415,
+        'json',
+        'unsupported_media_type',
+        `Content-Type "${mediaType}" is not supported; send application/x-protobuf or application/json`,
+      );
     }
     const contentEncoding = (request.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
     if (contentEncoding !== 'identity' && contentEncoding !== 'gzip') {
@@ -145,20 +158,43 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpHt
     }
     const declaredLength = Number(request.headers['content-length'] ?? 0);
     if (declaredLength > config.maxRequestBytes) {
-      return refuseEarly(response, 413, encoding, 'body_too_large', `body of ${declaredLength} bytes is larger than ${config.maxRequestBytes} (otlp.max_request_bytes); send smaller batches`);
+      return refuseEarly(
+        response,
+        413,
+        encoding,
+        'body_too_large',
+        `body of ${declaredLength} bytes is larger than ${config.maxRequestBytes} (otlp.max_request_bytes); send smaller batches`,
+      );
     }
     if (memory.refusing()) {
       const mib = (bytes: number): string => `${Math.round(bytes / 1024 ** 2)} MiB`;
-      warnSometimes('memory_limit', 'OTLP requests refused: memory above otlp.memory_limit', { memory: mib(memory.bytes), memoryLimit: mib(config.memoryLimitBytes) });
-      return refuseEarly(response, 503, encoding, 'memory_limit', `collector memory is above otlp.memory_limit (${mib(memory.bytes)} of ${mib(config.memoryLimitBytes)}); retry later`, {
-        'Retry-After': String(config.retryAfterSeconds),
+      warnSometimes('memory_limit', 'OTLP requests refused: memory above otlp.memory_limit', {
+        memory: mib(memory.bytes),
+        memoryLimit: mib(config.memoryLimitBytes),
       });
+      return refuseEarly(
+        response,
+        503,
+        encoding,
+        'memory_limit',
+        `collector memory is above otlp.memory_limit (${mib(memory.bytes)} of ${mib(config.memoryLimitBytes)}); retry later`,
+        {
+          'Retry-After': String(config.retryAfterSeconds),
+        },
+      );
     }
     if (inFlight >= config.maxConcurrentRequests) {
       warnSometimes('overloaded', 'OTLP requests refused: too many in flight', { maxConcurrentRequests: config.maxConcurrentRequests });
-      return refuseEarly(response, 503, encoding, 'overloaded', `too many requests in flight (otlp.max_concurrent_requests is ${config.maxConcurrentRequests}); retry later`, {
-        'Retry-After': String(config.retryAfterSeconds),
-      });
+      return refuseEarly(
+        response,
+        503,
+        encoding,
+        'overloaded',
+        `too many requests in flight (otlp.max_concurrent_requests is ${config.maxConcurrentRequests}); retry later`,
+        {
+          'Retry-After': String(config.retryAfterSeconds),
+        },
+      );
     }
     inFlight++;
     try {
@@ -221,7 +257,11 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpHt
       } catch (error) {
         const entry = refusals.get('sink_refused');
         if (entry) entry.points += points[i]!;
-        else refusals.set('sink_refused', { points: points[i]!, example: `group "${observation.group}": ${error instanceof Error ? error.message : String(error)}` });
+        else
+          refusals.set('sink_refused', {
+            points: points[i]!,
+            example: `group "${observation.group}": ${error instanceof Error ? error.message : String(error)}`,
+          });
       }
     }
   };
@@ -250,7 +290,10 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpHt
       await listenOn(listening, { ...options.listen, setting: 'listen.otlp', what: 'OTLP' });
       listening.on('error', (error) => context.logger.error('OTLP server error', { error: error.message }));
       const { host, port } = this.address();
-      context.logger.info('OTLP/HTTP receiver listening', { url: `${config.tls ? 'https' : 'http'}://${host}:${port}${OTLP_METRICS_PATH}`, auth: expectedTokenDigest !== undefined });
+      context.logger.info('OTLP/HTTP receiver listening', {
+        url: `${config.tls ? 'https' : 'http'}://${host}:${port}${OTLP_METRICS_PATH}`,
+        auth: expectedTokenDigest !== undefined,
+      });
       observationSink.sourceUp(OTLP_SOURCE, true);
       if (config.memberExpiryMillis !== undefined) {
         retirementTimer = setInterval(retireSilentMembers, retirementCheckEveryMillis(config.memberExpiryMillis));

@@ -28,7 +28,17 @@ const nasty = fc.oneof(
   fc.object({ maxDepth: 1, maxKeys: 2 }),
 );
 const attribute = fc.record({
-  key: fc.constantFrom('service.name', 'service.instance.id', 'recovery.group', 'recovery.member', 'recovery.member.role', 'recovery.dependency.rack', 'host.name', 'recovery.state.fingerprint', 'x'),
+  key: fc.constantFrom(
+    'service.name',
+    'service.instance.id',
+    'recovery.group',
+    'recovery.member',
+    'recovery.member.role',
+    'recovery.dependency.rack',
+    'host.name',
+    'recovery.state.fingerprint',
+    'x',
+  ),
   value: fc.oneof(
     { arbitrary: fc.record({ stringValue: fc.constantFrom('payments', 'leader', 'replica', 'a', 'b', '') }), weight: 6 },
     fc.record({ stringValue: fc.oneof(fc.string({ maxLength: 8 }), nasty) }),
@@ -46,7 +56,11 @@ const plausible = <T>(good: fc.Arbitrary<T>) => fc.oneof({ arbitrary: good, weig
 const outOfRangeTime = fc.constantFrom(1e22, 1e300, 8.64e21, 2 ** 64, -1, '-5', '99999999999999999999', '18446744073709551615', 'NaN');
 const point = fc.record(
   {
-    timeUnixNano: fc.oneof({ arbitrary: fc.constantFrom(NOW_NANOS, '0', 0), weight: 2 }, { arbitrary: outOfRangeTime, weight: 1 }, { arbitrary: nasty, weight: 1 }),
+    timeUnixNano: fc.oneof(
+      { arbitrary: fc.constantFrom(NOW_NANOS, '0', 0), weight: 2 },
+      { arbitrary: outOfRangeTime, weight: 1 },
+      { arbitrary: nasty, weight: 1 },
+    ),
     asDouble: plausible(fc.double({ noNaN: true, min: -1e6, max: 1e6 })),
     asInt: nasty,
     attributes: fc.array(attribute, { maxLength: 3 }),
@@ -63,11 +77,22 @@ const resourceAttributes = fc.oneof(
 );
 const metric = fc.record(
   {
-    name: fc.constantFrom('recovery.member.lag', 'recovery.member.lag_bytes', 'recovery.member.position', 'recovery.member.up', 'recovery.member.info', 'other'),
+    name: fc.constantFrom(
+      'recovery.member.lag',
+      'recovery.member.lag_bytes',
+      'recovery.member.position',
+      'recovery.member.up',
+      'recovery.member.info',
+      'other',
+    ),
     unit: fc.constantFrom('s', 'ms', 'By', 'MiB', '', '', 'furlongs'),
     gauge: fc.record({ dataPoints: fc.array(point, { minLength: 1, maxLength: 3 }) }),
     sum: fc.record(
-      { aggregationTemporality: plausible(fc.constantFrom(0, 1, 2, 'AGGREGATION_TEMPORALITY_DELTA')), isMonotonic: plausible(fc.boolean()), dataPoints: fc.array(point, { maxLength: 3 }) },
+      {
+        aggregationTemporality: plausible(fc.constantFrom(0, 1, 2, 'AGGREGATION_TEMPORALITY_DELTA')),
+        isMonotonic: plausible(fc.boolean()),
+        dataPoints: fc.array(point, { maxLength: 3 }),
+      },
       { requiredKeys: ['dataPoints'] },
     ),
     histogram: fc.record({ dataPoints: fc.integer({ min: 0, max: 400 }).map((n) => Array.from({ length: n }, () => ({}))) }),
@@ -112,11 +137,20 @@ function asProtobuf(json: unknown): Uint8Array {
 
 /** One member with every recovery.member.* gauge: each field is then replaced in turn. */
 function validRequest() {
-  const metric = (name: string, unit: string) => ({ name, unit, gauge: { dataPoints: [{ timeUnixNano: NOW_NANOS, asDouble: 1, attributes: [] as unknown[] }] } });
+  const metric = (name: string, unit: string) => ({
+    name,
+    unit,
+    gauge: { dataPoints: [{ timeUnixNano: NOW_NANOS, asDouble: 1, attributes: [] as unknown[] }] },
+  });
   return {
     resourceMetrics: [
       {
-        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'payments' } }, { key: 'service.instance.id', value: { stringValue: 'a' } }] as unknown[] },
+        resource: {
+          attributes: [
+            { key: 'service.name', value: { stringValue: 'payments' } },
+            { key: 'service.instance.id', value: { stringValue: 'a' } },
+          ] as unknown[],
+        },
         scopeMetrics: [
           {
             metrics: [
@@ -208,16 +242,27 @@ describe('OTLP/HTTP receiver under fuzzing (fast-check, real HTTP)', () => {
 
   it('random bytes and arbitrary JSON in either content type', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.uint8Array({ maxLength: 2048 }), fc.json().map((t) => Buffer.from(t))), fc.constantFrom('application/json', 'application/x-protobuf'), async (body, contentType) => {
-        await send(body, contentType, false);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 2048 }),
+          fc.json().map((t) => Buffer.from(t)),
+        ),
+        fc.constantFrom('application/json', 'application/x-protobuf'),
+        async (body, contentType) => {
+          await send(body, contentType, false);
+        },
+      ),
       { numRuns: RUNS },
     );
   });
 
   it('still serves a good request afterwards', async () => {
     // To a group the fuzzing never named: payments may be full (max_members_per_group) of fuzzed members by now.
-    const reply = await fetch(started.url, { method: 'POST', body: lagRequestJson('after-fuzz', 1, 'untouched'), headers: { 'Content-Type': 'application/json' } });
+    const reply = await fetch(started.url, {
+      method: 'POST',
+      body: lagRequestJson('after-fuzz', 1, 'untouched'),
+      headers: { 'Content-Type': 'application/json' },
+    });
     assert.equal(reply.status, 200);
     assert.deepEqual(await reply.json(), {});
     assert.ok(started.sink.observations.some((o) => o.member === 'after-fuzz'));

@@ -58,7 +58,17 @@ export function lagRequestJson(member: string, lagSeconds = 1.5, group = 'paymen
             { key: 'service.instance.id', value: { stringValue: member } },
           ],
         },
-        scopeMetrics: [{ metrics: [{ name: 'recovery.member.lag', unit: 's', gauge: { dataPoints: [{ timeUnixNano: String(BigInt(Date.now()) * 1_000_000n), asDouble: lagSeconds }] } }] }],
+        scopeMetrics: [
+          {
+            metrics: [
+              {
+                name: 'recovery.member.lag',
+                unit: 's',
+                gauge: { dataPoints: [{ timeUnixNano: String(BigInt(Date.now()) * 1_000_000n), asDouble: lagSeconds }] },
+              },
+            ],
+          },
+        ],
       },
     ],
   });

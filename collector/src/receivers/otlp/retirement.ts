@@ -10,10 +10,5 @@ export const RETIRED_METRIC_NAME = RECEIVER_METRICS.membersRetired.name;
  * it is worth a panel or an alert next to `recovery_receiver_refused_total`.
  */
 export function retiredCounter(registry: Registry): Counter<'receiver'> {
-  return registeredCounter(
-    registry,
-    RETIRED_METRIC_NAME,
-    RECEIVER_METRICS.membersRetired.help,
-    RECEIVER_METRICS.membersRetired.labels,
-  );
+  return registeredCounter(registry, RETIRED_METRIC_NAME, RECEIVER_METRICS.membersRetired.help, RECEIVER_METRICS.membersRetired.labels);
 }

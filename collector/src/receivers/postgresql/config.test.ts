@@ -17,7 +17,13 @@ describe('parsePostgresqlConfig', () => {
     assert.equal(config.intervalMillis, 5_000);
     assert.equal(config.timeoutMillis, 800);
     assert.equal(config.sslmode, 'require');
-    assert.deepEqual(config.nodes.map((n) => [n.member, n.host, n.port, n.role]), [['pg-1', '10.0.0.1', 5432, 'leader'], ['pg-2', '::1', 5432, undefined]]);
+    assert.deepEqual(
+      config.nodes.map((n) => [n.member, n.host, n.port, n.role]),
+      [
+        ['pg-1', '10.0.0.1', 5432, 'leader'],
+        ['pg-2', '::1', 5432, undefined],
+      ],
+    );
     assert.equal(config.nodes[0]!.url.reveal(), 'postgres://rebound_monitor:s3cret-from-env@10.0.0.1:5432/postgres');
     assert.equal(config.nodes[0]!.redactedUrl, 'postgres://rebound_monitor:***@10.0.0.1:5432/postgres');
     assert.deepEqual(config.nodes[0]!.dependencies, { 'cloud.availability_zone': 'eu-1a', 'host.name': 'db-1' });
@@ -35,12 +41,15 @@ describe('parsePostgresqlConfig', () => {
   ];
   for (const [file, message] of failures) {
     it(`rejects ${file} naming the key`, () => {
-      assert.throws(() => parsePostgresqlConfig(read(file), KEY, env), (error: unknown) => {
-        assert.ok(error instanceof ConfigError);
-        assert.match(error.message, message);
-        assert.ok(!error.message.includes('hunter2'), 'no password in the message');
-        return true;
-      });
+      assert.throws(
+        () => parsePostgresqlConfig(read(file), KEY, env),
+        (error: unknown) => {
+          assert.ok(error instanceof ConfigError);
+          assert.match(error.message, message);
+          assert.ok(!error.message.includes('hunter2'), 'no password in the message');
+          return true;
+        },
+      );
     });
   }
 

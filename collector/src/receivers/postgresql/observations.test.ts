@@ -18,7 +18,13 @@ function node(member: string, port: number, role?: 'leader'): PostgresqlNodeConf
 const nodes = [node('pg-1', primaryRows.port), node('pg-2', standbyRows.port)];
 const answered = (answer: PostgresqlNodeAnswer): PostgresqlOutcome => ({ kind: 'answered', answer, atMillis: 1_000 });
 const round = (outcomes: Record<string, PostgresqlOutcome>, roundNodes = nodes) =>
-  observationsOfRound({ group: 'orders-db', source: 'postgresql/orders-db', nodes: roundNodes, outcomes: new Map(Object.entries(outcomes)), previousLeader: undefined });
+  observationsOfRound({
+    group: 'orders-db',
+    source: 'postgresql/orders-db',
+    nodes: roundNodes,
+    outcomes: new Map(Object.entries(outcomes)),
+    previousLeader: undefined,
+  });
 
 describe('lsnToBytes', () => {
   it('reads the high and low 32-bit halves', () => {
@@ -62,15 +68,33 @@ describe('observationsOfRound (rows captured from a real primary and a standby w
   it('a refused node is unreachable; a timed-out one gets no observation at all', async () => {
     const primary = await probePostgresqlNode(fakePostgresqlClient(primaryRows));
     const refused = round({ 'pg-1': answered(primary), 'pg-2': { kind: 'refused', error: 'connect ECONNREFUSED 127.0.0.1:5433', atMillis: 900 } }).observations;
-    assert.deepEqual(refused.map((o) => [o.member, o.reachable, o.observedAtMillis]), [['pg-1', true, 1_000], ['pg-2', false, 900]]);
+    assert.deepEqual(
+      refused.map((o) => [o.member, o.reachable, o.observedAtMillis]),
+      [
+        ['pg-1', true, 1_000],
+        ['pg-2', false, 900],
+      ],
+    );
     const withRole = observationsOfRound({
-      group: 'orders-db', source: 'postgresql/orders-db', nodes, previousLeader: 'pg-1',
-      outcomes: new Map<string, PostgresqlOutcome>([['pg-1', answered(primary)], ['pg-2', { kind: 'refused', error: 'connect ECONNREFUSED 127.0.0.1:5433', atMillis: 900 }]]),
+      group: 'orders-db',
+      source: 'postgresql/orders-db',
+      nodes,
+      previousLeader: 'pg-1',
+      outcomes: new Map<string, PostgresqlOutcome>([
+        ['pg-1', answered(primary)],
+        ['pg-2', { kind: 'refused', error: 'connect ECONNREFUSED 127.0.0.1:5433', atMillis: 900 }],
+      ]),
       lastRoles: new Map([['pg-2', 'standby' as const]]),
     }).observations;
     assert.equal(withRole[1]!.role, 'standby', 'a refusing node keeps the role it was last seen in');
-    const timedOut = round({ 'pg-1': answered(primary), 'pg-2': { kind: 'timeout', error: 'pg-2 did not answer within 2000 ms', atMillis: 1_000 } }).observations;
-    assert.deepEqual(timedOut.map((o) => o.member), ['pg-1']);
+    const timedOut = round({
+      'pg-1': answered(primary),
+      'pg-2': { kind: 'timeout', error: 'pg-2 did not answer within 2000 ms', atMillis: 1_000 },
+    }).observations;
+    assert.deepEqual(
+      timedOut.map((o) => o.member),
+      ['pg-1'],
+    );
   });
 
   it('a second node out of recovery is split brain while the standby still streams from the first', async () => {
@@ -104,7 +128,7 @@ describe('the replication link (issue 17: a standby whose link is gone is never 
     assert.deepEqual(s!.replicationLink, { up: true });
   });
 
-  it('no WAL receiver on the standby and none in the primary\'s pg_stat_replication: down, though 0 bytes behind', async () => {
+  it("no WAL receiver on the standby and none in the primary's pg_stat_replication: down, though 0 bytes behind", async () => {
     const [, s] = round({ 'pg-1': answered(await probe(gonePrimary)), 'pg-2': answered(await probe(noReceiver)) }, goneNodes).observations;
     assert.equal(s!.lagBytes, 0);
     assert.deepEqual(s!.replicationLink, { up: false });
@@ -113,7 +137,10 @@ describe('the replication link (issue 17: a standby whose link is gone is never 
   it('a WAL receiver that is not streaming is down; one whose status is hidden (no pg_read_all_stats) says nothing', async () => {
     const standby = await probe(standbyRows);
     const primary = await probe(primaryRows);
-    const [, waiting] = round({ 'pg-1': answered(primary), 'pg-2': answered({ ...standby, walReceiver: { ...standby.walReceiver!, status: 'waiting' } }) }).observations;
+    const [, waiting] = round({
+      'pg-1': answered(primary),
+      'pg-2': answered({ ...standby, walReceiver: { ...standby.walReceiver!, status: 'waiting' } }),
+    }).observations;
     assert.equal(waiting!.replicationLink?.up, false);
     const hidden = { ...standby, walReceiver: { status: null, senderHost: null, senderPort: null } };
     const hiddenPrimary = { ...primary, replication: primary.replication.map((r) => ({ ...r, state: null, application_name: null, client_addr: null })) };
@@ -121,8 +148,11 @@ describe('the replication link (issue 17: a standby whose link is gone is never 
     assert.equal(s!.replicationLink?.up, true);
   });
 
-  it('missing from the primary\'s list while the standby still streams (the primary already dropped it): down', async () => {
-    const [, s] = round({ 'pg-1': answered(await probe(gonePrimary)), 'pg-2': answered(await probe(standbyRows)) }, [node('pg-1', gonePrimary.port), node('pg-2', standbyRows.port)]).observations;
+  it("missing from the primary's list while the standby still streams (the primary already dropped it): down", async () => {
+    const [, s] = round({ 'pg-1': answered(await probe(gonePrimary)), 'pg-2': answered(await probe(standbyRows)) }, [
+      node('pg-1', gonePrimary.port),
+      node('pg-2', standbyRows.port),
+    ]).observations;
     assert.equal(s!.replicationLink?.up, false);
   });
 

@@ -70,10 +70,18 @@ export function permissionEntriesOf(
     ...roles.map((r) => ({
       subject: `role ${r.rolname}`,
       rules: [
-        r.rolsuper ? 'superuser' : '', r.rolinherit ? 'inherit' : 'noinherit', r.rolcreaterole ? 'createrole' : '', r.rolcreatedb ? 'createdb' : '',
-        r.rolreplication ? 'replication' : '', r.rolbypassrls ? 'bypassrls' : '', r.rolconnlimit >= 0 ? `connlimit:${r.rolconnlimit}` : '',
-        r.rolvaliduntil === null ? '' : `validuntil:${r.rolvaliduntil}`, ...(r.member_of ?? []).map((m) => `in:${m}`),
-      ].filter((v) => v.length > 0).join(' '),
+        r.rolsuper ? 'superuser' : '',
+        r.rolinherit ? 'inherit' : 'noinherit',
+        r.rolcreaterole ? 'createrole' : '',
+        r.rolcreatedb ? 'createdb' : '',
+        r.rolreplication ? 'replication' : '',
+        r.rolbypassrls ? 'bypassrls' : '',
+        r.rolconnlimit >= 0 ? `connlimit:${r.rolconnlimit}` : '',
+        r.rolvaliduntil === null ? '' : `validuntil:${r.rolvaliduntil}`,
+        ...(r.member_of ?? []).map((m) => `in:${m}`),
+      ]
+        .filter((v) => v.length > 0)
+        .join(' '),
     })),
     ...settings.map((s) => ({ subject: `setting ${s.name}`, rules: s.setting })),
   ];

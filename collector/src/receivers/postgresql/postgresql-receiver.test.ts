@@ -32,7 +32,10 @@ function setup(behaviour: Record<string, Behaviour>) {
         // The first connection dies on its second use (server restarted); a new one answers.
         let uses = 0;
         behaviour[node.member] = 'answer';
-        return { ...client, queryBatch: async (sql) => (++uses > 2 ? Promise.reject(new Error('Connection terminated unexpectedly')) : client.queryBatch(sql)) };
+        return {
+          ...client,
+          queryBatch: async (sql) => (++uses > 2 ? Promise.reject(new Error('Connection terminated unexpectedly')) : client.queryBatch(sql)),
+        };
       }
       default:
         return fakePostgresqlClient(rows);
@@ -85,7 +88,10 @@ describe('PostgresqlReceiver (fake connections answering with captured rows)', (
   it('a hung node costs its timeout, gets no observation, turns the source down, and is retried with backoff', async () => {
     const { sink, round, connects } = setup({ 'pg-2': 'hang' });
     await round();
-    assert.deepEqual(sink.observations.map((o) => o.member), ['pg-1']);
+    assert.deepEqual(
+      sink.observations.map((o) => o.member),
+      ['pg-1'],
+    );
     assert.equal(sink.lastSourceUp(), false);
     for (let i = 0; i < 8; i++) await round();
     assert.ok(connects.filter((m) => m === 'pg-2').length < 9, 'not every round: backing off');

@@ -58,7 +58,10 @@ export class PostgresqlReceiver implements Receiver {
   private observeRound(sink: ObservationSink, outcomes: readonly PostgresqlOutcome[]): void {
     const { group, source, config, memory } = this;
     const byMember = new Map(config.nodes.map((node, i) => [node.member, outcomes[i]!]));
-    memory.deliver(sink, observationsOfRound({ group, source, nodes: config.nodes, outcomes: byMember, previousLeader: memory.previousLeader, lastRoles: memory.lastRoles }));
+    memory.deliver(
+      sink,
+      observationsOfRound({ group, source, nodes: config.nodes, outcomes: byMember, previousLeader: memory.previousLeader, lastRoles: memory.lastRoles }),
+    );
     config.nodes.forEach((node, i) => this.logChange(node, outcomes[i]!));
   }
 

@@ -44,10 +44,15 @@ async function step(): Promise<GroupState> {
 }
 
 const stepUntil = (what: string, done: (s: GroupState) => boolean, timeoutMillis = 30_000): Promise<GroupState> =>
-  waitFor(what, timeoutMillis, async () => {
-    const state = await step();
-    return done(state) ? state : undefined;
-  }, 0);
+  waitFor(
+    what,
+    timeoutMillis,
+    async () => {
+      const state = await step();
+      return done(state) ? state : undefined;
+    },
+    0,
+  );
 
 /** Phases in order, consecutive repeats collapsed. */
 function phaseSequence(from: number): Phase[] {
@@ -63,7 +68,12 @@ describe('PostgreSQL primary + standby through the recovery engine', { timeout: 
     await pair.waitForCatchUp();
     engine = new RecoveryEngine({ groups: [GROUP] });
     const config = parsePostgresqlConfig(
-      { nodes: [{ member: 'pg-1', url: pair.primary.url() }, { member: 'pg-2', url: pair.standby.url() }] },
+      {
+        nodes: [
+          { member: 'pg-1', url: pair.primary.url() },
+          { member: 'pg-2', url: pair.standby.url() },
+        ],
+      },
       'groups[0].postgresql',
     );
     receiver = new PostgresqlReceiver(GROUP.name, config, { intervalMillis: 200, logger: createMemoryLogger(), now: Date.now });
@@ -95,7 +105,10 @@ describe('PostgreSQL primary + standby through the recovery engine', { timeout: 
     // Replay held while the primary writes on: the standby is back but behind by far more than the tolerance.
     await pair.query(pair.standby, 'SELECT pg_wal_replay_pause()');
     await pair.query(pair.primary, "INSERT INTO orders (payload) SELECT repeat('y', 200) FROM generate_series(1, 20000)");
-    const recovering = await stepUntil('recovering with the standby lagging', (s) => s.phase === 'recovering' && s.members.find((m) => m.member === 'pg-2')!.status === 'lagging');
+    const recovering = await stepUntil(
+      'recovering with the standby lagging',
+      (s) => s.phase === 'recovering' && s.members.find((m) => m.member === 'pg-2')!.status === 'lagging',
+    );
     assert.ok(recovering.maxLagBytes! > GROUP.lagToleranceBytes);
 
     await pair.query(pair.standby, 'SELECT pg_wal_replay_resume()');

@@ -46,7 +46,11 @@ describe('PostgreSQL receiver against a real primary and standby', { timeout: 12
     const config = parsePostgresqlConfig(
       {
         nodes: [
-          { member: 'pg-1', url: `postgres://rebound_monitor:\${REBOUND_TEST_PG_PASSWORD}@127.0.0.1:${pair.primary.port}/postgres`, dependencies: { 'host.name': 'a' } },
+          {
+            member: 'pg-1',
+            url: `postgres://rebound_monitor:\${REBOUND_TEST_PG_PASSWORD}@127.0.0.1:${pair.primary.port}/postgres`,
+            dependencies: { 'host.name': 'a' },
+          },
           { member: 'pg-2', url: `postgres://rebound_monitor:\${REBOUND_TEST_PG_PASSWORD}@127.0.0.1:${pair.standby.port}/postgres` },
         ],
         timeout: '1s',
@@ -64,7 +68,10 @@ describe('PostgreSQL receiver against a real primary and standby', { timeout: 12
   });
 
   it('declares the configured members', () => {
-    assert.deepEqual(sink.declared.get('orders-db'), [{ member: 'pg-1', dependencies: { 'host.name': 'a' } }, { member: 'pg-2', dependencies: {} }]);
+    assert.deepEqual(sink.declared.get('orders-db'), [
+      { member: 'pg-1', dependencies: { 'host.name': 'a' } },
+      { member: 'pg-2', dependencies: {} },
+    ]);
   });
 
   it('reports the primary as leader at pg_current_wal_lsn and the caught-up standby following it with 0 lag', async () => {
@@ -119,7 +126,7 @@ describe('PostgreSQL receiver against a real primary and standby', { timeout: 12
     assert.equal(sink.latest('pg-2')!.lagSeconds, 0);
   });
 
-  it('a pg_hba rule added on the primary only changes the primary\'s permission fingerprint', async () => {
+  it("a pg_hba rule added on the primary only changes the primary's permission fingerprint", async () => {
     await round();
     const before = sink.latest('pg-1')!.permissionFingerprint;
     assert.equal(before, sink.latest('pg-2')!.permissionFingerprint);
@@ -139,7 +146,11 @@ describe('PostgreSQL receiver against a real primary and standby', { timeout: 12
       const started = Date.now();
       await round();
       const tookMillis = Date.now() - started;
-      assert.deepEqual(sink.observations.map((o) => o.member), ['pg-1'], 'the primary is still observed; the hung node is not guessed at');
+      assert.deepEqual(
+        sink.observations.map((o) => o.member),
+        ['pg-1'],
+        'the primary is still observed; the hung node is not guessed at',
+      );
       assert.equal(sink.lastSourceUp(), false);
       // Bounded by the per-node timeout (1 s), not by the hung server: generous bound, not a speed test.
       assert.ok(tookMillis < 10_000, `round took ${tookMillis} ms`);
@@ -193,7 +204,11 @@ describe('PostgreSQL receiver against a real primary and standby', { timeout: 12
     const receiverOf = (variable: string) =>
       new PostgresqlReceiver(
         'orders-db',
-        parsePostgresqlConfig({ nodes: [{ member: 'pg-1', url: `postgres://special_monitor:\${${variable}}@127.0.0.1:${pair.primary.port}/postgres` }] }, 'groups[0].postgresql', env),
+        parsePostgresqlConfig(
+          { nodes: [{ member: 'pg-1', url: `postgres://special_monitor:\${${variable}}@127.0.0.1:${pair.primary.port}/postgres` }] },
+          'groups[0].postgresql',
+          env,
+        ),
         { intervalMillis: 200, logger: specialLogger, now: Date.now },
       );
     const specialLogger = createMemoryLogger();
@@ -206,7 +221,10 @@ describe('PostgreSQL receiver against a real primary and standby', { timeout: 12
       assert.equal(rightSink.latest('pg-1')?.role, 'leader', specialLogger.lines.join('\n'));
       await wrong.round(wrongSink);
       assert.equal(wrongSink.lastSourceUp(), false);
-      assert.ok(specialLogger.lines.some((l) => l.includes('password authentication failed')), specialLogger.lines.join('\n'));
+      assert.ok(
+        specialLogger.lines.some((l) => l.includes('password authentication failed')),
+        specialLogger.lines.join('\n'),
+      );
       const everything = specialLogger.lines.join('\n');
       for (const secret of [special, env.PG_WRONG, encodeURIComponent(special)]) {
         for (const piece of longSubstrings(secret)) assert.ok(!everything.includes(piece), `"${piece}" leaked: ${everything}`);

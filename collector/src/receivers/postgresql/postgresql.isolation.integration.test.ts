@@ -36,7 +36,16 @@ describe('PostgreSQL receivers of two groups: a hung node delays only its own gr
     const logger = createMemoryLogger();
     const hungGroup = new PostgresqlReceiver(
       'orders-db',
-      parsePostgresqlConfig({ nodes: [{ member: 'pg-1', url: pair.primary.url() }, { member: 'pg-2', url: pair.standby.url() }], timeout: '3s' }, 'g'),
+      parsePostgresqlConfig(
+        {
+          nodes: [
+            { member: 'pg-1', url: pair.primary.url() },
+            { member: 'pg-2', url: pair.standby.url() },
+          ],
+          timeout: '3s',
+        },
+        'g',
+      ),
       { intervalMillis: 200, logger, now: Date.now },
     );
     const otherGroup = new PostgresqlReceiver(
@@ -47,10 +56,14 @@ describe('PostgreSQL receivers of two groups: a hung node delays only its own gr
     await hungGroup.start(sink);
     await otherGroup.start(sink);
     try {
-      await waitFor('both groups to report up', 20_000, () => (events.includes('up postgresql/orders-db true') && events.includes('up postgresql/billing-db true') ? true : undefined));
+      await waitFor('both groups to report up', 20_000, () =>
+        events.includes('up postgresql/orders-db true') && events.includes('up postgresql/billing-db true') ? true : undefined,
+      );
       pair.pauseStandby();
       events.push('paused');
-      await waitFor('the hung group to report its source down', 20_000, () => (events.lastIndexOf('up postgresql/orders-db false') > events.indexOf('paused') ? true : undefined));
+      await waitFor('the hung group to report its source down', 20_000, () =>
+        events.lastIndexOf('up postgresql/orders-db false') > events.indexOf('paused') ? true : undefined,
+      );
       const paused = events.indexOf('paused');
       const hungDown = events.indexOf('up postgresql/orders-db false', paused);
       const otherRounds = events.slice(paused, hungDown).filter((e) => e === 'up postgresql/billing-db true').length;

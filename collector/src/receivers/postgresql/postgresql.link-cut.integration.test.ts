@@ -38,7 +38,13 @@ interface Watch {
 async function watch(): Promise<Watch> {
   const url = (port: number) => `postgres://rebound_monitor:${PASSWORD}@127.0.0.1:${port}/postgres`;
   const config = parsePostgresqlConfig(
-    { nodes: [{ member: 'pg-1', url: url(pair.primary.port) }, { member: 'pg-2', url: url(pair.standby.port) }], timeout: '1s' },
+    {
+      nodes: [
+        { member: 'pg-1', url: url(pair.primary.port) },
+        { member: 'pg-2', url: url(pair.standby.port) },
+      ],
+      timeout: '1s',
+    },
     'groups[0].postgresql',
   );
   const group: GroupConfig = {
@@ -86,7 +92,10 @@ function assertNeverConvergedOnceFlagged(w: Watch, during: GroupState[]): GroupS
   for (const state of flagged) {
     const m = w.standby(state);
     // Lagging; or unknown when a probe timed out on a busy machine — never converged.
-    assert.ok(['lagging', 'unknown'].includes(m.status), `pg-2 at ${new Date(state.derivedAtMillis).toISOString()}: ${m.status} (${m.reason}) ${m.lagSeconds}s / ${m.lagBytes} B`);
+    assert.ok(
+      ['lagging', 'unknown'].includes(m.status),
+      `pg-2 at ${new Date(state.derivedAtMillis).toISOString()}: ${m.status} (${m.reason}) ${m.lagSeconds}s / ${m.lagBytes} B`,
+    );
     assert.ok(!['healthy', 'stabilizing'].includes(state.phase), `phase ${state.phase}`);
     assert.equal(state.hiddenInstability, true);
   }
@@ -105,7 +114,8 @@ function episodesDuring(w: Watch, from: number, until: number) {
 describe('PostgreSQL: a standby whose replication link is gone (real servers)', { timeout: 240_000 }, () => {
   before(async () => {
     pair = await startPostgresPrimaryStandby();
-    for (const sql of [`CREATE ROLE rebound_monitor WITH LOGIN PASSWORD '${PASSWORD}'`, 'GRANT pg_monitor TO rebound_monitor']) await pair.query(pair.primary, sql);
+    for (const sql of [`CREATE ROLE rebound_monitor WITH LOGIN PASSWORD '${PASSWORD}'`, 'GRANT pg_monitor TO rebound_monitor'])
+      await pair.query(pair.primary, sql);
     await pair.query(pair.primary, 'CREATE TABLE orders (id bigserial PRIMARY KEY, payload text NOT NULL)');
     link = await CuttableLink.start(pair.primary.port);
     // Short timeouts so the cut link is dropped within the test (defaults: 60 s).
@@ -139,7 +149,10 @@ describe('PostgreSQL: a standby whose replication link is gone (real servers)', 
       await healthy(w, 'the group healthy once the WAL receiver streams again');
 
       const flagged = assertNeverConvergedOnceFlagged(w, w.states.slice(from, until));
-      assert.ok(flagged.some((m) => m.lagBytes === 0), `a sample 0 bytes behind: only the link says lagging (${flagged.map((m) => m.lagBytes).join(',')})`);
+      assert.ok(
+        flagged.some((m) => m.lagBytes === 0),
+        `a sample 0 bytes behind: only the link says lagging (${flagged.map((m) => m.lagBytes).join(',')})`,
+      );
       assert.match(flagged.at(-1)!.reason!, /^replication link down for \d+s/);
       assert.ok(flagged.at(-1)!.lagSeconds! >= 5, `lag keeps growing while down: ${flagged.at(-1)!.lagSeconds}s`);
       episodesDuring(w, from, until);
@@ -156,7 +169,7 @@ describe('PostgreSQL: a standby whose replication link is gone (real servers)', 
     try {
       await healthy(w, 'the group healthy');
       const from = w.states.length;
-      const killed = await pair.query(pair.primary, "SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_replication");
+      const killed = await pair.query(pair.primary, 'SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_replication');
       assert.equal(killed.length, 1);
       await waitFor('the standby flagged with its link down', 20_000, () => (/^replication link down/.test(w.standby().reason ?? '') ? true : undefined));
       await healthy(w, 'the group healthy once the WAL receiver reconnects');
@@ -190,8 +203,14 @@ describe('PostgreSQL: a standby whose replication link is gone (real servers)', 
 
       const flagged = assertNeverConvergedOnceFlagged(w, w.states.slice(from, until));
       assert.ok(flagged.some((m) => /^replication link silent/.test(m.reason!)) || flagged.some((m) => /^replication link down/.test(m.reason!)));
-      assert.ok(flagged.some((m) => /^replication link down/.test(m.reason!)), 'a reason naming the link down');
-      assert.ok(flagged.every((m) => m.lagBytes === null || m.lagBytes < 1024 * 1024), 'bytes under the tolerance: only the link says lagging');
+      assert.ok(
+        flagged.some((m) => /^replication link down/.test(m.reason!)),
+        'a reason naming the link down',
+      );
+      assert.ok(
+        flagged.every((m) => m.lagBytes === null || m.lagBytes < 1024 * 1024),
+        'bytes under the tolerance: only the link says lagging',
+      );
       const lags = flagged.map((m) => m.lagSeconds).filter((l): l is number => l !== null);
       for (let k = 1; k < lags.length; k++) assert.ok(lags[k]! >= lags[k - 1]! - 1, `lag fell from ${lags[k - 1]} to ${lags[k]}`);
       episodesDuring(w, from, until);

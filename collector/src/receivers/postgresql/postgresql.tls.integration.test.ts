@@ -16,7 +16,13 @@ let pair: PostgresPrimaryStandby;
 /** One round; also whether the receiver's kept connection to the primary is encrypted (asked before it closes). */
 async function probeOnce(extra: Record<string, unknown>): Promise<RecordingSink & { encrypted?: boolean | null }> {
   const config = parsePostgresqlConfig(
-    { nodes: [{ member: 'pg-1', url: pair.primary.url() }, { member: 'pg-2', url: pair.standby.url() }], ...extra },
+    {
+      nodes: [
+        { member: 'pg-1', url: pair.primary.url() },
+        { member: 'pg-2', url: pair.standby.url() },
+      ],
+      ...extra,
+    },
     'groups[0].postgresql',
   );
   const sink: RecordingSink & { encrypted?: boolean | null } = new RecordingSink();

@@ -102,7 +102,8 @@ export async function probePostgresqlNode(client: PostgresqlProbeClient): Promis
   setIfDefined(answer, 'replayLsnBytes', optionalLsnBytes(position.replay_lsn));
   if (!answer.inRecovery) answer.replication = (replication ?? []) as unknown as ReplicationRow[];
   const receiver = receivers?.[0] as { status: string | null; sender_host: string | null; sender_port: number | null } | undefined;
-  if (answer.inRecovery && receiver !== undefined) answer.walReceiver = { status: receiver.status, senderHost: receiver.sender_host, senderPort: receiver.sender_port };
+  if (answer.inRecovery && receiver !== undefined)
+    answer.walReceiver = { status: receiver.status, senderHost: receiver.sender_host, senderPort: receiver.sender_port };
   try {
     const [hba, roles] = await client.queryBatch([HBA_SQL, LOGIN_ROLES_SQL]);
     const settings = [
@@ -120,6 +121,10 @@ export async function probePostgresqlNode(client: PostgresqlProbeClient): Promis
   return answer;
 }
 
-function setIfDefined<K extends 'currentLsnBytes' | 'receiveLsnBytes' | 'replayLsnBytes'>(answer: PostgresqlNodeAnswer, key: K, value: number | undefined): void {
+function setIfDefined<K extends 'currentLsnBytes' | 'receiveLsnBytes' | 'replayLsnBytes'>(
+  answer: PostgresqlNodeAnswer,
+  key: K,
+  value: number | undefined,
+): void {
   if (value !== undefined) answer[key] = value;
 }

@@ -37,11 +37,17 @@ describe('HttpPrometheusClient over TLS', () => {
 
   it('verifies the server against ca_file under server_name', async () => {
     const samples = await client({ ca_file: certs.caFile, server_name: 'redis.test' }).instantQuery('up', AbortSignal.timeout(5_000));
-    assert.deepEqual(samples.map((s) => s.value), [1]);
+    assert.deepEqual(
+      samples.map((s) => s.value),
+      [1],
+    );
   });
 
   it('refuses a server it cannot verify (system CAs only, or the wrong name)', async () => {
     await assert.rejects(client(true).instantQuery('up', AbortSignal.timeout(5_000)), /certificate|self.signed|unable to verify/i);
-    await assert.rejects(client({ ca_file: certs.caFile, server_name: 'other.test' }).instantQuery('up', AbortSignal.timeout(5_000)), /altnames|does not match|Hostname/i);
+    await assert.rejects(
+      client({ ca_file: certs.caFile, server_name: 'other.test' }).instantQuery('up', AbortSignal.timeout(5_000)),
+      /altnames|does not match|Hostname/i,
+    );
   });
 });

@@ -40,9 +40,11 @@ const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
 export function parseInstantVector(body: unknown): PromSample[] {
   const answer = body as { status?: unknown; error?: unknown; errorType?: unknown; data?: { resultType?: unknown; result?: unknown } } | null;
   if (answer === null || typeof answer !== 'object') throw new PrometheusAnswerError('answer is not a JSON object');
-  if (answer.status !== 'success') throw new PrometheusAnswerError(`Prometheus said ${String(answer.errorType ?? 'error')}: ${String(answer.error ?? 'no message')}`.slice(0, 300));
+  if (answer.status !== 'success')
+    throw new PrometheusAnswerError(`Prometheus said ${String(answer.errorType ?? 'error')}: ${String(answer.error ?? 'no message')}`.slice(0, 300));
   const kind = answer.data?.resultType;
-  if ((kind !== 'vector' && kind !== 'matrix') || !Array.isArray(answer.data?.result)) throw new PrometheusAnswerError(`expected a vector or matrix, got ${String(kind)}`);
+  if ((kind !== 'vector' && kind !== 'matrix') || !Array.isArray(answer.data?.result))
+    throw new PrometheusAnswerError(`expected a vector or matrix, got ${String(kind)}`);
   const samples: PromSample[] = [];
   for (const item of answer.data!.result as { metric?: Record<string, string>; value?: [number, string]; values?: [number, string][] }[]) {
     const point = kind === 'matrix' ? item.values?.at(-1) : item.value;
@@ -62,14 +64,17 @@ export class HttpPrometheusClient implements PrometheusApiClient {
   constructor(private readonly config: PrometheusReceiverConfig) {
     this.base = new URL(config.url.endsWith('/') ? config.url : `${config.url}/`);
     const tls = config.tls;
-    this.tlsOptions = tls === false
-      ? {}
-      : {
-          ...(tls.caFile !== undefined ? { ca: readFileSync(tls.caFile) } : {}),
-          ...(tls.serverName !== undefined ? { servername: tls.serverName } : {}),
-          ...(tls.clientCertificate !== undefined ? { cert: readFileSync(tls.clientCertificate.certFile), key: readFileSync(tls.clientCertificate.keyFile) } : {}),
-          rejectUnauthorized: !tls.insecureSkipVerify,
-        };
+    this.tlsOptions =
+      tls === false
+        ? {}
+        : {
+            ...(tls.caFile !== undefined ? { ca: readFileSync(tls.caFile) } : {}),
+            ...(tls.serverName !== undefined ? { servername: tls.serverName } : {}),
+            ...(tls.clientCertificate !== undefined
+              ? { cert: readFileSync(tls.clientCertificate.certFile), key: readFileSync(tls.clientCertificate.keyFile) }
+              : {}),
+            rejectUnauthorized: !tls.insecureSkipVerify,
+          };
   }
 
   async instantQuery(query: string, signal: AbortSignal): Promise<PromSample[]> {
@@ -87,7 +92,11 @@ export class HttpPrometheusClient implements PrometheusApiClient {
   }
 
   private headers(body: string): Record<string, string> {
-    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(Buffer.byteLength(body)), accept: 'application/json' };
+    const headers: Record<string, string> = {
+      'content-type': 'application/x-www-form-urlencoded',
+      'content-length': String(Buffer.byteLength(body)),
+      accept: 'application/json',
+    };
     if (this.config.bearerToken !== undefined) headers['authorization'] = `Bearer ${this.config.bearerToken.reveal()}`;
     if (this.config.basicAuth !== undefined) {
       const { username, password } = this.config.basicAuth;
@@ -100,23 +109,28 @@ export class HttpPrometheusClient implements PrometheusApiClient {
     const secrets = [this.config.bearerToken?.reveal(), this.config.basicAuth?.password.reveal()];
     return new Promise<string>((resolve, reject) => {
       const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-      const req = send(url, { method: 'POST', headers: this.headers(body), signal, ...(url.protocol === 'https:' ? this.tlsOptions : {}) }, (res: IncomingMessage) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > MAX_ANSWER_BYTES) req.destroy(new PrometheusAnswerError(`answer larger than ${MAX_ANSWER_BYTES} bytes`));
-          else chunks.push(chunk);
-        });
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          // Prometheus answers errors (400 bad_data, 422, 503) with the same JSON body: let the parser say what it is.
-          if (res.statusCode === 401 || res.statusCode === 403) reject(new PrometheusAnswerError(`HTTP ${res.statusCode}: check bearer_token / basic_auth`));
-          else if ((res.statusCode ?? 500) >= 300 && !text.startsWith('{')) reject(new PrometheusAnswerError(`HTTP ${res.statusCode}: ${safeMessage(text.slice(0, 120), secrets)}`));
-          else resolve(text);
-        });
-        res.on('error', reject);
-      });
+      const req = send(
+        url,
+        { method: 'POST', headers: this.headers(body), signal, ...(url.protocol === 'https:' ? this.tlsOptions : {}) },
+        (res: IncomingMessage) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > MAX_ANSWER_BYTES) req.destroy(new PrometheusAnswerError(`answer larger than ${MAX_ANSWER_BYTES} bytes`));
+            else chunks.push(chunk);
+          });
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            // Prometheus answers errors (400 bad_data, 422, 503) with the same JSON body: let the parser say what it is.
+            if (res.statusCode === 401 || res.statusCode === 403) reject(new PrometheusAnswerError(`HTTP ${res.statusCode}: check bearer_token / basic_auth`));
+            else if ((res.statusCode ?? 500) >= 300 && !text.startsWith('{'))
+              reject(new PrometheusAnswerError(`HTTP ${res.statusCode}: ${safeMessage(text.slice(0, 120), secrets)}`));
+            else resolve(text);
+          });
+          res.on('error', reject);
+        },
+      );
       req.on('error', (error) => reject(new Error(safeMessage(error, secrets), { cause: (error as { code?: unknown }).code })));
       req.end(body);
     });

@@ -83,10 +83,12 @@ export function parsePrometheusConfig(raw: unknown, keyPath: string, env: NodeJS
   const o = readObject(raw, keyPath, PROMETHEUS_CONFIG_KEYS);
   const key = (name: string): string => joinKey(keyPath, name);
   const url = readString(o['url'], key('url'));
-  if (!/^https?:\/\/[^/\s]+/.test(url)) throw new ConfigError(key('url'), `expected the Prometheus HTTP API base, like http://prometheus:9090 (got "${url.slice(0, 80)}")`);
+  if (!/^https?:\/\/[^/\s]+/.test(url))
+    throw new ConfigError(key('url'), `expected the Prometheus HTTP API base, like http://prometheus:9090 (got "${url.slice(0, 80)}")`);
   if (/^[a-z]+:\/\/[^/@]*@/i.test(url)) throw new ConfigError(key('url'), 'put credentials in basic_auth or bearer_token (from ${ENV}), not in the URL');
   const exporter = readString(o['exporter'], key('exporter'));
-  if (!(EXPORTERS as readonly string[]).includes(exporter)) throw new ConfigError(key('exporter'), `expected one of ${EXPORTERS.join(', ')} (got "${exporter.slice(0, 40)}")`);
+  if (!(EXPORTERS as readonly string[]).includes(exporter))
+    throw new ConfigError(key('exporter'), `expected one of ${EXPORTERS.join(', ')} (got "${exporter.slice(0, 40)}")`);
   const selector = readString(o['selector'], key('selector'), '{}').trim();
   const config: PrometheusReceiverConfig = {
     url: url.replace(/\/+$/, ''),
@@ -174,7 +176,8 @@ function readDeclared(raw: unknown, keyPath: string): MemberDeclaration[] {
     const declaration: MemberDeclaration = { member, dependencies: readStringMap(o['dependencies'], joinKey(itemKey, 'dependencies')) };
     const role = readOptionalString(o['role'], joinKey(itemKey, 'role'));
     if (role !== undefined) {
-      if (!(ROLES as readonly string[]).includes(role)) throw new ConfigError(joinKey(itemKey, 'role'), `expected one of ${ROLES.join(', ')} (got "${role.slice(0, 40)}")`);
+      if (!(ROLES as readonly string[]).includes(role))
+        throw new ConfigError(joinKey(itemKey, 'role'), `expected one of ${ROLES.join(', ')} (got "${role.slice(0, 40)}")`);
       declaration.role = role as Role;
     }
     return declaration;

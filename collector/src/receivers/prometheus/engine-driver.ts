@@ -39,10 +39,15 @@ export class EngineDriver {
   }
 
   stepUntil(what: string, done: (s: GroupState) => boolean, timeoutMillis = 60_000): Promise<GroupState> {
-    return waitFor(what, timeoutMillis, async () => {
-      const state = await this.step();
-      return done(state) ? state : undefined;
-    }, 0);
+    return waitFor(
+      what,
+      timeoutMillis,
+      async () => {
+        const state = await this.step();
+        return done(state) ? state : undefined;
+      },
+      0,
+    );
   }
 
   /** Step for `millis`, returning every state seen. */

@@ -97,7 +97,10 @@ export interface MemberTarget {
  * - `<db>_up` absent while `up 1`: unknown (an exporter that answers without its metrics).
  */
 export function memberTargets(round: ExporterRound, databaseUpMetric: string): MemberTarget[] {
-  const upByMember = samplesByMember(round.up.map((s) => ({ ...s, labels: { ...s.labels, __name__: 'up' } })), round.memberLabel);
+  const upByMember = samplesByMember(
+    round.up.map((s) => ({ ...s, labels: { ...s.labels, __name__: 'up' } })),
+    round.memberLabel,
+  );
   const metrics = samplesByMember(round.metrics, round.memberLabel);
   const names = new Set(round.knownMembers.map((m) => m.member));
   const declared = new Map(round.knownMembers.map((m) => [m.member, m]));
@@ -106,12 +109,22 @@ export function memberTargets(round: ExporterRound, databaseUpMetric: string): M
   for (const member of names) {
     const upSample = upByMember.get(member)?.all('up')[0];
     const dependencies = { ...(declared.get(member)?.dependencies ?? {}), ...dependenciesOf(upSample?.labels, round.dependenciesFromLabels) };
-    const base = { group: round.group, member, source: round.source, observedAtMillis: round.atMillis, ...(Object.keys(dependencies).length > 0 ? { dependencies } : {}) };
+    const base = {
+      group: round.group,
+      member,
+      source: round.source,
+      observedAtMillis: round.atMillis,
+      ...(Object.keys(dependencies).length > 0 ? { dependencies } : {}),
+    };
     const samples = latestScrapeOnly(metrics.get(member), upSample?.atMillis);
     const target: MemberTarget = { member, base, samples };
     const where = `${round.memberLabel}="${member}"`;
     if (upSample === undefined) {
-      target.decided = { ...base, reachable: true, unknownReason: `no up series for ${where} in Prometheus' answer: the target is gone from its scrape config or stale` };
+      target.decided = {
+        ...base,
+        reachable: true,
+        unknownReason: `no up series for ${where} in Prometheus' answer: the target is gone from its scrape config or stale`,
+      };
     } else if (upSample.value !== 1) {
       target.decided = { ...base, reachable: true, unknownReason: `exporter not scraped (up 0 for ${where}): the database behind it is not observed` };
     } else {

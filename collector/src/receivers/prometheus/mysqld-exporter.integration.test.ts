@@ -24,7 +24,10 @@ describe('mysqld_exporter through a real Prometheus and the engine', { timeout: 
   before(async () => {
     pair = await startMariadbPrimaryReplica();
     // Created on the primary, so it replicates: PROCESS only, no SLAVE MONITOR / REPLICATION CLIENT.
-    await pair.query(pair.primary, `CREATE USER 'blind'@'127.0.0.1' IDENTIFIED BY '${BLIND_PASSWORD}'; GRANT PROCESS ON *.* TO 'blind'@'127.0.0.1'; CREATE DATABASE app; CREATE TABLE app.t (id INT PRIMARY KEY AUTO_INCREMENT, v TEXT)`);
+    await pair.query(
+      pair.primary,
+      `CREATE USER 'blind'@'127.0.0.1' IDENTIFIED BY '${BLIND_PASSWORD}'; GRANT PROCESS ON *.* TO 'blind'@'127.0.0.1'; CREATE DATABASE app; CREATE TABLE app.t (id INT PRIMARY KEY AUTO_INCREMENT, v TEXT)`,
+    );
     await pair.waitForCatchUp();
     exporters.push(await startExporter(files.dir, 'mysqld', 'primary', `root@unix(${pair.primary.socket})/`));
     exporters.push(await startExporter(files.dir, 'mysqld', 'replica', `root@unix(${pair.replica.socket})/`));
@@ -32,7 +35,11 @@ describe('mysqld_exporter through a real Prometheus and the engine', { timeout: 
     prometheus = await startTestPrometheus('mysql', exporters);
     await prometheus.waitForTargets();
     const config = { url: prometheus.url, exporter: 'mysqld_exporter', member_label: 'member', interval: '1s' };
-    driver = new EngineDriver(integrationGroup('billing'), { ...config, selector: '{job="mysql", member=~"primary|replica"}', declared: [{ member: 'primary' }, { member: 'replica' }] });
+    driver = new EngineDriver(integrationGroup('billing'), {
+      ...config,
+      selector: '{job="mysql", member=~"primary|replica"}',
+      declared: [{ member: 'primary' }, { member: 'replica' }],
+    });
     blindView = new EngineDriver(integrationGroup('billing-blind'), { ...config, selector: '{job="mysql", member=~"primary|replica-blind"}' });
     await driver.declare();
   });
@@ -55,7 +62,11 @@ describe('mysqld_exporter through a real Prometheus and the engine', { timeout: 
     const from = driver.states.length;
     await pair.query(pair.replica, 'STOP SLAVE SQL_THREAD');
     await pair.query(pair.primary, "INSERT INTO app.t (v) VALUES ('while the SQL thread is stopped')");
-    const stopped = await driver.stepUntil('the replica lagging: SQL thread stopped', (s) => /SQL thread stopped/.test(memberOf(s, 'replica').reason ?? ''), 30_000);
+    const stopped = await driver.stepUntil(
+      'the replica lagging: SQL thread stopped',
+      (s) => /SQL thread stopped/.test(memberOf(s, 'replica').reason ?? ''),
+      30_000,
+    );
     assert.equal(memberOf(stopped, 'replica').status, 'lagging');
     assert.equal(memberOf(stopped, 'replica').lagSeconds, null, 'Seconds_Behind_Master is absent, never read as 0');
     const held = await driver.stepFor(3_000);
@@ -68,7 +79,11 @@ describe('mysqld_exporter through a real Prometheus and the engine', { timeout: 
   });
 
   it('an exporter without SLAVE MONITOR on the replica: "exporter cannot see replication" (unknown), never leader', async () => {
-    const state = await blindView.stepUntil('the blind replica unknown with the reason', (s) => /exporter cannot see replication/.test(memberOf(s, 'replica-blind').reason ?? ''), 30_000);
+    const state = await blindView.stepUntil(
+      'the blind replica unknown with the reason',
+      (s) => /exporter cannot see replication/.test(memberOf(s, 'replica-blind').reason ?? ''),
+      30_000,
+    );
     assert.equal(memberOf(state, 'replica-blind').status, 'unknown');
     assert.equal(state.leader, 'primary');
     assert.notEqual(state.phase, 'healthy');

@@ -30,7 +30,10 @@ function byMember(observations: readonly Observation[]): Map<string, Observation
 }
 
 /** The status the real model gives each member of the round, against the round's leader. */
-function statuses(observations: readonly Observation[], leader: string | undefined): Map<string, { status: string; reason: string | null; lagBytes: number | null }> {
+function statuses(
+  observations: readonly Observation[],
+  leader: string | undefined,
+): Map<string, { status: string; reason: string | null; lagBytes: number | null }> {
   const leaderObservation = observations.find((o) => o.member === leader);
   const reference = leader !== undefined && leaderObservation !== undefined ? { member: leader, observation: leaderObservation } : null;
   return new Map(
@@ -83,7 +86,8 @@ describe('redis_exporter (recorded from prometheus-redis-exporter 1.45 + redis 7
     const replicaInfo = samples.metrics.find((s) => s.labels['__name__'] === 'redis_instance_info' && s.labels['member'] === 'replica1')!;
     const withHost = samples.metrics.map((s) => (s === replicaInfo ? s : s)).concat([other]);
     // The member label carries the replica's host (as `instance` does with one exporter per node).
-    const relabel = (s: PromSample): PromSample => (s.labels['member'] === 'replica1' ? { ...s, labels: { ...s.labels, member: `${mine.labels['slave_ip']}:9121` } } : s);
+    const relabel = (s: PromSample): PromSample =>
+      s.labels['member'] === 'replica1' ? { ...s, labels: { ...s.labels, member: `${mine.labels['slave_ip']}:9121` } } : s;
     const { observations, leader } = redisExporterObservations(roundOf({ up: samples.up.map(relabel), metrics: withHost.map(relabel) }));
     const replica = observations.find((o) => o.member === `${mine.labels['slave_ip']}:9121`)!;
     assert.equal(replica.replicationStoppedReason, undefined);
@@ -166,7 +170,7 @@ describe('postgres_exporter (recorded from prometheus-postgres-exporter 0.11.1 +
     assert.equal(statuses(observations, leader).get('standby')?.status, 'converged');
   });
 
-  it('link gone: a standby (pg_up 1) missing from the primary\'s pg_stat_replication is lagging: link down', () => {
+  it("link gone: a standby (pg_up 1) missing from the primary's pg_stat_replication is lagging: link down", () => {
     // The row is still in the answer (its last sample lies within the [3s] window) but not in the primary's latest scrape.
     assert.match(JSON.stringify(recordedRound('postgres-link-gone').metrics), /pg_stat_replication_pg_wal_lsn_diff/);
     const { observations, leader } = postgresExporterObservations(roundOf(recordedSamples('postgres-link-gone'), { standbys }));
@@ -188,7 +192,7 @@ describe('postgres_exporter (recorded from prometheus-postgres-exporter 0.11.1 +
     assert.equal(statuses(observations, leader).get('standby')?.status, 'unknown');
   });
 
-  it('no primary answering: the standby\'s link is not observed (unknown), not converged', () => {
+  it("no primary answering: the standby's link is not observed (unknown), not converged", () => {
     const samples = recordedSamples('postgres-steady');
     const primaryDown = (s: PromSample): boolean => s.labels['member'] !== 'primary' || s.labels['__name__'] === 'pg_up';
     const metrics = samples.metrics.filter(primaryDown).map((s) => (s.labels['member'] === 'primary' ? { ...s, value: 0 } : s));
@@ -240,7 +244,10 @@ describe('mysqld_exporter (recorded from prometheus-mysqld-exporter 0.14 + Maria
  */
 describe('mysqld_exporter (hand-written with the 0.14 names: errnos, channels, newer upstream names)', () => {
   const channel = { channel_name: '', connection_name: '', master_host: '10.0.0.1', master_uuid: '' };
-  const s = (member: string, name: string, value: number, labels: Record<string, string> = {}): PromSample => ({ labels: { __name__: name, member, job: 'mysql', ...labels }, value });
+  const s = (member: string, name: string, value: number, labels: Record<string, string> = {}): PromSample => ({
+    labels: { __name__: name, member, job: 'mysql', ...labels },
+    value,
+  });
   const up = [s('db-1', 'up', 1), s('db-2', 'up', 1)];
   const primary = [s('db-1', 'mysql_up', 1), s('db-1', 'mysql_exporter_last_scrape_error', 0), s('db-1', 'mysql_global_variables_read_only', 0)];
   const replica = (io: number, sql: number, behind: number | undefined, errnos: { io?: number; sql?: number } = {}): PromSample[] => [
@@ -307,10 +314,22 @@ describe('mysqld_exporter (hand-written with the 0.14 names: errnos, channels, n
 });
 
 describe('Prometheus answers', () => {
-  it('a matrix (the receiver\'s [window] selectors) gives each series\' newest sample with its scrape time', () => {
+  it("a matrix (the receiver's [window] selectors) gives each series' newest sample with its scrape time", () => {
     const samples = parseInstantVector({
       status: 'success',
-      data: { resultType: 'matrix', result: [{ metric: { __name__: 'redis_up', member: 'a' }, values: [[1000, '0'], [1001.5, '1']] }, { metric: { __name__: 'redis_up', member: 'b' }, values: [[1001, 'NaN']] }] },
+      data: {
+        resultType: 'matrix',
+        result: [
+          {
+            metric: { __name__: 'redis_up', member: 'a' },
+            values: [
+              [1000, '0'],
+              [1001.5, '1'],
+            ],
+          },
+          { metric: { __name__: 'redis_up', member: 'b' }, values: [[1001, 'NaN']] },
+        ],
+      },
     });
     assert.deepEqual(samples, [{ labels: { __name__: 'redis_up', member: 'a' }, value: 1, atMillis: 1_001_500 }]);
   });

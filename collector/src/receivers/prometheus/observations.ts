@@ -54,12 +54,22 @@ export function redisExporterObservations(round: ExporterRound): ExporterObserva
     if (t.decided !== undefined) return t.decided;
     const role = roleOf(t);
     if (role === 'master') {
-      const observation: Observation = { ...t.base, reachable: true, role: 'leader', serving: true, ...numberField('position', t.samples.value('redis_master_repl_offset')) };
+      const observation: Observation = {
+        ...t.base,
+        reachable: true,
+        role: 'leader',
+        serving: true,
+        ...numberField('position', t.samples.value('redis_master_repl_offset')),
+      };
       if (leader !== undefined && rivals.includes(t.member)) observation.divergedReason = splitBrainReason(t.member, leader, followersOfLeader);
       return observation;
     }
     if (role !== 'slave') return { ...t.base, reachable: true, unknownReason: `redis_instance_info has no role (got "${role ?? 'no series'}")` };
-    return redisReplica(t, followed.get(t.member), masters.find((m) => m.member === followed.get(t.member)));
+    return redisReplica(
+      t,
+      followed.get(t.member),
+      masters.find((m) => m.member === followed.get(t.member)),
+    );
   });
   return { observations, leader };
 }
@@ -71,7 +81,8 @@ function redisReplica(t: MemberTarget, followed: string | undefined, master: Mem
   if (followed !== undefined) observation.followsLeader = followed;
   const linkUp = t.samples.value('redis_master_link_up');
   const syncing = t.samples.value('redis_master_sync_in_progress') === 1;
-  const line = master === undefined ? undefined : replicaLineOf(master.samples.all('redis_connected_slave_offset_bytes', 'redis_connected_slave_lag_seconds'), t);
+  const line =
+    master === undefined ? undefined : replicaLineOf(master.samples.all('redis_connected_slave_offset_bytes', 'redis_connected_slave_lag_seconds'), t);
   if (syncing || (line !== undefined && FULL_SYNC_STATES.has(line.state))) {
     // The primary's offset for it is 0 and the copy restarts from nothing: neither offset says how far behind it is
     // (leader offset − 0 would read as the whole dataset of lag), so no position until it is online again.
@@ -189,9 +200,16 @@ export function postgresExporterObservations(round: ExporterRound): ExporterObse
 export function mysqldExporterObservations(round: ExporterRound): ExporterObservations {
   const targets = memberTargets(round, 'mysql_up');
   const replicaSeries = (t: MemberTarget): boolean =>
-    t.samples.all('mysql_slave_status_slave_io_running', 'mysql_slave_status_replica_io_running', 'mysql_slave_status_slave_sql_running', 'mysql_slave_status_replica_sql_running').length > 0;
+    t.samples.all(
+      'mysql_slave_status_slave_io_running',
+      'mysql_slave_status_replica_io_running',
+      'mysql_slave_status_slave_sql_running',
+      'mysql_slave_status_replica_sql_running',
+    ).length > 0;
   const canSee = (t: MemberTarget): boolean => replicaSeries(t) || t.samples.value('mysql_exporter_last_scrape_error') !== 1;
-  const claimants = targets.filter((t) => t.decided === undefined && canSee(t) && !replicaSeries(t) && t.samples.value('mysql_global_variables_read_only') !== 1);
+  const claimants = targets.filter(
+    (t) => t.decided === undefined && canSee(t) && !replicaSeries(t) && t.samples.value('mysql_global_variables_read_only') !== 1,
+  );
   const { leader, rivals } = chooseRoundLeader(
     claimants.map((t) => ({ member: t.member, claimsLeader: true, hintedLeader: round.knownMembers.find((m) => m.member === t.member)?.role === 'leader' })),
     round.previousLeader,
@@ -200,7 +218,12 @@ export function mysqldExporterObservations(round: ExporterRound): ExporterObserv
     if (t.decided !== undefined) return t.decided;
     if (!canSee(t)) {
       // No slave series and a failed scrape: the exporter's user may lack REPLICATION CLIENT / SLAVE MONITOR. Never "leader".
-      return { ...t.base, reachable: true, unknownReason: 'exporter cannot see replication (mysql_exporter_last_scrape_error 1, no mysql_slave_status_* series): grant it REPLICATION CLIENT (MariaDB: SLAVE MONITOR)' };
+      return {
+        ...t.base,
+        reachable: true,
+        unknownReason:
+          'exporter cannot see replication (mysql_exporter_last_scrape_error 1, no mysql_slave_status_* series): grant it REPLICATION CLIENT (MariaDB: SLAVE MONITOR)',
+      };
     }
     if (!replicaSeries(t)) {
       if (t.samples.value('mysql_global_variables_read_only') === 1) {

@@ -17,8 +17,16 @@ describe('permissions of a group read through exporters', () => {
   it('the API says "not observed" and recovery_group_permission_consistency_ratio is absent for it', async () => {
     let now = 1_800_000_000_000;
     const engine = new RecoveryEngine({ groups: [testGroup({ name: 'sessions' })], now: () => now });
-    const config = parsePrometheusConfig({ url: 'http://127.0.0.1:9', exporter: 'redis_exporter', selector: '{job="capture"}', member_label: 'member' }, 'groups[0].prometheus');
-    const receiver = new PrometheusReceiver('sessions', config, { intervalMillis: 1000, logger: createMemoryLogger(), now: () => now }, new FakePrometheusClient(recordedSamples('redis-steady')));
+    const config = parsePrometheusConfig(
+      { url: 'http://127.0.0.1:9', exporter: 'redis_exporter', selector: '{job="capture"}', member_label: 'member' },
+      'groups[0].prometheus',
+    );
+    const receiver = new PrometheusReceiver(
+      'sessions',
+      config,
+      { intervalMillis: 1000, logger: createMemoryLogger(), now: () => now },
+      new FakePrometheusClient(recordedSamples('redis-steady')),
+    );
     const exporter = new PrometheusExporter();
     for (let i = 0; i < 3; i++) {
       await receiver.round(engine);

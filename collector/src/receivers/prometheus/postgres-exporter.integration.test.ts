@@ -13,7 +13,9 @@ import { waitFor } from '../../testing/processes';
 import { EngineDriver, integrationGroup, memberOf, statusSequence } from './engine-driver';
 
 async function promValue(prometheus: TestPrometheus, query: string): Promise<number | undefined> {
-  const body = (await (await fetch(`${prometheus.url}/api/v1/query?query=${encodeURIComponent(query)}`)).json()) as { data: { result: { value: [number, string] }[] } };
+  const body = (await (await fetch(`${prometheus.url}/api/v1/query?query=${encodeURIComponent(query)}`)).json()) as {
+    data: { result: { value: [number, string] }[] };
+  };
   const value = body.data.result[0]?.value[1];
   return value === undefined ? undefined : Number(value);
 }
@@ -64,7 +66,10 @@ describe('postgres_exporter through a real Prometheus and the engine', { timeout
     const states = await driver.stepFor(20_000);
     const trap = await promValue(prometheus, 'pg_replication_lag{member="standby"}');
     assert.ok(trap !== undefined && trap > 10, `the trap is live: pg_replication_lag ${trap}`);
-    assert.ok(states.every((s) => s.phase === 'healthy'), states.map((s) => s.phase).join(','));
+    assert.ok(
+      states.every((s) => s.phase === 'healthy'),
+      states.map((s) => s.phase).join(','),
+    );
   });
 
   it('standby stopped, writes, restarted with replay held: down → lagging → converged, one episode', async () => {
@@ -78,7 +83,11 @@ describe('postgres_exporter through a real Prometheus and the engine', { timeout
     await pair.startStandby();
     await pair.query(pair.standby, 'SELECT pg_wal_replay_pause()');
     await pair.query(pair.primary, "INSERT INTO orders (payload) SELECT repeat('y', 200) FROM generate_series(1, 20000)");
-    await driver.stepUntil('the standby lagging by bytes', (s) => memberOf(s, 'standby').status === 'lagging' && (memberOf(s, 'standby').lagBytes ?? 0) > 64 * 1024, 30_000);
+    await driver.stepUntil(
+      'the standby lagging by bytes',
+      (s) => memberOf(s, 'standby').status === 'lagging' && (memberOf(s, 'standby').lagBytes ?? 0) > 64 * 1024,
+      30_000,
+    );
     await pair.query(pair.standby, 'SELECT pg_wal_replay_resume()');
     await driver.stepUntil('healthy again', (s) => s.phase === 'healthy', 60_000);
     // The primary's pg_stat_replication row may vanish before the standby's scrape fails: lagging (link down) first, then down.

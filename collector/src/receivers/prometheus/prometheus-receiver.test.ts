@@ -11,7 +11,11 @@ import { PrometheusReceiver } from './prometheus-receiver';
 
 const ENV = { PROM_TOKEN: 's3cret-token', PROM_PASSWORD: 'pa55-word' };
 const config = (extra: Record<string, unknown> = {}) =>
-  parsePrometheusConfig({ url: 'http://127.0.0.1:9', exporter: 'redis_exporter', selector: '{job="capture"}', member_label: 'member', ...extra }, 'groups[0].prometheus', ENV);
+  parsePrometheusConfig(
+    { url: 'http://127.0.0.1:9', exporter: 'redis_exporter', selector: '{job="capture"}', member_label: 'member', ...extra },
+    'groups[0].prometheus',
+    ENV,
+  );
 
 describe('PrometheusReceiver', () => {
   it('one round = two instant queries (up and one regex selector of the exporter metrics), then source up', async () => {
@@ -44,7 +48,10 @@ describe('PrometheusReceiver', () => {
     const sink = new RecordingSink();
     await receiver.round(sink);
     const steady = recordedSamples('redis-steady');
-    client.answers = { up: steady.up.filter((s) => s.labels['member'] !== 'replica1'), metrics: steady.metrics.filter((s) => s.labels['member'] !== 'replica1') };
+    client.answers = {
+      up: steady.up.filter((s) => s.labels['member'] !== 'replica1'),
+      metrics: steady.metrics.filter((s) => s.labels['member'] !== 'replica1'),
+    };
     await receiver.round(sink);
     assert.match(sink.latest('replica1')?.unknownReason ?? '', /no up series/);
   });
@@ -66,7 +73,12 @@ describe('PrometheusReceiver', () => {
 
   it('declared members are declared at start, before any answer', async () => {
     const client = new FakePrometheusClient({ up: [], metrics: [] });
-    const receiver = new PrometheusReceiver('cache', config({ declared: [{ member: 'cache-a', role: 'leader' }] }), { intervalMillis: 60_000, logger: createMemoryLogger(), now: () => 1 }, client);
+    const receiver = new PrometheusReceiver(
+      'cache',
+      config({ declared: [{ member: 'cache-a', role: 'leader' }] }),
+      { intervalMillis: 60_000, logger: createMemoryLogger(), now: () => 1 },
+      client,
+    );
     const sink = new RecordingSink();
     await receiver.start(sink);
     await receiver.stop();
@@ -78,7 +90,10 @@ describe('HttpPrometheusClient against a local HTTP server', () => {
   let server: Server;
   let url = '';
   const seen: { authorization?: string; body: string }[] = [];
-  let reply: (req: IncomingMessage) => { status: number; body: string; delayMillis?: number } = () => ({ status: 200, body: JSON.stringify(recordedRound('redis-steady').up) });
+  let reply: (req: IncomingMessage) => { status: number; body: string; delayMillis?: number } = () => ({
+    status: 200,
+    body: JSON.stringify(recordedRound('redis-steady').up),
+  });
   before(async () => {
     server = createServer((req, res) => {
       let body = '';

@@ -113,10 +113,15 @@ export class PrometheusReceiver implements Receiver {
   private async query(): Promise<{ up: PromSample[]; metrics: PromSample[] }> {
     const deadline = AbortSignal.timeout(this.config.timeoutMillis);
     const timedOut = new Promise<never>((_, reject) =>
-      deadline.addEventListener('abort', () => reject(new Error(`Prometheus at ${this.config.url} did not answer within ${this.config.timeoutMillis} ms`)), { once: true }),
+      deadline.addEventListener('abort', () => reject(new Error(`Prometheus at ${this.config.url} did not answer within ${this.config.timeoutMillis} ms`)), {
+        once: true,
+      }),
     );
     timedOut.catch(() => undefined);
-    const [up, metrics] = await Promise.race([Promise.all([this.client.instantQuery(this.queries.up, deadline), this.client.instantQuery(this.queries.metrics, deadline)]), timedOut]);
+    const [up, metrics] = await Promise.race([
+      Promise.all([this.client.instantQuery(this.queries.up, deadline), this.client.instantQuery(this.queries.metrics, deadline)]),
+      timedOut,
+    ]);
     return { up, metrics };
   }
 

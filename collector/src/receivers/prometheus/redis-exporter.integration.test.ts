@@ -75,7 +75,10 @@ describe('redis_exporter through a real Prometheus and the engine', { timeout: 1
 
   it('idle primary for 15 s: stays healthy (ACKs every second; 15 s covers the 10 s replica ping period)', async () => {
     const states = await driver.stepFor(15_000);
-    assert.ok(states.every((s) => s.phase === 'healthy'), states.map((s) => s.phase).join(','));
+    assert.ok(
+      states.every((s) => s.phase === 'healthy'),
+      states.map((s) => s.phase).join(','),
+    );
   });
 
   it('replica exporter down: the replica is unknown, never healthy; back when the exporter is', async () => {

@@ -56,7 +56,9 @@ async function main(): Promise<void> {
     const configFile = join(files.dir, 'rebound.yaml');
     writeFileSync(configFile, config);
     console.log(`Prometheus ${prometheus.url} scraping ${exporters.map((e) => `${e.member}=${e.address}`).join(', ')}\n\n${configFile}:\n${config}`);
-    console.log(`Try:\n  curl -s localhost:${port}/api/v1/groups | jq '.groups[] | {phase, members: [.members[] | {member, status, reason}], permissions: .signals.permissions}'\n  curl -s localhost:${port}/metrics | grep -E 'recovery_(group_phase|source_up)'\n`);
+    console.log(
+      `Try:\n  curl -s localhost:${port}/api/v1/groups | jq '.groups[] | {phase, members: [.members[] | {member, status, reason}], permissions: .signals.permissions}'\n  curl -s localhost:${port}/metrics | grep -E 'recovery_(group_phase|source_up)'\n`,
+    );
     collector = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '../../cli.ts'), '--config', configFile], { stdio: 'inherit' });
     const replica = set.replicas[0]!;
     timer = setInterval(() => {

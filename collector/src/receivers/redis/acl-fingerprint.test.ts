@@ -9,7 +9,16 @@ describe('aclPermissionFingerprint', () => {
   it('is stable: same rules in another order or with stray whitespace hash the same', () => {
     const a = aclPermissionFingerprint(captured, false);
     assert.match(a, /^sha256:[0-9a-f]{64}$/);
-    assert.equal(aclPermissionFingerprint([...captured].reverse().map((l) => `  ${l} `).concat(['']), false), a);
+    assert.equal(
+      aclPermissionFingerprint(
+        [...captured]
+          .reverse()
+          .map((l) => `  ${l} `)
+          .concat(['']),
+        false,
+      ),
+      a,
+    );
     assert.equal(aclPermissionFingerprint(captured, false), a);
   });
 

@@ -10,7 +10,10 @@ import type { PermissionEntry } from '../../model/types';
  * Password hashes (`#…`) are part of the lines: a changed password is drift too.
  */
 export function aclPermissionFingerprint(aclLines: readonly string[], tls: boolean): string {
-  const lines = aclLines.map(canonicalAclLine).filter((line) => line.length > 0).sort();
+  const lines = aclLines
+    .map(canonicalAclLine)
+    .filter((line) => line.length > 0)
+    .sort();
   const canonical = [`default-user-requires-password:${defaultUserRequiresPassword(lines)}`, `tls:${tls}`, ...lines].join('\n');
   return 'sha256:' + createHash('sha256').update(canonical).digest('hex');
 }
@@ -31,7 +34,10 @@ export function defaultUserRequiresPassword(aclLines: readonly string[]): boolea
  * order: there, a later rule overrides an earlier one.
  */
 export function canonicalAclLine(line: string): string {
-  const tokens = line.trim().split(/\s+/).filter((t) => t.length > 0);
+  const tokens = line
+    .trim()
+    .split(/\s+/)
+    .filter((t) => t.length > 0);
   const out: string[] = [];
   let run: string[] = [];
   let runClass = '';

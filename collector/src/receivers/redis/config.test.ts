@@ -71,24 +71,33 @@ describe('parseRedisConfig', () => {
     ['config-tls-key-without-cert.yaml', /groups\[0\]\.redis\.tls\.cert_file: is required with key_file/],
     ['config-tls-missing-cert-file.yaml', /groups\[0\]\.redis\.tls\.cert_file: cannot read \/\S+\/no-such-client\.pem \(ENOENT\)/],
     ['config-tls-unreadable-key-file.yaml', /groups\[0\]\.redis\.tls\.key_file: cannot read \/\S+ \(EISDIR\)/],
-    ['config-tls-mismatched-key.yaml', /groups\[0\]\.redis\.tls: cert_file \S+client\.pem and key_file \S+ca\.key do not make a pair: give a PEM certificate and the unencrypted private key that matches it \(.*key values mismatch/],
+    [
+      'config-tls-mismatched-key.yaml',
+      /groups\[0\]\.redis\.tls: cert_file \S+client\.pem and key_file \S+ca\.key do not make a pair: give a PEM certificate and the unencrypted private key that matches it \(.*key values mismatch/,
+    ],
     ['config-tls-missing-ca-file.yaml', /groups\[0\]\.redis\.tls\.ca_file: cannot read \/etc\/rebound\/no-such-redis-ca\.pem \(ENOENT\)/],
   ];
   for (const [file, message] of failures) {
     it(`rejects ${file} naming the key`, () => {
-      assert.throws(() => parseRedisConfig(read(file), KEY, env), (error: unknown) => {
-        assert.ok(error instanceof ConfigError, String(error));
-        assert.match(error.message, message);
-        assert.ok(!error.message.includes(PASSWORD));
-        for (const key of ['client.key', 'ca.key']) assert.ok(!error.message.includes(keyLineOf(key)), error.message);
-        return true;
-      });
+      assert.throws(
+        () => parseRedisConfig(read(file), KEY, env),
+        (error: unknown) => {
+          assert.ok(error instanceof ConfigError, String(error));
+          assert.match(error.message, message);
+          assert.ok(!error.message.includes(PASSWORD));
+          for (const key of ['client.key', 'ca.key']) assert.ok(!error.message.includes(keyLineOf(key)), error.message);
+          return true;
+        },
+      );
     });
   }
 
   it('the factory declares the configured members and the probe interval', () => {
     const config = parseRedisConfig(read('config-full.yaml'), KEY, env);
-    assert.deepEqual(redisReceiverFactory.declaredMembers!(config).map((m) => m.member), ['cache-a', 'cache-b']);
+    assert.deepEqual(
+      redisReceiverFactory.declaredMembers!(config).map((m) => m.member),
+      ['cache-a', 'cache-b'],
+    );
     assert.equal(redisReceiverFactory.intervalMillisOf!(config), 2_000);
   });
 });

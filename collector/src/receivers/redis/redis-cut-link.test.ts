@@ -42,7 +42,10 @@ const moments: [seconds: number, stage: 'before' | 'silent' | 'link-down'][] = [
 
 function replay(): { sink: RecordingSink; engine: RecoveryEngine; states: ReturnType<RecoveryEngine['tick']>[number][] } {
   let now = T0;
-  const engine = new RecoveryEngine({ groups: [{ ...GROUP_DEFAULTS, name: 'cache', rtoMillis: 60_000, holdDownMillis: 2_000, freshnessMillis: 3_000, receivers: [] }], now: () => now });
+  const engine = new RecoveryEngine({
+    groups: [{ ...GROUP_DEFAULTS, name: 'cache', rtoMillis: 60_000, holdDownMillis: 2_000, freshnessMillis: 3_000, receivers: [] }],
+    now: () => now,
+  });
   const memory = new RoundMemory();
   const listedByMaster = new Set<string>();
   const sink = new RecordingSink();
@@ -51,7 +54,19 @@ function replay(): { sink: RecordingSink; engine: RecoveryEngine; states: Return
     now = T0 + seconds * 1000;
     const outcomes = [answered(`info-replication-cut-master-${stage}.txt`, now), answered(`info-replication-cut-replica-${stage}.txt`, now)];
     const before = sink.observations.length;
-    memory.deliver(sink, observationsOfRound({ group: 'cache', source: 'redis/cache', nodes, outcomes, lastRoles: memory.lastRoles, previousLeader: memory.previousLeader, tls: false, listedByMaster }));
+    memory.deliver(
+      sink,
+      observationsOfRound({
+        group: 'cache',
+        source: 'redis/cache',
+        nodes,
+        outcomes,
+        lastRoles: memory.lastRoles,
+        previousLeader: memory.previousLeader,
+        tls: false,
+        listedByMaster,
+      }),
+    );
     for (const o of sink.observations.slice(before)) engine.observe(o);
     states.push(engine.tick()[0]!);
   }
@@ -77,19 +92,31 @@ describe('a replica cut from its primary (captured INFO)', () => {
         { kind: 'timeout', error: 'no answer within 1000ms', atMillis: T0 },
         { kind: 'answered', answer: { replication: parseReplicationInfo(text) }, atMillis: T0 },
       ];
-      return observationsOfRound({ group: 'cache', source: 'redis/cache', nodes, outcomes, lastRoles: new Map(), previousLeader: undefined, tls: false }).observations[0]!;
+      return observationsOfRound({ group: 'cache', source: 'redis/cache', nodes, outcomes, lastRoles: new Map(), previousLeader: undefined, tls: false })
+        .observations[0]!;
     };
     const silent = fixture('info-replication-cut-replica-silent.txt');
     assert.match(silent, /master_last_io_seconds_ago:6\r?\n/);
     assert.deepEqual(alone(silent).replicationLink, { up: true }, 'an idle master may be quiet for 6 s');
-    assert.deepEqual(alone(silent.replace(/master_last_io_seconds_ago:6/, 'master_last_io_seconds_ago:12')).replicationLink, { up: true, silentForSeconds: 12 });
+    assert.deepEqual(alone(silent.replace(/master_last_io_seconds_ago:6/, 'master_last_io_seconds_ago:12')).replicationLink, {
+      up: true,
+      silentForSeconds: 12,
+    });
   });
 
   it('the master dropped the replica (its repl-timeout) while the replica still says up: down, not converged', () => {
     const listedByMaster = new Set<string>();
     const roundAt = (master: string, replica: string) =>
-      observationsOfRound({ group: 'cache', source: 'redis/cache', nodes, outcomes: [answered(master, T0), answered(replica, T0)], lastRoles: new Map(), previousLeader: undefined, tls: false, listedByMaster })
-        .observations[1]!;
+      observationsOfRound({
+        group: 'cache',
+        source: 'redis/cache',
+        nodes,
+        outcomes: [answered(master, T0), answered(replica, T0)],
+        lastRoles: new Map(),
+        previousLeader: undefined,
+        tls: false,
+        listedByMaster,
+      }).observations[1]!;
     // Never listed (e.g. behind NAT): no claim from a missing line.
     assert.equal(roundAt('info-replication-cut-master-link-down.txt', 'info-replication-cut-replica-silent.txt').replicationLink?.up, true);
     assert.equal(roundAt('info-replication-cut-master-silent.txt', 'info-replication-cut-replica-silent.txt').replicationLink?.up, true);

@@ -96,12 +96,19 @@ describe('observationsOfRound', () => {
       { kind: 'failed', error: 'NOAUTH', atMillis: AT },
     ]);
     assert.deepEqual([...seen.keys()], ['primary']);
-    const backingOff = round([answered('info-replication-master.txt'), { kind: 'backing-off', retryAtMillis: AT + 500 }, answered('info-replication-replica.txt')]);
+    const backingOff = round([
+      answered('info-replication-master.txt'),
+      { kind: 'backing-off', retryAtMillis: AT + 500 },
+      answered('info-replication-replica.txt'),
+    ]);
     assert.deepEqual([...backingOff.keys()], ['primary', 'replica2']);
   });
 
   it('REPLICAOF NO ONE on a replica while the primary runs: split brain, the promoted one diverged and named', () => {
-    const promoted = fixture('info-replication-master.txt').replace(/connected_slaves:2[\s\S]*?master_failover_state/, 'connected_slaves:0\r\nmaster_failover_state');
+    const promoted = fixture('info-replication-master.txt').replace(
+      /connected_slaves:2[\s\S]*?master_failover_state/,
+      'connected_slaves:0\r\nmaster_failover_state',
+    );
     const { observations, leader } = observationsOfRound({
       group: 'cache',
       source: 'redis/cache',
@@ -121,7 +128,9 @@ describe('observationsOfRound', () => {
   it('a replica following a master that is not configured names its address (divergence, not silence)', () => {
     const seen = round([
       answered('info-replication-master.txt'),
-      answered('info-replication-replica.txt', (t) => t.replace(/master_host:127.0.0.1/, 'master_host:10.9.9.9').replace(/master_replid:\w+/, 'master_replid:other')),
+      answered('info-replication-replica.txt', (t) =>
+        t.replace(/master_host:127.0.0.1/, 'master_host:10.9.9.9').replace(/master_replid:\w+/, 'master_replid:other'),
+      ),
       answered('info-replication-replica.txt'),
     ]);
     assert.equal(seen.get('replica1')!.followsLeader, `10.9.9.9:${nodes[0]!.port}`);
@@ -155,7 +164,11 @@ describe('observationsOfRound', () => {
   it('no ACL lines (ACL LIST not permitted): no permission fingerprint rather than a wrong one', () => {
     const outcome = answered('info-replication-master.txt');
     if (outcome.kind === 'answered') delete outcome.answer.aclLines;
-    const seen = round([outcome, { kind: 'timeout', error: 'no answer within 1000 ms', atMillis: AT }, { kind: 'timeout', error: 'no answer within 1000 ms', atMillis: AT }]);
+    const seen = round([
+      outcome,
+      { kind: 'timeout', error: 'no answer within 1000 ms', atMillis: AT },
+      { kind: 'timeout', error: 'no answer within 1000 ms', atMillis: AT },
+    ]);
     assert.equal(seen.get('primary')!.permissionFingerprint, undefined);
   });
 });

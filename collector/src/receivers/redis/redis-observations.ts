@@ -107,7 +107,10 @@ export function observationsOfRound(input: RedisRoundInput): RedisRound {
       observation.serving = true;
       if (leader !== undefined && rivals.includes(node.member)) observation.divergedReason = splitBrainReason(node.member, leader, followersOfLeader);
     } else {
-      Object.assign(observation, replicaFacts(node, replication, { followed: followed.get(node.member), answers, listedByMaster: input.listedByMaster, fullResyncs: input.fullResyncs }));
+      Object.assign(
+        observation,
+        replicaFacts(node, replication, { followed: followed.get(node.member), answers, listedByMaster: input.listedByMaster, fullResyncs: input.fullResyncs }),
+      );
     }
     observations.push(observation);
   });

@@ -32,11 +32,9 @@ function fakeClients(trouble: Record<string, 'refuse' | 'wrongpass' | 'noperm'>)
 }
 
 function receiverWith(trouble: Record<string, 'refuse' | 'wrongpass' | 'noperm'>) {
-  const config = parseRedisConfig(
-    { nodes: capturedNodes().map((n) => ({ member: n.member, address: n.address })), password: '${PW}' },
-    'groups[0].redis',
-    { PW: PASSWORD },
-  );
+  const config = parseRedisConfig({ nodes: capturedNodes().map((n) => ({ member: n.member, address: n.address })), password: '${PW}' }, 'groups[0].redis', {
+    PW: PASSWORD,
+  });
   const logger = createMemoryLogger();
   const receiver = new RedisReceiver('cache', config, { intervalMillis: 1_000, logger, now: () => 1_000 }, fakeClients(trouble));
   return { receiver, logger, sink: new RecordingSink() };
@@ -46,7 +44,10 @@ describe('RedisReceiver (fake clients over captured fixtures)', () => {
   it('every node answered: three observations, source up', async () => {
     const { receiver, sink } = receiverWith({});
     await receiver.round(sink);
-    assert.deepEqual(sink.observations.map((o) => o.member), ['primary', 'replica1', 'replica2']);
+    assert.deepEqual(
+      sink.observations.map((o) => o.member),
+      ['primary', 'replica1', 'replica2'],
+    );
     assert.equal(sink.lastSourceUp(), true);
   });
 

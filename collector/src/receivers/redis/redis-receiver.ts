@@ -121,7 +121,20 @@ export class RedisReceiver implements Receiver {
     const { group, source, config, memory } = this;
     const tls = config.tls !== false;
     const listedByMaster = this.listedByMaster;
-    memory.deliver(sink, observationsOfRound({ group, source, nodes: config.nodes, outcomes, lastRoles: memory.lastRoles, previousLeader: memory.previousLeader, tls, listedByMaster, fullResyncs: this.fullResyncs }));
+    memory.deliver(
+      sink,
+      observationsOfRound({
+        group,
+        source,
+        nodes: config.nodes,
+        outcomes,
+        lastRoles: memory.lastRoles,
+        previousLeader: memory.previousLeader,
+        tls,
+        listedByMaster,
+        fullResyncs: this.fullResyncs,
+      }),
+    );
     config.nodes.forEach((node, i) => this.logChange(node, outcomes[i]!));
   }
 
@@ -129,7 +142,11 @@ export class RedisReceiver implements Receiver {
     if (outcome.kind === 'backing-off') return;
     // Outcome errors come with the password already masked by the probe loop.
     const problem =
-      outcome.kind === 'answered' ? undefined : outcome.kind === 'timeout' ? `no answer within ${this.config.timeoutMillis}ms` : `${outcome.kind}: ${outcome.error}`;
+      outcome.kind === 'answered'
+        ? undefined
+        : outcome.kind === 'timeout'
+          ? `no answer within ${this.config.timeoutMillis}ms`
+          : `${outcome.kind}: ${outcome.error}`;
     this.problems.note(node.member, problem);
   }
 

@@ -33,13 +33,31 @@ const servers: ServerProcess[] = [];
 async function startTlsRedis(authClients: 'yes' | 'no', extraArgs: string[] = []): Promise<string> {
   const port = await sparePort();
   const tlsArgs = ['--tls-cert-file', certs.serverCertFile, '--tls-key-file', certs.serverKeyFile, '--tls-ca-cert-file', certs.caFile];
-  const args = ['--port', '0', '--tls-port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...tlsArgs, '--tls-auth-clients', authClients];
+  const args = [
+    '--port',
+    '0',
+    '--tls-port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    ...tlsArgs,
+    '--tls-auth-clients',
+    authClients,
+  ];
   servers.push(new ServerProcess(`redis tls-auth-clients ${authClients}`, 'redis-server', [...args, ...extraArgs], dir));
   return `127.0.0.1:${port}`;
 }
 
 /** One round of a receiver of `address` with this `tls:` section (and `auth`); returns what it reported and logged, and how the engine sees the member then. */
-async function roundWith(address: string, tls: unknown, auth: Record<string, string> = {}): Promise<{ sink: RecordingSink; lines: string[]; state: GroupState }> {
+async function roundWith(
+  address: string,
+  tls: unknown,
+  auth: Record<string, string> = {},
+): Promise<{ sink: RecordingSink; lines: string[]; state: GroupState }> {
   const raw = { nodes: [{ member: 'cache-a', address }], timeout: '2s', tls, ...auth };
   const config = parseRedisConfig(raw, 'groups[0].redis', { REBOUND_TEST_MTLS_PASSWORD: PASSWORD });
   const logger = createMemoryLogger();
@@ -92,7 +110,10 @@ describe('Redis receiver over TLS', { timeout: 60_000 }, () => {
       const { sink, lines } = await roundWith(address, tls);
       assert.equal(sink.observations.length, 0, JSON.stringify(tls));
       assert.equal(sink.lastSourceUp(), false);
-      assert.ok(lines.some((l) => reason.test(l)), lines.join('\n'));
+      assert.ok(
+        lines.some((l) => reason.test(l)),
+        lines.join('\n'),
+      );
     }
   });
 
@@ -111,7 +132,8 @@ describe('Redis receiver with a client certificate (tls-auth-clients yes)', { ti
 
   before(async () => {
     address = await startTlsRedis('yes', ['--user', 'rebound', 'on', `>${PASSWORD}`, '-@all', '+info', '+acl|list', '+ping']);
-    const answers = async (): Promise<boolean> => (await roundWith(address, withClientCertificate(), asMonitoringUser)).sink.observations[0]?.reachable === true;
+    const answers = async (): Promise<boolean> =>
+      (await roundWith(address, withClientCertificate(), asMonitoringUser)).sink.observations[0]?.reachable === true;
     await waitFor('the mutual-TLS redis-server to answer a client with a certificate', 15_000, answers, 200);
   });
 
@@ -141,7 +163,10 @@ describe('Redis receiver with a client certificate (tls-auth-clients yes)', { ti
       assert.equal(state.members[0]?.status, 'unknown');
       assert.notEqual(state.phase, 'healthy');
       assert.equal(sink.lastSourceUp(), false);
-      assert.ok(lines.some((l) => l.includes('cache-a') && reason.test(l)), lines.join('\n'));
+      assert.ok(
+        lines.some((l) => l.includes('cache-a') && reason.test(l)),
+        lines.join('\n'),
+      );
     }
   });
 

@@ -41,15 +41,32 @@ describe('Redis full resync through a 2 MB/s link', { timeout: 120_000 }, () => 
     }
     // The replica knows its primary by the proxy's address: the config names the primary by it too.
     const proxyPort = await proxy.start();
-    const config = parseRedisConfig({ nodes: [{ member: 'primary', address: `127.0.0.1:${proxyPort}`, role: 'leader' }, { member: 'replica', address: replica.address }], interval: '1s' }, 'redis');
+    const config = parseRedisConfig(
+      {
+        nodes: [
+          { member: 'primary', address: `127.0.0.1:${proxyPort}`, role: 'leader' },
+          { member: 'replica', address: replica.address },
+        ],
+        interval: '1s',
+      },
+      'redis',
+    );
     const group: GroupConfig = { ...GROUP_DEFAULTS, name: 'cache', freshnessMillis: 6_000, holdDownMillis: 2_000, receivers: [] };
     const engine = new RecoveryEngine({ groups: [group] });
     receiver = new RedisReceiver('cache', config, { intervalMillis: 1000, logger: createMemoryLogger(), now: Date.now });
     await receiver.start(engine);
     timer = setInterval(() => states.push({ atMillis: Date.now(), state: engine.tick()[0]! }), 1000);
     await set.cli(replica, 'REPLICAOF', '127.0.0.1', String(proxyPort));
-    await waitFor('the replica converged after its full resync', 90_000, () =>
-      states.some((s) => s.state.members.some((m) => /full resync/.test(m.reason ?? ''))) && states.at(-1)?.state.members.every((m) => m.status === 'converged') ? true : undefined, 200);
+    await waitFor(
+      'the replica converged after its full resync',
+      90_000,
+      () =>
+        states.some((s) => s.state.members.some((m) => /full resync/.test(m.reason ?? ''))) &&
+        states.at(-1)?.state.members.every((m) => m.status === 'converged')
+          ? true
+          : undefined,
+      200,
+    );
   });
 
   after(async () => {
@@ -91,7 +108,10 @@ describe('Redis full resync through a 2 MB/s link', { timeout: 120_000 }, () => 
       assert.notEqual(s.state.etaSeconds, null, `an ETA at ${percent(s.state)} %`);
       const atLeast = (lastIn - s.atMillis) / 1000;
       const atMost = (firstAfter - s.atMillis) / 1000;
-      assert.ok(s.state.etaSeconds! >= 0.75 * atLeast - 1 && s.state.etaSeconds! <= 1.25 * atMost + 1, `ETA ${s.state.etaSeconds}s at ${percent(s.state)} %, the transfer had ${atLeast}–${atMost}s left`);
+      assert.ok(
+        s.state.etaSeconds! >= 0.75 * atLeast - 1 && s.state.etaSeconds! <= 1.25 * atMost + 1,
+        `ETA ${s.state.etaSeconds}s at ${percent(s.state)} %, the transfer had ${atLeast}–${atMost}s left`,
+      );
     }
   });
 });

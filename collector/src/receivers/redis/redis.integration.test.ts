@@ -159,11 +159,14 @@ describe('Redis receiver against a primary and two real replicas', { timeout: 12
         assert.ok(last(m).lagSeconds !== undefined && last(m).lagSeconds! < 5, `lag= from the master: ${last(m).lagSeconds}`);
         assert.equal(last(m).permissionFingerprint, last('primary').permissionFingerprint);
       }
-      assert.deepEqual(w.latest().members.map((m) => [m.member, m.status]), [
-        ['primary', 'converged'],
-        ['replica1', 'converged'],
-        ['replica2', 'converged'],
-      ]);
+      assert.deepEqual(
+        w.latest().members.map((m) => [m.member, m.status]),
+        [
+          ['primary', 'converged'],
+          ['replica1', 'converged'],
+          ['replica2', 'converged'],
+        ],
+      );
       assert.equal(w.engine.sourceStates().get(SOURCE), true);
     } finally {
       await w.stop();
@@ -185,7 +188,8 @@ describe('Redis receiver against a primary and two real replicas', { timeout: 12
       assert.doesNotMatch(JSON.stringify(drift), /app-pw|#[0-9a-f]{16}/);
       await set.cli(set.replicas[0]!, 'ACL', 'SETUSER', 'app', 'on', '>other-pw', '~app:*', '+get');
       await waitFor('replica1: the same user with another password and a command less', 20_000, () =>
-        /user app on replica1: password differs, lacks \+set/.test(w.states.at(-1)!.findings.find((f) => f.cause === 'permission_drift')?.summary ?? ''));
+        /user app on replica1: password differs, lacks \+set/.test(w.states.at(-1)!.findings.find((f) => f.cause === 'permission_drift')?.summary ?? ''),
+      );
       await set.cli(set.replicas[0]!, 'ACL', 'DELUSER', 'app');
       for (const replica of set.replicas) await set.cli(replica, 'ACL', 'SETUSER', 'app', 'on', '>app-pw', '~app:*', '+get', '+set');
       await waitFor('no drift once the replicas have the same user', 20_000, () => w.states.at(-1)?.driftedMembers.length === 0);
@@ -219,7 +223,10 @@ describe('Redis receiver against a primary and two real replicas', { timeout: 12
         assert.equal(r.up, false);
         assert.deepEqual(r.members, ['primary', 'replica2'], `round observed ${r.members.join(',')}`);
       }
-      assert.ok(w.logger.lines.some((l) => /no answer within 1000ms/.test(l)), 'the hang is logged');
+      assert.ok(
+        w.logger.lines.some((l) => /no answer within 1000ms/.test(l)),
+        'the hang is logged',
+      );
       await healthy(w, 'the group healthy again after SIGCONT');
       await waitFor('recovery_source_up true again', 20_000, () => w.engine.sourceStates().get(SOURCE) === true);
     } finally {
@@ -245,7 +252,10 @@ describe('Redis receiver against a primary and two real replicas', { timeout: 12
       const oldest = Math.max(...ages);
       t.diagnostic(`oldest healthy-member observation age while replica1 hung: ${oldest} s`);
       assert.ok(oldest < 1.5 * intervalSeconds, `a healthy member aged ${oldest} s while replica1 hung (ages: ${ages.join(', ')})`);
-      assert.ok(w.states.slice(from).every((s) => s.members.find((m) => m.member === 'replica2')!.status === 'converged'), 'replica2 stayed converged');
+      assert.ok(
+        w.states.slice(from).every((s) => s.members.find((m) => m.member === 'replica2')!.status === 'converged'),
+        'replica2 stayed converged',
+      );
       await healthy(w, 'the group healthy again after SIGCONT');
     } finally {
       await w.stop();
@@ -344,7 +354,12 @@ describe('Redis receiver with requirepass and a least-privilege ACL user, passwo
     dir = mkdtempSync(join(tmpdir(), 'rebound-redis-auth-'));
     const port = await sparePort();
     node = { name: 'cache-a', port, address: `127.0.0.1:${port}` };
-    server = new ServerProcess('redis auth', 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--requirepass', ADMIN_PASSWORD], dir);
+    server = new ServerProcess(
+      'redis auth',
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--requirepass', ADMIN_PASSWORD],
+      dir,
+    );
     const admin = new Redis({ host: '127.0.0.1', port, password: ADMIN_PASSWORD, lazyConnect: true, retryStrategy: () => 200 });
     admin.on('error', () => undefined); // refused until the server listens; waitFor retries
     await waitFor('the redis-server with requirepass', 20_000, async () => (await admin.ping()) === 'PONG');

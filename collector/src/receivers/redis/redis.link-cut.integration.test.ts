@@ -125,15 +125,27 @@ describe('Redis: a replica cut from its primary (real processes, loopback relay)
       for (const state of during.slice(firstDetected)) {
         const r1 = w.member(state, 'replica1');
         // Lagging; or unknown when a probe timed out on a busy machine — never converged.
-        assert.ok(['lagging', 'unknown'].includes(r1.status), `replica1 at ${new Date(state.derivedAtMillis).toISOString()}: ${r1.status} (${r1.reason}) lag ${r1.lagSeconds}s / ${r1.lagBytes} B`);
+        assert.ok(
+          ['lagging', 'unknown'].includes(r1.status),
+          `replica1 at ${new Date(state.derivedAtMillis).toISOString()}: ${r1.status} (${r1.reason}) lag ${r1.lagSeconds}s / ${r1.lagBytes} B`,
+        );
         assert.ok(!['healthy', 'stabilizing'].includes(state.phase), `phase ${state.phase} while replica1 is cut`);
         assert.equal(state.hiddenInstability, true);
       }
-      const linkDown = during.slice(firstDetected).map((s) => w.member(s, 'replica1')).filter((m) => /^replication link down for/.test(m.reason ?? ''));
+      const linkDown = during
+        .slice(firstDetected)
+        .map((s) => w.member(s, 'replica1'))
+        .filter((m) => /^replication link down for/.test(m.reason ?? ''));
       assert.ok(linkDown.length > 0, 'a reason naming the link');
-      assert.ok(linkDown.every((m) => m.lagBytes !== null && m.lagBytes < 1024 * 1024), 'the byte lag stayed under the tolerance: only the link says lagging');
+      assert.ok(
+        linkDown.every((m) => m.lagBytes !== null && m.lagBytes < 1024 * 1024),
+        'the byte lag stayed under the tolerance: only the link says lagging',
+      );
       // The lag keeps growing across the link-down moment; it never restarts at 0.
-      const lags = during.slice(firstDetected).map((s) => w.member(s, 'replica1').lagSeconds).filter((l): l is number => l !== null);
+      const lags = during
+        .slice(firstDetected)
+        .map((s) => w.member(s, 'replica1').lagSeconds)
+        .filter((l): l is number => l !== null);
       for (let i = 1; i < lags.length; i++) assert.ok(lags[i]! >= lags[i - 1]! - 1, `lag fell from ${lags[i - 1]} to ${lags[i]}`);
       assert.ok(lags.at(-1)! > REPL_TIMEOUT_SECONDS, `lag at heal ${lags.at(-1)}s`);
 
@@ -162,7 +174,8 @@ describe('Redis: a replica cut from its primary (real processes, loopback relay)
         await waitFor('the group to notice', 30_000, () => w.states.at(-1)?.phase !== 'healthy');
         from = w.states.length;
         await waitFor('the replicas to see their link silent beyond the tolerance', 30_000, () =>
-          set.replicas.every((r) => /^replication link (silent|down)/.test(w.member(w.states.at(-1)!, r.name).reason ?? '')));
+          set.replicas.every((r) => /^replication link (silent|down)/.test(w.member(w.states.at(-1)!, r.name).reason ?? '')),
+        );
         await new Promise((r) => setTimeout(r, 2_000));
       } finally {
         set.resume(primary);

@@ -22,7 +22,7 @@ describe('parseReplicationInfo', () => {
     assert.equal(info.role, 'slave');
     assert.equal(info.offset, 61);
     assert.equal(info.masterHost, '127.0.0.1');
-    assert.equal(info.masterPort, (capturedNodes()[0]!).port);
+    assert.equal(info.masterPort, capturedNodes()[0]!.port);
     assert.equal(info.linkUp, true);
     assert.equal(info.syncInProgress, false);
     assert.equal(info.linkDownSinceSeconds, undefined);
@@ -48,7 +48,13 @@ describe('parseReplicationInfo', () => {
 
   it('keeps a master replica line in wait_bgsave with offset 0', () => {
     const info = parseReplicationInfo(fixture('info-replication-master-while-syncing.txt'));
-    assert.deepEqual(info.replicas.map((r) => [r.state, r.offset]), [['online', 40188], ['wait_bgsave', 0]]);
+    assert.deepEqual(
+      info.replicas.map((r) => [r.state, r.offset]),
+      [
+        ['online', 40188],
+        ['wait_bgsave', 0],
+      ],
+    );
   });
 
   it('rejects text that is not INFO replication, saying what is missing', () => {

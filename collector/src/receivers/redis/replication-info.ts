@@ -50,7 +50,10 @@ export function parseReplicationInfo(text: string): ReplicationInfo {
   const masterOffset = integer(fields.get('master_repl_offset'));
   if (role === 'master') {
     if (masterOffset === undefined) throw new Error('INFO replication of a master has no master_repl_offset');
-    const replicas = [...fields.entries()].filter(([k]) => /^slave\d+$/.test(k)).map(([, v]) => parseReplicaLine(v)).filter((r): r is ConnectedReplica => r !== null);
+    const replicas = [...fields.entries()]
+      .filter(([k]) => /^slave\d+$/.test(k))
+      .map(([, v]) => parseReplicaLine(v))
+      .filter((r): r is ConnectedReplica => r !== null);
     return { role, offset: masterOffset, replicas, ...replicationIdOf(fields) };
   }
   const offset = integer(fields.get('slave_repl_offset')) ?? masterOffset;

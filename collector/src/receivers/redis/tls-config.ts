@@ -49,14 +49,22 @@ function readClientCertificate(o: Record<string, unknown>, keyPath: string, env:
   const certFile = readReadableFile(o['cert_file'], joinKey(keyPath, 'cert_file'), 'the PEM client certificate', env);
   const keyFile = readReadableFile(o['key_file'], joinKey(keyPath, 'key_file'), 'the PEM private key of cert_file', env);
   if (certFile === undefined && keyFile === undefined) return undefined;
-  if (keyFile === undefined) throw new ConfigError(joinKey(keyPath, 'key_file'), 'is required with cert_file: give the PEM private key of that client certificate (or remove cert_file)');
-  if (certFile === undefined) throw new ConfigError(joinKey(keyPath, 'cert_file'), 'is required with key_file: give the PEM client certificate of that key (or remove key_file)');
+  if (keyFile === undefined)
+    throw new ConfigError(
+      joinKey(keyPath, 'key_file'),
+      'is required with cert_file: give the PEM private key of that client certificate (or remove cert_file)',
+    );
+  if (certFile === undefined)
+    throw new ConfigError(joinKey(keyPath, 'cert_file'), 'is required with key_file: give the PEM client certificate of that key (or remove key_file)');
   try {
     createSecureContext({ cert: readFileSync(certFile), key: readFileSync(keyFile) });
   } catch (error) {
     // OpenSSL's reason (`key values mismatch`, `bad decrypt`, `no start line`) never quotes the key.
     const reason = error instanceof Error ? error.message : String(error);
-    throw new ConfigError(keyPath, `cert_file ${certFile} and key_file ${keyFile} do not make a pair: give a PEM certificate and the unencrypted private key that matches it (${reason})`);
+    throw new ConfigError(
+      keyPath,
+      `cert_file ${certFile} and key_file ${keyFile} do not make a pair: give a PEM certificate and the unencrypted private key that matches it (${reason})`,
+    );
   }
   return { certFile, keyFile };
 }

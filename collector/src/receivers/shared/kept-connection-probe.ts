@@ -40,7 +40,8 @@ export class KeptConnectionProbe<Node extends UrlNode, Client extends { close():
     const urls = new Map(config.nodes.map((node) => [node.member, node.redactedUrl]));
     this.problems = new ProblemLog(({ key: member, problem, previous }) => {
       const reason = this.reasons.get(member);
-      if (problem !== undefined && reason === undefined) context.logger.warn(`${source}: ${member} did not answer the probe`, { member, url: urls.get(member), problem });
+      if (problem !== undefined && reason === undefined)
+        context.logger.warn(`${source}: ${member} did not answer the probe`, { member, url: urls.get(member), problem });
       else if (problem !== undefined) context.logger.warn(`${source}: ${member}: ${problem}`, { member, reason });
       else if (previous !== undefined) context.logger.info(`${source}: ${member} answers again`, { member });
     });

@@ -24,7 +24,7 @@ export class LinkMemory {
       this.downSince.delete(member);
       return;
     }
-    const since = link.downForSeconds !== undefined ? atMillis - link.downForSeconds * 1000 : this.downSince.get(member) ?? atMillis;
+    const since = link.downForSeconds !== undefined ? atMillis - link.downForSeconds * 1000 : (this.downSince.get(member) ?? atMillis);
     this.downSince.set(member, since);
     const downForSeconds = Math.max(0, (atMillis - since) / 1000);
     link.downForSeconds = downForSeconds;
@@ -32,5 +32,4 @@ export class LinkMemory {
     const grown = last === undefined ? 0 : last.lagSeconds + Math.max(0, atMillis - last.atMillis) / 1000;
     observation.lagSeconds = Math.max(observation.lagSeconds ?? 0, grown, downForSeconds);
   }
-
 }

@@ -12,11 +12,7 @@ export function normalizeHostPort(host: string, port: number | string): string {
  * `sender_host:sender_port`), or undefined when no configured node has that
  * address (then the receiver cannot tell, and says nothing rather than guess).
  */
-export function memberAt(
-  nodes: readonly { member: string; host: string; port: number }[],
-  host: string,
-  port: number | string,
-): string | undefined {
+export function memberAt(nodes: readonly { member: string; host: string; port: number }[], host: string, port: number | string): string | undefined {
   const wanted = normalizeHostPort(host, port);
   return nodes.find((n) => normalizeHostPort(n.host, n.port) === wanted)?.member;
 }

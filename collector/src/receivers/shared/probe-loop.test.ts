@@ -74,7 +74,10 @@ describe('ProbeLoop.round', () => {
   it('returns every node in config order: answered, refused, failed, timeout', async () => {
     const { round, abandoned } = loopOf({ a: 'answer', b: 'refuse', c: 'fail', d: 'hang' });
     const outcomes = await round();
-    assert.deepEqual(outcomes.map((o) => o.kind), ['answered', 'refused', 'failed', 'timeout']);
+    assert.deepEqual(
+      outcomes.map((o) => o.kind),
+      ['answered', 'refused', 'failed', 'timeout'],
+    );
     assert.equal((outcomes[0] as { answer: string }).answer, 'a ok');
     assert.match(errorOf(outcomes[2]!), /WRONGPASS/);
     assert.match(errorOf(outcomes[3]!), /^d \(127\.0\.0\.1:1\) did not answer within 20 ms$/);
@@ -86,7 +89,10 @@ describe('ProbeLoop.round', () => {
     const started = Date.now();
     const outcomes = await round();
     const tookMillis = Date.now() - started;
-    assert.deepEqual(outcomes.map((o) => o.kind), ['answered', 'timeout', 'answered']);
+    assert.deepEqual(
+      outcomes.map((o) => o.kind),
+      ['answered', 'timeout', 'answered'],
+    );
     assert.ok(tookMillis >= 15 && tookMillis < 1_000, `round took ${tookMillis} ms with a 20 ms timeout`);
   });
 
@@ -168,7 +174,10 @@ describe('ProbeLoop.round', () => {
   it('masks the node secrets, and any password in a URL, in every error', async () => {
     const { round } = loopOf({ b: 'refuse', c: 'echo-password' });
     const errors = (await round()).map(errorOf);
-    assert.ok(errors.every((e) => !e.includes(PASSWORD) && !e.includes('other-pw')), errors.join(' | '));
+    assert.ok(
+      errors.every((e) => !e.includes(PASSWORD) && !e.includes('other-pw')),
+      errors.join(' | '),
+    );
     assert.match(errors[1]!, /WRONGPASS for \*\*\* at redis:\/\/monitor:\*\*\*@127\.0\.0\.1:1/);
   });
 
@@ -190,15 +199,21 @@ describe('ProbeLoop.round', () => {
     t.behaviour['c'] = 'fail';
     await t.round();
     await t.round(); // c backing off after its failure
-    assert.deepEqual(t.sink.sourceUps, [false, true, false, false].map((up) => ({ source: 'test/cache', up })));
+    assert.deepEqual(
+      t.sink.sourceUps,
+      [false, true, false, false].map((up) => ({ source: 'test/cache', up })),
+    );
   });
 
   it('a bug while observing the round reports the source down and logs it, password masked', async () => {
-    const t = loopOf({ a: 'answer' }, {
-      observeRound: () => {
-        throw new Error(`cannot build observations (${PASSWORD})`);
+    const t = loopOf(
+      { a: 'answer' },
+      {
+        observeRound: () => {
+          throw new Error(`cannot build observations (${PASSWORD})`);
+        },
       },
-    });
+    );
     assert.deepEqual(await t.kinds(), ['answered']);
     assert.equal(t.sink.lastSourceUp(), false);
     assert.equal(t.logger.lines.length, 1);
@@ -283,7 +298,12 @@ describe('ProbeLoop.start: nodes are not held by a slow or hung group-mate', () 
     return { loop, sink, deliveries, probes, stop: async () => (hanging.splice(0).forEach((end) => end()), loop.stop()) };
   }
   const answeredAt = (deliveries: { outcomes: ProbeOutcome<string>[] }[], i: number) =>
-    new Set(deliveries.map((d) => d.outcomes[i]).filter((o): o is Extract<ProbeOutcome<string>, { kind: 'answered' }> => o?.kind === 'answered').map((o) => o.answer));
+    new Set(
+      deliveries
+        .map((d) => d.outcomes[i])
+        .filter((o): o is Extract<ProbeOutcome<string>, { kind: 'answered' }> => o?.kind === 'answered')
+        .map((o) => o.answer),
+    );
 
   it('a hung node does not hold the others: they are delivered every round while it waits out its timeout', async () => {
     const t = timedLoopOf({ a: 1, hung: Infinity }, 20_000);
@@ -291,7 +311,10 @@ describe('ProbeLoop.start: nodes are not held by a slow or hung group-mate', () 
     try {
       // Well before the hung node's 20 s timeout, `a` has been probed and delivered round after round.
       await waitFor('a delivered in several rounds', 10_000, () => (answeredAt(t.deliveries, 0).size >= 4 ? true : undefined), 10);
-      assert.ok(t.deliveries.every((d) => d.outcomes[1]!.kind === 'backing-off'), 'the hung node has nothing to say (no stale answer used)');
+      assert.ok(
+        t.deliveries.every((d) => d.outcomes[1]!.kind === 'backing-off'),
+        'the hung node has nothing to say (no stale answer used)',
+      );
       assert.equal(t.probes['hung'], 1, 'never a second probe beside the hung one');
       assert.deepEqual(t.sink.sourceUps, [], 'nothing said of the source before the hung node was ever heard of');
     } finally {

@@ -161,7 +161,10 @@ export class ProbeLoop<Node, Answer> {
       this.options.observeRound(sink, round.outcomes);
       // A node not heard from since start: say nothing yet (its timeout bounds the wait), rather than flap down.
       if (kinds.includes(undefined)) return;
-      sink.sourceUp(this.options.source, kinds.every((kind) => kind === 'answered' || kind === 'refused'));
+      sink.sourceUp(
+        this.options.source,
+        kinds.every((kind) => kind === 'answered' || kind === 'refused'),
+      );
     } catch (error) {
       sink.sourceUp(this.options.source, false);
       this.roundFailed(error);
@@ -181,7 +184,11 @@ export class ProbeLoop<Node, Answer> {
     const roundStartMillis = this.now();
     const nodes = this.options.nodes;
     // Until a node's probe ends it has nothing to say this round.
-    const round: TimedRound<Answer> = { outcomes: nodes.map(() => ({ kind: 'backing-off', retryAtMillis: roundStartMillis })), pending: nodes.map(() => true), delivered: false };
+    const round: TimedRound<Answer> = {
+      outcomes: nodes.map(() => ({ kind: 'backing-off', retryAtMillis: roundStartMillis })),
+      pending: nodes.map(() => true),
+      delivered: false,
+    };
     this.current = round;
     const probes = nodes.map(async (node, i) => {
       // A probe of an earlier round still within its timeout: its end fills this round's slot (see ended()).
@@ -193,7 +200,10 @@ export class ProbeLoop<Node, Answer> {
     this.inProgress.add(all);
     void all.finally(() => this.inProgress.delete(all));
     let patience: NodeJS.Timeout | undefined;
-    await Promise.race([all, new Promise((resolve) => (patience = setTimeout(resolve, roundPatienceMillis(this.options.intervalMillis, this.options.timeoutMillis))))]);
+    await Promise.race([
+      all,
+      new Promise((resolve) => (patience = setTimeout(resolve, roundPatienceMillis(this.options.intervalMillis, this.options.timeoutMillis)))),
+    ]);
     clearTimeout(patience);
     round.delivered = true;
     this.deliver(sink, round);

@@ -64,7 +64,10 @@ describe('chooseRoundLeader', () => {
 
 describe('memberAt', () => {
   it('matches the configured address, folding loopback spellings', () => {
-    const nodes = [{ member: 'a', host: '127.0.0.1', port: 6379 }, { member: 'b', host: 'cache-b.internal', port: 6379 }];
+    const nodes = [
+      { member: 'a', host: '127.0.0.1', port: 6379 },
+      { member: 'b', host: 'cache-b.internal', port: 6379 },
+    ];
     assert.equal(memberAt(nodes, 'localhost', 6379), 'a');
     assert.equal(memberAt(nodes, 'CACHE-B.internal', '6379'), 'b');
     assert.equal(memberAt(nodes, '10.0.0.9', 6379), undefined);
@@ -88,12 +91,15 @@ describe('redactSecret', () => {
   });
 
   it('masks each of several secrets', () => {
-    assert.equal(redactSecret('user rebound, password pw, url postgres://rebound:pw@db', 'pw', undefined, 'rebound'), 'user ***, password ***, url postgres://***:***@db');
+    assert.equal(
+      redactSecret('user rebound, password pw, url postgres://rebound:pw@db', 'pw', undefined, 'rebound'),
+      'user ***, password ***, url postgres://***:***@db',
+    );
   });
 });
 
 describe('RoundMemory', () => {
-  it('delivers the observations and remembers the leader and each reachable member\'s role', () => {
+  it("delivers the observations and remembers the leader and each reachable member's role", () => {
     const memory = new RoundMemory();
     const sink = new RecordingSink();
     const seen = { group: 'cache', source: 'redis/cache', observedAtMillis: 1 };
@@ -105,16 +111,34 @@ describe('RoundMemory', () => {
       leader: 'a',
     });
     memory.deliver(sink, { observations: [{ ...seen, member: 'b', reachable: false, role: 'leader' }], leader: undefined });
-    assert.deepEqual(sink.observations.map((o) => o.member), ['a', 'b', 'b']);
+    assert.deepEqual(
+      sink.observations.map((o) => o.member),
+      ['a', 'b', 'b'],
+    );
     assert.equal(memory.previousLeader, 'a', 'a round without a leader keeps the last one');
-    assert.deepEqual([...memory.lastRoles], [['a', 'leader'], ['b', 'replica']], 'an unreachable node does not overwrite the role it was seen in');
+    assert.deepEqual(
+      [...memory.lastRoles],
+      [
+        ['a', 'leader'],
+        ['b', 'replica'],
+      ],
+      'an unreachable node does not overwrite the role it was seen in',
+    );
   });
 });
 
 describe('LinkMemory (through RoundMemory)', () => {
   const at = (seconds: number) => 1_700_000_000_000 + seconds * 1000;
-  const replica = (seconds: number, fields: Partial<Observation>): Observation => ({ group: 'db', source: 'postgresql/db', member: 'pg-2', observedAtMillis: at(seconds), reachable: true, ...fields });
-  const deliver = (memory: RoundMemory, sink: RecordingSink, observation: Observation) => memory.deliver(sink, { observations: [observation], leader: undefined });
+  const replica = (seconds: number, fields: Partial<Observation>): Observation => ({
+    group: 'db',
+    source: 'postgresql/db',
+    member: 'pg-2',
+    observedAtMillis: at(seconds),
+    reachable: true,
+    ...fields,
+  });
+  const deliver = (memory: RoundMemory, sink: RecordingSink, observation: Observation) =>
+    memory.deliver(sink, { observations: [observation], leader: undefined });
 
   it('a source without a down-since count: down time from the first round seen down, lag from the last lag seen up plus the time since', () => {
     const memory = new RoundMemory();
@@ -134,7 +158,10 @@ describe('LinkMemory (through RoundMemory)', () => {
     deliver(memory, sink, replica(1, { lagSeconds: 0, replicationLink: { up: false, downForSeconds: 0 } }));
     deliver(memory, sink, replica(4, { lagSeconds: 3, replicationLink: { up: false, downForSeconds: 3 } }));
     deliver(memory, sink, replica(5, { lagSeconds: 0, replicationLink: { up: true, silentForSeconds: 0 } }));
-    assert.deepEqual(sink.observations.map((o) => o.lagSeconds), [6, 7, 10, 0]);
+    assert.deepEqual(
+      sink.observations.map((o) => o.lagSeconds),
+      [6, 7, 10, 0],
+    );
   });
 
   it('without any lag seen up (collector started while the link was down), the time down is the lag', () => {
@@ -145,7 +172,7 @@ describe('LinkMemory (through RoundMemory)', () => {
   });
 });
 
-describe('ProblemLog: the receivers\' change logger', () => {
+describe("ProblemLog: the receivers' change logger", () => {
   it('logs a problem once per change, the recovery once, and nothing for a node first seen healthy', () => {
     const changes: ProblemChange[] = [];
     const log = new ProblemLog((change) => changes.push(change));

@@ -1,6 +1,9 @@
 /** A probe step that did not answer in time. The node may be hung (SIGSTOP, full network buffer). */
 export class ProbeTimeoutError extends Error {
-  constructor(readonly what: string, readonly timeoutMillis: number) {
+  constructor(
+    readonly what: string,
+    readonly timeoutMillis: number,
+  ) {
     super(`${what} did not answer within ${timeoutMillis} ms`);
     this.name = 'ProbeTimeoutError';
   }

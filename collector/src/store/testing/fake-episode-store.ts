@@ -32,7 +32,8 @@ export class FakeEpisodeStore implements EpisodeStore {
   openEpisodes(): Map<string, OpenEpisode> {
     const result = new Map<string, OpenEpisode>();
     for (const { episode, open } of this.rows.values()) {
-      if (open && episode.endMillis === null) result.set(episode.group, { episode: structuredClone(episode), recoveredMembers: [], serviceWasDown: false, leaderBefore: null, loadBefore: null });
+      if (open && episode.endMillis === null)
+        result.set(episode.group, { episode: structuredClone(episode), recoveredMembers: [], serviceWasDown: false, leaderBefore: null, loadBefore: null });
     }
     return result;
   }

@@ -29,8 +29,17 @@ export function promClientRegistry(input: ReferenceInput): Registry {
     const d: MetricDefinition = METRICS[key];
     return new Gauge({ name: d.name, help: d.help, labelNames: d.labels, registers: [registry] });
   };
-  const g = Object.fromEntries((Object.keys(METRICS) as MetricKey[]).filter((k) => METRICS[k].type === 'gauge').map((k) => [k, gauge(k)])) as Record<MetricKey, Gauge<string>>;
-  const duration = new Histogram({ name: METRICS.duration.name, help: METRICS.duration.help, labelNames: METRICS.duration.labels, buckets: [...RECOVERY_DURATION_BUCKETS_SECONDS], registers: [registry] });
+  const g = Object.fromEntries((Object.keys(METRICS) as MetricKey[]).filter((k) => METRICS[k].type === 'gauge').map((k) => [k, gauge(k)])) as Record<
+    MetricKey,
+    Gauge<string>
+  >;
+  const duration = new Histogram({
+    name: METRICS.duration.name,
+    help: METRICS.duration.help,
+    labelNames: METRICS.duration.labels,
+    buckets: [...RECOVERY_DURATION_BUCKETS_SECONDS],
+    registers: [registry],
+  });
   const counter = (d: MetricDefinition) => new Counter({ name: d.name, help: d.help, labelNames: d.labels, registers: [registry] });
   const episodes = counter(METRICS.episodes);
   const within = counter(METRICS.episodesWithinRto);

@@ -16,7 +16,10 @@ function canonicalValue(text: string): string {
 }
 
 function labelText(labels: Record<string, string> = {}): string {
-  return Object.keys(labels).sort().map((name) => `${name}=${JSON.stringify(labels[name])}`).join(',');
+  return Object.keys(labels)
+    .sort()
+    .map((name) => `${name}=${JSON.stringify(labels[name])}`)
+    .join(',');
 }
 
 /**

@@ -38,10 +38,25 @@ export const cacheScenario: ScenarioDefinition = {
     const steps: Step[] = [
       { at: 2, source: 'pause', why: 'the probe loses its connection to every cache node' },
       { at: 16, source: 'resume', why: 'the probe sees the nodes again' },
-      { at: 30, member: rogue, change: { role: 'leader', serving: true, followsLeader: null, history: 'split-30' }, why: `${rogue} loses its link to cache-a and promotes itself: split brain` },
-      { at: 38, member: rogue, change: { role: 'replica', serving: false, followsLeader: 'cache-a', history: 'main', lagBytes: 20 * MB }, why: `${rogue} is demoted and re-attached to cache-a: full resync` },
+      {
+        at: 30,
+        member: rogue,
+        change: { role: 'leader', serving: true, followsLeader: null, history: 'split-30' },
+        why: `${rogue} loses its link to cache-a and promotes itself: split brain`,
+      },
+      {
+        at: 38,
+        member: rogue,
+        change: { role: 'replica', serving: false, followsLeader: 'cache-a', history: 'main', lagBytes: 20 * MB },
+        why: `${rogue} is demoted and re-attached to cache-a: full resync`,
+      },
       { at: 38, member: rogue, change: { lagBytes: { to: 0, overSeconds: 12 } }, why: `${rogue} loads the snapshot and catches up` },
-      { at: 38, member: misled, change: { followsLeader: rogue }, why: `a stale sentinel re-points ${misled} to ${rogue}: a replica following the wrong leader` },
+      {
+        at: 38,
+        member: misled,
+        change: { followsLeader: rogue },
+        why: `a stale sentinel re-points ${misled} to ${rogue}: a replica following the wrong leader`,
+      },
       { at: 42, member: misled, change: { followsLeader: 'cache-a', lagBytes: 6 * MB }, why: `${misled} is re-pointed to cache-a: partial resync` },
       { at: 42, member: misled, change: { lagBytes: { to: 0, overSeconds: 5 } }, why: `${misled} catches up` },
     ];

@@ -48,16 +48,46 @@ export const databaseScenario: ScenarioDefinition = {
         why: 'pg-2 is promoted, bringing its own pg_hba.conf and login roles, and takes all the traffic',
       },
       // Replay waits while the standby fetches the new timeline: lag grows exactly at the write rate.
-      ...others.map((member): Step => ({ at: 16, member, change: { followsLeader: 'pg-2', lagBytes: { to: 6 * WRITE_RATE, overSeconds: 6 } }, why: `${member} re-attaches to pg-2; replay waits for the new timeline` })),
-      ...others.map((member, i): Step => ({ at: 22, member, change: { lagBytes: { to: 0, overSeconds: Math.min(18 + 3 * i, 44) } }, why: `${member} replays and catches up` })),
-      { at: 70, member: 'pg-1', change: { reachable: true, role: 'standby', followsLeader: 'pg-2', load: 60, lagBytes: 120 * MB }, why: 'pg-1 comes back as a standby of pg-2, 120 MB behind' },
+      ...others.map((member): Step => ({
+        at: 16,
+        member,
+        change: { followsLeader: 'pg-2', lagBytes: { to: 6 * WRITE_RATE, overSeconds: 6 } },
+        why: `${member} re-attaches to pg-2; replay waits for the new timeline`,
+      })),
+      ...others.map((member, i): Step => ({
+        at: 22,
+        member,
+        change: { lagBytes: { to: 0, overSeconds: Math.min(18 + 3 * i, 44) } },
+        why: `${member} replays and catches up`,
+      })),
+      {
+        at: 70,
+        member: 'pg-1',
+        change: { reachable: true, role: 'standby', followsLeader: 'pg-2', load: 60, lagBytes: 120 * MB },
+        why: 'pg-1 comes back as a standby of pg-2, 120 MB behind',
+      },
       { at: 70, member: 'pg-1', change: { lagBytes: { to: 0, overSeconds: 15 } }, why: 'pg-1 streams the missing WAL' },
       ...names.map((member): Step => ({ at: 80, member, change: { permissionFingerprint: 'hba-v2' }, why: `pg_hba.conf and roles re-synced on ${member}` })),
       { at: 90, member: 'pg-3', change: { lagBytes: { to: 2 * WRITE_RATE, overSeconds: 2 } }, why: 'pg-3 stalls for 2 s inside the hold-down: a relapse' },
       { at: 92, member: 'pg-3', change: { lagBytes: { to: 0, overSeconds: 3 } }, why: 'pg-3 catches up again' },
-      { at: 110, member: 'pg-2', change: { role: 'standby', serving: false, followsLeader: 'pg-1', load: 60, permissionFingerprint: 'hba-v1' }, why: 'planned switchover back to pg-1' },
-      { at: 110, member: 'pg-1', change: { role: 'leader', serving: true, followsLeader: null, load: 1000, permissionFingerprint: 'hba-v1' }, why: 'pg-1 is the primary again' },
-      ...others.map((member): Step => ({ at: 110, member, change: { followsLeader: 'pg-1', permissionFingerprint: 'hba-v1' }, why: `${member} follows pg-1 again` })),
+      {
+        at: 110,
+        member: 'pg-2',
+        change: { role: 'standby', serving: false, followsLeader: 'pg-1', load: 60, permissionFingerprint: 'hba-v1' },
+        why: 'planned switchover back to pg-1',
+      },
+      {
+        at: 110,
+        member: 'pg-1',
+        change: { role: 'leader', serving: true, followsLeader: null, load: 1000, permissionFingerprint: 'hba-v1' },
+        why: 'pg-1 is the primary again',
+      },
+      ...others.map((member): Step => ({
+        at: 110,
+        member,
+        change: { followsLeader: 'pg-1', permissionFingerprint: 'hba-v1' },
+        why: `${member} follows pg-1 again`,
+      })),
     ];
     return { cycleSeconds: CYCLE_SECONDS, writeBytesPerSecond: WRITE_RATE, members, steps };
   },

@@ -27,7 +27,15 @@ const STATEMENTS: Record<string, string> = {
 };
 
 async function rowsOf(node: MariadbTestNode, user: string): Promise<Record<string, unknown>> {
-  const connection = await createConnection({ host: '127.0.0.1', port: node.port, user, password: PASSWORD, supportBigNumbers: true, bigNumberStrings: true, dateStrings: true });
+  const connection = await createConnection({
+    host: '127.0.0.1',
+    port: node.port,
+    user,
+    password: PASSWORD,
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    dateStrings: true,
+  });
   const rows: Record<string, unknown> = {};
   try {
     const [[first]] = (await connection.query('SELECT @@version AS version, @@log_bin AS log_bin')) as unknown as [[{ version: string; log_bin: number }]];
@@ -53,7 +61,10 @@ async function main(): Promise<void> {
   };
   try {
     for (const sql of MONITOR_ACCOUNT_SQL(PASSWORD)) await pair.query(pair.primary, sql);
-    await pair.query(pair.primary, `CREATE USER 'bare_monitor'@'%' IDENTIFIED BY '${PASSWORD}'; GRANT REPLICATION CLIENT ON *.* TO 'bare_monitor'@'%'; GRANT SELECT ON mysql.* TO 'bare_monitor'@'%'`);
+    await pair.query(
+      pair.primary,
+      `CREATE USER 'bare_monitor'@'%' IDENTIFIED BY '${PASSWORD}'; GRANT REPLICATION CLIENT ON *.* TO 'bare_monitor'@'%'; GRANT SELECT ON mysql.* TO 'bare_monitor'@'%'`,
+    );
     await pair.query(pair.primary, 'CREATE DATABASE app; CREATE TABLE app.orders (id bigint AUTO_INCREMENT PRIMARY KEY, payload text NOT NULL)');
     await pair.query(pair.primary, "INSERT INTO app.orders (payload) SELECT repeat('x', 100) FROM app.seq_1_to_1000");
     await pair.waitForCatchUp();

@@ -45,7 +45,7 @@ groups:
     rmSync(work, { recursive: true, force: true });
   });
 
-  it('derives the standby from the primary\'s rows and refuses the unmapped one, naming the fix', async () => {
+  it("derives the standby from the primary's rows and refuses the unmapped one, naming the fix", async () => {
     const now = String(BigInt(Date.now()) * 1_000_000n);
     const row = (client: string, bytes: number) => ({
       name: 'postgresql.replication.data_delay',
@@ -55,14 +55,32 @@ groups:
     const body = {
       resourceMetrics: [
         {
-          resource: { attributes: [{ key: 'server.address', value: { stringValue: '10.0.0.1' } }, { key: 'server.port', value: { intValue: 5432 } }] },
-          scopeMetrics: [{ metrics: [{ name: 'postgresql.database.count', unit: '{databases}', sum: { aggregationTemporality: 2, dataPoints: [{ timeUnixNano: now, asInt: '3' }] } }, row('10.0.0.2/32', 5_000_000), row('10.0.0.7/32', 1)] }],
+          resource: {
+            attributes: [
+              { key: 'server.address', value: { stringValue: '10.0.0.1' } },
+              { key: 'server.port', value: { intValue: 5432 } },
+            ],
+          },
+          scopeMetrics: [
+            {
+              metrics: [
+                { name: 'postgresql.database.count', unit: '{databases}', sum: { aggregationTemporality: 2, dataPoints: [{ timeUnixNano: now, asInt: '3' }] } },
+                row('10.0.0.2/32', 5_000_000),
+                row('10.0.0.7/32', 1),
+              ],
+            },
+          ],
         },
       ],
     };
-    const answer = (await (await fetch(otlpUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })).json()) as { partialSuccess?: { rejectedDataPoints: string; errorMessage: string } };
+    const answer = (await (await fetch(otlpUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })).json()) as {
+      partialSuccess?: { rejectedDataPoints: string; errorMessage: string };
+    };
     assert.equal(answer.partialSuccess?.rejectedDataPoints, '1');
-    assert.match(answer.partialSuccess!.errorMessage, /replication_client "10\.0\.0\.7\/32", which maps to no member: add "10\.0\.0\.7: <member>" under group "orders-db"'s otlp\.contrib\.replication_clients/);
+    assert.match(
+      answer.partialSuccess!.errorMessage,
+      /replication_client "10\.0\.0\.7\/32", which maps to no member: add "10\.0\.0\.7: <member>" under group "orders-db"'s otlp\.contrib\.replication_clients/,
+    );
 
     let members: { member: string; status: string; reason: string | null }[] = [];
     for (let i = 0; i < 50; i++) {

@@ -22,7 +22,10 @@ export function parseContribGroupConfig(raw: unknown, keyPath: string): ContribG
   const o = readObject(raw, keyPath, ['members', 'replication_clients']);
   const members = readStringMap(o['members'], joinKey(keyPath, 'members'));
   const replicationClients = readStringMap(o['replication_clients'], joinKey(keyPath, 'replication_clients'));
-  for (const [key, table] of [['members', members], ['replication_clients', replicationClients]] as const) {
+  for (const [key, table] of [
+    ['members', members],
+    ['replication_clients', replicationClients],
+  ] as const) {
     for (const [from, member] of Object.entries(table)) {
       if (member.length === 0) throw new ConfigError(joinKey(joinKey(keyPath, key), from), `expected a member name (got ${quoteValue(member)})`);
     }
@@ -59,7 +62,10 @@ export function contribOptionsOf(groups: readonly GroupConfig[]): ContribOptions
       for (const endpoint of Object.keys(contrib.members)) {
         const other = groupOfEndpoint.get(endpoint);
         if (other !== undefined && other !== group.name) {
-          throw new ConfigError(`groups[${index}].otlp.contrib.members.${endpoint}`, `endpoint ${quoteValue(endpoint)} is also listed under group ${quoteValue(other)}; an endpoint belongs to one group`);
+          throw new ConfigError(
+            `groups[${index}].otlp.contrib.members.${endpoint}`,
+            `endpoint ${quoteValue(endpoint)} is also listed under group ${quoteValue(other)}; an endpoint belongs to one group`,
+          );
         }
         groupOfEndpoint.set(endpoint, group.name);
       }

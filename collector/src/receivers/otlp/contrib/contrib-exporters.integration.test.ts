@@ -41,7 +41,8 @@ class Node {
 
   /** Export one scrape: metric → points. */
   async scrape(readings: Readings): Promise<void> {
-    const exporter = this.protocol === 'json' ? new JsonExporter({ url: this.url, timeoutMillis: 5000 }) : new ProtoExporter({ url: this.url, timeoutMillis: 5000 });
+    const exporter =
+      this.protocol === 'json' ? new JsonExporter({ url: this.url, timeoutMillis: 5000 }) : new ProtoExporter({ url: this.url, timeoutMillis: 5000 });
     const provider = new MeterProvider({
       resource: resources.resourceFromAttributes(this.resource),
       readers: [new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 })],
@@ -65,16 +66,20 @@ class Node {
   }
 }
 
-describe('contrib receivers\' metrics through the OpenTelemetry JS exporters', () => {
+describe("contrib receivers' metrics through the OpenTelemetry JS exporters", () => {
   const groups: GroupConfig[] = [
-    group('orders-db', { members: [{ member: 'pg-1', role: 'leader' }], contrib: { members: { '127.0.0.1:5432': 'pg-1', '127.0.0.1:5433': 'pg-2' }, replication_clients: { '127.0.0.1': 'pg-2' } } }),
+    group('orders-db', {
+      members: [{ member: 'pg-1', role: 'leader' }],
+      contrib: { members: { '127.0.0.1:5432': 'pg-1', '127.0.0.1:5433': 'pg-2' }, replication_clients: { '127.0.0.1': 'pg-2' } },
+    }),
     group('cache', {}),
     group('billing-db', { members: [{ member: 'db-1', role: 'leader' }], contrib: { members: { 'localhost:3306': 'db-1', 'localhost:3307': 'db-2' } } }),
   ];
   let engine: RecoveryEngine;
   let receiver: OtlpHttpReceiver;
   let url: string;
-  const node = (receiverMetadata: ReceiverMetadata, resource: Attributes, protocol: 'json' | 'protobuf'): Node => new Node(receiverMetadata, resource, url, protocol);
+  const node = (receiverMetadata: ReceiverMetadata, resource: Attributes, protocol: 'json' | 'protobuf'): Node =>
+    new Node(receiverMetadata, resource, url, protocol);
   const members = (name: string): Record<string, Pick<MemberState, 'status' | 'reason' | 'lagSeconds' | 'lagBytes'>> => {
     const state = engine.tick().find((s) => s.name === name)!;
     return Object.fromEntries(state.members.map((m) => [m.member, { status: m.status, reason: m.reason, lagSeconds: m.lagSeconds, lagBytes: m.lagBytes }]));
@@ -97,7 +102,7 @@ describe('contrib receivers\' metrics through the OpenTelemetry JS exporters', (
     await receiver.stop();
   });
 
-  it('postgresqlreceiver: lag from the primary\'s rows; idle stays converged; a missing row is a link down', async () => {
+  it("postgresqlreceiver: lag from the primary's rows; idle stays converged; a missing row is a link down", async () => {
     const primary = node(POSTGRESQL_RECEIVER, { 'server.address': '127.0.0.1', 'server.port': 5432 }, 'protobuf');
     const standby = node(POSTGRESQL_RECEIVER, { 'server.address': '127.0.0.1', 'server.port': 5433 }, 'json');
     const alive = { 'postgresql.database.count': [[2]] as [number][] };
@@ -107,9 +112,17 @@ describe('contrib receivers\' metrics through the OpenTelemetry JS exporters', (
     await primary.scrape({
       ...alive,
       'postgresql.replication.data_delay': [[3 * 1024 * 1024, client]],
-      'postgresql.wal.lag': [[9, { ...client, operation: 'replay' }], [1, { ...client, operation: 'write' }]],
+      'postgresql.wal.lag': [
+        [9, { ...client, operation: 'replay' }],
+        [1, { ...client, operation: 'write' }],
+      ],
     });
-    assert.deepEqual(members('orders-db')['pg-2'], { status: 'lagging', reason: 'behind the leader by 9.0s / 3145728 bytes', lagSeconds: 9, lagBytes: 3 * 1024 * 1024 });
+    assert.deepEqual(members('orders-db')['pg-2'], {
+      status: 'lagging',
+      reason: 'behind the leader by 9.0s / 3145728 bytes',
+      lagSeconds: 9,
+      lagBytes: 3 * 1024 * 1024,
+    });
 
     // Caught up and idle: 0 bytes, and no replay lag point (NULL in pg_stat_replication).
     await new Promise((resolve) => setTimeout(resolve, 600));
@@ -126,12 +139,32 @@ describe('contrib receivers\' metrics through the OpenTelemetry JS exporters', (
   });
 
   it('redisreceiver: identity from server.address/server.port, group from recovery.group, lag from the offsets', async () => {
-    const resource = (port: string): Attributes => ({ 'server.address': '127.0.0.1', 'server.port': port, 'redis.version': '7.0.15', 'recovery.group': 'cache' });
+    const resource = (port: string): Attributes => ({
+      'server.address': '127.0.0.1',
+      'server.port': port,
+      'redis.version': '7.0.15',
+      'recovery.group': 'cache',
+    });
     const primary = node(REDIS_RECEIVER, resource('6379'), 'json');
     const replica = node(REDIS_RECEIVER, resource('6380'), 'protobuf');
-    await primary.scrape({ 'redis.role': [[1, { role: 'primary' }]], 'redis.replication.offset': [[8_000_000]], 'redis.slaves.connected': [[1]], 'redis.uptime': [[50]] });
-    await replica.scrape({ 'redis.role': [[1, { role: 'replica' }]], 'redis.replication.offset': [[6_000_000]], 'redis.replication.replica_offset': [[6_000_000]], 'redis.slaves.connected': [[0]] });
-    assert.deepEqual(members('cache')['127.0.0.1:6380'], { status: 'lagging', reason: 'behind the leader by 2000000 bytes', lagSeconds: null, lagBytes: 2_000_000 });
+    await primary.scrape({
+      'redis.role': [[1, { role: 'primary' }]],
+      'redis.replication.offset': [[8_000_000]],
+      'redis.slaves.connected': [[1]],
+      'redis.uptime': [[50]],
+    });
+    await replica.scrape({
+      'redis.role': [[1, { role: 'replica' }]],
+      'redis.replication.offset': [[6_000_000]],
+      'redis.replication.replica_offset': [[6_000_000]],
+      'redis.slaves.connected': [[0]],
+    });
+    assert.deepEqual(members('cache')['127.0.0.1:6380'], {
+      status: 'lagging',
+      reason: 'behind the leader by 2000000 bytes',
+      lagSeconds: null,
+      lagBytes: 2_000_000,
+    });
     await replica.scrape({ 'redis.role': [[1, { role: 'replica' }]], 'redis.replication.replica_offset': [[8_000_000]] });
     assert.equal(members('cache')['127.0.0.1:6380']!.status, 'converged');
   });
@@ -188,5 +221,11 @@ describe('mongodbreceiver through the OpenTelemetry JS exporters', () => {
 });
 
 function group(name: string, otlp: Record<string, unknown>): GroupConfig {
-  return { ...GROUP_DEFAULTS, name, freshnessMillis: 30_000, holdDownMillis: 0, receivers: [{ type: 'otlp', config: parseOtlpGroupConfig(otlp, `groups.${name}.otlp`) }] };
+  return {
+    ...GROUP_DEFAULTS,
+    name,
+    freshnessMillis: 30_000,
+    holdDownMillis: 0,
+    receivers: [{ type: 'otlp', config: parseOtlpGroupConfig(otlp, `groups.${name}.otlp`) }],
+  };
 }

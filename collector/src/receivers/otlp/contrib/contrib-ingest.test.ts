@@ -25,7 +25,13 @@ class Harness {
   last: IngestResult | undefined;
 
   constructor(group: string, otlp: Record<string, unknown> = {}) {
-    const config: GroupConfig = { ...GROUP_DEFAULTS, name: group, freshnessMillis: 30_000, holdDownMillis: 0, receivers: [{ type: 'otlp', config: parseOtlpGroupConfig(otlp, 'groups[0].otlp') }] };
+    const config: GroupConfig = {
+      ...GROUP_DEFAULTS,
+      name: group,
+      freshnessMillis: 30_000,
+      holdDownMillis: 0,
+      receivers: [{ type: 'otlp', config: parseOtlpGroupConfig(otlp, 'groups[0].otlp') }],
+    };
     this.engine = new RecoveryEngine({ groups: [config], now: () => this.now });
     const declared = parseOtlpGroupConfig(otlp, 'groups[0].otlp').members;
     if (declared.length > 0) this.engine.declare(group, declared);
@@ -67,7 +73,11 @@ describe('redisreceiver', () => {
     points: [{ metric: 'redis.uptime', value: 100 }, ...points],
   });
   const primary = (at: number, offset: number, connected = 1) =>
-    redis(6379, at, [{ metric: 'redis.role', value: 1, attributes: { role: 'primary' } }, { metric: 'redis.replication.offset', value: offset }, { metric: 'redis.slaves.connected', value: connected }]);
+    redis(6379, at, [
+      { metric: 'redis.role', value: 1, attributes: { role: 'primary' } },
+      { metric: 'redis.replication.offset', value: offset },
+      { metric: 'redis.slaves.connected', value: connected },
+    ]);
   const replica = (at: number, offset: number | undefined) =>
     redis(6380, at, [
       { metric: 'redis.role', value: 1, attributes: { role: 'replica' } },
@@ -123,7 +133,10 @@ describe('redisreceiver', () => {
 });
 
 describe('postgresqlreceiver', () => {
-  const otlp = { members: [{ member: 'pg-1', role: 'leader' }], contrib: { members: { '10.0.0.1:5432': 'pg-1', '10.0.0.2:5432': 'pg-2' }, replication_clients: { '10.0.0.2': 'pg-2' } } };
+  const otlp = {
+    members: [{ member: 'pg-1', role: 'leader' }],
+    contrib: { members: { '10.0.0.1:5432': 'pg-1', '10.0.0.2:5432': 'pg-2' }, replication_clients: { '10.0.0.2': 'pg-2' } },
+  };
   const node = (host: string, atMillis: number, points: Scrape['points']): Scrape => ({
     receiver: POSTGRESQL_RECEIVER,
     resource: { 'server.address': host, 'server.port': 5432 },
@@ -132,7 +145,9 @@ describe('postgresqlreceiver', () => {
   });
   const row = (client: string, bytes: number, replaySeconds?: number): Scrape['points'] => [
     { metric: 'postgresql.replication.data_delay', value: bytes, attributes: { replication_client: client } },
-    ...(replaySeconds === undefined ? [] : [{ metric: 'postgresql.wal.lag', value: replaySeconds, attributes: { operation: 'replay', replication_client: client } }]),
+    ...(replaySeconds === undefined
+      ? []
+      : [{ metric: 'postgresql.wal.lag', value: replaySeconds, attributes: { operation: 'replay', replication_client: client } }]),
     ...(replaySeconds === undefined ? [] : [{ metric: 'postgresql.wal.lag', value: 99, attributes: { operation: 'write', replication_client: client } }]),
   ];
 
@@ -168,7 +183,10 @@ describe('postgresqlreceiver', () => {
   });
 
   it('client_addr as text with its netmask (10.0.0.2/32) and a standby matched by its host', () => {
-    const h = new Harness('orders-db', { members: [{ member: 'pg-1', role: 'leader' }], contrib: { members: { '10.0.0.1:5432': 'pg-1', '10.0.0.2:5432': 'pg-2' } } });
+    const h = new Harness('orders-db', {
+      members: [{ member: 'pg-1', role: 'leader' }],
+      contrib: { members: { '10.0.0.1:5432': 'pg-1', '10.0.0.2:5432': 'pg-2' } },
+    });
     h.send(node('10.0.0.2', T0, []), node('10.0.0.1', T0, row('10.0.0.2/32', 0)));
     assert.equal(h.members()['pg-2']!.status, 'converged');
   });
@@ -177,7 +195,10 @@ describe('postgresqlreceiver', () => {
     const h = new Harness('orders-db', otlp);
     const result = h.send(node('10.0.0.1', T0, row('10.0.0.9', 0)));
     assert.equal(result.rejectedDataPoints, 1);
-    assert.match(describeRefusals(result.refusals), /replication_client "10\.0\.0\.9", which maps to no member: add "10\.0\.0\.9: <member>" under group "orders-db"'s otlp\.contrib\.replication_clients/);
+    assert.match(
+      describeRefusals(result.refusals),
+      /replication_client "10\.0\.0\.9", which maps to no member: add "10\.0\.0\.9: <member>" under group "orders-db"'s otlp\.contrib\.replication_clients/,
+    );
   });
 
   it('after a failover the rows decide: the new primary leads, the declared one is its standby', () => {
@@ -218,7 +239,13 @@ describe('mysqlreceiver', () => {
 
   it('steady: replica 0 s behind, declared source leader: healthy', () => {
     const h = new Harness('billing-db', otlp);
-    h.send(node('localhost:3306', T0, []), node('localhost:3307', T0, [{ metric: 'mysql.replica.time_behind_source', value: 0 }, { metric: 'mysql.replica.sql_delay', value: 0 }]));
+    h.send(
+      node('localhost:3306', T0, []),
+      node('localhost:3307', T0, [
+        { metric: 'mysql.replica.time_behind_source', value: 0 },
+        { metric: 'mysql.replica.sql_delay', value: 0 },
+      ]),
+    );
     assert.equal(h.members()['db-2']!.status, 'converged');
     assert.equal(h.phase(), 'healthy');
   });
@@ -232,7 +259,13 @@ describe('mysqlreceiver', () => {
 
   it('SQL_Delay is lag by design: a delayed replica at its delay is converged', () => {
     const h = new Harness('billing-db', otlp);
-    h.send(node('localhost:3306', T0, []), node('localhost:3307', T0, [{ metric: 'mysql.replica.time_behind_source', value: 3602 }, { metric: 'mysql.replica.sql_delay', value: 3600 }]));
+    h.send(
+      node('localhost:3306', T0, []),
+      node('localhost:3307', T0, [
+        { metric: 'mysql.replica.time_behind_source', value: 3602 },
+        { metric: 'mysql.replica.sql_delay', value: 3600 },
+      ]),
+    );
     assert.deepEqual(h.members()['db-2'], { status: 'converged', reason: null, lagSeconds: 2, lagBytes: null });
   });
 
@@ -250,10 +283,22 @@ describe('mongodbreceiver', () => {
     resource: { 'server.address': host, 'recovery.group': 'catalog' },
     atMillis,
     points: [
-      ...['primary', 'secondary', 'recovering'].map((s) => ({ metric: 'mongodb.replica_set.member.status', value: s === state ? 1 : 0, attributes: { 'mongodb.replica_set.member.state': s } })),
+      ...['primary', 'secondary', 'recovering'].map((s) => ({
+        metric: 'mongodb.replica_set.member.status',
+        value: s === state ? 1 : 0,
+        attributes: { 'mongodb.replica_set.member.state': s },
+      })),
       ...lags.flatMap(([name, seconds]) => [
-        { metric: 'mongodb.replica_set.lag', value: seconds, attributes: { 'mongodb.replica_set.member.name': name, 'mongodb.replica_set.lag.type': 'applied' } },
-        { metric: 'mongodb.replica_set.lag', value: seconds + 100, attributes: { 'mongodb.replica_set.member.name': name, 'mongodb.replica_set.lag.type': 'durable' } },
+        {
+          metric: 'mongodb.replica_set.lag',
+          value: seconds,
+          attributes: { 'mongodb.replica_set.member.name': name, 'mongodb.replica_set.lag.type': 'applied' },
+        },
+        {
+          metric: 'mongodb.replica_set.lag',
+          value: seconds + 100,
+          attributes: { 'mongodb.replica_set.member.name': name, 'mongodb.replica_set.lag.type': 'durable' },
+        },
       ]),
     ],
   });
@@ -276,11 +321,20 @@ describe('mongodbreceiver', () => {
 
 describe('otlp.contrib config', () => {
   it('a typo names the key and the allowed ones', () => {
-    assert.throws(() => parseOtlpGroupConfig({ contrib: { replication_client: {} } }, 'groups[0].otlp'), /groups\[0\]\.otlp\.contrib\.replication_client: unknown key \(did you mean "replication_clients"\?\)/);
+    assert.throws(
+      () => parseOtlpGroupConfig({ contrib: { replication_client: {} } }, 'groups[0].otlp'),
+      /groups\[0\]\.otlp\.contrib\.replication_client: unknown key \(did you mean "replication_clients"\?\)/,
+    );
   });
 
   it('an endpoint listed under two groups is refused', () => {
-    const g = (name: string): GroupConfig => ({ ...GROUP_DEFAULTS, name, freshnessMillis: 1, holdDownMillis: 0, receivers: [{ type: 'otlp', config: parseOtlpGroupConfig({ contrib: { members: { 'h:1': 'm' } } }, 'x') }] });
+    const g = (name: string): GroupConfig => ({
+      ...GROUP_DEFAULTS,
+      name,
+      freshnessMillis: 1,
+      holdDownMillis: 0,
+      receivers: [{ type: 'otlp', config: parseOtlpGroupConfig({ contrib: { members: { 'h:1': 'm' } } }, 'x') }],
+    });
     assert.throws(() => contribOptionsOf([g('a'), g('b')]), /groups\[1\]\.otlp\.contrib\.members\.h:1: endpoint "h:1" is also listed under group "a"/);
   });
 });
@@ -288,17 +342,33 @@ describe('otlp.contrib config', () => {
 describe('points that name no group', () => {
   it('are refused with a partial-success message naming the fix', () => {
     const h = new Harness('cache');
-    const result = h.send({ receiver: REDIS_RECEIVER, resource: { 'server.address': '10.9.9.9', 'server.port': '6379' }, atMillis: T0, points: [{ metric: 'redis.uptime', value: 1 }] });
+    const result = h.send({
+      receiver: REDIS_RECEIVER,
+      resource: { 'server.address': '10.9.9.9', 'server.port': '6379' },
+      atMillis: T0,
+      points: [{ metric: 'redis.uptime', value: 1 }],
+    });
     assert.equal(result.rejectedDataPoints, 1);
-    assert.match(describeRefusals(result.refusals), /missing_identity ×1 .*endpoint 10\.9\.9\.9:6379 name no group: set recovery\.group on the resource .* or list the endpoint under a group's otlp\.contrib\.members/);
+    assert.match(
+      describeRefusals(result.refusals),
+      /missing_identity ×1 .*endpoint 10\.9\.9\.9:6379 name no group: set recovery\.group on the resource .* or list the endpoint under a group's otlp\.contrib\.members/,
+    );
     assert.equal(result.observations.length, 0);
   });
 
   it('a configured endpoint puts its points in the group without recovery.group', () => {
     const h = new Harness('cache', { contrib: { members: { '10.9.9.9:6379': 'cache-a' } } });
-    const result = h.send({ receiver: REDIS_RECEIVER, resource: { 'server.address': '10.9.9.9', 'server.port': '6379' }, atMillis: T0, points: [{ metric: 'redis.role', value: 1, attributes: { role: 'primary' } }] });
+    const result = h.send({
+      receiver: REDIS_RECEIVER,
+      resource: { 'server.address': '10.9.9.9', 'server.port': '6379' },
+      atMillis: T0,
+      points: [{ metric: 'redis.role', value: 1, attributes: { role: 'primary' } }],
+    });
     assert.equal(result.rejectedDataPoints, 0);
-    assert.deepEqual(result.observations.map((o) => [o.group, o.member, o.role]), [['cache', 'cache-a', 'leader']]);
+    assert.deepEqual(
+      result.observations.map((o) => [o.group, o.member, o.role]),
+      [['cache', 'cache-a', 'leader']],
+    );
   });
 
   it('a unit the receiver does not send is refused (a converted metric is not what we know)', () => {
@@ -311,5 +381,10 @@ describe('points that name no group', () => {
 });
 
 function replicaLike(): Scrape {
-  return { receiver: REDIS_RECEIVER, resource: { 'recovery.group': 'cache', 'recovery.member': 'r' }, atMillis: T0, points: [{ metric: 'redis.replication.offset', value: 5 }] };
+  return {
+    receiver: REDIS_RECEIVER,
+    resource: { 'recovery.group': 'cache', 'recovery.member': 'r' },
+    atMillis: T0,
+    points: [{ metric: 'redis.replication.offset', value: 5 }],
+  };
 }

@@ -74,16 +74,30 @@ export class ContribIngest {
           const points = metric.gauge?.dataPoints ?? metric.sum?.dataPoints;
           if (points === undefined) {
             const count = (metric.histogram ?? metric.exponentialHistogram ?? metric.summary)?.dataPoints.length ?? 0;
-            if (count > 0) refuse(refusals, 'unsupported_metric_type', count, `${metric.name} arrived as a histogram or summary; the contrib receiver sends a gauge or a sum`);
+            if (count > 0)
+              refuse(
+                refusals,
+                'unsupported_metric_type',
+                count,
+                `${metric.name} arrived as a histogram or summary; the contrib receiver sends a gauge or a sum`,
+              );
             continue;
           }
           if (points.length === 0) continue;
           if (definition.unit !== undefined && metric.unit !== definition.unit) {
-            refuse(refusals, 'invalid_value', points.length, `${metric.name} has unit "${metric.unit}"; the Collector contrib receiver sends "${definition.unit}" (a renamed or converted metric is not read)`);
+            refuse(
+              refusals,
+              'invalid_value',
+              points.length,
+              `${metric.name} has unit "${metric.unit}"; the Collector contrib receiver sends "${definition.unit}" (a renamed or converted metric is not read)`,
+            );
             continue;
           }
           identity ??= this.identify(resourceMetrics.resource?.attributes ?? []);
-          const facts = resourceFacts?.system === definition.system ? resourceFacts : this.factsOf(identity, definition.system, metric.name, points.length, nowMillis, admission, refusals);
+          const facts =
+            resourceFacts?.system === definition.system
+              ? resourceFacts
+              : this.factsOf(identity, definition.system, metric.name, points.length, nowMillis, admission, refusals);
           if (facts === undefined) continue;
           resourceFacts = facts;
           touchedGroups.add(facts.group);
@@ -122,7 +136,12 @@ export class ContribIngest {
       const text = scalarText(value);
       if (text === undefined || text.length === 0) continue;
       if (text.length > this.limits.maxAttributeValueLength) {
-        return { problem: { reason: 'attribute_too_long', example: `attribute ${key} is ${text.length} characters long (max_attribute_value_length is ${this.limits.maxAttributeValueLength})` } };
+        return {
+          problem: {
+            reason: 'attribute_too_long',
+            example: `attribute ${key} is ${text.length} characters long (max_attribute_value_length is ${this.limits.maxAttributeValueLength})`,
+          },
+        };
       }
       if (key === GROUP_ATTRIBUTE) identity.group = text;
       else if (key === MEMBER_ATTRIBUTE) identity.member = text;
@@ -158,10 +177,20 @@ export class ContribIngest {
     if (identity.problem) return void refuse(refusals, identity.problem.reason, points, identity.problem.example);
     const from = identity.endpoint === undefined ? 'a resource without server.address (or mysql.instance.endpoint)' : `endpoint ${identity.endpoint}`;
     if (identity.group === undefined) {
-      return void refuse(refusals, 'missing_identity', points, `${metricName} points from ${from} name no group: set recovery.group on the resource (the Collector's resource processor, see the OTLP receiver README) or list the endpoint under a group's otlp.contrib.members`);
+      return void refuse(
+        refusals,
+        'missing_identity',
+        points,
+        `${metricName} points from ${from} name no group: set recovery.group on the resource (the Collector's resource processor, see the OTLP receiver README) or list the endpoint under a group's otlp.contrib.members`,
+      );
     }
     if (identity.member === undefined) {
-      return void refuse(refusals, 'missing_identity', points, `${metricName} points of group "${identity.group}" name no member: enable the receiver's server.address and server.port resource attributes, or set recovery.member on the resource`);
+      return void refuse(
+        refusals,
+        'missing_identity',
+        points,
+        `${metricName} points of group "${identity.group}" name no member: enable the receiver's server.address and server.port resource attributes, or set recovery.member on the resource`,
+      );
     }
     const facts = this.memberFacts(identity.group, identity.member, system, nowMillis, admission, refusals, points);
     if (facts === undefined) return undefined;
@@ -171,7 +200,15 @@ export class ContribIngest {
     return facts;
   }
 
-  private memberFacts(group: string, member: string, system: ContribSystem, nowMillis: number, admission: ContribAdmission, refusals: Refusals, points: number): MemberFacts | undefined {
+  private memberFacts(
+    group: string,
+    member: string,
+    system: ContribSystem,
+    nowMillis: number,
+    admission: ContribAdmission,
+    refusals: Refusals,
+    points: number,
+  ): MemberFacts | undefined {
     const refusal = admission.admit(group, member, nowMillis);
     if (refusal) return void refuse(refusals, refusal.reason, points, refusal.example);
     let members = this.factsByGroup.get(group);
@@ -193,11 +230,13 @@ export class ContribIngest {
   ): void {
     const raw = hasOwn(point, 'asDouble') ? point.asDouble : hasOwn(point, 'asInt') ? int64ToNumber(point.asInt) : undefined;
     const where = `a ${metric.name} point of ${facts.group}/${facts.member}`;
-    if (raw === undefined || !Number.isFinite(raw)) return refuse(refusals, 'invalid_value', 1, `${where} has ${raw === undefined ? 'no value' : `value ${raw}`}`);
+    if (raw === undefined || !Number.isFinite(raw))
+      return refuse(refusals, 'invalid_value', 1, `${where} has ${raw === undefined ? 'no value' : `value ${raw}`}`);
     let atMillis = int64ToNumber(point.timeUnixNano) / 1e6;
     if (atMillis === 0) atMillis = nowMillis;
     else if (!(atMillis > 0)) return refuse(refusals, 'invalid_value', 1, `${where} has a time before 1970`);
-    else if (atMillis > nowMillis + this.limits.maxClockSkewMillis) return refuse(refusals, 'future_timestamp', 1, `${where} is stamped beyond max_clock_skew ahead of now; check the sender's clock`);
+    else if (atMillis > nowMillis + this.limits.maxClockSkewMillis)
+      return refuse(refusals, 'future_timestamp', 1, `${where} is stamped beyond max_clock_skew ahead of now; check the sender's clock`);
     else if (atMillis > nowMillis) atMillis = nowMillis;
 
     const attribute = (key: string): string | undefined => {
@@ -210,7 +249,8 @@ export class ContribIngest {
         break;
       case 'redisRole': {
         const role = attribute(REDIS_ROLE_ATTRIBUTE);
-        if (role !== 'primary' && role !== 'replica') return refuse(refusals, 'invalid_attribute', 1, `${where} has role "${String(role).slice(0, 40)}"; the redis receiver sends primary or replica`);
+        if (role !== 'primary' && role !== 'replica')
+          return refuse(refusals, 'invalid_attribute', 1, `${where} has role "${String(role).slice(0, 40)}"; the redis receiver sends primary or replica`);
         if (raw === 1) facts.redisRole = newer(facts.redisRole, role, atMillis);
         break;
       }
@@ -242,14 +282,21 @@ export class ContribIngest {
         const isPg = definition.system === 'postgresql';
         // Write and flush lag say less than replay lag, durable less than applied: they only show the row is there.
         const isWalLag = definition.field === 'pgWalLag' || definition.field === 'pgWalDelay';
-        const presenceOnly = (isWalLag && attribute(PG_OPERATION_ATTRIBUTE) !== 'replay') || (definition.field === 'mongoLag' && attribute(MONGO_LAG_TYPE_ATTRIBUTE) === 'durable');
+        const presenceOnly =
+          (isWalLag && attribute(PG_OPERATION_ATTRIBUTE) !== 'replay') ||
+          (definition.field === 'mongoLag' && attribute(MONGO_LAG_TYPE_ATTRIBUTE) === 'durable');
         const keyAttribute = isPg ? PG_REPLICATION_CLIENT_ATTRIBUTE : MONGO_MEMBER_NAME_ATTRIBUTE;
         const key = attribute(keyAttribute);
         if (key === undefined) return refuse(refusals, 'invalid_attribute', 1, `${where} has no ${keyAttribute} attribute`);
         const replicaMember = this.replicaOf(facts.group, key, facts.member);
         if (replicaMember === undefined) {
           const shown = withoutNetmask(key).slice(0, 60);
-          return refuse(refusals, 'missing_identity', 1, `${where} names ${keyAttribute} "${key.slice(0, 60)}", which maps to no member: add "${shown}: <member>" under group "${facts.group}"'s otlp.contrib.replication_clients`);
+          return refuse(
+            refusals,
+            'missing_identity',
+            1,
+            `${where} names ${keyAttribute} "${key.slice(0, 60)}", which maps to no member: add "${shown}: <member>" under group "${facts.group}"'s otlp.contrib.replication_clients`,
+          );
         }
         const replica = this.memberFacts(facts.group, replicaMember, definition.system, nowMillis, admission, refusals, 1);
         if (replica === undefined) return;
@@ -289,7 +336,14 @@ export class ContribIngest {
   }
 }
 
-const IDENTITY_KEYS: ReadonlySet<string> = new Set([GROUP_ATTRIBUTE, MEMBER_ATTRIBUTE, ROLE_ATTRIBUTE, SERVER_ADDRESS_ATTRIBUTE, SERVER_PORT_ATTRIBUTE, MYSQL_ENDPOINT_ATTRIBUTE]);
+const IDENTITY_KEYS: ReadonlySet<string> = new Set([
+  GROUP_ATTRIBUTE,
+  MEMBER_ATTRIBUTE,
+  ROLE_ATTRIBUTE,
+  SERVER_ADDRESS_ATTRIBUTE,
+  SERVER_PORT_ATTRIBUTE,
+  MYSQL_ENDPOINT_ATTRIBUTE,
+]);
 
 const DEFAULT_GROUP = { members: {}, replicationClients: {}, freshnessMillis: 180_000, declaredRoles: new Map<string, Role>() };
 

@@ -20,7 +20,7 @@ import type { OtlpHttpReceiver } from '../otlp-http-receiver';
 import { MYSQL_RECEIVER } from './testdata/contrib-metadata';
 import { startContribReceiver } from './testdata/contrib-receiver';
 
-describe('mysqlreceiver\'s replica status against a real MariaDB primary and replica, through the OTel JS exporter', { timeout: 180_000 }, () => {
+describe("mysqlreceiver's replica status against a real MariaDB primary and replica, through the OTel JS exporter", { timeout: 180_000 }, () => {
   let pair: MariadbPrimaryReplica;
   let engine: RecoveryEngine;
   let receiver: OtlpHttpReceiver;
@@ -70,7 +70,10 @@ describe('mysqlreceiver\'s replica status against a real MariaDB primary and rep
       receivers: [
         {
           type: 'otlp',
-          config: parseOtlpGroupConfig({ members: [{ member: 'db-1', role: 'leader' }], contrib: { members: { [endpoint(pair.primary)]: 'db-1', [endpoint(pair.replica)]: 'db-2' } } }, 'groups[0].otlp'),
+          config: parseOtlpGroupConfig(
+            { members: [{ member: 'db-1', role: 'leader' }], contrib: { members: { [endpoint(pair.primary)]: 'db-1', [endpoint(pair.replica)]: 'db-2' } } },
+            'groups[0].otlp',
+          ),
         },
       ],
     };

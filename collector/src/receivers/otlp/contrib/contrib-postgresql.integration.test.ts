@@ -25,7 +25,7 @@ const REPLICATION_QUERY = `SELECT coalesce(cast(client_addr as varchar), 'unix')
   extract('epoch' from coalesce(replay_lag, '-1 seconds')) AS replay_lag
   FROM pg_stat_replication`;
 
-describe('postgresqlreceiver\'s query against a real primary and standby, through the OTel JS exporter', { timeout: 180_000 }, () => {
+describe("postgresqlreceiver's query against a real primary and standby, through the OTel JS exporter", { timeout: 180_000 }, () => {
   let pair: PostgresPrimaryStandby;
   let engine: RecoveryEngine;
   let receiver: OtlpHttpReceiver;
@@ -94,7 +94,10 @@ describe('postgresqlreceiver\'s query against a real primary and standby, throug
             {
               members: [{ member: 'pg-1', role: 'leader' }],
               // The standby connects over TCP (client_addr 127.0.0.1, matched by host, the primary excluded) or a socket ("unix").
-              contrib: { members: { [`127.0.0.1:${pair.primary.port}`]: 'pg-1', [`127.0.0.1:${pair.standby.port}`]: 'pg-2' }, replication_clients: { unix: 'pg-2' } },
+              contrib: {
+                members: { [`127.0.0.1:${pair.primary.port}`]: 'pg-1', [`127.0.0.1:${pair.standby.port}`]: 'pg-2' },
+                replication_clients: { unix: 'pg-2' },
+              },
             },
             'groups[0].otlp',
           ),
@@ -110,7 +113,10 @@ describe('postgresqlreceiver\'s query against a real primary and standby, throug
 
   it('steady and idle → converged; standby stopped → link down, never converged; restarted → converged', async () => {
     assert.equal((await round()).status, 'converged');
-    assert.ok([...clients].every((c) => c === '127.0.0.1/32' || c === 'unix'), `client_addr as the receiver casts it: ${[...clients].join(', ')}`);
+    assert.ok(
+      [...clients].every((c) => c === '127.0.0.1/32' || c === 'unix'),
+      `client_addr as the receiver casts it: ${[...clients].join(', ')}`,
+    );
     console.log(`# replication_client as sent: ${[...clients].join(', ')}`);
 
     // Idle for 15 s, a scrape a second: replay_lag turns NULL (no wal.delay point), 0 bytes: converged throughout.

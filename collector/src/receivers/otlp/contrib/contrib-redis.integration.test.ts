@@ -23,7 +23,7 @@ import { startContribReceiver } from './testdata/contrib-receiver';
 
 const DATA_BYTES = 20_000 * 1000;
 
-describe('redisreceiver\'s INFO mapping against a real primary and replica, through the OTel JS exporter', { timeout: 180_000 }, () => {
+describe("redisreceiver's INFO mapping against a real primary and replica, through the OTel JS exporter", { timeout: 180_000 }, () => {
   let set: RedisReplicaSet;
   let engine: RecoveryEngine;
   let receiver: OtlpHttpReceiver;
@@ -33,7 +33,12 @@ describe('redisreceiver\'s INFO mapping against a real primary and replica, thro
   const scrape = async (node: RedisTestNode): Promise<void> => {
     let info: Record<string, string>;
     try {
-      info = Object.fromEntries((await set.cli(node, 'INFO')).split(/\r?\n/).filter((l) => l.includes(':') && !l.startsWith('#')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1)]));
+      info = Object.fromEntries(
+        (await set.cli(node, 'INFO'))
+          .split(/\r?\n/)
+          .filter((l) => l.includes(':') && !l.startsWith('#'))
+          .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1)]),
+      );
     } catch {
       return; // the receiver sends nothing for a node it cannot reach
     }
@@ -105,7 +110,10 @@ describe('redisreceiver\'s INFO mapping against a real primary and replica, thro
     console.log(`# replica link/sync/slave_repl_offset per scrape: ${offsetsSeen.join(' ')}`);
     console.log(`# replica status per round after the restart: ${seen.map((s) => `${s.status}${s.lagBytes === null ? '' : `(${s.lagBytes})`}`).join(' ')}`);
     assert.equal(seen.at(-1)!.status, 'converged');
-    assert.ok(seen.some((s) => s.status === 'lagging'), 'the resync was seen as lagging');
+    assert.ok(
+      seen.some((s) => s.status === 'lagging'),
+      'the resync was seen as lagging',
+    );
     const maxLag = Math.max(0, ...seen.map((s) => s.lagBytes ?? 0));
     assert.ok(maxLag < DATA_BYTES / 2, `the resync was read as ${maxLag} bytes of lag`);
   });

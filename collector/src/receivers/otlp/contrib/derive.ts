@@ -68,7 +68,8 @@ function redisMember(facts: MemberFacts, peers: readonly MemberFacts[], options:
   const offset = facts.redisReplicaOffset;
   if (offset === undefined) {
     // A replica's redis.replication.offset is its own copy of master_repl_offset, not the primary's progress seen from it.
-    observation.unknownReason = 'no redis.replication.replica_offset point: enable metrics.redis.replication.replica_offset in the Collector redis receiver (disabled by default)';
+    observation.unknownReason =
+      'no redis.replication.replica_offset point: enable metrics.redis.replication.replica_offset in the Collector redis receiver (disabled by default)';
     return observation;
   }
   const primaryOffset = peers.find((p) => p.redisRole?.value === 'primary')?.redisOffset?.value;
@@ -83,7 +84,8 @@ function redisMember(facts: MemberFacts, peers: readonly MemberFacts[], options:
   const link = redisLinkVerdict(peers, options);
   if (link === 'down') observation.replicationLink = { up: false };
   else if (link !== undefined) observation.unknownReason = link;
-  else if (unsynced) observation.replicationStoppedReason = `no sync with the primary completed yet (redis.replication.replica_offset ${offset.value}): full resync or first sync under way`;
+  else if (unsynced)
+    observation.replicationStoppedReason = `no sync with the primary completed yet (redis.replication.replica_offset ${offset.value}): full resync or first sync under way`;
   return observation;
 }
 
@@ -158,7 +160,13 @@ function newestView(leaders: readonly MemberFacts[]): MemberFacts | undefined {
 }
 
 /** A replica's lag and link from its leader's latest scrape; no row in it → link down. */
-function withLeaderRow(observation: Observation, facts: MemberFacts, leader: MemberFacts | undefined, options: ContribGroupOptions, noLeaderReason: string): Observation {
+function withLeaderRow(
+  observation: Observation,
+  facts: MemberFacts,
+  leader: MemberFacts | undefined,
+  options: ContribGroupOptions,
+  noLeaderReason: string,
+): Observation {
   if (leader === undefined) {
     observation.unknownReason = noLeaderReason;
     return observation;

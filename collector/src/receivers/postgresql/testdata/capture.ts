@@ -39,8 +39,14 @@ async function main(): Promise<void> {
     await pair.query(pair.standby, 'SELECT pg_wal_replay_pause()');
     await pair.query(pair.primary, "INSERT INTO orders (payload) SELECT repeat('y', 100) FROM generate_series(1, 1000)");
     await new Promise((r) => setTimeout(r, 1500));
-    for (const [name, node] of [['primary', pair.primary], ['standby-lagging', pair.standby]] as const) {
-      writeFileSync(join(__dirname, `${name}.rows.json`), JSON.stringify({ port: node.port, primaryPort: pair.primary.port, rows: await rowsOf(node.url()) }, null, 2) + '\n');
+    for (const [name, node] of [
+      ['primary', pair.primary],
+      ['standby-lagging', pair.standby],
+    ] as const) {
+      writeFileSync(
+        join(__dirname, `${name}.rows.json`),
+        JSON.stringify({ port: node.port, primaryPort: pair.primary.port, rows: await rowsOf(node.url()) }, null, 2) + '\n',
+      );
     }
     // The link gone: primary_conninfo pointing where nothing listens. No WAL receiver on the standby,
     // no walsender for it on the primary (issue 17: such a standby is never converged).
@@ -53,8 +59,14 @@ async function main(): Promise<void> {
       const senders = await pair.query(pair.primary, 'SELECT 1 FROM pg_stat_replication');
       return receivers.length === 0 && senders.length === 0 ? true : undefined;
     });
-    for (const [name, node] of [['primary-standby-gone', pair.primary], ['standby-no-wal-receiver', pair.standby]] as const) {
-      writeFileSync(join(__dirname, `${name}.rows.json`), JSON.stringify({ port: node.port, primaryPort: pair.primary.port, rows: await rowsOf(node.url()) }, null, 2) + '\n');
+    for (const [name, node] of [
+      ['primary-standby-gone', pair.primary],
+      ['standby-no-wal-receiver', pair.standby],
+    ] as const) {
+      writeFileSync(
+        join(__dirname, `${name}.rows.json`),
+        JSON.stringify({ port: node.port, primaryPort: pair.primary.port, rows: await rowsOf(node.url()) }, null, 2) + '\n',
+      );
     }
   } finally {
     await pair.close();

@@ -23,9 +23,13 @@ const HERE = __dirname;
 
 function versionOf(binary: string, flag = '--version'): string {
   try {
-    return execFileSync(binary, [flag], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n')[0]!.trim();
+    return execFileSync(binary, [flag], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+      .split('\n')[0]!
+      .trim();
   } catch (error) {
-    return String((error as { stderr?: string }).stderr ?? error).split('\n')[0]!.trim();
+    return String((error as { stderr?: string }).stderr ?? error)
+      .split('\n')[0]!
+      .trim();
   }
 }
 
@@ -35,7 +39,12 @@ async function query(prometheus: TestPrometheus, promql: string): Promise<unknow
 }
 
 /** The round's two queries, plus `context`: what the misleading metrics said at that moment (never read by the receiver). */
-async function record(prometheus: TestPrometheus, exporter: 'redis_exporter' | 'postgres_exporter' | 'mysqld_exporter', scenario: string, versions: Record<string, string>): Promise<void> {
+async function record(
+  prometheus: TestPrometheus,
+  exporter: 'redis_exporter' | 'postgres_exporter' | 'mysqld_exporter',
+  scenario: string,
+  versions: Record<string, string>,
+): Promise<void> {
   // As a receiver with `interval: 1s` sends them (max_sample_age 3 × 1 s).
   const queries = roundQueries(exporter, 'job="capture"', 3);
   const [up, metrics] = await Promise.all([query(prometheus, queries.up), query(prometheus, queries.metrics)]);
@@ -47,14 +56,23 @@ async function record(prometheus: TestPrometheus, exporter: 'redis_exporter' | '
 
 /** The metrics answer has a series matching `predicate` (polled: scrapes run every second). */
 async function until(prometheus: TestPrometheus, what: string, promql: string, timeoutMillis = 30_000): Promise<void> {
-  await waitFor(what, timeoutMillis, async () => {
-    const body = (await query(prometheus, promql)) as { data?: { result?: unknown[] } };
-    return (body.data?.result?.length ?? 0) > 0 || undefined;
-  }, 200);
+  await waitFor(
+    what,
+    timeoutMillis,
+    async () => {
+      const body = (await query(prometheus, promql)) as { data?: { result?: unknown[] } };
+      return (body.data?.result?.length ?? 0) > 0 || undefined;
+    },
+    200,
+  );
 }
 
 async function captureRedis(): Promise<void> {
-  const versions = { redis: versionOf('redis-server'), redis_exporter: versionOf('prometheus-redis-exporter', '--version'), prometheus: versionOf('/usr/bin/prometheus') };
+  const versions = {
+    redis: versionOf('redis-server'),
+    redis_exporter: versionOf('prometheus-redis-exporter', '--version'),
+    prometheus: versionOf('/usr/bin/prometheus'),
+  };
   // Diskless sync with a delay keeps the primary in wait_bgsave for a few seconds on a full resync.
   const set = await startRedisReplicaSet({ replicas: 1, extraArgs: ['--repl-diskless-sync', 'yes', '--repl-diskless-sync-delay', '6'] });
   const files = exporterDir();
@@ -76,7 +94,11 @@ async function captureRedis(): Promise<void> {
     await record(prometheus, 'redis_exporter', 'replica-down', versions);
 
     await set.start(set.replicas[0]!);
-    await until(prometheus, 'the primary to show the replica in wait_bgsave', 'redis_connected_slave_offset_bytes{slave_state="wait_bgsave"} and on() (redis_up{member="replica1"} == 1)');
+    await until(
+      prometheus,
+      'the primary to show the replica in wait_bgsave',
+      'redis_connected_slave_offset_bytes{slave_state="wait_bgsave"} and on() (redis_up{member="replica1"} == 1)',
+    );
     await record(prometheus, 'redis_exporter', 'full-resync', versions);
     await set.waitForSync(60_000);
 
@@ -118,14 +140,23 @@ async function capturePostgres(): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 500));
       return (await pair.query(pair.primary, 'SELECT count(*)::int AS n FROM pg_stat_replication'))[0]?.['n'] === 0 || undefined;
     });
-    await until(prometheus, 'the standby row to leave pg_stat_replication', 'absent(pg_stat_replication_pg_wal_lsn_diff{job="capture"}) and on() pg_up{member="standby"} == 1');
+    await until(
+      prometheus,
+      'the standby row to leave pg_stat_replication',
+      'absent(pg_stat_replication_pg_wal_lsn_diff{job="capture"}) and on() pg_up{member="standby"} == 1',
+    );
     await pair.query(pair.primary, 'INSERT INTO t VALUES (2)');
     await new Promise((r) => setTimeout(r, 1_500));
     await record(prometheus, 'postgres_exporter', 'link-gone', versions);
 
     await pair.stopStandby();
     // postgres_exporter keeps pg_up 1 a while after its connection dies; either sign will do.
-    await until(prometheus, 'the standby exporter to report pg_up 0 (or fail its scrape)', '(pg_up{member="standby"} == 0) or (up{member="standby"} == 0)', 60_000);
+    await until(
+      prometheus,
+      'the standby exporter to report pg_up 0 (or fail its scrape)',
+      '(pg_up{member="standby"} == 0) or (up{member="standby"} == 0)',
+      60_000,
+    );
     await record(prometheus, 'postgres_exporter', 'standby-down', versions);
 
     await exporters[1]!.stop();
@@ -140,14 +171,21 @@ async function capturePostgres(): Promise<void> {
 }
 
 async function captureMysql(): Promise<void> {
-  const versions = { mariadb: versionOf('/usr/sbin/mariadbd'), mysqld_exporter: versionOf('prometheus-mysqld-exporter'), prometheus: versionOf('/usr/bin/prometheus') };
+  const versions = {
+    mariadb: versionOf('/usr/sbin/mariadbd'),
+    mysqld_exporter: versionOf('prometheus-mysqld-exporter'),
+    prometheus: versionOf('/usr/bin/prometheus'),
+  };
   const pair = await startMariadbPrimaryReplica();
   const files = exporterDir();
   const exporters: RunningExporter[] = [];
   let prometheus: TestPrometheus | undefined;
   try {
     // A monitoring user without SLAVE MONITOR / REPLICATION CLIENT (created on the primary, so it replicates).
-    await pair.query(pair.primary, "CREATE USER 'blind'@'127.0.0.1' IDENTIFIED BY 'blind-pw'; GRANT PROCESS ON *.* TO 'blind'@'127.0.0.1'; CREATE DATABASE app; CREATE TABLE app.t (id INT PRIMARY KEY AUTO_INCREMENT, v TEXT)");
+    await pair.query(
+      pair.primary,
+      "CREATE USER 'blind'@'127.0.0.1' IDENTIFIED BY 'blind-pw'; GRANT PROCESS ON *.* TO 'blind'@'127.0.0.1'; CREATE DATABASE app; CREATE TABLE app.t (id INT PRIMARY KEY AUTO_INCREMENT, v TEXT)",
+    );
     await pair.waitForCatchUp();
     exporters.push(await startExporter(files.dir, 'mysqld', 'primary', `root@unix(${pair.primary.socket})/`));
     exporters.push(await startExporter(files.dir, 'mysqld', 'replica', `root@unix(${pair.replica.socket})/`));

@@ -99,7 +99,13 @@ export const MONGODB_RECEIVER: ReceiverMetadata = {
       attributes: ['mongodb.replica_set.member.name', 'mongodb.replica_set.lag.type'],
       enabledByDefault: false,
     },
-    'mongodb.replica_set.member.status': { unit: '{status}', instrument: 'updowncounter', valueType: 'int', attributes: ['mongodb.replica_set.member.state'], enabledByDefault: false },
+    'mongodb.replica_set.member.status': {
+      unit: '{status}',
+      instrument: 'updowncounter',
+      valueType: 'int',
+      attributes: ['mongodb.replica_set.member.state'],
+      enabledByDefault: false,
+    },
   },
 };
 
