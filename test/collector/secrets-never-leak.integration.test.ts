@@ -8,7 +8,7 @@
  * substring of 4 characters or more of them.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -22,6 +22,7 @@ import {
   MONITOR_ACCOUNT_SQL,
   ServerProcess,
   findLeak,
+  selfSignedLoopbackCertificate,
 } from '@rebound/collector/testing';
 import { builtCollectorCli } from '../support/built-collector';
 import { otlpJsonBody } from '../support/otlp-json';
@@ -90,27 +91,7 @@ describe('no secret in anything the collector produces, on every error path', { 
   let redisPort = 0;
 
   before(async () => {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        keyFile,
-        '-out',
-        certFile,
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-      ],
-      { stdio: 'ignore' },
-    );
+    selfSignedLoopbackCertificate(certFile, keyFile);
     ca = readFileSync(certFile);
     redisPort = await sparePort();
     redis = new ServerProcess(

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -12,6 +11,7 @@ import { PrometheusExporter } from '../exporters/prometheus/prometheus-exporter'
 import { createMemoryLogger } from '../logger';
 import { clearTextTokenWarning, parseApiAuthConfig } from './auth';
 import { HttpApi } from './http-server';
+import { selfSignedLoopbackCertificate } from '../testing/test-certificates';
 
 const TOKEN = 'api-Tok3n-9d1c@/#% x';
 
@@ -44,27 +44,7 @@ describe('listen.auth', () => {
   let api: HttpApi;
 
   before(async () => {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        keyFile,
-        '-out',
-        certFile,
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-      ],
-      { stdio: 'ignore' },
-    );
+    selfSignedLoopbackCertificate(certFile, keyFile);
     ca = readFileSync(certFile);
     const auth = parseApiAuthConfig({ bearer_token: '${REBOUND_TEST_API_TOKEN}', tls: { cert_file: certFile, key_file: keyFile } }, 'listen.auth', {
       REBOUND_TEST_API_TOKEN: TOKEN,

@@ -6,6 +6,7 @@
  */
 export { ServerProcess, sparePort, waitFor } from './processes';
 export { clearImmutable, immutableUnsupported, setImmutable } from './immutable-files';
+export { caSignedServerCertificate, selfSignedLoopbackCertificate } from './test-certificates';
 export { findLeak } from './leaks';
 export { newestPostgresBin, postgresUser, startPostgresPrimaryStandby, type PostgresPrimaryStandby } from './postgres-primary-standby';
 export { startMariadbPrimaryReplica, type MariadbPrimaryReplica } from './mariadb-primary-replica';

@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createConnection } from 'mysql2/promise';
 import { ServerProcess, sparePort, waitFor } from './processes';
+import { caSignedServerCertificate } from './test-certificates';
 
 const run = promisify(execFile);
 
@@ -125,7 +126,7 @@ export async function startMariadbPrimaryReplica(options: { tls?: { serverName: 
   };
 
   try {
-    if (options.tls) tls = await makeTestCertificates(root, options.tls.serverName);
+    if (options.tls) tls = await caSignedServerCertificate(root, options.tls.serverName, `DNS:${options.tls.serverName}`); // no IP SAN: connecting by IP must name it
     for (const target of [primary, replica]) {
       await run(
         'mariadb-install-db',
@@ -170,31 +171,4 @@ export async function startMariadbPrimaryReplica(options: { tls?: { serverName: 
   };
   await pair.waitForCatchUp(60_000);
   return pair;
-}
-
-/** A throwaway CA and one server certificate whose only name is `serverName` (no IP SAN: connecting by IP must name it). */
-async function makeTestCertificates(root: string, serverName: string): Promise<{ caFile: string; certFile: string; keyFile: string }> {
-  const file = (name: string): string => join(root, name);
-  const key = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  await run('openssl', ['req', '-x509', ...key, '-keyout', file('ca.key'), '-out', file('ca.crt'), '-days', '1', '-subj', '/CN=rebound-test-ca']);
-  await run('openssl', ['req', ...key, '-keyout', file('server.key'), '-out', file('server.csr'), '-subj', `/CN=${serverName}`]);
-  writeFileSync(file('san.ext'), `subjectAltName=DNS:${serverName}\n`);
-  await run('openssl', [
-    'x509',
-    '-req',
-    '-in',
-    file('server.csr'),
-    '-CA',
-    file('ca.crt'),
-    '-CAkey',
-    file('ca.key'),
-    '-CAcreateserial',
-    '-out',
-    file('server.crt'),
-    '-days',
-    '1',
-    '-extfile',
-    file('san.ext'),
-  ]);
-  return { caFile: file('ca.crt'), certFile: file('server.crt'), keyFile: file('server.key') };
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { ServerProcess, sparePort, waitFor } from './processes';
+import { caSignedServerCertificate, type ServerCertificates } from './test-certificates';
 
 const run = promisify(execFile);
 
@@ -211,34 +212,13 @@ export async function startPostgresPrimaryStandby(options: { tls?: boolean } = {
   return pair;
 }
 
-/** A throwaway CA and a server certificate for localhost / 127.0.0.1 (P-256, valid one day). */
-async function makeTestCertificates(root: string, uid: number, gid: number): Promise<{ caFile: string; certFile: string; keyFile: string }> {
+/** A throwaway CA and a server certificate for localhost / 127.0.0.1, owned by the postgres user. */
+async function makeTestCertificates(root: string, uid: number, gid: number): Promise<ServerCertificates> {
   const dir = join(root, 'tls');
   mkdirSync(dir);
-  const file = (name: string): string => join(dir, name);
-  const key = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  await run('openssl', ['req', '-x509', ...key, '-keyout', file('ca.key'), '-out', file('ca.crt'), '-days', '1', '-subj', '/CN=rebound-test-ca']);
-  await run('openssl', ['req', ...key, '-keyout', file('server.key'), '-out', file('server.csr'), '-subj', '/CN=localhost']);
-  writeFileSync(file('san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-  await run('openssl', [
-    'x509',
-    '-req',
-    '-in',
-    file('server.csr'),
-    '-CA',
-    file('ca.crt'),
-    '-CAkey',
-    file('ca.key'),
-    '-CAcreateserial',
-    '-out',
-    file('server.crt'),
-    '-days',
-    '1',
-    '-extfile',
-    file('san.ext'),
-  ]);
+  const tls = await caSignedServerCertificate(dir, 'localhost', 'IP:127.0.0.1,DNS:localhost');
   // PostgreSQL refuses a key others can read.
-  for (const name of ['server.key', 'server.crt']) chownSync(file(name), uid, gid);
-  chmodSync(file('server.key'), 0o600);
-  return { caFile: file('ca.crt'), certFile: file('server.crt'), keyFile: file('server.key') };
+  for (const path of [tls.keyFile, tls.certFile]) chownSync(path, uid, gid);
+  chmodSync(tls.keyFile, 0o600);
+  return tls;
 }

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -9,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { ExportMetricsServiceRequestType, ExportMetricsServiceResponseType, StatusType } from './otlp-schema';
 import { lagRequestJson, startTestReceiver, type StartedReceiver } from './otlp-test-helpers';
+import { selfSignedLoopbackCertificate } from '../../testing/test-certificates';
 
 interface Reply {
   status: number;
@@ -221,27 +221,7 @@ describe('createOtlpHttpReceiver under load and with auth', () => {
     try {
       const certFile = join(dir, 'cert.pem');
       const keyFile = join(dir, 'key.pem');
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'rsa:2048',
-          '-nodes',
-          '-keyout',
-          keyFile,
-          '-out',
-          certFile,
-          '-days',
-          '1',
-          '-subj',
-          '/CN=127.0.0.1',
-          '-addext',
-          'subjectAltName=IP:127.0.0.1',
-        ],
-        { stdio: 'ignore' },
-      );
+      selfSignedLoopbackCertificate(certFile, keyFile);
       const started = await startTestReceiver({ tls: { certFile, keyFile } });
       try {
         assert.ok(started.url.startsWith('https://'));
