@@ -130,6 +130,37 @@ describe('PostgresEpisodeStore (real PostgreSQL)', { timeout: 240_000 }, () => {
     );
   });
 
+  it("taking over writes none of the standby's own open episodes: active only once the stored ones are handed over", async () => {
+    // The engine saves every tick; a save between taking the lock and resuming the stored episodes
+    // wrote the standby's own open episode (an id the store never saw) as a second open row (CI, HA pair).
+    const url = await freshDatabase();
+    const first = storeOn(url);
+    const second = storeOn(url);
+    await first.store.start();
+    await first.store.save([episode('e-stored', 'orders', 1_000)], []);
+    let handedOver = false;
+    second.store.onActive(() => (handedOver = true));
+    await second.store.start();
+    const own = episode('e-standby-own', 'orders', 1_100);
+    let savesWhileActive = 0;
+    const saving = (async () => {
+      while (!handedOver) {
+        if (second.store.active) savesWhileActive++;
+        await Promise.resolve(second.store.save([own], [])).catch(() => undefined);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    })();
+    await first.store.close();
+    await waitFor('the standby to take over', 5_000, () => (handedOver ? true : undefined));
+    await saving;
+    const db = { ...pg.primary, url: () => url };
+    assert.deepEqual(
+      (await pg.query<{ id: string }>(db, 'SELECT id FROM rebound_episodes ORDER BY id')).map((r) => r.id),
+      ['e-stored'],
+    );
+    assert.equal(savesWhileActive, 0, 'active before the stored open episodes were handed over');
+  });
+
   it('a failover: the primary crashes, the store is unreachable, then finds the promoted standby in its host list and writes there', async () => {
     const hosts = `postgres://postgres@127.0.0.1:${pg.primary.port},127.0.0.1:${pg.standby.port}/postgres`;
     assert.equal(hostUrls(hosts).length, 2);

@@ -180,8 +180,10 @@ export class PostgresEpisodeStore implements EpisodeStore {
       return;
     }
     const previous = (await session.query<{ previous: string | null }>(LEASE_TAKEN, [this.instance])).rows[0]?.previous ?? null;
-    this.isActive = true;
     this.open = await readOpenEpisodes(session);
+    // Active only from here, in the same turn as the listeners: a save() in between would write this
+    // engine's own open episodes (ids the store never saw) before they are replaced by the stored ones.
+    this.isActive = true;
     if (previous === this.instance) {
       // Active again after an outage with no one else active meanwhile: this engine's episodes are the newest.
       this.options.logger.info(`episode store ${this.path}: this collector is active again (holds the store lock)`);
