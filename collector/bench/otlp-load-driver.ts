@@ -5,7 +5,7 @@
  * collector build (bench/ is outside tsconfig.build.json).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -14,6 +14,7 @@ import { ExportMetricsServiceRequestType } from '../src/receivers/otlp/otlp-sche
 import { startScraperProcess } from './scraper-process';
 
 const CLI = resolve(__dirname, '../src/cli.ts');
+const HEAP_PROBE = resolve(__dirname, 'heap-probe.ts');
 
 /** A collector started for a load run: its own ports, store and temp dir, stopped by its pid. */
 export interface LoadCollector {
@@ -22,6 +23,8 @@ export interface LoadCollector {
   otlpUrl: string;
   /** Resident set size of the collector process now, in bytes (from /proc). */
   rssBytes(): number;
+  /** Its live heap after a full GC, in bytes (heap-probe.ts): what a leak grows. */
+  liveHeapBytes(): Promise<number>;
   /** Last lines of its output, for failure messages. */
   tail(): string;
   stop(): Promise<void>;
@@ -46,7 +49,11 @@ export async function startLoadCollector(options: LoadCollectorOptions): Promise
   for (let g = 0; g < options.groups; g++) lines.push(`  - { name: ${groupName(g)}, otlp: { push_interval: 5s } }`);
   writeFileSync(config, lines.join('\n'));
   const output: string[] = [];
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', CLI, '--config', config, '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const heapFile = join(work, 'heap.json');
+  const child: ChildProcess = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', '--import', HEAP_PROBE, CLI, '--config', config, '--quiet'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, REBOUND_HEAP_PROBE: heapFile },
+  });
   const keep = (chunk: Buffer): void => {
     output.push(chunk.toString());
     if (output.length > 200) output.splice(0, output.length - 200);
@@ -62,6 +69,16 @@ export async function startLoadCollector(options: LoadCollectorOptions): Promise
     rssBytes: () => {
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
       return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) * 1024;
+    },
+    async liveHeapBytes() {
+      rmSync(heapFile, { force: true });
+      child.kill('SIGUSR2');
+      return waitFor(
+        'the heap probe',
+        10_000,
+        () => (existsSync(heapFile) ? (JSON.parse(readFileSync(heapFile, 'utf8')) as { heapUsed: number }).heapUsed : undefined),
+        20,
+      );
     },
     tail: () => output.join('').split('\n').slice(-30).join('\n'),
     async stop() {
@@ -167,6 +184,8 @@ export interface LoadResult {
   latencyMillis: { p50: number; p99: number };
   scrapeMillis: { p50: number; p99: number; max: number; count: number; failed: number };
   rssBytes: { afterWarmup: number; end: number; max: number };
+  /** The collector's live heap after a full GC, at the end of the warm-up and at the end of the load. */
+  liveHeapBytes: { afterWarmup: number; end: number };
   /** Per member key `group/member`, the lag_bytes of its last accepted point. */
   lastAccepted: Map<string, number>;
   elapsedMillis: number;
@@ -249,6 +268,7 @@ export async function runOtlpLoad(options: LoadOptions): Promise<LoadResult> {
   // Scraped from a process of its own, as Prometheus does: this one is busy being the clients.
   const scraper = startScraperProcess(`${collector.metricsUrl}/metrics`, options.scrapeEveryMillis);
   const sampling = setInterval(() => rssSamples.push({ at: performance.now() - started, bytes: collector.rssBytes() }), options.scrapeEveryMillis);
+  const heapAfterWarmup = new Promise<number>((done, fail) => setTimeout(() => collector.liveHeapBytes().then(done, fail), options.warmupMillis));
   try {
     await Promise.all(Array.from({ length: clients }, (_, i) => client(i)));
   } finally {
@@ -258,6 +278,7 @@ export async function runOtlpLoad(options: LoadOptions): Promise<LoadResult> {
     scrapes.splice(0, scrapes.length, ...scrapes.filter((m) => m >= 0));
   }
   const elapsedMillis = performance.now() - started;
+  const liveHeapBytes = { afterWarmup: await heapAfterWarmup, end: await collector.liveHeapBytes() };
   const afterWarmup = rssSamples.filter((s) => s.at >= options.warmupMillis).map((s) => s.bytes);
   return {
     requests: latencies.length,
@@ -270,6 +291,7 @@ export async function runOtlpLoad(options: LoadOptions): Promise<LoadResult> {
     scrapeMillis: { p50: percentile(scrapes, 50), p99: percentile(scrapes, 99), max: Math.max(...scrapes), count: scrapes.length, failed: scrapeFailures },
     // Medians of the first and last five samples after the warm-up: one GC-timed sample does not decide.
     rssBytes: { afterWarmup: median(afterWarmup.slice(0, 5)), end: median(afterWarmup.slice(-5)), max: Math.max(...rssSamples.map((s) => s.bytes)) },
+    liveHeapBytes,
     lastAccepted,
     elapsedMillis,
   };

@@ -74,7 +74,9 @@ function report(label: string, result: LoadResult, baseline: number): void {
   console.log(
     `  latency p50 ${result.latencyMillis.p50.toFixed(1)} ms, p99 ${result.latencyMillis.p99.toFixed(1)} ms; /metrics p99 ${result.scrapeMillis.p99.toFixed(1)} ms (max ${result.scrapeMillis.max.toFixed(1)} ms, ${result.scrapeMillis.count} scrapes)`,
   );
-  console.log(`  collector RSS after warm-up ${mib(result.rssBytes.afterWarmup)}, at the end ${mib(result.rssBytes.end)}, max ${mib(result.rssBytes.max)}`);
+  console.log(
+    `  collector RSS after warm-up ${mib(result.rssBytes.afterWarmup)}, at the end ${mib(result.rssBytes.end)}, max ${mib(result.rssBytes.max)}; live heap after a full GC ${mib(result.liveHeapBytes.afterWarmup)} → ${mib(result.liveHeapBytes.end)}`,
+  );
   if (result.statuses[503]) console.log(`  503 answers without Retry-After: ${result.unavailableWithoutRetryAfter}`);
 }
 

@@ -7,8 +7,8 @@ import { waitFor } from '../support/processes';
  * Sustained OTLP load against a collector process (issue 9): 8 clients, 200
  * groups × 5 members, /metrics scraped every second, for
  * REBOUND_LOAD_SECONDS (default 60, the CI figure; shorten it locally).
- * Asserts only documented statuses, nothing accepted lost, and RSS growth
- * after the warm-up under 20 %. Speed is printed, never asserted (npm run bench).
+ * Asserts only documented statuses, nothing accepted lost, and live-heap
+ * growth after the warm-up under 20 %. Speed is printed, never asserted (npm run bench).
  */
 const SECONDS = Number(process.env['REBOUND_LOAD_SECONDS'] ?? 60);
 const GROUPS = 200;
@@ -31,7 +31,8 @@ describe(`OTLP load: 8 clients, ${GROUPS} groups × ${MEMBERS} members, ${SECOND
     console.log(
       `OTLP load: ${result.requests} requests ${JSON.stringify(result.statuses)}, ${Math.round(result.pointsPerSecond)} points/s, ` +
         `latency p50 ${result.latencyMillis.p50.toFixed(1)} ms p99 ${result.latencyMillis.p99.toFixed(1)} ms, ` +
-        `scrape p99 ${result.scrapeMillis.p99.toFixed(1)} ms (${result.scrapeMillis.count}, ${result.scrapeMillis.failed} failed), RSS ${mib(result.rssBytes.afterWarmup)} → ${mib(result.rssBytes.end)} (max ${mib(result.rssBytes.max)})`,
+        `scrape p99 ${result.scrapeMillis.p99.toFixed(1)} ms (${result.scrapeMillis.count}, ${result.scrapeMillis.failed} failed), RSS ${mib(result.rssBytes.afterWarmup)} → ${mib(result.rssBytes.end)} (max ${mib(result.rssBytes.max)}), ` +
+        `live heap ${mib(result.liveHeapBytes.afterWarmup)} → ${mib(result.liveHeapBytes.end)}`,
     );
   });
   after(async () => {
@@ -60,8 +61,12 @@ describe(`OTLP load: 8 clients, ${GROUPS} groups × ${MEMBERS} members, ${SECOND
     assert.deepEqual(lost.slice(0, 10), []);
   });
 
-  it('keeps RSS growth after the warm-up under 20 %', () => {
-    const growth = result.rssBytes.end / result.rssBytes.afterWarmup - 1;
-    assert.ok(growth < 0.2, `RSS grew ${(growth * 100).toFixed(1)} % after warm-up (${mib(result.rssBytes.afterWarmup)} → ${mib(result.rssBytes.end)})`);
+  it('keeps the live heap (after a full GC) within 20 % of its size after the warm-up: no leak', () => {
+    // RSS is printed, not asserted: it follows when V8 collects (CI saw +34 % RSS over a flat live heap).
+    const growth = result.liveHeapBytes.end / result.liveHeapBytes.afterWarmup - 1;
+    assert.ok(
+      growth < 0.2,
+      `live heap grew ${(growth * 100).toFixed(1)} % after warm-up (${mib(result.liveHeapBytes.afterWarmup)} → ${mib(result.liveHeapBytes.end)})`,
+    );
   });
 });
