@@ -4,7 +4,7 @@ import type { CollectorConfig } from './config/collector-config';
 import { RecoveryEngine } from './engine/engine';
 import { PrometheusExporter } from './exporters/prometheus/prometheus-exporter';
 import type { Logger } from './logger';
-import type { GroupState } from './model/group-state';
+import type { Episode, GroupState } from './model/group-state';
 import type { Phase } from './model/types';
 import { startOtlpExporter, type OtlpExporter } from './exporters/otlp';
 import type { ObservationSink, Receiver, ReceiverContext, ReceiverFactory, SharedReceiver } from './receivers/receiver';
@@ -65,9 +65,10 @@ export class Collector {
     // Episode counters start at zero in every process, as Prometheus counters do: increase()
     // handles the reset, and the store's history never re-enters them (a collector started
     // on an older copy of its store would otherwise look like a reset plus new episodes).
-    // With an HA pair (PostgreSQL store) an episode is counted where it is written, so a
-    // sum over both collectors counts it once: the standby's counters stay at zero.
-    this.engine.onEpisodeCompleted((episode) => this.countsEpisodes() && this.exporter.recordEpisode(episode));
+    // With a PostgreSQL store (an HA pair) an episode is counted by the collector whose write
+    // closed its row, once it is written: a sum over both collectors counts it once, also when
+    // both complete it after a store outage; the standby's counters stay at zero.
+    this.onEpisodeCounted((episode) => this.exporter.recordEpisode(episode));
     this.engine.onBlip((group) => this.countsEpisodes() && this.exporter.recordBlip(group));
     if (options.onPhaseChange) this.engine.onPhaseChange(options.onPhaseChange);
     this.api = new HttpApi({ ...config.listen.metrics, auth: config.listen.auth, engine: this.engine, exporter: this.exporter, logger });
@@ -107,7 +108,7 @@ export class Collector {
         collectorActive: () => this.active(),
         ...(config.shard === undefined ? {} : { shard: config.shard }),
       });
-      this.engine.onEpisodeCompleted((episode) => this.countsEpisodes() && this.otlpExporter?.recordEpisode(episode));
+      this.onEpisodeCounted((episode) => this.otlpExporter?.recordEpisode(episode));
       this.engine.onBlip((group) => this.countsEpisodes() && this.otlpExporter?.recordBlip(group));
     }
     this.tick();
@@ -151,7 +152,13 @@ export class Collector {
     return this.store instanceof PostgresEpisodeStore ? this.store.active : true;
   }
 
-  /** Episodes completing now are this collector's to count: always with SQLite; with PostgreSQL, those it writes. */
+  /** Each episode this collector counts: as it completes with SQLite; with PostgreSQL, when its write closes the stored row. */
+  private onEpisodeCounted(listener: (episode: Episode) => void): void {
+    if (this.store instanceof PostgresEpisodeStore) this.store.onClosed(listener);
+    else this.engine.onEpisodeCompleted(listener);
+  }
+
+  /** Blips (never stored) are this collector's to count: always with SQLite; with PostgreSQL, while it writes the episodes. */
   private countsEpisodes(): boolean {
     return this.store instanceof PostgresEpisodeStore ? this.store.writesCompleted : true;
   }

@@ -254,6 +254,7 @@ describe('collectors on a PostgreSQL episode store', { timeout: 300_000 }, () =>
     assert.equal(await c.phase(), 'healthy', 'derivation went on');
     assert.equal(await c.storeUp(), 0);
     assert.equal(await c.active(), 0, 'without the store, nobody holds the lock');
+    assert.ok(!((await c.episodesTotal()) > 0), 'with a PostgreSQL store an episode is counted once its close is written');
 
     await pg.startPrimary();
     const rows = await waitFor('the episode written after the restart', 30_000, async () => {
@@ -263,6 +264,7 @@ describe('collectors on a PostgreSQL episode store', { timeout: 300_000 }, () =>
     assert.equal(rows[0]!.id, open!.id);
     assert.equal(rows[0]!.end, Date.parse(closed!.end!));
     await waitFor('recovery_store_up 1 and active again', 10_000, async () => ((await c.storeUp()) === 1 && (await c.active()) === 1 ? true : undefined));
+    assert.equal(await c.episodesTotal(), 1, 'counted when written, once');
     const log = c.child.output.join('');
     assert.equal(log.split('\n').filter((l) => /episode store .*: unreachable \(/.test(l)).length, 1, `one line for the outage:\n${c.child.tail()}`);
     assert.match(log, /episode store .*: connected to 127\.0\.0\.1:\d+ again/);

@@ -4,7 +4,7 @@ import { closeEpisode, openEpisode, type OpenEpisode } from '../engine/episode-r
 import { createMemoryLogger } from '../logger';
 import { startPostgresPrimaryStandby, type PostgresPrimaryStandby } from '../testing/postgres-primary-standby';
 import { waitFor } from '../testing/processes';
-import { hostUrls, MIGRATIONS, PostgresEpisodeStore } from './postgres-episode-store';
+import { hostUrls, LOCK_KEY, MIGRATIONS, PostgresEpisodeStore } from './postgres-episode-store';
 
 /** Against a real PostgreSQL primary + streaming standby the harness starts on spare ports. */
 describe('PostgresEpisodeStore (real PostgreSQL)', { timeout: 240_000 }, () => {
@@ -26,9 +26,9 @@ describe('PostgresEpisodeStore (real PostgreSQL)', { timeout: 240_000 }, () => {
     await pg.query(pg.primary, `CREATE DATABASE ${name}`);
     return pg.primary.url().replace(/\/postgres$/, `/${name}`);
   };
-  const storeOn = (url: string) => {
+  const storeOn = (url: string, roleCheckMillis = 200) => {
     const logger = createMemoryLogger();
-    const store = new PostgresEpisodeStore({ url, redacted: url, logger, roleCheckMillis: 200, connectTimeoutMillis: 2000 });
+    const store = new PostgresEpisodeStore({ url, redacted: url, logger, roleCheckMillis, connectTimeoutMillis: 2000 });
     stores.push(store);
     return { store, logger };
   };
@@ -159,6 +159,44 @@ describe('PostgresEpisodeStore (real PostgreSQL)', { timeout: 240_000 }, () => {
       ['e-stored'],
     );
     assert.equal(savesWhileActive, 0, 'active before the stored open episodes were handed over');
+  });
+
+  it('after an outage both collectors complete the same episode: the first write closes the row and only its writer counts it', async () => {
+    const url = await freshDatabase();
+    // The old active retries its connection slowly, so the standby takes the lock first.
+    const old = storeOn(url, 2_000);
+    const next = storeOn(url);
+    const closedBy = { old: [] as string[], next: [] as string[] };
+    old.store.onClosed((e) => closedBy.old.push(e.id));
+    next.store.onClosed((e) => closedBy.next.push(e.id));
+    await old.store.start();
+    await next.store.start();
+    const open = episode('e-race', 'orders', 1_000);
+    await old.store.save([open], []);
+
+    // The old active's session is cut (as a network outage or a PostgreSQL restart would).
+    const db = { ...pg.primary, url: () => url };
+    await pg.query(db, "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND objid = $2 AND objsubid = 2", [
+      ...LOCK_KEY,
+    ]);
+    await waitFor('the old active to notice', 5_000, () => (old.store.reachable ? undefined : true));
+    await waitFor('the standby to take over', 5_000, () => (next.store.active ? true : undefined));
+    assert.equal(old.store.writesCompleted, true, 'the old active still writes what it completed meanwhile');
+
+    const byNext = closeEpisode(structuredClone(next.store.openEpisodes().get('orders')!), 5_000);
+    await next.store.save([], [byNext]);
+    await next.store.save([], [byNext]); // a retried write is not a second close
+    await waitFor('the old active to reconnect', 10_000, () => (old.store.reachable ? true : undefined));
+    assert.equal(old.store.active, false);
+    await old.store.save([], [closeEpisode(open, 4_000)]);
+
+    assert.deepEqual(closedBy, { old: [], next: ['e-race'] }, 'counted once, by the collector that closed the row');
+    const rows = await pg.query<{ end_ms: string; closed_by: string }>(db, 'SELECT end_ms, closed_by FROM rebound_episodes');
+    assert.deepEqual(
+      rows.map((r) => [Number(r.end_ms), r.closed_by]),
+      [[5_000, next.store.instance]],
+    );
+    assert.equal(old.store.list()[0]?.endMillis, 5_000, 'the old active lists the stored close, not its own');
   });
 
   it('a failover: the primary crashes, the store is unreachable, then finds the promoted standby in its host list and writes there', async () => {

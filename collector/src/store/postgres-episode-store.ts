@@ -48,6 +48,9 @@ export class PostgresEpisodeStore implements EpisodeStore {
   private readonly cache = new Map<string, Episode>();
   private open = new Map<string, OpenEpisode>();
   private readonly activeListeners: ((open: Map<string, OpenEpisode>) => void)[] = [];
+  private readonly closedListeners: ((episode: Episode) => void)[] = [];
+  /** Episodes this collector closed in the store, already reported to closedListeners (a retried write is not a second close). */
+  private readonly reportedClosed = new Set<string>();
   private readonly hosts: string[];
   /** This process, as `rebound_lease.holder` names it. */
   readonly instance = `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
@@ -85,6 +88,17 @@ export class PostgresEpisodeStore implements EpisodeStore {
     return this.session === null ? this.lastError : null;
   }
 
+  /**
+   * Called once for each episode whose completion this collector wrote, i.e.
+   * the write that closed its row. The pair counts episodes here, not when they
+   * complete in the engine: after a store outage both collectors may complete
+   * the same open episode (the old active from memory, the new one from the
+   * store); only the first write closes the row, so it is counted once.
+   */
+  onClosed(listener: (episode: Episode) => void): void {
+    this.closedListeners.push(listener);
+  }
+
   /** Called with the stored open episodes each time this collector becomes active (at start too). */
   onActive(listener: (open: Map<string, OpenEpisode>) => void): void {
     this.activeListeners.push(listener);
@@ -106,8 +120,8 @@ export class PostgresEpisodeStore implements EpisodeStore {
     const session = this.session;
     if (session === null) return Promise.reject(new Error(`not connected${this.lastError === null ? '' : ` (${this.lastError})`}`));
     const rows: Row[] = [];
-    if (this.isActive) for (const o of open) rows.push(row(o.episode, resumeState(o)));
-    if (this.isActive || this.heldBeforeOutage) for (const e of completed) rows.push(row(e, null));
+    if (this.isActive) for (const o of open) rows.push(row(o.episode, resumeState(o), null));
+    if (this.isActive || this.heldBeforeOutage) for (const e of completed) rows.push(row(e, null, this.instance));
     if (rows.length === 0) return Promise.resolve();
     return this.write(session, rows);
   }
@@ -136,21 +150,45 @@ export class PostgresEpisodeStore implements EpisodeStore {
   }
 
   private async write(session: Client, rows: Row[]): Promise<void> {
+    const written = new Map<string, boolean>();
+    const upsert = async (batch: readonly Row[]) => {
+      for (const r of (await session.query<{ id: string; closed: boolean }>(upsertStatement(batch))).rows) written.set(r.id, r.closed);
+    };
     if (rows.length <= WRITE_BATCH) {
       // One statement is one transaction: one round trip.
-      await session.query(upsertStatement(rows));
+      await upsert(rows);
     } else {
       try {
         await session.query('BEGIN');
-        for (let i = 0; i < rows.length; i += WRITE_BATCH) await session.query(upsertStatement(rows.slice(i, i + WRITE_BATCH)));
+        for (let i = 0; i < rows.length; i += WRITE_BATCH) await upsert(rows.slice(i, i + WRITE_BATCH));
         await session.query('COMMIT');
       } catch (error) {
         await session.query('ROLLBACK').catch(() => undefined);
         throw error;
       }
     }
-    for (const r of rows) this.remember(r.episode);
+    const refused: string[] = [];
+    for (const r of rows) {
+      if (!written.has(r.episode.id)) {
+        refused.push(r.episode.id);
+        continue;
+      }
+      this.remember(r.episode);
+      if (written.get(r.episode.id) === true && r.closedBy !== null) this.reportClosed(r.episode);
+    }
+    // Closed by the other collector first (or an open write after its close): list the stored version.
+    if (refused.length > 0) {
+      const stored = await session.query<{ episode: Episode }>('SELECT episode FROM rebound_episodes WHERE id = ANY($1)', [refused]);
+      for (const r of stored.rows) this.remember(r.episode);
+    }
     this.heldBeforeOutage = false;
+  }
+
+  private reportClosed(episode: Episode): void {
+    if (this.reportedClosed.has(episode.id)) return;
+    this.reportedClosed.add(episode.id);
+    if (this.reportedClosed.size > LIST_CACHE) this.reportedClosed.delete(this.reportedClosed.values().next().value!);
+    for (const listener of this.closedListeners) listener(episode);
   }
 
   /** One role check: connect when needed, refresh what is listed, take the lock when free. */
@@ -313,6 +351,7 @@ export const MIGRATIONS: readonly string[] = [
      duration_seconds double precision,
      episode jsonb NOT NULL,
      resume_state jsonb,
+     closed_by text,
      updated_at timestamptz NOT NULL DEFAULT now()
    );
    CREATE INDEX rebound_episodes_by_group_start ON rebound_episodes (group_name, start_ms DESC);
@@ -361,29 +400,37 @@ interface Row {
   /** JSON text, taken now (the objects keep changing). */
   episodeJson: string;
   resumeJson: string | null;
+  /** This collector's instance for a completed episode (`closed_by`), null for an open one. */
+  closedBy: string | null;
 }
 
-function row(episode: Episode, resume: Omit<OpenEpisode, 'episode'> | null): Row {
+function row(episode: Episode, resume: Omit<OpenEpisode, 'episode'> | null, closedBy: string | null): Row {
   const episodeJson = JSON.stringify(episode);
-  return { episode: JSON.parse(episodeJson) as Episode, episodeJson, resumeJson: resume === null ? null : JSON.stringify(resume) };
+  return { episode: JSON.parse(episodeJson) as Episode, episodeJson, resumeJson: resume === null ? null : JSON.stringify(resume), closedBy };
 }
 
-/** A completed episode is never reopened by a late write of its open state (an old active's, after a failover). */
+/**
+ * Upsert; RETURNING names the rows it wrote. A completed episode is never
+ * reopened by a late write of its open state (an old active's, after a
+ * failover), and once closed only its closer may write it again (a retry):
+ * the other collector's late completion of the same episode writes nothing.
+ */
 function upsertStatement(rows: readonly Row[]): { text: string; values: unknown[] } {
   const values: unknown[] = [];
   const tuples = rows.map((r) => {
     const e = r.episode;
-    values.push(e.id, e.group, e.startMillis, e.endMillis, e.durationSeconds, r.episodeJson, r.resumeJson);
-    const n = values.length - 7;
-    return `($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6}::jsonb, $${n + 7}::jsonb)`;
+    values.push(e.id, e.group, e.startMillis, e.endMillis, e.durationSeconds, r.episodeJson, r.resumeJson, r.closedBy);
+    const n = values.length - 8;
+    return `($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6}::jsonb, $${n + 7}::jsonb, $${n + 8})`;
   });
   return {
-    text: `INSERT INTO rebound_episodes AS e (id, group_name, start_ms, end_ms, duration_seconds, episode, resume_state)
+    text: `INSERT INTO rebound_episodes AS e (id, group_name, start_ms, end_ms, duration_seconds, episode, resume_state, closed_by)
       VALUES ${tuples.join(', ')}
       ON CONFLICT (id) DO UPDATE SET end_ms = excluded.end_ms, duration_seconds = excluded.duration_seconds,
-        episode = excluded.episode, resume_state = excluded.resume_state,
+        episode = excluded.episode, resume_state = excluded.resume_state, closed_by = excluded.closed_by,
         updated_at = now()
-      WHERE e.end_ms IS NULL OR excluded.end_ms IS NOT NULL`,
+      WHERE e.end_ms IS NULL OR (excluded.end_ms IS NOT NULL AND e.closed_by = excluded.closed_by)
+      RETURNING e.id, e.end_ms IS NOT NULL AS closed`,
     values,
   };
 }
