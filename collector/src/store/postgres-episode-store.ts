@@ -5,7 +5,7 @@ import type { Logger } from '../logger';
 import type { Episode } from '../model/group-state';
 import type { OpenEpisode } from '../engine/episode-record';
 import { describeStoreError, type EpisodeQuery, type EpisodeStore } from './types';
-import { resumedEpisode, type ResumeState } from './resume-state';
+import { LEASE_TAKEN, LOCK_KEY, migrate, readOpenEpisodes, resumeState, row, upsertStatement, type Row } from './postgres-sql';
 
 /**
  * Recovery episodes in PostgreSQL (`store: postgres://…`), shared by an HA
@@ -27,6 +27,8 @@ import { resumedEpisode, type ResumeState } from './resume-state';
  * `target_session_attrs=read-write`): after a failover the promoted standby is
  * found without a config change. A standby server is never written.
  */
+export { LOCK_KEY, MIGRATIONS } from './postgres-sql';
+
 export class PostgresEpisodeStore implements EpisodeStore {
   readonly openedReadOnly = null;
   private session: Client | null = null;
@@ -329,115 +331,10 @@ export interface PostgresStoreOptions {
   queryTimeoutMillis?: number;
 }
 
-/** `pg_advisory_lock(2105810, 1)`: the active collector of the pair; (2105810, 0) serializes migrations. */
-export const LOCK_KEY = [2105810, 1] as const;
-const MIGRATION_LOCK = [2105810, 0] as const;
 /** Episodes kept for `GET /api/v1/episodes` (its largest limit). */
 const LIST_CACHE = 10_000;
 const WRITE_BATCH = 500;
 const REFRESH_LOOKBACK_SECONDS = 30;
-
-/**
- * The schema, one step per version; `rebound_schema.version` says how far a
- * database is. Each step runs once, in a transaction, under an advisory lock
- * so two collectors starting together do not both migrate.
- */
-export const MIGRATIONS: readonly string[] = [
-  `CREATE TABLE rebound_episodes (
-     id text PRIMARY KEY,
-     group_name text NOT NULL,
-     start_ms bigint NOT NULL,
-     end_ms bigint,
-     duration_seconds double precision,
-     episode jsonb NOT NULL,
-     resume_state jsonb,
-     closed_by text,
-     updated_at timestamptz NOT NULL DEFAULT now()
-   );
-   CREATE INDEX rebound_episodes_by_group_start ON rebound_episodes (group_name, start_ms DESC);
-   CREATE INDEX rebound_episodes_by_start ON rebound_episodes (start_ms DESC);
-   CREATE INDEX rebound_episodes_by_update ON rebound_episodes (updated_at);
-   CREATE INDEX rebound_episodes_open ON rebound_episodes (group_name) WHERE end_ms IS NULL;
-   CREATE TABLE rebound_lease (id integer PRIMARY KEY CHECK (id = 1), holder text NOT NULL, since timestamptz NOT NULL);`,
-];
-
-/** Who held the lock before (null the first time); written by the new holder, under the lock. */
-const LEASE_TAKEN = `
-  WITH previous AS (SELECT holder FROM rebound_lease WHERE id = 1)
-  INSERT INTO rebound_lease (id, holder, since) VALUES (1, $1, now())
-  ON CONFLICT (id) DO UPDATE SET holder = excluded.holder, since = excluded.since
-  RETURNING (SELECT holder FROM previous) AS previous`;
-
-async function migrate(client: Client): Promise<void> {
-  await client.query('BEGIN');
-  try {
-    await client.query('SELECT pg_advisory_xact_lock($1, $2)', [...MIGRATION_LOCK]);
-    await client.query('CREATE TABLE IF NOT EXISTS rebound_schema (version integer NOT NULL, migrated_at timestamptz NOT NULL DEFAULT now())');
-    const version = Number((await client.query<{ v: number | null }>('SELECT max(version) AS v FROM rebound_schema')).rows[0]?.v ?? 0);
-    if (version > MIGRATIONS.length) throw new Error(`schema version ${version} is newer than this collector's (${MIGRATIONS.length}); upgrade the collector`);
-    for (let v = version; v < MIGRATIONS.length; v++) {
-      await client.query(MIGRATIONS[v]!);
-      await client.query('INSERT INTO rebound_schema (version) VALUES ($1)', [v + 1]);
-    }
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  }
-}
-
-async function readOpenEpisodes(session: Client): Promise<Map<string, OpenEpisode>> {
-  const { rows } = await session.query<{ episode: Episode; resume_state: ResumeState | null }>(
-    'SELECT episode, resume_state FROM rebound_episodes WHERE end_ms IS NULL ORDER BY start_ms',
-  );
-  const result = new Map<string, OpenEpisode>();
-  for (const { episode, resume_state: resume } of rows) result.set(episode.group, resumedEpisode(episode, resume));
-  return result;
-}
-
-interface Row {
-  episode: Episode;
-  /** JSON text, taken now (the objects keep changing). */
-  episodeJson: string;
-  resumeJson: string | null;
-  /** This collector's instance for a completed episode (`closed_by`), null for an open one. */
-  closedBy: string | null;
-}
-
-function row(episode: Episode, resume: Omit<OpenEpisode, 'episode'> | null, closedBy: string | null): Row {
-  const episodeJson = JSON.stringify(episode);
-  return { episode: JSON.parse(episodeJson) as Episode, episodeJson, resumeJson: resume === null ? null : JSON.stringify(resume), closedBy };
-}
-
-/**
- * Upsert; RETURNING names the rows it wrote. A completed episode is never
- * reopened by a late write of its open state (an old active's, after a
- * failover), and once closed only its closer may write it again (a retry):
- * the other collector's late completion of the same episode writes nothing.
- */
-function upsertStatement(rows: readonly Row[]): { text: string; values: unknown[] } {
-  const values: unknown[] = [];
-  const tuples = rows.map((r) => {
-    const e = r.episode;
-    values.push(e.id, e.group, e.startMillis, e.endMillis, e.durationSeconds, r.episodeJson, r.resumeJson, r.closedBy);
-    const n = values.length - 8;
-    return `($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6}::jsonb, $${n + 7}::jsonb, $${n + 8})`;
-  });
-  return {
-    text: `INSERT INTO rebound_episodes AS e (id, group_name, start_ms, end_ms, duration_seconds, episode, resume_state, closed_by)
-      VALUES ${tuples.join(', ')}
-      ON CONFLICT (id) DO UPDATE SET end_ms = excluded.end_ms, duration_seconds = excluded.duration_seconds,
-        episode = excluded.episode, resume_state = excluded.resume_state, closed_by = excluded.closed_by,
-        updated_at = now()
-      WHERE e.end_ms IS NULL OR (excluded.end_ms IS NOT NULL AND e.closed_by = excluded.closed_by)
-      RETURNING e.id, e.end_ms IS NOT NULL AS closed`,
-    values,
-  };
-}
-
-function resumeState(open: OpenEpisode): Omit<OpenEpisode, 'episode'> {
-  return { recoveredMembers: open.recoveredMembers, serviceWasDown: open.serviceWasDown, leaderBefore: open.leaderBefore, loadBefore: open.loadBefore };
-}
 
 /** `postgres://u:p@a:1,b:2/db?x` → one URL per host, in order. */
 export function hostUrls(url: string): string[] {
