@@ -88,7 +88,7 @@ export class HttpApi {
       case API_PATHS.metrics:
         return this.metrics(request, response);
       case API_PATHS.groups:
-        return sendJson(response, 200, { groups: this.options.engine.snapshot().map((state) => groupView(state, Date.now())) });
+        return sendJson(response, 200, { groups: this.options.engine.snapshot().map((state) => groupView(state, this.options.engine.nowMillis())) });
       case API_PATHS.episodes:
         return this.episodes(url, response);
       case API_PATHS.health:

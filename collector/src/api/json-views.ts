@@ -3,9 +3,11 @@ import { etaSecondsAt } from '../model/eta';
 import { isWithinRto, type Episode, type GroupState } from '../model/group-state';
 import { holdDownSeconds, timeInPhaseSeconds } from '../model/time-in-phase';
 
-/** `GET /api/v1/groups` entry (DESIGN.md §4, contract field names); the ETA as of the request (`nowMillis`). */
+/** `GET /api/v1/groups` entry (DESIGN.md §4, contract field names); the ETA and observation ages as of the request (`nowMillis`). */
 export function groupView(state: GroupState, nowMillis: number = Date.now()): GroupView {
   const eta = etaSecondsAt(state, nowMillis);
+  // Ages move on after the state was derived (a group with nothing new is not derived every tick): aged to the request.
+  const sinceDerivedSeconds = Math.max(0, (nowMillis - state.derivedAtMillis) / 1000);
   return {
     name: state.name,
     phase: state.phase,
@@ -26,7 +28,7 @@ export function groupView(state: GroupState, nowMillis: number = Date.now()): Gr
       lag_seconds: m.lagSeconds,
       lag_bytes: m.lagBytes,
       permission_drift: m.permissionDrift,
-      observation_age_seconds: m.observationAgeSeconds === null ? null : round(m.observationAgeSeconds),
+      observation_age_seconds: m.observationAgeSeconds === null ? null : round(m.observationAgeSeconds + sinceDerivedSeconds),
       dependencies: m.dependencies,
     })),
     // Most urgent first; the cause is from a fixed vocabulary (docs/recovery-model.md, "Diagnosis").

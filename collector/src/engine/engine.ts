@@ -23,6 +23,12 @@ export interface RecoveryEngineOptions {
   saveEveryMillis?: number;
   /** Maintenance windows from the config (`maintenance:`); more come through `addMaintenance`. */
   maintenance?: readonly Omit<MaintenanceWindow, 'id'>[];
+  /**
+   * Derive only the groups that got input or whose state may move with time (default);
+   * false derives every group every tick — the baseline the benchmark and the differential
+   * test compare with (docs/scaling.md "Incremental derivation").
+   */
+  incremental?: boolean;
 }
 
 /** Called after each tick for a group whose phase changed. */
@@ -52,6 +58,8 @@ export class RecoveryEngine implements ObservationSink {
   private readonly maintenance: MaintenanceSchedule;
   private lastMinorSaveMillis = 0;
   private states: GroupState[] = [];
+  private readonly incremental: boolean;
+  private derivedLastTick = 0;
 
   constructor(options: RecoveryEngineOptions) {
     this.store = options.store;
@@ -60,6 +68,7 @@ export class RecoveryEngine implements ObservationSink {
     this.now = options.now ?? Date.now;
     this.saveEveryMillis = options.saveEveryMillis ?? 5_000;
     this.maintenance = new MaintenanceSchedule(options.maintenance);
+    this.incremental = options.incremental ?? true;
     for (const group of options.groups) this.addGroup(group);
     const resumed = this.store?.openEpisodes() ?? new Map<string, OpenEpisode>();
     for (const [group, open] of resumed) this.trackers.get(group)?.resume(open);
@@ -143,9 +152,12 @@ export class RecoveryEngine implements ObservationSink {
   }
 
   /**
-   * Derive every group's state now, publish it and tell the listeners; then
+   * Derive the groups' states now, publish them and tell the listeners; then
    * save episodes that opened, changed phase or completed. The save comes last
    * and never throws: a store that cannot be written keeps them in memory.
+   * A group with no new input whose state cannot have moved with time keeps
+   * its last state, the same object (GroupTracker.needsDerivation): a reader
+   * that sees the same object knows nothing in it changed.
    */
   tick(): readonly GroupState[] {
     const nowMillis = this.now();
@@ -157,7 +169,14 @@ export class RecoveryEngine implements ObservationSink {
     const changed: { state: GroupState; previous: Phase | null }[] = [];
     let blips: string[] | undefined;
     const minorSaveDue = nowMillis - this.lastMinorSaveMillis >= this.saveEveryMillis;
+    let derived = 0;
     for (const tracker of this.trackers.values()) {
+      if (this.incremental && !tracker.needsDerivation(nowMillis)) {
+        // Not derived: no episode is open (an open one is derived every tick), so nothing to save or tell.
+        states[index++] = tracker.state()!;
+        continue;
+      }
+      derived++;
       const outcome = tracker.tick(nowMillis);
       states[index++] = outcome.state;
       const open = tracker.openEpisode();
@@ -170,6 +189,7 @@ export class RecoveryEngine implements ObservationSink {
     }
     if (minorSaveDue) this.lastMinorSaveMillis = nowMillis;
     this.states = states;
+    this.derivedLastTick = derived;
     try {
       for (const episode of completed) for (const listener of this.episodeListeners) listener(episode);
       if (blips !== undefined) for (const group of blips) for (const listener of this.blipListeners) listener(group);
@@ -185,7 +205,12 @@ export class RecoveryEngine implements ObservationSink {
     return this.unsaved?.storeUp ?? null;
   }
 
-  /** The states derived on the last tick. */
+  /** How many groups the last tick derived (the others kept their state). */
+  groupsDerivedLastTick(): number {
+    return this.derivedLastTick;
+  }
+
+  /** The states published on the last tick (some derived on an earlier one: see tick()). */
   snapshot(): readonly GroupState[] {
     return this.states;
   }

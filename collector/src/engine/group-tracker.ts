@@ -14,6 +14,7 @@ import { closeEpisode, noteEpisodeFacts, openEpisode, recordPhase, type OpenEpis
 import { freshFingerprints, leaderReference, newMemberRecord, sameDependencies, type MemberRecord } from './member-record';
 import { markPlanned, type MaintenanceWindow } from './maintenance';
 import { RecentWindows } from './recent-windows';
+import { derivationDueAtMillis, EVERY_TICK } from './derivation-due';
 
 /** What one tick produced, for the engine to persist and report. */
 export interface TickOutcome {
@@ -106,6 +107,10 @@ export class GroupTracker {
   private healthyFindings: { independence: GroupState['independence']; findings: Finding[] } | null = null;
   /** Independence is recomputed only when some member's dependencies changed (rare, and costly at fleet scale). */
   private independenceCache: GroupState['independence'] | null = null;
+  /** Something arrived since the last derivation (an observation, a declaration, a retired member, a resumed episode). */
+  private inputChanged = true;
+  /** With no new input, the group need not be derived before this moment (derivation-due.ts). */
+  private dueAtMillis = EVERY_TICK;
 
   /**
    * @param maintenanceAt the maintenance window of this group in force at a moment, if any:
@@ -130,6 +135,7 @@ export class GroupTracker {
 
   /** Continue an episode that was open when the collector stopped. */
   resume(open: OpenEpisode): void {
+    this.inputChanged = true;
     this.open = open;
     const phases = open.episode.phases;
     this.lastPhase = phases[phases.length - 1]?.phase ?? null;
@@ -137,6 +143,7 @@ export class GroupTracker {
 
   declare(declaration: MemberDeclaration): void {
     const record = this.record(declaration.member);
+    this.inputChanged = true;
     record.declared = true;
     record.declaredRole = declaration.role ?? record.declaredRole;
     record.declaredDependencies = { ...record.declaredDependencies, ...declaration.dependencies };
@@ -147,6 +154,7 @@ export class GroupTracker {
     const record = this.record(observation.member);
     // Sources may deliver out of order (OTLP retries); the newest observation wins.
     if (record.latest !== undefined && record.latest.observedAtMillis > observation.observedAtMillis) return;
+    this.inputChanged = true;
     const observed = observation.dependencies;
     if (observed !== undefined && !sameDependencies(observed, record.latest?.dependencies)) this.refreshDependencies(record, observed);
     else if (observed === undefined && record.latest?.dependencies !== undefined) this.refreshDependencies(record, undefined);
@@ -167,6 +175,7 @@ export class GroupTracker {
     const record = this.members.get(member);
     if (record === undefined || record.declared) return false;
     this.members.delete(member);
+    this.inputChanged = true;
     this.memberList.splice(this.memberList.indexOf(record), 1);
     this.independenceCache = null;
     return true;
@@ -174,6 +183,16 @@ export class GroupTracker {
 
   memberCount(): number {
     return this.members.size;
+  }
+
+  /**
+   * Whether a tick at `nowMillis` must derive this group: something arrived since the
+   * last derivation, or its state may have moved with time alone. When not, the last
+   * state is exactly what a derivation would give, but for its `derivedAtMillis` and the
+   * observation ages, which readers age from it (docs/scaling.md "Incremental derivation").
+   */
+  needsDerivation(nowMillis: number): boolean {
+    return this.inputChanged || nowMillis >= this.dueAtMillis;
   }
 
   /** The state derived on the last tick, or null before the first. */
@@ -254,6 +273,13 @@ export class GroupTracker {
       hiddenInstability: facts.hiddenInstability,
       allConverged,
     });
+    this.inputChanged = false;
+    this.dueAtMillis = derivationDueAtMillis(
+      records,
+      this.tolerances.freshnessMillis,
+      this.open !== null || this.onset !== null,
+      this.windows.stabilizationChangesAfterMillis(nowMillis),
+    );
     return { state: this.current, previousPhase, episodeChanged, closedEpisode, blip };
   }
 

@@ -96,6 +96,17 @@ export class RecentWindows {
     return false;
   }
 
+  /**
+   * When the net stabilization rate first reads differently with no new transition,
+   * as seen at `nowMillis`: once the oldest transition still counted leaves the
+   * window (Infinity when none is counted). A quiet group is re-derived then.
+   */
+  stabilizationChangesAfterMillis(nowMillis: number): number {
+    // Oldest first: the first one still counted is the first to leave.
+    for (const t of this.transitions) if (nowMillis - t.atMillis <= this.stabilizationWindowMillis) return t.atMillis + this.stabilizationWindowMillis;
+    return Infinity;
+  }
+
   /** Members becoming converged minus members leaving converged, per minute, over the stabilization window. */
   netStabilizationPerMinute(nowMillis: number): number {
     let net = 0;

@@ -70,6 +70,10 @@ export class GroupSeries {
   /** Bring the text in line with this tick's state; only families whose values changed are re-rendered. */
   update(state: GroupState): void {
     const before = this.state;
+    // The engine hands back the same object for a group it did not derive: nothing in it changed
+    // (what moves with time alone — ages, the ETA — is written per scrape). A group whose state
+    // moved with time alone is derived, so it comes as a new object and is compared below.
+    if (before === state) return;
     this.state = state;
     const changed = <T>(read: (s: GroupState) => T): boolean => before === undefined || read(before) !== read(state);
     if (changed((s) => s.phase)) this.set('groupPhase', this.oneHot(METRICS.groupPhase.name, 'phase', PHASES, state.phase));
