@@ -1,19 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { GroupConfig } from '../config/group-config';
-import type { Episode, GroupState, MemberState } from '../model/group-state';
+import type { Episode, GroupState } from '../model/group-state';
 import { independence } from '../model/independence';
 import { chooseLeader } from '../model/leader';
-import { memberVerdict, type LeaderReference, type StatusTolerances, type VerdictContext } from '../model/member-status';
+import type { LeaderReference, StatusTolerances, VerdictContext } from '../model/member-status';
 import { permissionConsistency, type PermissionConsistency } from '../model/permissions';
-import { diagnose, FAILOVER_OVERLOAD_RATIO, type DiagnosisInput, type Finding, type FindingCause } from '../model/diagnosis';
-import { permissionDifferences } from '../model/permission-diff';
+import { FAILOVER_OVERLOAD_RATIO } from '../model/diagnosis';
 import { decidePhase } from '../model/phase';
-import { etaSeconds, memberProgress } from '../model/progress';
-import type { Dependencies, MemberDeclaration, MemberStatus, Observation, Phase } from '../model/types';
+import { etaSeconds } from '../model/progress';
+import type { Dependencies, MemberDeclaration, Observation, Phase } from '../model/types';
 import { closeEpisode, noteEpisodeFacts, openEpisode, recordPhase, type OpenEpisode, type TickFacts } from './episode-record';
 import { freshFingerprints, leaderReference, newMemberRecord, sameDependencies, type MemberRecord } from './member-record';
 import { markPlanned, type MaintenanceWindow } from './maintenance';
 import { RecentWindows } from './recent-windows';
+import { GroupFindings } from './group-findings';
+import { judgeMembers, type MemberTally } from './member-tally';
 import { derivationDueAtMillis, EVERY_TICK } from './derivation-due';
 
 /** What one tick produced, for the engine to persist and report. */
@@ -32,39 +33,8 @@ const NO_MEMBERS: string[] = [];
 /** What nearly every group gets every tick, shared rather than built per group. */
 const PERMISSIONS_AGREE: PermissionConsistency = { ratio: 1, drifted: NO_MEMBERS };
 const NO_PERMISSIONS_REPORTED: PermissionConsistency = { ratio: null, drifted: NO_MEMBERS };
-const NO_TRANSITIONS: readonly StatusChange[] = [];
-const NO_FINDINGS: Finding[] = [];
 const NO_ETA = { seconds: null, deadlineMillis: null } as const;
 const ETA_DONE = { seconds: 0, deadlineMillis: null } as const;
-
-/** A member's status change on this tick. */
-interface StatusChange {
-  member: string;
-  from: MemberStatus;
-  to: MemberStatus;
-}
-
-/** What the members' verdicts add up to on one tick (judgeMembers). */
-interface MemberTally {
-  members: MemberState[];
-  /** Status changes on this tick (shared empty list when none). */
-  transitions: readonly StatusChange[];
-  converged: number;
-  unknown: number;
-  progressSum: number;
-  everyUnconvergedIsLagging: boolean;
-  /** Some lagging member is loading a full copy: no ETA. */
-  loadingCopy: boolean;
-  maxLagSeconds: number | null;
-  maxLagBytes: number | null;
-  leaderStale: boolean;
-  hasLeaderConcept: boolean;
-  anyPathServing: boolean;
-  /** The progress is as old as the lagging members' observations: the ETA counts from then, not from this tick. */
-  lagObservedAtMillis: number;
-  fingerprintCount: number;
-  fingerprintsDiffer: boolean;
-}
 
 /**
  * Derives one group's recovery state each tick from the newest observation of
@@ -101,10 +71,7 @@ export class GroupTracker {
   private steadyLeaderLoad: number | null = null;
   private episodeDirty = false;
   private current: GroupState | null = null;
-  /** Since when each cause of the current findings has been present. */
-  private readonly findingSince = new Map<FindingCause, number>();
-  /** A healthy group's findings (shared failure domains only) change only with its independence: kept with it. */
-  private healthyFindings: { independence: GroupState['independence']; findings: Finding[] } | null = null;
+  private readonly findings: GroupFindings;
   /** Independence is recomputed only when some member's dependencies changed (rare, and costly at fleet scale). */
   private independenceCache: GroupState['independence'] | null = null;
   /** Something arrived since the last derivation (an observation, a declaration, a retired member, a resumed episode). */
@@ -119,9 +86,10 @@ export class GroupTracker {
   constructor(
     readonly config: GroupConfig,
     private readonly maintenanceAt: (atMillis: number) => MaintenanceWindow | null = () => null,
-    private readonly sourceUp: (source: string) => boolean | undefined = () => undefined,
+    sourceUp: (source: string) => boolean | undefined = () => undefined,
   ) {
     this.name = config.name;
+    this.findings = new GroupFindings(sourceUp);
     this.windows = new RecentWindows(config.progressWindowMillis, config.stabilizationWindowMillis);
     this.tolerances = {
       freshnessMillis: config.freshnessMillis,
@@ -221,7 +189,8 @@ export class GroupTracker {
     this.refreshCandidates(nowMillis);
     const choice = chooseLeader(records, this.previousLeader);
     const leaderRef = leaderReference(records, choice.leader);
-    const tally = this.judgeMembers(nowMillis, leaderRef, choice.rivals);
+    const context: VerdictContext = { leader: leaderRef, rivals: choice.rivals, tolerances: this.tolerances, nowMillis };
+    const tally = judgeMembers(records, context, this.open !== null || this.onset !== null);
     const memberCount = records.length;
     const progress = memberCount === 0 ? 0 : tally.progressSum / memberCount;
     const permissions = this.permissionsOf(tally, choice.leader);
@@ -281,91 +250,6 @@ export class GroupTracker {
       this.windows.stabilizationChangesAfterMillis(nowMillis),
     );
     return { state: this.current, previousPhase, episodeChanged, closedEpisode, blip };
-  }
-
-  /**
-   * Each member's verdict, written straight into its new MemberState (no verdict object is
-   * shared or kept between members), and what the verdicts add up to for the group.
-   */
-  private judgeMembers(nowMillis: number, leaderRef: LeaderReference | null, rivals: readonly string[]): MemberTally {
-    const records = this.memberList;
-    const tally: MemberTally = {
-      // Sized once: the member count is known, so the array never grows (and never over-allocates) while filled.
-      members: new Array<MemberState>(records.length),
-      transitions: NO_TRANSITIONS,
-      converged: 0,
-      unknown: 0,
-      progressSum: 0,
-      everyUnconvergedIsLagging: true,
-      loadingCopy: false,
-      maxLagSeconds: null,
-      maxLagBytes: null,
-      leaderStale: false,
-      hasLeaderConcept: false,
-      anyPathServing: false,
-      lagObservedAtMillis: -Infinity,
-      fingerprintCount: 0,
-      fingerprintsDiffer: false,
-    };
-    // Most ticks every member holds the same permissions: count them, and only build the map when they differ.
-    let firstFingerprint: string | undefined;
-    // Most ticks change no status: the list is only made when one does.
-    let transitions: StatusChange[] | undefined;
-    const context: VerdictContext = { leader: leaderRef, rivals, tolerances: this.tolerances, nowMillis };
-
-    for (let i = 0; i < records.length; i++) {
-      const record = records[i]!;
-      const { role, fresh: freshObservation, latest } = record;
-      const state: MemberState = {
-        member: record.member,
-        role,
-        status: 'unknown',
-        reason: null,
-        lagSeconds: null,
-        lagBytes: null,
-        permissionDrift: false,
-        observationAgeSeconds: latest ? Math.max(0, (nowMillis - latest.observedAtMillis) / 1000) : null,
-        dependencies: record.dependencies,
-      };
-      tally.members[i] = state;
-      memberVerdict(record, context, state);
-      const { status, lagSeconds, lagBytes } = state;
-      if (role === 'leader' || record.declaredRole === 'leader') {
-        tally.hasLeaderConcept = true;
-        if (status === 'unknown' && leaderRef === null) tally.leaderStale = true;
-      }
-      if (status === 'converged') tally.converged++;
-      else if (status === 'unknown') tally.unknown++;
-      else if (status === 'lagging' && latest!.observedAtMillis > tally.lagObservedAtMillis) tally.lagObservedAtMillis = latest!.observedAtMillis;
-      if (status !== 'converged' && status !== 'lagging') tally.everyUnconvergedIsLagging = false;
-      // Loading a full copy: the transfer is done, how long the load takes no rate can tell.
-      if (status === 'lagging' && freshObservation?.fullResync?.loading === true) tally.loadingCopy = true;
-      if (status === 'converged' && role === 'path' && freshObservation?.serving !== false) tally.anyPathServing = true;
-
-      this.updatePeaks(record, status, lagBytes, lagSeconds);
-      // A full copy: progress is the share transferred, whatever the offset lag was before it began.
-      const resyncTotal = freshObservation?.fullResync?.totalBytes;
-      if (resyncTotal !== undefined && status === 'lagging') record.peakLagBytes = resyncTotal;
-      const useBytes = lagBytes !== null && record.peakLagBytes !== null;
-      tally.progressSum += memberProgress(status, useBytes ? lagBytes : lagSeconds, useBytes ? record.peakLagBytes : record.peakLagSeconds);
-      if (lagSeconds !== null) tally.maxLagSeconds = Math.max(tally.maxLagSeconds ?? 0, lagSeconds);
-      if (lagBytes !== null) tally.maxLagBytes = Math.max(tally.maxLagBytes ?? 0, lagBytes);
-
-      const fingerprint = freshObservation?.permissionFingerprint;
-      if (fingerprint !== undefined) {
-        tally.fingerprintCount++;
-        if (firstFingerprint === undefined) firstFingerprint = fingerprint;
-        else if (fingerprint !== firstFingerprint) tally.fingerprintsDiffer = true;
-      }
-      // A member's first observation is not a change: at the collector's start, unknown → converged is not recovery.
-      if (record.previousStatus !== undefined && record.previousStatus !== status && record.observedBefore) {
-        (transitions ??= []).push({ member: record.member, from: record.previousStatus, to: status });
-      }
-      record.previousStatus = status;
-      record.observedBefore = latest !== undefined;
-    }
-    if (transitions !== undefined) tally.transitions = transitions;
-    return tally;
   }
 
   /** The group's permission consistency; each drifted member's state is marked. */
@@ -483,8 +367,8 @@ export class GroupTracker {
       (failoverLoad === null || failoverLoad < FAILOVER_OVERLOAD_RATIO) &&
       (!tally.hasLeaderConcept || leaderServing);
     const findings = quiet
-      ? this.noFindings()
-      : this.findings(
+      ? this.findings.none()
+      : this.findings.of(
           nowMillis,
           {
             phase,
@@ -498,6 +382,7 @@ export class GroupTracker {
             permissions,
           },
           independenceNow,
+          this.memberList,
         );
     return {
       name: this.name,
@@ -524,49 +409,6 @@ export class GroupTracker {
       episodePlanned: open?.episode.planned === true,
       derivedAtMillis: nowMillis,
     };
-  }
-
-  /**
-   * The diagnosis of this tick, each finding dated from the first tick of its cause's
-   * current run. Nothing to say for a healthy group costs nothing.
-   */
-  private noFindings(): Finding[] {
-    // Map.clear() allocates a fresh table even when empty: at fleet scale, every tick.
-    if (this.findingSince.size > 0) this.findingSince.clear();
-    this.healthyFindings = null;
-    return NO_FINDINGS;
-  }
-
-  private findings(
-    nowMillis: number,
-    facts: Omit<DiagnosisInput, 'observations' | 'permissionDifferences' | 'permissionReference' | 'sourceUp'> & { permissions: PermissionConsistency },
-    independenceNow: GroupState['independence'],
-  ): Finding[] {
-    const drifted = facts.permissions.drifted;
-    const healthy = facts.phase === 'healthy' && drifted.length === 0;
-    if (healthy && this.healthyFindings?.independence === independenceNow) return this.healthyFindings.findings;
-    const reference = drifted.length > 0 ? permissionReference(this.memberList, facts.leader, drifted) : null;
-    const differences = new Map<string, readonly string[]>();
-    for (const member of drifted) {
-      const ours = this.members.get(member)?.fresh?.permissionEntries;
-      const theirs = reference?.fresh?.permissionEntries;
-      differences.set(
-        member,
-        ours !== undefined && theirs !== undefined ? permissionDifferences({ member: reference!.member, entries: theirs }, { member, entries: ours }) : [],
-      );
-    }
-    const drafts = diagnose({
-      ...facts,
-      observations: this.memberList.map((r) => r.latest),
-      permissionDifferences: differences,
-      permissionReference: reference?.member ?? null,
-      sourceUp: this.sourceUp,
-    });
-    const findings = drafts.map((d) => ({ ...d, sinceMillis: this.findingSince.get(d.cause) ?? nowMillis }));
-    this.findingSince.clear();
-    for (const f of findings) this.findingSince.set(f.cause, f.sinceMillis);
-    this.healthyFindings = healthy ? { independence: independenceNow, findings } : null;
-    return findings;
   }
 
   /**
@@ -613,23 +455,6 @@ export class GroupTracker {
     const latest = record.latest;
     return latest !== undefined && nowMillis - latest.observedAtMillis <= this.tolerances.freshnessMillis ? latest : undefined;
   }
-
-  /** Peaks grow while lag builds and reset once the member is caught up outside an episode. */
-  private updatePeaks(record: MemberRecord, status: MemberStatus, lagBytes: number | null, lagSeconds: number | null): void {
-    if (status === 'converged' && this.open === null && this.onset === null) {
-      record.peakLagBytes = record.peakLagSeconds = null;
-      return;
-    }
-    if (status !== 'lagging') return;
-    if (lagBytes !== null) record.peakLagBytes = Math.max(record.peakLagBytes ?? 0, lagBytes);
-    if (lagSeconds !== null) record.peakLagSeconds = Math.max(record.peakLagSeconds ?? 0, lagSeconds);
-  }
-}
-
-/** The member whose permissions the drifted ones are compared to: the leader, or a member that did not drift. */
-function permissionReference(records: readonly MemberRecord[], leader: string | null, drifted: readonly string[]): MemberRecord | null {
-  const withFingerprint = records.filter((r) => r.fresh?.permissionFingerprint !== undefined);
-  return withFingerprint.find((r) => r.member === leader && !drifted.includes(r.member)) ?? withFingerprint.find((r) => !drifted.includes(r.member)) ?? null;
 }
 
 /** New leader's load ÷ the leader's load before the episode, once the leader changed within it. */
