@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { groupView } from '../api/json-views';
 import { PrometheusExporter } from '../exporters/prometheus/prometheus-exporter';
 import { METRICS } from '../exporters/metric-definitions';
 import type { GroupState } from '../model/group-state';
@@ -186,6 +187,11 @@ describe('incremental ticks', () => {
     now += 1_000;
     assert.equal(engine.tick()[0], first);
     assert.equal(engine.groupsDerivedLastTick(), 0);
+    // Readers age what the state says as of its derivation: the API 1.5 s after it was derived.
+    assert.deepEqual(
+      groupView(first!, now + 500).members.map((m) => m.observation_age_seconds),
+      [1.5, 1.5],
+    );
     now += 2_500; // 3.5 s after the observations: both stale
     const [stale] = engine.tick();
     assert.notEqual(stale, first);
