@@ -21,6 +21,7 @@ const EARLY_MILLIS = 1;
  * Anything else is due at every tick.
  */
 export function derivationDueAtMillis(
+  nowMillis: number,
   records: readonly MemberRecord[],
   freshnessMillis: number,
   inEpisode: boolean,
@@ -33,6 +34,8 @@ export function derivationDueAtMillis(
     // Never observed: "never observed" reads the same at any time.
     if (latest === undefined) continue;
     if (record.previousStatus !== 'converged') return EVERY_TICK;
+    // Made "in the future" (a source's clock ahead): its age reads 0 until then, which aging the state cannot give.
+    if (latest.observedAtMillis > nowMillis) return EVERY_TICK;
     due = Math.min(due, latest.observedAtMillis + freshnessMillis);
     if (latest.replicationObservedAtMillis !== undefined) due = Math.min(due, latest.replicationObservedAtMillis + freshnessMillis);
   }

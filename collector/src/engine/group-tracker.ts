@@ -244,6 +244,7 @@ export class GroupTracker {
     });
     this.inputChanged = false;
     this.dueAtMillis = derivationDueAtMillis(
+      nowMillis,
       records,
       this.tolerances.freshnessMillis,
       this.open !== null || this.onset !== null,

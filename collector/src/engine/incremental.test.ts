@@ -27,8 +27,8 @@ const GROUPS = [
 const memberMoment = fc.record({
   kind: fc.constantFrom('ok', 'ok', 'ok', 'down', 'lag', 'silent', 'ahead', 'fingerprint', 'link-down', 'stale-facts', 'deps'),
   lag: fc.integer({ min: 0, max: 50_000_000 }),
-  // How long ago the observation was made, fractional milliseconds included (OTLP nanoseconds).
-  delayMillis: fc.constantFrom(0, 0, 0.4, 250, 999.6),
+  // How long ago the observation was made, fractional milliseconds included (OTLP nanoseconds); negative: a source's clock ahead.
+  delayMillis: fc.constantFrom(0, 0, 0.4, 250, 999.6, -1_500),
 });
 /** Calm stretches, where quiet groups wait, are what incremental ticks skip: about half the moments. */
 const CALM = { kind: 'ok', lag: 0, delayMillis: 0 };
