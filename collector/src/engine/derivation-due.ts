@@ -14,10 +14,11 @@ const EARLY_MILLIS = 1;
  * When a group derived at `nowMillis` must be derived again if nothing new arrives
  * (incremental ticks, docs/scaling.md "Incremental derivation"): the first moment a full
  * derivation could give a different state. Only a quiet group waits: no open episode and no
- * run in its onset delay, every member converged or never observed. Its state then changes
- * with time only when a member's observation (or its replication facts) leaves the
- * freshness window, or a status change leaves the net stabilization window; the rest of
- * what moves with time — observation ages — readers age from `derivedAtMillis`.
+ * run in its onset delay, every member converged or never observed, none observed in the
+ * future. Its state then changes with time only when a member's observation (or its
+ * replication facts) leaves the freshness window, or a status change leaves the net
+ * stabilization window; the rest of what moves with time — observation ages — readers age
+ * from `derivedAtMillis`.
  * Anything else is due at every tick.
  */
 export function derivationDueAtMillis(
