@@ -165,10 +165,16 @@ function actionFor(cause: FindingCause, members: readonly string[], input: Diagn
 /** What a full resync asks of the SRE depends on how it is done: a copy from the leader, a WAL restore, a base backup. */
 function fullResyncAction(members: readonly string[], input: DiagnosisInput): string {
   const methods = new Set(input.members.map((m, i) => (members.includes(m.member) ? input.observations[i]?.fullResync?.method : undefined)));
-  const eta = (rate: string) => (input.etaSeconds !== null ? `, ETA ${aboutSeconds(input.etaSeconds)} from the ${rate}` : '');
-  if (methods.has('base-backup')) return `none yet: pg_basebackup is copying the data directory${eta('transfer rate')}; start the server once it is done`;
-  if (methods.has('archive-restore') || methods.has('wal-replay'))
-    return `none yet: the standby replays WAL without streaming${eta('replay rate')}; past the end of the archive it waits for more, or streams if primary_conninfo is set`;
+  const restoring = methods.has('archive-restore') || methods.has('wal-replay');
+  const cloning = methods.has('base-backup');
+  if (restoring || cloning) {
+    const rate = restoring && cloning ? 'replay and transfer rates' : restoring ? 'replay rate' : 'transfer rate';
+    const eta = input.etaSeconds !== null ? `, ETA ${aboutSeconds(input.etaSeconds)} from the ${rate}` : '';
+    const what: string[] = [];
+    if (restoring) what.push('the standby replays WAL without streaming; past the end of the archive it waits for more, or streams if primary_conninfo is set');
+    if (cloning) what.push('pg_basebackup is copying the data directory; start the server once it is done');
+    return `none yet${eta}: ${what.join('; ')}`;
+  }
   return input.etaSeconds !== null
     ? `none yet: a full copy is loading, ETA ${aboutSeconds(input.etaSeconds)} from the transfer rate`
     : "none yet: a full copy is loading; if it restarts over and over, raise the leader's client-output-buffer-limit replica and repl-backlog-size";
