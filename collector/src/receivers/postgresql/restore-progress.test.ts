@@ -134,6 +134,34 @@ describe('a PostgreSQL standby cloned again with pg_basebackup', () => {
     assert.equal(verdict.lagBytes, 44_204_032 - 5_102_080);
   });
 
+  it('the old primary rebuilt as a standby after a failover: it keeps its last role, and is in full resync, not an unreachable leader', async () => {
+    const outcomes = new Map<string, PostgresqlOutcome>([
+      ['primary', { kind: 'answered', answer: await probe(primaryCloning), atMillis: 1_000 }],
+      ['standby', { kind: 'refused', error: 'connect ECONNREFUSED', atMillis: 1_000 }],
+    ]);
+    const { observations, leader } = observationsOfRound({
+      group: 'orders-db',
+      source: 'postgresql/orders-db',
+      nodes,
+      outcomes,
+      previousLeader: 'standby',
+      lastRoles: new Map([['standby', 'leader' as const]]),
+    });
+    assert.equal(leader, 'primary');
+    const old = observations.find((o) => o.member === 'standby')!;
+    assert.equal(old.role, 'leader');
+    const verdict = memberVerdict(
+      { member: 'standby', role: 'leader', latest: old },
+      {
+        leader: { member: 'primary', observation: observations.find((o) => o.member === 'primary')! },
+        tolerances: { freshnessMillis: 3000, lagToleranceSeconds: 5, lagToleranceBytes: 1 << 20 },
+        nowMillis: 1_000,
+      },
+    );
+    assert.equal(verdict.status, 'lagging');
+    assert.match(verdict.reason ?? '', /^full resync \(base backup\)/);
+  });
+
   it('matched by application_name; by host only when no other member shares it, never a backup named for another member', () => {
     const row = (application_name: string | null, client_addr: string | null): BaseBackupRow => ({
       application_name,
