@@ -114,6 +114,27 @@ describe('diagnose', () => {
     );
   });
 
+  it('says what a PostgreSQL full resync asks for: a restore waits past the archive, a base backup needs the server started', () => {
+    const finding = (method: 'archive-restore' | 'base-backup', reason: string, etaSeconds: number | null) =>
+      diagnose(
+        input({
+          members: [member('pg-2', 'lagging', reason)],
+          observations: [observation('pg-2', { fullResync: { transferredBytes: 1, totalBytes: 2, method } })],
+          etaSeconds,
+        }),
+      )[0]!;
+    const restore = finding('archive-restore', 'restoring from the WAL archive: 1 B of 2 B replayed (50 %)', 40);
+    assert.equal(restore.cause, 'full_resync');
+    assert.equal(
+      restore.action,
+      'none yet, ETA 40 s from the replay rate: the standby replays WAL without streaming; past the end of the archive it waits for more, or streams if primary_conninfo is set',
+    );
+    assert.equal(
+      finding('base-backup', 'full resync (base backup): 1 B of 2 B received (50 %)', null).action,
+      'none yet: pg_basebackup is copying the data directory; start the server once it is done',
+    );
+  });
+
   it('says lagging is fine while catching up with an ETA, and stalled only when nothing improves', () => {
     const lagging = { members: [member('b', 'lagging', 'behind the leader by 100 bytes')], observations: [observation('b')] };
     assert.match(diagnose(input({ ...lagging, phase: 'recovering', etaSeconds: 40 }))[0]!.action, /catching up, ETA 40 s/);

@@ -150,9 +150,7 @@ function actionFor(cause: FindingCause, members: readonly string[], input: Diagn
     case 'failover_overload':
       return `add capacity or shed load on ${who}; move traffic back once the old leader has recovered`;
     case 'full_resync':
-      return input.etaSeconds !== null
-        ? `none yet: a full copy is loading, ETA ${aboutSeconds(input.etaSeconds)} from the transfer rate`
-        : "none yet: a full copy is loading; if it restarts over and over, raise the leader's client-output-buffer-limit replica and repl-backlog-size";
+      return fullResyncAction(members, input);
     case 'replica_lagging':
       if (input.etaSeconds !== null) return `none yet: catching up, ETA ${aboutSeconds(input.etaSeconds)}`;
       if (input.phase === 'recovering') return 'none yet: catching up, no ETA yet (too little movement to measure a rate)';
@@ -162,6 +160,24 @@ function actionFor(cause: FindingCause, members: readonly string[], input: Diagn
     case 'shared_failure_domain':
       return 'move a member to another value of that dimension (zone, host, rack…): one failure there takes them all';
   }
+}
+
+/** What a full resync asks of the SRE depends on how it is done: a copy from the leader, a WAL restore, a base backup. */
+function fullResyncAction(members: readonly string[], input: DiagnosisInput): string {
+  const methods = new Set(input.members.map((m, i) => (members.includes(m.member) ? input.observations[i]?.fullResync?.method : undefined)));
+  const restoring = methods.has('archive-restore') || methods.has('wal-replay');
+  const cloning = methods.has('base-backup');
+  if (restoring || cloning) {
+    const rate = restoring && cloning ? 'replay and transfer rates' : restoring ? 'replay rate' : 'transfer rate';
+    const eta = input.etaSeconds !== null ? `, ETA ${aboutSeconds(input.etaSeconds)} from the ${rate}` : '';
+    const what: string[] = [];
+    if (restoring) what.push('the standby replays WAL without streaming; past the end of the archive it waits for more, or streams if primary_conninfo is set');
+    if (cloning) what.push('pg_basebackup is copying the data directory; start the server once it is done');
+    return `none yet${eta}: ${what.join('; ')}`;
+  }
+  return input.etaSeconds !== null
+    ? `none yet: a full copy is loading, ETA ${aboutSeconds(input.etaSeconds)} from the transfer rate`
+    : "none yet: a full copy is loading; if it restarts over and over, raise the leader's client-output-buffer-limit replica and repl-backlog-size";
 }
 
 /** MySQL/MariaDB: which thread stopped decides what to do. */

@@ -1,4 +1,4 @@
-import type { MemberStatus, Observation, Role } from './types';
+import type { FullResync, MemberStatus, Observation, Role } from './types';
 
 /** Tolerances that decide when a replica counts as caught up. */
 export interface StatusTolerances {
@@ -55,7 +55,11 @@ export function memberVerdict(
   if (ageMillis > tolerances.freshnessMillis) {
     return verdict(into, 'unknown', `no observation for ${Math.round(ageMillis / 1000)}s`);
   }
-  if (!latest.reachable) return verdict(into, 'unreachable', 'source reports it down or unreachable');
+  if (!latest.reachable) {
+    // A member being cloned (pg_basebackup) runs no server, yet it is on its way back: a full resync, never just "down".
+    if (latest.fullResync?.method === 'base-backup') return fullResyncVerdict(into, latest.fullResync);
+    return verdict(into, 'unreachable', 'source reports it down or unreachable');
+  }
   if (latest.unknownReason !== undefined) return verdict(into, 'unknown', latest.unknownReason);
   if (latest.divergedReason !== undefined) return verdict(into, 'diverged', latest.divergedReason);
   if (isRivalLeader) return verdict(into, 'diverged', `split brain: claims leader while ${leader?.member ?? 'another member'} is the reference`);
@@ -67,11 +71,7 @@ export function memberVerdict(
   if (latest.replicationStoppedReason !== undefined)
     return verdict(into, 'lagging', latest.replicationStoppedReason, latest.lagSeconds ?? null, latest.lagBytes ?? null);
   // A full copy on its way: what is left of the transfer is the lag (not the offsets), seconds unknown.
-  const resync = latest.fullResync;
-  if (resync !== undefined) {
-    const left = resync.totalBytes === undefined ? null : Math.max(0, resync.totalBytes - resync.transferredBytes);
-    return verdict(into, 'lagging', fullResyncText(resync), null, left);
-  }
+  if (latest.fullResync !== undefined) return fullResyncVerdict(into, latest.fullResync);
 
   if (role === 'path' && latest.serving === false) {
     return verdict(into, 'unreachable', 'path reachable but not serving', latest.lagSeconds ?? null, latest.lagBytes ?? null);
@@ -149,21 +149,51 @@ function withLag(text: string, lagSeconds: number | null, lagBytes: number | nul
   return parts.join('; ');
 }
 
-/** `full resync from the leader: 40.0 MB of 100.0 MB received (40 %)` */
-function fullResyncText(resync: NonNullable<Observation['fullResync']>): string {
-  const mb = (bytes: number) =>
-    bytes >= 1e9
-      ? `${(bytes / 1e9).toFixed(1)} GB`
-      : bytes >= 1e6
-        ? `${(bytes / 1e6).toFixed(1)} MB`
-        : bytes >= 1e3
-          ? `${(bytes / 1e3).toFixed(1)} kB`
-          : `${bytes} B`;
+/** Lagging by what is left of the transfer (not the offsets), seconds unknown. */
+function fullResyncVerdict(into: MemberVerdict, resync: FullResync): MemberVerdict {
+  const left = resync.totalBytes === undefined ? null : Math.max(0, resync.totalBytes - resync.transferredBytes);
+  return verdict(into, 'lagging', fullResyncText(resync), null, left);
+}
+
+function mb(bytes: number): string {
+  return bytes >= 1e9
+    ? `${(bytes / 1e9).toFixed(1)} GB`
+    : bytes >= 1e6
+      ? `${(bytes / 1e6).toFixed(1)} MB`
+      : bytes >= 1e3
+        ? `${(bytes / 1e3).toFixed(1)} kB`
+        : `${bytes} B`;
+}
+
+/**
+ * `full resync from the leader: 40.0 MB of 100.0 MB received (40 %)`,
+ * `restoring from the WAL archive: 112.0 MB of 180.0 MB replayed (62 %)`,
+ * `full resync (base backup): 0.9 GB of 2.1 GB received (45 %)`.
+ */
+function fullResyncText(resync: FullResync): string {
+  if (resync.method === 'archive-restore' || resync.method === 'wal-replay') {
+    const what = resync.method === 'archive-restore' ? 'restoring from the WAL archive' : 'replaying WAL without streaming';
+    if (resync.totalBytes === undefined) return `${what}: ${mb(resync.transferredBytes)} replayed (no primary to compare with)`;
+    return `${what}: ${mb(resync.transferredBytes)} of ${mb(resync.totalBytes)} replayed (${percentOf(resync.transferredBytes, resync.totalBytes)} %)`;
+  }
+  if (resync.method === 'base-backup') {
+    // pg_basebackup's own step, when it is not the copy itself: "waiting for checkpoint to finish", "transferring wal files".
+    const stage = resync.stage !== undefined && resync.stage !== 'streaming database files' ? `, ${resync.stage}` : '';
+    if (resync.totalBytes === undefined)
+      // Before the copy starts (checkpoint, size estimate) there is nothing to count yet.
+      return resync.transferredBytes === 0 && stage !== ''
+        ? `full resync (base backup): ${resync.stage!}`
+        : `full resync (base backup): ${mb(resync.transferredBytes)} received (size not estimated)${stage}`;
+    return `full resync (base backup): ${mb(resync.transferredBytes)} of ${mb(resync.totalBytes)} received (${percentOf(resync.transferredBytes, resync.totalBytes)} %)${stage}`;
+  }
   if (resync.loading === true)
     return `full resync from the leader: copy${resync.totalBytes === undefined ? '' : ` of ${mb(resync.totalBytes)}`} received, loading it`;
   if (resync.totalBytes === undefined) return `full resync from the leader: ${mb(resync.transferredBytes)} received (size not announced: diskless sync)`;
-  const percent = Math.floor((100 * resync.transferredBytes) / resync.totalBytes);
-  return `full resync from the leader: ${mb(resync.transferredBytes)} of ${mb(resync.totalBytes)} received (${percent} %)`;
+  return `full resync from the leader: ${mb(resync.transferredBytes)} of ${mb(resync.totalBytes)} received (${percentOf(resync.transferredBytes, resync.totalBytes)} %)`;
+}
+
+function percentOf(part: number, whole: number): number {
+  return whole > 0 ? Math.floor((100 * part) / whole) : 0;
 }
 
 function linkDownText(link: { downForSeconds?: number }): string {

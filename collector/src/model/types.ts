@@ -41,10 +41,13 @@ export interface Observation {
   unknownReason?: string;
   /**
    * Set by a source that sees this replica loading a full copy from the leader (Redis full
-   * resync): its offset lag means nothing until the copy is in; progress follows the bytes
-   * transferred. `totalBytes` absent: the size is not announced (diskless sync).
+   * resync), a PostgreSQL standby catching up without streaming (restoring from the WAL archive,
+   * replaying WAL it has) or a member being cloned (pg_basebackup, which may come with
+   * `reachable: false`: its server does not run while its data directory is written): its
+   * offset lag means nothing until the copy is in; progress follows the bytes transferred or
+   * replayed. `totalBytes` absent: the size is not known (diskless sync, no primary to compare with).
    */
-  fullResync?: { transferredBytes: number; totalBytes?: number; loading?: boolean };
+  fullResync?: FullResync;
   /** Replication position: offset, LSN, sequence — monotonic within one history. */
   position?: number;
   /** Seconds behind the leader, where the source knows it. */
@@ -80,6 +83,24 @@ export interface Observation {
    * window, they are no evidence of convergence.
    */
   replicationObservedAtMillis?: number;
+}
+
+/** A full copy or a catch-up without streaming under way (Observation.fullResync). */
+export interface FullResync {
+  /** Bytes of the copy received, or of WAL replayed since the restore began. */
+  transferredBytes: number;
+  /** The copy's size, or the WAL from where the restore began to the primary's current LSN. */
+  totalBytes?: number;
+  /** The transfer is done and the copy is being loaded (Redis): no rate tells how long that takes. */
+  loading?: boolean;
+  /**
+   * How: absent, a copy from the leader (Redis); `archive-restore`, a standby replaying WAL its
+   * restore_command fetches; `wal-replay`, one replaying WAL without streaming or restore_command
+   * (a pg_wal backlog); `base-backup`, pg_basebackup copying the data directory.
+   */
+  method?: 'archive-restore' | 'wal-replay' | 'base-backup';
+  /** The source's own name for the step, when it has one (pg_stat_progress_basebackup.phase). */
+  stage?: string;
 }
 
 /** What a source says about a replica's replication link (Observation.replicationLink). */

@@ -50,6 +50,22 @@ export interface PostgresPrimaryStandby {
   addHbaRule(node: PostgresTestNode, line: string): Promise<void>;
   /** Put a line first in a node's pg_hba.conf (first match wins) and reload. */
   prependHbaRule(node: PostgresTestNode, line: string): Promise<void>;
+  /** With `archive`: the directory the primary's archive_command copies its WAL segments to. */
+  archiveDir?: string;
+  /** With `archive`: switch the primary to a new WAL segment and wait until everything written so far is archived. */
+  archiveAll(timeoutMillis?: number): Promise<void>;
+  /**
+   * The standby stopped: make it catch up from the archive only — no primary_conninfo (no WAL
+   * receiver), a restore_command that takes `secondsPerFile` per file it fetches (a slow archive,
+   * so the restore runs at a known rate). Start it with startStandby().
+   */
+  restoreStandbyFromArchiveOnly(secondsPerFile: number): void;
+  /**
+   * Stop the standby, remove its data directory and clone it again from the primary with
+   * pg_basebackup (`-R`, its slot, `--max-rate`, `application_name`) while the standby's port stays
+   * closed; resolves when the copy is done (then startStandby()).
+   */
+  recloneStandby(options: { maxRate: string; applicationName: string }): Promise<void>;
   /** Wait until the standby replayed everything the primary has written. */
   waitForCatchUp(timeoutMillis?: number): Promise<void>;
   /** Stop both servers and remove the temp dir; safe after a failed start and twice. */
@@ -80,7 +96,16 @@ const FAST_SETTINGS = [
  * with a replication slot) on spare loopback ports, running as the `postgres`
  * OS user, with data dirs and sockets in one temp dir removed by close().
  */
-export async function startPostgresPrimaryStandby(options: { tls?: boolean } = {}): Promise<PostgresPrimaryStandby> {
+export async function startPostgresPrimaryStandby(
+  options: {
+    tls?: boolean;
+    /**
+     * The primary archives its WAL (archive_mode=on, archive_command copying to `archiveDir`), with
+     * 1 MB WAL segments so a restore from it moves in small steps.
+     */
+    archive?: boolean;
+  } = {},
+): Promise<PostgresPrimaryStandby> {
   const PG_BIN = process.env['PG_BIN'] ?? newestPostgresBin();
   const { uid, gid } = await postgresUser();
   const root = mkdtempSync(join(tmpdir(), 'rebound-pg-'));
@@ -97,6 +122,12 @@ export async function startPostgresPrimaryStandby(options: { tls?: boolean } = {
     url: (user = 'postgres', password?: string) =>
       `postgres://${encodeURIComponent(user)}${password !== undefined ? ':' + encodeURIComponent(password) : ''}@127.0.0.1:${port}/postgres`,
   });
+  const archiveDir = join(root, 'archive');
+  if (options.archive) {
+    mkdirSync(archiveDir);
+    chownSync(archiveDir, uid, gid);
+  }
+  const archiveSettings = options.archive ? ['archive_mode=on', `archive_command=cp %p ${archiveDir}/%f`] : [];
   const primary = node('primary', await sparePort());
   const standby = node('standby', await sparePort());
   const servers = new Map<string, ServerProcess>();
@@ -113,7 +144,7 @@ export async function startPostgresPrimaryStandby(options: { tls?: boolean } = {
   };
   const startServer = async (target: PostgresTestNode): Promise<void> => {
     const tlsSettings = tls ? ['ssl=on', `ssl_cert_file=${tls.certFile}`, `ssl_key_file=${tls.keyFile}`] : [];
-    const settings = [...FAST_SETTINGS, ...tlsSettings].flatMap((s) => ['-c', s]);
+    const settings = [...FAST_SETTINGS, ...tlsSettings, ...(target.name === 'primary' ? archiveSettings : [])].flatMap((s) => ['-c', s]);
     const server = new ServerProcess(
       `postgres ${target.name}`,
       join(PG_BIN, 'postgres'),
@@ -131,39 +162,26 @@ export async function startPostgresPrimaryStandby(options: { tls?: boolean } = {
       return (await query(target, 'SELECT 1 AS ok'))[0]?.['ok'] === 1 ? true : undefined;
     });
   };
+  // pg_basebackup -R into the standby's data dir, streaming WAL through the standby's slot (`-C`: create it).
+  const cloneStandby = (extra: string[], connection = `host=127.0.0.1 port=${primary.port} user=postgres`): Promise<unknown> =>
+    run(
+      join(PG_BIN, 'pg_basebackup'),
+      ['-D', standby.dataDir, '-d', connection, '-R', '-X', 'stream', '-S', 'standby_slot', '--checkpoint=fast', '--no-sync', ...extra],
+      { ...asPostgres, timeout: 300_000 },
+    );
   const close = async (): Promise<void> => {
     await Promise.all([...servers.values()].map((s) => s.stop(10_000)));
     rmSync(root, { recursive: true, force: true });
   };
 
   try {
-    await run(join(PG_BIN, 'initdb'), ['-D', primary.dataDir, '--auth=trust', '-U', 'postgres', '--no-sync', '--no-instructions'], {
+    const segmentSize = options.archive ? ['--wal-segsize=1'] : [];
+    await run(join(PG_BIN, 'initdb'), ['-D', primary.dataDir, '--auth=trust', '-U', 'postgres', '--no-sync', '--no-instructions', ...segmentSize], {
       ...asPostgres,
       timeout: 120_000,
     });
     await startServer(primary);
-    await run(
-      join(PG_BIN, 'pg_basebackup'),
-      [
-        '-D',
-        standby.dataDir,
-        '-h',
-        '127.0.0.1',
-        '-p',
-        String(primary.port),
-        '-U',
-        'postgres',
-        '-R',
-        '-X',
-        'stream',
-        '-C',
-        '-S',
-        'standby_slot',
-        '--checkpoint=fast',
-        '--no-sync',
-      ],
-      { ...asPostgres, timeout: 120_000 },
-    );
+    await cloneStandby(['-C']);
     await startServer(standby);
   } catch (error) {
     await close();
@@ -197,6 +215,30 @@ export async function startPostgresPrimaryStandby(options: { tls?: boolean } = {
       const file = join(target.dataDir, 'pg_hba.conf');
       writeFileSync(file, `${line}\n${readFileSync(file, 'utf8')}`);
       await query(target, 'SELECT pg_reload_conf()');
+    },
+    ...(options.archive ? { archiveDir } : {}),
+    async archiveAll(timeoutMillis = 60_000) {
+      // The segment the switch completed (pg_walfile_name of a segment boundary names the segment before it).
+      const [{ last }] = (await query<{ last: string }>(primary, 'SELECT pg_walfile_name(pg_switch_wal()) AS last')) as [{ last: string }];
+      await waitFor(`WAL up to ${last} archived`, timeoutMillis, async () => {
+        const [{ archived }] = (await query<{ archived: string | null }>(primary, 'SELECT last_archived_wal AS archived FROM pg_stat_archiver')) as [
+          { archived: string | null },
+        ];
+        return archived !== null && archived >= last ? true : undefined;
+      });
+    },
+    restoreStandbyFromArchiveOnly(secondsPerFile) {
+      if (!options.archive) throw new Error('restoreStandbyFromArchiveOnly needs startPostgresPrimaryStandby({ archive: true })');
+      // Later lines of postgresql.auto.conf win; the standby.signal pg_basebackup -R wrote stays.
+      appendFileSync(
+        join(standby.dataDir, 'postgresql.auto.conf'),
+        `primary_conninfo = ''\nrestore_command = 'sleep ${secondsPerFile} && cp ${archiveDir}/%f %p'\n`,
+      );
+    },
+    async recloneStandby({ maxRate, applicationName }) {
+      await servers.get('standby')?.stop(10_000);
+      rmSync(standby.dataDir, { recursive: true, force: true });
+      await cloneStandby(['--max-rate', maxRate], `host=127.0.0.1 port=${primary.port} user=postgres application_name=${applicationName}`);
     },
     async waitForCatchUp(timeoutMillis = 30_000) {
       await waitFor("the standby to replay all of the primary's WAL", timeoutMillis, async () => {

@@ -5,6 +5,7 @@ import { memberAt, normalizeHostPort } from '../shared/node-address';
 import type { ProbeOutcome } from '../shared/probe-loop';
 import type { PostgresqlNodeConfig } from './config';
 import type { PostgresqlNodeAnswer, ReplicationRow } from './queries';
+import { baseBackupOf, type RestoreMemory } from './restore-progress';
 
 /** How one node's probe ended this round (`backing-off`: not probed, nothing new to say). */
 export type PostgresqlOutcome = ProbeOutcome<PostgresqlNodeAnswer>;
@@ -18,6 +19,8 @@ export interface PostgresqlRound {
   previousLeader: string | undefined;
   /** The role each member had when last answered, so a refusing node keeps showing as the primary or standby it was. */
   lastRoles?: ReadonlyMap<string, Role>;
+  /** Standbys restoring without streaming, across rounds (restore-progress.ts); absent: no such memory. */
+  restores?: RestoreMemory;
 }
 
 /**
@@ -53,6 +56,7 @@ export function observationsOfRound(round: PostgresqlRound): { observations: Obs
   );
   const leaderAnswer = leader !== undefined ? answered.get(leader)?.answer : undefined;
   const followersOfLeader = [...follows].filter(([, f]) => f === leader).map(([m]) => m);
+  const baseBackups = [...answered.values()].flatMap(({ answer }) => answer.baseBackups ?? []);
 
   const observations: Observation[] = [];
   for (const node of round.nodes) {
@@ -60,7 +64,10 @@ export function observationsOfRound(round: PostgresqlRound): { observations: Obs
     const base = { group: round.group, member: node.member, source: round.source, dependencies: node.dependencies };
     if (outcome?.kind === 'refused') {
       const role = round.lastRoles?.get(node.member);
-      observations.push({ ...base, observedAtMillis: outcome.atMillis, reachable: false, ...(role ? { role } : {}) });
+      round.restores?.forget(node.member);
+      // Refused because its data directory is being written by pg_basebackup: a full resync under way.
+      const clone = baseBackupOf(node, round.nodes, baseBackups);
+      observations.push({ ...base, observedAtMillis: outcome.atMillis, reachable: false, ...(role ? { role } : {}), ...(clone ? { fullResync: clone } : {}) });
       continue;
     }
     if (outcome?.kind !== 'answered') continue;
@@ -69,6 +76,7 @@ export function observationsOfRound(round: PostgresqlRound): { observations: Obs
     if (answer.permissionFingerprint !== undefined) observation.permissionFingerprint = answer.permissionFingerprint;
     if (answer.permissionEntries !== undefined) observation.permissionEntries = answer.permissionEntries;
     if (!answer.inRecovery) {
+      round.restores?.forget(node.member);
       observation.role = 'leader';
       observation.serving = true;
       if (answer.currentLsnBytes !== undefined) observation.position = answer.currentLsnBytes;
@@ -93,6 +101,17 @@ export function observationsOfRound(round: PostgresqlRound): { observations: Obs
         if (seconds !== undefined) observation.lagSeconds = seconds;
       }
       observation.replicationLink = standbyLink(node, answer, fromLeader ? leaderAnswer : undefined, row, round.nodes);
+      // Catching up without a WAL receiver (restore_command, a pg_wal backlog): replayed bytes, not "link down, behind by".
+      const restore = round.restores?.progressOf(
+        node.member,
+        {
+          ...(answer.replayLsnBytes !== undefined ? { replayLsnBytes: answer.replayLsnBytes } : {}),
+          walReceiverRuns: answer.walReceiver !== undefined,
+          ...(answer.recovery ? { recovery: answer.recovery } : {}),
+        },
+        fromLeader ? leaderAnswer?.currentLsnBytes : undefined,
+      );
+      if (restore !== undefined) observation.fullResync = restore;
     }
     observations.push(observation);
   }

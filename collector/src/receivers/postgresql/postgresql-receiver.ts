@@ -7,6 +7,7 @@ import { connectWithPg, type PostgresqlConnector, type PostgresqlProbeClient } f
 import type { PostgresqlNodeConfig, PostgresqlReceiverConfig } from './config';
 import { observationsOfRound, type PostgresqlOutcome } from './observations';
 import { probePostgresqlNode, type PostgresqlNodeAnswer } from './queries';
+import { RestoreMemory } from './restore-progress';
 
 /**
  * Probes every node of one group each interval and reports observations plus
@@ -20,6 +21,8 @@ export class PostgresqlReceiver implements Receiver {
   readonly source: string;
   private readonly probes: KeptConnectionProbe<PostgresqlNodeConfig, PostgresqlProbeClient, PostgresqlNodeAnswer>;
   private readonly memory = new RoundMemory();
+  /** Standbys restoring without streaming: where each restore began (restore-progress.ts). */
+  private readonly restores = new RestoreMemory();
   private permissionWarned = new Set<string>();
 
   constructor(
@@ -60,7 +63,15 @@ export class PostgresqlReceiver implements Receiver {
     const byMember = new Map(config.nodes.map((node, i) => [node.member, outcomes[i]!]));
     memory.deliver(
       sink,
-      observationsOfRound({ group, source, nodes: config.nodes, outcomes: byMember, previousLeader: memory.previousLeader, lastRoles: memory.lastRoles }),
+      observationsOfRound({
+        group,
+        source,
+        nodes: config.nodes,
+        outcomes: byMember,
+        previousLeader: memory.previousLeader,
+        lastRoles: memory.lastRoles,
+        restores: this.restores,
+      }),
     );
     config.nodes.forEach((node, i) => this.logChange(node, outcomes[i]!));
   }

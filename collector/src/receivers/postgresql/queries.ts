@@ -3,6 +3,9 @@ import type { PostgresqlProbeClient } from './client';
 import { optionalLsnBytes } from './lsn';
 import { permissionEntriesOf, permissionFingerprintOf, type HbaRuleRow, type LoginRoleRow } from './permissions';
 import type { PermissionEntry } from '../../model/types';
+import { BASE_BACKUP_SQL, RECOVERY_SQL, recoveryActivityOf, type BaseBackupRow, type RecoveryActivity } from './restore-progress';
+
+export { BASE_BACKUP_SQL, RECOVERY_SQL } from './restore-progress';
 
 /**
  * Where a node is in the WAL, from either side (pg_current_wal_lsn on a primary;
@@ -70,6 +73,10 @@ export interface PostgresqlNodeAnswer {
   replication: ReplicationRow[];
   /** Standby: the WAL receiver, when one runs (undefined: none runs). Its details read NULL without pg_read_all_stats. */
   walReceiver?: { status: string | null; senderHost: string | null; senderPort: number | null };
+  /** Standby: what its recovery is doing (restore-progress.ts). */
+  recovery?: RecoveryActivity;
+  /** Base backups being taken from this node (pg_stat_progress_basebackup). */
+  baseBackups?: BaseBackupRow[];
   /** Undefined when the monitoring role may not read pg_hba_file_rules (see docs/monitoring-roles.md). */
   permissionFingerprint?: string;
   /** The facts behind it, one per subject, to name what drifted. */
@@ -93,7 +100,13 @@ interface PositionRow extends Record<string, unknown> {
  * fingerprint). Throws on connection problems.
  */
 export async function probePostgresqlNode(client: PostgresqlProbeClient): Promise<PostgresqlNodeAnswer> {
-  const [positions, replication, receivers] = await client.queryBatch([POSITION_SQL, REPLICATION_SQL, WAL_RECEIVER_SQL]);
+  const [positions, replication, receivers, recovery, backups] = await client.queryBatch([
+    POSITION_SQL,
+    REPLICATION_SQL,
+    WAL_RECEIVER_SQL,
+    RECOVERY_SQL,
+    BASE_BACKUP_SQL,
+  ]);
   const position = positions?.[0] as PositionRow | undefined;
   if (position === undefined) throw new Error('pg_is_in_recovery() returned no row');
   const answer: PostgresqlNodeAnswer = { inRecovery: position.in_recovery, replication: [] };
@@ -104,6 +117,9 @@ export async function probePostgresqlNode(client: PostgresqlProbeClient): Promis
   const receiver = receivers?.[0] as { status: string | null; sender_host: string | null; sender_port: number | null } | undefined;
   if (answer.inRecovery && receiver !== undefined)
     answer.walReceiver = { status: receiver.status, senderHost: receiver.sender_host, senderPort: receiver.sender_port };
+  const activity = answer.inRecovery ? recoveryActivityOf(recovery) : undefined;
+  if (activity !== undefined) answer.recovery = activity;
+  if (backups !== undefined && backups.length > 0) answer.baseBackups = backups as unknown as BaseBackupRow[];
   try {
     const [hba, roles] = await client.queryBatch([HBA_SQL, LOGIN_ROLES_SQL]);
     const settings = [
