@@ -68,6 +68,8 @@ export function observationsOfRound(round: PostgresqlRound): { observations: Obs
     const observation: Observation = { ...base, observedAtMillis: atMillis, reachable: true };
     if (answer.permissionFingerprint !== undefined) observation.permissionFingerprint = answer.permissionFingerprint;
     if (answer.permissionEntries !== undefined) observation.permissionEntries = answer.permissionEntries;
+    if (answer.permissionReadAtMillis !== undefined && answer.permissionReadAtMillis < atMillis)
+      observation.permissionObservedAtMillis = answer.permissionReadAtMillis;
     if (!answer.inRecovery) {
       observation.role = 'leader';
       observation.serving = true;
