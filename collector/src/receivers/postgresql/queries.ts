@@ -38,13 +38,14 @@ export const WAL_RECEIVER_SQL = `SELECT status, sender_host, sender_port FROM pg
  * Asked every interval with the positions: what changes when the permission facts do, so they are
  * read again in the same round (shared/permission-cadence.ts). `conf_loaded_at` moves on every
  * configuration reload (a pg_hba.conf, ssl or password_encryption change takes effect only then);
- * the roles digest is over every role and membership row (roles are cluster-wide: a standby's
- * change with the primary's once replayed). Not covered: pg_hba.conf edited but not yet reloaded
+ * the roles digest sums a hash of every role and membership row (roles are cluster-wide: a standby's
+ * changes with the primary's once replayed; a sum, not an md5 of the ordered rows: half the cost,
+ * and a collision only defers the change to the next `permissions_interval` read). Not covered: pg_hba.conf edited but not yet reloaded
  * (pg_hba_file_rules shows the file) — seen at the next `permissions_interval` read.
  */
 export const PERMISSION_SIGNALS_SQL = `SELECT pg_conf_load_time()::text AS conf_loaded_at,
-  (SELECT md5(coalesce(string_agg(r::text, ';' ORDER BY r.oid), '')) FROM pg_roles r) AS roles_digest,
-  (SELECT md5(coalesce(string_agg(m::text, ';' ORDER BY m.roleid, m.member), '')) FROM pg_auth_members m) AS memberships_digest`;
+  (SELECT sum(hashtext(r::text)::bigint) FROM pg_roles r)::text AS roles_digest,
+  (SELECT sum(hashtext(m::text)::bigint) FROM pg_auth_members m)::text AS memberships_digest`;
 
 /** Host-based auth rules in file order; line numbers left out so comments and blank lines do not count. */
 export const HBA_SQL = `SELECT type, database, user_name, address, netmask, auth_method, options, error
