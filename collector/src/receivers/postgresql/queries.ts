@@ -40,8 +40,9 @@ export const WAL_RECEIVER_SQL = `SELECT status, sender_host, sender_port FROM pg
  * configuration reload (a pg_hba.conf, ssl or password_encryption change takes effect only then);
  * the roles digest sums a hash of every role and membership row (roles are cluster-wide: a standby's
  * changes with the primary's once replayed; a sum, not an md5 of the ordered rows: half the cost,
- * and a collision only defers the change to the next `permissions_interval` read). Not covered: pg_hba.conf edited but not yet reloaded
- * (pg_hba_file_rules shows the file) — seen at the next `permissions_interval` read.
+ * and a collision only defers the change to the next `permissions_interval` read). Not covered:
+ * pg_hba.conf edited but not yet reloaded (pg_hba_file_rules shows the file) — seen at the next
+ * `permissions_interval` read.
  */
 export const PERMISSION_SIGNALS_SQL = `SELECT pg_conf_load_time()::text AS conf_loaded_at,
   (SELECT sum(hashtext(r::text)::bigint) FROM pg_roles r)::text AS roles_digest,
