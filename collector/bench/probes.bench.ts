@@ -45,50 +45,74 @@ function p95(values: number[]): number {
   return sorted[Math.floor(sorted.length * 0.95)]!;
 }
 
-/** Run probe and baseline alternately REPEATS times; report the best median of each (shared machine). */
-async function compare(label: string, probe: () => Promise<unknown>, baseline: () => Promise<unknown>, baselineLabel: string): Promise<void> {
-  let bestProbe = Infinity;
-  let bestBaseline = Infinity;
-  let probeP95 = Infinity;
+/**
+ * Run the baseline, the probe round (permission facts on their cadence: positions only, most rounds)
+ * and the probe reading the permission facts every round (what every round cost before the cadence)
+ * alternately REPEATS times; report the best median of each (shared machine) and the ratios.
+ */
+async function compare(
+  label: string,
+  probe: () => Promise<unknown>,
+  probeReadingPermissions: () => Promise<unknown>,
+  baseline: () => Promise<unknown>,
+  baselineLabel: string,
+): Promise<void> {
+  const best = { probe: Infinity, probeP95: Infinity, permissions: Infinity, baseline: Infinity };
   for (let r = 0; r < REPEATS; r++) {
-    const b = await timeRounds(baseline);
+    best.baseline = Math.min(best.baseline, median(await timeRounds(baseline)));
     const p = await timeRounds(probe);
-    bestBaseline = Math.min(bestBaseline, median(b));
-    if (median(p) < bestProbe) {
-      bestProbe = median(p);
-      probeP95 = p95(p);
+    if (median(p) < best.probe) {
+      best.probe = median(p);
+      best.probeP95 = p95(p);
     }
+    best.permissions = Math.min(best.permissions, median(await timeRounds(probeReadingPermissions)));
   }
-  console.log(`${label}: one probe round ${bestProbe.toFixed(3)} ms median (p95 ${probeP95.toFixed(3)} ms)`);
-  console.log(`${label}: ${baselineLabel} ${bestBaseline.toFixed(3)} ms median`);
-  console.log(`${label}: ratio probe / bare round trip = ${(bestProbe / bestBaseline).toFixed(1)}×`);
+  console.log(
+    `${label}: one probe round ${best.probe.toFixed(3)} ms median (p95 ${best.probeP95.toFixed(3)} ms), permission facts carried (permissions_interval 30 s)`,
+  );
+  console.log(
+    `${label}: a round reading the permission facts too ${best.permissions.toFixed(3)} ms median (every round before; now on a new connection, a change signal or every permissions_interval)`,
+  );
+  console.log(`${label}: ${baselineLabel} ${best.baseline.toFixed(3)} ms median`);
+  console.log(
+    `${label}: ratio probe / bare round trip = ${(best.probe / best.baseline).toFixed(1)}× (reading the permission facts: ${(best.permissions / best.baseline).toFixed(1)}×)`,
+  );
 }
 
 async function postgresqlSection(): Promise<void> {
   const pair = await startPostgresPrimaryStandby();
   const bare = [new Client({ connectionString: pair.primary.url() }), new Client({ connectionString: pair.standby.url() })];
-  const receiver = new PostgresqlReceiver(
-    'bench',
-    parsePostgresqlConfig(
-      {
-        nodes: [
-          { member: 'pg-1', url: pair.primary.url() },
-          { member: 'pg-2', url: pair.standby.url() },
-        ],
-      },
-      'groups[0].postgresql',
-    ),
-    { intervalMillis: 1000, logger: createMemoryLogger(), now: Date.now },
-  );
+  const receiverWith = (extra: Record<string, unknown>) =>
+    new PostgresqlReceiver(
+      'bench',
+      parsePostgresqlConfig(
+        {
+          nodes: [
+            { member: 'pg-1', url: pair.primary.url() },
+            { member: 'pg-2', url: pair.standby.url() },
+          ],
+          ...extra,
+        },
+        'groups[0].postgresql',
+      ),
+      { intervalMillis: 1000, logger: createMemoryLogger(), now: Date.now },
+    );
+  const receiver = receiverWith({});
+  const everyRound = receiverWith({ permissions_interval: '1ms' });
   const sink = new RecordingSink();
   try {
     await Promise.all(bare.map((c) => c.connect()));
     await receiver.round(sink); // connect once: rounds reuse their connections, as in production
+    await everyRound.round(sink);
     await compare(
       'postgresql (primary + standby)',
       async () => {
         sink.clear();
         await receiver.round(sink);
+      },
+      async () => {
+        sink.clear();
+        await everyRound.round(sink);
       },
       () => Promise.all(bare.map((c) => c.query('SELECT 1'))),
       'bare SELECT 1 on both nodes at once',
@@ -96,6 +120,7 @@ async function postgresqlSection(): Promise<void> {
     if (sink.observations.length !== 2 || sink.lastSourceUp() !== true) throw new Error('the probe rounds did not observe both nodes');
   } finally {
     await receiver.stop();
+    await everyRound.stop();
     await Promise.all(bare.map((c) => c.end()));
     await pair.close();
   }
@@ -103,25 +128,33 @@ async function postgresqlSection(): Promise<void> {
 
 // ---- Redis section (owned by the Redis receiver) ----
 
-/** One Redis probe round (INFO replication + ACL LIST on 3 nodes, observations built) next to a bare PING on the same 3. */
+/** One Redis probe round (INFO replication + commandstats on 3 nodes, observations built; ACL LIST when due) next to a bare PING on the same 3. */
 async function redisSection(): Promise<void> {
   const set = await startRedisReplicaSet({ replicas: 2, extraArgs: ['--repl-diskless-sync-delay', '0'] });
   const bare = set.nodes.map((n) => new Redis({ host: '127.0.0.1', port: n.port, lazyConnect: true }));
-  const receiver = new RedisReceiver('bench', parseRedisConfig({ nodes: set.nodes.map((n) => ({ member: n.name, address: n.address })) }, 'groups[0].redis'), {
-    intervalMillis: 1000,
-    logger: createMemoryLogger(),
-    now: Date.now,
-  });
+  const receiverWith = (extra: Record<string, unknown>) =>
+    new RedisReceiver('bench', parseRedisConfig({ nodes: set.nodes.map((n) => ({ member: n.name, address: n.address })), ...extra }, 'groups[0].redis'), {
+      intervalMillis: 1000,
+      logger: createMemoryLogger(),
+      now: Date.now,
+    });
+  const receiver = receiverWith({});
+  const everyRound = receiverWith({ permissions_interval: '1ms' });
   const sink = new RecordingSink();
   try {
     await set.waitForSync();
     await Promise.all(bare.map((c) => c.connect()));
     await receiver.round(sink); // connect once: rounds reuse their connections, as in production
+    await everyRound.round(sink);
     await compare(
       'redis (primary + 2 replicas)',
       async () => {
         sink.clear();
         await receiver.round(sink);
+      },
+      async () => {
+        sink.clear();
+        await everyRound.round(sink);
       },
       () => Promise.all(bare.map((c) => c.ping())),
       'bare PING on the 3 nodes at once',
@@ -129,6 +162,7 @@ async function redisSection(): Promise<void> {
     if (sink.observations.length !== 3 || sink.lastSourceUp() !== true) throw new Error('the probe rounds did not observe all 3 nodes');
   } finally {
     await receiver.stop();
+    await everyRound.stop();
     for (const c of bare) c.disconnect();
     await set.close();
   }
@@ -138,7 +172,7 @@ async function redisSection(): Promise<void> {
 
 // ---- MariaDB section (owned by the MySQL receiver) ----
 
-/** One MariaDB probe round (variables, status, binary logs, slave status + grant tables on 2 nodes) next to a bare SELECT 1 on the same 2. */
+/** One MariaDB probe round (variables, status, binary logs, slave status on 2 nodes; the grant tables when due) next to a bare SELECT 1 on the same 2. */
 async function mariadbSection(): Promise<void> {
   const pair = await startMariadbPrimaryReplica();
   const password = 'bench-monitor-pw-31';
@@ -150,22 +184,30 @@ async function mariadbSection(): Promise<void> {
     { member: 'db-2', port: pair.replica.port },
   ];
   const bare = await Promise.all(nodes.map((n) => createConnection({ host: '127.0.0.1', port: n.port, user: 'rebound_monitor', password })));
-  const receiver = new MysqlReceiver(
-    'bench',
-    parseMysqlConfig(
-      { nodes: nodes.map((n) => ({ member: n.member, url: `mysql://rebound_monitor:\${REBOUND_BENCH_MYSQL_PASSWORD}@127.0.0.1:${n.port}` })) },
-      'groups[0].mysql',
-    ),
-    { intervalMillis: 1000, logger: createMemoryLogger(), now: Date.now },
-  );
+  const receiverWith = (extra: Record<string, unknown>) =>
+    new MysqlReceiver(
+      'bench',
+      parseMysqlConfig(
+        { nodes: nodes.map((n) => ({ member: n.member, url: `mysql://rebound_monitor:\${REBOUND_BENCH_MYSQL_PASSWORD}@127.0.0.1:${n.port}` })), ...extra },
+        'groups[0].mysql',
+      ),
+      { intervalMillis: 1000, logger: createMemoryLogger(), now: Date.now },
+    );
+  const receiver = receiverWith({});
+  const everyRound = receiverWith({ permissions_interval: '1ms' });
   const sink = new RecordingSink();
   try {
     await receiver.round(sink); // connect once: rounds reuse their connections, as in production
+    await everyRound.round(sink);
     await compare(
       'mariadb (primary + replica)',
       async () => {
         sink.clear();
         await receiver.round(sink);
+      },
+      async () => {
+        sink.clear();
+        await everyRound.round(sink);
       },
       () => Promise.all(bare.map((c) => c.query('SELECT 1'))),
       'bare SELECT 1 on both nodes at once',
@@ -174,6 +216,7 @@ async function mariadbSection(): Promise<void> {
       throw new Error('the probe rounds did not observe both nodes');
   } finally {
     await receiver.stop();
+    await everyRound.stop();
     await Promise.all(bare.map((c) => c.end()));
     await pair.close();
   }

@@ -63,6 +63,12 @@ export interface Observation {
    * rule, a role, a grant), with no secret in them, so drift can name what differs. Optional.
    */
   permissionEntries?: readonly PermissionEntry[];
+  /**
+   * When `permissionFingerprint` and `permissionEntries` were read, if earlier than `observedAtMillis`:
+   * a probing receiver reads them on their own cadence (`permissions_interval`) and on change signals,
+   * and carries them in between, never longer than that interval (receivers/shared/permission-cadence.ts).
+   */
+  permissionObservedAtMillis?: number;
   /** Operations/s or connections, where the source knows it. */
   load?: number;
   /** Failure-domain attributes. Merged over declared dependencies from config. */

@@ -2,6 +2,7 @@ import { ConfigError } from '../../config/config-error';
 import { joinKey, readDurationMillis, readObject, readOptionalString, readReadableFile, readString } from '../../config/fields';
 import { parseCredentialUrl, redactedCredentialUrl } from '../../config/credential-url';
 import { redactUrl } from '../../config/secrets';
+import { DEFAULT_PERMISSIONS_INTERVAL_MILLIS } from '../shared/permission-cadence';
 import { readNodes, type ProbedNodeConfig } from '../shared/node-config';
 import { Secret } from '../shared/secret';
 
@@ -33,15 +34,20 @@ export interface MysqlReceiverConfig {
   timeoutMillis: number;
   /** Longest wait between reconnect attempts to a node that hangs or rejects the login. */
   maxBackoffMillis: number;
+  /**
+   * How old a node's grant fingerprint may get before the grant tables are read again; read sooner
+   * when a GRANT/REVOKE/CREATE USER/… counter moves (queries.ts, GRANT_CHANGE_COUNTERS).
+   */
+  permissionsIntervalMillis: number;
   /** Absent: plain TCP. */
   tls?: MysqlTlsConfig;
 }
 
-export const MYSQL_CONFIG_KEYS = ['nodes', 'interval', 'timeout', 'tls'] as const;
+export const MYSQL_CONFIG_KEYS = ['nodes', 'interval', 'timeout', 'permissions_interval', 'tls'] as const;
 const TLS_KEYS = ['ca_file', 'server_name'] as const;
 
 export function createDefaultMysqlConfig(): MysqlReceiverConfig {
-  return { nodes: [], timeoutMillis: 2_000, maxBackoffMillis: 30_000 };
+  return { nodes: [], timeoutMillis: 2_000, maxBackoffMillis: 30_000, permissionsIntervalMillis: DEFAULT_PERMISSIONS_INTERVAL_MILLIS };
 }
 
 /**
@@ -55,6 +61,7 @@ export function parseMysqlConfig(raw: unknown, keyPath: string, env: NodeJS.Proc
     nodes: readNodes<MysqlNodeConfig>(o['nodes'], keyPath, 'url', (value, key) => readUrl(value, key, env)),
     timeoutMillis: readDurationMillis(o['timeout'], joinKey(keyPath, 'timeout'), defaults.timeoutMillis),
     maxBackoffMillis: defaults.maxBackoffMillis,
+    permissionsIntervalMillis: readDurationMillis(o['permissions_interval'], joinKey(keyPath, 'permissions_interval'), defaults.permissionsIntervalMillis),
   };
   if (o['interval'] !== undefined) config.intervalMillis = readDurationMillis(o['interval'], joinKey(keyPath, 'interval'), 0, 10);
   if (o['tls'] !== undefined && o['tls'] !== null) config.tls = readTls(o['tls'], joinKey(keyPath, 'tls'), env);

@@ -1,12 +1,13 @@
 import type { ObservationSink, Receiver, ReceiverContext } from '../receiver';
 import { declarationsOf } from '../shared/node-config';
 import { KeptConnectionProbe } from '../shared/kept-connection-probe';
+import { PermissionCadence } from '../shared/permission-cadence';
 import type { ProbeOutcome } from '../shared/probe-loop';
 import { RoundMemory } from '../shared/round-memory';
 import { connectWithMysql2, type MysqlConnector, type MysqlProbeClient } from './client';
 import type { MysqlNodeConfig, MysqlReceiverConfig } from './config';
 import { observationsOfRound, type LeaderHistory, type MysqlOutcome } from './observations';
-import { probeMysqlNode, type MysqlNodeAnswer } from './queries';
+import { probeMysqlNode, type MysqlNodeAnswer, type MysqlPermissionFacts } from './queries';
 
 /**
  * Probes every node of one group each interval and reports observations plus
@@ -30,12 +31,13 @@ export class MysqlReceiver implements Receiver {
     private readonly connect: MysqlConnector = connectWithMysql2,
   ) {
     this.source = `mysql/${group}`;
+    const permissions = new PermissionCadence<MysqlPermissionFacts>(config.permissionsIntervalMillis, () => context.now());
     this.probes = new KeptConnectionProbe({
       source: this.source,
       config,
       context,
       connect: (node) => this.connect(node, this.config),
-      query: probeMysqlNode,
+      query: (client) => probeMysqlNode(client, permissions),
       secretsOf: (node) => [node.password.reveal()],
       observeRound: (sink, outcomes) => this.observeRound(sink, outcomes),
     });

@@ -14,6 +14,7 @@ import type { GroupState, MemberState } from '../../model/group-state';
 import type { Phase } from '../../model/types';
 import { startMariadbPrimaryReplica, type MariadbPrimaryReplica } from '../../testing/mariadb-primary-replica';
 import { waitFor } from '../../testing/processes';
+import { RecordingSink } from '../../testing/recording-sink';
 import { parseMysqlConfig } from './config';
 import { MysqlReceiver } from './mysql-receiver';
 import { MONITOR_ACCOUNT_SQL } from './testdata/monitor-account';
@@ -126,6 +127,41 @@ describe('MariaDB primary + replica through the recovery engine', { timeout: 600
     assert.match(member(state, 'db-1').dependencies['service.version'] ?? '', /MariaDB/);
     assert.equal(engine.sourceStates().get('mysql/billing-db'), true);
     assert.deepEqual(state.driftedMembers, []);
+  });
+
+  it('4 the grant tables read once per permissions_interval, carried with their read time; a GRANT seen on both nodes in the round after it replicated', async () => {
+    const cadenced = receiverFor('cadence-db', [
+      { member: 'db-1', port: pair.primary.port },
+      { member: 'db-2', port: pair.replica.port },
+    ]);
+    const own = new RecordingSink();
+    try {
+      await cadenced.round(own);
+      const first = { primary: own.latest('db-1')!, replica: own.latest('db-2')! };
+      assert.equal(first.replica.permissionObservedAtMillis, undefined, 'read in this round');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await cadenced.round(own);
+      const carried = own.latest('db-2')!;
+      assert.equal(carried.permissionFingerprint, first.replica.permissionFingerprint);
+      assert.ok(carried.permissionObservedAtMillis! < carried.observedAtMillis && carried.observedAtMillis - carried.permissionObservedAtMillis! < 30_000);
+
+      // Replicated: the replica's SQL thread runs the GRANT, its Com_grant moves too. Left in place, and
+      // early in the file: a replica killed soon after (test 3) applies its last transactions again
+      // (innodb_flush_log_at_trx_commit=0 loses its gtid_slave_pos), which gtid strict mode refuses for DCL.
+      await pair.query(
+        pair.primary,
+        "CREATE USER IF NOT EXISTS 'cadence_auditor'@'%' IDENTIFIED BY 'auditor-pw'; GRANT SELECT ON app.* TO 'cadence_auditor'@'%'",
+      );
+      await pair.waitForCatchUp();
+      await cadenced.round(own);
+      const [primary, replica] = [own.latest('db-1')!, own.latest('db-2')!];
+      assert.notEqual(primary.permissionFingerprint, first.primary.permissionFingerprint, 'seen in the next round, not 30 s later');
+      assert.notEqual(replica.permissionFingerprint, first.replica.permissionFingerprint, 'the replica re-read once it applied the GRANT');
+      assert.equal(replica.permissionObservedAtMillis, undefined);
+      assert.equal(replica.permissionFingerprint, primary.permissionFingerprint, 'no drift: both read after the change');
+    } finally {
+      await cadenced.stop();
+    }
   });
 
   it('2 SQL thread stopped, 100k rows written: not converged naming the thread, lag bytes growing; started again: recovering → stabilizing → healthy, one episode', async () => {

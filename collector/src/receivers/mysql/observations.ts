@@ -113,6 +113,8 @@ export function observationsOfRound(round: MysqlRound): { observations: Observat
     };
     if (answer.permissionFingerprint !== undefined) observation.permissionFingerprint = answer.permissionFingerprint;
     if (answer.permissionEntries !== undefined) observation.permissionEntries = answer.permissionEntries;
+    if (answer.permissionReadAtMillis !== undefined && answer.permissionReadAtMillis < atMillis)
+      observation.permissionObservedAtMillis = answer.permissionReadAtMillis;
     const load = round.loadPerSecond?.get(node.member);
     if (load !== undefined) observation.load = load;
     if (answer.replicationStatusDenied !== undefined) {

@@ -1,3 +1,4 @@
+import { PermissionCadence } from '../shared/permission-cadence';
 import { ProbeTimeoutError } from '../shared/timeout';
 import type { BinaryLog } from './binlog';
 import type { MysqlFlavor, MysqlProbeClient } from './client';
@@ -13,8 +14,32 @@ export const MYSQL_VARIABLES_SQL = `SELECT @@version AS version, @@server_id AS 
   @@super_read_only AS super_read_only, @@log_bin AS log_bin, @@gtid_executed AS gtid_executed,
   @@require_secure_transport AS require_secure_transport`;
 
-/** Counters for the load signal (`Questions` per second) and connections. */
-export const STATUS_SQL = `SHOW GLOBAL STATUS WHERE Variable_name IN ('Questions', 'Threads_connected')`;
+/**
+ * Statement counters that move when the grant tables may have changed: the permission facts are
+ * read again in the round that sees one move (shared/permission-cadence.ts). They count statements
+ * the replication SQL thread applies too. Not counted: `SET PASSWORD` (its counter, Com_set_option,
+ * moves with every `SET`) and grant tables written directly without `FLUSH PRIVILEGES` (not in effect
+ * until then): those are seen at the next `permissions_interval` read.
+ */
+export const GRANT_CHANGE_COUNTERS = [
+  'Com_grant',
+  'Com_grant_role',
+  'Com_grant_roles',
+  'Com_revoke',
+  'Com_revoke_all',
+  'Com_revoke_role',
+  'Com_revoke_roles',
+  'Com_create_user',
+  'Com_create_role',
+  'Com_drop_user',
+  'Com_drop_role',
+  'Com_alter_user',
+  'Com_rename_user',
+  'Com_flush',
+] as const;
+
+/** Counters for the load signal (`Questions` per second), connections, and the grant change counters. */
+export const STATUS_SQL = `SHOW GLOBAL STATUS WHERE Variable_name IN ('Questions', 'Threads_connected', ${GRANT_CHANGE_COUNTERS.map((c) => `'${c}'`).join(', ')})`;
 
 /** The node's own binary logs: on the leader, their sizes give exact lag bytes. Fails without log_bin, so only sent with it on. */
 export const BINARY_LOGS_SQL = 'SHOW BINARY LOGS';
@@ -60,7 +85,15 @@ export interface MysqlNodeAnswer {
   permissionEntries?: PermissionEntry[];
   /** Why there is no fingerprint, when there is none. */
   permissionProblem?: string;
+  /** When the permission facts were read, if in an earlier round (carried: shared/permission-cadence.ts). */
+  permissionReadAtMillis?: number;
 }
+
+/** The permission facts of one node as last read: the fingerprint and its entries, or why there are none. */
+export type MysqlPermissionFacts = Pick<MysqlNodeAnswer, 'permissionFingerprint' | 'permissionEntries' | 'permissionProblem'>;
+
+/** Without a cadence (tests, one-off probes): the grant tables are read with every probe. */
+const readEveryTime = new PermissionCadence<MysqlPermissionFacts>(0, Date.now);
 
 /** The first round trip's statements, in order; the replication status last, so a denial there is told apart. */
 export function positionStatements(flavor: MysqlFlavor, logBin: boolean): string[] {
@@ -73,14 +106,16 @@ export function positionStatements(flavor: MysqlFlavor, logBin: boolean): string
 }
 
 /**
- * Run the probe's queries, at most two round trips per node: variables,
- * counters, binary logs and replication status in one multi-statement query,
- * the grant tables in a second. If the account may not read replication status
+ * Run the probe's queries, one round trip per node most rounds: variables,
+ * counters, binary logs and replication status in one multi-statement query;
+ * the grant tables in a second only when `permissions` says they are due (a new
+ * connection, a grant change counter moved, or `permissions_interval` since the
+ * last read). If the account may not read replication status
  * (MariaDB ≥ 10.5 without SLAVE MONITOR), the second trip re-reads the first
  * without it and the answer says so: the node is then never taken for a leader.
  * Throws on connection problems.
  */
-export async function probeMysqlNode(client: MysqlProbeClient): Promise<MysqlNodeAnswer> {
+export async function probeMysqlNode(client: MysqlProbeClient, permissions: PermissionCadence<MysqlPermissionFacts> = readEveryTime): Promise<MysqlNodeAnswer> {
   let sent = positionStatements(client.flavor, client.logBin);
   let results: Record<string, unknown>[][];
   let replicationStatusDenied: string | undefined;
@@ -112,20 +147,33 @@ export async function probeMysqlNode(client: MysqlProbeClient): Promise<MysqlNod
     answer.permissionProblem = `${binaryLogsDenied}: without SHOW BINARY LOGS the replicas' lag bytes cannot be read (and the grant tables were not read this round); grant the monitoring account REPLICATION CLIENT (BINLOG MONITOR), see docs/monitoring-roles.md`;
     return answer;
   }
+  const secureTransport = String((results[0]?.[0] as Record<string, unknown> | undefined)?.['require_secure_transport'] ?? '');
+  const counters = (rowsOf(sent, results, STATUS_SQL) ?? []).filter((r) => (GRANT_CHANGE_COUNTERS as readonly string[]).includes(String(r['Variable_name'])));
+  const signal = JSON.stringify([secureTransport, counters.map((r) => `${String(r['Variable_name'])}=${String(r['Value'])}`)]);
+  const read = await permissions.current(client, signal, () => readPermissionFacts(client, secureTransport));
+  Object.assign(answer, read.facts);
+  if (read.carried) answer.permissionReadAtMillis = read.readAtMillis;
+  return answer;
+}
+
+/** The grant tables, one round trip; denied: no fingerprint, and why. */
+async function readPermissionFacts(client: MysqlProbeClient, secureTransport: string): Promise<MysqlPermissionFacts> {
   try {
     const permissions = PERMISSION_SQL[client.flavor];
     const rows = await client.queryBatch(permissions.map((p) => p.sql));
-    const settings = [
-      { name: 'require_secure_transport', value: String((results[0]?.[0] as Record<string, unknown> | undefined)?.['require_secure_transport'] ?? '') },
-    ];
+    const settings = [{ name: 'require_secure_transport', value: secureTransport }];
     const tables = permissions.map((p, i) => ({ table: p.table, rows: rows[i] ?? [] }));
-    answer.permissionFingerprint = permissionFingerprintOf(tables, settings);
-    answer.permissionEntries = permissionEntriesOf(tables, settings);
+    return { permissionFingerprint: permissionFingerprintOf(tables, settings), permissionEntries: permissionEntriesOf(tables, settings) };
   } catch (error) {
     if (error instanceof ProbeTimeoutError || !TABLE_ACCESS_DENIED.has(errnoOf(error) ?? -1)) throw error;
-    answer.permissionProblem = `${messageOf(error)}: grant the monitoring account SELECT ON mysql.* (docs/monitoring-roles.md)`;
+    return { permissionProblem: `${messageOf(error)}: grant the monitoring account SELECT ON mysql.* (docs/monitoring-roles.md)` };
   }
-  return answer;
+}
+
+/** The rows of `sql` in a batch's results, if it was sent. */
+function rowsOf(statements: readonly string[], results: readonly Record<string, unknown>[][], sql: string): Record<string, unknown>[] | undefined {
+  const index = statements.indexOf(sql);
+  return index >= 0 ? results[index] : undefined;
 }
 
 function answerOf(flavor: MysqlFlavor, statements: readonly string[], results: readonly Record<string, unknown>[][]): MysqlNodeAnswer {

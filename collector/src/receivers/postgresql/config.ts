@@ -3,6 +3,7 @@ import { joinKey, readDurationMillis, readObject, readOptionalString, readReadab
 import { encodedUrl, parseCredentialUrl, redactedCredentialUrl, type CredentialUrl } from '../../config/credential-url';
 import { redactUrl } from '../../config/secrets';
 import { readNodes, type ProbedNodeConfig } from '../shared/node-config';
+import { DEFAULT_PERMISSIONS_INTERVAL_MILLIS } from '../shared/permission-cadence';
 import { Secret } from '../shared/secret';
 
 /** One PostgreSQL node: `{ member: pg-1, url: postgres://monitor:${PG_PASSWORD}@10.0.0.1:5432/postgres }`. */
@@ -30,16 +31,21 @@ export interface PostgresqlReceiverConfig {
   timeoutMillis: number;
   /** Longest wait between reconnect attempts to a node that hangs or rejects the login. */
   maxBackoffMillis: number;
+  /**
+   * How old a node's permission fingerprint (pg_hba rules, login roles) may get before it is read
+   * again; read sooner on a configuration reload or a role change (queries.ts, PERMISSION_SIGNALS_SQL).
+   */
+  permissionsIntervalMillis: number;
   /** TLS to every node, as libpq's sslmode; `disable` when absent (or set per node in the URL). */
   sslmode?: SslMode;
   /** PEM CA for verify-ca / verify-full (`ssl_root_cert`). */
   sslRootCertFile?: string;
 }
 
-export const POSTGRESQL_CONFIG_KEYS = ['nodes', 'interval', 'timeout', 'sslmode', 'ssl_root_cert'] as const;
+export const POSTGRESQL_CONFIG_KEYS = ['nodes', 'interval', 'timeout', 'permissions_interval', 'sslmode', 'ssl_root_cert'] as const;
 
 export function createDefaultPostgresqlConfig(): PostgresqlReceiverConfig {
-  return { nodes: [], timeoutMillis: 2_000, maxBackoffMillis: 30_000 };
+  return { nodes: [], timeoutMillis: 2_000, maxBackoffMillis: 30_000, permissionsIntervalMillis: DEFAULT_PERMISSIONS_INTERVAL_MILLIS };
 }
 
 /**
@@ -53,6 +59,7 @@ export function parsePostgresqlConfig(raw: unknown, keyPath: string, env: NodeJS
     nodes: readNodes<PostgresqlNodeConfig>(o['nodes'], keyPath, 'url', (value, key) => readUrl(value, key, env)),
     timeoutMillis: readDurationMillis(o['timeout'], joinKey(keyPath, 'timeout'), defaults.timeoutMillis),
     maxBackoffMillis: defaults.maxBackoffMillis,
+    permissionsIntervalMillis: readDurationMillis(o['permissions_interval'], joinKey(keyPath, 'permissions_interval'), defaults.permissionsIntervalMillis),
   };
   if (o['interval'] !== undefined) config.intervalMillis = readDurationMillis(o['interval'], joinKey(keyPath, 'interval'), 0, 10);
   const sslmode = readOptionalString(o['sslmode'], joinKey(keyPath, 'sslmode'));

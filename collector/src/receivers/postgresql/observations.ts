@@ -75,6 +75,8 @@ export function observationsOfRound(round: PostgresqlRound): { observations: Obs
     const observation: Observation = { ...base, observedAtMillis: atMillis, reachable: true };
     if (answer.permissionFingerprint !== undefined) observation.permissionFingerprint = answer.permissionFingerprint;
     if (answer.permissionEntries !== undefined) observation.permissionEntries = answer.permissionEntries;
+    if (answer.permissionReadAtMillis !== undefined && answer.permissionReadAtMillis < atMillis)
+      observation.permissionObservedAtMillis = answer.permissionReadAtMillis;
     if (!answer.inRecovery) {
       round.restores?.forget(node.member);
       observation.role = 'leader';

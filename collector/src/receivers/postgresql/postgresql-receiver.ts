@@ -1,12 +1,13 @@
 import type { ObservationSink, Receiver, ReceiverContext } from '../receiver';
 import { declarationsOf } from '../shared/node-config';
 import { KeptConnectionProbe } from '../shared/kept-connection-probe';
+import { PermissionCadence } from '../shared/permission-cadence';
 import type { ProbeOutcome } from '../shared/probe-loop';
 import { RoundMemory } from '../shared/round-memory';
 import { connectWithPg, type PostgresqlConnector, type PostgresqlProbeClient } from './client';
 import type { PostgresqlNodeConfig, PostgresqlReceiverConfig } from './config';
 import { observationsOfRound, type PostgresqlOutcome } from './observations';
-import { probePostgresqlNode, type PostgresqlNodeAnswer } from './queries';
+import { probePostgresqlNode, type PostgresqlNodeAnswer, type PostgresqlPermissionFacts } from './queries';
 import { RestoreMemory } from './restore-progress';
 
 /**
@@ -32,12 +33,13 @@ export class PostgresqlReceiver implements Receiver {
     private readonly connect: PostgresqlConnector = connectWithPg,
   ) {
     this.source = `postgresql/${group}`;
+    const permissions = new PermissionCadence<PostgresqlPermissionFacts>(config.permissionsIntervalMillis, () => context.now());
     this.probes = new KeptConnectionProbe({
       source: this.source,
       config,
       context,
       connect: (node) => this.connect(node, this.config),
-      query: probePostgresqlNode,
+      query: (client) => probePostgresqlNode(client, permissions),
       secretsOf: (node) => [node.url.reveal(), node.password.reveal(), encodeURIComponent(node.password.reveal())],
       observeRound: (sink, outcomes) => this.observeRound(sink, outcomes),
     });

@@ -4,6 +4,8 @@
  * monitoring role that docs/monitoring-roles.md documents, with a password.
  */
 import assert from 'node:assert/strict';
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createMemoryLogger } from '../../logger';
 import { startPostgresPrimaryStandby, type PostgresPrimaryStandby } from '../../testing/postgres-primary-standby';
@@ -137,6 +139,79 @@ describe('PostgreSQL receiver against a real primary and standby', { timeout: 12
     assert.notEqual(primary, before);
     assert.equal(standby, before);
     assert.notEqual(primary, standby);
+  });
+
+  it('reads the permission facts once per permissions_interval, and a role change or a reload within one round (docs: drift detection latency)', async () => {
+    const nodes = [
+      { member: 'pg-1', url: `postgres://rebound_monitor:\${REBOUND_TEST_PG_PASSWORD}@127.0.0.1:${pair.primary.port}/postgres` },
+      { member: 'pg-2', url: `postgres://rebound_monitor:\${REBOUND_TEST_PG_PASSWORD}@127.0.0.1:${pair.standby.port}/postgres` },
+    ];
+    const cadenced = new PostgresqlReceiver('cadence-db', parsePostgresqlConfig({ nodes, timeout: '1s' }, 'groups[1].postgresql'), {
+      intervalMillis: 200,
+      logger,
+      now: Date.now,
+    });
+    const own = new RecordingSink();
+    try {
+      await cadenced.round(own);
+      const first = own.latest('pg-1')!;
+      assert.equal(first.permissionObservedAtMillis, undefined, 'read in this round');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await cadenced.round(own);
+      const carried = own.latest('pg-1')!;
+      assert.equal(carried.permissionFingerprint, first.permissionFingerprint);
+      assert.ok(carried.permissionObservedAtMillis! < carried.observedAtMillis, 'a carried fingerprint says when it was read');
+      assert.ok(carried.observedAtMillis - carried.permissionObservedAtMillis! < 30_000, 'never older than the default permissions_interval');
+
+      // CREATE ROLE: the roles digest in every round's statement changes; both nodes re-read once the standby replayed it.
+      await pair.query(pair.primary, 'CREATE ROLE cadence_auditor LOGIN');
+      await pair.waitForCatchUp();
+      await cadenced.round(own);
+      const [primary, standby] = [own.latest('pg-1')!, own.latest('pg-2')!];
+      assert.notEqual(primary.permissionFingerprint, first.permissionFingerprint, 'the new role is seen in the next round, not 30 s later');
+      assert.equal(primary.permissionObservedAtMillis, undefined);
+      assert.ok(primary.permissionEntries!.some((e) => e.subject === 'role cadence_auditor'));
+      assert.ok(
+        standby.permissionEntries!.some((e) => e.subject === 'role cadence_auditor'),
+        'roles are cluster-wide: the standby re-read once replayed',
+      );
+      assert.equal(standby.permissionObservedAtMillis, undefined);
+
+      // A pg_hba rule on the standby, reloaded: pg_conf_load_time() moved, re-read in the next round.
+      await pair.addHbaRule(pair.standby, 'host all all 10.7.6.0/24 reject');
+      await cadenced.round(own);
+      assert.notEqual(own.latest('pg-2')!.permissionFingerprint, standby.permissionFingerprint);
+      assert.notEqual(own.latest('pg-2')!.permissionFingerprint, own.latest('pg-1')!.permissionFingerprint, 'the standby drifted');
+    } finally {
+      await cadenced.stop();
+    }
+  });
+
+  it('pg_hba.conf edited but not reloaded is seen at the next permissions_interval read, not before', async () => {
+    const nodes = [{ member: 'pg-1', url: `postgres://rebound_monitor:\${REBOUND_TEST_PG_PASSWORD}@127.0.0.1:${pair.primary.port}/postgres` }];
+    const cadenced = new PostgresqlReceiver(
+      'cadence-hba',
+      parsePostgresqlConfig({ nodes, timeout: '1s', permissions_interval: '1500ms' }, 'groups[1].postgresql'),
+      { intervalMillis: 200, logger, now: Date.now },
+    );
+    const own = new RecordingSink();
+    try {
+      await cadenced.round(own);
+      const before = own.latest('pg-1')!.permissionFingerprint;
+      appendFileSync(join(pair.primary.dataDir, 'pg_hba.conf'), 'host all all 10.5.4.0/24 reject\n');
+      await cadenced.round(own);
+      assert.equal(own.latest('pg-1')!.permissionFingerprint, before, 'no signal: carried (and says when it was read)');
+      assert.ok(own.latest('pg-1')!.permissionObservedAtMillis !== undefined);
+      const changed = await waitFor('the edit seen at the permissions_interval read', 5_000, async () => {
+        await cadenced.round(own);
+        const latest = own.latest('pg-1')!;
+        return latest.permissionFingerprint !== before ? latest : undefined;
+      });
+      assert.equal(changed.permissionObservedAtMillis, undefined);
+    } finally {
+      await cadenced.stop();
+      await pair.query(pair.primary, 'SELECT pg_reload_conf()');
+    }
   });
 
   it('a hung standby (SIGSTOP) costs one timeout, gets no observation, and the source reports down', async () => {

@@ -1,3 +1,4 @@
+import { PermissionCadence } from '../shared/permission-cadence';
 import { ProbeTimeoutError } from '../shared/timeout';
 import type { PostgresqlProbeClient } from './client';
 import { optionalLsnBytes } from './lsn';
@@ -35,6 +36,20 @@ FROM pg_stat_replication ORDER BY application_name, client_addr`;
 
 /** On a standby: whether a WAL receiver runs (no row: none), its status, and whom it streams from. */
 export const WAL_RECEIVER_SQL = `SELECT status, sender_host, sender_port FROM pg_stat_wal_receiver`;
+
+/**
+ * Asked every interval with the positions: what changes when the permission facts do, so they are
+ * read again in the same round (shared/permission-cadence.ts). `conf_loaded_at` moves on every
+ * configuration reload (a pg_hba.conf, ssl or password_encryption change takes effect only then);
+ * the roles digest sums a hash of every role and membership row (roles are cluster-wide: a standby's
+ * changes with the primary's once replayed; a sum, not an md5 of the ordered rows: half the cost,
+ * and a collision only defers the change to the next `permissions_interval` read). Not covered:
+ * pg_hba.conf edited but not yet reloaded (pg_hba_file_rules shows the file) — seen at the next
+ * `permissions_interval` read.
+ */
+export const PERMISSION_SIGNALS_SQL = `SELECT pg_conf_load_time()::text AS conf_loaded_at,
+  (SELECT sum(hashtext(r::text)::bigint) FROM pg_roles r)::text AS roles_digest,
+  (SELECT sum(hashtext(m::text)::bigint) FROM pg_auth_members m)::text AS memberships_digest`;
 
 /** Host-based auth rules in file order; line numbers left out so comments and blank lines do not count. */
 export const HBA_SQL = `SELECT type, database, user_name, address, netmask, auth_method, options, error
@@ -83,7 +98,12 @@ export interface PostgresqlNodeAnswer {
   permissionEntries?: PermissionEntry[];
   /** Why there is no fingerprint, when there is none. */
   permissionProblem?: string;
+  /** When the permission facts were read, if in an earlier round (carried: shared/permission-cadence.ts). */
+  permissionReadAtMillis?: number;
 }
+
+/** The permission facts of one node as last read: the fingerprint and its entries, or why there are none. */
+export type PostgresqlPermissionFacts = Pick<PostgresqlNodeAnswer, 'permissionFingerprint' | 'permissionEntries' | 'permissionProblem'>;
 
 interface PositionRow extends Record<string, unknown> {
   in_recovery: boolean;
@@ -95,17 +115,23 @@ interface PositionRow extends Record<string, unknown> {
 }
 
 /**
- * Run the probe's queries: two round trips per node (position and replication
- * in one batch, permissions in another, so a missing grant only loses the
- * fingerprint). Throws on connection problems.
+ * Run the probe's queries: one round trip per node each interval (positions, replication, WAL
+ * receiver and the permission change signals, one prepared statement: client.ts), plus one for the
+ * permission facts only when `permissions` says they are due (a new connection, a changed signal,
+ * or `permissions_interval` since the last read). Permissions apart, so a missing grant only loses
+ * the fingerprint. Throws on connection problems.
  */
-export async function probePostgresqlNode(client: PostgresqlProbeClient): Promise<PostgresqlNodeAnswer> {
-  const [positions, replication, receivers, recovery, backups] = await client.queryBatch([
+export async function probePostgresqlNode(
+  client: PostgresqlProbeClient,
+  permissions: PermissionCadence<PostgresqlPermissionFacts> = readEveryTime,
+): Promise<PostgresqlNodeAnswer> {
+  const [positions, replication, receivers, recovery, backups, signals] = await client.queryBatch([
     POSITION_SQL,
     REPLICATION_SQL,
     WAL_RECEIVER_SQL,
     RECOVERY_SQL,
     BASE_BACKUP_SQL,
+    PERMISSION_SIGNALS_SQL,
   ]);
   const position = positions?.[0] as PositionRow | undefined;
   if (position === undefined) throw new Error('pg_is_in_recovery() returned no row');
@@ -120,21 +146,33 @@ export async function probePostgresqlNode(client: PostgresqlProbeClient): Promis
   const activity = answer.inRecovery ? recoveryActivityOf(recovery) : undefined;
   if (activity !== undefined) answer.recovery = activity;
   if (backups !== undefined && backups.length > 0) answer.baseBackups = backups as unknown as BaseBackupRow[];
+  const settings = [
+    { name: 'password_encryption', setting: position.password_encryption },
+    { name: 'ssl', setting: position.ssl },
+  ];
+  const signal = JSON.stringify([signals?.[0] ?? null, settings]);
+  const read = await permissions.current(client, signal, () => readPermissionFacts(client, settings));
+  Object.assign(answer, read.facts);
+  if (read.carried) answer.permissionReadAtMillis = read.readAtMillis;
+  return answer;
+}
+
+/** Without a cadence (tests, one-off probes): the permission facts are read with every probe. */
+const readEveryTime = new PermissionCadence<PostgresqlPermissionFacts>(0, Date.now);
+
+/** pg_hba rules and login roles, one round trip; denied (42501): no fingerprint, and why. */
+async function readPermissionFacts(client: PostgresqlProbeClient, settings: readonly { name: string; setting: string }[]): Promise<PostgresqlPermissionFacts> {
   try {
     const [hba, roles] = await client.queryBatch([HBA_SQL, LOGIN_ROLES_SQL]);
-    const settings = [
-      { name: 'password_encryption', setting: position.password_encryption },
-      { name: 'ssl', setting: position.ssl },
-    ];
     const hbaRows = (hba ?? []) as unknown as HbaRuleRow[];
     const roleRows = (roles ?? []) as unknown as LoginRoleRow[];
-    answer.permissionFingerprint = permissionFingerprintOf(hbaRows, roleRows, settings);
-    answer.permissionEntries = permissionEntriesOf(hbaRows, roleRows, settings);
+    return { permissionFingerprint: permissionFingerprintOf(hbaRows, roleRows, settings), permissionEntries: permissionEntriesOf(hbaRows, roleRows, settings) };
   } catch (error) {
     if (error instanceof ProbeTimeoutError || (error as { code?: unknown }).code !== '42501') throw error;
-    answer.permissionProblem = `permission denied reading pg_hba_file_rules: grant the monitoring role SELECT on pg_hba_file_rules and EXECUTE on pg_hba_file_rules() (docs/monitoring-roles.md)`;
+    return {
+      permissionProblem: `permission denied reading pg_hba_file_rules: grant the monitoring role SELECT on pg_hba_file_rules and EXECUTE on pg_hba_file_rules() (docs/monitoring-roles.md)`,
+    };
   }
-  return answer;
 }
 
 function setIfDefined<K extends 'currentLsnBytes' | 'receiveLsnBytes' | 'replayLsnBytes'>(

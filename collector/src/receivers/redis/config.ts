@@ -1,6 +1,7 @@
 import { joinKey, readDurationMillis, readHostPort, readObject, readOptionalString } from '../../config/fields';
 import { expandEnv } from '../../config/secrets';
 import { readNodes, type ProbedNodeConfig } from '../shared/node-config';
+import { DEFAULT_PERMISSIONS_INTERVAL_MILLIS } from '../shared/permission-cadence';
 import { Secret } from '../shared/secret';
 import { readRedisTls, type RedisTlsConfig } from './tls-config';
 
@@ -21,6 +22,8 @@ export interface RedisReceiverConfig {
   timeoutMillis: number;
   /** Longest wait between reconnect attempts to a failing node. */
   maxBackoffMillis: number;
+  /** How old a node's `ACL LIST` (its permission fingerprint) may get before it is read again; read on every new connection too. */
+  permissionsIntervalMillis: number;
   /** ACL user (Redis 6+); the `default` user when absent. */
   username?: string;
   /** Password, usually `${ENV_VAR}`; prints as `***` (JSON, logs, inspect). */
@@ -29,10 +32,10 @@ export interface RedisReceiverConfig {
   tls: false | RedisTlsConfig;
 }
 
-export const REDIS_CONFIG_KEYS = ['nodes', 'interval', 'timeout', 'max_backoff', 'username', 'password', 'tls'] as const;
+export const REDIS_CONFIG_KEYS = ['nodes', 'interval', 'timeout', 'max_backoff', 'permissions_interval', 'username', 'password', 'tls'] as const;
 
 export function createDefaultRedisConfig(): RedisReceiverConfig {
-  return { nodes: [], timeoutMillis: 1_000, maxBackoffMillis: 30_000, tls: false };
+  return { nodes: [], timeoutMillis: 1_000, maxBackoffMillis: 30_000, permissionsIntervalMillis: DEFAULT_PERMISSIONS_INTERVAL_MILLIS, tls: false };
 }
 
 /**
@@ -49,6 +52,7 @@ export function parseRedisConfig(raw: unknown, keyPath: string, env: NodeJS.Proc
     }),
     timeoutMillis: readDurationMillis(o['timeout'], joinKey(keyPath, 'timeout'), defaults.timeoutMillis),
     maxBackoffMillis: readDurationMillis(o['max_backoff'], joinKey(keyPath, 'max_backoff'), defaults.maxBackoffMillis, 10),
+    permissionsIntervalMillis: readDurationMillis(o['permissions_interval'], joinKey(keyPath, 'permissions_interval'), defaults.permissionsIntervalMillis),
     tls: readRedisTls(o['tls'], joinKey(keyPath, 'tls'), env),
   };
   if (o['interval'] !== undefined) config.intervalMillis = readDurationMillis(o['interval'], joinKey(keyPath, 'interval'), 0, 10);

@@ -7,10 +7,18 @@ import type { RedisTlsConfig } from './tls-config';
 
 /** The two questions the receiver asks a node; tests hand in a fake reading testdata/. */
 export interface RedisNodeClient {
-  /** Raw `INFO replication` text. */
+  /**
+   * Raw `INFO replication` text; the real client asks `INFO replication commandstats` (Redis 7+; one
+   * section on older servers), whose command counts tell an ACL change (acl-change-signal.ts).
+   */
   infoReplication(): Promise<string>;
   /** `ACL LIST` lines. */
   aclList(): Promise<string[]>;
+  /**
+   * Which TCP connection this client is on: changes when it reconnects (a node restarted, maybe
+   * with another ACL file), so permission facts read on the old one are read again.
+   */
+  connectionNumber?(): number;
   /** The IP the connection reached (the node's address after DNS), to find it in its master's replica list. */
   remoteAddress?(): string | undefined;
   /** Drop the connection (after a timeout or error); the next probe makes a new client. */
@@ -51,6 +59,9 @@ export const createIoredisClient: RedisClientFactory = (node, config) => {
     throw answered || config.tls === false ? thrown : withClientCertificateHint(thrown, config.tls);
   };
   let connected: Promise<void> | undefined;
+  let connectionNumber = 0;
+  /** Redis < 7 takes one INFO section: a syntax error there, then only `replication` on this client. */
+  let sections: string[] = ['replication', 'commandstats'];
   const ready = (): Promise<void> => {
     // The node closed our connection (restart, failover): connect again now, so a node that
     // is down shows as refused in this round rather than as a stale "Connection is closed".
@@ -59,12 +70,17 @@ export const createIoredisClient: RedisClientFactory = (node, config) => {
       cause = undefined;
       answered = false;
     }
+    if (connected === undefined) connectionNumber++;
     return (connected ??= redis.connect().catch(withCause));
   };
   return {
     infoReplication: async () => {
       await ready();
-      const text = await redis.info('replication').catch(withCause);
+      const text = await redis.info(...sections).catch((error: unknown) => {
+        if (sections.length === 1 || !/syntax error|wrong number of arguments/i.test(String((error as Error)?.message))) return withCause(error);
+        sections = ['replication'];
+        return redis.info('replication').catch(withCause);
+      });
       answered = true;
       return text;
     },
@@ -72,6 +88,7 @@ export const createIoredisClient: RedisClientFactory = (node, config) => {
       await ready();
       return (await redis.call('ACL', 'LIST').catch(withCause)) as string[];
     },
+    connectionNumber: () => connectionNumber,
     remoteAddress: () => redis.stream?.remoteAddress?.replace(/^::ffff:/, ''),
     close: () => redis.disconnect(),
   };

@@ -1,4 +1,4 @@
-import type { Observation, ReplicationLink, Role } from '../../model/types';
+import type { Observation, PermissionEntry, ReplicationLink, Role } from '../../model/types';
 import type { ProbeOutcome } from '../shared/probe-loop';
 import { aclPermissionEntries, aclPermissionFingerprint } from './acl-fingerprint';
 import type { RedisNodeConfig } from './config';
@@ -14,6 +14,8 @@ export interface RedisNodeAnswer {
   replication: ReplicationInfo;
   /** `ACL LIST` lines; undefined when the monitoring user may not run it (no fingerprint then). */
   aclLines?: string[];
+  /** When `aclLines` were read, if in an earlier round (carried between `permissions_interval` reads: shared/permission-cadence.ts). */
+  aclReadAtMillis?: number;
   /** The IP the probe connected to: a master lists its replicas by IP, the config may name them by host name. */
   remoteAddress?: string;
 }
@@ -96,11 +98,13 @@ export function observationsOfRound(input: RedisRoundInput): RedisRound {
       return;
     }
     if (outcome.kind !== 'answered') return;
-    const { replication, aclLines } = outcome.answer;
+    const { replication, aclLines, aclReadAtMillis } = outcome.answer;
     const observation: Observation = { ...base, observedAtMillis: outcome.atMillis, reachable: true, position: replication.offset };
     if (aclLines !== undefined) {
-      observation.permissionFingerprint = aclPermissionFingerprint(aclLines, input.tls);
-      observation.permissionEntries = aclPermissionEntries(aclLines);
+      const { fingerprint, entries } = aclFactsOf(aclLines, input.tls);
+      observation.permissionFingerprint = fingerprint;
+      observation.permissionEntries = entries;
+      if (aclReadAtMillis !== undefined && aclReadAtMillis < outcome.atMillis) observation.permissionObservedAtMillis = aclReadAtMillis;
     }
     if (replication.role === 'master') {
       observation.role = 'leader';
@@ -202,4 +206,15 @@ function fullResyncOf(member: string, replication: ReplicationInfo, linkUp: bool
 function isReplicaLineOf(line: ConnectedReplica, node: RedisNodeConfig, remoteAddress: string | undefined): boolean {
   if (normalizeHostPort(line.ip, line.port) === normalizeHostPort(node.host, node.port)) return true;
   return remoteAddress !== undefined && line.port === node.port && normalizeHostPort(line.ip, 0) === normalizeHostPort(remoteAddress, 0);
+}
+
+/** Fingerprint and entries per ACL LIST answer: carried lines (the same array each round) are hashed once. */
+const aclFacts = new WeakMap<readonly string[], { tls: boolean; fingerprint: string; entries: PermissionEntry[] }>();
+
+function aclFactsOf(aclLines: readonly string[], tls: boolean): { fingerprint: string; entries: PermissionEntry[] } {
+  const known = aclFacts.get(aclLines);
+  if (known !== undefined && known.tls === tls) return known;
+  const facts = { tls, fingerprint: aclPermissionFingerprint(aclLines, tls), entries: aclPermissionEntries(aclLines) };
+  aclFacts.set(aclLines, facts);
+  return facts;
 }

@@ -77,4 +77,41 @@ describe('RedisReceiver (fake clients over captured fixtures)', () => {
     assert.equal(logger.lines.filter((l) => /ACL LIST not permitted/.test(l)).length, 1);
     assert.equal(sink.lastSourceUp(), true);
   });
+
+  it('ACL LIST: read on the first round, carried with its read time, read again at permissions_interval or when an ACL-changing command ran', async () => {
+    let nowMillis = 1_000;
+    let aclLists = 0;
+    let setuserCalls = 0;
+    const info = fixture('info-replication-master.txt');
+    const client: RedisClientFactory = () => ({
+      infoReplication: async () =>
+        `${info}\r\n# Commandstats\r\ncmdstat_acl|setuser:calls=${setuserCalls},usec=14,usec_per_call=14.00,rejected_calls=0,failed_calls=0\r\n`,
+      aclList: async () => {
+        aclLists++;
+        return fixture('acl-list.txt').trim().split('\n');
+      },
+      close: () => undefined,
+    });
+    const node = capturedNodes()[0]!;
+    const config = parseRedisConfig({ nodes: [{ member: node.member, address: node.address }], permissions_interval: '10s' }, 'groups[0].redis');
+    const receiver = new RedisReceiver('cache', config, { intervalMillis: 1_000, logger: createMemoryLogger(), now: () => nowMillis }, client);
+    const sink = new RecordingSink();
+    const roundAt = async (at: number) => {
+      nowMillis = at;
+      await receiver.round(sink);
+      return sink.observations.at(-1)!;
+    };
+    assert.equal((await roundAt(1_000)).permissionObservedAtMillis, undefined);
+    const carried = await roundAt(9_000);
+    assert.equal(aclLists, 1);
+    assert.equal(carried.permissionObservedAtMillis, 1_000, 'carried, with when it was read');
+    assert.ok(carried.permissionFingerprint !== undefined);
+    await roundAt(11_000);
+    assert.equal(aclLists, 2, 'permissions_interval elapsed: read again');
+    setuserCalls++;
+    assert.equal((await roundAt(12_000)).permissionObservedAtMillis, undefined);
+    assert.equal(aclLists, 3, 'ACL SETUSER ran: read in the same round');
+    await roundAt(13_000);
+    assert.equal(aclLists, 3);
+  });
 });

@@ -2,6 +2,7 @@ import type { ObservationSink, Receiver, ReceiverContext } from '../receiver';
 import { declarationsOf } from '../shared/node-config';
 import { ProbeLoop, probeScheduleOf, type ProbeOutcome } from '../shared/probe-loop';
 import { isRefusal } from '../shared/errors';
+import { PermissionCadence } from '../shared/permission-cadence';
 import { ProblemLog } from '../shared/problem-log';
 import { RoundMemory } from '../shared/round-memory';
 import { redactSecret } from '../shared/secret';
@@ -9,10 +10,12 @@ import type { RedisNodeConfig, RedisReceiverConfig } from './config';
 import { createIoredisClient, type RedisClientFactory, type RedisNodeClient } from './redis-client';
 import { observationsOfRound, type RedisNodeAnswer } from './redis-observations';
 import { parseReplicationInfo } from './replication-info';
+import { aclChangeSignalOf, splitInfoSections } from './acl-change-signal';
 
 /**
- * Probes every node of one group each interval (`INFO replication`, `ACL LIST`)
- * and reports observations plus `recovery_source_up{source="redis/<group>"}`:
+ * Probes every node of one group each interval (`INFO replication`; `ACL LIST` pipelined with it on
+ * a new connection and every `permissions_interval`, carried in between: Redis has no counter that
+ * moves when ACLs change, so that interval bounds how late an ACL change is seen) and reports observations plus `recovery_source_up{source="redis/<group>"}`:
  * up when every node answered or clearly refused the connection (a refused
  * node is an observation: unreachable); down when any node timed out, failed
  * otherwise (auth, protocol) or is waiting out a backoff after such a failure.
@@ -29,6 +32,8 @@ export class RedisReceiver implements Receiver {
   /** Replicas a master has listed: one missing from its master's list later was dropped by it. */
   private readonly listedByMaster = new Set<string>();
   private readonly fullResyncs = new Map<string, number>();
+  /** ACL LIST lines per connection, read again every `permissions_interval` (undefined: not permitted). */
+  private readonly acl: PermissionCadence<string[] | undefined>;
 
   constructor(
     private readonly group: string,
@@ -37,6 +42,7 @@ export class RedisReceiver implements Receiver {
     private readonly createClient: RedisClientFactory = createIoredisClient,
   ) {
     this.source = `redis/${group}`;
+    this.acl = new PermissionCadence(config.permissionsIntervalMillis, () => context.now());
     const addresses = new Map(config.nodes.map((node) => [node.member, node.address]));
     this.problems = new ProblemLog(({ key: member, problem, previous }) => {
       const fields = { source: this.source, member, address: addresses.get(member) };
@@ -80,9 +86,19 @@ export class RedisReceiver implements Receiver {
       this.clients.set(node.member, client);
     }
     try {
-      const [infoText, aclLines] = await Promise.all([client.infoReplication(), this.aclLinesOf(node, client)]);
-      const answer: RedisNodeAnswer = { replication: parseReplicationInfo(infoText) };
-      if (aclLines !== undefined) answer.aclLines = aclLines;
+      // INFO first: it (re)connects, so a reconnect this round already counts as another connection.
+      const info = client.infoReplication();
+      const connection = client.connectionNumber?.() ?? 0;
+      // Due anyway (new connection, permissions_interval): ACL LIST pipelined with INFO, one round trip.
+      const early = this.acl.dueAnyway(client) ? this.aclLinesOf(node, client) : undefined;
+      early?.catch(() => undefined); // if INFO fails first, this one's failure is not left unhandled
+      const sections = splitInfoSections(await info);
+      // A changed signal (an ACL-changing command ran): ACL LIST now, after INFO.
+      const signal = `${connection} ${aclChangeSignalOf(sections.commandStats)}`;
+      const acl = await this.acl.current(client, signal, () => early ?? this.aclLinesOf(node, client));
+      const answer: RedisNodeAnswer = { replication: parseReplicationInfo(sections.replication) };
+      if (acl.facts !== undefined) answer.aclLines = acl.facts;
+      if (acl.facts !== undefined && acl.carried) answer.aclReadAtMillis = acl.readAtMillis;
       const remoteAddress = client.remoteAddress?.();
       if (remoteAddress !== undefined) answer.remoteAddress = remoteAddress;
       return answer;

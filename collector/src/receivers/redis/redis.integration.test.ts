@@ -19,6 +19,7 @@ import { createMemoryLogger } from '../../logger';
 import type { GroupState } from '../../model/group-state';
 import type { Observation } from '../../model/types';
 import { waitFor } from '../../testing/processes';
+import { RecordingSink } from '../../testing/recording-sink';
 import { ServerProcess, sparePort } from '../../testing/processes';
 import { startRedisReplicaSet, type RedisReplicaSet, type RedisTestNode } from '../../testing/redis-replica-set';
 import type { ObservationSink } from '../receiver';
@@ -195,6 +196,38 @@ describe('Redis receiver against a primary and two real replicas', { timeout: 12
       await waitFor('no drift once the replicas have the same user', 20_000, () => w.states.at(-1)?.driftedMembers.length === 0);
     } finally {
       await w.stop();
+    }
+  });
+
+  it('ACL LIST once per permissions_interval, carried with its read time; ACL SETUSER seen in the next round (INFO commandstats)', async () => {
+    const config = parseRedisConfig({ nodes: set.nodes.map((n) => ({ member: n.name, address: n.address })), timeout: '1s' }, 'groups[1].redis');
+    const receiver = new RedisReceiver('cadence', config, { intervalMillis: INTERVAL_MILLIS, logger: createMemoryLogger(), now: Date.now });
+    const own = new RecordingSink();
+    const aclListCalls = async (node: RedisTestNode) => Number(/cmdstat_acl\|list:calls=(\d+)/.exec(await set.cli(node, 'INFO', 'commandstats'))?.[1] ?? 0);
+    try {
+      await receiver.round(own);
+      const first = own.latest('replica2')!;
+      assert.equal(first.permissionObservedAtMillis, undefined, 'read in this round');
+      const listsBefore = await aclListCalls(replica2);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      for (let i = 0; i < 3; i++) await receiver.round(own);
+      assert.equal(await aclListCalls(replica2), listsBefore, 'no ACL LIST between permissions_interval reads');
+      const carried = own.latest('replica2')!;
+      assert.equal(carried.permissionFingerprint, first.permissionFingerprint);
+      assert.ok(carried.permissionObservedAtMillis! < carried.observedAtMillis && carried.observedAtMillis - carried.permissionObservedAtMillis! < 30_000);
+
+      await set.cli(replica2, 'ACL', 'SETUSER', 'cadence-auditor', 'on', '>auditor-pw', '~*', '+get');
+      await receiver.round(own);
+      const changed = own.latest('replica2')!;
+      assert.notEqual(changed.permissionFingerprint, first.permissionFingerprint, 'seen in the round right after, not 30 s later');
+      assert.equal(changed.permissionObservedAtMillis, undefined);
+      assert.ok(changed.permissionEntries!.some((e) => e.subject === 'user cadence-auditor'));
+      assert.equal(own.latest('replica1')!.permissionFingerprint, first.permissionFingerprint, 'the other nodes did not change');
+      await set.cli(replica2, 'ACL', 'DELUSER', 'cadence-auditor');
+      await receiver.round(own);
+      assert.equal(own.latest('replica2')!.permissionFingerprint, first.permissionFingerprint);
+    } finally {
+      await receiver.stop();
     }
   });
 
