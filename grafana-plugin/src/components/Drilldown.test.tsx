@@ -81,6 +81,7 @@ describe('member drill-down', () => {
     const drill = within(within(card('orders-db')).getByTestId('member-drilldown'));
     expect(drill.getAllByTestId('finding').map((f) => f.dataset.cause)).toEqual(['diverged', 'replica_lagging', 'permission_drift']);
     expect(drill.getAllByTestId('finding')[2]).toHaveTextContent("pg-2: permissions differ from the leader's — apply the leader's permissions on pg-2");
+    expect(drill.getAllByTestId('finding')[2]).toHaveTextContent(/the members list names what differs$/);
     const row = (member: string) => within(drill.getAllByTestId('member-row').find((r) => r.dataset.member === member)!);
     expect(row('pg-4').getByTestId('member-reason')).toHaveTextContent('diverged from the leader');
     expect(row('pg-5').getByTestId('member-reason')).toHaveTextContent('catching up');

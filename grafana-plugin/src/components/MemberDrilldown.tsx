@@ -90,12 +90,12 @@ export function MemberDrilldown({ group, styles, theme, fromMs, toMs, timeZone, 
                   </td>
                   <td className={statusClass ? styles[statusClass] : undefined}>{m.status}</td>
                   <td data-testid="member-reason">{memberReason(group, m)}</td>
-                  <td>{m.lagSeconds !== undefined ? formatDuration(m.lagSeconds) : '—'}</td>
-                  <td>{m.lagBytes !== undefined ? formatBytes(m.lagBytes) : '—'}</td>
+                  <td className={styles.noWrap}>{m.lagSeconds !== undefined ? formatDuration(m.lagSeconds) : '—'}</td>
+                  <td className={styles.noWrap}>{m.lagBytes !== undefined ? formatBytes(m.lagBytes) : '—'}</td>
                   <td>
                     <LagSparkline points={lags.get(m.member) ?? []} fromMs={fromMs} toMs={toMs} styles={styles} width={80} height={16} keepSpace />
                   </td>
-                  <td>{observed(m)}</td>
+                  <td className={styles.noWrap}>{observed(m)}</td>
                   <td data-testid="member-permissions">
                     <span className={m.permissionDrift ? styles.statusBad : permissionsKnown ? undefined : styles.statusUnknown}>
                       {m.permissionDrift ? 'differs from the leader' : permissionsKnown ? 'same as the leader' : 'not observed'}

@@ -201,6 +201,8 @@ export const getStyles = (theme: GrafanaTheme2) => ({
   }),
   // A member's role under its name, and each failure-domain value or permission difference on its own line.
   memberRole: css({ display: 'block', color: theme.colors.text.secondary }),
+  // "1m 32s" and "41.0 MB" on one line: the new columns take the width, not the numbers.
+  noWrap: css({ whiteSpace: 'nowrap' }),
   detailList: css({ listStyle: 'none', margin: 0, padding: 0, color: theme.colors.text.secondary }),
   sharedDomain: css({ color: theme.colors.warning.text }),
   statusBad: css({ color: theme.colors.error.text, fontWeight: theme.typography.fontWeightMedium }),

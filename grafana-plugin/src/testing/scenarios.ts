@@ -323,9 +323,25 @@ function groupSeries(g: GroupSpec, start: number, end: number, step: number, now
     // Shared failure domains are findings while healthy too; the others belong to the episode.
     series(METRICS.finding, { cause }, (t) => (cause === 'shared_failure_domain' || inEpisode(t) ? 1 : undefined));
   }
-  series(METRICS.independence, {}, () => (g.shared?.length ? 0.5 : 1));
-  series(METRICS.effectivePaths, {}, () => (g.shared?.length ? 1 : g.members.length));
+  const independence = independenceOf(g);
+  series(METRICS.independence, {}, () => independence.ratio);
+  series(METRICS.effectivePaths, {}, () => independence.effectivePaths);
   return out;
+}
+
+/** As the collector derives them from the members' failure-domain values (DESIGN.md §2.4), when the spec gives them. */
+function independenceOf(g: GroupSpec): { ratio: number; effectivePaths: number } {
+  const values = new Map<string, Set<string>>();
+  for (const m of g.members) {
+    for (const [dimension, value] of m.domains ?? []) {
+      values.set(dimension, (values.get(dimension) ?? new Set()).add(value));
+    }
+  }
+  if (values.size === 0) {
+    return { ratio: g.shared?.length ? 0.5 : 1, effectivePaths: g.shared?.length ? 1 : g.members.length };
+  }
+  const distinct = [...values.values()].map((v) => v.size);
+  return { ratio: distinct.filter((n) => n >= 2).length / distinct.length, effectivePaths: Math.min(...distinct) };
 }
 
 /** Lag that falls towards its current value while recovering, and sits flat once stalled. */
