@@ -28,6 +28,20 @@ export const RECOVERY_DURATION_BUCKETS_SECONDS: readonly number[] = [
 ];
 
 /**
+ * The `change` label of `recovery_member_permission_difference`: `missing` — the reference member
+ * has the entry and this member not; `extra` — only this member has it; `changed` — both have it,
+ * with other rules.
+ */
+export const PERMISSION_CHANGES = ['missing', 'extra', 'changed'] as const;
+export type PermissionChange = (typeof PERMISSION_CHANGES)[number];
+
+/**
+ * At most this many `recovery_member_permission_difference` series per member: a replica missing
+ * every user of the leader must not add hundreds of series; the API's findings count the rest.
+ */
+export const MAX_PERMISSION_DIFFERENCE_SERIES = 5;
+
+/**
  * The recovery state the engine derives, per group, member and source. Order matters: it is the
  * exposition order of `/metrics` and the row order of the README table.
  */
@@ -166,6 +180,14 @@ export const METRICS = {
     labels: ['group', 'member'],
     help: "1 when the member's permissions (ACLs, roles, host-based auth) differ from the leader's.",
   },
+  memberPermissionDifference: {
+    name: 'recovery_member_permission_difference',
+    type: 'gauge',
+    unit: '1',
+    labels: ['group', 'member', 'change', 'entry'],
+    help: `1 for each of the first ${MAX_PERMISSION_DIFFERENCE_SERIES} permission entries that differ between a drifted member and the reference (the leader, or the majority): change is missing (only the reference has it), extra (only this member has it) or changed (other rules); entry is the subject (user auditor, role app, hba rule #4 …), never a rule or password. How it differs is in /api/v1/groups.`,
+    absentWhen: `the member has no permission drift, or its source cannot say what differs (one series per difference, at most ${MAX_PERMISSION_DIFFERENCE_SERIES} per member)`,
+  },
   groupIndependence: {
     name: 'recovery_group_independence_ratio',
     type: 'gauge',
@@ -210,6 +232,21 @@ export const METRICS = {
     labels: ['group'],
     help: "After a failover in the episode: the new leader's load divided by the old leader's load before it; absent without a failover.",
     absentWhen: 'the open episode saw no failover',
+  },
+  memberRole: {
+    name: 'recovery_member_role_info',
+    type: 'gauge',
+    unit: '1',
+    labels: ['group', 'member', 'role'],
+    help: "Always 1: the member's current role (leader, replica, standby, path); one series per member, a new one when the role changes (failover).",
+  },
+  memberFailureDomain: {
+    name: 'recovery_member_failure_domain',
+    type: 'gauge',
+    unit: '1',
+    labels: ['group', 'member', 'dimension', 'value'],
+    help: "Always 1: one of the member's failure-domain values (dependency dimension and value: cloud.availability_zone=eu-1a, host.name=node-1, …), one series per dimension it reports.",
+    absentWhen: 'the member reports no dependency dimension',
   },
   memberObservationAge: {
     name: 'recovery_member_observation_age_seconds',
@@ -274,6 +311,10 @@ export const PANEL_METRICS = [
   'groupFinding',
   'groupEpisodePlanned',
   'groupFailoverLoad',
+  // The drill-down's role, failure-domain values and what differs in permissions.
+  'memberRole',
+  'memberFailureDomain',
+  'memberPermissionDifference',
 ] as const satisfies readonly MetricKey[];
 
 export type PanelMetricKey = (typeof PANEL_METRICS)[number];

@@ -42,6 +42,7 @@ const ALLOWED: ReadonlyArray<{ paths: readonly string[]; reason: string }> = [
       'collector/src/exporters/prometheus/exposition-equivalence.test.ts',
       'collector/src/exporters/prometheus/finding-series.test.ts',
       'collector/src/exporters/otlp/otlp-exporter.test.ts',
+      'collector/src/exporters/permission-difference-series.test.ts',
       'collector/src/api/http-server.test.ts',
       'collector/src/collector.test.ts',
       'collector/src/api/maintenance-api.test.ts',

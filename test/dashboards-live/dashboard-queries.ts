@@ -63,7 +63,7 @@ export function labelValuesQuery(variable: { query?: string | { query: string } 
 /**
  * Series the contract allows to be absent (`absentWhen` in @rebound/contract) that the demo stack really lacks at times: no
  * ETA (nor expected completion) while stalled or unknown, no failover load without a failover, no finding while nothing is
- * wrong, no lag in bytes where the source reports none. Every group of the demo has permission fingerprints and
+ * wrong, no lag in bytes where the source reports none, no permission difference while permissions agree. Every group of the demo has permission fingerprints and
  * dependencies, so the other may-be-absent metrics must have data here. A panel showing them still needs data from its
  * other queries.
  */
@@ -73,6 +73,7 @@ export const MAY_BE_ABSENT: readonly string[] = [
   METRICS.groupFailoverLoad,
   METRICS.groupFinding,
   METRICS.memberLagBytes,
+  METRICS.memberPermissionDifference,
 ].map((m: MetricDefinition) => {
   if (m.absentWhen === undefined) throw new Error(`${m.name} is never absent by the contract`);
   return m.name;

@@ -1,6 +1,6 @@
 import type { GroupState } from '../model/group-state';
 import { diagnose, type DiagnosisInput, type Finding, type FindingCause } from '../model/diagnosis';
-import { permissionDifferences } from '../model/permission-diff';
+import { describePermissionDifferences, permissionDifferenceList } from '../model/permission-diff';
 import type { PermissionConsistency } from '../model/permissions';
 import type { MemberRecord } from './member-record';
 
@@ -42,10 +42,15 @@ export class GroupFindings {
     for (const member of drifted) {
       const ours = records.find((r) => r.member === member)?.fresh?.permissionEntries;
       const theirs = reference?.fresh?.permissionEntries;
-      differences.set(
-        member,
-        ours !== undefined && theirs !== undefined ? permissionDifferences({ member: reference!.member, entries: theirs }, { member, entries: ours }) : [],
-      );
+      if (ours === undefined || theirs === undefined) {
+        differences.set(member, []);
+        continue;
+      }
+      const list = permissionDifferenceList(theirs, ours);
+      // The member's own state carries them too: the exporters name the first few per member.
+      const state = facts.members.find((m) => m.member === member);
+      if (state !== undefined) state.permissionDifferences = list;
+      differences.set(member, describePermissionDifferences(list, reference!.member, member));
     }
     const drafts = diagnose({
       ...facts,

@@ -1,4 +1,5 @@
 import type { Finding } from './diagnosis';
+import type { PermissionDifference } from './permission-diff';
 import type { Dependencies, MemberStatus, Phase, Role } from './types';
 
 /** One member's derived state at a tick (API `members[]`, `recovery_member_*` metrics). */
@@ -11,6 +12,12 @@ export interface MemberState {
   lagSeconds: number | null;
   lagBytes: number | null;
   permissionDrift: boolean;
+  /**
+   * What differs from the reference member's permissions, every difference in order
+   * (`recovery_member_permission_difference` exports the first few). Absent when the member
+   * has no drift or its source does not say what its permissions are.
+   */
+  permissionDifferences?: readonly PermissionDifference[];
   /** Age of the newest observation; null when never observed (exported as +Inf). */
   observationAgeSeconds: number | null;
   dependencies: Dependencies;

@@ -1,7 +1,39 @@
+import type { PermissionChange } from '@rebound/contract';
 import type { PermissionEntry } from './types';
 
-/** At most this many differences are named per member; the count of the rest follows. */
+/** At most this many differences are named per member in a finding's text; the count of the rest follows. */
 export const MAX_PERMISSION_DIFFERENCES = 3;
+
+/**
+ * One subject whose permissions differ between a drifted member and the reference member:
+ * `missing` (the reference has it, this member not), `extra` (only this member has it) or
+ * `changed` (both have it, with other rules; `detail` says how: `lacks +set`, `password differs`).
+ * `subject` is what the source names the entry by (`user auditor`, `hba rule #4 hostssl reports
+ * auditor 10.0.2.0/24`, `role app`): never a rule, so never a password or its digest.
+ */
+export interface PermissionDifference {
+  change: PermissionChange;
+  subject: string;
+  detail?: string;
+}
+
+/**
+ * Every difference between a drifted member's permissions and the reference member's, in the
+ * order they are named: subjects of the reference (missing or changed) by name, then extra ones.
+ * Password digests are compared, never shown.
+ */
+export function permissionDifferenceList(reference: readonly PermissionEntry[], drifted: readonly PermissionEntry[]): PermissionDifference[] {
+  const theirs = bySubject(reference);
+  const ours = bySubject(drifted);
+  const differences: PermissionDifference[] = [];
+  for (const [subject, rules] of theirs) {
+    const mine = ours.get(subject);
+    if (mine === undefined) differences.push({ change: 'missing', subject });
+    else if (mine !== rules) differences.push({ change: 'changed', subject, detail: ruleDifference(rules, mine) });
+  }
+  for (const subject of ours.keys()) if (!theirs.has(subject)) differences.push({ change: 'extra', subject });
+  return differences;
+}
 
 /**
  * What differs between a drifted member's permissions and the reference member's,
@@ -14,17 +46,26 @@ export function permissionDifferences(
   drifted: { member: string; entries: readonly PermissionEntry[] },
   max = MAX_PERMISSION_DIFFERENCES,
 ): string[] {
-  const theirs = bySubject(reference.entries);
-  const ours = bySubject(drifted.entries);
-  const differences: string[] = [];
-  for (const [subject, rules] of theirs) {
-    const mine = ours.get(subject);
-    if (mine === undefined) differences.push(`${subject} exists only on ${reference.member}`);
-    else if (mine !== rules) differences.push(`${subject} on ${drifted.member}: ${ruleDifference(rules, mine)}`);
-  }
-  for (const subject of ours.keys()) if (!theirs.has(subject)) differences.push(`${subject} exists only on ${drifted.member}`);
-  if (differences.length <= max) return differences;
-  return [...differences.slice(0, max), `and ${differences.length - max} more`];
+  return describePermissionDifferences(permissionDifferenceList(reference.entries, drifted.entries), reference.member, drifted.member, max);
+}
+
+/** The words for a list from `permissionDifferenceList`: the first `max`, then `and N more`. */
+export function describePermissionDifferences(
+  differences: readonly PermissionDifference[],
+  reference: string,
+  drifted: string,
+  max = MAX_PERMISSION_DIFFERENCES,
+): string[] {
+  const words = differences
+    .slice(0, max)
+    .map((d) =>
+      d.change === 'missing'
+        ? `${d.subject} exists only on ${reference}`
+        : d.change === 'extra'
+          ? `${d.subject} exists only on ${drifted}`
+          : `${d.subject} on ${drifted}: ${d.detail}`,
+    );
+  return differences.length <= max ? words : [...words, `and ${differences.length - max} more`];
 }
 
 function bySubject(entries: readonly PermissionEntry[]): Map<string, string> {

@@ -81,6 +81,7 @@ describe('member drill-down', () => {
     const drill = within(within(card('orders-db')).getByTestId('member-drilldown'));
     expect(drill.getAllByTestId('finding').map((f) => f.dataset.cause)).toEqual(['diverged', 'replica_lagging', 'permission_drift']);
     expect(drill.getAllByTestId('finding')[2]).toHaveTextContent("pg-2: permissions differ from the leader's — apply the leader's permissions on pg-2");
+    expect(drill.getAllByTestId('finding')[2]).toHaveTextContent(/the members list names what differs$/);
     const row = (member: string) => within(drill.getAllByTestId('member-row').find((r) => r.dataset.member === member)!);
     expect(row('pg-4').getByTestId('member-reason')).toHaveTextContent('diverged from the leader');
     expect(row('pg-5').getByTestId('member-reason')).toHaveTextContent('catching up');
@@ -89,6 +90,49 @@ describe('member drill-down', () => {
     expect(row('pg-2').getByTestId('member-permissions')).toHaveTextContent('differs from the leader');
     expect(row('pg-1').getByTestId('member-permissions')).toHaveTextContent('same as the leader');
     expect(row('pg-1').getAllByRole('cell')[6]).toHaveTextContent('1s ago');
+  });
+
+  for (const layout of ['list', 'grid'] as const) {
+    it(`says each member's role, its failure-domain values and what differs in its permissions (${layout})`, () => {
+      renderPanel('stalled-partial', { layout });
+      fireEvent.click(within(card('orders-db')).getByTestId('drilldown-toggle'));
+      const drill = within(within(card('orders-db')).getByTestId('member-drilldown'));
+      const row = (member: string) => within(drill.getAllByTestId('member-row').find((r) => r.dataset.member === member)!);
+      expect(drill.getAllByTestId('member-role').map((r) => r.textContent)).toEqual(['leader', 'replica', 'replica', 'replica', 'replica']);
+      expect(
+        row('pg-2')
+          .getAllByTestId('failure-domain')
+          .map((d) => d.textContent),
+      ).toEqual(['zone eu-1b', 'host db-2']);
+      expect(
+        row('pg-2')
+          .getAllByTestId('permission-difference')
+          .map((d) => [d.dataset.change, d.textContent]),
+      ).toEqual([
+        ['missing', 'missing on this member: role auditor'],
+        ['changed', 'other rules on this member: hba rule #2 hostssl all app 10.0.0.0/8'],
+      ]);
+      expect(row('pg-2').getByTestId('member-permissions')).toHaveTextContent(/^differs from the leader/);
+      expect(row('pg-1').queryByTestId('permission-differences')).toBeNull();
+    });
+  }
+
+  it('marks the failure-domain values every member shares', () => {
+    renderPanel('stalled-partial');
+    fireEvent.click(within(card('cache')).getByTestId('drilldown-toggle'));
+    const drill = within(within(card('cache')).getByTestId('member-drilldown'));
+    const cacheB = within(drill.getAllByTestId('member-row').find((r) => r.dataset.member === 'cache-b')!);
+    expect(cacheB.getAllByTestId('failure-domain').map((d) => [d.textContent, d.dataset.shared])).toEqual([
+      ['zone eu-1a (every member)', 'true'],
+      ['host node-2', 'false'],
+    ]);
+  });
+
+  it('says nothing it was not told: a member reporting no failure domain has none', () => {
+    renderPanel('healthy');
+    fireEvent.click(within(card('search')).getByTestId('drilldown-toggle'));
+    const drill = within(within(card('search')).getByTestId('member-drilldown'));
+    expect(drill.getAllByTestId('member-failure-domains').map((c) => c.textContent)).toEqual(['—', '—', '—', '—', '—']);
   });
 
   it('shows lag in bytes where the source reports bytes', () => {

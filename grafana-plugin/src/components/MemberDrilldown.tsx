@@ -1,10 +1,11 @@
 import { GrafanaTheme2, TimeZone, dateTimeFormat } from '@grafana/data';
 import React from 'react';
 
-import { formatDuration, sharedDomainText } from '../model/describe';
+import { dimensionWord, formatDuration, sharedDomainText } from '../model/describe';
 import { METRICS } from '../model/contract';
 import { describeFindings, formatBytes, memberReason } from '../model/findings';
 import { GroupModel, MemberModel } from '../model/group-model';
+import { mayHaveMoreDifferences, permissionDifferenceText } from '../model/member-details';
 import { currentPhaseSoFar, timeInPhase } from '../model/timeline';
 import { LagSparkline } from './LagSparkline';
 import { PhaseTimeline } from './PhaseTimeline';
@@ -30,7 +31,10 @@ const STATUS_CLASS: Record<MemberModel['status'], keyof PanelStyles | undefined>
   unknown: 'statusUnknown',
 };
 
-/** A group opened: every finding with what to do, each member's state, time in each phase, the detail link. */
+/**
+ * A group opened: every finding with what to do; each member's role, state, failure-domain values
+ * and what differs in its permissions; time in each phase; the detail link.
+ */
 export function MemberDrilldown({ group, styles, theme, fromMs, toMs, timeZone, detailHref, id }: Props) {
   const findings = describeFindings(group);
   const phases = timeInPhase(group.phaseHistory, fromMs, toMs);
@@ -68,6 +72,7 @@ export function MemberDrilldown({ group, styles, theme, fromMs, toMs, timeZone, 
               <th>lag over the range</th>
               <th>observed</th>
               <th>permissions</th>
+              <th>failure domains</th>
             </tr>
           </thead>
           <tbody>
@@ -75,17 +80,30 @@ export function MemberDrilldown({ group, styles, theme, fromMs, toMs, timeZone, 
               const statusClass = STATUS_CLASS[m.status];
               return (
                 <tr key={m.member} data-testid="member-row" data-member={m.member} data-status={m.status}>
-                  <td>{m.member}</td>
+                  <td>
+                    {m.member}
+                    {m.role && (
+                      <span className={styles.memberRole} data-testid="member-role">
+                        {m.role}
+                      </span>
+                    )}
+                  </td>
                   <td className={statusClass ? styles[statusClass] : undefined}>{m.status}</td>
                   <td data-testid="member-reason">{memberReason(group, m)}</td>
-                  <td>{m.lagSeconds !== undefined ? formatDuration(m.lagSeconds) : '—'}</td>
-                  <td>{m.lagBytes !== undefined ? formatBytes(m.lagBytes) : '—'}</td>
+                  <td className={styles.noWrap}>{m.lagSeconds !== undefined ? formatDuration(m.lagSeconds) : '—'}</td>
+                  <td className={styles.noWrap}>{m.lagBytes !== undefined ? formatBytes(m.lagBytes) : '—'}</td>
                   <td>
                     <LagSparkline points={lags.get(m.member) ?? []} fromMs={fromMs} toMs={toMs} styles={styles} width={80} height={16} keepSpace />
                   </td>
-                  <td>{observed(m)}</td>
-                  <td className={m.permissionDrift ? styles.statusBad : permissionsKnown ? undefined : styles.statusUnknown} data-testid="member-permissions">
-                    {m.permissionDrift ? 'differs from the leader' : permissionsKnown ? 'same as the leader' : 'not observed'}
+                  <td className={styles.noWrap}>{observed(m)}</td>
+                  <td data-testid="member-permissions">
+                    <span className={m.permissionDrift ? styles.statusBad : permissionsKnown ? undefined : styles.statusUnknown}>
+                      {m.permissionDrift ? 'differs from the leader' : permissionsKnown ? 'same as the leader' : 'not observed'}
+                    </span>
+                    <PermissionDifferences member={m} styles={styles} />
+                  </td>
+                  <td data-testid="member-failure-domains">
+                    <FailureDomains member={m} styles={styles} />
                   </td>
                 </tr>
               );
@@ -126,6 +144,47 @@ export function MemberDrilldown({ group, styles, theme, fromMs, toMs, timeZone, 
         </a>
       )}
     </div>
+  );
+}
+
+/** "missing on this member: role auditor", one line each; only while the member drifts. */
+function PermissionDifferences({ member, styles }: { member: MemberModel; styles: PanelStyles }) {
+  const differences = member.permissionDifferences;
+  if (!member.permissionDrift || !differences?.length) {
+    return null;
+  }
+  return (
+    <ul className={styles.detailList} data-testid="permission-differences">
+      {differences.map((d) => (
+        <li key={`${d.change}\u0000${d.entry}`} data-testid="permission-difference" data-change={d.change}>
+          {permissionDifferenceText(d)}
+        </li>
+      ))}
+      {mayHaveMoreDifferences(differences) && <li>first {differences.length} shown; /api/v1/groups lists all</li>}
+    </ul>
+  );
+}
+
+/** "zone eu-1a", "host node-1"; a value every member shares is marked: it is a shared failure domain. */
+function FailureDomains({ member, styles }: { member: MemberModel; styles: PanelStyles }) {
+  if (!member.failureDomains?.length) {
+    return <>—</>;
+  }
+  return (
+    <ul className={styles.detailList}>
+      {member.failureDomains.map((d) => (
+        <li
+          key={`${d.dimension}\u0000${d.value}`}
+          className={d.shared ? styles.sharedDomain : undefined}
+          data-testid="failure-domain"
+          data-shared={d.shared}
+          title={d.dimension}
+        >
+          {dimensionWord(d.dimension)} {d.value}
+          {d.shared ? ' (every member)' : ''}
+        </li>
+      ))}
+    </ul>
   );
 }
 

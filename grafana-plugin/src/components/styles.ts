@@ -199,6 +199,12 @@ export const getStyles = (theme: GrafanaTheme2) => ({
     'th, td': { textAlign: 'left', padding: theme.spacing(0.25, 1), borderBottom: `1px solid ${theme.colors.border.weak}`, verticalAlign: 'middle' },
     th: { color: theme.colors.text.secondary, fontWeight: theme.typography.fontWeightMedium },
   }),
+  // A member's role under its name, and each failure-domain value or permission difference on its own line.
+  memberRole: css({ display: 'block', color: theme.colors.text.secondary }),
+  // "1m 32s" and "41.0 MB" on one line: the new columns take the width, not the numbers.
+  noWrap: css({ whiteSpace: 'nowrap' }),
+  detailList: css({ listStyle: 'none', margin: 0, padding: 0, color: theme.colors.text.secondary }),
+  sharedDomain: css({ color: theme.colors.warning.text }),
   statusBad: css({ color: theme.colors.error.text, fontWeight: theme.typography.fontWeightMedium }),
   statusWarn: css({ color: theme.colors.warning.text }),
   statusUnknown: css({ color: theme.colors.text.secondary, fontStyle: 'italic' }),

@@ -29,7 +29,15 @@ export const METRICS = {
   /** 1 while the open episode started inside a maintenance window. */
   episodePlanned: CONTRACT_METRICS.groupEpisodePlanned.name,
   failoverLoad: CONTRACT_METRICS.groupFailoverLoad.name,
+  /** Always 1: the member's role (`role` label). */
+  memberRole: CONTRACT_METRICS.memberRole.name,
+  /** Always 1: one failure-domain value of the member (`dimension`, `value` labels). */
+  failureDomain: CONTRACT_METRICS.memberFailureDomain.name,
+  /** 1 for each of the first few permission entries that differ from the reference (`change`, `entry` labels). */
+  permissionDifference: CONTRACT_METRICS.memberPermissionDifference.name,
 } as const;
+
+export { MAX_PERMISSION_DIFFERENCE_SERIES, PERMISSION_CHANGES, isRole, type PermissionChange, type Role } from '@rebound/contract';
 
 /** Diagnosis causes (docs/recovery-model.md "Diagnosis"), most urgent first: the order findings are shown in. */
 export { FINDING_CAUSES, isFindingCause, type FindingCause } from '@rebound/contract';

@@ -112,10 +112,14 @@ const DIMENSION_WORDS: Record<string, string> = {
   'service.version': 'version',
 };
 
+/** `cloud.availability_zone` → "zone": the word an SRE says for a failure-domain dimension. */
+export function dimensionWord(dimension: string): string {
+  return DIMENSION_WORDS[dimension] ?? dimension;
+}
+
 /** "all replicas in zone eu-1a" */
 export function sharedDomainText(domain: SharedDomain): string {
-  const word = DIMENSION_WORDS[domain.dimension] ?? domain.dimension;
-  return `all replicas in ${word} ${domain.value}`;
+  return `all replicas in ${dimensionWord(domain.dimension)} ${domain.value}`;
 }
 
 /** "serving, but 2 replicas not converged" */

@@ -148,7 +148,9 @@ export function describeFinding(group: GroupModel, cause: FindingCause): Finding
     case 'permission_drift':
       return view(
         `${who ?? 'a member'}: permissions differ from the leader's`,
-        `apply the leader's permissions on ${who ?? 'it'} (Redis: ACL SETUSER or ACL LOAD; PostgreSQL: pg_hba.conf, then SELECT pg_reload_conf(); MySQL: the GRANTs); the collector's /api/v1/groups names what differs`,
+        `apply the leader's permissions on ${who ?? 'it'} (Redis: ACL SETUSER or ACL LOAD; PostgreSQL: pg_hba.conf, then SELECT pg_reload_conf(); MySQL: the GRANTs); ${
+          members.some((m) => m.permissionDifferences?.length) ? 'the members list names what differs' : "the collector's /api/v1/groups names what differs"
+        }`,
       );
     case 'shared_failure_domain':
       return view(

@@ -2,9 +2,11 @@ import { Labels } from '@grafana/data';
 
 import { FINDING_CAUSES, FindingCause, MEMBER_STATUS_RANK, MemberStatus, METRICS, Phase, isFindingCause, isMemberStatus, isPhase, phaseRank } from './contract';
 import { lagHistory, phaseHistory } from './history';
+import { MemberDetails, addMemberDetails } from './member-details';
 import { Series } from './series';
 
-export interface MemberModel {
+/** Role, failure-domain values and permission differences: see member-details.ts. */
+export interface MemberModel extends MemberDetails {
   member: string;
   status: MemberStatus;
   lagSeconds?: number;
@@ -139,6 +141,8 @@ function buildGroup(group: string, all: Series[], settings: GroupModelSettings):
 
   const rto = settings.rtoOverrideSeconds > 0 ? settings.rtoOverrideSeconds : first(current('rto'));
   const members = buildMembers(of, settings.memberLabel, cutoffMs);
+  const shared = sharedDomains(of('sharedDependency'), cutoffMs);
+  addMemberDetails(members, of, settings.memberLabel, cutoffMs, shared);
   const summary: GroupSummary = {
     group,
     phase: currentPhase(phaseSeries, cutoffMs),
@@ -157,7 +161,7 @@ function buildGroup(group: string, all: Series[], settings: GroupModelSettings):
     failoverLoadRatio: max(current('failoverLoad')),
     members,
     memberCounts: memberCounts(of('members'), members, cutoffMs),
-    sharedDomains: sharedDomains(of('sharedDependency'), cutoffMs),
+    sharedDomains: shared,
   };
   return withHistory(summary, phaseSeries, of('memberLag'), stepMs, settings.memberLabel);
 }

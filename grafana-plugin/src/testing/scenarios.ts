@@ -2,7 +2,7 @@
 // last hour. The same scenarios drive the unit tests, the preview page, the screenshots and the bench.
 import { Labels } from '@grafana/data';
 
-import { FindingCause, MEMBER_STATUSES, MemberStatus, METRICS, PHASES, Phase } from '../model/contract';
+import { FindingCause, MEMBER_STATUSES, MemberStatus, METRICS, PHASES, PermissionChange, Phase, Role } from '../model/contract';
 import { PromMatrixResult, PromQueryResult } from './prometheus-frames';
 
 export interface MemberSpec {
@@ -12,6 +12,12 @@ export interface MemberSpec {
   /** Bytes behind, when the source reports bytes (Redis, PostgreSQL). */
   lagBytes?: number;
   drift?: boolean;
+  /** Default: the first member leads, the others replicate (every member of a group of paths is a `path`). */
+  role?: Role;
+  /** Failure-domain values as [dimension, value] (`recovery_member_failure_domain`). */
+  domains?: Array<[string, string]>;
+  /** What differs in its permissions while it drifts, as [change, entry] (`recovery_member_permission_difference`). */
+  differences?: Array<[PermissionChange, string]>;
 }
 
 export interface GroupSpec {
@@ -32,10 +38,19 @@ export interface GroupSpec {
   planned?: boolean;
   /** The collector stopped being scraped this many seconds ago (stale data). */
   lastScrapeAgo?: number;
+  /** Redundant network paths: no member leads. */
+  paths?: boolean;
 }
 
 export const SCENARIO_QUERY = '{__name__=~"recovery_(group|member)_.*"}';
 const RANGE_SECONDS = 3600;
+
+function zoneAndHost(zone: string, host: string): Array<[string, string]> {
+  return [
+    ['cloud.availability_zone', zone],
+    ['host.name', host],
+  ];
+}
 
 function converged(...names: string[]): MemberSpec[] {
   return names.map((member) => ({ member, status: 'converged' }));
@@ -50,7 +65,7 @@ const fleet = (): GroupSpec[] => [
   healthy('cache', 300, ['cache-a', 'cache-b', 'cache-c']),
   healthy('payments', 600, ['pay-1', 'pay-2']),
   healthy('search', 1800, ['es-1', 'es-2', 'es-3', 'es-4', 'es-5']),
-  healthy('edge-paths', 120, ['path-fra', 'path-ams']),
+  { ...healthy('edge-paths', 120, ['path-fra', 'path-ams']), paths: true },
 ];
 
 const recoveringOrders: GroupSpec = {
@@ -65,9 +80,9 @@ const recoveringOrders: GroupSpec = {
   progress: 0.62,
   etaSeconds: 160,
   members: [
-    { member: 'pg-1', status: 'converged' },
-    { member: 'pg-2', status: 'lagging', lagSeconds: 38, lagBytes: 41_000_000 },
-    { member: 'pg-3', status: 'lagging', lagSeconds: 21, lagBytes: 22_500_000 },
+    { member: 'pg-1', status: 'converged', domains: zoneAndHost('eu-1a', 'db-1') },
+    { member: 'pg-2', status: 'lagging', lagSeconds: 38, lagBytes: 41_000_000, domains: zoneAndHost('eu-1b', 'db-2') },
+    { member: 'pg-3', status: 'lagging', lagSeconds: 21, lagBytes: 22_500_000, domains: zoneAndHost('eu-1c', 'db-3') },
   ],
   hidden: true,
   findings: ['replica_lagging'],
@@ -85,11 +100,21 @@ const stalledPartialOrders: GroupSpec = {
   episodeStartedAgo: 780,
   progress: 0.55,
   members: [
-    { member: 'pg-1', status: 'converged' },
-    { member: 'pg-2', status: 'converged', drift: true },
-    { member: 'pg-3', status: 'lagging', lagSeconds: 95 },
-    { member: 'pg-4', status: 'diverged' },
-    { member: 'pg-5', status: 'lagging', lagSeconds: 140 },
+    { member: 'pg-1', status: 'converged', domains: zoneAndHost('eu-1a', 'db-1') },
+    {
+      member: 'pg-2',
+      status: 'converged',
+      drift: true,
+      domains: zoneAndHost('eu-1b', 'db-2'),
+      // The leader has a login role pg-2 lacks, and pg-2's HBA rule for the app asks for another method.
+      differences: [
+        ['missing', 'role auditor'],
+        ['changed', 'hba rule #2 hostssl all app 10.0.0.0/8'],
+      ],
+    },
+    { member: 'pg-3', status: 'lagging', lagSeconds: 95, domains: zoneAndHost('eu-1c', 'db-3') },
+    { member: 'pg-4', status: 'diverged', domains: zoneAndHost('eu-1a', 'db-4') },
+    { member: 'pg-5', status: 'lagging', lagSeconds: 140, domains: zoneAndHost('eu-1b', 'db-5') },
   ],
   hidden: true,
   findings: ['diverged', 'replica_lagging', 'permission_drift'],
@@ -97,6 +122,7 @@ const stalledPartialOrders: GroupSpec = {
 
 const sharedZoneCache: GroupSpec = {
   ...healthy('cache', 300, ['cache-a', 'cache-b', 'cache-c']),
+  members: ['cache-a', 'cache-b', 'cache-c'].map((member, i) => ({ member, status: 'converged', domains: zoneAndHost('eu-1a', `node-${i + 1}`) })),
   shared: [['cloud.availability_zone', 'eu-1a']],
   findings: ['shared_failure_domain'],
 };
@@ -267,8 +293,15 @@ function groupSeries(g: GroupSpec, start: number, end: number, step: number, now
   for (const status of MEMBER_STATUSES) {
     series(METRICS.members, { status }, (t) => g.members.filter((m) => statusAt(m, t) === status).length);
   }
-  for (const m of g.members) {
+  g.members.forEach((m, i) => {
     const labels = { member: m.member };
+    series(METRICS.memberRole, { ...labels, role: m.role ?? (g.paths ? 'path' : i === 0 ? 'leader' : 'replica') }, () => 1);
+    for (const [dimension, value] of m.domains ?? []) {
+      series(METRICS.failureDomain, { ...labels, dimension, value }, () => 1);
+    }
+    for (const [change, entry] of m.differences ?? []) {
+      series(METRICS.permissionDifference, { ...labels, change, entry }, (t) => (m.drift && inEpisode(t) ? 1 : undefined));
+    }
     for (const status of MEMBER_STATUSES) {
       series(METRICS.memberStatus, { ...labels, status }, (t) => (statusAt(m, t) === status ? 1 : 0));
     }
@@ -278,7 +311,7 @@ function groupSeries(g: GroupSpec, start: number, end: number, step: number, now
     }
     series(METRICS.permissionDrift, labels, (t) => (m.drift && inEpisode(t) ? 1 : 0));
     series(METRICS.observationAge, labels, () => (m.status === 'unknown' ? 45 : 1));
-  }
+  });
   for (const [dimension, value] of g.shared ?? []) {
     series(METRICS.sharedDependency, { dimension, value }, () => 1);
   }
@@ -290,9 +323,25 @@ function groupSeries(g: GroupSpec, start: number, end: number, step: number, now
     // Shared failure domains are findings while healthy too; the others belong to the episode.
     series(METRICS.finding, { cause }, (t) => (cause === 'shared_failure_domain' || inEpisode(t) ? 1 : undefined));
   }
-  series(METRICS.independence, {}, () => (g.shared?.length ? 0.5 : 1));
-  series(METRICS.effectivePaths, {}, () => (g.shared?.length ? 1 : g.members.length));
+  const independence = independenceOf(g);
+  series(METRICS.independence, {}, () => independence.ratio);
+  series(METRICS.effectivePaths, {}, () => independence.effectivePaths);
   return out;
+}
+
+/** As the collector derives them from the members' failure-domain values (DESIGN.md §2.4), when the spec gives them. */
+function independenceOf(g: GroupSpec): { ratio: number; effectivePaths: number } {
+  const values = new Map<string, Set<string>>();
+  for (const m of g.members) {
+    for (const [dimension, value] of m.domains ?? []) {
+      values.set(dimension, (values.get(dimension) ?? new Set()).add(value));
+    }
+  }
+  if (values.size === 0) {
+    return { ratio: g.shared?.length ? 0.5 : 1, effectivePaths: g.shared?.length ? 1 : g.members.length };
+  }
+  const distinct = [...values.values()].map((v) => v.size);
+  return { ratio: distinct.filter((n) => n >= 2).length / distinct.length, effectivePaths: Math.min(...distinct) };
 }
 
 /** Lag that falls towards its current value while recovering, and sits flat once stalled. */

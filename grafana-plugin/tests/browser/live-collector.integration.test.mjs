@@ -76,6 +76,14 @@ it(
       members.every((st) => ['converged', 'lagging', 'diverged', 'unreachable', 'unknown'].includes(st)),
       members.join(', '),
     );
+    // Role and failure-domain values from the collector's own series (the demo declares zones and hosts).
+    const roles = await card.getByTestId('member-role').allTextContents();
+    assert.equal(roles.length, members.length, `a role for every member: ${roles.join(', ')}`);
+    assert.ok(
+      roles.every((r) => ['leader', 'replica', 'standby', 'path'].includes(r)),
+      roles.join(', '),
+    );
+    assert.ok((await card.getByTestId('failure-domain').count()) >= members.length, 'failure-domain values for the members');
     await page.screenshot({ path: join(screenshotDir(), 'live-collector-drilldown.png') });
     await page.close();
   },

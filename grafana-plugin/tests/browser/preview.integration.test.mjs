@@ -163,6 +163,15 @@ describe('findings, planned episodes, drill-down and the timeline hover', () => 
     ]);
     assert.deepEqual(await drill.getByTestId('finding').evaluateAll((f) => f.map((x) => x.dataset.cause)), ['diverged', 'replica_lagging', 'permission_drift']);
     assert.ok((await drill.getByTestId('lag-sparkline').count()) >= 2, 'the lagging members have their own sparkline');
+    // Role, failure-domain values and what differs in permissions, from their own series.
+    assert.deepEqual(await drill.getByTestId('member-role').allTextContents(), ['leader', 'replica', 'replica', 'replica', 'replica']);
+    const pg2 = drill.locator('[data-testid="member-row"][data-member="pg-2"]');
+    assert.deepEqual(await pg2.getByTestId('failure-domain').allTextContents(), ['zone eu-1b', 'host db-2']);
+    assert.deepEqual(await pg2.getByTestId('permission-difference').allTextContents(), [
+      'missing on this member: role auditor',
+      'other rules on this member: hba rule #2 hostssl all app 10.0.0.0/8',
+    ]);
+    assert.ok(await pg2.getByTestId('permission-difference').first().isVisible(), 'the difference is on screen, not only in the DOM');
     // The opened card grows; the cards below move down and nothing overlaps.
     const boxes = await page.$$eval('[data-testid="group-card"]', (cs) =>
       cs.map((c) => c.getBoundingClientRect()).map((r) => ({ top: r.top, bottom: r.bottom })),
@@ -193,6 +202,17 @@ describe('findings, planned episodes, drill-down and the timeline hover', () => 
     }));
     assert.ok(size.card > size.list * 0.9, `the opened card spans the row (${size.card} of ${size.list} px)`);
     assert.ok(size.table <= size.card, `the member table fits (${size.table} px in ${size.card} px)`);
+    assert.deepEqual(await orders.locator('[data-testid="member-row"][data-member="pg-2"] [data-testid="permission-difference"]').allTextContents(), [
+      'missing on this member: role auditor',
+      'other rules on this member: hba rule #2 hostssl all app 10.0.0.0/8',
+    ]);
+    const cache = page.locator('[data-testid="group-card"][data-group="cache"]');
+    await cache.getByTestId('drilldown-toggle').click();
+    assert.deepEqual(await cache.locator('[data-testid="failure-domain"][data-shared="true"]').allTextContents(), [
+      'zone eu-1a (every member)',
+      'zone eu-1a (every member)',
+      'zone eu-1a (every member)',
+    ]);
     assert.deepEqual(errors, []);
     await page.screenshot({ path: join(shots, 'drilldown-grid.png') });
     await page.close();

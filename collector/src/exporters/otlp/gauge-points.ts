@@ -2,6 +2,7 @@ import type { GroupState } from '../../model/group-state';
 import { etaSecondsAt } from '../../model/eta';
 import { MEMBER_STATUSES, PHASES } from '../../model/types';
 import type { MetricKey } from '../metric-definitions';
+import { exportedPermissionDifferences } from '../permission-difference-series';
 
 /** The gauges read from the snapshot at each export (the histogram and counter are recorded, not read). */
 export type GaugeKey = Exclude<MetricKey, 'duration' | 'episodes' | 'episodesWithinRto' | 'plannedEpisodes' | 'blips'>;
@@ -53,6 +54,9 @@ export function forEachGaugePoint(
       if (member.lagSeconds !== null) emit('memberLagSeconds', member.lagSeconds, labels);
       if (member.lagBytes !== null) emit('memberLagBytes', member.lagBytes, labels);
       emit('memberPermissionDrift', member.permissionDrift ? 1 : 0, labels);
+      emit('memberRole', 1, { ...labels, role: member.role });
+      for (const dimension in member.dependencies) emit('memberFailureDomain', 1, { ...labels, dimension, value: member.dependencies[dimension]! });
+      for (const d of exportedPermissionDifferences(member)) emit('memberPermissionDifference', 1, { ...labels, change: d.change, entry: d.subject });
       if (member.observationAgeSeconds !== null) emit('memberObservationAge', member.observationAgeSeconds + sinceTickSeconds, labels);
     }
     for (const [status, count] of counts) emit('groupMembers', count, { group: state.name, status });

@@ -140,6 +140,21 @@ describe('startOtlpExporter', () => {
       assert.equal(value('recovery.group.divergence_ratio', 'group=orders-db'), 2 / 3);
       assert.equal(value('recovery.group.permission_consistency_ratio', 'group=orders-db'), 0.5);
       assert.equal(value('recovery.member.permission_drift', 'group=orders-db,member=pg-2'), 1);
+      assert.deepEqual(Object.fromEntries(gauges.get('recovery.member.permission_difference')!.points), {
+        'change=missing,entry=role auditor,group=orders-db,member=pg-2': 1,
+        'change=changed,entry=hba rule #2 hostssl all app 10.0.0.0/8,group=orders-db,member=pg-2': 1,
+      });
+      assert.deepEqual(Object.fromEntries(gauges.get('recovery.member.role_info')!.points), {
+        'group=orders-db,member=pg-1,role=leader': 1,
+        'group=orders-db,member=pg-2,role=replica': 1,
+        'group=orders-db,member=pg-3,role=standby': 1,
+      });
+      assert.deepEqual(Object.fromEntries(gauges.get('recovery.member.failure_domain')!.points), {
+        'dimension=cloud.region,group=orders-db,member=pg-1,value=eu-1': 1,
+        'dimension=host.name,group=orders-db,member=pg-1,value=node-1': 1,
+        'dimension=cloud.region,group=orders-db,member=pg-2,value=eu-1': 1,
+        'dimension=host.name,group=orders-db,member=pg-2,value=node-2': 1,
+      });
       assert.equal(value('recovery.group.independence_ratio', 'group=orders-db'), 0.5);
       assert.equal(value('recovery.group.effective_paths', 'group=orders-db'), 1);
       assert.deepEqual(Object.fromEntries(gauges.get('recovery.group.shared_dependency')!.points), { 'dimension=cloud.region,group=orders-db,value=eu-1': 1 });

@@ -7,6 +7,7 @@
 import type { GroupState, MemberState } from '../../model/group-state';
 import { MEMBER_STATUSES, PHASES } from '../../model/types';
 import { METRICS, RECOVERY_DURATION_BUCKETS_SECONDS, type MetricKey } from '../metric-definitions';
+import { exportedPermissionDifferences } from '../permission-difference-series';
 import { etaSecondsAt } from '../../model/eta';
 import { escapeLabelValue, formatValue, labelPair } from './exposition-format';
 
@@ -38,6 +39,9 @@ interface MemberChanges {
   lagSeconds: boolean;
   lagBytes: boolean;
   drift: boolean;
+  role: boolean;
+  failureDomains: boolean;
+  permissionDifferences: boolean;
 }
 
 const NOT_ASCII = /[^\x00-\x7f]/;
@@ -218,7 +222,17 @@ export class GroupSeries {
   }
 
   private updateMembers(state: GroupState, changes: MemberChanges): void {
-    if (!changes.layout && !changes.status && !changes.lagSeconds && !changes.lagBytes && !changes.drift) return;
+    if (
+      !changes.layout &&
+      !changes.status &&
+      !changes.lagSeconds &&
+      !changes.lagBytes &&
+      !changes.drift &&
+      !changes.role &&
+      !changes.failureDomains &&
+      !changes.permissionDifferences
+    )
+      return;
     const memberLabels = state.members.map((m) => `${this.groupLabel},member="${escapeLabelValue(m.member)}"`);
     if (changes.layout) {
       this.agePrefixes = memberLabels.map((labels) => `${METRICS.memberObservationAge.name}{${labels}} `);
@@ -256,6 +270,35 @@ export class GroupSeries {
         'memberPermissionDrift',
         perMember(METRICS.memberPermissionDrift.name, (m) => (m.permissionDrift ? 1 : 0)),
       );
+    if (changes.layout || changes.role)
+      this.set('memberRole', state.members.map((m, i) => `${METRICS.memberRole.name}{${memberLabels[i]},${labelPair('role', m.role)}} 1\n`).join(''));
+    if (changes.layout || changes.failureDomains) this.set('memberFailureDomain', this.failureDomains(state.members, memberLabels));
+    if (changes.layout || changes.drift || changes.permissionDifferences)
+      this.set('memberPermissionDifference', this.permissionDifferences(state.members, memberLabels));
+  }
+
+  /** One series per dimension each member reports, in the dimensions' name order. */
+  private failureDomains(members: readonly MemberState[], memberLabels: readonly string[]): string {
+    const lines: string[] = [];
+    members.forEach((m, i) => {
+      for (const dimension of Object.keys(m.dependencies).sort()) {
+        lines.push(
+          `${METRICS.memberFailureDomain.name}{${memberLabels[i]},${labelPair('dimension', dimension)},${labelPair('value', m.dependencies[dimension]!)}} 1\n`,
+        );
+      }
+    });
+    return lines.join('');
+  }
+
+  /** The first few differences of each drifted member: the subject only, never its rules (no secret can reach a label). */
+  private permissionDifferences(members: readonly MemberState[], memberLabels: readonly string[]): string {
+    const lines: string[] = [];
+    members.forEach((m, i) => {
+      for (const d of exportedPermissionDifferences(m)) {
+        lines.push(`${METRICS.memberPermissionDifference.name}{${memberLabels[i]},${labelPair('change', d.change)},${labelPair('entry', d.subject)}} 1\n`);
+      }
+    });
+    return lines.join('');
   }
 
   private memberCounts(members: readonly MemberState[]): string {
@@ -304,17 +347,53 @@ function sameSharedDomains(a: GroupState, b: GroupState): boolean {
  */
 function memberChanges(before: GroupState | undefined, state: GroupState): MemberChanges {
   if (before === undefined || before.members.length !== state.members.length) {
-    return { layout: true, status: true, lagSeconds: true, lagBytes: true, drift: true };
+    return ALL_CHANGED;
   }
-  const changes = { layout: false, status: false, lagSeconds: false, lagBytes: false, drift: false };
+  const changes = {
+    layout: false,
+    status: false,
+    lagSeconds: false,
+    lagBytes: false,
+    drift: false,
+    role: false,
+    failureDomains: false,
+    permissionDifferences: false,
+  };
   for (let i = 0; i < state.members.length; i++) {
     const now = state.members[i]!;
     const old = before.members[i]!;
-    if (now.member !== old.member) return { layout: true, status: true, lagSeconds: true, lagBytes: true, drift: true };
+    if (now.member !== old.member) return ALL_CHANGED;
     if (now.status !== old.status) changes.status = true;
     if (now.lagSeconds !== old.lagSeconds) changes.lagSeconds = true;
     if (now.lagBytes !== old.lagBytes) changes.lagBytes = true;
     if (now.permissionDrift !== old.permissionDrift) changes.drift = true;
+    if (now.role !== old.role) changes.role = true;
+    // The tracker keeps a member's dependencies object until they change: a new object is the rare case.
+    if (now.dependencies !== old.dependencies && !sameDependencies(now.dependencies, old.dependencies)) changes.failureDomains = true;
+    if (now.permissionDifferences !== old.permissionDifferences && !samePermissionDifferences(now, old)) changes.permissionDifferences = true;
   }
   return changes;
+}
+
+const ALL_CHANGED: Readonly<MemberChanges> = {
+  layout: true,
+  status: true,
+  lagSeconds: true,
+  lagBytes: true,
+  drift: true,
+  role: true,
+  failureDomains: true,
+  permissionDifferences: true,
+};
+
+function sameDependencies(a: MemberState['dependencies'], b: MemberState['dependencies']): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+}
+
+/** The exported few only: a difference past the bound changes no series. */
+function samePermissionDifferences(a: MemberState, b: MemberState): boolean {
+  const x = exportedPermissionDifferences(a);
+  const y = exportedPermissionDifferences(b);
+  return x.length === y.length && x.every((d, i) => d.change === y[i]!.change && d.subject === y[i]!.subject);
 }

@@ -16,6 +16,8 @@ function midFailover() {
   const exporter = new PrometheusExporter();
   engine.onEpisodeCompleted((e) => exporter.recordEpisode(e));
   const deps = (zone: string) => ({ 'cloud.availability_zone': zone, 'host.name': 'shared-host' });
+  // What the fingerprints stand for: after the failover the new leader b has a user c lacks.
+  const users = (...names: string[]) => names.map((u) => ({ subject: `user ${u}`, rules: 'on ~* +@all' }));
   for (let s = 0; s < 12; s++) {
     const failed = s >= 3;
     engine.observe(
@@ -28,9 +30,18 @@ function midFailover() {
       ),
     );
     engine.observe(
-      obs('b', now, { role: failed ? 'leader' : 'replica', position: 10, load: 250, dependencies: deps('z2'), permissionFingerprint: failed ? 'q' : 'p' }),
+      obs('b', now, {
+        role: failed ? 'leader' : 'replica',
+        position: 10,
+        load: 250,
+        dependencies: deps('z2'),
+        permissionFingerprint: failed ? 'q' : 'p',
+        permissionEntries: failed ? users('app', 'auditor') : users('app'),
+      }),
     );
-    engine.observe(obs('c', now, { position: 10, lagSeconds: failed ? 30 - s : 0, dependencies: deps('z3'), permissionFingerprint: 'p' }));
+    engine.observe(
+      obs('c', now, { position: 10, lagSeconds: failed ? 30 - s : 0, dependencies: deps('z3'), permissionFingerprint: 'p', permissionEntries: users('app') }),
+    );
     engine.observe({ ...obs('x', now, { role: 'leader', position: 1 }), group: 'calm' });
     engine.observe({ ...obs('y', now, { role: 'leader', position: 1 }), group: 'drain' });
     engine.observe({ ...obs('z', now, { lagSeconds: s < 3 ? 0 : 30 - 2 * (s - 3) }), group: 'drain' });
@@ -72,6 +83,28 @@ describe('PrometheusExporter', () => {
         ['recovery_group_shared_dependency{group="db",dimension="host.name",value="shared-host"} 1'],
       );
       assert.ok(seriesOf(text, 'recovery_member_permission_drift').includes('recovery_member_permission_drift{group="db",member="c"} 1'));
+      assert.deepEqual(seriesOf(text, 'recovery_member_permission_difference'), [
+        'recovery_member_permission_difference{group="db",member="c",change="missing",entry="user auditor"} 1',
+      ]);
+    });
+
+    it("names each member's role and failure-domain values", async () => {
+      const text = await midFailover().exporter.metricsText();
+      assert.deepEqual(
+        seriesOf(text, 'recovery_member_role_info').filter((l) => l.includes('group="db"')),
+        [
+          'recovery_member_role_info{group="db",member="a",role="leader"} 1',
+          'recovery_member_role_info{group="db",member="b",role="leader"} 1',
+          'recovery_member_role_info{group="db",member="c",role="replica"} 1',
+        ],
+      );
+      assert.deepEqual(
+        seriesOf(text, 'recovery_member_failure_domain').filter((l) => l.includes('member="c"')),
+        [
+          'recovery_member_failure_domain{group="db",member="c",dimension="cloud.availability_zone",value="z3"} 1',
+          'recovery_member_failure_domain{group="db",member="c",dimension="host.name",value="shared-host"} 1',
+        ],
+      );
       assert.ok(seriesOf(text, 'recovery_group_failover_load_ratio').includes('recovery_group_failover_load_ratio{group="db"} 2.5'));
     });
 

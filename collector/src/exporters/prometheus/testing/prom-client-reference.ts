@@ -8,6 +8,7 @@ import { isWithinRto, type Episode, type GroupState } from '../../../model/group
 import { etaSecondsAt } from '../../../model/eta';
 import { MEMBER_STATUSES, PHASES } from '../../../model/types';
 import { METRICS, RECOVERY_DURATION_BUCKETS_SECONDS, type MetricDefinition, type MetricKey } from '../../metric-definitions';
+import { exportedPermissionDifferences } from '../../permission-difference-series';
 
 export interface ReferenceInput {
   /** Groups declared (counters and histogram at zero), in any order. */
@@ -92,6 +93,9 @@ export function promClientRegistry(input: ReferenceInput): Registry {
       setIfKnown(g.memberLagSeconds, labels, m.lagSeconds);
       setIfKnown(g.memberLagBytes, labels, m.lagBytes);
       g.memberPermissionDrift.set(labels, m.permissionDrift ? 1 : 0);
+      g.memberRole.set({ ...labels, role: m.role }, 1);
+      for (const [dimension, value] of Object.entries(m.dependencies)) g.memberFailureDomain.set({ ...labels, dimension, value }, 1);
+      for (const d of exportedPermissionDifferences(m)) g.memberPermissionDifference.set({ ...labels, change: d.change, entry: d.subject }, 1);
       g.memberObservationAge.set(labels, m.observationAgeSeconds === null ? Infinity : m.observationAgeSeconds + sinceTickSeconds);
     }
   }
