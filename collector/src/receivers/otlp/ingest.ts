@@ -6,7 +6,7 @@ import { MEMBER_METRICS, type MemberField } from './member-metrics';
 import {
   hasOwn as hasOwnImported,
   int64ToNumber as int64ToNumberImported,
-  TEMPORALITY_DELTA,
+  TEMPORALITY_DELTA as TEMPORALITY_DELTA_IMPORTED,
   type OtlpMetricsRequest,
   type OtlpNumberDataPoint,
 } from './otlp-types';
@@ -84,6 +84,7 @@ const NO_FACTS = NO_FACTS_IMPORTED;
 const readAttributes = readAttributesImported;
 const hasOwn = hasOwnImported;
 const int64ToNumber = int64ToNumberImported;
+const TEMPORALITY_DELTA = TEMPORALITY_DELTA_IMPORTED;
 
 /** What addPoint needs of a point's metric: the same for all its points. */
 interface PointMetric {
