@@ -54,8 +54,6 @@ const MAX_DEPTH = MAX_DEPTH_IMPORTED;
 const FIELD_1_LEN = (1 << 3) | LEN;
 const FIELD_2_LEN = (2 << 3) | LEN;
 
-/** A point without attributes shares this (never written to: the mapping only reads). */
-const NO_ATTRIBUTES = Object.freeze([]) as unknown as OtlpKeyValue[];
 /** A histogram, exponential histogram or summary point: counted, never read. */
 const COUNTED_POINT = Object.freeze({});
 /** An array or key-value list attribute value: walked, not built (only its presence is read). */
@@ -164,11 +162,10 @@ function readResourceMetrics(r: WireReader, end: number, depth: number): OtlpRes
 
 /** `into`: the resource already decoded from an earlier copy of the field (merged, as protobuf does). */
 function readResource(r: WireReader, end: number, depth: number, into: { attributes: OtlpKeyValue[] } | null): { attributes: OtlpKeyValue[] } {
-  const resource = into ?? { attributes: NO_ATTRIBUTES };
+  const resource = into ?? { attributes: [] };
   while (r.pos < end) {
     const tag = r.uint32(end);
     if (tag === FIELD_1_LEN) {
-      if (resource.attributes === NO_ATTRIBUTES) resource.attributes = [];
       resource.attributes.push(readKeyValue(r, enter(r, end, depth + 1), depth + 1));
     } else skipOther(r, tag, end, depth, RESOURCE);
   }
@@ -263,7 +260,7 @@ const HAS_DOUBLE = 1;
 const HAS_INT = 2;
 
 function readNumberDataPoint(r: WireReader, end: number, depth: number): OtlpNumberDataPoint {
-  let attributes = NO_ATTRIBUTES;
+  const attributes: OtlpKeyValue[] = [];
   let timeUnixNano = 0;
   let asDouble = 0;
   let asInt = 0;
@@ -272,7 +269,6 @@ function readNumberDataPoint(r: WireReader, end: number, depth: number): OtlpNum
     const tag = r.uint32(end);
     switch (tag) {
       case (7 << 3) | LEN:
-        if (attributes === NO_ATTRIBUTES) attributes = [];
         attributes.push(readKeyValue(r, enter(r, end, depth + 1), depth + 1));
         break;
       case (3 << 3) | I64:

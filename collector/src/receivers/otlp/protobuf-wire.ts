@@ -54,6 +54,18 @@ const utf8: (buf: Utf8Buffer, start: number, end: number) => string =
     ? (buf, start, end) => buf.utf8Slice!(start, end)
     : (buf, start, end) => buf.toString('utf8', start, end);
 
+const internedView = new DataView(internedBytes.buffer);
+
+/** The `length` bytes at `start` of a body are those interned at `at`: compared four at a time, the last four overlapping. */
+function sameBytes(view: DataView, start: number, at: number, length: number): boolean {
+  if (length < 4) {
+    for (let i = 0; i < length; i++) if (internedBytes[at + i] !== view.getUint8(start + i)) return false;
+    return true;
+  }
+  for (let i = 0; i < length - 4; i += 4) if (internedView.getUint32(at + i, true) !== view.getUint32(start + i, true)) return false;
+  return internedView.getUint32(at + length - 4, true) === view.getUint32(start + length - 4, true);
+}
+
 /** Reads one protobuf message body, front to back. */
 export class WireReader {
   /** The next byte to read. */
@@ -136,16 +148,23 @@ export class WireReader {
     if (length === 0) return '';
     if (length > INTERNED_MAX_BYTES) return utf8(this.buf, start, stop);
     const buf = this.buf;
-    // FNV-1a over the bytes; the comparison below decides.
-    let hash = 0x811c9dc5 ^ length;
-    for (let i = start; i < stop; i++) hash = Math.imul(hash ^ buf[i]!, 0x01000193);
-    const slot = (hash ^ (hash >>> 16)) & (INTERNED_SLOTS - 1);
-    const at = slot * INTERNED_MAX_BYTES;
-    if (internedLength[slot] === length) {
-      let i = 0;
-      while (i < length && internedBytes[at + i] === buf[start + i]) i++;
-      if (i === length) return internedString[slot]!;
+    // A hash of the length and the first and last four bytes (read as words), which is what tells
+    // OTLP's strings apart (`member-1`, `member-2`); the comparison below decides, a word at a time.
+    const view = this.view;
+    let first: number;
+    let last: number;
+    if (length >= 4) {
+      first = view.getUint32(start, true);
+      last = view.getUint32(stop - 4, true);
+    } else {
+      first = buf[start]! | (buf[stop - 1]! << 8);
+      last = buf[start + (length >>> 1)]!;
     }
+    let hash = Math.imul(first ^ length, 0x9e3779b1);
+    hash = Math.imul(hash ^ last, 0x85ebca6b);
+    const slot = (hash ^ (hash >>> 15)) & (INTERNED_SLOTS - 1);
+    const at = slot * INTERNED_MAX_BYTES;
+    if (internedLength[slot] === length && sameBytes(view, start, at, length)) return internedString[slot]!;
     const text = utf8(buf, start, stop);
     for (let i = 0; i < length; i++) internedBytes[at + i] = buf[start + i]!;
     internedLength[slot] = length;
