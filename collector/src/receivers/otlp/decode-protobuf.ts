@@ -60,11 +60,17 @@ const COUNTED_POINT = Object.freeze({});
 const NOT_BUILT = Object.freeze({});
 
 /** The fields read of each message, by number, with their wire type: another wire type is an error naming the field. */
-type FieldsRead = { readonly message: string; readonly fields: ReadonlyMap<number, readonly [name: string, wireType: number]> };
-const fieldsRead = (message: string, fields: [number, string, number][]): FieldsRead => ({
-  message,
-  fields: new Map(fields.map(([number, name, wireType]) => [number, [name, wireType]])),
-});
+type FieldsRead = { readonly message: string; readonly names: readonly string[]; readonly wireTypes: Int8Array };
+const fieldsRead = (message: string, fields: [number, string, number][]): FieldsRead => {
+  const size = Math.max(...fields.map(([number]) => number)) + 1;
+  const names = new Array<string>(size).fill('');
+  const wireTypes = new Int8Array(size).fill(-1); // -1: not read, skipped whatever its wire type
+  for (const [number, name, wireType] of fields) {
+    names[number] = name;
+    wireTypes[number] = wireType;
+  }
+  return { message, names, wireTypes };
+};
 const REQUEST = fieldsRead('ExportMetricsServiceRequest', [[1, 'resource_metrics', LEN]]);
 const RESOURCE_METRICS = fieldsRead('ResourceMetrics', [
   [1, 'resource', LEN],
@@ -112,8 +118,9 @@ const KEY_VALUE_LIST = fieldsRead('KeyValueList', [[1, 'values', LEN]]);
 
 /** A field this message does not read: skipped; one it reads with the wrong wire type: an error. */
 function skipOther(r: WireReader, tag: number, end: number, depth: number, read: FieldsRead): void {
-  const field = read.fields.get(tag >>> 3);
-  if (field !== undefined && field[1] !== (tag & 7)) throw r.wrongWireType(tag, read.message, field[0], field[1]);
+  const number = tag >>> 3;
+  const wireType = number < read.wireTypes.length ? read.wireTypes[number]! : -1;
+  if (wireType !== -1 && wireType !== (tag & 7)) throw r.wrongWireType(tag, read.message, read.names[number]!, wireType);
   r.skip(tag, end, depth);
 }
 

@@ -160,9 +160,10 @@ export class WireReader {
       first = buf[start]! | (buf[stop - 1]! << 8);
       last = buf[start + (length >>> 1)]!;
     }
-    let hash = Math.imul(first ^ length, 0x9e3779b1);
-    hash = Math.imul(hash ^ last, 0x85ebca6b);
-    const slot = (hash ^ (hash >>> 15)) & (INTERNED_SLOTS - 1);
+    let hash = Math.imul(first ^ length, 0x9e3779b1) ^ last;
+    hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b); // murmur3's finalizer: every input bit reaches the slot bits
+    hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
+    const slot = (hash ^ (hash >>> 16)) & (INTERNED_SLOTS - 1);
     const at = slot * INTERNED_MAX_BYTES;
     if (internedLength[slot] === length && sameBytes(view, start, at, length)) return internedString[slot]!;
     const text = utf8(buf, start, stop);
