@@ -9,12 +9,12 @@
  */
 
 /** Wire types (the low 3 bits of a tag). Groups (3, 4) are not used by OTLP; they are skipped like protobufjs does. */
-export const VARINT = 0;
-export const I64 = 1;
-export const LEN = 2;
-export const SGROUP = 3;
-export const EGROUP = 4;
-export const I32 = 5;
+const VARINT = 0;
+const I64 = 1;
+const LEN = 2;
+const SGROUP = 3;
+const EGROUP = 4;
+const I32 = 5;
 
 const WIRE_TYPE_NAMES = ['varint', '64-bit', 'length-delimited', 'group start', 'group end', '32-bit', 'wire type 6', 'wire type 7'];
 
