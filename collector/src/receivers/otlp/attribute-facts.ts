@@ -1,6 +1,6 @@
-import { ROLES, type Role } from '../../model/types';
+import { ROLES as ROLES_IMPORTED, type Role } from '../../model/types';
 import {
-  DEPENDENCY_PREFIX,
+  DEPENDENCY_PREFIX as DEPENDENCY_PREFIX_IMPORTED,
   DEPENDENCY_RESOURCE_ATTRIBUTES,
   GROUP_ATTRIBUTE,
   GROUP_FALLBACK_ATTRIBUTE,
@@ -10,8 +10,14 @@ import {
   ROLE_ATTRIBUTE,
   STATE_FINGERPRINT_ATTRIBUTE,
 } from './member-metrics';
-import { hasOwn, int64ToNumber, type OtlpAnyValue, type OtlpKeyValue } from './otlp-types';
+import { hasOwn as hasOwnImported, int64ToNumber as int64ToNumberImported, type OtlpAnyValue, type OtlpKeyValue } from './otlp-types';
 import type { PointRefusalReason } from './refusal';
+
+/** Local aliases: read per attribute, and an imported binding is a getter call under some loaders (tsx). */
+const ROLES = ROLES_IMPORTED;
+const DEPENDENCY_PREFIX = DEPENDENCY_PREFIX_IMPORTED;
+const hasOwn = hasOwnImported;
+const int64ToNumber = int64ToNumberImported;
 
 /** Identity and dependency attributes found on a resource or a data point. */
 export interface AttributeFacts {

@@ -65,7 +65,16 @@ function readScopeMetrics(raw: unknown, path: string): OtlpScopeMetrics {
 
 function readMetric(raw: unknown, path: string): OtlpMetric {
   const o = asObject(raw, path);
-  const metric: OtlpMetric = { name: str(o['name'], `${path}.name`), unit: str(o['unit'], `${path}.unit`) };
+  // Every field set, in the protobuf decoder's order: the mapping then sees one object shape whichever encoding came in.
+  const metric: OtlpMetric = {
+    name: str(o['name'], `${path}.name`),
+    unit: str(o['unit'], `${path}.unit`),
+    gauge: null,
+    sum: null,
+    histogram: null,
+    exponentialHistogram: null,
+    summary: null,
+  };
   if (o['gauge'] !== undefined && o['gauge'] !== null) {
     const g = asObject(o['gauge'], `${path}.gauge`);
     metric.gauge = { dataPoints: list(field(g, 'dataPoints', 'data_points'), `${path}.gauge.dataPoints`, readNumberDataPoint) };
@@ -93,18 +102,14 @@ function readMetric(raw: unknown, path: string): OtlpMetric {
 function readNumberDataPoint(raw: unknown, path: string): OtlpNumberDataPoint {
   budget?.point();
   const o = asObject(raw, path);
-  const point: OtlpNumberDataPoint = {
-    attributes: list(o['attributes'], `${path}.attributes`, readKeyValue),
-    timeUnixNano: fixed64(field(o, 'timeUnixNano', 'time_unix_nano'), `${path}.timeUnixNano`),
-  };
+  const attributes = list(o['attributes'], `${path}.attributes`, readKeyValue);
+  const timeUnixNano = fixed64(field(o, 'timeUnixNano', 'time_unix_nano'), `${path}.timeUnixNano`);
   const asDouble = field(o, 'asDouble', 'as_double');
   const asInt = field(o, 'asInt', 'as_int');
-  if (asDouble !== undefined && asDouble !== null) {
-    point.asDouble = double(asDouble, `${path}.asDouble`);
-  } else if (asInt !== undefined && asInt !== null) {
-    point.asInt = int64(asInt, `${path}.asInt`);
-  }
-  return point;
+  // One literal per case, as the protobuf decoder builds them: the same shapes for the mapping.
+  if (asDouble !== undefined && asDouble !== null) return { attributes, timeUnixNano, asDouble: double(asDouble, `${path}.asDouble`) };
+  if (asInt !== undefined && asInt !== null) return { attributes, timeUnixNano, asInt: int64(asInt, `${path}.asInt`) };
+  return { attributes, timeUnixNano };
 }
 
 function readKeyValue(raw: unknown, path: string): OtlpKeyValue {
@@ -147,8 +152,9 @@ function asObject(raw: unknown, path: string): JsonObject {
 function list<T>(raw: unknown, path: string, read: (item: unknown, path: string) => T): T[] {
   if (raw === undefined || raw === null) return [];
   if (!Array.isArray(raw)) throw new OtlpDecodeError(`${path}: expected an array`);
-  const result = new Array<T>(raw.length);
-  for (let i = 0; i < raw.length; i++) result[i] = read(raw[i], `${path}[${i}]`);
+  // Pushed, not preallocated: a packed array, as the protobuf decoder's (one array kind for the mapping's loops).
+  const result: T[] = [];
+  for (let i = 0; i < raw.length; i++) result.push(read(raw[i], `${path}[${i}]`));
   return result;
 }
 

@@ -1,59 +1,420 @@
-import * as protobuf from 'protobufjs';
-import { DecodeBudget, RequestTooBigError } from './decode-budget';
-import { OTLP_METRICS_PROTO } from './otlp-schema';
-import { OtlpDecodeError, type OtlpMetricsRequest } from './otlp-types';
-
-/** Messages that are data points: counted toward otlp.max_points_per_request as well. */
-const POINT_TYPES = new Set(['NumberDataPoint', 'CountedPoint']);
-
-/** The budget of the request being decoded now (decoding is synchronous, so one at a time). */
-let budget: DecodeBudget | undefined;
+import { DecodeBudget } from './decode-budget';
+import type { OtlpAnyValue, OtlpKeyValue, OtlpMetric, OtlpMetricsRequest, OtlpNumberDataPoint, OtlpResourceMetrics, OtlpScopeMetrics } from './otlp-types';
+import { OtlpDecodeError } from './otlp-types';
+import { MAX_DEPTH as MAX_DEPTH_IMPORTED, WireFormatError, WireReader } from './protobuf-wire';
 
 /**
- * A second copy of the schema whose every message decoder counts itself
- * against the current budget before decoding, so a request stops at the first
- * message over a limit. A copy, so the bare protobufjs types (otlp-schema.ts)
- * stay a fair baseline for the benchmarks. protobufjs's generated decoders call
- * `types[i].decode` of their field types, so replacing each type's `decode`
- * after its codecs are generated puts the count inside the decode loop.
+ * An `application/x-protobuf` ExportMetricsServiceRequest decoded by hand into
+ * the objects the mapping reads (otlp-types.ts), the fields of
+ * opentelemetry-proto v1.x that Rebound reads and nothing else: resource
+ * attributes, metric name and unit, gauge and sum points (attributes, time,
+ * value), the temporality; histogram, exponential histogram and summary points
+ * only counted (they are refused by number). Everything else — scopes,
+ * descriptions, start times, flags, exemplars, buckets, schema URLs, unknown
+ * fields — is skipped by its length without being decoded. Arrays and maps
+ * inside attribute values are walked (counted and checked) but not built:
+ * only their presence is read.
+ *
+ * Results equal protobufjs's with the schema in otlp-schema.ts
+ * (decode-protobuf.fuzz.test.ts compares them): a message field sent twice is
+ * merged, a scalar sent twice takes the last value, 64-bit integers are numbers
+ * (the nearest double, as Long.toNumber gives). Stricter where protobufjs
+ * guesses: a field Rebound reads that arrives with another wire type is a 400
+ * (protobufjs skips it as unknown), as is a length past its message.
+ *
+ * Every message counts toward `max_items_per_request` (data points toward
+ * `max_points_per_request` too) before it is decoded, exactly the messages
+ * protobufjs decodes, so a hostile body is refused at the same item (413).
  */
-const countingRoot = protobuf.parse(OTLP_METRICS_PROTO, { keepCase: false }).root;
-countingRoot.resolveAll();
-const countingTypes: protobuf.Type[] = [];
-const collectTypes = (namespace: protobuf.NamespaceBase): void => {
-  for (const nested of namespace.nestedArray) {
-    if (nested instanceof protobuf.Type) countingTypes.push(nested);
-    if (nested instanceof protobuf.Namespace) collectTypes(nested);
-  }
-};
-collectTypes(countingRoot);
-for (const type of countingTypes) type.setup();
-for (const type of countingTypes) {
-  const decode = type.decode;
-  const isPoint = POINT_TYPES.has(type.name);
-  // The generated decoders' own parameters (reader, length, end group, depth, target), passed as they are: no rest array per message.
-  const generated = decode as unknown as (this: protobuf.Type, r: unknown, l: unknown, z: unknown, q: unknown, g: unknown) => protobuf.Message;
-  type.decode = function countedDecode(this: protobuf.Type, r: unknown, l?: unknown, z?: unknown, q?: unknown, g?: unknown) {
-    if (budget !== undefined) {
-      budget.item();
-      if (isPoint) budget.point();
-    }
-    return generated.call(this, r, l, z, q, g);
-  } as protobuf.Type['decode'];
-}
-const ExportMetricsServiceRequest = countingRoot.lookupType('rebound.otlp.ExportMetricsServiceRequest');
-
-/** Decode an `application/x-protobuf` ExportMetricsServiceRequest body, within the request's budget. */
 export function decodeProtobufRequest(body: Uint8Array, requestBudget?: DecodeBudget): OtlpMetricsRequest {
-  budget = requestBudget;
+  budget = requestBudget ?? new DecodeBudget({ maxPointsPerRequest: Infinity, maxItemsPerRequest: Infinity });
+  const buf = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   try {
-    return ExportMetricsServiceRequest.decode(body) as unknown as OtlpMetricsRequest;
+    budget.item();
+    return readRequest(new WireReader(buf), buf.length);
   } catch (error) {
-    if (error instanceof RequestTooBigError) throw error;
-    // protobufjs says e.g. "index out of range: 37 + 10 > 40" for a truncated body.
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new OtlpDecodeError(`body is not a valid protobuf ExportMetricsServiceRequest (${reason})`);
-  } finally {
-    budget = undefined;
+    if (error instanceof WireFormatError) throw new OtlpDecodeError(`body is not a valid protobuf ExportMetricsServiceRequest (${error.message})`);
+    throw error;
+  }
+}
+
+/** The budget of the request being decoded now (decoding is synchronous, so one at a time). */
+let budget: DecodeBudget;
+
+/**
+ * Wire types, as local constants: the switch cases below are evaluated per field, and an
+ * imported binding is a getter call under some loaders (tsx), a local one a constant.
+ */
+const VARINT = 0;
+const I64 = 1;
+const LEN = 2;
+const MAX_DEPTH = MAX_DEPTH_IMPORTED;
+
+/** Tags (field number << 3 | wire type) of the fields read. */
+const FIELD_1_LEN = (1 << 3) | LEN;
+const FIELD_2_LEN = (2 << 3) | LEN;
+
+/** A histogram, exponential histogram or summary point: counted, never read. */
+const COUNTED_POINT = Object.freeze({});
+/** An array or key-value list attribute value: walked, not built (only its presence is read). */
+const NOT_BUILT = Object.freeze({});
+
+/** The fields read of each message, by number, with their wire type: another wire type is an error naming the field. */
+type FieldsRead = { readonly message: string; readonly names: readonly string[]; readonly wireTypes: Int8Array };
+const fieldsRead = (message: string, fields: [number, string, number][]): FieldsRead => {
+  const size = Math.max(...fields.map(([number]) => number)) + 1;
+  const names = new Array<string>(size).fill('');
+  const wireTypes = new Int8Array(size).fill(-1); // -1: not read, skipped whatever its wire type
+  for (const [number, name, wireType] of fields) {
+    names[number] = name;
+    wireTypes[number] = wireType;
+  }
+  return { message, names, wireTypes };
+};
+const REQUEST = fieldsRead('ExportMetricsServiceRequest', [[1, 'resource_metrics', LEN]]);
+const RESOURCE_METRICS = fieldsRead('ResourceMetrics', [
+  [1, 'resource', LEN],
+  [2, 'scope_metrics', LEN],
+]);
+const RESOURCE = fieldsRead('Resource', [[1, 'attributes', LEN]]);
+const SCOPE_METRICS = fieldsRead('ScopeMetrics', [[2, 'metrics', LEN]]);
+const METRIC = fieldsRead('Metric', [
+  [1, 'name', LEN],
+  [3, 'unit', LEN],
+  [5, 'gauge', LEN],
+  [7, 'sum', LEN],
+  [9, 'histogram', LEN],
+  [10, 'exponential_histogram', LEN],
+  [11, 'summary', LEN],
+]);
+const GAUGE = fieldsRead('Gauge', [[1, 'data_points', LEN]]);
+const SUM = fieldsRead('Sum', [
+  [1, 'data_points', LEN],
+  [2, 'aggregation_temporality', VARINT],
+  [3, 'is_monotonic', VARINT],
+]);
+const COUNTED_KIND = fieldsRead('Histogram', [[1, 'data_points', LEN]]);
+const NUMBER_DATA_POINT = fieldsRead('NumberDataPoint', [
+  [3, 'time_unix_nano', I64],
+  [4, 'as_double', I64],
+  [6, 'as_int', I64],
+  [7, 'attributes', LEN],
+]);
+const KEY_VALUE = fieldsRead('KeyValue', [
+  [1, 'key', LEN],
+  [2, 'value', LEN],
+]);
+const ANY_VALUE = fieldsRead('AnyValue', [
+  [1, 'string_value', LEN],
+  [2, 'bool_value', VARINT],
+  [3, 'int_value', VARINT],
+  [4, 'double_value', I64],
+  [5, 'array_value', LEN],
+  [6, 'kvlist_value', LEN],
+  [7, 'bytes_value', LEN],
+]);
+const ARRAY_VALUE = fieldsRead('ArrayValue', [[1, 'values', LEN]]);
+const KEY_VALUE_LIST = fieldsRead('KeyValueList', [[1, 'values', LEN]]);
+
+/** A field this message does not read: skipped; one it reads with the wrong wire type: an error. */
+function skipOther(r: WireReader, tag: number, end: number, depth: number, read: FieldsRead): void {
+  const number = tag >>> 3;
+  const wireType = number < read.wireTypes.length ? read.wireTypes[number]! : -1;
+  if (wireType !== -1 && wireType !== (tag & 7)) throw r.wrongWireType(tag, read.message, read.names[number]!, wireType);
+  r.skip(tag, end, depth);
+}
+
+/**
+ * Enter an embedded message at `depth`: counted first, then its nesting and
+ * length checked (protobufjs's order, so the same body gets the same answer).
+ * Returns where it ends.
+ */
+function enter(r: WireReader, end: number, depth: number): number {
+  const length = r.uint32(end);
+  budget.item();
+  if (depth > MAX_DEPTH) throw r.error(`nesting deeper than ${MAX_DEPTH} levels at byte ${r.pos}`);
+  return r.endOf(length, end);
+}
+
+/** Enter a data point: an item and a point. */
+function enterPoint(r: WireReader, end: number, depth: number): number {
+  const length = r.uint32(end);
+  budget.item();
+  budget.point();
+  if (depth > MAX_DEPTH) throw r.error(`nesting deeper than ${MAX_DEPTH} levels at byte ${r.pos}`);
+  return r.endOf(length, end);
+}
+
+function readRequest(r: WireReader, end: number): OtlpMetricsRequest {
+  const resourceMetrics: OtlpResourceMetrics[] = [];
+  while (r.pos < end) {
+    const tag = r.uint32(end);
+    if (tag === FIELD_1_LEN) resourceMetrics.push(readResourceMetrics(r, enter(r, end, 1), 1));
+    else skipOther(r, tag, end, 0, REQUEST);
+  }
+  return { resourceMetrics };
+}
+
+function readResourceMetrics(r: WireReader, end: number, depth: number): OtlpResourceMetrics {
+  let resource: { attributes: OtlpKeyValue[] } | null = null;
+  const scopeMetrics: OtlpScopeMetrics[] = [];
+  while (r.pos < end) {
+    const tag = r.uint32(end);
+    if (tag === FIELD_1_LEN) resource = readResource(r, enter(r, end, depth + 1), depth + 1, resource);
+    else if (tag === FIELD_2_LEN) scopeMetrics.push(readScopeMetrics(r, enter(r, end, depth + 1), depth + 1));
+    else skipOther(r, tag, end, depth, RESOURCE_METRICS);
+  }
+  return { resource, scopeMetrics };
+}
+
+/** `into`: the resource already decoded from an earlier copy of the field (merged, as protobuf does). */
+function readResource(r: WireReader, end: number, depth: number, into: { attributes: OtlpKeyValue[] } | null): { attributes: OtlpKeyValue[] } {
+  const resource = into ?? { attributes: [] };
+  while (r.pos < end) {
+    const tag = r.uint32(end);
+    if (tag === FIELD_1_LEN) {
+      resource.attributes.push(readKeyValue(r, enter(r, end, depth + 1), depth + 1));
+    } else skipOther(r, tag, end, depth, RESOURCE);
+  }
+  return resource;
+}
+
+function readScopeMetrics(r: WireReader, end: number, depth: number): OtlpScopeMetrics {
+  const metrics: OtlpMetric[] = [];
+  while (r.pos < end) {
+    const tag = r.uint32(end);
+    if (tag === FIELD_2_LEN) metrics.push(readMetric(r, enter(r, end, depth + 1), depth + 1));
+    else skipOther(r, tag, end, depth, SCOPE_METRICS); // field 1, the scope, is skipped
+  }
+  return { metrics };
+}
+
+type Gauge = NonNullable<OtlpMetric['gauge']>;
+type Sum = NonNullable<OtlpMetric['sum']>;
+type CountedKind = { dataPoints: unknown[] };
+
+function readMetric(r: WireReader, end: number, depth: number): OtlpMetric {
+  const metric: OtlpMetric = { name: '', unit: '', gauge: null, sum: null, histogram: null, exponentialHistogram: null, summary: null };
+  const inner = depth + 1;
+  while (r.pos < end) {
+    const tag = r.uint32(end);
+    switch (tag) {
+      case (1 << 3) | LEN:
+        metric.name = r.string(end);
+        break;
+      case (3 << 3) | LEN:
+        metric.unit = r.string(end);
+        break;
+      case (5 << 3) | LEN:
+        metric.gauge = readGauge(r, enter(r, end, inner), inner, metric.gauge ?? null);
+        break;
+      case (7 << 3) | LEN:
+        metric.sum = readSum(r, enter(r, end, inner), inner, metric.sum ?? null);
+        break;
+      case (9 << 3) | LEN:
+        metric.histogram = readCountedKind(r, enter(r, end, inner), inner, (metric.histogram as CountedKind | null) ?? null);
+        break;
+      case (10 << 3) | LEN:
+        metric.exponentialHistogram = readCountedKind(r, enter(r, end, inner), inner, (metric.exponentialHistogram as CountedKind | null) ?? null);
+        break;
+      case (11 << 3) | LEN:
+        metric.summary = readCountedKind(r, enter(r, end, inner), inner, (metric.summary as CountedKind | null) ?? null);
+        break;
+      default:
+        skipOther(r, tag, end, depth, METRIC); // description (2), metadata (12)
+    }
+  }
+  return metric;
+}
+
+function readGauge(r: WireReader, end: number, depth: number, into: Gauge | null): Gauge {
+  const gauge = into ?? { dataPoints: [] };
+  while (r.pos < end) {
+    const tag = r.uint32(end);
+    if (tag === FIELD_1_LEN) gauge.dataPoints.push(readNumberDataPoint(r, enterPoint(r, end, depth + 1), depth + 1));
+    else skipOther(r, tag, end, depth, GAUGE);
+  }
+  return gauge;
+}
+
+function readSum(r: WireReader, end: number, depth: number, into: Sum | null): Sum {
+  const sum = into ?? { dataPoints: [], aggregationTemporality: 0, isMonotonic: false };
+  while (r.pos < end) {
+    const tag = r.uint32(end);
+    if (tag === FIELD_1_LEN) sum.dataPoints.push(readNumberDataPoint(r, enterPoint(r, end, depth + 1), depth + 1));
+    else if (tag === ((2 << 3) | VARINT)) sum.aggregationTemporality = r.uint32(end) | 0;
+    else if (tag === ((3 << 3) | VARINT)) sum.isMonotonic = r.uint32(end) !== 0;
+    else skipOther(r, tag, end, depth, SUM);
+  }
+  return sum;
+}
+
+/** A histogram, exponential histogram or summary: its points counted (and checked), nothing read. */
+function readCountedKind(r: WireReader, end: number, depth: number, into: CountedKind | null): CountedKind {
+  const kind = into ?? { dataPoints: [] };
+  while (r.pos < end) {
+    const tag = r.uint32(end);
+    if (tag === FIELD_1_LEN) {
+      const pointEnd = enterPoint(r, end, depth + 1);
+      while (r.pos < pointEnd) r.skip(r.uint32(pointEnd), pointEnd, depth + 1);
+      kind.dataPoints.push(COUNTED_POINT);
+    } else skipOther(r, tag, end, depth, COUNTED_KIND);
+  }
+  return kind;
+}
+
+const HAS_DOUBLE = 1;
+const HAS_INT = 2;
+
+function readNumberDataPoint(r: WireReader, end: number, depth: number): OtlpNumberDataPoint {
+  const attributes: OtlpKeyValue[] = [];
+  let timeUnixNano = 0;
+  let asDouble = 0;
+  let asInt = 0;
+  let has = 0;
+  while (r.pos < end) {
+    const tag = r.uint32(end);
+    switch (tag) {
+      case (7 << 3) | LEN:
+        attributes.push(readKeyValue(r, enter(r, end, depth + 1), depth + 1));
+        break;
+      case (3 << 3) | I64:
+        timeUnixNano = r.fixed64(end);
+        break;
+      case (4 << 3) | I64:
+        asDouble = r.double(end);
+        has |= HAS_DOUBLE;
+        break;
+      case (6 << 3) | I64:
+        asInt = r.sfixed64(end);
+        has |= HAS_INT;
+        break;
+      default:
+        skipOther(r, tag, end, depth, NUMBER_DATA_POINT); // start_time_unix_nano (2), exemplars (5), flags (8)
+    }
+  }
+  // The value is an own property exactly when it was sent (otlp-types.ts); one literal per case keeps the shapes few.
+  if (has === HAS_DOUBLE) return { attributes, timeUnixNano, asDouble };
+  if (has === HAS_INT) return { attributes, timeUnixNano, asInt };
+  if (has === 0) return { attributes, timeUnixNano };
+  return { attributes, timeUnixNano, asDouble, asInt };
+}
+
+function readKeyValue(r: WireReader, end: number, depth: number): OtlpKeyValue {
+  let key = '';
+  let value: OtlpAnyValue | null = null;
+  while (r.pos < end) {
+    const tag = r.uint32(end);
+    if (tag === FIELD_1_LEN) key = r.string(end);
+    else if (tag === FIELD_2_LEN) value = readAnyValue(r, enter(r, end, depth + 1), depth + 1, value);
+    else skipOther(r, tag, end, depth, KEY_VALUE);
+  }
+  return { key, value };
+}
+
+const STRING = 1;
+const BOOL = 2;
+const INT = 4;
+const DOUBLE = 8;
+const ARRAY = 16;
+const KVLIST = 32;
+const BYTES = 64;
+
+/** `{stringValue: "eu-1a"}`: the member sent is an own property; `into`, an earlier copy of the field, merged. */
+function readAnyValue(r: WireReader, end: number, depth: number, into: OtlpAnyValue | null): OtlpAnyValue {
+  let has = 0;
+  let stringValue = '';
+  let boolValue = false;
+  let intValue = 0;
+  let doubleValue = 0;
+  let bytesValue: Buffer | undefined;
+  // Nearly every value is one string and nothing else: read it without the loop.
+  if (r.pos < end && r.buf[r.pos] === FIELD_1_LEN) {
+    r.pos++;
+    stringValue = r.string(end);
+    if (r.pos === end && into === null) return { stringValue };
+    has = STRING;
+  }
+  while (r.pos < end) {
+    const tag = r.uint32(end);
+    switch (tag) {
+      case (1 << 3) | LEN:
+        stringValue = r.string(end);
+        has |= STRING;
+        break;
+      case (2 << 3) | VARINT:
+        boolValue = r.uint32(end) !== 0;
+        has |= BOOL;
+        break;
+      case (3 << 3) | VARINT:
+        intValue = r.int64(end);
+        has |= INT;
+        break;
+      case (4 << 3) | I64:
+        doubleValue = r.double(end);
+        has |= DOUBLE;
+        break;
+      case (5 << 3) | LEN:
+        walkArrayValue(r, enter(r, end, depth + 1), depth + 1);
+        has |= ARRAY;
+        break;
+      case (6 << 3) | LEN:
+        walkKeyValueList(r, enter(r, end, depth + 1), depth + 1);
+        has |= KVLIST;
+        break;
+      case (7 << 3) | LEN:
+        bytesValue = r.bytes(end);
+        has |= BYTES;
+        break;
+      default:
+        skipOther(r, tag, end, depth, ANY_VALUE);
+    }
+  }
+  let value: OtlpAnyValue;
+  if (has === STRING) value = { stringValue };
+  else {
+    value = {};
+    if (has & STRING) value.stringValue = stringValue;
+    if (has & BOOL) value.boolValue = boolValue;
+    if (has & INT) value.intValue = intValue;
+    if (has & DOUBLE) value.doubleValue = doubleValue;
+    if (has & ARRAY) value.arrayValue = NOT_BUILT;
+    if (has & KVLIST) value.kvlistValue = NOT_BUILT;
+    if (has & BYTES) value.bytesValue = bytesValue;
+  }
+  return into === null ? value : Object.assign(into, value);
+}
+
+/** ArrayValue, KeyValueList and what they hold: counted and checked like protobufjs decodes them, nothing built. */
+function walkArrayValue(r: WireReader, end: number, depth: number): void {
+  while (r.pos < end) {
+    const tag = r.uint32(end);
+    if (tag === FIELD_1_LEN) walkAnyValue(r, enter(r, end, depth + 1), depth + 1);
+    else skipOther(r, tag, end, depth, ARRAY_VALUE);
+  }
+}
+
+function walkKeyValueList(r: WireReader, end: number, depth: number): void {
+  while (r.pos < end) {
+    const tag = r.uint32(end);
+    if (tag === FIELD_1_LEN) walkKeyValue(r, enter(r, end, depth + 1), depth + 1);
+    else skipOther(r, tag, end, depth, KEY_VALUE_LIST);
+  }
+}
+
+function walkKeyValue(r: WireReader, end: number, depth: number): void {
+  while (r.pos < end) {
+    const tag = r.uint32(end);
+    if (tag === FIELD_2_LEN) walkAnyValue(r, enter(r, end, depth + 1), depth + 1);
+    else skipOther(r, tag, end, depth, KEY_VALUE); // the key: skipped by its length
+  }
+}
+
+function walkAnyValue(r: WireReader, end: number, depth: number): void {
+  while (r.pos < end) {
+    const tag = r.uint32(end);
+    if (tag === ((5 << 3) | LEN)) walkArrayValue(r, enter(r, end, depth + 1), depth + 1);
+    else if (tag === ((6 << 3) | LEN)) walkKeyValueList(r, enter(r, end, depth + 1), depth + 1);
+    else skipOther(r, tag, end, depth, ANY_VALUE); // scalars and bytes: skipped by their wire type
   }
 }

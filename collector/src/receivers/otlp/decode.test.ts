@@ -4,6 +4,7 @@ import { decodeJsonRequest } from './decode-json';
 import { decodeProtobufRequest } from './decode-protobuf';
 import { OtlpDecodeError } from './otlp-types';
 import { ExportMetricsServiceRequestType } from './otlp-schema';
+import { lengthPrefixed } from './otlp-test-helpers';
 
 const isDecodeError = (pattern: RegExp) => (error: unknown) => error instanceof OtlpDecodeError && pattern.test(error.message);
 
@@ -112,5 +113,37 @@ describe('decodeProtobufRequest', () => {
   it('refuses bytes that are not protobuf', () => {
     assert.throws(() => decodeProtobufRequest(Buffer.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x01])), isDecodeError(/not a valid protobuf/));
     assert.throws(() => decodeProtobufRequest(Buffer.from('{"resourceMetrics": []}')), isDecodeError(/not a valid protobuf/));
+  });
+
+  // Each malformed body inside a valid request → resource_metrics → scope_metrics → metrics framing where it matters.
+  const inMetric = (...fields: number[][]): Buffer => lengthPrefixed(0x0a, lengthPrefixed(0x12, lengthPrefixed(0x12, Buffer.from(fields.flat()))));
+  const malformed: [string, Uint8Array, RegExp][] = [
+    ['a varint cut short', Buffer.from([0x0a, 0x80]), /varint cut short at byte 2/],
+    ['a varint longer than 10 bytes', Buffer.from([0x10, ...Array<number>(11).fill(0xff), 0x01]), /longer than 10 bytes/],
+    ['a length past the end of the body', Buffer.from([0x0a, 0x05, 0x0a]), /length 5 at byte 2 runs past the end of its message \(byte 3\)/],
+    ['a length past the end of its message', inMetric([0x0a, 0x09, 0x61]), /length 9 .* runs past the end of its message/],
+    ['a field read with the wrong wire type', inMetric([0x0d, 1, 2, 3, 4]), /Metric\.name \(field 1\) arrived as 32-bit, expected length-delimited/],
+    [
+      'a time sent as a varint',
+      inMetric([0x2a, 0x04, 0x0a, 0x02, 0x18, 0x01]),
+      /NumberDataPoint\.time_unix_nano \(field 3\) arrived as varint, expected 64-bit/,
+    ],
+    ['a 64-bit value cut short', inMetric([0x2a, 0x05, 0x0a, 0x03, 0x21, 0x00, 0x00]), /8-byte field at byte \d+ runs past the end of its message/],
+    ['wire type 7', Buffer.from([0x17, 0x00]), /wire type 7 \(field 2\) is not valid here/],
+    ['a group end without its start', Buffer.from([0x14]), /group end \(field 2\) is not valid here/],
+    ['a group never closed', Buffer.from([0x7b, 0x08, 0x01]), /group of field 15 not closed/],
+    ['a group closed by another field', Buffer.from([0x7b, 0x08, 0x01, 0x84, 0x01]), /group of field 15 closed by field 16/],
+    ['field number 0', Buffer.from([0x00, 0x00]), /field number 0/],
+  ];
+  for (const [what, body, message] of malformed) {
+    it(`refuses ${what}, saying where`, () => {
+      assert.throws(() => decodeProtobufRequest(body), isDecodeError(message));
+    });
+  }
+
+  it('skips unknown fields of every wire type, groups included', () => {
+    const unknown = [0x78, 0x96, 0x01, 0x79, ...Array<number>(8).fill(1), 0x7a, 0x02, 0x68, 0x69, 0x7d, 1, 2, 3, 4, 0x7b, 0x08, 0x01, 0x7c]; // fields 15: varint, 64-bit, bytes, 32-bit, group
+    const body = Buffer.concat([Buffer.from(unknown), valid, Buffer.from(unknown)]);
+    assert.equal(decodeProtobufRequest(body).resourceMetrics[0]!.scopeMetrics[0]!.metrics[0]!.name, 'recovery.member.up');
   });
 });

@@ -6,7 +6,7 @@ import { MEMBER_METRICS, type MemberField } from './member-metrics';
 import {
   hasOwn as hasOwnImported,
   int64ToNumber as int64ToNumberImported,
-  TEMPORALITY_DELTA,
+  TEMPORALITY_DELTA as TEMPORALITY_DELTA_IMPORTED,
   type OtlpMetricsRequest,
   type OtlpNumberDataPoint,
 } from './otlp-types';
@@ -39,7 +39,6 @@ export interface IngestOptions {
 
 /** Slots of the numeric fields in MemberDraft.values / valueAtMillis. */
 const VALUE_SLOT: Readonly<Record<Exclude<MemberField, 'info'>, number>> = { position: 0, lagSeconds: 1, lagBytes: 2, up: 3, serving: 4, load: 5 };
-const VALUE_SLOTS = 6;
 /** The slots that tell how far a member is behind (position, lagSeconds, lagBytes): carried between requests with their time. */
 const REPLICATION_SLOTS = 3;
 
@@ -65,9 +64,12 @@ interface MemberDraft {
   dependencies?: Record<string, string>;
   /** The resource whose dependencies were last merged in (merged once per resource, not per point). */
   dependenciesFrom?: AttributeFacts;
-  /** Latest value per slot with its time: a later point wins, whatever order they came in. NaN = not seen. */
-  values: Float64Array;
-  valueAtMillis: Float64Array;
+  /**
+   * Latest value per slot with its time: a later point wins, whatever order they came in. NaN = not seen.
+   * Plain arrays of doubles: one per member and request, and a typed array costs several times as much to make.
+   */
+  values: number[];
+  valueAtMillis: number[];
   /** Sum of delta `position` points in this request. */
   positionDelta?: number;
 }
@@ -84,6 +86,7 @@ const NO_FACTS = NO_FACTS_IMPORTED;
 const readAttributes = readAttributesImported;
 const hasOwn = hasOwnImported;
 const int64ToNumber = int64ToNumberImported;
+const TEMPORALITY_DELTA = TEMPORALITY_DELTA_IMPORTED;
 
 /** What addPoint needs of a point's metric: the same for all its points. */
 interface PointMetric {
@@ -93,6 +96,8 @@ interface PointMetric {
   isDelta: boolean;
   /** To the base unit (seconds, bytes). */
   unitFactor: number;
+  /** VALUE_SLOT of the field, looked up once per metric rather than per point (-1 for info). */
+  slot: number;
 }
 
 /** What one request's points are gathered into. */
@@ -170,7 +175,8 @@ export class OtlpIngest {
             );
             continue;
           }
-          const pointMetric: PointMetric = { name: metric.name, field: memberMetric.field, isDelta, unitFactor };
+          const field = memberMetric.field;
+          const pointMetric: PointMetric = { name: metric.name, field, isDelta, unitFactor, slot: field === 'info' ? -1 : VALUE_SLOT[field] };
           for (const point of points) this.addPoint(point, pointMetric, resource, batch);
         }
       }
@@ -262,8 +268,8 @@ export class OtlpIngest {
           member,
           points: 0,
           observedAtMillis: atMillis,
-          values: new Float64Array(VALUE_SLOTS).fill(NaN),
-          valueAtMillis: new Float64Array(VALUE_SLOTS),
+          values: [NaN, NaN, NaN, NaN, NaN, NaN], // one per VALUE_SLOT
+          valueAtMillis: [NaN, NaN, NaN, NaN, NaN, NaN], // read only where a value was seen
         };
         drafts.set(key, draft);
       }
@@ -289,7 +295,7 @@ export class OtlpIngest {
       draft.positionDelta = (draft.positionDelta ?? 0) + value;
       return;
     }
-    const slot = VALUE_SLOT[field];
+    const slot = metric.slot;
     if (Number.isNaN(draft.values[slot]!) || atMillis >= draft.valueAtMillis[slot]!) {
       draft.values[slot] = value;
       draft.valueAtMillis[slot] = atMillis;
@@ -393,7 +399,7 @@ function describeTime(atMillis: number): string {
   return Math.abs(atMillis) <= 8.64e15 ? new Date(atMillis).toISOString() : `${atMillis * 1e6} ns since 1970`;
 }
 
-function seen(values: Float64Array, slot: number): boolean {
+function seen(values: ArrayLike<number>, slot: number): boolean {
   return !Number.isNaN(values[slot]!);
 }
 

@@ -6,6 +6,12 @@ import * as protobuf from 'protobufjs';
  * `metrics/v1/metrics.proto`, `common/v1/common.proto`, `resource/v1/resource.proto`)
  * plus `google/rpc/status.proto` for error bodies.
  *
+ * Requests are decoded by the hand-written reader (decode-protobuf.ts); this
+ * schema encodes the answers (ExportMetricsServiceResponse, Status), builds
+ * requests in tests, and is what the benchmark and the differential fuzz test
+ * hold that reader against (bare protobufjs with this schema: the stricter
+ * baseline, as it already leaves out what Rebound does not read).
+ *
  * Field numbers are the upstream ones and must never change. Fields we do not
  * read (exemplars, scope attributes, histogram buckets, metadata…) are left out:
  * protobuf skips unknown fields by their wire type, so leaving them out is safe

@@ -1,15 +1,17 @@
 /**
- * The decoded shape of an OTLP ExportMetricsServiceRequest, as protobufjs
- * produces it (lowerCamelCase fields). The JSON decoder builds the same shape,
- * so one mapping serves both encodings. Only the fields Rebound reads are listed.
+ * The decoded shape of an OTLP ExportMetricsServiceRequest (lowerCamelCase
+ * fields), as the protobuf decoder (decode-protobuf.ts) builds it. The JSON
+ * decoder builds the same shape, object for object, so one mapping serves both
+ * encodings and its property reads stay monomorphic. protobufjs with
+ * otlp-schema.ts produces it too (tests compare the two). Only the fields
+ * Rebound reads are listed.
  *
  * Presence of a oneof member (AnyValue's values, a point's asDouble/asInt) is
- * an own property: protobufjs puts defaults (0, '') on the prototype, and its
- * oneof getters walk Object.keys on every access, too slow for the hot path.
+ * an own property (protobufjs puts defaults, 0 and '', on the prototype).
  * Message-typed members (gauge, sum…) are null when absent.
  */
 
-/** An int64/fixed64: protobufjs gives a Long, OTLP/JSON a number or a decimal string. */
+/** An int64/fixed64: our decoders give a number (the nearest double), protobufjs a Long, OTLP/JSON a number or a decimal string. */
 export type Int64 = number | string | { toNumber(): number };
 
 export function int64ToNumber(value: Int64 | null | undefined): number {
