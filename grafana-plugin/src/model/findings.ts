@@ -33,7 +33,7 @@ const CAUSE_WORDS: Record<FindingCause, string> = {
   replication_stopped: 'replication stopped',
   diverged: 'diverged from the leader',
   failover_overload: 'new leader overloaded',
-  full_resync: 'full resync from the leader',
+  full_resync: 'full resync',
   replica_lagging: 'catching up',
   permission_drift: 'permissions differ from the leader',
   shared_failure_domain: 'shared failure domain',
@@ -138,10 +138,11 @@ export function describeFinding(group: GroupModel, cause: FindingCause): Finding
     }
     case 'full_resync':
       return view(
-        `${who ?? some('lagging')}: loading a full copy from the leader`,
+        // Redis full sync, PostgreSQL base backup or WAL-archive restore: the metrics do not say which, the member's reason does.
+        `${who ?? some('lagging')}: in full resync (a full copy from the leader, a base backup or a restore from the archive)`,
         etaKnown(group)
           ? `none yet: the copy is loading, ETA ${formatDuration(group.etaSeconds!)}`
-          : "none yet: the copy is loading; if it restarts over and over, raise the leader's client-output-buffer-limit replica and repl-backlog-size",
+          : "none yet: the copy is loading; if it restarts over and over — Redis: raise the leader's client-output-buffer-limit replica and repl-backlog-size; PostgreSQL: check restore_command or pg_basebackup's output",
       );
     case 'replica_lagging':
       return view(`${members.length ? behind(members) : some('lagging')}`, laggingAction(group, who));
