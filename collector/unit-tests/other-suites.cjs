@@ -1,4 +1,2 @@
 // `npm run test:unit`: every collector unit test file but the fuzz suites, in one process (see in-one-process.cjs).
-const { isFuzzSuite, runInThisProcess } = require('./in-one-process.cjs');
-
-runInThisProcess((file) => !isFuzzSuite(file));
+require('./in-one-process.cjs').runTheOthers();
