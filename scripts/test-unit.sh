@@ -7,6 +7,10 @@
 # The TypeScript workspaces' test:unit scripts load tsx's CommonJS hook only (`--require tsx/cjs`:
 # about 0.1 s of CPU a test file instead of 0.3 s for `--import tsx`, which also starts an ES module
 # loader thread; the workspaces are CommonJS); `npm test` runs the same files with `--import tsx`.
+# Where the time went (2 cores, issue 10): the collector's 74 unit test files were a process each
+# (74 s of CPU; three processes now, collector/unit-tests/), the plugin's jest ran two workers that
+# each loaded Grafana's modules (~37 s; in band now, ~18 s) and its fleet-of-2,000 fixture spent
+# ~15 s of CPU on garbage and jsdom's slow global lookups (~4 s now). About 60 s of CPU in all, cold.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 for program in openssl promtool; do

@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { isMap, isSeq, parseDocument, visit, type Document } from 'yaml';
 import { ConfigError } from './config-error';
+import { setEnvironment } from '../testing/environment';
 import { parseConfigText } from './load';
 
 /**
@@ -232,14 +233,11 @@ function onDocument(text: string, edit: (document: Document, slots: Slot[]) => v
 }
 
 describe('config loader fuzz (fast-check, seeded)', () => {
-  const saved = { ...process.env };
+  let restoreEnvironment = () => {};
   before(() => {
-    process.env.PG_MONITOR_PASSWORD = 'fuzz-pg-secret';
-    process.env.OTLP_TOKEN = 'fuzz-otlp-token';
+    restoreEnvironment = setEnvironment({ PG_MONITOR_PASSWORD: 'fuzz-pg-secret', OTLP_TOKEN: 'fuzz-otlp-token' });
   });
-  after(() => {
-    process.env = saved;
-  });
+  after(() => restoreEnvironment());
 
   it(`${RUNS} mutated configs: each is a config or a one-line ConfigError naming the file`, (t) => {
     const outcomes = { valid: 0, configError: 0 };

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { setEnvironment } from '../testing/environment';
 import { parseConfigText } from './load';
 
 // The configuration example in the root README is what users copy first: it must stay valid.
@@ -14,11 +15,12 @@ describe('the README configuration example', () => {
   });
 
   it('parses with its ${ENV} secrets set, and means what its comments say', () => {
-    const saved = { ...process.env };
-    process.env.PG_MONITOR_PASSWORD = 'secret-pg';
-    process.env.OTLP_TOKEN = 'secret-otlp';
-    process.env.REBOUND_API_TOKEN = 'secret-api';
-    process.env.MYSQL_MONITOR_PASSWORD = 'secret-mysql';
+    const restoreEnvironment = setEnvironment({
+      PG_MONITOR_PASSWORD: 'secret-pg',
+      OTLP_TOKEN: 'secret-otlp',
+      REBOUND_API_TOKEN: 'secret-api',
+      MYSQL_MONITOR_PASSWORD: 'secret-mysql',
+    });
     try {
       const config = parseConfigText(example!, 'README.md');
       assert.deepEqual(
@@ -37,7 +39,7 @@ describe('the README configuration example', () => {
         ],
       );
     } finally {
-      process.env = saved;
+      restoreEnvironment();
     }
   });
 });

@@ -27,8 +27,19 @@ export interface PromQueryResult {
   response: PromResponse;
 }
 
+// Looked up once, not per sample: in jest's jsdom environment a global lookup costs ~25 times what
+// it does in Node or a browser, and a 2,000-group fleet is ~21 million samples.
+const { round } = Math;
+const isFiniteNumber = Number.isFinite;
+const parseNumber = parseFloat;
+
 /** Prometheus' sample text → number, as Grafana parses it ("NaN", "+Inf", "-Inf" included). */
 export function parseSample(text: string): number {
+  // Most samples are plain numbers: no pattern test for them (a 2,000-group fleet has ~21 million).
+  const number = parseNumber(text);
+  if (isFiniteNumber(number)) {
+    return number;
+  }
   if (/^[+-]?inf(inity)?$/i.test(text)) {
     return text.startsWith('-') ? -Infinity : Infinity;
   }
@@ -66,7 +77,7 @@ export function backendFrames(q: PromQueryResult): DataFrame[] {
     meta: meta as DataFrame['meta'],
     length: r.values.length,
     fields: [
-      { name: 'Time', type: FieldType.time, config: { interval: q.stepMs }, values: r.values.map(([t]) => Math.round(t * 1000)) },
+      { name: 'Time', type: FieldType.time, config: { interval: q.stepMs }, values: r.values.map(([t]) => round(t * 1000)) },
       {
         name: 'Value',
         type: FieldType.number,
