@@ -48,7 +48,9 @@ describe('describeFinding', () => {
       ],
     );
     expect(describeFinding(g, 'full_resync').members).toEqual([]);
-    expect(describeFinding(g, 'full_resync').summary).toBe('a lagging member (r1, r2): in full resync (a full copy from the leader, a base backup or a restore from the archive)');
+    expect(describeFinding(g, 'full_resync').summary).toBe(
+      'a lagging member (r1, r2): in full resync (a full copy from the leader, a base backup or a restore from the archive)',
+    );
     expect(memberReason(g, g.members[0])).toBe('one of: replication link down, full resync');
   });
 
