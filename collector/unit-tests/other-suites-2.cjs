@@ -1,0 +1,2 @@
+// `npm run test:unit`: share 2 of 3 of the collector's unit test files but the fuzz suites, in one process (see in-one-process.cjs).
+require('./in-one-process.cjs').runShareOfTheOthers(1, 3);
