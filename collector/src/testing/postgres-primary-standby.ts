@@ -242,7 +242,10 @@ export async function startPostgresPrimaryStandby(
     },
     async waitForCatchUp(timeoutMillis = 30_000) {
       await waitFor("the standby to replay all of the primary's WAL", timeoutMillis, async () => {
-        const [{ lsn }] = (await query<{ lsn: string }>(primary, 'SELECT pg_current_wal_lsn()::text AS lsn')) as [{ lsn: string }];
+        // The insert position, not pg_current_wal_lsn() (the write position): with synchronous_commit=off
+        // a commit returns before its record is written, and a wait on the write position could end
+        // before the standby has the commit (a CREATE ROLE not yet visible there; CI flake).
+        const [{ lsn }] = (await query<{ lsn: string }>(primary, 'SELECT pg_current_wal_insert_lsn()::text AS lsn')) as [{ lsn: string }];
         const [{ caught }] = (await query<{ caught: boolean }>(standby, 'SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS caught', [lsn])) as [
           { caught: boolean },
         ];
