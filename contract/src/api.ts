@@ -31,6 +31,12 @@ export interface MemberView {
   lag_bytes: number | null;
   permission_drift: boolean;
   observation_age_seconds: number | null;
+  /**
+   * Age of the permission facts behind `permission_drift` (ACLs, roles, host-based auth) as of the
+   * request: a probe reads them on their own cadence (`permissions_interval`, change signals), so
+   * this can exceed `observation_age_seconds`. Null when the member's source reports none.
+   */
+  permissions_age_seconds: number | null;
   dependencies: Readonly<Record<string, string>>;
 }
 

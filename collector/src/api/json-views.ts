@@ -29,6 +29,7 @@ export function groupView(state: GroupState, nowMillis: number = Date.now()): Gr
       lag_bytes: m.lagBytes,
       permission_drift: m.permissionDrift,
       observation_age_seconds: m.observationAgeSeconds === null ? null : round(m.observationAgeSeconds + sinceDerivedSeconds),
+      permissions_age_seconds: m.permissionsAgeSeconds === null ? null : round(m.permissionsAgeSeconds + sinceDerivedSeconds),
       dependencies: m.dependencies,
     })),
     // Most urgent first; the cause is from a fixed vocabulary (docs/recovery-model.md, "Diagnosis").

@@ -195,6 +195,21 @@ describe('GroupTracker', () => {
       assert.equal(state.hiddenInstability, true);
     });
 
+    it('says how old the permission facts of each member are, read on their own cadence, and null without any', () => {
+      const tracker = new GroupTracker(testGroup());
+      // At 4 s: a's facts were read at 4 s, b's carried since 0 s (its probe reads them every permissions_interval), c reports none.
+      run(tracker, 5, 0, (t) => [
+        obs('a', t, { role: 'leader', position: 1, permissionFingerprint: 'p1' }),
+        obs('b', t, { position: 1, permissionFingerprint: 'p1', permissionObservedAtMillis: 0 }),
+        obs('c', t, { position: 1 }),
+      ]);
+      const [a, b, c] = tracker.state()!.members;
+      assert.equal(a!.permissionsAgeSeconds, 0);
+      assert.equal(b!.permissionsAgeSeconds, 4);
+      assert.equal(b!.observationAgeSeconds, 0, 'the observation itself is fresh');
+      assert.equal(c!.permissionsAgeSeconds, null);
+    });
+
     it('marks the rival leader of a split brain as diverged', () => {
       const tracker = new GroupTracker(testGroup());
       run(tracker, 2, 0, healthy);

@@ -104,6 +104,7 @@ function agedTo(state: GroupState, nowMillis: number, idOf: (id: string | null) 
     members: state.members.map((m) => ({
       ...m,
       observationAgeSeconds: m.observationAgeSeconds === null ? null : Number((m.observationAgeSeconds + sinceDerivedSeconds).toFixed(6)),
+      permissionsAgeSeconds: m.permissionsAgeSeconds === null ? null : Number((m.permissionsAgeSeconds + sinceDerivedSeconds).toFixed(6)),
     })),
   };
 }

@@ -1,7 +1,7 @@
 import type { MemberState } from '../model/group-state';
 import { memberVerdict, type VerdictContext } from '../model/member-status';
 import { memberProgress } from '../model/progress';
-import type { MemberStatus } from '../model/types';
+import type { MemberStatus, Observation } from '../model/types';
 import type { MemberRecord } from './member-record';
 
 /**
@@ -81,6 +81,7 @@ export function judgeMembers(records: readonly MemberRecord[], context: VerdictC
       lagBytes: null,
       permissionDrift: false,
       observationAgeSeconds: latest ? Math.max(0, (nowMillis - latest.observedAtMillis) / 1000) : null,
+      permissionsAgeSeconds: permissionsAgeSeconds(freshObservation, nowMillis),
       dependencies: record.dependencies,
     };
     tally.members[i] = state;
@@ -133,4 +134,10 @@ function updatePeaks(record: MemberRecord, status: MemberStatus, lagBytes: numbe
   if (status !== 'lagging') return;
   if (lagBytes !== null) record.peakLagBytes = Math.max(record.peakLagBytes ?? 0, lagBytes);
   if (lagSeconds !== null) record.peakLagSeconds = Math.max(record.peakLagSeconds ?? 0, lagSeconds);
+}
+
+/** How old the permission facts a fresh observation carries are: read on their own cadence, they may predate it. */
+function permissionsAgeSeconds(fresh: Observation | undefined, nowMillis: number): number | null {
+  if (fresh?.permissionFingerprint === undefined) return null;
+  return Math.max(0, (nowMillis - (fresh.permissionObservedAtMillis ?? fresh.observedAtMillis)) / 1000);
 }

@@ -13,6 +13,7 @@ const member = (name: string, status: MemberState['status'], reason: string | nu
   lagBytes: null,
   permissionDrift: false,
   observationAgeSeconds: 1,
+  permissionsAgeSeconds: null,
   dependencies: {},
   ...extra,
 });

@@ -20,6 +20,11 @@ export interface MemberState {
   permissionDifferences?: readonly PermissionDifference[];
   /** Age of the newest observation; null when never observed (exported as +Inf). */
   observationAgeSeconds: number | null;
+  /**
+   * Age of the fresh observation's permission facts (read on their own cadence, so possibly older
+   * than the observation); null when the member has no fresh permission fingerprint.
+   */
+  permissionsAgeSeconds: number | null;
   dependencies: Dependencies;
 }
 
