@@ -3,6 +3,7 @@
  * rules, cross-part tests). Read README.md beside this file for the whole list in words.
  */
 export * from './src/metrics';
+export * from './src/receiver-metrics';
 export * from './src/states';
 export * from './src/findings';
 export * from './src/otlp';
