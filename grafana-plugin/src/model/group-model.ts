@@ -90,7 +90,7 @@ export interface GroupModelSettings {
   nowMs: number;
 }
 
-/** Series (already read from frames) → one model per group, unsorted. */
+/** Series (already read from frames with `settings.groupLabel`) → one model per group, unsorted. */
 export function buildGroups(series: Series[], settings: GroupModelSettings): GroupModel[] {
   const byGroup = new Map<string, Series[]>();
   // Absent for a group means "not observed" only if the queries ask for it: some group has it.
@@ -99,7 +99,7 @@ export function buildGroups(series: Series[], settings: GroupModelSettings): Gro
     if (s.metric === METRICS.permissionConsistency) {
       consistencyQueried = true;
     }
-    const group = s.labels[settings.groupLabel];
+    const group = s.group;
     if (group === undefined || group === '') {
       continue;
     }

@@ -5,8 +5,8 @@ import type { Series } from './series';
 
 /** The newest sample's value when it is not older than the cutoff; NaN otherwise. */
 export function freshLatest(s: Series, cutoffMs: number): number {
-  const i = s.times.length - 1;
-  return i < 0 || s.times[i] < cutoffMs ? NaN : (s.values[i] ?? NaN);
+  // Without samples both are undefined: `undefined < cutoffMs` is false, and the value reads as NaN.
+  return (s.newestMs as number) < cutoffMs ? NaN : (s.newestValue ?? NaN);
 }
 
 /** The first series' fresh value (in series order), undefined when none is fresh. */
@@ -48,7 +48,7 @@ export function freshMax(series: readonly Series[], cutoffMs: number): number | 
 export function newestTime(series: readonly Series[]): number | undefined {
   let newest: number | undefined;
   for (const s of series) {
-    const t = s.times[s.times.length - 1];
+    const t = s.newestMs;
     if (t !== undefined && (newest === undefined || t > newest)) {
       newest = t;
     }
