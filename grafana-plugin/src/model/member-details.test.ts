@@ -1,13 +1,13 @@
 import { METRICS } from './contract';
 import { MemberDetails, addMemberDetails, mayHaveMoreDifferences, permissionDifferenceText } from './member-details';
-import { Series } from './series';
+import { Series, seriesOf } from './series';
 
 const NOW = 1_800_000_000_000;
 const CUTOFF = NOW - 30_000;
 
 /** One series whose newest sample is `value` at `atMs`. */
 function series(metric: string, labels: Record<string, string>, value = 1, atMs = NOW): Series {
-  return { metric, labels: { group: 'cache', ...labels }, times: [atMs - 15_000, atMs], values: [value, value] };
+  return seriesOf(metric, { group: 'cache', ...labels }, [atMs - 15_000, atMs], [value, value], undefined, 'group');
 }
 
 function read(all: Series[], members = ['cache-a', 'cache-b'], shared = [{ dimension: 'cloud.region', value: 'eu-1' }]): MemberDetails[] {

@@ -57,8 +57,7 @@ export function addMemberDetails(
     byName.set(m.member, m);
   }
   const fresh = (s: Series) => {
-    const i = s.times.length - 1;
-    return i >= 0 && s.times[i] >= cutoffMs && s.values[i] === 1 ? byName.get(s.labels[memberLabel]) : undefined;
+    return (s.newestMs as number) >= cutoffMs && s.newestValue === 1 ? byName.get(s.labels[memberLabel]) : undefined;
   };
   // Two collectors disagreeing on a role (duplicated labels): the leader claim wins, it is the one to check.
   for (const s of roleSeries) {

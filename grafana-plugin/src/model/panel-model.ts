@@ -16,7 +16,7 @@ export interface PanelModel {
 /** Everything the panel shows, from the frames Grafana hands it. Pure: no React, no Grafana runtime. */
 export function panelModel(frames: DataFrame[], options: RecoveryPanelOptions, nowMs: number): PanelModel {
   const unread = noUnreadSeries();
-  const series = seriesFromFrames(frames, unread);
+  const series = seriesFromFrames(frames, unread, options.groupLabel);
   if (series.length === 0) {
     return { groups: [], problem: noSeriesProblem(unread) };
   }

@@ -1,5 +1,6 @@
 import { DataFrame, Field, FieldType, Labels } from '@grafana/data';
 
+import { defaultOptions } from '../types';
 import { METRIC_NAMES } from './contract';
 
 /** One Prometheus series as the panel needs it, whichever frame format Grafana delivered it in. */
@@ -12,6 +13,28 @@ export interface Series {
   values: Array<number | null>;
   /** Query step in ms when the data source reported one (matrix frames carry it on the Time field). */
   stepMs?: number;
+  /**
+   * `times[times.length - 1]` and `values[times.length - 1]` (undefined without samples), read with the
+   * frame: most of the model reads only the newest sample, and reading it while the frame's memory is
+   * being read anyway spares a second visit to ~94,000 arrays (a 2,000-group fleet) spread over the heap.
+   */
+  newestMs: number | undefined;
+  newestValue: number | null | undefined;
+  /** The value of the panel's group label (`labels[groupLabel]`), read with the frame for the same reason. */
+  group: string | undefined;
+}
+
+/** A series from its samples (Grafana's arrays, not copied); `groupLabel`: the panel's group label option. */
+export function seriesOf(
+  metric: string,
+  labels: Labels,
+  times: number[],
+  values: Array<number | null>,
+  stepMs: number | undefined,
+  groupLabel: string,
+): Series {
+  const last = times.length - 1;
+  return { metric, labels, times, values, stepMs, newestMs: times[last], newestValue: values[last], group: labels[groupLabel] };
 }
 
 /**
@@ -36,14 +59,27 @@ export function noUnreadSeries(): UnreadSeries {
  * - table (format=table, `transformDFToTable`): one frame per query, `Time`, one string field per label,
  *   and `Value` (or `Value #A` when the panel has several queries); each row is one series' sample.
  */
-export function seriesFromFrames(frames: DataFrame[], unread: UnreadSeries = noUnreadSeries()): Series[] {
+export function seriesFromFrames(frames: DataFrame[], unread: UnreadSeries = noUnreadSeries(), groupLabel = defaultOptions.groupLabel): Series[] {
   const out: Series[] = [];
-  // Plain loops, no per-frame closures or spreads: a 2,000-group fleet is ~85,000 frames.
+  // Plain loops, no per-frame closures or spreads: a 2,000-group fleet is ~94,000 frames, and
+  // reading each frame's fields the first time is most of this function's cost: one pass finds
+  // the Time field and tells a table (it has string fields) from a time series frame.
   for (const frame of frames) {
-    if (hasStringField(frame)) {
-      seriesFromTable(frame, out, unread);
+    let time: Field | undefined;
+    let table = false;
+    for (const f of frame.fields) {
+      if (f.type === FieldType.string) {
+        table = true;
+        break;
+      }
+      if (time === undefined && f.type === FieldType.time) {
+        time = f;
+      }
+    }
+    if (table) {
+      seriesFromTable(frame, groupLabel, out, unread);
     } else {
-      seriesFromTimeSeries(frame, out, unread);
+      seriesFromTimeSeries(frame, time, groupLabel, out, unread);
     }
   }
   return out;
@@ -58,23 +94,8 @@ function noteUnread(unread: UnreadSeries, labels: Labels, frame: DataFrame): voi
   }
 }
 
-function hasStringField(frame: DataFrame): boolean {
-  for (const f of frame.fields) {
-    if (f.type === FieldType.string) {
-      return true;
-    }
-  }
-  return false;
-}
-
-function seriesFromTimeSeries(frame: DataFrame, out: Series[], unread: UnreadSeries): void {
-  let time: Field | undefined;
-  for (const f of frame.fields) {
-    if (f.type === FieldType.time) {
-      time = f;
-      break;
-    }
-  }
+/** `time`: the frame's first Time field, if any. */
+function seriesFromTimeSeries(frame: DataFrame, time: Field | undefined, groupLabel: string, out: Series[], unread: UnreadSeries): void {
   const stepMs = typeof time?.config.interval === 'number' ? time.config.interval : undefined;
   for (const field of frame.fields) {
     if (field.type !== FieldType.number) {
@@ -89,11 +110,11 @@ function seriesFromTimeSeries(frame: DataFrame, out: Series[], unread: UnreadSer
       continue;
     }
     const times = time ? (time.values as number[]) : field.values.map(() => Date.now());
-    out.push({ metric, labels, times, values: numbers(field.values), stepMs });
+    out.push(seriesOf(metric, labels, times, numbers(field.values), stepMs, groupLabel));
   }
 }
 
-function seriesFromTable(frame: DataFrame, out: Series[], unread: UnreadSeries): void {
+function seriesFromTable(frame: DataFrame, groupLabel: string, out: Series[], unread: UnreadSeries): void {
   const time = frame.fields.find((f) => f.type === FieldType.time);
   const labelFields = frame.fields.filter((f) => f.type === FieldType.string);
   const valueFields = frame.fields.filter((f) => f.type === FieldType.number);
@@ -112,12 +133,7 @@ function seriesFromTable(frame: DataFrame, out: Series[], unread: UnreadSeries):
         noteUnread(unread, labels, frame);
         continue;
       }
-      out.push({
-        metric,
-        labels,
-        times: [time ? Number(time.values[row]) : Date.now()],
-        values: [toNumber(field.values[row])],
-      });
+      out.push(seriesOf(metric, labels, [time ? Number(time.values[row]) : Date.now()], [toNumber(field.values[row])], undefined, groupLabel));
     }
   }
 }
