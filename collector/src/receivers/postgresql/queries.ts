@@ -140,13 +140,7 @@ export async function probePostgresqlNode(
   client: PostgresqlProbeClient,
   permissions: PermissionCadence<PostgresqlPermissionFacts> = readEveryTime,
 ): Promise<PostgresqlNodeAnswer> {
-  const [positions, replication, receivers, recovery, backups] = await client.queryBatch([
-    POSITION_SQL,
-    REPLICATION_SQL,
-    WAL_RECEIVER_SQL,
-    RECOVERY_SQL,
-    BASE_BACKUP_SQL,
-  ]);
+  const [positions, replication, receivers, recovery, backups] = await client.queryBatch(ROUND_STATEMENTS);
   const position = positions?.[0] as PositionRow | undefined;
   if (position === undefined) throw new Error('pg_is_in_recovery() returned no row');
   const answer: PostgresqlNodeAnswer = { inRecovery: position.in_recovery, replication: [] };
@@ -170,6 +164,9 @@ export async function probePostgresqlNode(
   if (read.carried) answer.permissionReadAtMillis = read.readAtMillis;
   return answer;
 }
+
+/** Every interval's statements, one list for the process: the client finds its prepared statement by this list. */
+const ROUND_STATEMENTS: readonly string[] = [POSITION_SQL, REPLICATION_SQL, WAL_RECEIVER_SQL, RECOVERY_SQL, BASE_BACKUP_SQL];
 
 /** Without a cadence (tests, one-off probes): the permission facts are read with every probe. */
 const readEveryTime = new PermissionCadence<PostgresqlPermissionFacts>(0, Date.now);
