@@ -46,7 +46,7 @@ export interface Abandonment {
 }
 
 /** The loop's side of an Abandonment: `abandon()` runs the listeners once, as AbortController.abort() does. */
-class ProbeAbandonment implements Abandonment {
+export class ProbeAbandonment implements Abandonment {
   aborted = false;
   private listeners: (() => void)[] | undefined;
 
