@@ -90,11 +90,14 @@ export function observationsOfRound(round: MysqlRound): { observations: Observat
   const observations: Observation[] = [];
   for (const node of round.nodes) {
     const outcome = round.outcomes.get(node.member);
-    const base = { group: round.group, member: node.member, source: round.source };
+    const { group, source } = round;
+    const { member } = node;
     const lastRole = round.lastRoles?.get(node.member) ?? node.role;
     if (outcome?.kind === 'refused') {
       observations.push({
-        ...base,
+        group,
+        member,
+        source,
         dependencies: node.dependencies,
         observedAtMillis: outcome.atMillis,
         reachable: false,
@@ -104,8 +107,11 @@ export function observationsOfRound(round: MysqlRound): { observations: Observat
     }
     if (outcome?.kind !== 'answered') continue;
     const { answer, atMillis } = outcome;
+    // One literal, the facts then set in place: a spread of a base object costs more per round than the rest of it.
     const observation: Observation = {
-      ...base,
+      group,
+      member,
+      source,
       observedAtMillis: atMillis,
       reachable: true,
       // A fleet on one version is one failure domain; a configured service.version wins.

@@ -49,11 +49,17 @@ export const connectWithPg: PostgresqlConnector = async (node, config) => {
     throw error;
   }
   const prepared = new Map<string, { name: string; text: string }>();
+  // The same list each round (queries.ts): found by identity, without joining its SQL into a key every round.
+  const preparedFor = new WeakMap<readonly string[], { name: string; text: string }>();
   return {
     queryBatch: async (statements) => {
-      const key = statements.join('\0');
-      let statement = prepared.get(key);
-      if (statement === undefined) prepared.set(key, (statement = { name: `rebound_probe_${prepared.size}`, text: roundStatementOf(statements) }));
+      let statement = preparedFor.get(statements);
+      if (statement === undefined) {
+        const key = statements.join('\0');
+        statement = prepared.get(key);
+        if (statement === undefined) prepared.set(key, (statement = { name: `rebound_probe_${prepared.size}`, text: roundStatementOf(statements) }));
+        preparedFor.set(statements, statement);
+      }
       const result = (await client.query(statement)) as unknown as QueryResult;
       const row = (result.rows[0] ?? {}) as Record<string, Record<string, unknown>[] | null>;
       return statements.map((_, i) => row[`s${i}`] ?? []);

@@ -33,7 +33,7 @@ export interface PostgresqlReceiverConfig {
   maxBackoffMillis: number;
   /**
    * How old a node's permission fingerprint (pg_hba rules, login roles) may get before it is read
-   * again; read sooner on a configuration reload or a role change (queries.ts, PERMISSION_SIGNALS_SQL).
+   * again; read sooner on a configuration reload or a role change (queries.ts, PERMISSION_SIGNAL_COLUMNS).
    */
   permissionsIntervalMillis: number;
   /** TLS to every node, as libpq's sslmode; `disable` when absent (or set per node in the URL). */

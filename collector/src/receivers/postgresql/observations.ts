@@ -61,18 +61,29 @@ export function observationsOfRound(round: PostgresqlRound): { observations: Obs
   const observations: Observation[] = [];
   for (const node of round.nodes) {
     const outcome = round.outcomes.get(node.member);
-    const base = { group: round.group, member: node.member, source: round.source, dependencies: node.dependencies };
+    const { group, source } = round;
+    const { member, dependencies } = node;
     if (outcome?.kind === 'refused') {
       const role = round.lastRoles?.get(node.member);
       round.restores?.forget(node.member);
       // Refused because its data directory is being written by pg_basebackup: a full resync under way.
       const clone = baseBackupOf(node, round.nodes, baseBackups);
-      observations.push({ ...base, observedAtMillis: outcome.atMillis, reachable: false, ...(role ? { role } : {}), ...(clone ? { fullResync: clone } : {}) });
+      observations.push({
+        group,
+        member,
+        source,
+        dependencies,
+        observedAtMillis: outcome.atMillis,
+        reachable: false,
+        ...(role ? { role } : {}),
+        ...(clone ? { fullResync: clone } : {}),
+      });
       continue;
     }
     if (outcome?.kind !== 'answered') continue;
     const { answer, atMillis } = outcome;
-    const observation: Observation = { ...base, observedAtMillis: atMillis, reachable: true };
+    // One literal, the facts then set in place: a spread of a base object costs more per round than the rest of it.
+    const observation: Observation = { group, member, source, dependencies, observedAtMillis: atMillis, reachable: true };
     if (answer.permissionFingerprint !== undefined) observation.permissionFingerprint = answer.permissionFingerprint;
     if (answer.permissionEntries !== undefined) observation.permissionEntries = answer.permissionEntries;
     if (answer.permissionReadAtMillis !== undefined && answer.permissionReadAtMillis < atMillis)

@@ -9,47 +9,58 @@ import { BASE_BACKUP_SQL, RECOVERY_SQL, recoveryActivityOf, type BaseBackupRow, 
 export { BASE_BACKUP_SQL, RECOVERY_SQL } from './restore-progress';
 
 /**
+ * Asked every interval with the positions, as columns of POSITION_SQL (its own statement in the round
+ * cost one more JSON aggregate): what changes when the permission facts do, so they are read again in
+ * the same round (shared/permission-cadence.ts). `conf_loaded_at` moves on every configuration reload
+ * (a pg_hba.conf, ssl or password_encryption change takes effect only then); the roles digest sums a
+ * hash of every role's columns that LOGIN_ROLES_SQL reads (and its oid, which memberships name), the
+ * memberships digest one of every pg_auth_members row (roles are cluster-wide: a standby's changes
+ * with the primary's once replayed; a sum, not an md5 of the ordered rows: half the cost, and a
+ * collision only defers the change to the next `permissions_interval` read). Not covered: pg_hba.conf
+ * edited but not yet reloaded (pg_hba_file_rules shows the file) — seen at the next
+ * `permissions_interval` read. No cheaper counter moves with an ALTER ROLE on a standby (the catalog's
+ * xmin is superuser-only; its pg_stat counters are not kept for replayed changes), so the digests are
+ * computed every round; hashing the columns read, not the whole row's text, is a fifth cheaper.
+ */
+const PERMISSION_SIGNAL_COLUMNS = `pg_conf_load_time()::text AS conf_loaded_at,
+  (SELECT sum(hashtext(ROW(rolname, rolsuper, rolinherit, rolcreaterole, rolcreatedb, rolcanlogin, rolreplication, rolbypassrls,
+    rolconnlimit, rolvaliduntil, oid)::text)::bigint) FROM pg_roles)::text AS roles_digest,
+  (SELECT sum(hashtext(m::text)::bigint) FROM pg_auth_members m)::text AS memberships_digest`;
+
+/**
  * Where a node is in the WAL, from either side (pg_current_wal_lsn on a primary;
- * receive/replay on a standby), and the per-node auth settings of the fingerprint.
+ * receive/replay on a standby), the per-node auth settings of the fingerprint, and the
+ * permission change signals (PERMISSION_SIGNAL_COLUMNS).
  */
 export const POSITION_SQL = `SELECT pg_is_in_recovery() AS in_recovery,
   CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_lsn()::text END AS current_lsn,
   pg_last_wal_receive_lsn()::text AS receive_lsn,
   pg_last_wal_replay_lsn()::text AS replay_lsn,
   current_setting('ssl') AS ssl,
-  current_setting('password_encryption') AS password_encryption`;
+  current_setting('password_encryption') AS password_encryption,
+  ${PERMISSION_SIGNAL_COLUMNS}`;
 
 /**
  * On a primary: each connected standby as the primary sees it. Lags are NULL when idle (caught up).
  * `reply_age_seconds` is how long since the standby last replied, `unflushed_bytes` how much WAL it has
- * not confirmed flushed: together, a link that is up but carries nothing back.
+ * not confirmed flushed: together, a link that is up but carries nothing back. The rows of the
+ * `pg_stat_replication` view, read from its two functions: the view builds a pg_stat_activity row for
+ * every backend to join the WAL senders; `pg_stat_get_activity(pid)` builds only the WAL senders' rows
+ * (the same functions, so the same privileges and the same NULLs without pg_read_all_stats).
  */
-export const REPLICATION_SQL = `SELECT application_name, host(client_addr) AS client_addr, state,
-  replay_lsn::text AS replay_lsn,
-  EXTRACT(EPOCH FROM now() - reply_time)::float8 AS reply_age_seconds,
-  CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_wal_lsn_diff(pg_current_wal_lsn(), flush_lsn)::float8 END AS unflushed_bytes,
-  EXTRACT(EPOCH FROM write_lag)::float8 AS write_lag_seconds,
-  EXTRACT(EPOCH FROM flush_lag)::float8 AS flush_lag_seconds,
-  EXTRACT(EPOCH FROM replay_lag)::float8 AS replay_lag_seconds,
-  CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::float8 END AS replay_lag_bytes
-FROM pg_stat_replication ORDER BY application_name, client_addr`;
+export const REPLICATION_SQL = `SELECT a.application_name, host(a.client_addr) AS client_addr, w.state,
+  w.replay_lsn::text AS replay_lsn,
+  EXTRACT(EPOCH FROM now() - w.reply_time)::float8 AS reply_age_seconds,
+  CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_wal_lsn_diff(pg_current_wal_lsn(), w.flush_lsn)::float8 END AS unflushed_bytes,
+  EXTRACT(EPOCH FROM w.write_lag)::float8 AS write_lag_seconds,
+  EXTRACT(EPOCH FROM w.flush_lag)::float8 AS flush_lag_seconds,
+  EXTRACT(EPOCH FROM w.replay_lag)::float8 AS replay_lag_seconds,
+  CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_wal_lsn_diff(pg_current_wal_lsn(), w.replay_lsn)::float8 END AS replay_lag_bytes
+FROM pg_stat_get_wal_senders() w JOIN LATERAL pg_stat_get_activity(w.pid) a ON true
+ORDER BY a.application_name, host(a.client_addr)`;
 
 /** On a standby: whether a WAL receiver runs (no row: none), its status, and whom it streams from. */
 export const WAL_RECEIVER_SQL = `SELECT status, sender_host, sender_port FROM pg_stat_wal_receiver`;
-
-/**
- * Asked every interval with the positions: what changes when the permission facts do, so they are
- * read again in the same round (shared/permission-cadence.ts). `conf_loaded_at` moves on every
- * configuration reload (a pg_hba.conf, ssl or password_encryption change takes effect only then);
- * the roles digest sums a hash of every role and membership row (roles are cluster-wide: a standby's
- * changes with the primary's once replayed; a sum, not an md5 of the ordered rows: half the cost,
- * and a collision only defers the change to the next `permissions_interval` read). Not covered:
- * pg_hba.conf edited but not yet reloaded (pg_hba_file_rules shows the file) — seen at the next
- * `permissions_interval` read.
- */
-export const PERMISSION_SIGNALS_SQL = `SELECT pg_conf_load_time()::text AS conf_loaded_at,
-  (SELECT sum(hashtext(r::text)::bigint) FROM pg_roles r)::text AS roles_digest,
-  (SELECT sum(hashtext(m::text)::bigint) FROM pg_auth_members m)::text AS memberships_digest`;
 
 /** Host-based auth rules in file order; line numbers left out so comments and blank lines do not count. */
 export const HBA_SQL = `SELECT type, database, user_name, address, netmask, auth_method, options, error
@@ -112,11 +123,15 @@ interface PositionRow extends Record<string, unknown> {
   replay_lsn: string | null;
   ssl: string;
   password_encryption: string;
+  /** The permission change signals; absent in rows captured before they were read with the positions. */
+  conf_loaded_at?: string | null;
+  roles_digest?: string | null;
+  memberships_digest?: string | null;
 }
 
 /**
- * Run the probe's queries: one round trip per node each interval (positions, replication, WAL
- * receiver and the permission change signals, one prepared statement: client.ts), plus one for the
+ * Run the probe's queries: one round trip per node each interval (positions with the permission change
+ * signals, replication, WAL receiver, recovery, base backups: one prepared statement, client.ts), plus one for the
  * permission facts only when `permissions` says they are due (a new connection, a changed signal,
  * or `permissions_interval` since the last read). Permissions apart, so a missing grant only loses
  * the fingerprint. Throws on connection problems.
@@ -125,14 +140,7 @@ export async function probePostgresqlNode(
   client: PostgresqlProbeClient,
   permissions: PermissionCadence<PostgresqlPermissionFacts> = readEveryTime,
 ): Promise<PostgresqlNodeAnswer> {
-  const [positions, replication, receivers, recovery, backups, signals] = await client.queryBatch([
-    POSITION_SQL,
-    REPLICATION_SQL,
-    WAL_RECEIVER_SQL,
-    RECOVERY_SQL,
-    BASE_BACKUP_SQL,
-    PERMISSION_SIGNALS_SQL,
-  ]);
+  const [positions, replication, receivers, recovery, backups] = await client.queryBatch(ROUND_STATEMENTS);
   const position = positions?.[0] as PositionRow | undefined;
   if (position === undefined) throw new Error('pg_is_in_recovery() returned no row');
   const answer: PostgresqlNodeAnswer = { inRecovery: position.in_recovery, replication: [] };
@@ -150,12 +158,15 @@ export async function probePostgresqlNode(
     { name: 'password_encryption', setting: position.password_encryption },
     { name: 'ssl', setting: position.ssl },
   ];
-  const signal = JSON.stringify([signals?.[0] ?? null, settings]);
+  const signal = JSON.stringify([position.conf_loaded_at, position.roles_digest, position.memberships_digest, settings]);
   const read = await permissions.current(client, signal, () => readPermissionFacts(client, settings));
   Object.assign(answer, read.facts);
   if (read.carried) answer.permissionReadAtMillis = read.readAtMillis;
   return answer;
 }
+
+/** Every interval's statements, one list for the process: the client finds its prepared statement by this list. */
+const ROUND_STATEMENTS: readonly string[] = [POSITION_SQL, REPLICATION_SQL, WAL_RECEIVER_SQL, RECOVERY_SQL, BASE_BACKUP_SQL];
 
 /** Without a cadence (tests, one-off probes): the permission facts are read with every probe. */
 const readEveryTime = new PermissionCadence<PostgresqlPermissionFacts>(0, Date.now);

@@ -13,20 +13,27 @@ import type { PostgresqlNodeConfig } from './config';
  * On a standby: what its startup process (the one that replays WAL) is waiting for, whether a
  * `restore_command` is set (only whether: the command may hold a secret) and whether the monitoring
  * role may see the startup process at all (without pg_read_all_stats its row is hidden). No row on
- * a primary. Not from pg_settings: it builds every setting's row on each execution, 1.3 ms of a 2 ms
- * round (PostgreSQL 15, prepared); current_setting() reads one. Where the setting is superuser-only
- * reading it would fail the whole round, so without pg_read_all_settings (pg_monitor has it,
- * superusers pass) it is NULL: not known.
+ * a primary, where pg_stat_get_activity is not called: the lateral subquery runs once per row of the
+ * recovery test, and there is none (a plain `WHERE pg_is_in_recovery()` is volatile, so it was applied
+ * after building every backend's row). pg_stat_get_activity, not the pg_stat_activity view: the same
+ * rows without joining pg_database and pg_authid. Not from pg_settings: it builds every setting's row
+ * on each execution, 1.3 ms of a 2 ms round (PostgreSQL 15, prepared); current_setting() reads one.
+ * Where the setting is superuser-only reading it would fail the whole round, so without
+ * pg_read_all_settings (pg_monitor has it, superusers pass) it is NULL: not known.
  */
 export const RECOVERY_SQL = `SELECT a.wait_event AS startup_wait_event, a.backend_type IS NOT NULL AS startup_visible,
   CASE WHEN pg_has_role('pg_read_all_settings', 'USAGE') THEN current_setting('restore_command', true) <> '' END AS restore_command_set
-FROM (SELECT 1) AS one LEFT JOIN pg_stat_activity a ON a.backend_type = 'startup'
-WHERE pg_is_in_recovery() LIMIT 1`;
+FROM (SELECT pg_is_in_recovery() AS in_recovery OFFSET 0) r
+  LEFT JOIN LATERAL (SELECT s.wait_event, s.backend_type FROM pg_stat_get_activity(NULL) s WHERE r.in_recovery AND s.backend_type = 'startup' LIMIT 1) a ON true
+WHERE r.in_recovery`;
 
-/** Base backups being taken from this node (pg_basebackup), with who takes them: a member being cloned. */
+/**
+ * Base backups being taken from this node (pg_basebackup), with who takes them: a member being cloned.
+ * The taker from pg_stat_get_activity(pid): only the backups' own rows are built (none, mostly).
+ */
 export const BASE_BACKUP_SQL = `SELECT a.application_name, host(a.client_addr) AS client_addr, b.phase,
   b.backup_total::float8 AS backup_total, b.backup_streamed::float8 AS backup_streamed
-FROM pg_stat_progress_basebackup b LEFT JOIN pg_stat_activity a ON a.pid = b.pid ORDER BY b.pid`;
+FROM pg_stat_progress_basebackup b LEFT JOIN LATERAL pg_stat_get_activity(b.pid) a ON true ORDER BY b.pid`;
 
 /** What a standby's recovery is doing (RECOVERY_SQL). */
 export interface RecoveryActivity {

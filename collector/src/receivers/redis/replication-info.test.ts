@@ -57,6 +57,18 @@ describe('parseReplicationInfo', () => {
     );
   });
 
+  it('reads the same from text with bare \\n line ends, and the slaveN lines in order past other fields', () => {
+    const text = fixture('info-replication-master.txt');
+    assert.deepEqual(parseReplicationInfo(text.replace(/\r\n/g, '\n')), parseReplicationInfo(text));
+    const info = parseReplicationInfo(
+      'role:master\r\nslave1:ip=10.0.0.3,port=2,state=online,offset=5,lag=1\r\nmaster_failover_state:no-failover\r\nslave0:ip=10.0.0.2,port=1,state=online,offset=5,lag=0\r\nslaves:x\r\nmaster_repl_offset:5\r\n',
+    );
+    assert.deepEqual(
+      info.replicas.map((r) => r.ip),
+      ['10.0.0.3', '10.0.0.2'],
+    );
+  });
+
   it('rejects text that is not INFO replication, saying what is missing', () => {
     assert.throws(() => parseReplicationInfo('# Server\r\nredis_version:7.0.15\r\n'), /no role:master or role:slave line \(role: missing\)/);
     assert.throws(() => parseReplicationInfo('role:master\r\n'), /no master_repl_offset/);

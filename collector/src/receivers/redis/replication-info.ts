@@ -34,26 +34,39 @@ export interface ConnectedReplica {
   lagSeconds: number;
 }
 
+/** The INFO replication fields the parse reads; the others (backlog, failover state…) are skipped without copying them. */
+const READ_FIELDS = new Set([
+  'role',
+  'master_repl_offset',
+  'slave_repl_offset',
+  'master_host',
+  'master_port',
+  'master_link_status',
+  'master_link_down_since_seconds',
+  'master_last_io_seconds_ago',
+  'master_sync_in_progress',
+  'master_sync_total_bytes',
+  'master_sync_read_bytes',
+  'master_replid',
+]);
+
 /**
  * Parse `INFO replication`, e.g.
  * `role:slave\r\nmaster_host:127.0.0.1\r\nmaster_port:6379\r\nmaster_link_status:up\r\n…slave_repl_offset:50`.
  * Throws when the text is not an INFO replication answer (the probe then counts as failed).
  */
 export function parseReplicationInfo(text: string): ReplicationInfo {
-  const fields = new Map<string, string>();
-  for (const line of text.split(/\r?\n/)) {
-    const at = line.indexOf(':');
-    if (at > 0 && !line.startsWith('#')) fields.set(line.slice(0, at), line.slice(at + 1).trim());
-  }
+  const { fields, replicaLines } = fieldsOf(text);
   const role = fields.get('role');
   if (role !== 'master' && role !== 'slave') throw new Error(`INFO replication has no role:master or role:slave line (role: ${role ?? 'missing'})`);
   const masterOffset = integer(fields.get('master_repl_offset'));
   if (role === 'master') {
     if (masterOffset === undefined) throw new Error('INFO replication of a master has no master_repl_offset');
-    const replicas = [...fields.entries()]
-      .filter(([k]) => /^slave\d+$/.test(k))
-      .map(([, v]) => parseReplicaLine(v))
-      .filter((r): r is ConnectedReplica => r !== null);
+    const replicas: ConnectedReplica[] = [];
+    for (const line of replicaLines.values()) {
+      const replica = parseReplicaLine(line);
+      if (replica !== null) replicas.push(replica);
+    }
     return { role, offset: masterOffset, replicas, ...replicationIdOf(fields) };
   }
   const offset = integer(fields.get('slave_repl_offset')) ?? masterOffset;
@@ -81,6 +94,39 @@ export function parseReplicationInfo(text: string): ReplicationInfo {
   const lastIo = integer(fields.get('master_last_io_seconds_ago'));
   if (lastIo !== undefined && lastIo >= 0) info.lastIoSecondsAgo = lastIo;
   return info;
+}
+
+/**
+ * The read fields and the `slaveN:` lines (by key, in order) of INFO text, one pass over it: lines
+ * split on `\n` (a `\r` before it is trimmed with the value), `#` section headers skipped.
+ */
+function fieldsOf(text: string): { fields: Map<string, string>; replicaLines: Map<string, string> } {
+  const fields = new Map<string, string>();
+  const replicaLines = new Map<string, string>();
+  for (let start = 0; start < text.length;) {
+    const newline = text.indexOf('\n', start);
+    const end = newline < 0 ? text.length : newline;
+    const colon = text.indexOf(':', start);
+    if (colon > start && colon < end && text.charCodeAt(start) !== HASH) {
+      const key = text.slice(start, colon);
+      if (READ_FIELDS.has(key)) fields.set(key, text.slice(colon + 1, end).trim());
+      else if (isReplicaKey(key)) replicaLines.set(key, text.slice(colon + 1, end).trim());
+    }
+    start = end + 1;
+  }
+  return { fields, replicaLines };
+}
+
+const HASH = '#'.charCodeAt(0);
+
+/** `slave0`, `slave12`: a master's line per connected replica. */
+function isReplicaKey(key: string): boolean {
+  if (key.length <= 5 || !key.startsWith('slave')) return false;
+  for (let i = 5; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 function replicationIdOf(fields: ReadonlyMap<string, string>): { replicationId?: string } {

@@ -1,3 +1,5 @@
+import type { Abandonment } from './probe-loop';
+
 /**
  * One node's connection, kept between rounds (the postgresql and mysql probes): a probe
  * runs on it, else on a new one. A kept connection the server closed meanwhile (a
@@ -12,7 +14,7 @@ export class KeptConnection<Client extends { close(): void }> {
   constructor(private readonly connect: () => Promise<Client>) {}
 
   /** `query` on the kept connection, else a new one; `abandoned` (the loop's deadline passed) drops the connection so the probe ends. */
-  async probe<Answer>(abandoned: AbortSignal, query: (client: Client) => Promise<Answer>): Promise<Answer> {
+  async probe<Answer>(abandoned: Abandonment, query: (client: Client) => Promise<Answer>): Promise<Answer> {
     abandoned.addEventListener('abort', () => this.drop());
     const hadConnection = this.client !== undefined;
     try {

@@ -3,7 +3,9 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 /** `host:port` normalised for comparison: lower case, loopback spellings folded. */
 export function normalizeHostPort(host: string, port: number | string): string {
-  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  const lower = host.toLowerCase();
+  // The brackets of an IPv6 literal; the test first, as every round compares addresses and most have none.
+  const h = lower.startsWith('[') || lower.endsWith(']') ? lower.replace(/^\[|\]$/g, '') : lower;
   return `${LOOPBACK.has(h) ? 'loopback' : h}:${String(port)}`;
 }
 

@@ -35,6 +35,42 @@ import { ProbeTimeoutError, withTimeout } from './timeout';
  *   the receiver drops the connection, which makes it end.
  */
 
+/**
+ * What a probe is told when the loop gives up on it (its timeout passed): AbortSignal's `aborted` and
+ * `addEventListener('abort', …)`, without an EventTarget. One is made per node per round; an
+ * AbortController cost more than parsing the node's answer (collector/bench/probes.bench.ts).
+ */
+export interface Abandonment {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void): void;
+}
+
+/** The loop's side of an Abandonment: `abandon()` runs the listeners once, as AbortController.abort() does. */
+export class ProbeAbandonment implements Abandonment {
+  aborted = false;
+  private listeners: (() => void)[] | undefined;
+
+  addEventListener(_type: 'abort', listener: () => void): void {
+    if (!this.aborted) (this.listeners ??= []).push(listener);
+  }
+
+  abandon(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    for (const listener of this.listeners ?? []) {
+      try {
+        listener();
+      } catch (error) {
+        // As an EventTarget reports a throwing listener: uncaught, not swallowed, and the others still run.
+        process.nextTick(() => {
+          throw error;
+        });
+      }
+    }
+    this.listeners = undefined;
+  }
+}
+
 /** How one node's probe ended in a round. Every `error` has the node's secrets masked. */
 export type ProbeOutcome<Answer> =
   | { kind: 'answered'; answer: Answer; atMillis: number }
@@ -59,7 +95,7 @@ export interface ProbeLoopOptions<Node, Answer> {
   /** The node as named in a timeout, without secrets: `pg-2 (postgres://monitor:***@10.0.0.2:5432/postgres)`. */
   describe(node: Node): string;
   /** Probe one node. `abandoned` fires when its timeout passed: drop the connection so the probe ends. */
-  probe(node: Node, abandoned: AbortSignal): Promise<Answer>;
+  probe(node: Node, abandoned: Abandonment): Promise<Answer>;
   /** Sort a failure into refused (the node is down) or failed (we cannot tell). */
   isRefusal(error: unknown): boolean;
   /** Secrets a driver may echo back in this node's errors (passwords, URLs): masked in every outcome. */
@@ -234,9 +270,9 @@ export class ProbeLoop<Node, Answer> {
     }
     schedule.inFlight = true;
     schedule.awaiting = true;
-    const abandon = new AbortController();
+    const abandon = new ProbeAbandonment();
     // A probe that throws at once must fail this attempt, not leave the node in flight forever.
-    const attempt = new Promise<Answer>((resolve) => resolve(this.options.probe(node, abandon.signal)));
+    const attempt = new Promise<Answer>((resolve) => resolve(this.options.probe(node, abandon)));
     // The attempt may outlive its timeout (a hung socket); it frees the node only when it really ends.
     const free = (): void => void (schedule.inFlight = false);
     attempt.then(free, free);
@@ -248,7 +284,7 @@ export class ProbeLoop<Node, Answer> {
       const atMillis = this.now();
       const error = safeMessage(cause, this.options.secretsOf(node));
       if (cause instanceof ProbeTimeoutError) {
-        abandon.abort();
+        abandon.abandon();
         schedule.backoff.failed(roundStartMillis);
         return { kind: 'timeout', error, atMillis };
       }
