@@ -142,6 +142,17 @@ export async function startPostgresPrimaryStandby(
       await client.end();
     }
   };
+  /**
+   * pg_reload_conf() only signals the postmaster: the reload happens after it returns. Wait until a
+   * new session sees the new load time, so the postmaster has re-read the files and signalled the
+   * other sessions (a probe's next statement then runs with the new rules).
+   */
+  const reloadConfig = async (target: PostgresTestNode): Promise<void> => {
+    const loadTime = async () => (await query<{ t: string }>(target, 'SELECT pg_conf_load_time()::text AS t'))[0]!['t'];
+    const before = await loadTime();
+    await query(target, 'SELECT pg_reload_conf()');
+    await waitFor(`PostgreSQL ${target.name} to reload its configuration`, 10_000, async () => ((await loadTime()) !== before ? true : undefined));
+  };
   const startServer = async (target: PostgresTestNode): Promise<void> => {
     const tlsSettings = tls ? ['ssl=on', `ssl_cert_file=${tls.certFile}`, `ssl_key_file=${tls.keyFile}`] : [];
     const settings = [...FAST_SETTINGS, ...tlsSettings, ...(target.name === 'primary' ? archiveSettings : [])].flatMap((s) => ['-c', s]);
@@ -209,12 +220,12 @@ export async function startPostgresPrimaryStandby(
     resumeStandby: () => servers.get('standby')?.resume(),
     async addHbaRule(target, line) {
       appendFileSync(join(target.dataDir, 'pg_hba.conf'), `${line}\n`);
-      await query(target, 'SELECT pg_reload_conf()');
+      await reloadConfig(target);
     },
     async prependHbaRule(target, line) {
       const file = join(target.dataDir, 'pg_hba.conf');
       writeFileSync(file, `${line}\n${readFileSync(file, 'utf8')}`);
-      await query(target, 'SELECT pg_reload_conf()');
+      await reloadConfig(target);
     },
     ...(options.archive ? { archiveDir } : {}),
     async archiveAll(timeoutMillis = 60_000) {
