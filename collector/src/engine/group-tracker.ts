@@ -9,7 +9,7 @@ import { decidePhase } from '../model/phase';
 import { etaSeconds } from '../model/progress';
 import type { Dependencies, MemberDeclaration, Observation, Phase } from '../model/types';
 import { closeEpisode, noteEpisodeFacts, openEpisode, recordPhase, type OpenEpisode, type TickFacts } from './episode-record';
-import { freshFingerprints, leaderReference, newMemberRecord, sameDependencies, type MemberRecord } from './member-record';
+import { freshFingerprints, keepObservation, leaderReference, newMemberRecord, sameDependencies, type MemberRecord } from './member-record';
 import { markPlanned, type MaintenanceWindow } from './maintenance';
 import { RecentWindows } from './recent-windows';
 import { GroupFindings } from './group-findings';
@@ -127,7 +127,7 @@ export class GroupTracker {
     const observed = observation.dependencies;
     if (observed !== undefined && !sameDependencies(observed, record.latest?.dependencies)) this.refreshDependencies(record, observed);
     else if (observed === undefined && record.latest?.dependencies !== undefined) this.refreshDependencies(record, undefined);
-    record.latest = observation;
+    keepObservation(record, observation);
   }
 
   private refreshDependencies(record: MemberRecord, observed: Dependencies | undefined): void {
