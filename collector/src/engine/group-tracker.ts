@@ -1,21 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { GroupConfig } from '../config/group-config';
-import type { Episode, GroupState } from '../model/group-state';
+import type { Episode, GroupState, MemberState } from '../model/group-state';
 import { independence } from '../model/independence';
 import { chooseLeader } from '../model/leader';
-import type { LeaderReference, StatusTolerances, VerdictContext } from '../model/member-status';
+import type { StatusTolerances, VerdictContext } from '../model/member-status';
 import { permissionConsistency, type PermissionConsistency } from '../model/permissions';
-import { FAILOVER_OVERLOAD_RATIO } from '../model/diagnosis';
 import { decidePhase } from '../model/phase';
 import { etaSeconds } from '../model/progress';
 import type { Dependencies, MemberDeclaration, Observation, Phase } from '../model/types';
 import { closeEpisode, noteEpisodeFacts, openEpisode, recordPhase, type OpenEpisode, type TickFacts } from './episode-record';
-import { freshFingerprints, leaderReference, newMemberRecord, sameDependencies, type MemberRecord } from './member-record';
+import { freshFingerprints, keepObservation, leaderReference, newMemberRecord, sameDependencies, type MemberRecord } from './member-record';
 import { markPlanned, type MaintenanceWindow } from './maintenance';
 import { RecentWindows } from './recent-windows';
 import { GroupFindings } from './group-findings';
 import { judgeMembers, type MemberTally } from './member-tally';
 import { derivationDueAtMillis, EVERY_TICK } from './derivation-due';
+import { publishState } from './published-state';
 
 /** What one tick produced, for the engine to persist and report. */
 export interface TickOutcome {
@@ -30,6 +30,7 @@ export interface TickOutcome {
 }
 
 const NO_MEMBERS: string[] = [];
+const NO_MEMBER_STATES: readonly MemberState[] = [];
 /** What nearly every group gets every tick, shared rather than built per group. */
 const PERMISSIONS_AGREE: PermissionConsistency = { ratio: 1, drifted: NO_MEMBERS };
 const NO_PERMISSIONS_REPORTED: PermissionConsistency = { ratio: null, drifted: NO_MEMBERS };
@@ -126,7 +127,7 @@ export class GroupTracker {
     const observed = observation.dependencies;
     if (observed !== undefined && !sameDependencies(observed, record.latest?.dependencies)) this.refreshDependencies(record, observed);
     else if (observed === undefined && record.latest?.dependencies !== undefined) this.refreshDependencies(record, undefined);
-    record.latest = observation;
+    keepObservation(record, observation);
   }
 
   private refreshDependencies(record: MemberRecord, observed: Dependencies | undefined): void {
@@ -190,7 +191,7 @@ export class GroupTracker {
     const choice = chooseLeader(records, this.previousLeader);
     const leaderRef = leaderReference(records, choice.leader);
     const context: VerdictContext = { leader: leaderRef, rivals: choice.rivals, tolerances: this.tolerances, nowMillis };
-    const tally = judgeMembers(records, context, this.open !== null || this.onset !== null);
+    const tally = judgeMembers(records, context, this.open !== null || this.onset !== null, this.current?.members ?? NO_MEMBER_STATES);
     const memberCount = records.length;
     const progress = memberCount === 0 ? 0 : tally.progressSum / memberCount;
     const permissions = this.permissionsOf(tally, choice.leader);
@@ -229,7 +230,9 @@ export class GroupTracker {
     this.lastPhase = phase;
     this.previousLeader = choice.leader;
     const eta = tally.loadingCopy ? NO_ETA : this.etaAt(phase, progress, rate, tally.everyUnconvergedIsLagging, nowMillis);
-    this.current = this.publish({
+    this.current = publishState({
+      name: this.name,
+      rtoSeconds: this.rtoSeconds,
       nowMillis,
       phase,
       progress,
@@ -241,6 +244,12 @@ export class GroupTracker {
       permissions,
       hiddenInstability: facts.hiddenInstability,
       allConverged,
+      open: this.open,
+      independence: (this.independenceCache ??= independence(tally.members.map((m) => m.dependencies))),
+      netStabilizationPerMinute: this.windows.netStabilizationPerMinute(nowMillis),
+      previousMembers: this.current?.members,
+      findings: this.findings,
+      records: this.memberList,
     });
     this.inputChanged = false;
     this.dueAtMillis = derivationDueAtMillis(
@@ -253,14 +262,25 @@ export class GroupTracker {
     return { state: this.current, previousPhase, episodeChanged, closedEpisode, blip };
   }
 
-  /** The group's permission consistency; each drifted member's state is marked. */
+  /**
+   * The group's permission consistency; each drifted member's state is marked, on a copy when
+   * it is the previous tick's state (judgeMembers shares only states without drift).
+   */
   private permissionsOf(tally: MemberTally, leader: string | null): PermissionConsistency {
     const permissions = tally.fingerprintsDiffer
       ? permissionConsistency(freshFingerprints(this.memberList), leader)
       : tally.fingerprintCount > 0
         ? PERMISSIONS_AGREE
         : NO_PERMISSIONS_REPORTED;
-    if (permissions.drifted.length > 0) for (const state of tally.members) state.permissionDrift = permissions.drifted.includes(state.member);
+    if (permissions.drifted.length === 0) return permissions;
+    const members = tally.members;
+    const previous = this.current?.members ?? NO_MEMBER_STATES;
+    for (let i = 0; i < members.length; i++) {
+      const state = members[i]!;
+      if (!permissions.drifted.includes(state.member)) continue;
+      if (state === previous[i]) members[i] = { ...state, permissionDrift: true };
+      else state.permissionDrift = true;
+    }
     return permissions;
   }
 
@@ -340,78 +360,6 @@ export class GroupTracker {
     for (const record of this.memberList) record.peakLagBytes = record.peakLagSeconds = null;
   }
 
-  /** The state this tick publishes, with its findings. */
-  private publish(t: {
-    nowMillis: number;
-    phase: Phase;
-    progress: number;
-    eta: { seconds: number | null; deadlineMillis: number | null };
-    tally: MemberTally;
-    leader: string | null;
-    leaderRef: LeaderReference | null;
-    serving: boolean;
-    permissions: PermissionConsistency;
-    hiddenInstability: boolean;
-    allConverged: boolean;
-  }): GroupState {
-    const { nowMillis, phase, tally, leaderRef, serving, permissions } = t;
-    const open = this.open;
-    const memberCount = tally.members.length;
-    const independenceNow = (this.independenceCache ??= independence(tally.members.map((m) => m.dependencies)));
-    const failoverLoad = failoverLoadRatio(open, leaderRef);
-    const leaderServing = leaderRef !== null && serving;
-    // Every member converged and no hazard (most groups, also while stabilizing): nothing to say, nothing built.
-    const quiet =
-      t.allConverged &&
-      permissions.drifted.length === 0 &&
-      independenceNow.sharedDomains.length === 0 &&
-      (failoverLoad === null || failoverLoad < FAILOVER_OVERLOAD_RATIO) &&
-      (!tally.hasLeaderConcept || leaderServing);
-    const findings = quiet
-      ? this.findings.none()
-      : this.findings.of(
-          nowMillis,
-          {
-            phase,
-            members: tally.members,
-            leader: t.leader,
-            hasLeaderConcept: tally.hasLeaderConcept,
-            leaderServing,
-            sharedDomains: independenceNow.sharedDomains,
-            failoverLoadRatio: failoverLoad,
-            etaSeconds: t.eta.seconds,
-            permissions,
-          },
-          independenceNow,
-          this.memberList,
-        );
-    return {
-      name: this.name,
-      phase,
-      progress: t.progress,
-      etaSeconds: t.eta.seconds,
-      etaDeadlineMillis: t.eta.deadlineMillis,
-      elapsedSeconds: open ? Math.max(0, (nowMillis - open.episode.startMillis) / 1000) : 0,
-      rtoSeconds: this.rtoSeconds,
-      members: tally.members,
-      leader: t.leader,
-      leaderServing,
-      divergenceRatio: memberCount === 0 ? 0 : (memberCount - tally.converged) / memberCount,
-      maxLagSeconds: tally.maxLagSeconds,
-      maxLagBytes: tally.maxLagBytes,
-      permissionConsistency: permissions.ratio,
-      driftedMembers: permissions.drifted,
-      independence: independenceNow,
-      hiddenInstability: t.hiddenInstability,
-      netStabilizationPerMinute: this.windows.netStabilizationPerMinute(nowMillis),
-      failoverLoadRatio: failoverLoad,
-      findings,
-      episodeId: open?.episode.id ?? null,
-      episodePlanned: open?.episode.planned === true,
-      derivedAtMillis: nowMillis,
-    };
-  }
-
   /**
    * The ETA counts from when the progress was observed, then is aged to this
    * tick; the deadline (observation time + ETA) does not age at all, so a
@@ -456,12 +404,4 @@ export class GroupTracker {
     const latest = record.latest;
     return latest !== undefined && nowMillis - latest.observedAtMillis <= this.tolerances.freshnessMillis ? latest : undefined;
   }
-}
-
-/** New leader's load ÷ the leader's load before the episode, once the leader changed within it. */
-function failoverLoadRatio(open: OpenEpisode | null, leader: LeaderReference | null): number | null {
-  if (open === null || leader === null || open.leaderBefore === null || leader.member === open.leaderBefore) return null;
-  const loadNow = leader.observation.load;
-  if (loadNow === undefined || open.loadBefore === null || !(open.loadBefore > 0)) return null;
-  return loadNow / open.loadBefore;
 }

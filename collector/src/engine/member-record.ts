@@ -17,6 +17,7 @@ export interface MemberRecord extends LeaderCandidate {
   declared: boolean;
   declaredRole: Role | undefined;
   declaredDependencies: Dependencies;
+  /** The newest observation: the record's own copy (keepObservation), overwritten in place by the next one. */
   latest: Observation | undefined;
   previousStatus: MemberStatus | undefined;
   /** Observed at or before the previous tick: only then is a status change a change (not the first sighting). */
@@ -75,4 +76,79 @@ export function sameDependencies(a: Dependencies, b: Dependencies | undefined): 
   }
   for (const _ in b) count--;
   return count === 0;
+}
+
+/** Every field of an Observation, absent ones as undefined: one object shape for every kept copy. */
+type KeptObservation = { [K in ObservationField]: Observation[K] | undefined };
+type ObservationField = keyof Observation;
+
+/**
+ * Keep `observation` as the record's newest (`record.latest`), copied into the record's own
+ * object. A source hands over a new object every round; kept as it is, each would live until
+ * the member's next observation, long enough to leave V8's young generation at fleet scale
+ * (100,000 objects a round, with their dependency objects and strings), and the old
+ * generation grows to hold their garbage. Copied, the source's object dies young. Observed
+ * dependencies equal to the kept ones keep the kept object. The engine reads an observation's
+ * fields, never enumerates them: absent fields copied as undefined read the same.
+ */
+export function keepObservation(record: MemberRecord, observation: Observation): void {
+  const kept = record.latest as KeptObservation | undefined;
+  if (kept === undefined) {
+    record.latest = copyObservation(observation);
+    return;
+  }
+  const dependencies = observation.dependencies;
+  // An equal string keeps the kept one, so the source's new one dies young too.
+  if (kept.group !== observation.group) kept.group = observation.group;
+  if (kept.member !== observation.member) kept.member = observation.member;
+  if (kept.source !== observation.source) kept.source = observation.source;
+  kept.observedAtMillis = observation.observedAtMillis;
+  if (kept.role !== observation.role) kept.role = observation.role;
+  kept.reachable = observation.reachable;
+  kept.serving = observation.serving;
+  if (kept.replicationStoppedReason !== observation.replicationStoppedReason) kept.replicationStoppedReason = observation.replicationStoppedReason;
+  if (kept.unknownReason !== observation.unknownReason) kept.unknownReason = observation.unknownReason;
+  kept.fullResync = observation.fullResync;
+  kept.position = observation.position;
+  kept.lagSeconds = observation.lagSeconds;
+  kept.lagBytes = observation.lagBytes;
+  if (kept.stateFingerprint !== observation.stateFingerprint) kept.stateFingerprint = observation.stateFingerprint;
+  if (kept.permissionFingerprint !== observation.permissionFingerprint) kept.permissionFingerprint = observation.permissionFingerprint;
+  kept.permissionEntries = observation.permissionEntries;
+  kept.permissionObservedAtMillis = observation.permissionObservedAtMillis;
+  kept.load = observation.load;
+  if (dependencies === undefined || !sameDependencies(dependencies, kept.dependencies)) kept.dependencies = dependencies;
+  if (kept.followsLeader !== observation.followsLeader) kept.followsLeader = observation.followsLeader;
+  if (kept.divergedReason !== observation.divergedReason) kept.divergedReason = observation.divergedReason;
+  kept.replicationLink = observation.replicationLink;
+  kept.replicationObservedAtMillis = observation.replicationObservedAtMillis;
+}
+
+function copyObservation(o: Observation): Observation {
+  const kept: KeptObservation = {
+    group: o.group,
+    member: o.member,
+    source: o.source,
+    observedAtMillis: o.observedAtMillis,
+    role: o.role,
+    reachable: o.reachable,
+    serving: o.serving,
+    replicationStoppedReason: o.replicationStoppedReason,
+    unknownReason: o.unknownReason,
+    fullResync: o.fullResync,
+    position: o.position,
+    lagSeconds: o.lagSeconds,
+    lagBytes: o.lagBytes,
+    stateFingerprint: o.stateFingerprint,
+    permissionFingerprint: o.permissionFingerprint,
+    permissionEntries: o.permissionEntries,
+    permissionObservedAtMillis: o.permissionObservedAtMillis,
+    load: o.load,
+    dependencies: o.dependencies,
+    followsLeader: o.followsLeader,
+    divergedReason: o.divergedReason,
+    replicationLink: o.replicationLink,
+    replicationObservedAtMillis: o.replicationObservedAtMillis,
+  };
+  return kept as Observation;
 }

@@ -1,5 +1,5 @@
 import type { MemberState } from '../model/group-state';
-import { memberVerdict, type VerdictContext } from '../model/member-status';
+import { memberVerdict, type MemberVerdict, type VerdictContext } from '../model/member-status';
 import { memberProgress } from '../model/progress';
 import type { MemberStatus, Observation } from '../model/types';
 import type { MemberRecord } from './member-record';
@@ -40,11 +40,18 @@ export interface MemberTally {
   fingerprintsDiffer: boolean;
 }
 
+/** The verdict of the member being judged: read into its state, never published itself. */
+const verdictNow: MemberVerdict = { status: 'unknown', reason: null, lagSeconds: null, lagBytes: null };
+
 /**
- * Each member's verdict, written straight into its new MemberState (no verdict object is
- * shared or kept between members), and what the verdicts add up to for the group.
+ * Each member's verdict and what the verdicts add up to for the group. A member whose state
+ * reads exactly as on the previous tick keeps that state object (published states are never
+ * changed afterwards, so sharing an equal one rewrites no history): with every member observed
+ * every tick most states are the same, and a new object each would be 100,000 objects a tick
+ * at fleet scale, all surviving until the next tick (so promoted, and the heap grown for them).
+ * `previous` is the last published state's members, in the records' order.
  */
-export function judgeMembers(records: readonly MemberRecord[], context: VerdictContext, inEpisode: boolean): MemberTally {
+export function judgeMembers(records: readonly MemberRecord[], context: VerdictContext, inEpisode: boolean, previous: readonly MemberState[]): MemberTally {
   const { leader: leaderRef, nowMillis } = context;
   const tally: MemberTally = {
     // Sized once: the member count is known, so the array never grows (and never over-allocates) while filled.
@@ -72,21 +79,25 @@ export function judgeMembers(records: readonly MemberRecord[], context: VerdictC
   for (let i = 0; i < records.length; i++) {
     const record = records[i]!;
     const { role, fresh: freshObservation, latest } = record;
-    const state: MemberState = {
-      member: record.member,
-      role,
-      status: 'unknown',
-      reason: null,
-      lagSeconds: null,
-      lagBytes: null,
-      permissionDrift: false,
-      observationAgeSeconds: latest ? Math.max(0, (nowMillis - latest.observedAtMillis) / 1000) : null,
-      permissionsAgeSeconds: permissionsAgeSeconds(freshObservation, nowMillis),
-      dependencies: record.dependencies,
-    };
-    tally.members[i] = state;
-    memberVerdict(record, context, state);
-    const { status, lagSeconds, lagBytes } = state;
+    const observationAgeSeconds = latest ? Math.max(0, (nowMillis - latest.observedAtMillis) / 1000) : null;
+    const permissionsAge = permissionsAgeSeconds(freshObservation, nowMillis);
+    const { status, lagSeconds, lagBytes } = memberVerdict(record, context, verdictNow);
+    const before = previous[i];
+    tally.members[i] =
+      before !== undefined && readsTheSame(before, record, observationAgeSeconds, permissionsAge, verdictNow)
+        ? before
+        : {
+            member: record.member,
+            role,
+            status,
+            reason: verdictNow.reason,
+            lagSeconds,
+            lagBytes,
+            permissionDrift: false,
+            observationAgeSeconds,
+            permissionsAgeSeconds: permissionsAge,
+            dependencies: record.dependencies,
+          };
     if (role === 'leader' || record.declaredRole === 'leader') {
       tally.hasLeaderConcept = true;
       if (status === 'unknown' && leaderRef === null) tally.leaderStale = true;
@@ -123,6 +134,50 @@ export function judgeMembers(records: readonly MemberRecord[], context: VerdictC
   }
   if (transitions !== undefined) tally.transitions = transitions;
   return tally;
+}
+
+/**
+ * The fields readsTheSame compares: every field of a MemberState, so one added to it fails the
+ * type check here until it is compared (a shared state must read the same in every field).
+ */
+export const MEMBER_STATE_FIELDS_COMPARED = {
+  member: true,
+  role: true,
+  status: true,
+  reason: true,
+  lagSeconds: true,
+  lagBytes: true,
+  permissionDrift: true,
+  permissionDifferences: true,
+  observationAgeSeconds: true,
+  permissionsAgeSeconds: true,
+  dependencies: true,
+} as const satisfies Record<keyof MemberState, true>;
+
+/**
+ * The previous tick's state of this member says exactly what this tick's would, before any
+ * permission drift is marked (GroupTracker.permissionsOf copies a shared state it must mark).
+ */
+function readsTheSame(
+  before: MemberState,
+  record: MemberRecord,
+  observationAgeSeconds: number | null,
+  permissionsAgeSeconds: number | null,
+  verdict: MemberVerdict,
+): boolean {
+  return (
+    before.member === record.member &&
+    before.role === record.role &&
+    before.status === verdict.status &&
+    before.reason === verdict.reason &&
+    before.lagSeconds === verdict.lagSeconds &&
+    before.lagBytes === verdict.lagBytes &&
+    before.observationAgeSeconds === observationAgeSeconds &&
+    before.permissionsAgeSeconds === permissionsAgeSeconds &&
+    before.dependencies === record.dependencies &&
+    !before.permissionDrift &&
+    before.permissionDifferences === undefined
+  );
 }
 
 /** Peaks grow while lag builds and reset once the member is caught up outside an episode. */

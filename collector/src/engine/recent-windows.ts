@@ -41,11 +41,14 @@ export class RecentWindows {
   rememberProgress(observedAtMillis: number, progress: number, inEpisode: boolean): void {
     const times = this.sampleTimes;
     if (!inEpisode) {
-      // Emptied in place: a healthy fleet would otherwise allocate two arrays per group per tick.
-      times.length = 0;
-      this.sampleProgress.length = 0;
-      times.push(observedAtMillis);
-      this.sampleProgress.push(progress);
+      // The one sample written in place: emptying the columns (length = 0) drops their backing
+      // stores, and the next push allocates two new ones per group per tick at fleet scale.
+      if (times.length > 1) {
+        times.length = 1;
+        this.sampleProgress.length = 1;
+      }
+      times[0] = observedAtMillis;
+      this.sampleProgress[0] = progress;
       return;
     }
     const newest = times.length - 1;
