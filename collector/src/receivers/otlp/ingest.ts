@@ -89,7 +89,7 @@ export class OtlpIngest {
   ingestProtobuf(body: Uint8Array, budget: DecodeBudget, nowMillis: number): IngestResult {
     if (this.contrib) return this.ingest(decodeProtobufRequest(body, budget), nowMillis);
     const mapping = new RequestMapping(this.options.server, nowMillis);
-    mapProtobufRequest(body, budget, mapping, this.options.server.maxAttributeValueLength);
+    mapProtobufRequest(body, budget, mapping, this.options.server);
     return this.finish(mapping, undefined, nowMillis);
   }
 

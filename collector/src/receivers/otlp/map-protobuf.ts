@@ -5,6 +5,7 @@ import { mapMetric as mapMetricImported, mapResourceMetrics as mapResourceMetric
 import { MEMBER_METRICS, type MemberMetric } from './member-metrics';
 import * as messages from './protobuf-messages';
 import { InternedMemo, type WireReader } from './protobuf-wire';
+import { recallResource, rememberResource } from './resource-facts-memo';
 import type { MetricRefusal, PointMetric, RequestMapping, ResourceContext } from './request-mapping';
 import { readWireAttribute as readWireAttributeImported } from './wire-attributes';
 
@@ -24,18 +25,41 @@ import { readWireAttribute as readWireAttributeImported } from './wire-attribute
  * is decoded to objects and mapped from them. A metric's name, unit, kind and
  * temporality are looked up by a first pass over its fields' tags.
  */
-export function mapProtobufRequest(body: Uint8Array, budget: DecodeBudget, requestMapping: RequestMapping, maxAttributeValueLength: number): void {
+export function mapProtobufRequest(body: Uint8Array, budget: DecodeBudget, requestMapping: RequestMapping, limits: MappingLimits): void {
   mapping = requestMapping;
-  maxValueLength = maxAttributeValueLength;
+  maxValueLength = limits.maxAttributeValueLength;
+  maxAttributes = limits.maxAttributes;
   messages.readProtobufBody(body, budget, readRequest);
 }
 
 /** The request being mapped now (decoding is synchronous, so one at a time). */
 let mapping: RequestMapping;
 let maxValueLength: number;
+let maxAttributes: number;
+
+/** The limits the mapping reads attributes with (OtlpServerConfig's). */
+export interface MappingLimits {
+  maxAttributes: number;
+  maxAttributeValueLength: number;
+}
 
 /** Module-local copies: an imported binding is a getter call under some loaders (tsx), a local one a constant. */
-const { skipOther, enter, enterPoint, walkNumberDataPoint, walkCountedKind, REQUEST, RESOURCE_METRICS, RESOURCE, SCOPE_METRICS, METRIC, GAUGE, SUM } = messages;
+const {
+  skipOther,
+  enter,
+  enterPoint,
+  countItems,
+  itemsCounted,
+  walkNumberDataPoint,
+  walkCountedKind,
+  REQUEST,
+  RESOURCE_METRICS,
+  RESOURCE,
+  SCOPE_METRICS,
+  METRIC,
+  GAUGE,
+  SUM,
+} = messages;
 const { NUMBER_DATA_POINT } = messages;
 /**
  * Metric names repeat in every resource: their recovery.member.* metric (or none) remembered per
@@ -81,7 +105,7 @@ function mapResourceMetricsMessage(r: WireReader, end: number, depth: number): v
   let resource: ResourceContext = { facts: NO_FACTS };
   while (r.pos < end) {
     const tag = r.uint32(end);
-    if (tag === FIELD_1_LEN) resource = { facts: readResourceFacts(r, enter(r, end, depth + 1), depth + 1) };
+    if (tag === FIELD_1_LEN) resource = { facts: resourceFacts(r, enter(r, end, depth + 1), depth + 1) };
     else if (tag === FIELD_2_LEN) mapScopeMetrics(r, enter(r, end, depth + 1), depth + 1, resource);
     else skipOther(r, tag, end, depth, RESOURCE_METRICS);
   }
@@ -111,6 +135,21 @@ function resourceComesFirst(r: WireReader, end: number, depth: number): boolean 
   return true;
 }
 
+/** A Resource's facts: remembered from an earlier request that sent the same bytes (resource-facts-memo.ts), or read. */
+function resourceFacts(r: WireReader, end: number, depth: number): AttributeFacts {
+  const start = r.pos;
+  const remembered = recallResource(r.view, start, end, maxAttributes, maxValueLength);
+  if (remembered !== undefined) {
+    countItems(remembered.items);
+    r.pos = end;
+    return remembered.facts;
+  }
+  const itemsBefore = itemsCounted();
+  const facts = readResourceFacts(r, end, depth);
+  rememberResource(r.view, start, end, maxAttributes, maxValueLength, facts, itemsCounted() - itemsBefore);
+  return facts;
+}
+
 function readResourceFacts(r: WireReader, end: number, depth: number): AttributeFacts {
   const reader = new AttributeFactsReader(true, maxValueLength);
   let count = 0;
@@ -133,6 +172,9 @@ function mapScopeMetrics(r: WireReader, end: number, depth: number, resource: Re
 }
 
 /** Metric fields (number << 3 | LEN) whose presence decides how its points are read. */
+const NAME_TAG = (1 << 3) | LEN;
+const DESCRIPTION_TAG = (2 << 3) | LEN;
+const UNIT_TAG = (3 << 3) | LEN;
 const GAUGE_TAG = (5 << 3) | LEN;
 const SUM_TAG = (7 << 3) | LEN;
 const HISTOGRAM_TAG = (9 << 3) | LEN;
@@ -152,9 +194,12 @@ let temporality = 0;
 
 function mapMetricMessage(r: WireReader, end: number, depth: number, resource: ResourceContext): void {
   const start = r.pos;
-  const understood = scanMetric(r, end, depth);
-  r.pos = start;
-  if (!understood) return mapMetric(readMetric(r, end, depth), resource, mapping, maxValueLength);
+  if (!readMetricHead(r, end)) {
+    r.pos = start;
+    const understood = scanMetric(r, end, depth);
+    r.pos = start;
+    if (!understood) return mapMetric(readMetric(r, end, depth), resource, mapping, maxValueLength);
+  }
   const name = stringAt(r, namePos, end);
   const named = namePos < 0 ? undefined : NAMED_METRIC.get(r, name);
   if (named === undefined) return walkMetric(r, end, depth); // not a recovery.member.* metric: not ours to read
@@ -220,6 +265,40 @@ function stringAt(r: WireReader, pos: number, end: number): string {
   const text = r.string(end);
   r.pos = resume;
   return text;
+}
+
+/**
+ * A metric as encoders write it: name, description, unit, then its gauge or sum as the last field.
+ * Its name and unit are then final when the points are reached, and it is read in one pass: this
+ * stops at the gauge or sum (r.pos at its tag). False for any other layout (scanMetric decides).
+ */
+function readMetricHead(r: WireReader, end: number): boolean {
+  kinds = 0;
+  namePos = -1;
+  unitPos = -1;
+  temporality = 0;
+  try {
+    while (r.pos < end) {
+      const at = r.pos;
+      const tag = r.uint32(end);
+      if (tag === NAME_TAG || tag === DESCRIPTION_TAG || tag === UNIT_TAG) {
+        if (tag === NAME_TAG) namePos = r.pos;
+        else if (tag === UNIT_TAG) unitPos = r.pos;
+        r.pos = r.endOf(r.uint32(end), end);
+        continue;
+      }
+      if (tag !== GAUGE_TAG && tag !== SUM_TAG) return false;
+      const length = r.uint32(end);
+      if (r.pos + length !== end) return false;
+      kinds = tag === GAUGE_TAG ? HAS_GAUGE : HAS_SUM;
+      if (tag === SUM_TAG && !scanSum(r, end)) return false;
+      r.pos = at;
+      return true;
+    }
+  } catch {
+    return false;
+  }
+  return false;
 }
 
 /**

@@ -108,6 +108,16 @@ export function skipOther(r: WireReader, tag: number, end: number, depth: number
   r.skip(tag, end, depth);
 }
 
+/** `count` items at once: what a message seen before (resource-facts-memo.ts) was counted as when it was read. */
+export function countItems(count: number): void {
+  budget.addItems(count);
+}
+
+/** Items counted so far in the request being read. */
+export function itemsCounted(): number {
+  return budget.itemCount;
+}
+
 /**
  * Enter an embedded message at `depth`: counted first, then its nesting and
  * length checked (protobufjs's order, so the same body gets the same answer).

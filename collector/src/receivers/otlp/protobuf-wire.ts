@@ -96,7 +96,8 @@ export class WireReader {
   pos = 0;
   /** The interned slot of the string `string()` returned last; -1 when it was not interned. */
   internedSlot = -1;
-  private readonly view: DataView;
+  /** The same bytes, for reading words. */
+  readonly view: DataView;
 
   constructor(readonly buf: Buffer) {
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);

@@ -22,7 +22,7 @@ export interface MemberDraft {
   permissionFingerprint?: string;
   dependencies?: Record<string, string>;
   /** The resource whose dependencies were last merged in (merged once per resource, not per point). */
-  dependenciesFrom?: AttributeFacts;
+  dependenciesFrom?: ResourceContext;
   /**
    * Latest value per slot with its time: a later point wins, whatever order they came in. NaN = not seen.
    * Plain arrays of doubles: one per member and request, and a typed array costs several times as much to make.
@@ -220,9 +220,10 @@ export class RequestMapping {
     if (atMillis > draft.observedAtMillis) draft.observedAtMillis = atMillis;
     const role = pointFacts.role ?? resourceFacts.role;
     if (role !== undefined) draft.role = role;
-    if (draft.dependenciesFrom !== resourceFacts) {
-      draft.dependenciesFrom = resourceFacts;
-      if (resourceFacts.dependencies) draft.dependencies = Object.assign(draft.dependencies ?? {}, resourceFacts.dependencies);
+    if (draft.dependenciesFrom !== resource) {
+      draft.dependenciesFrom = resource;
+      const dependencies = resourceFacts.dependencies;
+      if (dependencies) draft.dependencies = draft.dependencies === undefined ? { ...dependencies } : Object.assign(draft.dependencies, dependencies);
     }
     if (pointFacts.dependencies) draft.dependencies = Object.assign(draft.dependencies ?? {}, pointFacts.dependencies);
     // Fingerprints come on recovery.member.info points, or on the resource for every point.
