@@ -30,6 +30,9 @@ interface Slot extends RememberedResource {
 
 const slots: (Slot | undefined)[] = new Array<Slot | undefined>(SLOTS).fill(undefined);
 
+/** The resource last found or remembered at each body offset (modulo SLOTS). */
+const byOffset: (Slot | undefined)[] = new Array<Slot | undefined>(SLOTS).fill(undefined);
+
 /** The hash of the bytes recallResource looked up last, for remember. */
 let lastHash = 0;
 
@@ -37,12 +40,16 @@ let lastHash = 0;
 export function recallResource(body: DataView, start: number, end: number, maxAttributes: number, maxValueLength: number): RememberedResource | undefined {
   const length = end - start;
   if (length > MAX_BYTES) return undefined;
+  // An exporter lays its requests out alike: the resource found at this offset last time is the likeliest, and needs no hash.
+  const atOffset = byOffset[start & (SLOTS - 1)];
+  if (atOffset !== undefined && matches(atOffset, body, start, length, maxAttributes, maxValueLength)) return atOffset;
   const hash = hashBytes(body, start, end);
   lastHash = hash;
-  return (
+  const found =
     recallAt(hash & (SLOTS - 1), hash, body, start, length, maxAttributes, maxValueLength) ??
-    recallAt(otherSlot(hash), hash, body, start, length, maxAttributes, maxValueLength)
-  );
+    recallAt(otherSlot(hash), hash, body, start, length, maxAttributes, maxValueLength);
+  if (found !== undefined) byOffset[start & (SLOTS - 1)] = found;
+  return found;
 }
 
 /** Each resource may sit in one of two slots (a few hundred resources in 4096 slots collide otherwise, and evict each other every request). */
@@ -52,9 +59,13 @@ function otherSlot(hash: number): number {
 
 function recallAt(at: number, hash: number, body: DataView, start: number, length: number, maxAttributes: number, maxValueLength: number): Slot | undefined {
   const slot = slots[at];
-  if (slot === undefined || slot.hash !== hash || slot.bytes.byteLength !== length) return undefined;
-  if (slot.maxAttributes !== maxAttributes || slot.maxValueLength !== maxValueLength) return undefined;
-  return sameBytes(slot.bytes, body, start, length) ? slot : undefined;
+  return slot !== undefined && slot.hash === hash && matches(slot, body, start, length, maxAttributes, maxValueLength) ? slot : undefined;
+}
+
+/** The remembered resource is these bytes, read with these limits. */
+function matches(slot: Slot, body: DataView, start: number, length: number, maxAttributes: number, maxValueLength: number): boolean {
+  if (slot.bytes.byteLength !== length || slot.maxAttributes !== maxAttributes || slot.maxValueLength !== maxValueLength) return false;
+  return sameBytes(slot.bytes, body, start, length);
 }
 
 /** Remember the facts read from the Resource bytes [start, end) that recallResource just missed. */
@@ -73,7 +84,9 @@ export function rememberResource(
   copy.set(new Uint8Array(body.buffer, body.byteOffset + start, length));
   const first = lastHash & (SLOTS - 1);
   const at = slots[first] === undefined || slots[otherSlot(lastHash)] !== undefined ? first : otherSlot(lastHash);
-  slots[at] = { bytes: new DataView(copy.buffer), hash: lastHash, maxAttributes, maxValueLength, facts, items };
+  const slot: Slot = { bytes: new DataView(copy.buffer), hash: lastHash, maxAttributes, maxValueLength, facts, items };
+  slots[at] = slot;
+  byOffset[start & (SLOTS - 1)] = slot;
 }
 
 /**
