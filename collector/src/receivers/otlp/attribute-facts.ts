@@ -42,26 +42,50 @@ export const NO_FACTS: AttributeFacts = Object.freeze({});
  *   → {group: "payments", dependencies: {rack: "r12"}}
  */
 export function readAttributes(attributes: readonly OtlpKeyValue[], onResource: boolean, maxValueLength: number): AttributeFacts {
-  const facts: AttributeFacts = {};
-  let fallbackGroup: string | undefined;
-  let fallbackMember: string | undefined;
+  const reader = new AttributeFactsReader(onResource, maxValueLength);
   for (const { key, value } of attributes) {
-    let kind = ATTRIBUTE_KIND.get(key);
-    if (kind === undefined) {
-      if (!key.startsWith(DEPENDENCY_PREFIX) || key.length === DEPENDENCY_PREFIX.length) continue; // not ours to read
-      kind = 'recoveryDependency';
-    } else if (!onResource && RESOURCE_ONLY_KINDS.has(kind)) continue;
-    const text = scalarText(value);
-    if (text === undefined) {
-      facts.problem = { reason: 'invalid_attribute', example: `attribute ${key} must be a string, number or boolean` };
-      return facts;
-    }
-    if (text.length > maxValueLength) {
-      facts.problem = {
+    const kind = reader.kindOf(key);
+    if (kind !== undefined) reader.add(kind, key, scalarText(value));
+  }
+  return reader.finish();
+}
+
+/**
+ * readAttributes one attribute at a time, for a decoder that reads attributes
+ * straight off the wire: it asks `kindOf` first, so a value Rebound does not
+ * read is never decoded. After the first unusable attribute nothing more is read.
+ */
+export class AttributeFactsReader {
+  private readonly facts: AttributeFacts = {};
+  private fallbackGroup: string | undefined;
+  private fallbackMember: string | undefined;
+  private done = false;
+
+  constructor(
+    private readonly onResource: boolean,
+    private readonly maxValueLength: number,
+  ) {}
+
+  /** What the attribute `key` is for; undefined: not read here (or a problem was already found). */
+  kindOf(key: string): AttributeKind | undefined {
+    return this.accepts(attributeKind(key));
+  }
+
+  /** `kind` (of attributeKind) if it is read here. */
+  accepts(kind: AttributeKind | undefined): AttributeKind | undefined {
+    if (this.done || kind === undefined) return undefined;
+    return !this.onResource && RESOURCE_ONLY_KINDS.has(kind) ? undefined : kind;
+  }
+
+  /** The value of an attribute kindOf named, as text (undefined: not a string, number or boolean). */
+  add(kind: AttributeKind, key: string, text: string | undefined): void {
+    const facts = this.facts;
+    if (text === undefined) return this.refuse({ reason: 'invalid_attribute', example: `attribute ${key} must be a string, number or boolean` });
+    if (text.length > this.maxValueLength) {
+      return this.refuse({
         reason: 'attribute_too_long',
-        example: `attribute ${key} is ${text.length} characters long (max_attribute_value_length is ${maxValueLength})`,
-      };
-      return facts;
+        example: `attribute ${key} is ${text.length} characters long (max_attribute_value_length is ${this.maxValueLength})`,
+      });
     }
     switch (kind) {
       case 'group':
@@ -71,15 +95,14 @@ export function readAttributes(attributes: readonly OtlpKeyValue[], onResource: 
         facts.member = text;
         break;
       case 'groupFallback':
-        fallbackGroup = text;
+        this.fallbackGroup = text;
         break;
       case 'memberFallback':
-        fallbackMember = text;
+        this.fallbackMember = text;
         break;
       case 'role':
         if (!(ROLES as readonly string[]).includes(text)) {
-          facts.problem = { reason: 'invalid_attribute', example: `recovery.member.role "${text.slice(0, 40)}" is not one of ${ROLES.join(', ')}` };
-          return facts;
+          return this.refuse({ reason: 'invalid_attribute', example: `recovery.member.role "${text.slice(0, 40)}" is not one of ${ROLES.join(', ')}` });
         }
         facts.role = text as Role;
         break;
@@ -97,16 +120,27 @@ export function readAttributes(attributes: readonly OtlpKeyValue[], onResource: 
         break;
     }
   }
-  if (facts.group === undefined && fallbackGroup !== undefined) facts.group = fallbackGroup;
-  if (facts.member === undefined && fallbackMember !== undefined) facts.member = fallbackMember;
-  if (facts.group === '' || facts.member === '') {
-    facts.problem = { reason: 'missing_identity', example: 'recovery.group and recovery.member must not be empty' };
+
+  /** The facts; with a problem, only as far as they were read when it was found. */
+  finish(): AttributeFacts {
+    const facts = this.facts;
+    if (this.done) return facts;
+    if (facts.group === undefined && this.fallbackGroup !== undefined) facts.group = this.fallbackGroup;
+    if (facts.member === undefined && this.fallbackMember !== undefined) facts.member = this.fallbackMember;
+    if (facts.group === '' || facts.member === '') {
+      facts.problem = { reason: 'missing_identity', example: 'recovery.group and recovery.member must not be empty' };
+    }
+    return facts;
   }
-  return facts;
+
+  private refuse(problem: NonNullable<AttributeFacts['problem']>): void {
+    this.facts.problem = problem;
+    this.done = true;
+  }
 }
 
 /** What an attribute Rebound reads is for; one Map lookup per attribute on the hot path. */
-type AttributeKind =
+export type AttributeKind =
   'group' | 'member' | 'groupFallback' | 'memberFallback' | 'role' | 'stateFingerprint' | 'permissionFingerprint' | 'resourceDependency' | 'recoveryDependency';
 
 const ATTRIBUTE_KIND: ReadonlyMap<string, AttributeKind> = new Map<string, AttributeKind>([
@@ -119,6 +153,13 @@ const ATTRIBUTE_KIND: ReadonlyMap<string, AttributeKind> = new Map<string, Attri
   [PERMISSION_FINGERPRINT_ATTRIBUTE, 'permissionFingerprint'],
   ...[...DEPENDENCY_RESOURCE_ATTRIBUTES].map((key): [string, AttributeKind] => [key, 'resourceDependency']),
 ]);
+/** What an attribute is for, wherever it is: undefined when Rebound does not read it. */
+export function attributeKind(key: string): AttributeKind | undefined {
+  const kind = ATTRIBUTE_KIND.get(key);
+  if (kind !== undefined) return kind;
+  return key.startsWith(DEPENDENCY_PREFIX) && key.length > DEPENDENCY_PREFIX.length ? 'recoveryDependency' : undefined;
+}
+
 /** Read on the resource only: on a data point, service.name or host.name are the app's own labels. */
 const RESOURCE_ONLY_KINDS: ReadonlySet<AttributeKind> = new Set(['groupFallback', 'memberFallback', 'resourceDependency']);
 

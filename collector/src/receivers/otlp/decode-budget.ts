@@ -24,28 +24,34 @@ export class RequestTooBigError extends Error {
 export class DecodeBudget {
   private points = 0;
   private items = 0;
+  /** The limits, copied: read per decoded message, and a field of this object is one load away, the config's two. */
+  private readonly maxPoints: number;
+  private readonly maxItems: number;
 
-  constructor(private readonly limits: Pick<OtlpServerConfig, 'maxPointsPerRequest' | 'maxItemsPerRequest'>) {}
+  constructor(limits: Pick<OtlpServerConfig, 'maxPointsPerRequest' | 'maxItemsPerRequest'>) {
+    this.maxPoints = limits.maxPointsPerRequest;
+    this.maxItems = limits.maxItemsPerRequest;
+  }
 
   /** A data point of any kind (number, histogram, exponential histogram, summary). */
   point(): void {
-    if (++this.points > this.limits.maxPointsPerRequest) {
+    if (++this.points > this.maxPoints) {
       throw new RequestTooBigError(
         'too_many_points',
-        `request has more than ${this.limits.maxPointsPerRequest} data points (otlp.max_points_per_request); send smaller batches`,
+        `request has more than ${this.maxPoints} data points (otlp.max_points_per_request); send smaller batches`,
       );
     }
   }
 
   /** A resource, scope, metric, data point, attribute or attribute value (in JSON: any object or array). */
   item(): void {
-    if (++this.items > this.limits.maxItemsPerRequest) throw this.tooManyItems();
+    if (++this.items > this.maxItems) throw this.tooManyItems();
   }
 
   /** `count` items at once (the JSON pre-scan). */
   addItems(count: number): void {
     this.items += count;
-    if (this.items > this.limits.maxItemsPerRequest) throw this.tooManyItems();
+    if (this.items > this.maxItems) throw this.tooManyItems();
   }
 
   /** Items counted so far. */
@@ -56,7 +62,7 @@ export class DecodeBudget {
   private tooManyItems(): RequestTooBigError {
     return new RequestTooBigError(
       'too_many_items',
-      `request decodes into more than ${this.limits.maxItemsPerRequest} items: resources, scopes, metrics, points, attributes (otlp.max_items_per_request); send smaller batches`,
+      `request decodes into more than ${this.maxItems} items: resources, scopes, metrics, points, attributes (otlp.max_items_per_request); send smaller batches`,
     );
   }
 }

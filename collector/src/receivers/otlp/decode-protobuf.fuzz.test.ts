@@ -88,11 +88,38 @@ function readable(request: OtlpMetricsRequest): unknown {
   }));
 }
 
+/** The receiver's settings: the defaults, and tight limits (max_groups, max_members_per_group, max_attributes, value length) that refuse often. */
+const SERVERS = [
+  { ...createDefaultOtlpServerConfig(), dynamicGroups: true },
+  { ...createDefaultOtlpServerConfig(), dynamicGroups: true, maxGroups: 1, maxMembersPerGroup: 1, maxAttributes: 3, maxAttributeValueLength: 6 },
+];
+const receiverOf = (server = SERVERS[0]!) => new OtlpIngest({ groups: new Set(['payments', 'orders']), server });
+
 /** What a fresh receiver makes of a request: observations and refusals. */
-function ingested(request: OtlpMetricsRequest): unknown {
-  const ingest = new OtlpIngest({ groups: new Set(['payments', 'orders']), server: { ...createDefaultOtlpServerConfig(), dynamicGroups: true } });
-  const result = ingest.ingest(request, NOW);
+function ingested(request: OtlpMetricsRequest, server = SERVERS[0]): unknown {
+  const result = receiverOf(server).ingest(request, NOW);
   return { ...result, refusals: [...result.refusals] };
+}
+
+/** What a fresh receiver makes of a protobuf body read straight into observations (map-protobuf.ts), as the receiver reads it. */
+function ingestedFromWire(
+  bytes: Uint8Array,
+  server = SERVERS[0],
+  budget = new DecodeBudget({ maxItemsPerRequest: Infinity, maxPointsPerRequest: Infinity }),
+): unknown {
+  const result = receiverOf(server).ingestProtobuf(bytes, budget, NOW);
+  return { ...result, refusals: [...result.refusals] };
+}
+
+/** The error `fn` throws (class and message), or undefined. */
+function thrown(fn: () => unknown): { name: string; message: string; reason?: string } | undefined {
+  try {
+    fn();
+    return undefined;
+  } catch (error) {
+    const { name, message } = error as Error;
+    return error instanceof RequestTooBigError ? { name, message, reason: error.reason } : { name, message };
+  }
 }
 
 // Generators: the values a sender can put in each field, biased towards the ones Rebound reads.
@@ -338,5 +365,67 @@ describe('decodeProtobufRequest against protobufjs', () => {
       outcomes.add('decoded');
     }
     assert.deepEqual([...outcomes].sort(), ['decoded', 'refused']);
+  });
+});
+
+describe('OtlpIngest.ingestProtobuf (read straight into observations) against decoding to objects and mapping them', () => {
+  it('maps random valid requests to the same observations and refusals, with default and tight limits, and counts the same budget', () => {
+    fc.assert(
+      fc.property(request, (sent) => {
+        const bytes = encodeSenderRequest(sent);
+        const expected = protobufjsDecode(bytes);
+        for (const server of SERVERS) assert.deepStrictEqual(ingestedFromWire(bytes, server), ingested(expected.request, server));
+        const exact = new DecodeBudget({ maxItemsPerRequest: expected.items, maxPointsPerRequest: expected.points });
+        assert.deepStrictEqual(ingestedFromWire(bytes, SERVERS[0], exact), ingested(expected.request));
+        const tooBig = (reason: string) => (error: unknown) => error instanceof RequestTooBigError && error.reason === reason;
+        assert.throws(
+          () => ingestedFromWire(bytes, SERVERS[0], new DecodeBudget({ ...limits, maxItemsPerRequest: expected.items - 1 })),
+          tooBig('too_many_items'),
+        );
+        if (expected.points > 0) {
+          assert.throws(
+            () => ingestedFromWire(bytes, SERVERS[0], new DecodeBudget({ ...limits, maxPointsPerRequest: expected.points - 1 })),
+            tooBig('too_many_points'),
+          );
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('maps requests sent in pieces (merged fields, resources after their metrics) as decoding them to objects does', () => {
+    fc.assert(
+      fc.property(fc.array(request, { minLength: 1, maxLength: 3 }), (pieces) => {
+        const bytes = Buffer.concat(pieces.map(encodeSenderRequest));
+        for (const server of SERVERS) assert.deepStrictEqual(ingestedFromWire(bytes, server), ingested(decodeProtobufRequest(bytes), server));
+      }),
+      { numRuns: Math.ceil(RUNS / 3) },
+    );
+  });
+
+  it('refuses a damaged request with the same error at the same place, admitting nothing, or maps it as decoding to objects does', () => {
+    fc.assert(
+      fc.property(request, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 3 }), fc.nat(), (sent, flips, cut) => {
+        const bytes = Uint8Array.from(encodeSenderRequest(sent));
+        if (bytes.length === 0) return;
+        for (const [at, byte] of flips) bytes[at % bytes.length] = byte;
+        const damaged = bytes.subarray(0, bytes.length - (cut % 4));
+        for (const server of SERVERS) {
+          const expectedError = thrown(() => decodeProtobufRequest(damaged, new DecodeBudget(limits)));
+          const receiver = receiverOf(server);
+          const actualError = thrown(() => receiver.ingestProtobuf(damaged, new DecodeBudget(limits), NOW));
+          assert.deepStrictEqual(actualError, expectedError);
+          if (expectedError === undefined) {
+            assert.deepStrictEqual(ingestedFromWire(damaged, server, new DecodeBudget(limits)), ingested(decodeProtobufRequest(damaged), server));
+            continue;
+          }
+          // Nothing was admitted: the receiver answers the original request as a fresh one does.
+          const original = encodeSenderRequest(sent);
+          const after = receiver.ingestProtobuf(original, new DecodeBudget(limits), NOW);
+          assert.deepStrictEqual({ ...after, refusals: [...after.refusals] }, ingestedFromWire(original, server));
+        }
+      }),
+      { numRuns: RUNS * 2 },
+    );
   });
 });

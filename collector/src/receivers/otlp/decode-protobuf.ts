@@ -1,7 +1,7 @@
-import { DecodeBudget } from './decode-budget';
+import type { DecodeBudget } from './decode-budget';
 import type { OtlpAnyValue, OtlpKeyValue, OtlpMetric, OtlpMetricsRequest, OtlpNumberDataPoint, OtlpResourceMetrics, OtlpScopeMetrics } from './otlp-types';
-import { OtlpDecodeError } from './otlp-types';
-import { MAX_DEPTH as MAX_DEPTH_IMPORTED, WireFormatError, WireReader } from './protobuf-wire';
+import * as messages from './protobuf-messages';
+import type { WireReader } from './protobuf-wire';
 
 /**
  * An `application/x-protobuf` ExportMetricsServiceRequest decoded by hand into
@@ -27,30 +27,18 @@ import { MAX_DEPTH as MAX_DEPTH_IMPORTED, WireFormatError, WireReader } from './
  * protobufjs decodes, so a hostile body is refused at the same item (413).
  */
 export function decodeProtobufRequest(body: Uint8Array, requestBudget?: DecodeBudget): OtlpMetricsRequest {
-  budget = requestBudget ?? new DecodeBudget({ maxPointsPerRequest: Infinity, maxItemsPerRequest: Infinity });
-  const buf = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  try {
-    budget.item();
-    return readRequest(new WireReader(buf), buf.length);
-  } catch (error) {
-    if (error instanceof WireFormatError) throw new OtlpDecodeError(`body is not a valid protobuf ExportMetricsServiceRequest (${error.message})`);
-    throw error;
-  }
+  return readProtobufBody(body, requestBudget, readRequest);
 }
 
-/** The budget of the request being decoded now (decoding is synchronous, so one at a time). */
-let budget: DecodeBudget;
-
 /**
- * Wire types, as local constants: the switch cases below are evaluated per field, and an
- * imported binding is a getter call under some loaders (tsx), a local one a constant.
+ * Module-local copies of what is read per field: an imported binding is a getter call under some
+ * loaders (tsx), a local one a constant.
  */
+const { readProtobufBody, skipOther, enter, enterPoint, walkArrayValue, walkKeyValueList, walkCountedKind } = messages;
+const { REQUEST, RESOURCE_METRICS, RESOURCE, SCOPE_METRICS, METRIC, GAUGE, SUM, NUMBER_DATA_POINT, KEY_VALUE, ANY_VALUE } = messages;
 const VARINT = 0;
 const I64 = 1;
 const LEN = 2;
-const MAX_DEPTH = MAX_DEPTH_IMPORTED;
-
-/** Tags (field number << 3 | wire type) of the fields read. */
 const FIELD_1_LEN = (1 << 3) | LEN;
 const FIELD_2_LEN = (2 << 3) | LEN;
 
@@ -58,92 +46,6 @@ const FIELD_2_LEN = (2 << 3) | LEN;
 const COUNTED_POINT = Object.freeze({});
 /** An array or key-value list attribute value: walked, not built (only its presence is read). */
 const NOT_BUILT = Object.freeze({});
-
-/** The fields read of each message, by number, with their wire type: another wire type is an error naming the field. */
-type FieldsRead = { readonly message: string; readonly names: readonly string[]; readonly wireTypes: Int8Array };
-const fieldsRead = (message: string, fields: [number, string, number][]): FieldsRead => {
-  const size = Math.max(...fields.map(([number]) => number)) + 1;
-  const names = new Array<string>(size).fill('');
-  const wireTypes = new Int8Array(size).fill(-1); // -1: not read, skipped whatever its wire type
-  for (const [number, name, wireType] of fields) {
-    names[number] = name;
-    wireTypes[number] = wireType;
-  }
-  return { message, names, wireTypes };
-};
-const REQUEST = fieldsRead('ExportMetricsServiceRequest', [[1, 'resource_metrics', LEN]]);
-const RESOURCE_METRICS = fieldsRead('ResourceMetrics', [
-  [1, 'resource', LEN],
-  [2, 'scope_metrics', LEN],
-]);
-const RESOURCE = fieldsRead('Resource', [[1, 'attributes', LEN]]);
-const SCOPE_METRICS = fieldsRead('ScopeMetrics', [[2, 'metrics', LEN]]);
-const METRIC = fieldsRead('Metric', [
-  [1, 'name', LEN],
-  [3, 'unit', LEN],
-  [5, 'gauge', LEN],
-  [7, 'sum', LEN],
-  [9, 'histogram', LEN],
-  [10, 'exponential_histogram', LEN],
-  [11, 'summary', LEN],
-]);
-const GAUGE = fieldsRead('Gauge', [[1, 'data_points', LEN]]);
-const SUM = fieldsRead('Sum', [
-  [1, 'data_points', LEN],
-  [2, 'aggregation_temporality', VARINT],
-  [3, 'is_monotonic', VARINT],
-]);
-const COUNTED_KIND = fieldsRead('Histogram', [[1, 'data_points', LEN]]);
-const NUMBER_DATA_POINT = fieldsRead('NumberDataPoint', [
-  [3, 'time_unix_nano', I64],
-  [4, 'as_double', I64],
-  [6, 'as_int', I64],
-  [7, 'attributes', LEN],
-]);
-const KEY_VALUE = fieldsRead('KeyValue', [
-  [1, 'key', LEN],
-  [2, 'value', LEN],
-]);
-const ANY_VALUE = fieldsRead('AnyValue', [
-  [1, 'string_value', LEN],
-  [2, 'bool_value', VARINT],
-  [3, 'int_value', VARINT],
-  [4, 'double_value', I64],
-  [5, 'array_value', LEN],
-  [6, 'kvlist_value', LEN],
-  [7, 'bytes_value', LEN],
-]);
-const ARRAY_VALUE = fieldsRead('ArrayValue', [[1, 'values', LEN]]);
-const KEY_VALUE_LIST = fieldsRead('KeyValueList', [[1, 'values', LEN]]);
-
-/** A field this message does not read: skipped; one it reads with the wrong wire type: an error. */
-function skipOther(r: WireReader, tag: number, end: number, depth: number, read: FieldsRead): void {
-  const number = tag >>> 3;
-  const wireType = number < read.wireTypes.length ? read.wireTypes[number]! : -1;
-  if (wireType !== -1 && wireType !== (tag & 7)) throw r.wrongWireType(tag, read.message, read.names[number]!, wireType);
-  r.skip(tag, end, depth);
-}
-
-/**
- * Enter an embedded message at `depth`: counted first, then its nesting and
- * length checked (protobufjs's order, so the same body gets the same answer).
- * Returns where it ends.
- */
-function enter(r: WireReader, end: number, depth: number): number {
-  const length = r.uint32(end);
-  budget.item();
-  if (depth > MAX_DEPTH) throw r.error(`nesting deeper than ${MAX_DEPTH} levels at byte ${r.pos}`);
-  return r.endOf(length, end);
-}
-
-/** Enter a data point: an item and a point. */
-function enterPoint(r: WireReader, end: number, depth: number): number {
-  const length = r.uint32(end);
-  budget.item();
-  budget.point();
-  if (depth > MAX_DEPTH) throw r.error(`nesting deeper than ${MAX_DEPTH} levels at byte ${r.pos}`);
-  return r.endOf(length, end);
-}
 
 function readRequest(r: WireReader, end: number): OtlpMetricsRequest {
   const resourceMetrics: OtlpResourceMetrics[] = [];
@@ -155,7 +57,7 @@ function readRequest(r: WireReader, end: number): OtlpMetricsRequest {
   return { resourceMetrics };
 }
 
-function readResourceMetrics(r: WireReader, end: number, depth: number): OtlpResourceMetrics {
+export function readResourceMetrics(r: WireReader, end: number, depth: number): OtlpResourceMetrics {
   let resource: { attributes: OtlpKeyValue[] } | null = null;
   const scopeMetrics: OtlpScopeMetrics[] = [];
   while (r.pos < end) {
@@ -193,7 +95,7 @@ type Gauge = NonNullable<OtlpMetric['gauge']>;
 type Sum = NonNullable<OtlpMetric['sum']>;
 type CountedKind = { dataPoints: unknown[] };
 
-function readMetric(r: WireReader, end: number, depth: number): OtlpMetric {
+export function readMetric(r: WireReader, end: number, depth: number): OtlpMetric {
   const metric: OtlpMetric = { name: '', unit: '', gauge: null, sum: null, histogram: null, exponentialHistogram: null, summary: null };
   const inner = depth + 1;
   while (r.pos < end) {
@@ -252,14 +154,7 @@ function readSum(r: WireReader, end: number, depth: number, into: Sum | null): S
 /** A histogram, exponential histogram or summary: its points counted (and checked), nothing read. */
 function readCountedKind(r: WireReader, end: number, depth: number, into: CountedKind | null): CountedKind {
   const kind = into ?? { dataPoints: [] };
-  while (r.pos < end) {
-    const tag = r.uint32(end);
-    if (tag === FIELD_1_LEN) {
-      const pointEnd = enterPoint(r, end, depth + 1);
-      while (r.pos < pointEnd) r.skip(r.uint32(pointEnd), pointEnd, depth + 1);
-      kind.dataPoints.push(COUNTED_POINT);
-    } else skipOther(r, tag, end, depth, COUNTED_KIND);
-  }
+  for (let points = walkCountedKind(r, end, depth); points > 0; points--) kind.dataPoints.push(COUNTED_POINT);
   return kind;
 }
 
@@ -383,38 +278,4 @@ function readAnyValue(r: WireReader, end: number, depth: number, into: OtlpAnyVa
     if (has & BYTES) value.bytesValue = bytesValue;
   }
   return into === null ? value : Object.assign(into, value);
-}
-
-/** ArrayValue, KeyValueList and what they hold: counted and checked like protobufjs decodes them, nothing built. */
-function walkArrayValue(r: WireReader, end: number, depth: number): void {
-  while (r.pos < end) {
-    const tag = r.uint32(end);
-    if (tag === FIELD_1_LEN) walkAnyValue(r, enter(r, end, depth + 1), depth + 1);
-    else skipOther(r, tag, end, depth, ARRAY_VALUE);
-  }
-}
-
-function walkKeyValueList(r: WireReader, end: number, depth: number): void {
-  while (r.pos < end) {
-    const tag = r.uint32(end);
-    if (tag === FIELD_1_LEN) walkKeyValue(r, enter(r, end, depth + 1), depth + 1);
-    else skipOther(r, tag, end, depth, KEY_VALUE_LIST);
-  }
-}
-
-function walkKeyValue(r: WireReader, end: number, depth: number): void {
-  while (r.pos < end) {
-    const tag = r.uint32(end);
-    if (tag === FIELD_2_LEN) walkAnyValue(r, enter(r, end, depth + 1), depth + 1);
-    else skipOther(r, tag, end, depth, KEY_VALUE); // the key: skipped by its length
-  }
-}
-
-function walkAnyValue(r: WireReader, end: number, depth: number): void {
-  while (r.pos < end) {
-    const tag = r.uint32(end);
-    if (tag === ((5 << 3) | LEN)) walkArrayValue(r, enter(r, end, depth + 1), depth + 1);
-    else if (tag === ((6 << 3) | LEN)) walkKeyValueList(r, enter(r, end, depth + 1), depth + 1);
-    else skipOther(r, tag, end, depth, ANY_VALUE); // scalars and bytes: skipped by their wire type
-  }
 }

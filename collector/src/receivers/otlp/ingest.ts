@@ -1,18 +1,18 @@
-import type { Observation, Role } from '../../model/types';
+import type { Observation } from '../../model/types';
 import { GroupAdmission, type RetiredMember } from './admission';
-import { NO_FACTS as NO_FACTS_IMPORTED, readAttributes as readAttributesImported, type AttributeFacts } from './attribute-facts';
+import { MemberMap } from './member-map';
 import type { OtlpServerConfig } from './config';
-import { MEMBER_METRICS, type MemberField } from './member-metrics';
-import {
-  hasOwn as hasOwnImported,
-  int64ToNumber as int64ToNumberImported,
-  TEMPORALITY_DELTA as TEMPORALITY_DELTA_IMPORTED,
-  type OtlpMetricsRequest,
-  type OtlpNumberDataPoint,
-} from './otlp-types';
-import type { PointRefusalReason } from './refusal';
+import type { DecodeBudget } from './decode-budget';
+import { decodeProtobufRequest } from './decode-protobuf';
+import { mapProtobufRequest } from './map-protobuf';
+import { mapRequest } from './map-request';
+import type { OtlpMetricsRequest } from './otlp-types';
+import { type Refusals } from './refusals';
+import { RequestMapping, VALUE_SLOT as VALUE_SLOT_IMPORTED, type MemberDraft } from './request-mapping';
 import type { ContribOptions } from './contrib/contrib-config';
 import { ContribIngest } from './contrib/contrib-ingest';
+
+export { describeRefusals } from './refusals';
 
 export const OTLP_SOURCE = 'otlp';
 
@@ -22,7 +22,7 @@ export interface IngestResult {
   /** Data points behind each observation (same index), so a sink refusal can be counted in points. */
   pointsPerObservation: number[];
   rejectedDataPoints: number;
-  refusals: Map<PointRefusalReason, { points: number; example: string }>;
+  refusals: Refusals;
   /** Members retired (member_expiry) to free a slot while admitting this request: tell the sink before the observations. */
   retired: RetiredMember[];
 }
@@ -37,8 +37,9 @@ export interface IngestOptions {
   contrib?: ContribOptions;
 }
 
-/** Slots of the numeric fields in MemberDraft.values / valueAtMillis. */
-const VALUE_SLOT: Readonly<Record<Exclude<MemberField, 'info'>, number>> = { position: 0, lagSeconds: 1, lagBytes: 2, up: 3, serving: 4, load: 5 };
+/** Local alias: read per member, and an imported binding is a getter call under some loaders (tsx). */
+const VALUE_SLOT = VALUE_SLOT_IMPORTED;
+
 /** The slots that tell how far a member is behind (position, lagSeconds, lagBytes): carried between requests with their time. */
 const REPLICATION_SLOTS = 3;
 
@@ -51,63 +52,6 @@ interface ReplicationFacts {
   atMillis: Float64Array;
 }
 
-/** One member's observation being assembled from the request's points. */
-interface MemberDraft {
-  key: string;
-  group: string;
-  member: string;
-  points: number;
-  observedAtMillis: number;
-  role?: Role;
-  stateFingerprint?: string;
-  permissionFingerprint?: string;
-  dependencies?: Record<string, string>;
-  /** The resource whose dependencies were last merged in (merged once per resource, not per point). */
-  dependenciesFrom?: AttributeFacts;
-  /**
-   * Latest value per slot with its time: a later point wins, whatever order they came in. NaN = not seen.
-   * Plain arrays of doubles: one per member and request, and a typed array costs several times as much to make.
-   */
-  values: number[];
-  valueAtMillis: number[];
-  /** Sum of delta `position` points in this request. */
-  positionDelta?: number;
-}
-
-/** Per resource: its facts, and the draft of the member it names (points without identity attributes reuse it). */
-interface ResourceContext {
-  facts: AttributeFacts;
-  draft?: MemberDraft;
-}
-
-/** Local aliases: a module-local binding is cheaper to reach on the hot path than an imported one under some loaders (tsx). */
-const METRICS_BY_NAME = MEMBER_METRICS;
-const NO_FACTS = NO_FACTS_IMPORTED;
-const readAttributes = readAttributesImported;
-const hasOwn = hasOwnImported;
-const int64ToNumber = int64ToNumberImported;
-const TEMPORALITY_DELTA = TEMPORALITY_DELTA_IMPORTED;
-
-/** What addPoint needs of a point's metric: the same for all its points. */
-interface PointMetric {
-  name: string;
-  field: MemberField;
-  /** A delta sum (recovery.member.position only): added up, not replaced. */
-  isDelta: boolean;
-  /** To the base unit (seconds, bytes). */
-  unitFactor: number;
-  /** VALUE_SLOT of the field, looked up once per metric rather than per point (-1 for info). */
-  slot: number;
-}
-
-/** What one request's points are gathered into. */
-interface PointBatch {
-  drafts: Map<string, MemberDraft>;
-  refusals: IngestResult['refusals'];
-  nowMillis: number;
-  maxClockSkewMillis: number;
-}
-
 /**
  * Turns decoded OTLP requests into observations (DESIGN.md §3.1). Keeps the
  * little state that spans requests: which groups and members were admitted
@@ -115,13 +59,13 @@ interface PointBatch {
  */
 export class OtlpIngest {
   private readonly admission: GroupAdmission;
-  private readonly deltaPositionTotals = new Map<string, number>();
+  private readonly deltaPositionTotals = new MemberMap<number>();
   /**
    * Per member, the replication values last received. A request without them (e.g. only
    * `recovery.member.up`, from another exporter) carries them on with their own time, so a
    * fresh `up` never makes an old lag look current: the model ignores them once older than freshness.
    */
-  private readonly lastReplication = new Map<string, ReplicationFacts>();
+  private readonly lastReplication = new MemberMap<ReplicationFacts>();
 
   private readonly contrib: ContribIngest | undefined;
 
@@ -130,182 +74,32 @@ export class OtlpIngest {
     this.contrib = options.contrib && new ContribIngest(options.contrib, options.server, OTLP_SOURCE);
   }
 
+  /** A decoded request (OTLP/JSON, or protobuf decoded to objects). */
   ingest(request: OtlpMetricsRequest, nowMillis: number): IngestResult {
-    const refusals = new Map<PointRefusalReason, { points: number; example: string }>();
-    const drafts = new Map<string, MemberDraft>();
-    const { maxAttributes, maxClockSkewMillis } = this.options.server;
-    const batch: PointBatch = { drafts, refusals, nowMillis, maxClockSkewMillis };
-
-    for (const resourceMetrics of request.resourceMetrics) {
-      const resourceAttributes = resourceMetrics.resource?.attributes ?? [];
-      const resource: ResourceContext = { facts: NO_FACTS };
-      if (resourceAttributes.length > maxAttributes) {
-        resource.facts = {
-          problem: { reason: 'too_many_attributes', example: `a resource has ${resourceAttributes.length} attributes (max_attributes is ${maxAttributes})` },
-        };
-      } else if (resourceAttributes.length > 0) {
-        resource.facts = readAttributes(resourceAttributes, true, this.options.server.maxAttributeValueLength);
-      }
-      for (const scopeMetrics of resourceMetrics.scopeMetrics) {
-        for (const metric of scopeMetrics.metrics) {
-          const memberMetric = METRICS_BY_NAME.get(metric.name);
-          if (memberMetric === undefined) continue; // not a recovery.member.* metric: not ours to read
-          const { gauge, sum } = metric;
-          if (!gauge && !sum) {
-            const other = metric.histogram ? 'histogram' : metric.exponentialHistogram ? 'exponential histogram' : metric.summary ? 'summary' : undefined;
-            const count = (metric.histogram ?? metric.exponentialHistogram ?? metric.summary)?.dataPoints.length ?? 0;
-            if (other && count > 0) refuse(refusals, 'unsupported_metric_type', count, `${metric.name} arrived as a ${other}; send it as a gauge or a sum`);
-            continue;
-          }
-          const points = gauge ? gauge.dataPoints : sum!.dataPoints;
-          const isDelta = !gauge && sum!.aggregationTemporality === TEMPORALITY_DELTA;
-          if (isDelta && memberMetric.field !== 'position') {
-            refuse(refusals, 'invalid_value', points.length, `${metric.name} arrived as a delta sum; only recovery.member.position may be a delta sum`);
-            continue;
-          }
-          const unitFactor = memberMetric.units === undefined ? 1 : memberMetric.units[metric.unit];
-          if (unitFactor === undefined) {
-            refuse(
-              refusals,
-              'invalid_value',
-              points.length,
-              `${metric.name} has unit "${metric.unit}"; expected one of ${Object.keys(memberMetric.units!)
-                .map((u) => `"${u}"`)
-                .join(', ')}`,
-            );
-            continue;
-          }
-          const field = memberMetric.field;
-          const pointMetric: PointMetric = { name: metric.name, field, isDelta, unitFactor, slot: field === 'info' ? -1 : VALUE_SLOT[field] };
-          for (const point of points) this.addPoint(point, pointMetric, resource, batch);
-        }
-      }
-    }
-    const contrib = this.contrib?.ingest(request, nowMillis, this.admission, refusals);
-    const result = this.finish(drafts, refusals);
-    if (contrib) {
-      result.observations.push(...contrib.observations);
-      result.pointsPerObservation.push(...contrib.pointsPerObservation);
-    }
-    return result;
+    const mapping = new RequestMapping(this.options.server, nowMillis);
+    mapRequest(request, mapping, this.options.server.maxAttributeValueLength);
+    return this.finish(mapping, request, nowMillis);
   }
 
-  /** One data point into its member's draft, or counted as refused. The objects are made once per metric and per request, not per point. */
-  private addPoint(point: OtlpNumberDataPoint, metric: PointMetric, resource: ResourceContext, batch: PointBatch): void {
-    const { name: metricName, field, isDelta, unitFactor } = metric;
-    const { drafts, refusals, nowMillis, maxClockSkewMillis } = batch;
-    const resourceFacts = resource.facts;
-    if (resourceFacts.problem) return refuse(refusals, resourceFacts.problem.reason, 1, resourceFacts.problem.example);
-    let pointFacts = NO_FACTS;
-    if (point.attributes.length > this.options.server.maxAttributes) {
-      return refuse(
-        refusals,
-        'too_many_attributes',
-        1,
-        `a ${metricName} point has ${point.attributes.length} attributes (max_attributes is ${this.options.server.maxAttributes})`,
-      );
-    }
-    if (point.attributes.length > 0) {
-      pointFacts = readAttributes(point.attributes, false, this.options.server.maxAttributeValueLength);
-      if (pointFacts.problem) return refuse(refusals, pointFacts.problem.reason, 1, pointFacts.problem.example);
-    }
-    const group = pointFacts.group ?? resourceFacts.group;
-    const member = pointFacts.member ?? resourceFacts.member;
-    if (group === undefined || member === undefined) {
-      return refuse(
-        refusals,
-        'missing_identity',
-        1,
-        `a ${metricName} point names no ${group === undefined ? 'group (recovery.group or resource service.name)' : 'member (recovery.member or resource service.instance.id)'}`,
-      );
-    }
-
-    let value = 1;
-    if (field !== 'info') {
-      const raw = hasOwn(point, 'asDouble') ? point.asDouble : hasOwn(point, 'asInt') ? int64ToNumber(point.asInt) : undefined;
-      if (raw === undefined || !Number.isFinite(raw)) {
-        return refuse(refusals, 'invalid_value', 1, `a ${metricName} point of ${group}/${member} has ${raw === undefined ? 'no value' : `value ${raw}`}`);
-      }
-      value = raw * unitFactor;
-      if (!Number.isFinite(value)) {
-        return refuse(
-          refusals,
-          'invalid_value',
-          1,
-          `a ${metricName} point of ${group}/${member} has value ${raw} that overflows once converted to the base unit`,
-        );
-      }
-    }
-    let atMillis = int64ToNumber(point.timeUnixNano) / 1e6;
-    if (atMillis === 0) atMillis = nowMillis;
-    else if (!(atMillis > 0)) {
-      return refuse(
-        refusals,
-        'invalid_value',
-        1,
-        `a ${metricName} point of ${group}/${member} has time_unix_nano ${String(point.timeUnixNano).slice(0, 40)}, not a time since 1970`,
-      );
-    } else if (atMillis > nowMillis + maxClockSkewMillis) {
-      return refuse(
-        refusals,
-        'future_timestamp',
-        1,
-        `a ${metricName} point of ${group}/${member} is stamped ${describeTime(atMillis)}, beyond max_clock_skew ahead of now; check the sender's clock`,
-      );
-    } else if (atMillis > nowMillis) atMillis = nowMillis;
-
-    const namedByResource = pointFacts.group === undefined && pointFacts.member === undefined;
-    let draft = namedByResource ? resource.draft : undefined;
-    if (draft === undefined) {
-      const key = `${group}\u0000${member}`;
-      draft = drafts.get(key);
-      if (draft === undefined) {
-        const admission = this.admission.admit(group, member, nowMillis);
-        if (admission) return refuse(refusals, admission.reason, 1, admission.example);
-        draft = {
-          key,
-          group,
-          member,
-          points: 0,
-          observedAtMillis: atMillis,
-          values: [NaN, NaN, NaN, NaN, NaN, NaN], // one per VALUE_SLOT
-          valueAtMillis: [NaN, NaN, NaN, NaN, NaN, NaN], // read only where a value was seen
-        };
-        drafts.set(key, draft);
-      }
-      if (namedByResource) resource.draft = draft;
-    }
-    draft.points++;
-    if (atMillis > draft.observedAtMillis) draft.observedAtMillis = atMillis;
-    const role = pointFacts.role ?? resourceFacts.role;
-    if (role !== undefined) draft.role = role;
-    if (draft.dependenciesFrom !== resourceFacts) {
-      draft.dependenciesFrom = resourceFacts;
-      if (resourceFacts.dependencies) draft.dependencies = Object.assign(draft.dependencies ?? {}, resourceFacts.dependencies);
-    }
-    if (pointFacts.dependencies) draft.dependencies = Object.assign(draft.dependencies ?? {}, pointFacts.dependencies);
-    // Fingerprints come on recovery.member.info points, or on the resource for every point.
-    const infoFacts = field === 'info' ? pointFacts : NO_FACTS;
-    const state = infoFacts.stateFingerprint ?? resourceFacts.stateFingerprint;
-    const permission = infoFacts.permissionFingerprint ?? resourceFacts.permissionFingerprint;
-    if (state !== undefined) draft.stateFingerprint = state;
-    if (permission !== undefined) draft.permissionFingerprint = permission;
-    if (field === 'info') return;
-    if (isDelta) {
-      draft.positionDelta = (draft.positionDelta ?? 0) + value;
-      return;
-    }
-    const slot = metric.slot;
-    if (Number.isNaN(draft.values[slot]!) || atMillis >= draft.valueAtMillis[slot]!) {
-      draft.values[slot] = value;
-      draft.valueAtMillis[slot] = atMillis;
-    }
+  /**
+   * A protobuf body, decoded and mapped in one pass (map-protobuf.ts) without building the
+   * request's objects; with contrib, which reads other metrics of the same request, decoded to
+   * objects first. Throws what decodeProtobufRequest throws, before anything is admitted.
+   */
+  ingestProtobuf(body: Uint8Array, budget: DecodeBudget, nowMillis: number): IngestResult {
+    if (this.contrib) return this.ingest(decodeProtobufRequest(body, budget), nowMillis);
+    const mapping = new RequestMapping(this.options.server, nowMillis);
+    mapProtobufRequest(body, budget, mapping, this.options.server);
+    return this.finish(mapping, undefined, nowMillis);
   }
 
-  private finish(drafts: Map<string, MemberDraft>, refusals: IngestResult['refusals']): IngestResult {
+  /** Admit the request's members, then one observation per admitted member (and contrib's, which reads `request`). */
+  private finish(mapping: RequestMapping, request: OtlpMetricsRequest | undefined, nowMillis: number): IngestResult {
+    const { drafts, refusals } = mapping.commit(this.admission);
+    const contrib = request && this.contrib?.ingest(request, nowMillis, this.admission, refusals);
     const observations: Observation[] = [];
     const pointsPerObservation: number[] = [];
-    for (const draft of drafts.values()) {
+    for (const draft of drafts) {
       const v = draft.values;
       const observation: Observation = {
         group: draft.group,
@@ -319,8 +113,8 @@ export class OtlpIngest {
       if (seen(v, VALUE_SLOT.serving)) observation.serving = v[VALUE_SLOT.serving] !== 0;
       if (seen(v, VALUE_SLOT.position)) observation.position = v[VALUE_SLOT.position];
       else if (draft.positionDelta !== undefined) {
-        const total = (this.deltaPositionTotals.get(draft.key) ?? 0) + draft.positionDelta;
-        this.deltaPositionTotals.set(draft.key, total);
+        const total = (this.deltaPositionTotals.get(draft.group, draft.member) ?? 0) + draft.positionDelta;
+        this.deltaPositionTotals.set(draft.group, draft.member, total);
         observation.position = total;
       }
       if (seen(v, VALUE_SLOT.lagSeconds)) observation.lagSeconds = v[VALUE_SLOT.lagSeconds];
@@ -332,6 +126,10 @@ export class OtlpIngest {
       if (draft.dependencies !== undefined) observation.dependencies = draft.dependencies;
       observations.push(observation);
       pointsPerObservation.push(draft.points);
+    }
+    if (contrib) {
+      observations.push(...contrib.observations);
+      pointsPerObservation.push(...contrib.pointsPerObservation);
     }
     let rejectedDataPoints = 0;
     for (const { points } of refusals.values()) rejectedDataPoints += points;
@@ -345,12 +143,12 @@ export class OtlpIngest {
    */
   private carryReplication(draft: MemberDraft, observation: Observation): void {
     const fields = REPLICATION_FIELDS;
-    let facts = this.lastReplication.get(draft.key);
+    let facts = this.lastReplication.get(draft.group, draft.member);
     const any = observation.position !== undefined || observation.lagSeconds !== undefined || observation.lagBytes !== undefined;
     if (!any && facts === undefined) return;
     if (facts === undefined) {
       facts = { values: new Float64Array(REPLICATION_SLOTS), atMillis: new Float64Array(REPLICATION_SLOTS) };
-      this.lastReplication.set(draft.key, facts);
+      this.lastReplication.set(draft.group, draft.member, facts);
     }
     let oldest = observation.observedAtMillis;
     for (let slot = 0; slot < REPLICATION_SLOTS; slot++) {
@@ -380,36 +178,14 @@ export class OtlpIngest {
   private takeRetired(): RetiredMember[] {
     const retired = this.admission.takeRetired();
     for (const { group, member } of retired) {
-      this.deltaPositionTotals.delete(`${group}\u0000${member}`);
-      this.lastReplication.delete(`${group}\u0000${member}`);
+      this.deltaPositionTotals.delete(group, member);
+      this.lastReplication.delete(group, member);
       this.contrib?.forget(group, member);
     }
     return retired;
   }
 }
 
-function refuse(refusals: IngestResult['refusals'], reason: PointRefusalReason, points: number, example: string): void {
-  const entry = refusals.get(reason);
-  if (entry) entry.points += points;
-  else refusals.set(reason, { points, example });
-}
-
-/** Date covers ±8.64e15 ms; a time beyond (never valid here) is shown as its number rather than throwing. */
-function describeTime(atMillis: number): string {
-  return Math.abs(atMillis) <= 8.64e15 ? new Date(atMillis).toISOString() : `${atMillis * 1e6} ns since 1970`;
-}
-
 function seen(values: ArrayLike<number>, slot: number): boolean {
   return !Number.isNaN(values[slot]!);
-}
-
-/** "refused 3 of the data points: unknown_group ×2 (group "x" is not configured…); …" for partial_success.error_message. */
-export function describeRefusals(refusals: IngestResult['refusals']): string {
-  const parts: string[] = [];
-  let total = 0;
-  for (const [reason, { points, example }] of refusals) {
-    total += points;
-    parts.push(`${reason} ×${points} (e.g. ${example})`);
-  }
-  return `refused ${total} data point${total === 1 ? '' : 's'}: ${parts.join('; ')}`;
 }

@@ -14,14 +14,13 @@ import { dynamicGroupConfig, type OtlpServerConfig } from './config';
 import type { ContribOptions } from './contrib/contrib-config';
 import { DecodeBudget, JsonContainerCounter, RequestTooBigError } from './decode-budget';
 import { decodeJsonRequest } from './decode-json';
-import { decodeProtobufRequest } from './decode-protobuf';
 import { DecodeTurns } from './decode-turns';
 import { BodyError, readBody } from './http-body';
 import { sendExportResponse, sendStatus, type Encoding } from './http-responses';
 import { describeRefusals, OTLP_SOURCE, OtlpIngest, type IngestResult } from './ingest';
 import { closeAfterAnswer } from './lingering-close';
 import { MemoryLimiter } from './memory-limiter';
-import { OtlpDecodeError, type OtlpMetricsRequest } from './otlp-types';
+import { OtlpDecodeError } from './otlp-types';
 import { refusedCounter, type RefusalReason } from './refusal';
 import { retiredCounter } from './retirement';
 
@@ -205,14 +204,16 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpHt
   };
 
   const receive = async (request: http.IncomingMessage, response: http.ServerResponse, encoding: Encoding, gzip: boolean): Promise<void> => {
-    let decoded: OtlpMetricsRequest;
+    let result: IngestResult;
     try {
       const budget = new DecodeBudget(config);
       // JSON's objects and arrays are counted as the body arrives: a body over the budget is refused halfway, unbuffered.
       const counter = encoding === 'json' ? new JsonContainerCounter(budget) : undefined;
       const body = await readBody(request, gzip, config.maxRequestBytes, config.readTimeoutMillis, counter && ((chunk) => counter.feed(chunk)));
       await turns.next();
-      decoded = encoding === 'protobuf' ? decodeProtobufRequest(body, budget) : decodeJsonRequest(body, budget, true);
+      // Protobuf is decoded straight into observations; a body that fails to decode admits nothing.
+      result =
+        encoding === 'protobuf' ? ingest.ingestProtobuf(body, budget, context.now()) : ingest.ingest(decodeJsonRequest(body, budget, true), context.now());
     } catch (error) {
       if (error instanceof BodyError) {
         if (error.kind === 'aborted') return;
@@ -233,7 +234,6 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpHt
       }
       throw error;
     }
-    const result = ingest.ingest(decoded, context.now());
     // Before the observations: a retired member that is back in this request is then learned anew.
     retire(result.retired);
     deliver(result.observations, result.pointsPerObservation, result.refusals);

@@ -66,11 +66,38 @@ function sameBytes(view: DataView, start: number, at: number, length: number): b
   return internedView.getUint32(at + length - 4, true) === view.getUint32(start + length - 4, true);
 }
 
+/**
+ * What a reader derives from a string, remembered per interned string: `service.name` → its
+ * attribute kind, `recovery.member.lag` → its metric. A hit is a slot index and a pointer
+ * comparison, not a Map lookup that hashes and compares a string decoded from another request.
+ */
+export class InternedMemo<T> {
+  private readonly texts = new Array<string | undefined>(INTERNED_SLOTS).fill(undefined);
+  private readonly values = new Array<T | undefined>(INTERNED_SLOTS).fill(undefined);
+
+  constructor(private readonly derive: (text: string) => T) {}
+
+  /** `derive(text)` for the string `reader.string()` just returned. */
+  get(reader: WireReader, text: string): T {
+    const slot = reader.internedSlot;
+    if (slot >= 0 && this.texts[slot] === text) return this.values[slot] as T;
+    const value = this.derive(text);
+    if (slot >= 0) {
+      this.texts[slot] = text;
+      this.values[slot] = value;
+    }
+    return value;
+  }
+}
+
 /** Reads one protobuf message body, front to back. */
 export class WireReader {
   /** The next byte to read. */
   pos = 0;
-  private readonly view: DataView;
+  /** The interned slot of the string `string()` returned last; -1 when it was not interned. */
+  internedSlot = -1;
+  /** The same bytes, for reading words. */
+  readonly view: DataView;
 
   constructor(readonly buf: Buffer) {
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -145,6 +172,7 @@ export class WireReader {
     const start = this.pos;
     const stop = this.endOf(length, end);
     this.pos = stop;
+    this.internedSlot = -1;
     if (length === 0) return '';
     if (length > INTERNED_MAX_BYTES) return utf8(this.buf, start, stop);
     const buf = this.buf;
@@ -165,6 +193,7 @@ export class WireReader {
     hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
     const slot = (hash ^ (hash >>> 16)) & (INTERNED_SLOTS - 1);
     const at = slot * INTERNED_MAX_BYTES;
+    this.internedSlot = slot;
     if (internedLength[slot] === length && sameBytes(view, start, at, length)) return internedString[slot]!;
     const text = utf8(buf, start, stop);
     for (let i = 0; i < length; i++) internedBytes[at + i] = buf[start + i]!;
