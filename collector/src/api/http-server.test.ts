@@ -40,7 +40,17 @@ describe('HttpApi', () => {
       assert.equal(db['eta_seconds'], null);
       assert.equal(db['eta_at'], null, 'no expected completion without an ETA');
       const member = (db['members'] as Record<string, unknown>[]).find((m) => m['member'] === 'b')!;
-      for (const key of ['member', 'role', 'status', 'lag_seconds', 'lag_bytes', 'permission_drift', 'observation_age_seconds', 'permissions_age_seconds', 'dependencies'])
+      for (const key of [
+        'member',
+        'role',
+        'status',
+        'lag_seconds',
+        'lag_bytes',
+        'permission_drift',
+        'observation_age_seconds',
+        'permissions_age_seconds',
+        'dependencies',
+      ])
         assert.ok(key in member, key);
       assert.equal(member['status'], 'unreachable');
     });
