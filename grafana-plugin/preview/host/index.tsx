@@ -23,7 +23,7 @@ const themeMode = params.get('theme') === 'light' ? 'light' : 'dark';
 const theme = createTheme({ colors: { mode: themeMode } });
 const RANGE_MS = 3600_000;
 /** The bench's wait after gc() before a timed section (see installBench); `?quietHeapMs=` to try others. */
-const QUIET_HEAP_MS = Number(params.get('quietHeapMs') ?? 1000);
+const QUIET_HEAP_MS = Number(params.get('quietHeapMs') ?? 500);
 
 interface State {
   frames: DataFrame[];
@@ -189,8 +189,8 @@ function installBench(plugin: PanelPlugin, root: Root, options: object) {
   // 2,000-group answers in the heap: 330–440 ms of CPU, done 105–190 ms after gc() returned, traced by
   // bench/gc-sweep.mjs), which on a 2-core machine take the CPU from the main thread and make the
   // section's allocations wait for swept pages. A second gc() would only start another sweep, so
-  // wait instead, with nothing of ours running, several times the traced sweep; the trace shows no
-  // other collection in the following 3 s. The panel and BigValue get the same wait.
+  // wait instead, with nothing of ours running: QUIET_HEAP_MS is over twice the longest sweep traced,
+  // and the trace shows no other collection in the 3 s after gc(). The panel and BigValue get the same wait.
   const quietHeap = async () => {
     gc();
     await new Promise((resolve) => setTimeout(resolve, QUIET_HEAP_MS));

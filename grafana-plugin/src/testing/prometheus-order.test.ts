@@ -1,7 +1,9 @@
+import { Labels } from '@grafana/data';
+
 import { inPrometheusOrder } from './prometheus-order';
 import { scenarioGroups, scenarioQuery } from './scenarios';
 
-const names = (series: Array<{ metric: Record<string, string> }>) =>
+const names = (series: Array<{ metric: Labels }>) =>
   series.map(({ metric }) =>
     Object.keys(metric)
       .sort()
@@ -11,7 +13,7 @@ const names = (series: Array<{ metric: Record<string, string> }>) =>
 
 describe('inPrometheusOrder', () => {
   it('sorts as labels.Compare: pair by pair in label-name order, __name__ first, the shorter set first', () => {
-    const series = [
+    const series: Array<{ metric: Labels }> = [
       { metric: { __name__: 'b', group: 'a' } },
       { metric: { __name__: 'a', group: 'z', status: 'x' } },
       { metric: { __name__: 'a', group: 'z' } },
