@@ -20,7 +20,8 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (x) => `${x.toFixed(1)} ms`.padStart(10);
 
 const preview = await startPreview();
-// expose-gc: the page collects the garbage of building fixture frames before each timed render.
+// expose-gc: before each timed section the page collects the garbage of building fixture frames and of
+// the section before, then waits for V8's background sweep of it to end (preview/host/index.tsx).
 const browser = await launchBrowser(['--js-flags=--expose-gc']);
 try {
   const { page } = await openPreview(browser, `${preview.base}?bench=1`, { width: 1440, height: 940 });

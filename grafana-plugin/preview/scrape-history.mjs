@@ -92,9 +92,28 @@ export class ScrapeHistory {
         values.push([t / 1000, formatSample(v)]);
       }
       if (values.length) {
-        result.push({ metric: s.labels, values });
+        result.push({ metric: s.labels, values, pairs: labelPairs(s.labels) });
       }
     }
-    return { status: 'success', data: { resultType: 'matrix', result } };
+    // Prometheus sorts a range query's matrix by labels.Compare (src/testing/prometheus-order.ts).
+    result.sort((a, b) => comparePairs(a.pairs, b.pairs));
+    return { status: 'success', data: { resultType: 'matrix', result: result.map(({ metric, values }) => ({ metric, values })) } };
   }
+}
+
+/** [name, value, name, value, …] in label-name order. */
+function labelPairs(labels) {
+  return Object.keys(labels)
+    .sort()
+    .flatMap((name) => [name, labels[name]]);
+}
+
+/** labels.Compare: pair by pair, name then value; where one runs out first, it comes first. */
+function comparePairs(a, b) {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    if (a[i] !== b[i]) {
+      return a[i] < b[i] ? -1 : 1;
+    }
+  }
+  return a.length - b.length;
 }

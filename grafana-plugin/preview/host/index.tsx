@@ -22,6 +22,8 @@ const params = new URLSearchParams(location.search);
 const themeMode = params.get('theme') === 'light' ? 'light' : 'dark';
 const theme = createTheme({ colors: { mode: themeMode } });
 const RANGE_MS = 3600_000;
+/** The bench's wait after gc() before a timed section (see installBench); `?quietHeapMs=` to try others. */
+const QUIET_HEAP_MS = Number(params.get('quietHeapMs') ?? 500);
 
 interface State {
   frames: DataFrame[];
@@ -180,10 +182,21 @@ async function main() {
 /** Timings for `npm run bench`: the panel next to Grafana's own BigValue for the same number of values. */
 function installBench(plugin: PanelPlugin, root: Root, options: object) {
   const settle = () => document.getElementById('root')!.getBoundingClientRect(); // forces style + layout
-  // With --js-flags=--expose-gc (the bench), collect fixture garbage first so it is not billed to a render.
   const gc = (window as unknown as { gc?: () => void }).gc ?? (() => {});
-  const time = (work: () => void) => {
+  // Before each timed section: with --js-flags=--expose-gc (the bench), collect the garbage of
+  // building fixture frames and of the previous section, so no section is billed for another's. gc()
+  // returns once V8 has marked the heap, and V8 then sweeps it on background threads (with the two
+  // 2,000-group answers in the heap: 330–440 ms of CPU, done 105–190 ms after gc() returned, traced by
+  // bench/gc-sweep.mjs), which on a 2-core machine take the CPU from the main thread and make the
+  // section's allocations wait for swept pages. A second gc() would only start another sweep, so
+  // wait instead, with nothing of ours running: QUIET_HEAP_MS is over twice the longest sweep traced,
+  // and the trace shows no other collection in the 3 s after gc(). The panel and BigValue get the same wait.
+  const quietHeap = async () => {
     gc();
+    await new Promise((resolve) => setTimeout(resolve, QUIET_HEAP_MS));
+  };
+  const time = async (work: () => void) => {
+    await quietHeap();
     const t0 = performance.now();
     work();
     settle();
@@ -234,11 +247,11 @@ function installBench(plugin: PanelPlugin, root: Root, options: object) {
       prepared = { count, first: scenarioState(`fleet-${count}`, now), next: scenarioState(`fleet-${count}`, now + 15_000) };
       return prepared.first.frames.length;
     },
-    panel(count: number) {
+    async panel(count: number) {
       const { first, next } = ready(count);
       clear();
-      const firstMs = time(() => flushSync(() => root.render(panelElement(first))));
-      const rerenderMs = time(() => flushSync(() => root.render(panelElement(next))));
+      const firstMs = await time(() => flushSync(() => root.render(panelElement(first))));
+      const rerenderMs = await time(() => flushSync(() => root.render(panelElement(next))));
       const list = document.querySelector<HTMLElement>('[data-testid="group-list"]');
       // Only the rows near the viewport are in the DOM; the list knows the whole fleet.
       const groups = Number(list?.dataset.groupCount ?? 0);
@@ -253,7 +266,7 @@ function installBench(plugin: PanelPlugin, root: Root, options: object) {
     async jumpToEnd(count: number) {
       const scroller = document.querySelector<HTMLElement>('[data-testid="recovery-panel"]')!;
       const last = `[data-testid="group-card"][aria-posinset="${count}"]`;
-      gc();
+      await quietHeap();
       const t0 = performance.now();
       scroller.scrollTop = scroller.scrollHeight;
       while (!document.querySelector(last)) {
@@ -266,17 +279,17 @@ function installBench(plugin: PanelPlugin, root: Root, options: object) {
       return performance.now() - t0;
     },
     /** Frames → model alone (no React): the share of the panel's time spent on data preparation. */
-    model(count: number) {
+    async model(count: number) {
       const { first } = ready(count);
-      gc();
+      await quietHeap();
       const t0 = performance.now();
       panelModel(first.frames, { ...options, density: 'compact' } as never, first.nowMs);
       return performance.now() - t0;
     },
-    bigValue(count: number) {
+    async bigValue(count: number) {
       clear();
-      const firstMs = time(() => flushSync(() => root.render(bigValues(count, 0))));
-      const rerenderMs = time(() => flushSync(() => root.render(bigValues(count, 1))));
+      const firstMs = await time(() => flushSync(() => root.render(bigValues(count, 0))));
+      const rerenderMs = await time(() => flushSync(() => root.render(bigValues(count, 1))));
       return { firstMs, rerenderMs };
     },
   };

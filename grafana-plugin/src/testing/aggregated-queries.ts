@@ -3,6 +3,7 @@
 import { Labels } from '@grafana/data';
 
 import { PromMatrixResult, PromQueryResult } from './prometheus-frames';
+import { inPrometheusOrder } from './prometheus-order';
 
 /** `refIdOf(metric)` names each metric's query; series of metrics it returns undefined for are left out. */
 export function aggregatedQueries(query: PromQueryResult, refIdOf: (metric: string) => string | undefined): PromQueryResult[] {
@@ -20,10 +21,14 @@ export function aggregatedQueries(query: PromQueryResult, refIdOf: (metric: stri
     list.push({ metric: labels, values: r.values });
     byRefId.set(refId, list);
   }
-  return Array.from(byRefId, ([refId, result]) => ({
-    ...query,
-    refId,
-    expr: `max by (group, …) (…) # refId ${refId}`,
-    response: { status: 'success' as const, data: { resultType: 'matrix' as const, result } },
-  }));
+  // Grafana answers a panel's queries in the panel's order (A, B, C as the editor names them), each
+  // answer sorted by its labels as Prometheus sorts it.
+  return Array.from(byRefId)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([refId, result]) => ({
+      ...query,
+      refId,
+      expr: `max by (group, …) (…) # refId ${refId}`,
+      response: { status: 'success' as const, data: { resultType: 'matrix' as const, result: inPrometheusOrder(result) } },
+    }));
 }

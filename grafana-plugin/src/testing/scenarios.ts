@@ -4,6 +4,7 @@ import { Labels } from '@grafana/data';
 
 import { FindingCause, MEMBER_STATUSES, MemberStatus, METRICS, PHASES, PermissionChange, Phase, Role } from '../model/contract';
 import { PromMatrixResult, PromQueryResult } from './prometheus-frames';
+import { inPrometheusOrder } from './prometheus-order';
 
 export interface MemberSpec {
   member: string;
@@ -236,15 +237,21 @@ export function scenarioGroups(name: string): GroupSpec[] {
   return make();
 }
 
-/** A scenario as one Prometheus range query answer ending at `nowMs`. */
+/**
+ * A scenario as one Prometheus range query answer ending at `nowMs`, its series in the order
+ * Prometheus lists them (sorted by labels: by metric, then by group for most metrics), not group by group.
+ */
 export function scenarioQuery(groups: GroupSpec[], nowMs: number, stepSeconds = 15): PromQueryResult {
   const end = Math.floor(nowMs / 1000 / stepSeconds) * stepSeconds;
   const start = end - RANGE_SECONDS;
-  const result: PromMatrixResult[] = [];
+  const bySpec: PromMatrixResult[] = [];
   const sample = sharedSamples();
   for (const g of groups) {
-    result.push(...groupSeries(g, start, end, stepSeconds, nowMs / 1000, sample));
+    for (const s of groupSeries(g, start, end, stepSeconds, nowMs / 1000, sample)) {
+      bySpec.push(s);
+    }
   }
+  const result = inPrometheusOrder(bySpec);
   return {
     refId: 'A',
     expr: SCENARIO_QUERY,

@@ -44,6 +44,29 @@ describe('ScrapeHistory', () => {
     ]);
   });
 
+  it('lists the series sorted by their labels, as Prometheus does: by metric, then label pairs in name order', () => {
+    const h = history();
+    const sample = (labels) => ({ labels, value: 1 });
+    h.record(
+      [
+        sample({ __name__: 'recovery_member_status', group: 'b', member: 'm1', status: 'converged' }),
+        sample({ __name__: 'recovery_group_phase', group: 'b', phase: 'healthy' }),
+        sample({ __name__: 'recovery_group_phase', group: 'a', phase: 'healthy' }),
+        sample({ __name__: 'recovery_group_finding', cause: 'diverged', group: 'b' }),
+        sample({ __name__: 'recovery_group_finding', cause: 'replica_lagging', group: 'a' }),
+      ],
+      10_000,
+    );
+    const order = h.queryRange(10_000, 10_000, 5000).data.result.map((r) => `${r.metric.__name__} ${r.metric.cause ?? ''}${r.metric.group}`);
+    assert.deepEqual(order, [
+      'recovery_group_finding divergedb', // `cause` sorts before `group`: compared first
+      'recovery_group_finding replica_lagginga',
+      'recovery_group_phase a',
+      'recovery_group_phase b',
+      'recovery_member_status b',
+    ]);
+  });
+
   it('ends a series that disappears (staleness marker), so the panel sees stale data, not the last value', () => {
     const h = history();
     h.record([phase(1)], 10_000);
