@@ -247,6 +247,13 @@ const request = fc.record(
 
 const limits = createDefaultOtlpServerConfig();
 
+/** One item or one point fewer than the request holds: `decode` refuses it as too big, with the reason that bit. */
+function assertRefusedOneBelow(expected: { items: number; points: number }, decode: (budget: DecodeBudget) => unknown): void {
+  const tooBig = (reason: string) => (error: unknown) => error instanceof RequestTooBigError && error.reason === reason;
+  assert.throws(() => decode(new DecodeBudget({ ...limits, maxItemsPerRequest: expected.items - 1 })), tooBig('too_many_items'));
+  if (expected.points > 0) assert.throws(() => decode(new DecodeBudget({ ...limits, maxPointsPerRequest: expected.points - 1 })), tooBig('too_many_points'));
+}
+
 describe('decodeProtobufRequest against protobufjs', () => {
   it('decodes random valid requests to the same values, observations and budget counts', () => {
     fc.assert(
@@ -258,14 +265,7 @@ describe('decodeProtobufRequest against protobufjs', () => {
         assert.deepStrictEqual(ingested(actual), ingested(expected.request));
         // The budget stops at the same item and point protobufjs's counted decoding stopped at.
         decodeProtobufRequest(bytes, new DecodeBudget({ maxItemsPerRequest: expected.items, maxPointsPerRequest: expected.points }));
-        const tooBig = (reason: string) => (error: unknown) => error instanceof RequestTooBigError && error.reason === reason;
-        assert.throws(() => decodeProtobufRequest(bytes, new DecodeBudget({ ...limits, maxItemsPerRequest: expected.items - 1 })), tooBig('too_many_items'));
-        if (expected.points > 0) {
-          assert.throws(
-            () => decodeProtobufRequest(bytes, new DecodeBudget({ ...limits, maxPointsPerRequest: expected.points - 1 })),
-            tooBig('too_many_points'),
-          );
-        }
+        assertRefusedOneBelow(expected, (budget) => decodeProtobufRequest(bytes, budget));
       }),
       { numRuns: RUNS },
     );
@@ -377,17 +377,7 @@ describe('OtlpIngest.ingestProtobuf (read straight into observations) against de
         for (const server of SERVERS) assert.deepStrictEqual(ingestedFromWire(bytes, server), ingested(expected.request, server));
         const exact = new DecodeBudget({ maxItemsPerRequest: expected.items, maxPointsPerRequest: expected.points });
         assert.deepStrictEqual(ingestedFromWire(bytes, SERVERS[0], exact), ingested(expected.request));
-        const tooBig = (reason: string) => (error: unknown) => error instanceof RequestTooBigError && error.reason === reason;
-        assert.throws(
-          () => ingestedFromWire(bytes, SERVERS[0], new DecodeBudget({ ...limits, maxItemsPerRequest: expected.items - 1 })),
-          tooBig('too_many_items'),
-        );
-        if (expected.points > 0) {
-          assert.throws(
-            () => ingestedFromWire(bytes, SERVERS[0], new DecodeBudget({ ...limits, maxPointsPerRequest: expected.points - 1 })),
-            tooBig('too_many_points'),
-          );
-        }
+        assertRefusedOneBelow(expected, (budget) => ingestedFromWire(bytes, SERVERS[0], budget));
       }),
       { numRuns: RUNS },
     );

@@ -38,16 +38,21 @@ export const layout = {
   temporality: 0,
 };
 
+/** Forget the previous metric's layout: each pass fills it from scratch. */
+function resetLayout(): void {
+  layout.kinds = 0;
+  layout.namePos = -1;
+  layout.unitPos = -1;
+  layout.temporality = 0;
+}
+
 /**
  * A metric as encoders write it: name, description, unit, then its gauge or sum as the last field.
  * Its name and unit are then final when the points are reached, and it is read in one pass: this
  * stops at the gauge or sum (r.pos at its tag). False for any other layout (scanMetric decides).
  */
 export function readMetricHead(r: WireReader, end: number): boolean {
-  layout.kinds = 0;
-  layout.namePos = -1;
-  layout.unitPos = -1;
-  layout.temporality = 0;
+  resetLayout();
   try {
     while (r.pos < end) {
       const at = r.pos;
@@ -77,10 +82,7 @@ export function readMetricHead(r: WireReader, end: number): boolean {
  * aggregation_temporality. False for anything unexpected, which the decode to objects reports.
  */
 export function scanMetric(r: WireReader, end: number, depth: number): boolean {
-  layout.kinds = 0;
-  layout.namePos = -1;
-  layout.unitPos = -1;
-  layout.temporality = 0;
+  resetLayout();
   try {
     while (r.pos < end) {
       const tag = r.uint32(end);
