@@ -1,5 +1,6 @@
 import { Labels } from '@grafana/data';
 
+import { METRICS } from '../model/contract';
 import { inPrometheusOrder } from './prometheus-order';
 import { scenarioGroups, scenarioQuery } from './scenarios';
 
@@ -39,7 +40,7 @@ describe('inPrometheusOrder', () => {
     const result = q.response.data.result;
     const metrics = result.map((r) => r.metric.__name__);
     expect(metrics).toEqual([...metrics].sort());
-    const phases = result.filter((r) => r.metric.__name__ === 'recovery_group_phase').map((r) => `${r.metric.group} ${r.metric.phase}`);
+    const phases = result.filter((r) => r.metric.__name__ === METRICS.phase).map((r) => `${r.metric.group} ${r.metric.phase}`);
     expect(phases.slice(0, 2)).toEqual(['cache degraded', 'cache healthy']);
   });
 });
