@@ -1,4 +1,4 @@
-import type { Abandonment } from './probe-loop';
+import type { Abandonment } from './abandonment';
 
 /**
  * One node's connection, kept between rounds (the postgresql and mysql probes): a probe
